@@ -1,0 +1,157 @@
+package io.tandem;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tandem.api.ApiVerticle;
+import io.tandem.api.HttpApi;
+import io.tandem.auth.AccountRepository;
+import io.tandem.auth.AccountService;
+import io.tandem.auth.JwtSecret;
+import io.tandem.auth.PasswordHasher;
+import io.tandem.auth.RefreshTokenRepository;
+import io.tandem.auth.Tokens;
+import io.tandem.bus.ClusterSetup;
+import io.tandem.config.TandemConfig;
+import io.tandem.db.Database;
+import io.tandem.expert.ExpertProfileRepository;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Tandem node: Vert.x (clustered or not), the database pool and every verticle. The
+ * process entry point is {@link Main}; tests start several nodes in one JVM through {@link #start}.
+ */
+public final class TandemNode {
+  private static final Logger log = LoggerFactory.getLogger(TandemNode.class);
+  private static final long READY_CHECK_TIMEOUT_MS = 2000;
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final HazelcastClusterManager clusterManager;
+  private final List<String> deployments = new ArrayList<>();
+  private int httpPort;
+
+  private TandemNode(Vertx vertx, Pool pool, HazelcastClusterManager clusterManager) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.clusterManager = clusterManager;
+  }
+
+  /**
+   * Starts a node against the database at {@code databaseUrl}, migrating its schema first.
+   * When anything fails, whatever was started is closed again and the future fails.
+   */
+  public static Future<TandemNode> start(TandemConfig config, String databaseUrl) {
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    VertxOptions options = new VertxOptions()
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
+    VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(metrics));
+    HazelcastClusterManager clusterManager = null;
+    Future<Vertx> started;
+    if (config.cluster().enabled()) {
+      clusterManager = new HazelcastClusterManager(ClusterSetup.hazelcastConfig(config.cluster()));
+      options.setEventBusOptions(new EventBusOptions()
+          .setHost(config.cluster().host())
+          .setClusterPublicHost(config.cluster().host()));
+      log.info("joining cluster {} ({})", config.cluster().name(), config.cluster().configFile());
+      started = builder.with(options).withClusterManager(clusterManager).buildClustered();
+    } else {
+      started = Future.succeededFuture(builder.with(options).build());
+    }
+    HazelcastClusterManager cluster = clusterManager;
+    Database database = Database.at(databaseUrl);
+    return started.compose(vertx -> {
+      TandemNode node = new TandemNode(vertx, database.pool(vertx, config.db()), cluster);
+      return node.deploy(config, database, metrics)
+          .map(node)
+          .recover(failure -> node.close().transform(closed -> Future.failedFuture(failure)));
+    });
+  }
+
+  private record Secrets(byte[] jwtSecret, PasswordHasher hasher) {}
+
+  private Future<Void> deploy(TandemConfig config, Database database, PrometheusMeterRegistry metrics) {
+    return vertx.executeBlocking(() -> {
+          database.migrate();
+          return new Secrets(JwtSecret.load(config.auth()), new PasswordHasher(config.auth().passwordHash()));
+        })
+        .compose(secrets -> {
+          Tokens tokens = new Tokens(vertx, secrets.jwtSecret(), config.auth(), new RefreshTokenRepository(pool));
+          AccountService accounts = new AccountService(vertx, new AccountRepository(pool), secrets.hasher(), tokens);
+          HttpApi api = new HttpApi(config.http(), accounts, tokens, new ExpertProfileRepository(pool), this::ready, metrics);
+          return deployHttp(config.http(), api);
+        });
+  }
+
+  /**
+   * With port 0 the first instance picks a free port and the others join it, so that every
+   * instance shares one port however Vert.x treats port 0.
+   */
+  private Future<Void> deployHttp(TandemConfig.HttpConfig http, HttpApi api) {
+    ApiVerticle first = new ApiVerticle(http, http.port(), api);
+    return vertx.deployVerticle(first)
+        .compose(id -> {
+          deployments.add(id);
+          httpPort = first.actualPort();
+          if (http.instances() == 1) {
+            return Future.succeededFuture();
+          }
+          return vertx.deployVerticle(() -> new ApiVerticle(http, httpPort, api), new DeploymentOptions().setInstances(http.instances() - 1))
+              .map(more -> {
+                deployments.add(more);
+                return null;
+              });
+        });
+  }
+
+  /** Ready while the database answers and, when clustered, the cluster is joined; the message is safe to show. */
+  public Future<Void> ready() {
+    if (clusterManager != null && !clusterManager.isActive()) {
+      return Future.failedFuture("this node is not part of the cluster");
+    }
+    return pool.query("SELECT 1").execute()
+        .<Void>mapEmpty()
+        .timeout(READY_CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .recover(e -> Future.failedFuture("the database does not answer"));
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /**
+   * Graceful stop: the HTTP servers stop accepting and let in-flight requests finish (up to
+   * {@code http.shutdownGraceSeconds}), then the pool closes, then Vert.x leaves the cluster.
+   */
+  public Future<Void> close() {
+    List<Future<Void>> undeployed = new ArrayList<>();
+    for (String id : deployments) {
+      undeployed.add(vertx.undeploy(id));
+    }
+    return Future.join(undeployed)
+        .eventually(pool::close)
+        .eventually(vertx::close)
+        .mapEmpty();
+  }
+}

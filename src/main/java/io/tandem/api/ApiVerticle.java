@@ -1,0 +1,48 @@
+package io.tandem.api;
+
+import io.tandem.config.TandemConfig.HttpConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server. Several instances share one port (Vert.x spreads connections across their event
+ * loops). Stopping it is the graceful part of shutdown: no new connections, in-flight requests get
+ * {@code http.shutdownGraceSeconds} to finish.
+ */
+public final class ApiVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(ApiVerticle.class);
+
+  private final HttpConfig config;
+  private final int port;
+  private final HttpApi api;
+  private HttpServer server;
+
+  /** @param port the port to bind, which may differ from {@code config.port()} when that is 0 and this is not the first instance */
+  public ApiVerticle(HttpConfig config, int port, HttpApi api) {
+    this.config = config;
+    this.port = port;
+    this.api = api;
+  }
+
+  @Override
+  public Future<?> start() {
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(port))
+        .requestHandler(api.router(vertx));
+    return server.listen();
+  }
+
+  @Override
+  public Future<?> stop() {
+    log.debug("HTTP server on port {} stopping; in-flight requests have {}", server.actualPort(), config.shutdownGrace());
+    return server.shutdown(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+}

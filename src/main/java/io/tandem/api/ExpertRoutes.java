@@ -1,0 +1,34 @@
+package io.tandem.api;
+
+import io.tandem.auth.Role;
+import io.tandem.auth.UserId;
+import io.tandem.expert.ExpertProfile;
+import io.tandem.expert.ExpertProfileRepository;
+import io.tandem.wire.ApiError;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+
+/** Experts' own profiles and the public view of them. */
+final class ExpertRoutes {
+  private final ExpertProfileRepository profiles;
+
+  ExpertRoutes(ExpertProfileRepository profiles) {
+    this.profiles = profiles;
+  }
+
+  void mount(Router router, BearerAuthentication authenticated) {
+    router.put("/api/v1/experts/me").handler(authenticated).handler(Replies.json(200, ctx -> {
+      UserId expert = Replies.caller(ctx, Role.EXPERT, "have an expert profile").id();
+      return profiles.save(ExpertProfile.from(expert, Replies.body(ctx))).map(ExpertProfile::toJson);
+    }));
+
+    router.get("/api/v1/experts/:id").handler(authenticated).handler(Replies.json(200, ctx -> {
+      String id = ctx.pathParam("id");
+      ApiError notFound = ApiError.notFound("there is no expert " + id);
+      return UserId.parse(id)
+          .map(expert -> profiles.publicProfile(expert)
+              .compose(found -> found.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(notFound))))
+          .orElseGet(() -> Future.failedFuture(notFound));
+    }));
+  }
+}

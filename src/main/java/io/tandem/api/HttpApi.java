@@ -1,0 +1,74 @@
+package io.tandem.api;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tandem.auth.AccountService;
+import io.tandem.auth.Tokens;
+import io.tandem.config.TandemConfig.HttpConfig;
+import io.tandem.expert.ExpertProfileRepository;
+import io.tandem.wire.ApiError;
+import io.tandem.wire.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Every HTTP route of the contract, and the one place where failures become error bodies. */
+public final class HttpApi {
+  private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+
+  private final HttpConfig config;
+  private final AccountRoutes accounts;
+  private final ExpertRoutes experts;
+  private final HealthRoutes health;
+  private final Tokens tokens;
+
+  /** @param readiness succeeds while the database (and, when clustered, the cluster) can be reached */
+  public HttpApi(
+      HttpConfig config,
+      AccountService accountService,
+      Tokens tokens,
+      ExpertProfileRepository profiles,
+      Supplier<Future<Void>> readiness,
+      PrometheusMeterRegistry metrics) {
+    this.config = config;
+    this.tokens = tokens;
+    this.accounts = new AccountRoutes(accountService);
+    this.experts = new ExpertRoutes(profiles);
+    this.health = new HealthRoutes(readiness, metrics);
+  }
+
+  public Router router(Vertx vertx) {
+    Router router = Router.router(vertx);
+    health.mount(router);
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
+    BearerAuthentication authenticated = new BearerAuthentication(tokens);
+    accounts.mount(router, authenticated);
+    experts.mount(router, authenticated);
+
+    router.route().failureHandler(this::fail);
+    router.errorHandler(404, ctx -> Replies.error(ctx, ApiError.notFound("no such resource: " + ctx.request().path())));
+    router.errorHandler(405, ctx -> Replies.error(ctx,
+        new ApiError(ErrorCode.BAD_REQUEST, ctx.request().method() + " is not allowed on " + ctx.request().path())));
+    router.errorHandler(500, this::fail);
+    return router;
+  }
+
+  /** Known errors go to the caller as they are; anything else is logged with its stack and answered as {@code internal}. */
+  private void fail(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof ApiError error) {
+      Replies.error(ctx, error);
+    } else if (ctx.statusCode() == 413) {
+      Replies.error(ctx, ApiError.tooLarge("the body is larger than " + config.maxBodyBytes() + " bytes"));
+    } else if (ctx.statusCode() == 400 && failure == null) {
+      Replies.error(ctx, ApiError.badRequest("the request is malformed"));
+    } else {
+      log.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
+      Replies.error(ctx, ApiError.internal());
+    }
+  }
+}

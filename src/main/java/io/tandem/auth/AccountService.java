@@ -1,0 +1,55 @@
+package io.tandem.auth;
+
+import io.tandem.wire.ApiError;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+/** Sign-up, log-in and token refresh. Password hashing runs on worker threads, never on an event loop. */
+public final class AccountService {
+  private final Vertx vertx;
+  private final AccountRepository accounts;
+  private final PasswordHasher hasher;
+  private final Tokens tokens;
+
+  public AccountService(Vertx vertx, AccountRepository accounts, PasswordHasher hasher, Tokens tokens) {
+    this.vertx = vertx;
+    this.accounts = accounts;
+    this.hasher = hasher;
+    this.tokens = tokens;
+  }
+
+  /** The new account; {@code conflict} when the username is taken (in any letter case). */
+  public Future<Account> register(Registration registration) {
+    return vertx.executeBlocking(() -> hasher.hash(registration.password()), false)
+        .compose(hash -> accounts.insert(registration.username(), hash, registration.role(), registration.displayName()))
+        .compose(created -> created
+            .map(Future::succeededFuture)
+            .orElseGet(() -> Future.failedFuture(ApiError.conflict("the username " + registration.username() + " is taken"))));
+  }
+
+  /** Tokens for a correct username and password; {@code unauthorized} otherwise, in the same time either way. */
+  public Future<TokenPair> login(String username, String password) {
+    return accounts.findCredentials(username)
+        .compose(found -> vertx.executeBlocking(() -> {
+          if (found.isEmpty()) {
+            hasher.verifyDecoy(password);
+            return null;
+          }
+          return hasher.verify(password, found.get().passwordHash()) ? found.get().account() : null;
+        }, false))
+        .compose(account -> account == null
+            ? Future.failedFuture(ApiError.unauthorized("the username or password is wrong"))
+            : tokens.issue(new AuthenticatedUser(account.id(), account.role())));
+  }
+
+  public Future<TokenPair> refresh(String refreshToken) {
+    return tokens.refresh(refreshToken);
+  }
+
+  public Future<Account> find(UserId id) {
+    return accounts.find(id)
+        .compose(found -> found
+            .map(Future::succeededFuture)
+            .orElseGet(() -> Future.failedFuture(ApiError.unauthorized("the account of this token no longer exists"))));
+  }
+}

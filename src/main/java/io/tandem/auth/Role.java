@@ -1,0 +1,28 @@
+package io.tandem.auth;
+
+import java.util.Optional;
+
+/** Who an account is in a consultation. Admins are not a role one can sign up for. */
+public enum Role {
+  CLIENT("client"),
+  EXPERT("expert");
+
+  private final String wireName;
+
+  Role(String wireName) {
+    this.wireName = wireName;
+  }
+
+  public String wireName() {
+    return wireName;
+  }
+
+  public static Optional<Role> fromWire(String name) {
+    for (Role role : values()) {
+      if (role.wireName.equals(name)) {
+        return Optional.of(role);
+      }
+    }
+    return Optional.empty();
+  }
+}

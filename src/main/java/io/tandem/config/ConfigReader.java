@@ -1,0 +1,82 @@
+package io.tandem.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads one section of the configuration tree; every error names the full key path. */
+final class ConfigReader {
+  private final JsonObject json;
+  private final String path;
+
+  ConfigReader(JsonObject json, String path) {
+    this.json = json;
+    this.path = path;
+  }
+
+  ConfigReader section(String key) {
+    Object value = json.getValue(key);
+    if (!(value instanceof JsonObject section)) {
+      throw problem(key, "must be an object");
+    }
+    return new ConfigReader(section, keyPath(key));
+  }
+
+  int intBetween(String key, int min, int max) {
+    Object value = json.getValue(key);
+    if (!(value instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())) {
+      throw problem(key, "must be a whole number, got " + value);
+    }
+    long n = number.longValue();
+    if (n < min || n > max) {
+      throw problem(key, "must be between " + min + " and " + max + ", got " + n);
+    }
+    return (int) n;
+  }
+
+  boolean bool(String key) {
+    if (!(json.getValue(key) instanceof Boolean value)) {
+      throw problem(key, "must be true or false, got " + json.getValue(key));
+    }
+    return value;
+  }
+
+  /** A string that may be empty (meaning "not set"). */
+  String string(String key) {
+    if (!(json.getValue(key) instanceof String value)) {
+      throw problem(key, "must be a string, got " + json.getValue(key));
+    }
+    return value.trim();
+  }
+
+  String nonEmptyString(String key) {
+    String value = string(key);
+    if (value.isEmpty()) {
+      throw problem(key, "must not be empty");
+    }
+    return value;
+  }
+
+  List<String> strings(String key) {
+    if (!(json.getValue(key) instanceof JsonArray array)) {
+      throw problem(key, "must be a list of strings, got " + json.getValue(key));
+    }
+    List<String> values = new ArrayList<>();
+    for (Object item : array) {
+      if (!(item instanceof String s) || s.isBlank()) {
+        throw problem(key, "must be a list of non-empty strings, got " + array.encode());
+      }
+      values.add(s.trim());
+    }
+    return List.copyOf(values);
+  }
+
+  ConfigException problem(String key, String what) {
+    return new ConfigException("configuration key " + keyPath(key) + " " + what);
+  }
+
+  private String keyPath(String key) {
+    return path.isEmpty() ? key : path + "." + key;
+  }
+}

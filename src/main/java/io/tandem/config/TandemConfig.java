@@ -1,0 +1,166 @@
+package io.tandem.config;
+
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * The whole configuration, parsed and validated once at start-up. Verticles receive the part they
+ * need; nothing reads the environment after this. Keys and defaults: {@code conf/tandem.json};
+ * meanings: {@code docs/operations.md}.
+ */
+public record TandemConfig(
+    HttpConfig http,
+    DbConfig db,
+    ClusterConfig cluster,
+    AuthConfig auth,
+    MatchingConfig matching,
+    SessionConfig session,
+    WsConfig ws) {
+
+  public static TandemConfig from(JsonObject json) {
+    ConfigReader root = new ConfigReader(json, "");
+    return new TandemConfig(
+        HttpConfig.from(root.section("http")),
+        DbConfig.from(root.section("db")),
+        ClusterConfig.from(root.section("cluster")),
+        AuthConfig.from(root.section("auth")),
+        MatchingConfig.from(root.section("matching")),
+        SessionConfig.from(root.section("session")),
+        WsConfig.from(root.section("ws")));
+  }
+
+  /** {@code port} 0 binds an ephemeral port (tests). */
+  public record HttpConfig(
+      String host, int port, int instances, List<String> allowedOrigins, int maxBodyBytes, Duration shutdownGrace) {
+    static HttpConfig from(ConfigReader r) {
+      List<String> origins = r.strings("allowedOrigins");
+      for (String origin : origins) {
+        URI uri = parseUri(r, "allowedOrigins", origin);
+        if (uri.getScheme() == null || uri.getHost() == null || !(uri.getPath() == null || uri.getPath().isEmpty())) {
+          throw r.problem("allowedOrigins", "must hold origins like http://localhost:8080 (scheme, host, optional port, no path), got " + origin);
+        }
+      }
+      return new HttpConfig(
+          r.nonEmptyString("host"),
+          r.intBetween("port", 0, 65535),
+          r.intBetween("instances", 1, 64),
+          origins,
+          r.intBetween("maxBodyBytes", 1024, 16 * 1024 * 1024),
+          Duration.ofSeconds(r.intBetween("shutdownGraceSeconds", 0, 600)));
+    }
+  }
+
+  /** An empty {@code url} starts the embedded PostgreSQL. */
+  public record DbConfig(String url, int poolSize, EmbeddedDbConfig embedded) {
+    public boolean useEmbedded() {
+      return url.isEmpty();
+    }
+
+    static DbConfig from(ConfigReader r) {
+      String url = r.string("url");
+      if (!url.isEmpty()) {
+        URI uri = parseUri(r, "url", url);
+        if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme()) || uri.getHost() == null) {
+          throw r.problem("url", "must look like postgresql://user:password@host:5432/database");
+        }
+      }
+      return new DbConfig(url, r.intBetween("poolSize", 1, 512), EmbeddedDbConfig.from(r.section("embedded")));
+    }
+  }
+
+  public record EmbeddedDbConfig(Path dataDir, int port) {
+    static EmbeddedDbConfig from(ConfigReader r) {
+      return new EmbeddedDbConfig(Path.of(r.nonEmptyString("dataDir")), r.intBetween("port", 0, 65535));
+    }
+  }
+
+  /**
+   * {@code name} separates clusters that can reach each other (it replaces the Hazelcast file's
+   * cluster-name); {@code configFile} is a file path, else a classpath resource; {@code host} is
+   * the address the clustered event bus binds and advertises.
+   */
+  public record ClusterConfig(boolean enabled, String name, String configFile, String host) {
+    static ClusterConfig from(ConfigReader r) {
+      return new ClusterConfig(r.bool("enabled"), r.nonEmptyString("name"), r.nonEmptyString("configFile"), r.nonEmptyString("host"));
+    }
+  }
+
+  /**
+   * {@code jwtSecret}, when set, is the base64 HMAC key shared by every node (at least 32 bytes);
+   * when empty, the key is read from {@code jwtSecretFile}, generated there on first start.
+   */
+  public record AuthConfig(
+      String issuer,
+      String audience,
+      Duration accessTokenTtl,
+      Duration refreshTokenTtl,
+      byte[] jwtSecret,
+      Path jwtSecretFile,
+      PasswordHashConfig passwordHash) {
+    static AuthConfig from(ConfigReader r) {
+      String secret = r.string("jwtSecret");
+      byte[] key = null;
+      if (!secret.isEmpty()) {
+        try {
+          key = Base64.getDecoder().decode(secret);
+        } catch (IllegalArgumentException e) {
+          throw r.problem("jwtSecret", "must be base64");
+        }
+        if (key.length < 32) {
+          throw r.problem("jwtSecret", "must decode to at least 32 bytes, got " + key.length);
+        }
+      }
+      return new AuthConfig(
+          r.nonEmptyString("issuer"),
+          r.nonEmptyString("audience"),
+          Duration.ofSeconds(r.intBetween("accessTokenSeconds", 30, 24 * 3600)),
+          Duration.ofDays(r.intBetween("refreshTokenDays", 1, 365)),
+          key,
+          Path.of(r.nonEmptyString("jwtSecretFile")),
+          PasswordHashConfig.from(r.section("passwordHash")));
+    }
+  }
+
+  /** Argon2id cost; the defaults are OWASP's minimum (19 MiB, 2 passes, 1 lane). */
+  public record PasswordHashConfig(int memoryKib, int iterations, int parallelism) {
+    static PasswordHashConfig from(ConfigReader r) {
+      return new PasswordHashConfig(
+          r.intBetween("memoryKib", 8, 1024 * 1024), r.intBetween("iterations", 1, 100), r.intBetween("parallelism", 1, 16));
+    }
+  }
+
+  public record MatchingConfig(Duration offerTimeout, Duration requestMaxWait) {
+    static MatchingConfig from(ConfigReader r) {
+      return new MatchingConfig(
+          Duration.ofSeconds(r.intBetween("offerTimeoutSeconds", 1, 3600)),
+          Duration.ofSeconds(r.intBetween("requestMaxWaitSeconds", 1, 24 * 3600)));
+    }
+  }
+
+  public record SessionConfig(Duration joinWindow, Duration inPersonJoinWindow, Duration reconnectGrace) {
+    static SessionConfig from(ConfigReader r) {
+      return new SessionConfig(
+          Duration.ofSeconds(r.intBetween("joinWindowSeconds", 1, 24 * 3600)),
+          Duration.ofSeconds(r.intBetween("inPersonJoinWindowSeconds", 1, 24 * 3600)),
+          Duration.ofSeconds(r.intBetween("reconnectGraceSeconds", 0, 3600)));
+    }
+  }
+
+  public record WsConfig(int maxFrameBytes) {
+    static WsConfig from(ConfigReader r) {
+      return new WsConfig(r.intBetween("maxFrameBytes", 256, 16 * 1024 * 1024));
+    }
+  }
+
+  private static URI parseUri(ConfigReader r, String key, String value) {
+    try {
+      return new URI(value);
+    } catch (java.net.URISyntaxException e) {
+      throw r.problem(key, "is not a valid URL: " + value);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package io.tandem.expert;
+
+import io.tandem.auth.UserId;
+import io.tandem.matching.GeoPoint;
+import io.tandem.matching.Mode;
+import io.tandem.matching.Topic;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+public final class ExpertProfileRepository {
+  private final Pool pool;
+
+  public ExpertProfileRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<ExpertProfile> save(ExpertProfile p) {
+    return pool.preparedQuery("INSERT INTO expert_profiles (account_id, topics, modes, lat, lng, capacity, bio, languages)"
+            + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            + " ON CONFLICT (account_id) DO UPDATE SET topics = excluded.topics, modes = excluded.modes, lat = excluded.lat,"
+            + " lng = excluded.lng, capacity = excluded.capacity, bio = excluded.bio, languages = excluded.languages, updated_at = now()")
+        .execute(Tuple.tuple()
+            .addUUID(p.expertId().value())
+            .addArrayOfString(p.topics().stream().map(Topic::value).toArray(String[]::new))
+            .addArrayOfString(p.modes().stream().map(Mode::wireName).toArray(String[]::new))
+            .addDouble(p.location().lat())
+            .addDouble(p.location().lng())
+            .addInteger(p.capacity())
+            .addString(p.bio())
+            .addArrayOfString(p.languages().toArray(String[]::new)))
+        .map(p);
+  }
+
+  public Future<Optional<ExpertProfile>> find(UserId expertId) {
+    return pool.preparedQuery("SELECT * FROM expert_profiles WHERE account_id = $1")
+        .execute(Tuple.of(expertId.value()))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(profile(rows.iterator().next())));
+  }
+
+  /**
+   * The public profile of {@code GET /api/v1/experts/{id}}: empty when no expert has that id. An
+   * expert who has not saved a profile yet shows empty lists.
+   */
+  public Future<Optional<JsonObject>> publicProfile(UserId expertId) {
+    return pool.preparedQuery("SELECT a.id, a.display_name, p.* FROM accounts a"
+            + " LEFT JOIN expert_profiles p ON p.account_id = a.id WHERE a.id = $1 AND a.role = 'expert'")
+        .execute(Tuple.of(expertId.value()))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.empty();
+          }
+          Row row = rows.iterator().next();
+          boolean hasProfile = row.getUUID("account_id") != null;
+          ExpertProfile profile = hasProfile ? profile(row) : null;
+          return Optional.of(new JsonObject()
+              .put("id", expertId.toString())
+              .put("displayName", row.getString("display_name"))
+              .put("topics", hasProfile ? profile.topicsJson() : new JsonArray())
+              .put("modes", hasProfile ? profile.modesJson() : new JsonArray())
+              .put("bio", hasProfile ? profile.bio() : "")
+              .put("languages", new JsonArray(hasProfile ? profile.languages() : List.of()))
+              // Ratings and reliability arrive with the reliability feature; until then nobody has any record.
+              .put("rating", new JsonObject().put("average", (Double) null).put("count", 0))
+              .put("reliability", new JsonObject().put("score", 1.0).put("noShows30d", 0).put("suspendedUntil", (String) null)));
+        });
+  }
+
+  private static ExpertProfile profile(Row row) {
+    return new ExpertProfile(
+        new UserId(row.getUUID("account_id")),
+        Arrays.stream(row.getArrayOfStrings("topics")).map(Topic::new).toList(),
+        Arrays.stream(row.getArrayOfStrings("modes")).map(m -> Mode.fromWire(m).orElseThrow()).toList(),
+        new GeoPoint(row.getDouble("lat"), row.getDouble("lng")),
+        row.getInteger("capacity"),
+        row.getString("bio"),
+        List.of(row.getArrayOfStrings("languages")));
+  }
+}

@@ -1,0 +1,171 @@
+package io.tandem.wire;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A JSON object from a user, read field by field. Every accessor either returns a value that meets
+ * its bounds or throws {@link ApiError#badRequest} with a message that names the field, so handlers
+ * never see half-valid input.
+ */
+public final class JsonInput {
+  private final JsonObject json;
+  private final String prefix;
+
+  private JsonInput(JsonObject json, String prefix) {
+    this.json = json;
+    this.prefix = prefix;
+  }
+
+  public static JsonInput of(JsonObject json) {
+    return new JsonInput(json, "");
+  }
+
+  /** Parses a request body; anything but one JSON object is a bad request. */
+  public static JsonInput parse(Buffer body) {
+    if (body == null || body.length() == 0) {
+      throw ApiError.badRequest("the body must be a JSON object, and it is empty");
+    }
+    Object value;
+    try {
+      value = body.toJsonValue();
+    } catch (DecodeException e) {
+      throw ApiError.badRequest("the body is not valid JSON");
+    }
+    if (!(value instanceof JsonObject object)) {
+      throw ApiError.badRequest("the body must be a JSON object");
+    }
+    return of(object);
+  }
+
+  public JsonObject json() {
+    return json;
+  }
+
+  public String requiredString(String field, int minLength, int maxLength) {
+    return optionalString(field, minLength, maxLength).orElseThrow(() -> missing(field));
+  }
+
+  /** A string field, trimmed; absent or JSON null is empty. Control characters are refused. */
+  public Optional<String> optionalString(String field, int minLength, int maxLength) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!(value instanceof String raw)) {
+      throw invalid(field, "must be a string");
+    }
+    String text = raw.strip();
+    int length = text.codePointCount(0, text.length());
+    if (length < minLength) {
+      throw invalid(field, minLength == 1 ? "must not be empty" : "must be at least " + minLength + " characters");
+    }
+    if (length > maxLength) {
+      throw invalid(field, "must be at most " + maxLength + " characters");
+    }
+    if (text.codePoints().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\t')) {
+      throw invalid(field, "must not contain control characters");
+    }
+    return Optional.of(text);
+  }
+
+  public int requiredInt(String field, int min, int max) {
+    return optionalInt(field, min, max).orElseThrow(() -> missing(field));
+  }
+
+  public Optional<Integer> optionalInt(String field, int min, int max) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!(value instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())) {
+      throw invalid(field, "must be a whole number");
+    }
+    double n = number.doubleValue();
+    if (n < min || n > max) {
+      throw invalid(field, "must be between " + min + " and " + max);
+    }
+    return Optional.of(number.intValue());
+  }
+
+  public double requiredDouble(String field, double min, double max) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      throw missing(field);
+    }
+    if (!(value instanceof Number number) || !Double.isFinite(number.doubleValue())) {
+      throw invalid(field, "must be a number");
+    }
+    double n = number.doubleValue();
+    if (n < min || n > max) {
+      throw invalid(field, "must be between " + min + " and " + max);
+    }
+    return n;
+  }
+
+  public JsonInput requiredObject(String field) {
+    return optionalObject(field).orElseThrow(() -> missing(field));
+  }
+
+  public Optional<JsonInput> optionalObject(String field) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!(value instanceof JsonObject object)) {
+      throw invalid(field, "must be an object");
+    }
+    return Optional.of(new JsonInput(object, name(field) + "."));
+  }
+
+  /** A list of strings, each trimmed and between 1 and {@code maxItemLength} characters. */
+  public List<String> requiredStrings(String field, int minItems, int maxItems, int maxItemLength) {
+    return optionalStrings(field, minItems, maxItems, maxItemLength).orElseThrow(() -> missing(field));
+  }
+
+  public Optional<List<String>> optionalStrings(String field, int minItems, int maxItems, int maxItemLength) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!(value instanceof JsonArray array)) {
+      throw invalid(field, "must be a list of strings");
+    }
+    if (array.size() < minItems) {
+      throw invalid(field, "must hold at least " + minItems + (minItems == 1 ? " item" : " items"));
+    }
+    if (array.size() > maxItems) {
+      throw invalid(field, "must hold at most " + maxItems + " items");
+    }
+    List<String> items = new ArrayList<>(array.size());
+    for (Object item : array) {
+      if (!(item instanceof String s) || s.isBlank()) {
+        throw invalid(field, "must hold only non-empty strings");
+      }
+      String text = s.strip();
+      if (text.length() > maxItemLength) {
+        throw invalid(field, "must hold strings of at most " + maxItemLength + " characters");
+      }
+      items.add(text);
+    }
+    return Optional.of(List.copyOf(items));
+  }
+
+  /** A bad-request error about one field, for checks that only the caller can make. */
+  public ApiError invalid(String field, String problem) {
+    return ApiError.badRequest(name(field) + " " + problem);
+  }
+
+  private ApiError missing(String field) {
+    return ApiError.badRequest(name(field) + " is required");
+  }
+
+  private String name(String field) {
+    return prefix + field;
+  }
+}

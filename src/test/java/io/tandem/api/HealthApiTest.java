@@ -1,0 +1,39 @@
+package io.tandem.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tandem.testing.RunningNode;
+import io.tandem.testing.TestClient.Response;
+import io.tandem.testing.TestConfig;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class HealthApiTest {
+  @Test
+  @DisplayName("health, readiness and Prometheus metrics answer without a token")
+  void healthReadyMetrics() {
+    try (RunningNode node = RunningNode.start(TestConfig.defaults())) {
+      assertThat(node.http().get("/health").json().getString("status")).isEqualTo("up");
+      Response ready = node.http().get("/ready");
+      assertThat(ready.status()).isEqualTo(200);
+      assertThat(ready.json().getString("status")).isEqualTo("ready");
+
+      node.http().get("/health");
+      Response metrics = node.http().get("/metrics");
+      assertThat(metrics.status()).isEqualTo(200);
+      assertThat(metrics.text()).contains("# TYPE").contains("vertx_http_server_requests_total").contains("jvm_memory_used_bytes");
+    }
+  }
+
+  @Test
+  @DisplayName("readiness turns 503 unavailable when the database pool is gone")
+  void notReadyWithoutDatabase() {
+    try (RunningNode node = RunningNode.start(TestConfig.defaults())) {
+      RunningNode.await(node.node().pool().close(), java.time.Duration.ofSeconds(5));
+      Response ready = node.http().get("/ready");
+      assertThat(ready.status()).isEqualTo(503);
+      assertThat(ready.errorCode()).isEqualTo("unavailable");
+      assertThat(ready.errorMessage()).contains("database");
+    }
+  }
+}

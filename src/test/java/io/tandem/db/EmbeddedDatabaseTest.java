@@ -1,0 +1,45 @@
+package io.tandem.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tandem.config.TandemConfig.EmbeddedDbConfig;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbeddedDatabaseTest {
+  @TempDir Path dir;
+
+  private static String jdbc(EmbeddedDatabase database) {
+    return database.url().replace("postgresql://postgres@", "jdbc:postgresql://");
+  }
+
+  @Test
+  @DisplayName("the embedded PostgreSQL keeps its data across a restart, and refuses a second process on the same folder")
+  void keepsDataAcrossRestarts() throws Exception {
+    EmbeddedDbConfig config = new EmbeddedDbConfig(dir.resolve("pg"), 0);
+    try (EmbeddedDatabase first = EmbeddedDatabase.start(config)) {
+      Database.at(first.url()).migrate();
+      try (Connection c = DriverManager.getConnection(jdbc(first), "postgres", "");
+           Statement s = c.createStatement()) {
+        s.execute("INSERT INTO accounts (username, password_hash, role, display_name) VALUES ('kept', 'x', 'client', 'Kept')");
+      }
+      assertThatThrownBy(() -> EmbeddedDatabase.start(config))
+          .hasMessageContaining("in use by another process")
+          .hasMessageContaining("db.url");
+    }
+    try (EmbeddedDatabase again = EmbeddedDatabase.start(config);
+         Connection c = DriverManager.getConnection(jdbc(again), "postgres", "");
+         Statement s = c.createStatement();
+         ResultSet rows = s.executeQuery("SELECT display_name FROM accounts WHERE username = 'kept'")) {
+      assertThat(rows.next()).isTrue();
+      assertThat(rows.getString(1)).isEqualTo("Kept");
+    }
+  }
+}

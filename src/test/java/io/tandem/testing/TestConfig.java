@@ -1,0 +1,32 @@
+package io.tandem.testing;
+
+import io.tandem.config.ConfigLoader;
+import io.tandem.config.TandemConfig;
+import java.util.Map;
+import java.util.Properties;
+
+/** The real defaults with test overrides, applied through the same loader as production. */
+public final class TestConfig {
+  /** Shared by every node in the test JVM, as the nodes of one cluster would share it. */
+  public static final String JWT_SECRET_BASE64 = "dGVzdC1vbmx5LWp3dC1zZWNyZXQtb2YtMzItYnl0ZXMtb3ItbW9yZQ==";
+
+  private TestConfig() {}
+
+  /** Ephemeral port, one HTTP instance, cheap password hashing; {@code overrides} are key path to value. */
+  public static TandemConfig with(Map<String, String> overrides) {
+    Properties properties = new Properties();
+    properties.setProperty("tandem.http.port", "0");
+    properties.setProperty("tandem.http.instances", "1");
+    properties.setProperty("tandem.http.shutdownGraceSeconds", "1");
+    properties.setProperty("tandem.auth.jwtSecret", JWT_SECRET_BASE64);
+    properties.setProperty("tandem.auth.passwordHash.memoryKib", "256");
+    properties.setProperty("tandem.auth.passwordHash.iterations", "1");
+    properties.setProperty("tandem.cluster.configFile", "cluster-test.xml");
+    overrides.forEach((key, value) -> properties.setProperty("tandem." + key, value));
+    return ConfigLoader.load(ConfigLoader.readDefaults(), Map.of(), properties);
+  }
+
+  public static TandemConfig defaults() {
+    return with(Map.of());
+  }
+}

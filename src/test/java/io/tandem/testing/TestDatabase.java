@@ -1,0 +1,32 @@
+package io.tandem.testing;
+
+import io.tandem.config.TandemConfig.EmbeddedDbConfig;
+import io.tandem.db.Database;
+import io.tandem.db.EmbeddedDatabase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * One real embedded PostgreSQL per test JVM, started on first use and stopped at exit. Tests stay
+ * independent by creating their own users and ids, not by restarting the database.
+ */
+public final class TestDatabase {
+  private static EmbeddedDatabase database;
+
+  private TestDatabase() {}
+
+  public static synchronized String url() {
+    if (database == null) {
+      try {
+        Path dir = Files.createTempDirectory("tandem-test-pg");
+        database = EmbeddedDatabase.start(new EmbeddedDbConfig(dir.resolve("data"), 0));
+        Database.at(database.url()).migrate();
+        Runtime.getRuntime().addShutdownHook(new Thread(database::close, "test-database-stop"));
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot create a directory for the test database", e);
+      }
+    }
+    return database.url();
+  }
+}
