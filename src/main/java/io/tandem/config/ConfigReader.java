@@ -35,6 +35,18 @@ final class ConfigReader {
     return (int) n;
   }
 
+  double doubleBetween(String key, double min, double max) {
+    Object value = json.getValue(key);
+    if (!(value instanceof Number number) || !Double.isFinite(number.doubleValue())) {
+      throw problem(key, "must be a number, got " + value);
+    }
+    double n = number.doubleValue();
+    if (n < min || n > max) {
+      throw problem(key, "must be between " + min + " and " + max + ", got " + n);
+    }
+    return n;
+  }
+
   boolean bool(String key) {
     if (!(json.getValue(key) instanceof Boolean value)) {
       throw problem(key, "must be true or false, got " + json.getValue(key));

@@ -81,11 +81,14 @@ public record TandemConfig(
   /**
    * {@code name} separates clusters that can reach each other (it replaces the Hazelcast file's
    * cluster-name); {@code configFile} is a file path, else a classpath resource; {@code host} is
-   * the address the clustered event bus binds and advertises.
+   * the address the clustered event bus binds and advertises. {@code lease} is how long a node's
+   * heartbeat and its matching-shard leases last without renewal: a dead node's shards are taken
+   * over, and its connections forgotten, within about that time.
    */
-  public record ClusterConfig(boolean enabled, String name, String configFile, String host) {
+  public record ClusterConfig(boolean enabled, String name, String configFile, String host, Duration lease) {
     static ClusterConfig from(ConfigReader r) {
-      return new ClusterConfig(r.bool("enabled"), r.nonEmptyString("name"), r.nonEmptyString("configFile"), r.nonEmptyString("host"));
+      return new ClusterConfig(r.bool("enabled"), r.nonEmptyString("name"), r.nonEmptyString("configFile"),
+          r.nonEmptyString("host"), Duration.ofSeconds(r.intBetween("leaseSeconds", 2, 300)));
     }
   }
 
@@ -133,11 +136,49 @@ public record TandemConfig(
     }
   }
 
-  public record MatchingConfig(Duration offerTimeout, Duration requestMaxWait) {
+  /**
+   * Matching: deadlines, the batch window, sharding and the score weights (docs/operations.md).
+   * {@code maxDistanceKm} bounds what a request may ask for; {@code defaultEta} is the estimate
+   * for a topic that has no matches yet.
+   */
+  public record MatchingConfig(
+      Duration offerTimeout,
+      Duration requestMaxWait,
+      Duration parentTopicAfter,
+      Duration batchWindow,
+      int shards,
+      Duration sweepInterval,
+      int candidatesPerRequest,
+      int maxBatchRequests,
+      double maxDistanceKm,
+      Duration defaultEta,
+      Weights weights) {
     static MatchingConfig from(ConfigReader r) {
       return new MatchingConfig(
           Duration.ofSeconds(r.intBetween("offerTimeoutSeconds", 1, 3600)),
-          Duration.ofSeconds(r.intBetween("requestMaxWaitSeconds", 1, 24 * 3600)));
+          Duration.ofSeconds(r.intBetween("requestMaxWaitSeconds", 1, 24 * 3600)),
+          Duration.ofSeconds(r.intBetween("parentTopicAfterSeconds", 0, 24 * 3600)),
+          Duration.ofMillis(r.intBetween("batchWindowMs", 1, 1000)),
+          r.intBetween("shards", 1, 1024),
+          Duration.ofMillis(r.intBetween("sweepIntervalMs", 100, 60_000)),
+          r.intBetween("candidatesPerRequest", 1, 100),
+          r.intBetween("maxBatchRequests", 1, 10_000),
+          r.doubleBetween("maxDistanceKm", 1, 20_000),
+          Duration.ofSeconds(r.intBetween("defaultEtaSeconds", 1, 24 * 3600)),
+          Weights.from(r.section("weights")));
+    }
+  }
+
+  /** How much each part of a candidate's score counts; every part is between 0 and 1 before weighting. */
+  public record Weights(double topicFit, double proximity, double rating, double reliability, double fairness, double waiting) {
+    static Weights from(ConfigReader r) {
+      return new Weights(
+          r.doubleBetween("topicFit", 0, 100),
+          r.doubleBetween("proximity", 0, 100),
+          r.doubleBetween("rating", 0, 100),
+          r.doubleBetween("reliability", 0, 100),
+          r.doubleBetween("fairness", 0, 100),
+          r.doubleBetween("waiting", 0, 100));
     }
   }
 
@@ -150,9 +191,19 @@ public record TandemConfig(
     }
   }
 
-  public record WsConfig(int maxFrameBytes) {
+  /**
+   * WebSocket limits: the server pings every {@code pingInterval} and closes a connection that has
+   * sent nothing (not even a pong) for {@code idleTimeout}; each connection may send
+   * {@code framesPerSecond} frames on average with bursts up to {@code frameBurst}.
+   */
+  public record WsConfig(int maxFrameBytes, Duration pingInterval, Duration idleTimeout, int framesPerSecond, int frameBurst) {
     static WsConfig from(ConfigReader r) {
-      return new WsConfig(r.intBetween("maxFrameBytes", 256, 16 * 1024 * 1024));
+      return new WsConfig(
+          r.intBetween("maxFrameBytes", 256, 16 * 1024 * 1024),
+          Duration.ofSeconds(r.intBetween("pingIntervalSeconds", 1, 3600)),
+          Duration.ofSeconds(r.intBetween("idleTimeoutSeconds", 2, 7200)),
+          r.intBetween("framesPerSecond", 1, 100_000),
+          r.intBetween("frameBurst", 1, 100_000));
     }
   }
 

@@ -1,0 +1,89 @@
+package io.tandem.matching;
+
+import io.tandem.auth.UserId;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The experts a shard knows, by id, by topic, and (for those who meet in person) by H3 cell.
+ * Holds everyone who is online, busy or not; availability is checked when candidates are drawn.
+ */
+final class ExpertIndex {
+  private final Map<UserId, ExpertSnapshot> byId = new HashMap<>();
+  private final Map<UserId, Long> cellOf = new HashMap<>();
+  private final Map<Topic, Set<UserId>> byTopic = new HashMap<>();
+  private final Map<Long, Set<UserId>> inPersonByCell = new HashMap<>();
+
+  void put(ExpertSnapshot expert) {
+    ExpertSnapshot previous = byId.get(expert.id());
+    if (previous != null && previous.topics().equals(expert.topics()) && previous.modes().equals(expert.modes())
+        && previous.location().equals(expert.location())) {
+      byId.put(expert.id(), expert); // only load, availability or ranking changed: the indexes still hold
+      return;
+    }
+    remove(expert.id());
+    byId.put(expert.id(), expert);
+    for (Topic topic : expert.topics()) {
+      byTopic.computeIfAbsent(topic, t -> new LinkedHashSet<>()).add(expert.id());
+    }
+    if (expert.modes().contains(Mode.IN_PERSON)) {
+      long cell = GeoCells.cellOf(expert.location());
+      cellOf.put(expert.id(), cell);
+      inPersonByCell.computeIfAbsent(cell, c -> new LinkedHashSet<>()).add(expert.id());
+    }
+  }
+
+  void remove(UserId id) {
+    ExpertSnapshot removed = byId.remove(id);
+    if (removed == null) {
+      return;
+    }
+    for (Topic topic : removed.topics()) {
+      Set<UserId> experts = byTopic.get(topic);
+      if (experts != null && experts.remove(id) && experts.isEmpty()) {
+        byTopic.remove(topic);
+      }
+    }
+    Long cell = cellOf.remove(id);
+    if (cell != null) {
+      Set<UserId> experts = inPersonByCell.get(cell);
+      if (experts != null && experts.remove(id) && experts.isEmpty()) {
+        inPersonByCell.remove(cell);
+      }
+    }
+  }
+
+  Optional<ExpertSnapshot> get(UserId id) {
+    return Optional.ofNullable(byId.get(id));
+  }
+
+  Collection<ExpertSnapshot> all() {
+    return byId.values();
+  }
+
+  /** Every expert offering exactly {@code topic}. */
+  void forEachOffering(Topic topic, Consumer<ExpertSnapshot> action) {
+    Set<UserId> experts = byTopic.get(topic);
+    if (experts != null) {
+      experts.forEach(id -> action.accept(byId.get(id)));
+    }
+  }
+
+  /** Every in-person expert filed in a cell of the disk covering {@code radiusKm} around {@code center}. */
+  void forEachInPersonNear(GeoPoint center, double radiusKm, Consumer<ExpertSnapshot> action) {
+    if (inPersonByCell.isEmpty()) {
+      return;
+    }
+    for (long cell : GeoCells.disk(center, radiusKm)) {
+      Set<UserId> experts = inPersonByCell.get(cell);
+      if (experts != null) {
+        experts.forEach(id -> action.accept(byId.get(id)));
+      }
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.tandem.matching;
+
+import io.tandem.auth.UserId;
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * What matching knows about one expert, as carried by presence events: what they offer now,
+ * whether they can take offers at all, how loaded they are, and how they rank.
+ *
+ * @param available online, connected and not suspended
+ * @param load sessions waiting or active plus pending offers
+ * @param idleSince when the expert last got an offer or came online (longest idle ranks first)
+ * @param rating the Bayesian average rating, 0 to 5
+ * @param reliability 0 to 1
+ */
+public record ExpertSnapshot(
+    UserId id,
+    Set<Topic> topics,
+    Set<Mode> modes,
+    GeoPoint location,
+    int capacity,
+    boolean available,
+    int load,
+    Instant idleSince,
+    double rating,
+    double reliability) {
+
+  public ExpertSnapshot withLoad(int newLoad) {
+    return new ExpertSnapshot(id, topics, modes, location, capacity, available, Math.max(0, newLoad), idleSince, rating, reliability);
+  }
+
+  public ExpertSnapshot withIdleSince(Instant since) {
+    return new ExpertSnapshot(id, topics, modes, location, capacity, available, load, since, rating, reliability);
+  }
+
+  public boolean hasFreeSlot() {
+    return available && load < capacity;
+  }
+}

@@ -1,0 +1,220 @@
+package io.tandem.matching;
+
+import io.tandem.auth.UserId;
+import io.tandem.config.TandemConfig.MatchingConfig;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+
+/**
+ * The matching core of one shard, in plain Java: the experts it knows, the requests waiting, and
+ * the decision which request to offer to which expert. It owns no timers and no I/O; the shard
+ * verticle feeds it events, calls {@link #assign} once per batch window, and writes the proposals
+ * it returns to PostgreSQL, which has the final word (capacity and one-offer-per-request are
+ * guarded there, so a stale view here can cost a retry, never a double booking).
+ *
+ * <p>Not thread-safe: one shard, one event loop.
+ */
+public final class Matchmaker {
+  /** The queue order: oldest place first, ties broken by id so the order is total. */
+  static final Comparator<WaitingRequest> QUEUE_ORDER =
+      Comparator.comparing(WaitingRequest::queuedAt).thenComparing(r -> r.id().value());
+
+  private final MatchingConfig config;
+  private final Scoring scoring;
+  private final ExpertIndex experts = new ExpertIndex();
+  private final Map<RequestId, WaitingRequest> waiting = new HashMap<>();
+
+  public Matchmaker(MatchingConfig config) {
+    this.config = config;
+    this.scoring = new Scoring(config);
+  }
+
+  /** A decision: offer this request to this expert. */
+  public record Proposal(WaitingRequest request, ExpertSnapshot expert, double distanceKm, double score) {}
+
+  public void putExpert(ExpertSnapshot expert) {
+    experts.put(expert);
+  }
+
+  public void removeExpert(UserId expert) {
+    experts.remove(expert);
+  }
+
+  public Optional<ExpertSnapshot> expert(UserId expert) {
+    return experts.get(expert);
+  }
+
+  /** Corrects what this shard believes about an expert's load (from PostgreSQL, after any change). */
+  public void setLoad(UserId expert, int load) {
+    experts.get(expert).ifPresent(e -> experts.put(e.withLoad(load)));
+  }
+
+  public void enqueue(WaitingRequest request) {
+    waiting.put(request.id(), request);
+  }
+
+  public Optional<WaitingRequest> request(RequestId id) {
+    return Optional.ofNullable(waiting.get(id));
+  }
+
+  public Optional<WaitingRequest> remove(RequestId id) {
+    return Optional.ofNullable(waiting.remove(id));
+  }
+
+  /** The offer was written: the request waits for this expert and the expert carries one more. */
+  public void offerMade(RequestId id, UserId expert, Instant now) {
+    WaitingRequest request = waiting.get(id);
+    if (request != null) {
+      request.offeredTo(expert);
+    }
+    experts.get(expert).ifPresent(e -> experts.put(e.withLoad(e.load() + 1).withIdleSince(now)));
+  }
+
+  /** The offer was declined or missed: the request goes back to the queue, never to this expert again. */
+  public void offerEnded(RequestId id, UserId expert) {
+    WaitingRequest request = waiting.get(id);
+    if (request != null) {
+      request.exclude(expert);
+      request.offeredTo(null);
+    }
+    experts.get(expert).ifPresent(e -> experts.put(e.withLoad(e.load() - 1)));
+  }
+
+  /**
+   * PostgreSQL refused the proposal because the expert is full or gone. Treat them as full until
+   * the next load update says otherwise.
+   */
+  public void proposalRefused(UserId expert) {
+    experts.get(expert).ifPresent(e -> experts.put(e.withLoad(e.capacity())));
+  }
+
+  /**
+   * The best offers to make now: requests without a pending offer, oldest first (at most
+   * {@code maxBatchRequests}), each with its top {@code candidatesPerRequest} experts, assigned so
+   * that the total score is maximal and no expert gets two new offers in one batch.
+   */
+  public List<Proposal> assign(Instant now) {
+    List<WaitingRequest> rows = waiting.values().stream()
+        .filter(r -> r.offeredTo().isEmpty() && r.expiresAt().isAfter(now))
+        .sorted(QUEUE_ORDER)
+        .limit(config.maxBatchRequests())
+        .toList();
+    if (rows.isEmpty()) {
+      return List.of();
+    }
+    Map<UserId, Integer> columnOf = new LinkedHashMap<>();
+    List<ExpertSnapshot> columns = new ArrayList<>();
+    List<List<Candidate>> candidatesByRow = new ArrayList<>(rows.size());
+    for (WaitingRequest row : rows) {
+      List<Candidate> candidates = candidates(row, now);
+      candidatesByRow.add(candidates);
+      for (Candidate c : candidates) {
+        if (columnOf.putIfAbsent(c.expert().id(), columns.size()) == null) {
+          columns.add(c.expert());
+        }
+      }
+    }
+    if (columns.isEmpty()) {
+      return List.of();
+    }
+    double[][] score = new double[rows.size()][columns.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      java.util.Arrays.fill(score[i], Assignment.FORBIDDEN);
+      for (Candidate c : candidatesByRow.get(i)) {
+        score[i][columnOf.get(c.expert().id())] = c.score();
+      }
+    }
+    int[] chosen = Assignment.maximize(score);
+    List<Proposal> proposals = new ArrayList<>();
+    for (int i = 0; i < rows.size(); i++) {
+      if (chosen[i] >= 0) {
+        ExpertSnapshot expert = columns.get(chosen[i]);
+        Candidate c = candidatesByRow.get(i).stream().filter(x -> x.expert().id().equals(expert.id())).findFirst().orElseThrow();
+        proposals.add(new Proposal(rows.get(i), expert, c.distanceKm(), c.score()));
+      }
+    }
+    return proposals;
+  }
+
+  /**
+   * The experts who may be offered {@code request} now, best first, at most
+   * {@code candidatesPerRequest}: available with a free slot, offering the mode and the topic (or,
+   * after {@code parentTopicAfter}, an ancestor of it), not excluded, and for in-person requests
+   * within {@code maxDistanceKm}.
+   */
+  public List<Candidate> candidates(WaitingRequest request, Instant now) {
+    int limit = config.candidatesPerRequest();
+    PriorityQueue<Candidate> best = new PriorityQueue<>(limit + 1, Comparator.comparingDouble(Candidate::score));
+    boolean fallback = request.waited(now).compareTo(config.parentTopicAfter()) >= 0;
+    if (request.mode() == Mode.IN_PERSON) {
+      double radius = request.maxDistanceKm().orElse(config.maxDistanceKm());
+      experts.forEachInPersonNear(request.location(), radius, expert -> {
+        int levelsUp = topicLevelsUp(request.topic(), expert, fallback);
+        if (levelsUp >= 0) {
+          offer(best, limit, request, expert, levelsUp, now);
+        }
+      });
+    } else {
+      Optional<Topic> topic = Optional.of(request.topic());
+      for (int levelsUp = 0; topic.isPresent() && (levelsUp == 0 || fallback); levelsUp++, topic = topic.get().parent()) {
+        int level = levelsUp;
+        experts.forEachOffering(topic.get(), expert -> offer(best, limit, request, expert, level, now));
+      }
+    }
+    List<Candidate> result = new ArrayList<>(best);
+    result.sort(Comparator.comparingDouble(Candidate::score).reversed());
+    return result;
+  }
+
+  private void offer(PriorityQueue<Candidate> best, int limit, WaitingRequest request, ExpertSnapshot expert, int levelsUp, Instant now) {
+    if (!expert.hasFreeSlot() || !expert.modes().contains(request.mode()) || request.excludes(expert.id())) {
+      return;
+    }
+    double distance = request.location().distanceKm(expert.location());
+    if (request.mode() == Mode.IN_PERSON && distance > request.maxDistanceKm().orElse(config.maxDistanceKm())) {
+      return;
+    }
+    best.add(new Candidate(expert, distance, levelsUp, scoring.score(request, expert, distance, levelsUp, now)));
+    if (best.size() > limit) {
+      best.poll();
+    }
+  }
+
+  /** How far up the request's topic the expert's best matching topic is, or -1 when none matches. */
+  private static int topicLevelsUp(Topic wanted, ExpertSnapshot expert, boolean fallback) {
+    Optional<Topic> topic = Optional.of(wanted);
+    for (int levelsUp = 0; topic.isPresent() && (levelsUp == 0 || fallback); levelsUp++, topic = topic.get().parent()) {
+      if (expert.topics().contains(topic.get())) {
+        return levelsUp;
+      }
+    }
+    return -1;
+  }
+
+  /** The waiting requests on {@code topic}, in queue order; a request's position is its index + 1. */
+  public List<WaitingRequest> queue(Topic topic) {
+    return waiting.values().stream().filter(r -> r.topic().equals(topic)).sorted(QUEUE_ORDER).toList();
+  }
+
+  public List<WaitingRequest> waiting() {
+    return List.copyOf(waiting.values());
+  }
+
+  /** Experts who could take an offer on {@code topic} right now (exact topic), for the ETA. */
+  public int freeExperts(Topic topic) {
+    int[] count = {0};
+    experts.forEachOffering(topic, e -> {
+      if (e.hasFreeSlot()) {
+        count[0]++;
+      }
+    });
+    return count[0];
+  }
+}

@@ -1,0 +1,50 @@
+package io.tandem.matching;
+
+import io.tandem.config.TandemConfig.MatchingConfig;
+import io.tandem.config.TandemConfig.Weights;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The score of offering a request to an expert: a weighted sum of parts that each lie in [0, 1].
+ * <ul>
+ *   <li>topic fit: 1 for the request's own topic, 1/2 for its parent, 1/3 for the grandparent;</li>
+ *   <li>proximity: 1 at the same place, 1/2 at {@value #PROXIMITY_SCALE_KM} km; for online modes its
+ *       weight fades as the request waits, which widens the search;</li>
+ *   <li>rating (Bayesian average / 5) and reliability;</li>
+ *   <li>fairness: how long the expert has been idle, full after {@value #FAIRNESS_FULL_SECONDS} s;</li>
+ *   <li>waiting: how much of its maximum wait the request has used, so that old requests win
+ *       contested experts and nobody starves.</li>
+ * </ul>
+ */
+public final class Scoring {
+  static final double PROXIMITY_SCALE_KM = 10;
+  static final long FAIRNESS_FULL_SECONDS = 600;
+
+  private final Weights weights;
+  private final Duration maxWait;
+
+  public Scoring(MatchingConfig config) {
+    this.weights = config.weights();
+    this.maxWait = config.requestMaxWait();
+  }
+
+  public double score(WaitingRequest request, ExpertSnapshot expert, double distanceKm, int topicLevelsUp, Instant now) {
+    double waited = Math.min(1, (double) request.waited(now).toMillis() / Math.max(1, maxWait.toMillis()));
+    double topicFit = 1.0 / (1 + topicLevelsUp);
+    double proximity = 1.0 / (1 + distanceKm / PROXIMITY_SCALE_KM);
+    double proximityWeight = request.mode() == Mode.IN_PERSON ? weights.proximity() : weights.proximity() * (1 - waited);
+    double idleSeconds = Math.max(0, Duration.between(expert.idleSince(), now).toSeconds());
+    double fairness = Math.min(1, idleSeconds / FAIRNESS_FULL_SECONDS);
+    return weights.topicFit() * topicFit
+        + proximityWeight * proximity
+        + weights.rating() * clamp(expert.rating() / 5)
+        + weights.reliability() * clamp(expert.reliability())
+        + weights.fairness() * fairness
+        + weights.waiting() * waited;
+  }
+
+  private static double clamp(double x) {
+    return Math.max(0, Math.min(1, x));
+  }
+}

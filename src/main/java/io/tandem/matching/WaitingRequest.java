@@ -1,0 +1,94 @@
+package io.tandem.matching;
+
+import io.tandem.auth.UserId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A request in a shard's queue. Mutable, and touched only by the shard's own event loop.
+ *
+ * @param maxDistanceKm required for in-person requests; for online ones it only ranks
+ * @param queuedAt its place in the queue: requests are served oldest first, and a client whose
+ *     expert did not show keeps the original place
+ */
+public final class WaitingRequest {
+  private final RequestId id;
+  private final UserId clientId;
+  private final Topic topic;
+  private final Mode mode;
+  private final GeoPoint location;
+  private final Double maxDistanceKm;
+  private final Instant queuedAt;
+  private final Instant expiresAt;
+  private final Set<UserId> excludedExperts = new HashSet<>();
+  private UserId offeredTo;
+
+  public WaitingRequest(
+      RequestId id, UserId clientId, Topic topic, Mode mode, GeoPoint location, Double maxDistanceKm, Instant queuedAt, Instant expiresAt) {
+    this.id = id;
+    this.clientId = clientId;
+    this.topic = topic;
+    this.mode = mode;
+    this.location = location;
+    this.maxDistanceKm = maxDistanceKm;
+    this.queuedAt = queuedAt;
+    this.expiresAt = expiresAt;
+  }
+
+  public RequestId id() {
+    return id;
+  }
+
+  public UserId clientId() {
+    return clientId;
+  }
+
+  public Topic topic() {
+    return topic;
+  }
+
+  public Mode mode() {
+    return mode;
+  }
+
+  public GeoPoint location() {
+    return location;
+  }
+
+  public Optional<Double> maxDistanceKm() {
+    return Optional.ofNullable(maxDistanceKm);
+  }
+
+  public Instant queuedAt() {
+    return queuedAt;
+  }
+
+  public Instant expiresAt() {
+    return expiresAt;
+  }
+
+  public Duration waited(Instant now) {
+    Duration waited = Duration.between(queuedAt, now);
+    return waited.isNegative() ? Duration.ZERO : waited;
+  }
+
+  /** Experts who declined or missed this request are never offered it again. */
+  public void exclude(UserId expert) {
+    excludedExperts.add(expert);
+  }
+
+  public boolean excludes(UserId expert) {
+    return excludedExperts.contains(expert);
+  }
+
+  public Optional<UserId> offeredTo() {
+    return Optional.ofNullable(offeredTo);
+  }
+
+  void offeredTo(UserId expert) {
+    this.offeredTo = expert;
+  }
+}

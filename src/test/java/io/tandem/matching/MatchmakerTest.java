@@ -1,0 +1,188 @@
+package io.tandem.matching;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tandem.auth.UserId;
+import io.tandem.config.TandemConfig.MatchingConfig;
+import io.tandem.testing.TestConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class MatchmakerTest {
+  private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
+  private static final GeoPoint PEOPLES_SQUARE = new GeoPoint(31.2304, 121.4737);
+  private static final GeoPoint JING_AN = new GeoPoint(31.2290, 121.4480);      // ~2.5 km away
+  private static final GeoPoint PUDONG_AIRPORT = new GeoPoint(31.1443, 121.8083); // ~33 km away
+  private static final GeoPoint BEIJING = new GeoPoint(39.9042, 116.4074);
+
+  private final MatchingConfig config = TestConfig.with(Map.of("matching.parentTopicAfterSeconds", "30")).matching();
+  private final Matchmaker matchmaker = new Matchmaker(config);
+
+  private static ExpertSnapshot expert(String topic, GeoPoint where, Mode... modes) {
+    return new ExpertSnapshot(new UserId(UUID.randomUUID()), Set.of(new Topic(topic)), EnumSet.copyOf(List.of(modes)),
+        where, 1, true, 0, NOW, 4.0, 1.0);
+  }
+
+  private static WaitingRequest request(String topic, Mode mode, GeoPoint where, Double maxKm, Duration waited) {
+    Instant queuedAt = NOW.minus(waited);
+    return new WaitingRequest(new RequestId(UUID.randomUUID()), new UserId(UUID.randomUUID()), new Topic(topic), mode,
+        where, maxKm, queuedAt, queuedAt.plus(Duration.ofMinutes(5)));
+  }
+
+  private static Set<UserId> ids(List<Candidate> candidates) {
+    return candidates.stream().map(c -> c.expert().id()).collect(Collectors.toSet());
+  }
+
+  @Test
+  @DisplayName("candidates offer the topic and the mode, have a free slot, and have not been excluded")
+  void candidateFilter() {
+    ExpertSnapshot fits = expert("career.interview", PEOPLES_SQUARE, Mode.CHAT, Mode.VIDEO);
+    ExpertSnapshot otherTopic = expert("legal.labour", PEOPLES_SQUARE, Mode.CHAT);
+    ExpertSnapshot otherMode = expert("career.interview", PEOPLES_SQUARE, Mode.VIDEO);
+    ExpertSnapshot full = expert("career.interview", PEOPLES_SQUARE, Mode.CHAT).withLoad(1);
+    ExpertSnapshot unavailable = new ExpertSnapshot(new UserId(UUID.randomUUID()), Set.of(new Topic("career.interview")),
+        EnumSet.of(Mode.CHAT), PEOPLES_SQUARE, 1, false, 0, NOW, 4, 1);
+    ExpertSnapshot declined = expert("career.interview", PEOPLES_SQUARE, Mode.CHAT);
+    Stream.of(fits, otherTopic, otherMode, full, unavailable, declined).forEach(matchmaker::putExpert);
+
+    WaitingRequest request = request("career.interview", Mode.CHAT, JING_AN, null, Duration.ZERO);
+    request.exclude(declined.id());
+    assertThat(ids(matchmaker.candidates(request, NOW))).containsExactly(fits.id());
+  }
+
+  @Test
+  @DisplayName("a request falls back to experts of the parent topic only after parentTopicAfterSeconds")
+  void parentTopicFallback() {
+    ExpertSnapshot generalist = expert("career", PEOPLES_SQUARE, Mode.CHAT);
+    matchmaker.putExpert(generalist);
+    assertThat(matchmaker.candidates(request("career.interview", Mode.CHAT, JING_AN, null, Duration.ofSeconds(29)), NOW)).isEmpty();
+    List<Candidate> later = matchmaker.candidates(request("career.interview", Mode.CHAT, JING_AN, null, Duration.ofSeconds(30)), NOW);
+    assertThat(ids(later)).containsExactly(generalist.id());
+    assertThat(later.get(0).topicLevelsUp()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("an exact topic fits better than the parent topic, all else equal")
+  void exactTopicRanksFirst() {
+    ExpertSnapshot specialist = expert("career.interview", PEOPLES_SQUARE, Mode.CHAT);
+    ExpertSnapshot generalist = expert("career", PEOPLES_SQUARE, Mode.CHAT);
+    matchmaker.putExpert(specialist);
+    matchmaker.putExpert(generalist);
+    List<Candidate> ranked = matchmaker.candidates(request("career.interview", Mode.CHAT, JING_AN, null, Duration.ofMinutes(1)), NOW);
+    assertThat(ranked).extracting(c -> c.expert().id()).containsExactly(specialist.id(), generalist.id());
+  }
+
+  @Test
+  @DisplayName("in-person requests only reach experts within maxDistanceKm, by great-circle distance")
+  void inPersonDistanceBound() {
+    ExpertSnapshot near = expert("tax", JING_AN, Mode.IN_PERSON);
+    ExpertSnapshot farther = expert("tax", PUDONG_AIRPORT, Mode.IN_PERSON);
+    ExpertSnapshot otherCity = expert("tax", BEIJING, Mode.IN_PERSON);
+    Stream.of(near, farther, otherCity).forEach(matchmaker::putExpert);
+
+    assertThat(ids(matchmaker.candidates(request("tax", Mode.IN_PERSON, PEOPLES_SQUARE, 5.0, Duration.ZERO), NOW)))
+        .containsExactly(near.id());
+    List<Candidate> wider = matchmaker.candidates(request("tax", Mode.IN_PERSON, PEOPLES_SQUARE, 50.0, Duration.ZERO), NOW);
+    assertThat(ids(wider)).containsExactlyInAnyOrder(near.id(), farther.id());
+    assertThat(wider.get(0).expert().id()).as("nearer ranks first").isEqualTo(near.id());
+    assertThat(wider.get(1).distanceKm()).isBetween(30.0, 40.0);
+  }
+
+  @Test
+  @DisplayName("online requests reach experts anywhere; distance only ranks")
+  void onlineIgnoresDistanceBound() {
+    ExpertSnapshot far = expert("health", BEIJING, Mode.VIDEO);
+    ExpertSnapshot near = expert("health", JING_AN, Mode.VIDEO);
+    matchmaker.putExpert(far);
+    matchmaker.putExpert(near);
+    List<Candidate> ranked = matchmaker.candidates(request("health", Mode.VIDEO, PEOPLES_SQUARE, null, Duration.ZERO), NOW);
+    assertThat(ranked).extracting(c -> c.expert().id()).containsExactly(near.id(), far.id());
+  }
+
+  @Test
+  @DisplayName("score prefers reliable, well-rated and long-idle experts")
+  void scoring() {
+    Scoring scoring = new Scoring(config);
+    WaitingRequest request = request("career", Mode.CHAT, PEOPLES_SQUARE, null, Duration.ZERO);
+    ExpertSnapshot base = expert("career", PEOPLES_SQUARE, Mode.CHAT);
+    ExpertSnapshot unreliable = new ExpertSnapshot(base.id(), base.topics(), base.modes(), base.location(), 1, true, 0, NOW, 4.0, 0.2);
+    ExpertSnapshot poorlyRated = new ExpertSnapshot(base.id(), base.topics(), base.modes(), base.location(), 1, true, 0, NOW, 2.0, 1.0);
+    ExpertSnapshot idle = base.withIdleSince(NOW.minus(Duration.ofMinutes(10)));
+    double s = scoring.score(request, base, 0, 0, NOW);
+    assertThat(scoring.score(request, unreliable, 0, 0, NOW)).isLessThan(s);
+    assertThat(scoring.score(request, poorlyRated, 0, 0, NOW)).isLessThan(s);
+    assertThat(scoring.score(request, idle, 0, 0, NOW)).isGreaterThan(s);
+    assertThat(scoring.score(request, base, 20, 0, NOW)).isLessThan(s);
+  }
+
+  @Test
+  @DisplayName("batch assignment maximises the total score where first-come greedy does not")
+  void batchBeatsGreedy() {
+    // Request A (older) fits both experts, a bit better the specialist; request B only fits the specialist.
+    ExpertSnapshot specialist = expert("career.interview", PEOPLES_SQUARE, Mode.CHAT);
+    ExpertSnapshot generalist = expert("career", PEOPLES_SQUARE, Mode.CHAT);
+    matchmaker.putExpert(specialist);
+    matchmaker.putExpert(generalist);
+    WaitingRequest a = request("career.interview", Mode.CHAT, PEOPLES_SQUARE, null, Duration.ofSeconds(40));
+    WaitingRequest b = request("career.interview", Mode.CHAT, PEOPLES_SQUARE, null, Duration.ofSeconds(10));
+    matchmaker.enqueue(a);
+    matchmaker.enqueue(b);
+
+    // Greedy, oldest first, takes each request's best candidate: A gets the specialist and B nobody.
+    assertThat(matchmaker.candidates(a, NOW).get(0).expert().id()).isEqualTo(specialist.id());
+    assertThat(ids(matchmaker.candidates(b, NOW))).containsExactly(specialist.id());
+
+    Map<RequestId, UserId> assigned = matchmaker.assign(NOW).stream()
+        .collect(Collectors.toMap(p -> p.request().id(), p -> p.expert().id()));
+    assertThat(assigned).containsEntry(a.id(), generalist.id()).containsEntry(b.id(), specialist.id());
+  }
+
+  @Test
+  @DisplayName("a waiting request wins a contested expert over a newer, better-fitting one: nobody starves")
+  void starvation() {
+    ExpertSnapshot only = expert("legal.labour", JING_AN, Mode.VIDEO);
+    matchmaker.putExpert(only);
+    WaitingRequest fresh = request("legal.labour", Mode.VIDEO, JING_AN, null, Duration.ZERO);
+    WaitingRequest old = request("legal.labour", Mode.VIDEO, BEIJING, null, Duration.ofMinutes(4));
+    matchmaker.enqueue(fresh);
+    matchmaker.enqueue(old);
+    assertThat(matchmaker.assign(NOW)).singleElement().satisfies(p -> assertThat(p.request().id()).isEqualTo(old.id()));
+  }
+
+  @Test
+  @DisplayName("a request with a pending offer, and an expert without a free slot, are left out of the batch")
+  void pendingOffersBlock() {
+    ExpertSnapshot expert = expert("tax", JING_AN, Mode.CHAT);
+    matchmaker.putExpert(expert);
+    WaitingRequest first = request("tax", Mode.CHAT, JING_AN, null, Duration.ofSeconds(5));
+    WaitingRequest second = request("tax", Mode.CHAT, JING_AN, null, Duration.ZERO);
+    matchmaker.enqueue(first);
+    matchmaker.enqueue(second);
+    assertThat(matchmaker.assign(NOW)).singleElement().satisfies(p -> assertThat(p.request().id()).isEqualTo(first.id()));
+    matchmaker.offerMade(first.id(), expert.id(), NOW);
+    assertThat(matchmaker.assign(NOW)).as("the only expert is full now").isEmpty();
+
+    matchmaker.offerEnded(first.id(), expert.id());
+    assertThat(matchmaker.assign(NOW)).as("first excluded the expert who declined; second gets them")
+        .singleElement().satisfies(p -> assertThat(p.request().id()).isEqualTo(second.id()));
+  }
+
+  @Test
+  @DisplayName("queue order is oldest place first")
+  void queueOrder() {
+    WaitingRequest newer = request("tax", Mode.CHAT, JING_AN, null, Duration.ofSeconds(1));
+    WaitingRequest older = request("tax", Mode.CHAT, JING_AN, null, Duration.ofSeconds(9));
+    matchmaker.enqueue(newer);
+    matchmaker.enqueue(older);
+    assertThat(matchmaker.queue(new Topic("tax"))).containsExactly(older, newer);
+  }
+}
