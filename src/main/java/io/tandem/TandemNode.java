@@ -16,6 +16,7 @@ import io.tandem.db.Database;
 import io.tandem.expert.ExpertProfileRepository;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
@@ -24,7 +25,19 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.sqlclient.Pool;
+import io.tandem.bus.UserEvents;
+import io.tandem.gateway.Frames;
+import io.tandem.gateway.WebSocketGateway;
+import io.tandem.matching.MatchingRepository;
+import io.tandem.matching.MatchingVerticle;
+import io.tandem.matching.OfferService;
+import io.tandem.matching.RequestService;
+import io.tandem.matching.ShardLeases;
+import io.tandem.presence.PresenceRepository;
+import io.tandem.presence.PresenceService;
+import io.tandem.presence.PresenceVerticle;
 import java.util.ArrayList;
+import java.util.UUID;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -41,6 +54,8 @@ public final class TandemNode {
   private final Vertx vertx;
   private final Pool pool;
   private final HazelcastClusterManager clusterManager;
+  /** Identifies this node in PostgreSQL (heartbeats, shard leases, connections); new at every start. */
+  private final String nodeId = UUID.randomUUID().toString();
   private final List<String> deployments = new ArrayList<>();
   private int httpPort;
 
@@ -83,6 +98,11 @@ public final class TandemNode {
 
   private record Secrets(byte[] jwtSecret, PasswordHasher hasher) {}
 
+  /**
+   * Migrates, then deploys in dependency order: the node announces itself (its connections are
+   * only trusted while its heartbeat lives), matching and presence start, and the HTTP server
+   * opens last, when everything it routes to is ready.
+   */
   private Future<Void> deploy(TandemConfig config, Database database, PrometheusMeterRegistry metrics) {
     return vertx.executeBlocking(() -> {
           database.migrate();
@@ -91,17 +111,37 @@ public final class TandemNode {
         .compose(secrets -> {
           Tokens tokens = new Tokens(vertx, secrets.jwtSecret(), config.auth(), new RefreshTokenRepository(pool));
           AccountService accounts = new AccountService(vertx, new AccountRepository(pool), secrets.hasher(), tokens);
-          HttpApi api = new HttpApi(config.http(), accounts, tokens, new ExpertProfileRepository(pool), this::ready, metrics);
-          return deployHttp(config.http(), api);
+          ExpertProfileRepository profiles = new ExpertProfileRepository(pool);
+          PresenceRepository presenceRepository = new PresenceRepository(pool);
+          PresenceService presence = new PresenceService(vertx, presenceRepository, profiles, new UserEvents(vertx.eventBus()),
+              config.session().reconnectGrace(), config.cluster().lease());
+          MatchingRepository matching = new MatchingRepository(pool);
+          RequestService requests = new RequestService(vertx.eventBus(), matching, config.matching());
+          OfferService offers = new OfferService(vertx.eventBus(), matching, config.session());
+          ShardLeases leases = new ShardLeases(pool, nodeId, config.cluster().lease());
+          WebSocketGateway gateway = new WebSocketGateway(tokens, config.http().allowedOrigins(), config.ws(),
+              Frames.dispatcher(presence, requests, offers), presence, nodeId);
+          HttpApi api = new HttpApi(config.http(), accounts, tokens, profiles, requests, gateway, this::ready, metrics);
+          return leases.heartbeat()
+              .compose(v -> deployOne(new MatchingVerticle(config.matching(), config.cluster().lease(), leases, matching, presenceRepository)))
+              .compose(v -> deployOne(new PresenceVerticle(presence, config.matching().sweepInterval())))
+              .compose(v -> deployHttp(config.http(), config.ws(), api));
         });
+  }
+
+  private Future<Void> deployOne(io.vertx.core.Deployable verticle) {
+    return vertx.deployVerticle(verticle).map(id -> {
+      deployments.add(id);
+      return null;
+    });
   }
 
   /**
    * With port 0 the first instance picks a free port and the others join it, so that every
    * instance shares one port however Vert.x treats port 0.
    */
-  private Future<Void> deployHttp(TandemConfig.HttpConfig http, HttpApi api) {
-    ApiVerticle first = new ApiVerticle(http, http.port(), api);
+  private Future<Void> deployHttp(TandemConfig.HttpConfig http, TandemConfig.WsConfig ws, HttpApi api) {
+    ApiVerticle first = new ApiVerticle(http, ws, http.port(), api);
     return vertx.deployVerticle(first)
         .compose(id -> {
           deployments.add(id);
@@ -109,7 +149,7 @@ public final class TandemNode {
           if (http.instances() == 1) {
             return Future.succeededFuture();
           }
-          return vertx.deployVerticle(() -> new ApiVerticle(http, httpPort, api), new DeploymentOptions().setInstances(http.instances() - 1))
+          return vertx.deployVerticle(() -> new ApiVerticle(http, ws, httpPort, api), new DeploymentOptions().setInstances(http.instances() - 1))
               .map(more -> {
                 deployments.add(more);
                 return null;
@@ -136,6 +176,10 @@ public final class TandemNode {
     return pool;
   }
 
+  public String nodeId() {
+    return nodeId;
+  }
+
   public int httpPort() {
     return httpPort;
   }
@@ -145,13 +189,26 @@ public final class TandemNode {
    * {@code http.shutdownGraceSeconds}), then the pool closes, then Vert.x leaves the cluster.
    */
   public Future<Void> close() {
-    List<Future<Void>> undeployed = new ArrayList<>();
-    for (String id : deployments) {
-      undeployed.add(vertx.undeploy(id));
-    }
-    return Future.join(undeployed)
+    // The undeploy futures belong to an event loop that is gone once Vert.x is closed, so the
+    // caller's future must not: a context-free promise completes on whatever thread ends the close.
+    Promise<Void> closed = Promise.promise();
+    undeployInReverse(new ArrayList<>(deployments))
         .eventually(pool::close)
-        .eventually(vertx::close)
-        .mapEmpty();
+        .onComplete(stopped -> vertx.close().onComplete(closed));
+    return closed.future();
+  }
+
+  /** The HTTP server first (it was deployed last), so that nothing new arrives while the rest stops. */
+  private Future<Void> undeployInReverse(List<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    String last = ids.remove(ids.size() - 1);
+    return vertx.undeploy(last)
+        .recover(e -> {
+          log.warn("deployment {} did not stop cleanly: {}", last, e.getMessage());
+          return Future.succeededFuture();
+        })
+        .compose(v -> undeployInReverse(ids));
   }
 }

@@ -1,6 +1,7 @@
 package io.tandem.api;
 
 import io.tandem.config.TandemConfig.HttpConfig;
+import io.tandem.config.TandemConfig.WsConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -17,21 +18,32 @@ import org.slf4j.LoggerFactory;
 public final class ApiVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ApiVerticle.class);
 
+  private static final int HARD_FRAME_LIMIT_FACTOR = 4;
+
   private final HttpConfig config;
+  private final WsConfig ws;
   private final int port;
   private final HttpApi api;
   private HttpServer server;
 
   /** @param port the port to bind, which may differ from {@code config.port()} when that is 0 and this is not the first instance */
-  public ApiVerticle(HttpConfig config, int port, HttpApi api) {
+  public ApiVerticle(HttpConfig config, WsConfig ws, int port, HttpApi api) {
     this.config = config;
+    this.ws = ws;
     this.port = port;
     this.api = api;
   }
 
   @Override
   public Future<?> start() {
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(port))
+    // Connection closes a frame over ws.maxFrameBytes with 1009; Netty's own, higher limit only
+    // stops a sender of huge frames from making the server buffer them.
+    int hardLimit = ws.maxFrameBytes() * HARD_FRAME_LIMIT_FACTOR;
+    server = vertx.createHttpServer(new HttpServerOptions()
+            .setHost(config.host())
+            .setPort(port)
+            .setMaxWebSocketFrameSize(hardLimit)
+            .setMaxWebSocketMessageSize(hardLimit))
         .requestHandler(api.router(vertx));
     return server.listen();
   }

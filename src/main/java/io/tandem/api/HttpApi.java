@@ -7,7 +7,9 @@ import io.tandem.config.TandemConfig.HttpConfig;
 import io.tandem.expert.ExpertProfileRepository;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.ErrorCode;
+import io.tandem.matching.RequestService;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -23,8 +25,10 @@ public final class HttpApi {
   private final HttpConfig config;
   private final AccountRoutes accounts;
   private final ExpertRoutes experts;
+  private final RequestRoutes requests;
   private final HealthRoutes health;
   private final Tokens tokens;
+  private final Handler<RoutingContext> webSockets;
 
   /** @param readiness succeeds while the database (and, when clustered, the cluster) can be reached */
   public HttpApi(
@@ -32,22 +36,28 @@ public final class HttpApi {
       AccountService accountService,
       Tokens tokens,
       ExpertProfileRepository profiles,
+      RequestService requestService,
+      Handler<RoutingContext> webSockets,
       Supplier<Future<Void>> readiness,
       PrometheusMeterRegistry metrics) {
     this.config = config;
     this.tokens = tokens;
     this.accounts = new AccountRoutes(accountService);
     this.experts = new ExpertRoutes(profiles);
+    this.requests = new RequestRoutes(requestService);
+    this.webSockets = webSockets;
     this.health = new HealthRoutes(readiness, metrics);
   }
 
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
     health.mount(router);
+    router.get("/ws").handler(webSockets);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
     BearerAuthentication authenticated = new BearerAuthentication(tokens);
     accounts.mount(router, authenticated);
     experts.mount(router, authenticated);
+    requests.mount(router, authenticated);
 
     router.route().failureHandler(this::fail);
     router.errorHandler(404, ctx -> Replies.error(ctx, ApiError.notFound("no such resource: " + ctx.request().path())));

@@ -4,10 +4,18 @@ import io.tandem.auth.UserId;
 
 /**
  * Every event-bus address, in one place. Addresses read {@code tandem.<feature>.<name>}; events
- * are named in the past tense.
+ * are named in the past tense. The bus is the fast path only: whatever travels here is already
+ * committed in PostgreSQL, and a lost message delays work without losing it.
  */
 public final class Addresses {
   private static final String USER_PREFIX = "tandem.user.";
+  private static final String SHARD_PREFIX = "tandem.matching.shard.";
+
+  /** Published: an expert's presence or offering changed (JSON of presence/PresenceMessages). */
+  public static final String PRESENCE_CHANGED = "tandem.presence.changed";
+
+  /** Published: an expert's load (open sessions plus pending offers) changed. */
+  public static final String EXPERT_LOAD_CHANGED = "tandem.matching.expert-load-changed";
 
   private Addresses() {}
 
@@ -17,5 +25,10 @@ public final class Addresses {
    */
   public static String user(UserId userId) {
     return USER_PREFIX + userId.value();
+  }
+
+  /** Commands for the current owner of a matching shard; only the lease holder consumes it. */
+  public static String matchingShard(int shard) {
+    return SHARD_PREFIX + shard;
   }
 }

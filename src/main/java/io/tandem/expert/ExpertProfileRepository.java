@@ -28,11 +28,11 @@ public final class ExpertProfileRepository {
             + " lng = excluded.lng, capacity = excluded.capacity, bio = excluded.bio, languages = excluded.languages, updated_at = now()")
         .execute(Tuple.tuple()
             .addUUID(p.expertId().value())
-            .addArrayOfString(p.topics().stream().map(Topic::value).toArray(String[]::new))
-            .addArrayOfString(p.modes().stream().map(Mode::wireName).toArray(String[]::new))
-            .addDouble(p.location().lat())
-            .addDouble(p.location().lng())
-            .addInteger(p.capacity())
+            .addArrayOfString(p.offering().topics().stream().map(Topic::value).toArray(String[]::new))
+            .addArrayOfString(p.offering().modes().stream().map(Mode::wireName).toArray(String[]::new))
+            .addDouble(p.offering().location().lat())
+            .addDouble(p.offering().location().lng())
+            .addInteger(p.offering().capacity())
             .addString(p.bio())
             .addArrayOfString(p.languages().toArray(String[]::new)))
         .map(p);
@@ -75,10 +75,11 @@ public final class ExpertProfileRepository {
   private static ExpertProfile profile(Row row) {
     return new ExpertProfile(
         new UserId(row.getUUID("account_id")),
-        Arrays.stream(row.getArrayOfStrings("topics")).map(Topic::new).toList(),
-        Arrays.stream(row.getArrayOfStrings("modes")).map(m -> Mode.fromWire(m).orElseThrow()).toList(),
-        new GeoPoint(row.getDouble("lat"), row.getDouble("lng")),
-        row.getInteger("capacity"),
+        new Offering(
+            Arrays.stream(row.getArrayOfStrings("topics")).map(Topic::new).toList(),
+            Arrays.stream(row.getArrayOfStrings("modes")).map(m -> Mode.fromWire(m).orElseThrow()).toList(),
+            new GeoPoint(row.getDouble("lat"), row.getDouble("lng")),
+            row.getInteger("capacity")),
         row.getString("bio"),
         List.of(row.getArrayOfStrings("languages")));
   }

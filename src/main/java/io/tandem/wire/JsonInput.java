@@ -94,9 +94,13 @@ public final class JsonInput {
   }
 
   public double requiredDouble(String field, double min, double max) {
+    return optionalDouble(field, min, max).orElseThrow(() -> missing(field));
+  }
+
+  public Optional<Double> optionalDouble(String field, double min, double max) {
     Object value = json.getValue(field);
     if (value == null) {
-      throw missing(field);
+      return Optional.empty();
     }
     if (!(value instanceof Number number) || !Double.isFinite(number.doubleValue())) {
       throw invalid(field, "must be a number");
@@ -105,7 +109,7 @@ public final class JsonInput {
     if (n < min || n > max) {
       throw invalid(field, "must be between " + min + " and " + max);
     }
-    return n;
+    return Optional.of(n);
   }
 
   public JsonInput requiredObject(String field) {

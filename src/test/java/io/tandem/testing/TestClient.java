@@ -45,6 +45,16 @@ public final class TestClient {
     return send(request(path, accessToken).POST(body(body)));
   }
 
+  public Response post(String path, Object body, String accessToken, java.util.Map<String, String> headers) {
+    HttpRequest.Builder request = request(path, accessToken).POST(body(body));
+    headers.forEach(request::header);
+    return send(request);
+  }
+
+  public Response delete(String path, String accessToken) {
+    return send(request(path, accessToken).DELETE());
+  }
+
   public Response post(String path, Object body) {
     return post(path, body, null);
   }

@@ -1,0 +1,22 @@
+package io.tandem.api;
+
+import io.tandem.matching.RequestService;
+import io.vertx.ext.web.Router;
+
+/** Consultation requests over HTTP; the same service answers {@code request.*} frames. */
+final class RequestRoutes {
+  private final RequestService requests;
+
+  RequestRoutes(RequestService requests) {
+    this.requests = requests;
+  }
+
+  void mount(Router router, BearerAuthentication authenticated) {
+    router.post("/api/v1/requests").handler(authenticated).handler(Replies.json(201, ctx ->
+        requests.create(Replies.caller(ctx), Replies.body(ctx), ctx.request().getHeader("Idempotency-Key"))));
+    router.get("/api/v1/requests/:id").handler(authenticated).handler(Replies.json(200, ctx ->
+        requests.get(Replies.caller(ctx), ctx.pathParam("id"))));
+    router.delete("/api/v1/requests/:id").handler(authenticated).handler(Replies.json(200, ctx ->
+        requests.cancel(Replies.caller(ctx), ctx.pathParam("id"))));
+  }
+}

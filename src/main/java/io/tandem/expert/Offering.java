@@ -1,0 +1,53 @@
+package io.tandem.expert;
+
+import io.tandem.matching.GeoPoint;
+import io.tandem.matching.Mode;
+import io.tandem.matching.Topic;
+import io.tandem.wire.JsonInput;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What an expert offers: topics, modes, where they are and how many sessions they take at once.
+ * Read from a profile body, or from {@code presence.online} with the profile as defaults.
+ */
+public record Offering(List<Topic> topics, List<Mode> modes, GeoPoint location, int capacity) {
+  public static final int MAX_TOPICS = 20;
+  public static final int MAX_CAPACITY = 10;
+
+  /** Reads every field; the ones {@code defaults} has may be left out. Problems are bad requests naming the field. */
+  public static Offering from(JsonInput body, Optional<Offering> defaults) {
+    Optional<List<String>> topicNames = body.optionalStrings("topics", 1, MAX_TOPICS, Topic.MAX_LENGTH);
+    Optional<List<String>> modeNames = body.optionalStrings("modes", 1, Mode.values().length, 16);
+    Optional<JsonInput> location = body.optionalObject("location");
+    Optional<Integer> capacity = body.optionalInt("capacity", 1, MAX_CAPACITY);
+    return new Offering(
+        topicNames.map(names -> topics(body, names)).or(() -> defaults.map(Offering::topics)).orElseThrow(() -> missing(body, "topics")),
+        modeNames.map(names -> modes(body, names)).or(() -> defaults.map(Offering::modes)).orElseThrow(() -> missing(body, "modes")),
+        location.map(GeoPoint::from).or(() -> defaults.map(Offering::location)).orElseThrow(() -> missing(body, "location")),
+        capacity.or(() -> defaults.map(Offering::capacity)).orElse(1));
+  }
+
+  private static List<Topic> topics(JsonInput body, List<String> names) {
+    Set<Topic> topics = new LinkedHashSet<>();
+    for (String slug : names) {
+      topics.add(Topic.parse(slug).orElseThrow(() -> body.invalid("topics",
+          "holds '" + slug + "', which is not a topic: lowercase dotted words, most general first, like career.interview")));
+    }
+    return List.copyOf(topics);
+  }
+
+  private static List<Mode> modes(JsonInput body, List<String> names) {
+    Set<Mode> modes = new LinkedHashSet<>();
+    for (String name : names) {
+      modes.add(Mode.fromWire(name).orElseThrow(() -> body.invalid("modes", "holds '" + name + "'; the modes are chat, video and in_person")));
+    }
+    return List.copyOf(modes);
+  }
+
+  private static RuntimeException missing(JsonInput body, String field) {
+    return body.invalid(field, "is required (or save an expert profile with PUT /api/v1/experts/me first)");
+  }
+}

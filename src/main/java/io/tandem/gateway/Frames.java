@@ -1,0 +1,31 @@
+package io.tandem.gateway;
+
+import io.tandem.matching.OfferService;
+import io.tandem.matching.RequestService;
+import io.tandem.presence.PresenceService;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+/** The client frame types of the protocol and who answers each. */
+public final class Frames {
+  private Frames() {}
+
+  public static FrameDispatcher dispatcher(PresenceService presence, RequestService requests, OfferService offers) {
+    return new FrameDispatcher()
+        .on("ping", (from, frame) -> Future.succeededFuture(new JsonObject()))
+        .on("presence.online", (from, frame) -> presence.goOnline(from.user(), frame))
+        .on("presence.offline", (from, frame) -> presence.goOffline(from.user()))
+        .on("offer.accept", (from, frame) -> offers.accept(from.user(), frame))
+        .on("offer.decline", (from, frame) -> offers.decline(from.user(), frame))
+        .on("request.create", (from, frame) -> requests
+            .create(from.user(), frame, frame.optionalString("idempotencyKey", 1, 128).orElse(null))
+            .map(created -> {
+              JsonObject ack = created.copy();
+              ack.put("requestId", ack.remove("id"));
+              return ack;
+            }))
+        .on("request.cancel", (from, frame) -> requests
+            .cancel(from.user(), frame.requiredString("requestId", 1, 64))
+            .map(cancelled -> new JsonObject().put("status", cancelled.getString("status"))));
+  }
+}

@@ -1,0 +1,89 @@
+package io.tandem.matching;
+
+import io.tandem.auth.UserId;
+import io.tandem.bus.Addresses;
+import io.tandem.bus.UserEvents;
+import io.tandem.presence.PresenceMessages;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What matching tells people and the other shards, always after the change is committed. */
+public final class MatchingEvents {
+  private static final Logger log = LoggerFactory.getLogger(MatchingEvents.class);
+
+  private final EventBus bus;
+  private final UserEvents users;
+  private final MatchingRepository repository;
+
+  public MatchingEvents(EventBus bus, MatchingRepository repository) {
+    this.bus = bus;
+    this.users = new UserEvents(bus);
+    this.repository = repository;
+  }
+
+  void offer(UserId expert, OfferId offer, WaitingRequest request, double distanceKm, String brief, String clientName, Instant expiresAt) {
+    users.send(expert, "offer", new JsonObject()
+        .put("offerId", offer.toString())
+        .put("requestId", request.id().toString())
+        .put("topic", request.topic().value())
+        .put("mode", request.mode().wireName())
+        .put("distanceKm", Math.round(distanceKm * 10) / 10.0)
+        .put("brief", brief)
+        .put("client", new JsonObject().put("displayName", clientName))
+        .put("expiresAt", expiresAt.toString()));
+  }
+
+  /** @param reason {@code timeout}, {@code cancelled}, {@code expired} or {@code taken} */
+  void offerRevoked(UserId expert, OfferId offer, String reason) {
+    users.send(expert, "offer.revoked", new JsonObject().put("offerId", offer.toString()).put("reason", reason));
+  }
+
+  void requestStatus(UserId client, RequestId request, String status, Integer position, Long etaSeconds) {
+    JsonObject event = new JsonObject().put("requestId", request.toString()).put("status", status);
+    if (position != null) {
+      event.put("position", position).put("etaSeconds", etaSeconds);
+    }
+    users.send(client, "request.status", event);
+  }
+
+  void requestExpired(UserId client, RequestId request) {
+    users.send(client, "request.expired", new JsonObject().put("requestId", request.toString()));
+  }
+
+  /** {@code request.matched} to the client, {@code session.ready} to both. */
+  void matched(MatchingRepository.Acceptance a, double expertRating) {
+    users.send(a.clientId(), "request.matched", new JsonObject()
+        .put("requestId", a.requestId().toString())
+        .put("sessionId", a.sessionId().toString())
+        .put("expert", new JsonObject().put("id", a.expertId().toString()).put("displayName", a.expertName()).put("rating", expertRating))
+        .put("joinDeadline", a.joinDeadline().toString()));
+    users.send(a.clientId(), "session.ready", sessionReady(a, a.expertId(), a.expertName(), "expert"));
+    users.send(a.expertId(), "session.ready", sessionReady(a, a.clientId(), a.clientName(), "client"));
+  }
+
+  private static JsonObject sessionReady(MatchingRepository.Acceptance a, UserId peer, String peerName, String peerRole) {
+    return new JsonObject()
+        .put("sessionId", a.sessionId().toString())
+        .put("requestId", a.requestId().toString())
+        .put("mode", a.mode().wireName())
+        .put("peer", new JsonObject().put("id", peer.toString()).put("displayName", peerName).put("role", peerRole))
+        .put("joinDeadline", a.joinDeadline().toString())
+        .put("iceServers", new JsonArray());
+  }
+
+  /** Tells every shard the expert's load as PostgreSQL counts it now. */
+  void loadChanged(UserId expert) {
+    repository.loadOf(expert)
+        .onSuccess(load -> bus.publish(Addresses.EXPERT_LOAD_CHANGED, PresenceMessages.load(expert, load)))
+        .onFailure(e -> log.warn("load of expert {} not published: {}", expert, e.getMessage()));
+  }
+
+  /** Tells a shard's owner, if there is one right now; if not, the next owner reads it from PostgreSQL. */
+  void toShard(int shard, JsonObject message) {
+    bus.send(Addresses.matchingShard(shard), message);
+  }
+}

@@ -1,0 +1,357 @@
+package io.tandem.matching;
+
+import io.tandem.auth.UserId;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Requests, offers and the sessions they turn into. Every transition is a conditional write
+ * ({@code UPDATE ... WHERE state = 'pending'}), so it happens at most once however many nodes,
+ * timers and sweepers try it at the same time; callers act only on the rows they got back.
+ */
+public final class MatchingRepository {
+  private static final String REQUEST_COLUMNS =
+      "r.id, r.client_id, r.topic, r.shard, r.mode, r.lat, r.lng, r.max_distance_km, r.brief, r.status,"
+          + " r.queued_at, r.created_at, r.expires_at, r.session_id";
+
+  private final Pool pool;
+
+  public MatchingRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  // ---- requests
+
+  /** Stores a new request; with an idempotency key the client already used, returns that request instead. */
+  public Future<RequestRecord> insertRequest(UserId client, NewRequest request, int shard, String idempotencyKey) {
+    return pool.preparedQuery("INSERT INTO requests AS r (id, client_id, topic, shard, mode, lat, lng, max_distance_km, brief, status,"
+            + " idempotency_key, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10,"
+            + " now() + make_interval(secs => $11)) ON CONFLICT (client_id, idempotency_key) WHERE idempotency_key IS NOT NULL"
+            + " DO NOTHING RETURNING " + REQUEST_COLUMNS)
+        .execute(Tuple.tuple()
+            .addUUID(UUID.randomUUID())
+            .addUUID(client.value())
+            .addString(request.topic().value())
+            .addInteger(shard)
+            .addString(request.mode().wireName())
+            .addDouble(request.location().lat())
+            .addDouble(request.location().lng())
+            .addDouble(request.maxDistanceKm())
+            .addString(request.brief())
+            .addString(idempotencyKey)
+            .addDouble((double) request.maxWait().toSeconds()))
+        .compose(rows -> rows.size() > 0
+            ? Future.succeededFuture(request(rows.iterator().next()))
+            : pool.preparedQuery("SELECT " + REQUEST_COLUMNS + " FROM requests r WHERE r.client_id = $1 AND r.idempotency_key = $2")
+                .execute(Tuple.of(client.value(), idempotencyKey))
+                .map(existing -> request(existing.iterator().next())));
+  }
+
+  public Future<Optional<RequestRecord>> findRequest(RequestId id) {
+    return pool.preparedQuery("SELECT " + REQUEST_COLUMNS + " FROM requests r WHERE r.id = $1")
+        .execute(Tuple.of(id.value()))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(request(rows.iterator().next())));
+  }
+
+  /** The request's 1-based place among the waiting requests of its topic, counted in the database. */
+  public Future<Integer> position(RequestRecord request) {
+    return pool.preparedQuery("SELECT count(*) AS ahead FROM requests WHERE topic = $1 AND status IN ('queued', 'offered')"
+            + " AND (queued_at, id) < ($2, $3)")
+        .execute(Tuple.of(request.topic().value(), request.queuedAt().atOffset(java.time.ZoneOffset.UTC), request.id().value()))
+        .map(rows -> rows.iterator().next().getLong("ahead").intValue() + 1);
+  }
+
+  /** Everything a shard needs to resume: its waiting requests, whom they exclude, and their pending offers. */
+  public record ShardState(List<RequestRecord> requests, Map<RequestId, List<UserId>> excluded, List<PendingOffer> pendingOffers) {}
+
+  public record PendingOffer(OfferId id, RequestId requestId, UserId expertId, Instant expiresAt) {}
+
+  public Future<ShardState> shardState(int shard) {
+    return pool.preparedQuery("SELECT " + REQUEST_COLUMNS + " FROM requests r WHERE r.shard = $1 AND r.status IN ('queued', 'offered')")
+        .execute(Tuple.of(shard))
+        .compose(requestRows -> {
+          List<RequestRecord> requests = new ArrayList<>();
+          requestRows.forEach(row -> requests.add(request(row)));
+          UUID[] ids = requests.stream().map(r -> r.id().value()).toArray(UUID[]::new);
+          return pool.preparedQuery("SELECT id, request_id, expert_id, state, expires_at FROM offers WHERE request_id = ANY($1)"
+                  + " AND state IN ('pending', 'declined', 'timed_out')")
+              .execute(Tuple.of(ids))
+              .map(offerRows -> {
+                Map<RequestId, List<UserId>> excluded = new HashMap<>();
+                List<PendingOffer> pending = new ArrayList<>();
+                for (Row row : offerRows) {
+                  RequestId request = new RequestId(row.getUUID("request_id"));
+                  UserId expert = new UserId(row.getUUID("expert_id"));
+                  if ("pending".equals(row.getString("state"))) {
+                    pending.add(new PendingOffer(new OfferId(row.getUUID("id")), request, expert, row.getOffsetDateTime("expires_at").toInstant()));
+                  } else {
+                    excluded.computeIfAbsent(request, r -> new ArrayList<>()).add(expert);
+                  }
+                }
+                return new ShardState(requests, excluded, pending);
+              });
+        });
+  }
+
+  // ---- offers
+
+  /** What came of trying to write an offer. */
+  public sealed interface OfferAttempt {
+    /** Written: the offer and what the expert is shown. */
+    record Made(OfferId offerId, Instant expiresAt, String clientDisplayName, String brief) implements OfferAttempt {}
+
+    /** The request is no longer queued (cancelled, expired, or offered by someone else). */
+    record RequestGone() implements OfferAttempt {}
+
+    /** The expert is offline, disconnected or at capacity. */
+    record ExpertUnavailable() implements OfferAttempt {}
+
+    /** This node no longer holds the shard's lease with this epoch: it must stop offering. */
+    record Fenced() implements OfferAttempt {}
+  }
+
+  /**
+   * Offers a queued request to an expert, in one transaction guarded three ways: the shard lease
+   * must still be ours with our epoch (fencing), the expert's presence row is locked and their
+   * load counted against capacity, and the request must still be queued.
+   */
+  public Future<OfferAttempt> makeOffer(int shard, long epoch, String nodeId, RequestId request, UserId expert, double distanceKm,
+      Duration timeout) {
+    return pool.withTransaction(conn -> conn.preparedQuery("SELECT 1 FROM shard_leases WHERE shard = $1 AND owner_node = $2"
+            + " AND epoch = $3 AND expires_at > now() FOR SHARE")
+        .execute(Tuple.of(shard, nodeId, epoch))
+        .compose(lease -> {
+          if (lease.size() == 0) {
+            return Future.succeededFuture(new OfferAttempt.Fenced());
+          }
+          return conn.preparedQuery("SELECT capacity, expert_load($1) AS load FROM expert_presence WHERE expert_id = $1"
+                  + " AND status = 'online' AND disconnected_at IS NULL FOR UPDATE")
+              .execute(Tuple.of(expert.value()))
+              .compose(presence -> {
+                if (presence.size() == 0) {
+                  return Future.succeededFuture(new OfferAttempt.ExpertUnavailable());
+                }
+                Row row = presence.iterator().next();
+                if (row.getInteger("load") >= row.getInteger("capacity")) {
+                  return Future.succeededFuture(new OfferAttempt.ExpertUnavailable());
+                }
+                return offerIfQueued(conn, shard, epoch, request, expert, distanceKm, timeout);
+              });
+        }));
+  }
+
+  private static Future<OfferAttempt> offerIfQueued(SqlConnection conn, int shard, long epoch, RequestId request, UserId expert,
+      double distanceKm, Duration timeout) {
+    return conn.preparedQuery("UPDATE requests r SET status = 'offered' FROM accounts a WHERE r.id = $1 AND r.status = 'queued'"
+            + " AND r.expires_at > now() AND a.id = r.client_id RETURNING a.display_name, r.brief")
+        .execute(Tuple.of(request.value()))
+        .compose(updated -> {
+          if (updated.size() == 0) {
+            return Future.succeededFuture(new OfferAttempt.RequestGone());
+          }
+          Row client = updated.iterator().next();
+          OfferId offer = new OfferId(UUID.randomUUID());
+          return conn.preparedQuery("INSERT INTO offers (id, request_id, expert_id, state, distance_km, shard, shard_epoch, expires_at)"
+                  + " VALUES ($1, $2, $3, 'pending', $4, $5, $6, now() + make_interval(secs => $7)) RETURNING expires_at")
+              .execute(Tuple.of(offer.value(), request.value(), expert.value(), distanceKm, shard, epoch, timeout.toMillis() / 1000.0))
+              .compose(inserted -> conn.preparedQuery("UPDATE expert_presence SET idle_since = now() WHERE expert_id = $1")
+                  .execute(Tuple.of(expert.value()))
+                  .map(v -> new OfferAttempt.Made(offer, inserted.iterator().next().getOffsetDateTime("expires_at").toInstant(),
+                      client.getString("display_name"), client.getString("brief"))));
+        });
+  }
+
+  /** An offer that ended without a session: the request went back to the queue (or was closed). */
+  public record ClosedOffer(OfferId offerId, RequestId requestId, UserId expertId, int shard) {}
+
+  /** {@code offer.decline} by the offer's expert, while it is pending. */
+  public Future<Optional<ClosedOffer>> decline(OfferId offer, UserId expert) {
+    return closeOffer("declined", "o.id = $1 AND o.expert_id = $2", Tuple.of(offer.value(), expert.value()))
+        .map(closed -> closed.stream().findFirst());
+  }
+
+  /** The offer's deadline passed (the owner's timer). */
+  public Future<Optional<ClosedOffer>> timeOut(OfferId offer) {
+    return closeOffer("timed_out", "o.id = $1 AND o.expires_at <= now()", Tuple.of(offer.value()))
+        .map(closed -> closed.stream().findFirst());
+  }
+
+  /** Sweeper: every pending offer whose deadline passed more than {@code grace} ago (a dead node's timers). */
+  public Future<List<ClosedOffer>> timeOutOverdue(Duration grace, int limit) {
+    return closeOffer("timed_out", "o.id IN (SELECT id FROM offers WHERE state = 'pending' AND expires_at <= now() - make_interval(secs => $1)"
+        + " ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)", Tuple.of(grace.toMillis() / 1000.0, limit));
+  }
+
+  private Future<List<ClosedOffer>> closeOffer(String state, String which, Tuple args) {
+    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE offers o SET state = '" + state + "', resolved_at = now()"
+            + " WHERE o.state = 'pending' AND " + which + " RETURNING o.id, o.request_id, o.expert_id, o.shard")
+        .execute(args)
+        .compose(rows -> {
+          List<ClosedOffer> closed = closedOffers(rows);
+          if (closed.isEmpty()) {
+            return Future.succeededFuture(closed);
+          }
+          UUID[] requests = closed.stream().map(c -> c.requestId().value()).toArray(UUID[]::new);
+          return conn.preparedQuery("UPDATE requests SET status = 'queued' WHERE id = ANY($1) AND status = 'offered'")
+              .execute(Tuple.of(requests))
+              .map(closed);
+        }));
+  }
+
+  /** What an accepted offer became. */
+  public record Acceptance(
+      UUID sessionId, RequestId requestId, UserId clientId, UserId expertId, Topic topic, Mode mode, int shard,
+      Instant queuedAt, Instant joinDeadline, String clientName, String expertName) {}
+
+  /**
+   * {@code offer.accept}: the pending offer becomes accepted, its request matched and a session
+   * waiting for both to join, all or nothing. Of any number of concurrent accepts, one succeeds.
+   */
+  public Future<Optional<Acceptance>> accept(OfferId offer, UserId expert, Duration joinWindow, Duration inPersonJoinWindow) {
+    UUID session = UUID.randomUUID();
+    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE offers SET state = 'accepted', resolved_at = now()"
+            + " WHERE id = $1 AND expert_id = $2 AND state = 'pending' AND expires_at > now() RETURNING request_id, shard")
+        .execute(Tuple.of(offer.value(), expert.value()))
+        .compose(accepted -> {
+          if (accepted.size() == 0) {
+            return Future.succeededFuture(Optional.<Acceptance>empty());
+          }
+          UUID request = accepted.iterator().next().getUUID("request_id");
+          return conn.preparedQuery("UPDATE requests r SET status = 'matched', matched_at = now(), session_id = $2"
+                  + " FROM accounts c, accounts e, expert_presence p"
+                  + " WHERE r.id = $1 AND r.status = 'offered' AND c.id = r.client_id AND e.id = $3 AND p.expert_id = $3"
+                  + " RETURNING r.client_id, r.topic, r.mode, r.shard, r.queued_at, c.display_name AS client_name,"
+                  + " e.display_name AS expert_name, p.lat, p.lng")
+              .execute(Tuple.of(request, session, expert.value()))
+              .compose(matched -> {
+                if (matched.size() == 0) {
+                  return Future.failedFuture(new IllegalStateException("offer " + offer + " was pending but its request was not offered"));
+                }
+                Row r = matched.iterator().next();
+                Mode mode = Mode.fromWire(r.getString("mode")).orElseThrow();
+                Duration window = mode == Mode.IN_PERSON ? inPersonJoinWindow : joinWindow;
+                return conn.preparedQuery("INSERT INTO sessions (id, request_id, offer_id, client_id, expert_id, topic, mode, status,"
+                        + " join_deadline, meeting_lat, meeting_lng) VALUES ($1, $2, $3, $4, $5, $6, $7, 'waiting',"
+                        + " now() + make_interval(secs => $8), $9, $10) RETURNING join_deadline")
+                    .execute(Tuple.tuple()
+                        .addUUID(session).addUUID(request).addUUID(offer.value()).addUUID(r.getUUID("client_id")).addUUID(expert.value())
+                        .addString(r.getString("topic")).addString(mode.wireName()).addDouble(window.toMillis() / 1000.0)
+                        .addDouble(r.getDouble("lat")).addDouble(r.getDouble("lng")))
+                    .map(inserted -> Optional.of(new Acceptance(
+                        session, new RequestId(request), new UserId(r.getUUID("client_id")), expert, new Topic(r.getString("topic")),
+                        mode, r.getInteger("shard"), r.getOffsetDateTime("queued_at").toInstant(),
+                        inserted.iterator().next().getOffsetDateTime("join_deadline").toInstant(),
+                        r.getString("client_name"), r.getString("expert_name"))));
+              });
+        }));
+  }
+
+  // ---- closing requests
+
+  /** A request that left the queue without a match; {@code revoked} is the offer it had pending, if any. */
+  public record ClosedRequest(RequestId requestId, UserId clientId, int shard, Optional<ClosedOffer> revoked) {}
+
+  /** The outcome of a client's cancel. */
+  public sealed interface Cancellation {
+    record Cancelled(ClosedRequest request) implements Cancellation {}
+
+    record NotFound() implements Cancellation {}
+
+    record AlreadyClosed(String status) implements Cancellation {}
+  }
+
+  public Future<Cancellation> cancel(RequestId request, UserId client) {
+    return closeRequests("cancelled", "r.id = $1 AND r.client_id = $2", Tuple.of(request.value(), client.value()))
+        .compose(closed -> {
+          if (!closed.isEmpty()) {
+            return Future.succeededFuture((Cancellation) new Cancellation.Cancelled(closed.get(0)));
+          }
+          return pool.preparedQuery("SELECT status FROM requests WHERE id = $1 AND client_id = $2")
+              .execute(Tuple.of(request.value(), client.value()))
+              .map(rows -> rows.size() == 0
+                  ? new Cancellation.NotFound()
+                  : new Cancellation.AlreadyClosed(rows.iterator().next().getString("status")));
+        });
+  }
+
+  /** The request's deadline passed (the owner's timer). */
+  public Future<Optional<ClosedRequest>> expire(RequestId request) {
+    return closeRequests("expired", "r.id = $1 AND r.expires_at <= now()", Tuple.of(request.value()))
+        .map(closed -> closed.stream().findFirst());
+  }
+
+  /** Sweeper: waiting requests whose deadline passed more than {@code grace} ago. */
+  public Future<List<ClosedRequest>> expireOverdue(Duration grace, int limit) {
+    return closeRequests("expired", "r.id IN (SELECT id FROM requests WHERE status IN ('queued', 'offered')"
+        + " AND expires_at <= now() - make_interval(secs => $1) ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)",
+        Tuple.of(grace.toMillis() / 1000.0, limit));
+  }
+
+  private Future<List<ClosedRequest>> closeRequests(String status, String which, Tuple args) {
+    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE requests r SET status = '" + status + "'"
+            + " WHERE r.status IN ('queued', 'offered') AND " + which + " RETURNING r.id, r.client_id, r.shard")
+        .execute(args)
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(List.<ClosedRequest>of());
+          }
+          List<Row> closed = new ArrayList<>();
+          rows.forEach(closed::add);
+          UUID[] ids = closed.stream().map(row -> row.getUUID("id")).toArray(UUID[]::new);
+          return conn.preparedQuery("UPDATE offers o SET state = 'revoked', resolved_at = now() WHERE o.request_id = ANY($1)"
+                  + " AND o.state = 'pending' RETURNING o.id, o.request_id, o.expert_id, o.shard")
+              .execute(Tuple.of(ids))
+              .map(revokedRows -> {
+                Map<RequestId, ClosedOffer> revoked = new HashMap<>();
+                closedOffers(revokedRows).forEach(o -> revoked.put(o.requestId(), o));
+                return closed.stream().map(row -> {
+                  RequestId id = new RequestId(row.getUUID("id"));
+                  return new ClosedRequest(id, new UserId(row.getUUID("client_id")), row.getInteger("shard"),
+                      Optional.ofNullable(revoked.get(id)));
+                }).toList();
+              });
+        }));
+  }
+
+  /** Sessions waiting or active plus pending offers: what counts against the expert's capacity. */
+  public Future<Integer> loadOf(UserId expert) {
+    return pool.preparedQuery("SELECT expert_load($1) AS load").execute(Tuple.of(expert.value()))
+        .map(rows -> rows.iterator().next().getInteger("load"));
+  }
+
+  private static List<ClosedOffer> closedOffers(RowSet<Row> rows) {
+    List<ClosedOffer> closed = new ArrayList<>();
+    rows.forEach(row -> closed.add(new ClosedOffer(new OfferId(row.getUUID("id")), new RequestId(row.getUUID("request_id")),
+        new UserId(row.getUUID("expert_id")), row.getInteger("shard"))));
+    return closed;
+  }
+
+  private static RequestRecord request(Row row) {
+    return new RequestRecord(
+        new RequestId(row.getUUID("id")),
+        new UserId(row.getUUID("client_id")),
+        new Topic(row.getString("topic")),
+        row.getInteger("shard"),
+        Mode.fromWire(row.getString("mode")).orElseThrow(),
+        new GeoPoint(row.getDouble("lat"), row.getDouble("lng")),
+        row.getDouble("max_distance_km"),
+        row.getString("brief"),
+        row.getString("status"),
+        row.getOffsetDateTime("queued_at").toInstant(),
+        row.getOffsetDateTime("created_at").toInstant(),
+        row.getOffsetDateTime("expires_at").toInstant(),
+        row.getUUID("session_id"));
+  }
+}

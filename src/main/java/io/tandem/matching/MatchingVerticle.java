@@ -1,0 +1,192 @@
+package io.tandem.matching;
+
+import io.tandem.bus.Addresses;
+import io.tandem.config.TandemConfig.MatchingConfig;
+import io.tandem.presence.PresenceMessages;
+import io.tandem.presence.PresenceRepository;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs this node's part of matching. Every lease/3 it renews its heartbeat and its shard leases,
+ * and takes vacant shards up to its fair share ({@code shards / live nodes}, rounded up) or gives
+ * one back above it. It also sweeps deadlines that a dead node's timers would have fired: the
+ * conditional writes make that safe to do on every node at once.
+ */
+public final class MatchingVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(MatchingVerticle.class);
+  /** The sweeper leaves each deadline this long to the owner's own timer first. */
+  private static final Duration SWEEP_GRACE = Duration.ofSeconds(1);
+  private static final int SWEEP_BATCH = 200;
+
+  private final MatchingConfig config;
+  private final Duration lease;
+  private final ShardLeases leases;
+  private final MatchingRepository repository;
+  private final PresenceRepository presence;
+  private final Map<Integer, ShardRuntime> owned = new HashMap<>();
+  private MatchingEvents events;
+  private boolean ticking;
+  private boolean sweeping;
+
+  public MatchingVerticle(MatchingConfig config, Duration lease, ShardLeases leases, MatchingRepository repository, PresenceRepository presence) {
+    this.config = config;
+    this.lease = lease;
+    this.leases = leases;
+    this.repository = repository;
+    this.presence = presence;
+  }
+
+  @Override
+  public Future<?> start() {
+    events = new MatchingEvents(vertx.eventBus(), repository);
+    var presenceChanges = vertx.eventBus().<JsonObject>consumer(Addresses.PRESENCE_CHANGED, m -> {
+      var expert = PresenceMessages.expertId(m.body());
+      var snapshot = PresenceMessages.snapshot(m.body());
+      owned.values().forEach(shard -> shard.expertChanged(expert, snapshot));
+    });
+    var loadChanges = vertx.eventBus().<JsonObject>consumer(Addresses.EXPERT_LOAD_CHANGED, m -> {
+      var expert = PresenceMessages.expertId(m.body());
+      int load = m.body().getInteger("load");
+      owned.values().forEach(shard -> shard.loadChanged(expert, load));
+    });
+    return Future.join(presenceChanges.completion(), loadChanges.completion())
+        .compose(v -> tick())
+        .onSuccess(v -> {
+          vertx.setPeriodic(Math.max(500, lease.toMillis() / 3), t -> tick());
+          vertx.setPeriodic(config.sweepInterval().toMillis(), t -> sweep());
+        });
+  }
+
+  /** Gives every shard back at once so that the other nodes need not wait for the leases to run out. */
+  @Override
+  public Future<?> stop() {
+    List<Future<Void>> released = new ArrayList<>();
+    for (ShardRuntime shard : owned.values()) {
+      shard.stop();
+      released.add(leases.release(shard.shard()));
+    }
+    owned.clear();
+    return Future.join(released).eventually(leases::leave);
+  }
+
+  private Future<Void> tick() {
+    if (ticking) {
+      return Future.succeededFuture();
+    }
+    ticking = true;
+    return leases.heartbeat()
+        .compose(v -> leases.renew(new ArrayList<>(owned.keySet())))
+        .map(kept -> {
+          for (ShardRuntime shard : List.copyOf(owned.values())) {
+            Long epoch = kept.get(shard.shard());
+            if (epoch == null || epoch != shard.epoch()) {
+              log.warn("lease of shard {} lost; another node takes it over", shard.shard());
+              drop(shard.shard());
+            }
+          }
+          return null;
+        })
+        .compose(v -> leases.liveNodes())
+        .compose(this::rebalance)
+        .onFailure(e -> log.warn("lease tick failed (retrying in {} ms): {}", lease.toMillis() / 3, e.getMessage()))
+        .eventually(() -> {
+          ticking = false;
+          return Future.succeededFuture();
+        });
+  }
+
+  private Future<Void> rebalance(int liveNodes) {
+    int fairShare = (config.shards() + liveNodes - 1) / liveNodes;
+    int before = owned.size();
+    if (owned.size() > fairShare) {
+      List<Integer> giveBack = owned.keySet().stream().sorted().skip(fairShare).toList();
+      log.info("giving shards {} back: {} nodes share {} shards", giveBack, liveNodes, config.shards());
+      giveBack.forEach(this::drop);
+      return Future.join(giveBack.stream().map(leases::release).toList()).mapEmpty();
+    }
+    if (owned.size() == fairShare) {
+      return Future.succeededFuture();
+    }
+    return leases.vacant(config.shards()).compose(vacant -> {
+      Collections.shuffle(vacant); // nodes starting together then rarely race for the same shard
+      return acquireSome(vacant, fairShare - owned.size());
+    }).onSuccess(v -> {
+      if (owned.size() != before) {
+        log.info("this node now owns matching shards {} ({} nodes live)", owned.keySet().stream().sorted().toList(), liveNodes);
+      }
+    });
+  }
+
+  private Future<Void> acquireSome(List<Integer> candidates, int wanted) {
+    if (wanted <= 0 || candidates.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    int shard = candidates.get(0);
+    List<Integer> rest = candidates.subList(1, candidates.size());
+    return leases.acquire(shard).compose(epoch -> {
+      if (epoch == null) {
+        return acquireSome(rest, wanted);
+      }
+      ShardRuntime runtime = new ShardRuntime(vertx, shard, epoch, leases.nodeId(), config, repository, presence, events, () -> drop(shard));
+      owned.put(shard, runtime);
+      log.debug("shard {} taken with epoch {}", shard, epoch);
+      return runtime.start()
+          .recover(e -> {
+            log.warn("shard {} did not start: {}; giving it back", shard, e.getMessage());
+            drop(shard);
+            return leases.release(shard);
+          })
+          .compose(v -> acquireSome(rest, wanted - 1));
+    });
+  }
+
+  private void drop(int shard) {
+    ShardRuntime runtime = owned.remove(shard);
+    if (runtime != null) {
+      runtime.stop();
+    }
+  }
+
+  /** Fires overdue offer and request deadlines whose timers died with their node. */
+  private void sweep() {
+    if (sweeping) {
+      return;
+    }
+    sweeping = true;
+    repository.timeOutOverdue(SWEEP_GRACE, SWEEP_BATCH)
+        .map(closed -> {
+          for (MatchingRepository.ClosedOffer offer : closed) {
+            log.info("sweeper: offer {} to expert {} timed out", offer.offerId(), offer.expertId());
+            events.offerRevoked(offer.expertId(), offer.offerId(), "timeout");
+            events.loadChanged(offer.expertId());
+            events.toShard(offer.shard(), ShardMessages.offerClosed(offer.requestId(), offer.expertId(), "timed_out"));
+          }
+          return null;
+        })
+        .compose(v -> repository.expireOverdue(SWEEP_GRACE, SWEEP_BATCH))
+        .map(closed -> {
+          for (MatchingRepository.ClosedRequest request : closed) {
+            log.info("sweeper: request {} expired", request.requestId());
+            events.requestExpired(request.clientId(), request.requestId());
+            request.revoked().ifPresent(offer -> {
+              events.offerRevoked(offer.expertId(), offer.offerId(), "expired");
+              events.loadChanged(offer.expertId());
+            });
+            events.toShard(request.shard(), ShardMessages.requestClosed(request.requestId()));
+          }
+          return null;
+        })
+        .onFailure(e -> log.warn("sweep failed: {}", e.getMessage()))
+        .onComplete(done -> sweeping = false);
+  }
+}

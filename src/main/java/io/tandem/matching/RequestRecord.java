@@ -1,0 +1,36 @@
+package io.tandem.matching;
+
+import io.tandem.auth.UserId;
+import java.time.Instant;
+import java.util.UUID;
+
+/** A request as stored. */
+public record RequestRecord(
+    RequestId id,
+    UserId clientId,
+    Topic topic,
+    int shard,
+    Mode mode,
+    GeoPoint location,
+    Double maxDistanceKm,
+    String brief,
+    String status,
+    Instant queuedAt,
+    Instant createdAt,
+    Instant expiresAt,
+    UUID sessionId) {
+
+  public static final String QUEUED = "queued";
+  public static final String OFFERED = "offered";
+  public static final String MATCHED = "matched";
+  public static final String EXPIRED = "expired";
+  public static final String CANCELLED = "cancelled";
+
+  public boolean waiting() {
+    return QUEUED.equals(status) || OFFERED.equals(status);
+  }
+
+  public WaitingRequest toWaiting() {
+    return new WaitingRequest(id, clientId, topic, mode, location, maxDistanceKm, queuedAt, expiresAt);
+  }
+}

@@ -1,0 +1,72 @@
+package io.tandem.matching;
+
+import io.tandem.auth.UserId;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * The commands a shard owner receives on {@code tandem.matching.shard.<n>}, as JSON. They only
+ * tell the owner sooner what PostgreSQL already says; a new owner reads the same from there.
+ */
+public final class ShardMessages {
+  public static final String QUEUED = "queued";
+  public static final String POSITION = "position";
+  public static final String OFFER_CLOSED = "offer-closed";
+  public static final String REQUEST_CLOSED = "request-closed";
+
+  public static final String ACCEPTED = "accepted";
+  public static final String DECLINED = "declined";
+
+  private ShardMessages() {}
+
+  /** A request to queue; the reply carries {@code position} and {@code etaSeconds}. */
+  public static JsonObject queued(RequestRecord r) {
+    return new JsonObject()
+        .put("op", QUEUED)
+        .put("requestId", r.id().toString())
+        .put("clientId", r.clientId().toString())
+        .put("topic", r.topic().value())
+        .put("mode", r.mode().wireName())
+        .put("lat", r.location().lat())
+        .put("lng", r.location().lng())
+        .put("maxDistanceKm", r.maxDistanceKm())
+        .put("queuedAt", r.queuedAt().toEpochMilli())
+        .put("expiresAt", r.expiresAt().toEpochMilli());
+  }
+
+  static WaitingRequest waiting(JsonObject m) {
+    return new WaitingRequest(
+        requestId(m),
+        new UserId(UUID.fromString(m.getString("clientId"))),
+        new Topic(m.getString("topic")),
+        Mode.fromWire(m.getString("mode")).orElseThrow(),
+        new GeoPoint(m.getDouble("lat"), m.getDouble("lng")),
+        m.getDouble("maxDistanceKm"),
+        Instant.ofEpochMilli(m.getLong("queuedAt")),
+        Instant.ofEpochMilli(m.getLong("expiresAt")));
+  }
+
+  /** Asks for a waiting request's {@code position} and {@code etaSeconds}. */
+  public static JsonObject position(RequestId request) {
+    return new JsonObject().put("op", POSITION).put("requestId", request.toString());
+  }
+
+  /** An offer ended elsewhere: accepted (the request is matched) or declined/timed out (back in the queue). */
+  public static JsonObject offerClosed(RequestId request, UserId expert, String outcome) {
+    return new JsonObject().put("op", OFFER_CLOSED).put("requestId", request.toString()).put("expertId", expert.toString()).put("outcome", outcome);
+  }
+
+  /** A request left the queue elsewhere (cancelled or expired). */
+  public static JsonObject requestClosed(RequestId request) {
+    return new JsonObject().put("op", REQUEST_CLOSED).put("requestId", request.toString());
+  }
+
+  static RequestId requestId(JsonObject m) {
+    return new RequestId(UUID.fromString(m.getString("requestId")));
+  }
+
+  static UserId expertId(JsonObject m) {
+    return new UserId(UUID.fromString(m.getString("expertId")));
+  }
+}

@@ -1,0 +1,375 @@
+package io.tandem.matching;
+
+import io.tandem.auth.UserId;
+import io.tandem.bus.Addresses;
+import io.tandem.config.TandemConfig.MatchingConfig;
+import io.tandem.matching.Matchmaker.Proposal;
+import io.tandem.matching.MatchingRepository.ClosedOffer;
+import io.tandem.matching.MatchingRepository.ClosedRequest;
+import io.tandem.matching.MatchingRepository.OfferAttempt;
+import io.tandem.presence.PresenceRepository;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One shard this node owns: its {@link Matchmaker}, the timers of its offers and requests, and
+ * the consumer of its address. It makes offers only while its lease is held with its epoch;
+ * PostgreSQL checks that on every offer, and a refusal stops the shard.
+ *
+ * <p>Runs on the event loop of the {@link MatchingVerticle}; nothing here needs locks.
+ */
+final class ShardRuntime {
+  private static final Logger log = LoggerFactory.getLogger(ShardRuntime.class);
+  /** Timers fire a little after a deadline so the database's now() has certainly passed it too. */
+  private static final long DEADLINE_SLACK_MS = 50;
+  /** ETAs are pushed in steps of this many seconds, not every time the estimate twitches. */
+  private static final long ETA_STEP_SECONDS = 5;
+
+  private final Vertx vertx;
+  private final int shard;
+  private final long epoch;
+  private final String nodeId;
+  private final MatchingConfig config;
+  private final MatchingRepository repository;
+  private final PresenceRepository presence;
+  private final MatchingEvents events;
+  private final Runnable onFenced;
+  private final Matchmaker matchmaker;
+  private final EtaEstimator eta;
+
+  private final Map<RequestId, Long> expiryTimers = new HashMap<>();
+  private final Map<RequestId, OfferId> pendingOffers = new HashMap<>();
+  private final Map<RequestId, Long> offerTimers = new HashMap<>();
+  private final Map<RequestId, String> lastPushed = new HashMap<>();
+  private MessageConsumer<JsonObject> consumer;
+  private boolean batchScheduled;
+  private boolean batchRunning;
+  private boolean dirty;
+  private boolean stopped;
+
+  ShardRuntime(Vertx vertx, int shard, long epoch, String nodeId, MatchingConfig config, MatchingRepository repository,
+      PresenceRepository presence, MatchingEvents events, Runnable onFenced) {
+    this.vertx = vertx;
+    this.shard = shard;
+    this.epoch = epoch;
+    this.nodeId = nodeId;
+    this.config = config;
+    this.repository = repository;
+    this.presence = presence;
+    this.events = events;
+    this.onFenced = onFenced;
+    this.matchmaker = new Matchmaker(config);
+    this.eta = new EtaEstimator(config.defaultEta());
+  }
+
+  int shard() {
+    return shard;
+  }
+
+  long epoch() {
+    return epoch;
+  }
+
+  /** Listens first, then rebuilds from PostgreSQL, so that nothing committed in between is missed. */
+  Future<Void> start() {
+    consumer = vertx.eventBus().consumer(Addresses.matchingShard(shard), this::onMessage);
+    return consumer.completion()
+        .compose(v -> presence.allOnline())
+        .map(experts -> {
+          experts.stream().filter(e -> Shards.covers(shard, e, config.shards())).forEach(matchmaker::putExpert);
+          return null;
+        })
+        .compose(v -> repository.shardState(shard))
+        .map(state -> {
+          resume(state);
+          log.debug("shard {} (epoch {}) resumed with {} waiting requests and {} pending offers",
+              shard, epoch, state.requests().size(), state.pendingOffers().size());
+          markDirty();
+          return null;
+        });
+  }
+
+  private void resume(MatchingRepository.ShardState state) {
+    Instant now = Instant.now();
+    for (RequestRecord record : state.requests()) {
+      if (matchmaker.request(record.id()).isPresent()) {
+        continue; // queued by a message while we were loading; that copy is current
+      }
+      WaitingRequest waiting = record.toWaiting();
+      state.excluded().getOrDefault(record.id(), List.of()).forEach(waiting::exclude);
+      matchmaker.enqueue(waiting);
+      scheduleExpiry(waiting);
+    }
+    for (MatchingRepository.PendingOffer offer : state.pendingOffers()) {
+      if (!pendingOffers.containsKey(offer.requestId())) {
+        matchmaker.offerMade(offer.requestId(), offer.expertId(), now);
+        trackOffer(offer.requestId(), offer.id(), offer.expiresAt());
+      }
+    }
+  }
+
+  void stop() {
+    stopped = true;
+    if (consumer != null) {
+      consumer.unregister();
+    }
+    expiryTimers.values().forEach(vertx::cancelTimer);
+    offerTimers.values().forEach(vertx::cancelTimer);
+  }
+
+  // ---- presence
+
+  void expertChanged(UserId expert, Optional<ExpertSnapshot> snapshot) {
+    if (snapshot.isPresent() && Shards.covers(shard, snapshot.get(), config.shards())) {
+      matchmaker.putExpert(snapshot.get());
+      markDirty();
+    } else {
+      matchmaker.removeExpert(expert);
+    }
+  }
+
+  void loadChanged(UserId expert, int load) {
+    matchmaker.setLoad(expert, load);
+    markDirty();
+  }
+
+  // ---- commands
+
+  private void onMessage(Message<JsonObject> message) {
+    JsonObject m = message.body();
+    RequestId request = ShardMessages.requestId(m);
+    switch (m.getString("op", "")) {
+      case ShardMessages.QUEUED -> {
+        if (matchmaker.request(request).isEmpty()) {
+          WaitingRequest waiting = ShardMessages.waiting(m);
+          matchmaker.enqueue(waiting);
+          scheduleExpiry(waiting);
+          markDirty();
+        }
+        JsonObject standing = standing(request).orElseGet(JsonObject::new);
+        if (!standing.isEmpty()) {
+          // The client reads this in the answer to its create; no need to push it again.
+          lastPushed.put(request, standingKey(standing.getString("status"), standing.getInteger("position"), standing.getLong("etaSeconds")));
+        }
+        message.reply(standing);
+      }
+      case ShardMessages.POSITION -> standing(request).ifPresentOrElse(message::reply, () -> message.fail(404, "not waiting"));
+      case ShardMessages.OFFER_CLOSED -> {
+        if (ShardMessages.ACCEPTED.equals(m.getString("outcome"))) {
+          matchmaker.remove(request).ifPresent(r -> eta.recordMatch(r.topic(), r.waited(Instant.now())));
+          forget(request);
+        } else {
+          offerEnded(request, ShardMessages.expertId(m));
+        }
+        pushStanding();
+      }
+      case ShardMessages.REQUEST_CLOSED -> {
+        matchmaker.remove(request);
+        forget(request);
+        pushStanding();
+      }
+      default -> log.warn("shard {} got an unknown command {}", shard, m.encode());
+    }
+  }
+
+  // ---- batches
+
+  private void markDirty() {
+    dirty = true;
+    scheduleBatch();
+  }
+
+  private void scheduleBatch() {
+    if (stopped || batchScheduled || batchRunning) {
+      return;
+    }
+    batchScheduled = true;
+    vertx.setTimer(config.batchWindow().toMillis(), t -> runBatch());
+  }
+
+  /**
+   * One batch: everything that arrived within the window is assigned together, then each offer is
+   * written. The next batch waits for these writes, so a request is never proposed twice at once.
+   */
+  private void runBatch() {
+    batchScheduled = false;
+    if (stopped) {
+      return;
+    }
+    dirty = false;
+    List<Proposal> proposals = matchmaker.assign(Instant.now());
+    if (proposals.isEmpty()) {
+      pushStanding();
+      return;
+    }
+    batchRunning = true;
+    Future.join(proposals.stream().map(this::propose).toList()).onComplete(done -> {
+      batchRunning = false;
+      pushStanding();
+      if (dirty) {
+        scheduleBatch();
+      }
+    });
+  }
+
+  private Future<Void> propose(Proposal p) {
+    RequestId request = p.request().id();
+    UserId expert = p.expert().id();
+    return repository.makeOffer(shard, epoch, nodeId, request, expert, p.distanceKm(), config.offerTimeout())
+        .map(attempt -> {
+          if (stopped) {
+            return null;
+          }
+          if (attempt instanceof OfferAttempt.Made made) {
+            offered(p, made);
+          } else if (attempt instanceof OfferAttempt.ExpertUnavailable) {
+            matchmaker.proposalRefused(expert);
+            dirty = true;
+          } else if (attempt instanceof OfferAttempt.RequestGone) {
+            matchmaker.remove(request);
+            forget(request);
+          } else if (attempt instanceof OfferAttempt.Fenced) {
+            log.warn("shard {} lost its lease (epoch {}): offering stops here", shard, epoch);
+            onFenced.run();
+          }
+          return null;
+        })
+        .recover(e -> {
+          log.warn("offer of request {} to expert {} not written: {}", request, expert, e.getMessage());
+          dirty = true;
+          return Future.succeededFuture();
+        })
+        .mapEmpty();
+  }
+
+  private void offered(Proposal p, OfferAttempt.Made made) {
+    WaitingRequest request = p.request();
+    matchmaker.offerMade(request.id(), p.expert().id(), Instant.now());
+    trackOffer(request.id(), made.offerId(), made.expiresAt());
+    log.info("request {} offered to expert {} (offer {}, score {}, {} km)", request.id(), p.expert().id(), made.offerId(),
+        String.format("%.2f", p.score()), String.format("%.1f", p.distanceKm()));
+    events.offer(p.expert().id(), made.offerId(), request, p.distanceKm(), made.brief(), made.clientDisplayName(), made.expiresAt());
+    events.loadChanged(p.expert().id());
+  }
+
+  // ---- deadlines
+
+  private void trackOffer(RequestId request, OfferId offer, Instant expiresAt) {
+    pendingOffers.put(request, offer);
+    offerTimers.put(request, vertx.setTimer(delayUntil(expiresAt), t -> {
+      offerTimers.remove(request);
+      repository.timeOut(offer).onSuccess(closed -> closed.ifPresent(this::timedOut))
+          .onFailure(e -> log.warn("offer {} timeout not written (the sweeper will retry): {}", offer, e.getMessage()));
+    }));
+  }
+
+  private void timedOut(ClosedOffer closed) {
+    log.info("offer {} to expert {} timed out; request {} goes to the next candidate", closed.offerId(), closed.expertId(), closed.requestId());
+    events.offerRevoked(closed.expertId(), closed.offerId(), "timeout");
+    events.loadChanged(closed.expertId());
+    if (!stopped) {
+      offerEnded(closed.requestId(), closed.expertId());
+      pushStanding();
+    }
+  }
+
+  private void offerEnded(RequestId request, UserId expert) {
+    pendingOffers.remove(request);
+    Long timer = offerTimers.remove(request);
+    if (timer != null) {
+      vertx.cancelTimer(timer);
+    }
+    matchmaker.offerEnded(request, expert);
+    markDirty();
+  }
+
+  private void scheduleExpiry(WaitingRequest request) {
+    expiryTimers.put(request.id(), vertx.setTimer(delayUntil(request.expiresAt()), t -> {
+      expiryTimers.remove(request.id());
+      repository.expire(request.id()).onSuccess(closed -> closed.ifPresent(this::expired))
+          .onFailure(e -> log.warn("request {} expiry not written (the sweeper will retry): {}", request.id(), e.getMessage()));
+    }));
+  }
+
+  private void expired(ClosedRequest closed) {
+    log.info("request {} expired without a match", closed.requestId());
+    events.requestExpired(closed.clientId(), closed.requestId());
+    closed.revoked().ifPresent(offer -> {
+      events.offerRevoked(offer.expertId(), offer.offerId(), "expired");
+      events.loadChanged(offer.expertId());
+    });
+    matchmaker.remove(closed.requestId());
+    forget(closed.requestId());
+    pushStanding();
+  }
+
+  private void forget(RequestId request) {
+    Long expiry = expiryTimers.remove(request);
+    if (expiry != null) {
+      vertx.cancelTimer(expiry);
+    }
+    Long offerTimer = offerTimers.remove(request);
+    if (offerTimer != null) {
+      vertx.cancelTimer(offerTimer);
+    }
+    pendingOffers.remove(request);
+    lastPushed.remove(request);
+  }
+
+  private static long delayUntil(Instant deadline) {
+    return Math.max(1, Duration.between(Instant.now(), deadline).toMillis() + DEADLINE_SLACK_MS);
+  }
+
+  // ---- queue position and ETA
+
+  /** {@code {status, position, etaSeconds}} of a waiting request, as pushed in {@code request.status}. */
+  private Optional<JsonObject> standing(RequestId id) {
+    return matchmaker.request(id).map(request -> {
+      List<WaitingRequest> queue = matchmaker.queue(request.topic());
+      int position = queue.indexOf(request) + 1;
+      return new JsonObject()
+          .put("status", request.offeredTo().isPresent() ? RequestRecord.OFFERED : RequestRecord.QUEUED)
+          .put("position", position)
+          .put("etaSeconds", eta.estimateSeconds(request.topic(), position, matchmaker.freeExperts(request.topic())));
+    });
+  }
+
+  /** Pushes {@code request.status} to every client whose status, position or (stepped) ETA changed. */
+  private void pushStanding() {
+    if (stopped) {
+      return;
+    }
+    Set<Topic> topics = new HashSet<>();
+    matchmaker.waiting().forEach(r -> topics.add(r.topic()));
+    for (Topic topic : topics) {
+      List<WaitingRequest> queue = matchmaker.queue(topic);
+      int free = matchmaker.freeExperts(topic);
+      for (int i = 0; i < queue.size(); i++) {
+        WaitingRequest request = queue.get(i);
+        String status = request.offeredTo().isPresent() ? RequestRecord.OFFERED : RequestRecord.QUEUED;
+        long etaSeconds = eta.estimateSeconds(topic, i + 1, free);
+        String key = standingKey(status, i + 1, etaSeconds);
+        if (!key.equals(lastPushed.put(request.id(), key))) {
+          events.requestStatus(request.clientId(), request.id(), status, i + 1, etaSeconds);
+        }
+      }
+    }
+  }
+
+  private static String standingKey(String status, int position, long etaSeconds) {
+    return status + "/" + position + "/" + (etaSeconds / ETA_STEP_SECONDS);
+  }
+}

@@ -1,0 +1,65 @@
+package io.tandem.presence;
+
+import io.tandem.auth.UserId;
+import io.tandem.matching.ExpertSnapshot;
+import io.tandem.matching.GeoPoint;
+import io.tandem.matching.Mode;
+import io.tandem.matching.Topic;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The JSON of {@code tandem.presence.changed} and {@code tandem.matching.expert-load-changed}.
+ * An expert who went offline is sent as {@code {"expertId", "online": false}}.
+ */
+public final class PresenceMessages {
+  private PresenceMessages() {}
+
+  public static JsonObject online(ExpertSnapshot e) {
+    return new JsonObject()
+        .put("expertId", e.id().toString())
+        .put("online", true)
+        .put("available", e.available())
+        .put("topics", new JsonArray(e.topics().stream().map(Topic::value).toList()))
+        .put("modes", new JsonArray(e.modes().stream().map(Mode::wireName).toList()))
+        .put("lat", e.location().lat())
+        .put("lng", e.location().lng())
+        .put("capacity", e.capacity())
+        .put("load", e.load())
+        .put("idleSince", e.idleSince().toEpochMilli())
+        .put("rating", e.rating())
+        .put("reliability", e.reliability());
+  }
+
+  public static JsonObject offline(UserId expert) {
+    return new JsonObject().put("expertId", expert.toString()).put("online", false);
+  }
+
+  public static UserId expertId(JsonObject message) {
+    return new UserId(java.util.UUID.fromString(message.getString("expertId")));
+  }
+
+  /** The snapshot of an online expert, or empty for an expert who went offline. */
+  public static Optional<ExpertSnapshot> snapshot(JsonObject m) {
+    if (!m.getBoolean("online", false)) {
+      return Optional.empty();
+    }
+    Set<Topic> topics = new LinkedHashSet<>();
+    m.getJsonArray("topics").forEach(t -> topics.add(new Topic((String) t)));
+    Set<Mode> modes = EnumSet.noneOf(Mode.class);
+    m.getJsonArray("modes").forEach(name -> Mode.fromWire((String) name).ifPresent(modes::add));
+    return Optional.of(new ExpertSnapshot(
+        expertId(m), topics, modes, new GeoPoint(m.getDouble("lat"), m.getDouble("lng")), m.getInteger("capacity"),
+        m.getBoolean("available"), m.getInteger("load"), Instant.ofEpochMilli(m.getLong("idleSince")),
+        m.getDouble("rating"), m.getDouble("reliability")));
+  }
+
+  public static JsonObject load(UserId expert, int load) {
+    return new JsonObject().put("expertId", expert.toString()).put("load", load);
+  }
+}

@@ -1,0 +1,155 @@
+package io.tandem.presence;
+
+import io.tandem.auth.UserId;
+import io.tandem.expert.Offering;
+import io.tandem.matching.ExpertSnapshot;
+import io.tandem.matching.GeoPoint;
+import io.tandem.matching.Mode;
+import io.tandem.matching.Topic;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/** Who is connected, and which experts are online with what offering, in PostgreSQL. */
+public final class PresenceRepository {
+  /** The SQL function of migration V2, which the capacity guard uses too. */
+  private static final String LOAD = "expert_load(p.expert_id) AS load";
+  /** Neutral rank inputs until ratings and reliability are recorded. */
+  static final double UNRATED = 4.0;
+  static final double FULLY_RELIABLE = 1.0;
+
+  private final Pool pool;
+
+  public PresenceRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<Void> registerConnection(UUID connectionId, UserId user, String nodeId) {
+    return pool.preparedQuery("INSERT INTO connections (connection_id, user_id, node_id) VALUES ($1, $2, $3)")
+        .execute(Tuple.of(connectionId, user.value(), nodeId))
+        .mapEmpty();
+  }
+
+  public Future<Void> unregisterConnection(UUID connectionId) {
+    return pool.preparedQuery("DELETE FROM connections WHERE connection_id = $1").execute(Tuple.of(connectionId)).mapEmpty();
+  }
+
+  /** Online with this offering; an expert coming (back) online counts as idle from now. */
+  public Future<ExpertSnapshot> goOnline(UserId expert, Offering offering) {
+    return pool.preparedQuery("INSERT INTO expert_presence AS p (expert_id, status, topics, modes, lat, lng, capacity)"
+            + " VALUES ($1, 'online', $2, $3, $4, $5, $6)"
+            + " ON CONFLICT (expert_id) DO UPDATE SET status = 'online', offline_reason = NULL, topics = excluded.topics,"
+            + " modes = excluded.modes, lat = excluded.lat, lng = excluded.lng, capacity = excluded.capacity,"
+            + " idle_since = CASE WHEN p.status = 'online' THEN p.idle_since ELSE now() END,"
+            + " disconnected_at = NULL, updated_at = now()"
+            + " RETURNING p.*, " + LOAD + "")
+        .execute(Tuple.tuple()
+            .addUUID(expert.value())
+            .addArrayOfString(offering.topics().stream().map(Topic::value).toArray(String[]::new))
+            .addArrayOfString(offering.modes().stream().map(Mode::wireName).toArray(String[]::new))
+            .addDouble(offering.location().lat())
+            .addDouble(offering.location().lng())
+            .addInteger(offering.capacity()))
+        .map(rows -> snapshot(rows.iterator().next()));
+  }
+
+  /** True when the expert was online and now is not. */
+  public Future<Boolean> goOffline(UserId expert, String reason) {
+    return pool.preparedQuery("UPDATE expert_presence SET status = 'offline', offline_reason = $2, disconnected_at = NULL,"
+            + " updated_at = now() WHERE expert_id = $1 AND status = 'online'")
+        .execute(Tuple.of(expert.value(), reason))
+        .map(rows -> rows.rowCount() > 0);
+  }
+
+  /** The expert's presence when they are online. */
+  public Future<Optional<ExpertSnapshot>> online(UserId expert) {
+    return pool.preparedQuery("SELECT p.*, " + LOAD + " FROM expert_presence p WHERE p.expert_id = $1 AND p.status = 'online'")
+        .execute(Tuple.of(expert.value()))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(snapshot(rows.iterator().next())));
+  }
+
+  /** Every online expert, for a shard that is (re)building its index. */
+  public Future<List<ExpertSnapshot>> allOnline() {
+    return pool.query("SELECT p.*, " + LOAD + " FROM expert_presence p WHERE p.status = 'online'")
+        .execute()
+        .map(PresenceRepository::snapshots);
+  }
+
+  /** Starts the reconnect grace of an online expert who has no connection left; the snapshot when it started. */
+  public Future<Optional<ExpertSnapshot>> markDisconnected(UserId expert) {
+    return pool.preparedQuery("UPDATE expert_presence p SET disconnected_at = now() WHERE p.expert_id = $1 AND p.status = 'online'"
+            + " AND p.disconnected_at IS NULL AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.user_id = p.expert_id)"
+            + " RETURNING p.*, " + LOAD + "")
+        .execute(Tuple.of(expert.value()))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(snapshot(rows.iterator().next())));
+  }
+
+  /** Ends the grace of an expert who came back; the snapshot when they were waiting to. */
+  public Future<Optional<ExpertSnapshot>> markReconnected(UserId expert) {
+    return pool.preparedQuery("UPDATE expert_presence p SET disconnected_at = NULL WHERE p.expert_id = $1 AND p.status = 'online'"
+            + " AND p.disconnected_at IS NOT NULL RETURNING p.*, " + LOAD + "")
+        .execute(Tuple.of(expert.value()))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(snapshot(rows.iterator().next())));
+  }
+
+  /** Takes offline every expert whose grace has run out without a connection; returns who. */
+  public Future<List<UserId>> expireDisconnected(Duration grace) {
+    return pool.preparedQuery("UPDATE expert_presence p SET status = 'offline', offline_reason = 'disconnected', disconnected_at = NULL,"
+            + " updated_at = now() WHERE p.status = 'online' AND p.disconnected_at <= now() - make_interval(secs => $1)"
+            + " AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.user_id = p.expert_id) RETURNING p.expert_id")
+        .execute(Tuple.of((double) grace.toMillis() / 1000))
+        .map(PresenceRepository::expertIds);
+  }
+
+  /** Forgets the connections of nodes whose heartbeat stopped; returns the users who had them. */
+  public Future<List<UserId>> forgetConnectionsOfDeadNodes(Duration lease) {
+    return pool.preparedQuery("DELETE FROM connections c WHERE NOT EXISTS (SELECT 1 FROM nodes n WHERE n.node_id = c.node_id"
+            + " AND n.heartbeat_at > now() - make_interval(secs => $1)) RETURNING c.user_id AS expert_id")
+        .execute(Tuple.of((double) lease.toMillis() / 1000))
+        .map(PresenceRepository::expertIds);
+  }
+
+  private static List<UserId> expertIds(RowSet<Row> rows) {
+    List<UserId> ids = new ArrayList<>();
+    rows.forEach(row -> ids.add(new UserId(row.getUUID("expert_id"))));
+    return ids;
+  }
+
+  private static List<ExpertSnapshot> snapshots(RowSet<Row> rows) {
+    List<ExpertSnapshot> snapshots = new ArrayList<>(rows.size());
+    rows.forEach(row -> snapshots.add(snapshot(row)));
+    return snapshots;
+  }
+
+  static ExpertSnapshot snapshot(Row row) {
+    Set<Topic> topics = new LinkedHashSet<>();
+    for (String t : row.getArrayOfStrings("topics")) {
+      topics.add(new Topic(t));
+    }
+    Set<Mode> modes = EnumSet.noneOf(Mode.class);
+    for (String m : row.getArrayOfStrings("modes")) {
+      Mode.fromWire(m).ifPresent(modes::add);
+    }
+    return new ExpertSnapshot(
+        new UserId(row.getUUID("expert_id")),
+        topics,
+        modes,
+        new GeoPoint(row.getDouble("lat"), row.getDouble("lng")),
+        row.getInteger("capacity"),
+        row.getOffsetDateTime("disconnected_at") == null,
+        row.getInteger("load"),
+        row.getOffsetDateTime("idle_since").toInstant(),
+        UNRATED,
+        FULLY_RELIABLE);
+  }
+}

@@ -1,0 +1,149 @@
+package io.tandem.presence;
+
+import io.tandem.auth.AuthenticatedUser;
+import io.tandem.auth.Role;
+import io.tandem.auth.UserId;
+import io.tandem.bus.Addresses;
+import io.tandem.bus.UserEvents;
+import io.tandem.expert.ExpertProfile;
+import io.tandem.expert.ExpertProfileRepository;
+import io.tandem.expert.Offering;
+import io.tandem.matching.ExpertSnapshot;
+import io.tandem.wire.ApiError;
+import io.tandem.wire.JsonInput;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Expert availability. An expert is online from {@code presence.online} until
+ * {@code presence.offline}, or until they have had no connection for the reconnect grace period.
+ * While they have no connection they stay online but get no offers. Every change is written to
+ * PostgreSQL first, then published on {@code tandem.presence.changed} for the matching shards.
+ */
+public final class PresenceService {
+  private static final Logger log = LoggerFactory.getLogger(PresenceService.class);
+
+  private final Vertx vertx;
+  private final PresenceRepository presence;
+  private final ExpertProfileRepository profiles;
+  private final UserEvents events;
+  private final Duration reconnectGrace;
+  private final Duration lease;
+
+  public PresenceService(Vertx vertx, PresenceRepository presence, ExpertProfileRepository profiles, UserEvents events,
+      Duration reconnectGrace, Duration lease) {
+    this.vertx = vertx;
+    this.presence = presence;
+    this.profiles = profiles;
+    this.events = events;
+    this.reconnectGrace = reconnectGrace;
+    this.lease = lease;
+  }
+
+  /** {@code presence.online}: the frame's fields, the saved profile for the ones left out. */
+  public Future<JsonObject> goOnline(AuthenticatedUser caller, JsonInput frame) {
+    UserId expert = expertOnly(caller, "go online");
+    return profiles.find(expert)
+        .compose(profile -> presence.goOnline(expert, Offering.from(frame, profile.map(ExpertProfile::offering))))
+        .map(snapshot -> {
+          publish(snapshot);
+          events.send(expert, "presence.status", new JsonObject().put("status", "online"));
+          log.info("expert {} online for {} ({} at a time)", expert, snapshot.topics(), snapshot.capacity());
+          return new JsonObject().put("status", "online");
+        });
+  }
+
+  /** {@code presence.offline}. */
+  public Future<JsonObject> goOffline(AuthenticatedUser caller) {
+    UserId expert = expertOnly(caller, "go offline");
+    return presence.goOffline(expert, "requested").map(changed -> {
+      if (changed) {
+        vertx.eventBus().publish(Addresses.PRESENCE_CHANGED, PresenceMessages.offline(expert));
+        events.send(expert, "presence.status", new JsonObject().put("status", "offline"));
+        log.info("expert {} offline", expert);
+      }
+      return new JsonObject().put("status", "offline");
+    });
+  }
+
+  /** A connection opened: remembered in PostgreSQL; an expert in their grace period is back. */
+  public Future<Void> connected(AuthenticatedUser user, UUID connectionId, String nodeId) {
+    Future<Void> registered = presence.registerConnection(connectionId, user.id(), nodeId);
+    if (user.role() != Role.EXPERT) {
+      return registered;
+    }
+    return registered.compose(v -> presence.markReconnected(user.id())).map(back -> {
+      back.ifPresent(snapshot -> {
+        log.info("expert {} reconnected within the grace period", user.id());
+        publish(snapshot);
+      });
+      return null;
+    });
+  }
+
+  /**
+   * A connection closed. An expert with no connection left gets no offers from now on and goes
+   * offline unless they come back within {@code session.reconnectGraceSeconds}.
+   */
+  public Future<Void> disconnected(AuthenticatedUser user, UUID connectionId) {
+    Future<Void> unregistered = presence.unregisterConnection(connectionId);
+    if (user.role() != Role.EXPERT) {
+      return unregistered;
+    }
+    return unregistered.compose(v -> presence.markDisconnected(user.id())).map(gone -> {
+      gone.ifPresent(snapshot -> {
+        log.info("expert {} lost their last connection; offline in {} unless they return", user.id(), reconnectGrace);
+        publish(snapshot);
+        vertx.setTimer(reconnectGrace.toMillis() + 100, t -> sweep());
+      });
+      return null;
+    });
+  }
+
+  /**
+   * Repairs what timers on a dead node would have done: forgets its connections, starts the
+   * grace of experts left with none, and takes offline those whose grace ran out. Every step is a
+   * conditional write, so running it on every node at once is harmless.
+   */
+  public Future<Void> sweep() {
+    return presence.forgetConnectionsOfDeadNodes(lease)
+        .compose(orphaned -> Future.join(orphaned.stream().distinct().map(user -> presence.markDisconnected(user)
+            .map(gone -> {
+              gone.ifPresent(this::publish);
+              return null;
+            })).toList()))
+        .compose(v -> presence.expireDisconnected(reconnectGrace))
+        .map(expired -> {
+          expired.forEach(this::wentOfflineDisconnected);
+          return null;
+        });
+  }
+
+  private void wentOfflineDisconnected(UserId expert) {
+    log.info("expert {} offline: not back within the reconnect grace", expert);
+    vertx.eventBus().publish(Addresses.PRESENCE_CHANGED, PresenceMessages.offline(expert));
+    events.send(expert, "presence.status", new JsonObject().put("status", "offline").put("reason", "disconnected"));
+  }
+
+  private void publish(ExpertSnapshot snapshot) {
+    vertx.eventBus().publish(Addresses.PRESENCE_CHANGED, PresenceMessages.online(snapshot));
+  }
+
+  private static UserId expertOnly(AuthenticatedUser caller, String what) {
+    if (caller.role() != Role.EXPERT) {
+      throw ApiError.forbidden("only experts may " + what);
+    }
+    return caller.id();
+  }
+
+  /** For tests and the shard rebuild: every online expert. */
+  public Future<List<ExpertSnapshot>> allOnline() {
+    return presence.allOnline();
+  }
+}

@@ -1,0 +1,123 @@
+package io.tandem.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tandem.testing.Jwts;
+import io.tandem.testing.RunningNode;
+import io.tandem.testing.TestClient.Session;
+import io.tandem.testing.TestConfig;
+import io.tandem.testing.TestSocket;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class GatewayTest {
+  private static RunningNode node;
+
+  @BeforeAll
+  static void start() {
+    node = RunningNode.start(TestConfig.with(Map.of(
+        "ws.maxFrameBytes", "1024",
+        "ws.framesPerSecond", "5",
+        "ws.frameBurst", "5")));
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  private int port() {
+    return node.node().httpPort();
+  }
+
+  @Test
+  @DisplayName("the handshake refuses a missing, forged or expired token with 401 and a foreign origin with 403")
+  void handshake() {
+    Session user = node.http().signUp("client");
+    assertThat(TestSocket.handshakeStatus(port(), null, null)).isEqualTo(401);
+    assertThat(TestSocket.handshakeStatus(port(), Jwts.hs256(new byte[32], Jwts.claims(user.userId(), "client", 600)), null)).isEqualTo(401);
+    assertThat(TestSocket.handshakeStatus(port(), Jwts.hs256(Jwts.testKey(), Jwts.claims(user.userId(), "client", -600)), null)).isEqualTo(401);
+    assertThat(TestSocket.handshakeStatus(port(), user.accessToken(), "https://evil.example.com")).isEqualTo(403);
+    assertThat(TestSocket.handshakeStatus(port(), user.accessToken(), "http://localhost:8080")).isEqualTo(101);
+    assertThat(TestSocket.handshakeStatus(port(), user.accessToken(), null)).isEqualTo(101);
+  }
+
+  @Test
+  @DisplayName("a browser may pass the token in the query string; ping is acknowledged with its cid")
+  void queryTokenAndPing() {
+    Session user = node.http().signUp("client");
+    try (TestSocket socket = TestSocket.connectWithQueryToken(port(), user.accessToken())) {
+      JsonObject ack = socket.call("ping");
+      assertThat(ack.getString("type")).isEqualTo("ack");
+    }
+  }
+
+  @Test
+  @DisplayName("unknown types and malformed frames get a bad_request error, and the connection keeps working")
+  void badFrames() {
+    Session user = node.http().signUp("client");
+    try (TestSocket socket = TestSocket.connect(port(), user.accessToken())) {
+      JsonObject unknown = socket.call("no.such.type");
+      assertThat(unknown.getString("type")).isEqualTo("error");
+      assertThat(unknown.getString("code")).isEqualTo("bad_request");
+      assertThat(unknown.getString("message")).contains("no.such.type");
+
+      socket.sendText("{not json");
+      JsonObject malformed = socket.awaitEvent("error");
+      assertThat(malformed.getString("code")).isEqualTo("bad_request");
+      assertThat(malformed.containsKey("cid")).isFalse();
+
+      socket.send(new JsonObject().put("cid", "x1"));
+      assertThat(socket.await(f -> "x1".equals(f.getString("cid")), "the error for a frame without type").getString("message")).contains("type");
+
+      assertThat(socket.call("ping").getString("type")).isEqualTo("ack");
+    }
+  }
+
+  @Test
+  @DisplayName("a frame over ws.maxFrameBytes closes the connection with 1009; others are unaffected")
+  void oversizedFrame() {
+    Session user = node.http().signUp("client");
+    try (TestSocket bystander = TestSocket.connect(port(), user.accessToken());
+         TestSocket socket = TestSocket.connect(port(), user.accessToken())) {
+      socket.sendText(new JsonObject().put("type", "ping").put("padding", "x".repeat(2000)).encode());
+      assertThat(socket.awaitClose()).isEqualTo((short) 1009);
+      assertThat(bystander.call("ping").getString("type")).isEqualTo("ack");
+    }
+  }
+
+  @Test
+  @DisplayName("past the frame rate limit a frame gets rate_limited, and the connection recovers")
+  void rateLimit() {
+    Session user = node.http().signUp("client");
+    try (TestSocket socket = TestSocket.connect(port(), user.accessToken())) {
+      for (int i = 0; i < 8; i++) {
+        socket.send(new JsonObject().put("type", "ping").put("cid", "burst" + i));
+      }
+      JsonObject limited = socket.await(f -> "error".equals(f.getString("type")) && "rate_limited".equals(f.getString("code")), "a rate_limited error");
+      assertThat(limited.getString("cid")).startsWith("burst");
+      io.tandem.testing.Poll.until("the bucket refills", Duration.ofSeconds(5), () -> "ack".equals(socket.call("ping").getString("type")));
+    }
+  }
+
+  @Test
+  @DisplayName("an event for a user reaches every connection the user holds")
+  void everyDevice() {
+    Session expert = node.http().signUp("expert");
+    try (TestSocket phone = TestSocket.connect(port(), expert.accessToken());
+         TestSocket laptop = TestSocket.connect(port(), expert.accessToken())) {
+      phone.ack("presence.online", new JsonObject()
+          .put("topics", new io.vertx.core.json.JsonArray().add("gateway-test"))
+          .put("modes", new io.vertx.core.json.JsonArray().add("chat"))
+          .put("location", new JsonObject().put("lat", 31.2).put("lng", 121.5)));
+      assertThat(laptop.awaitEvent("presence.status").getString("status")).isEqualTo("online");
+      assertThat(phone.awaitEvent("presence.status").getString("status")).isEqualTo("online");
+      phone.ack("presence.offline", new JsonObject());
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.tandem.testing;
+
+import io.tandem.testing.TestClient.Session;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.UUID;
+
+/** People in a test: signed up, connected, and (for experts) online. */
+public final class Actors {
+  /** Near People's Square, Shanghai. */
+  public static final double SHANGHAI_LAT = 31.2304;
+  public static final double SHANGHAI_LNG = 121.4737;
+
+  private Actors() {}
+
+  public record Person(Session session, TestSocket socket) implements AutoCloseable {
+    public String id() {
+      return session.userId();
+    }
+
+    @Override
+    public void close() {
+      socket.close();
+    }
+  }
+
+  /** A topic no other test uses, so that tests sharing the database never see each other's requests. */
+  public static String uniqueTopic() {
+    return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  }
+
+  public static Person expert(RunningNode node, String topic, double lat, double lng, int capacity, String... modes) {
+    Session session = node.http().signUp("expert");
+    JsonArray modeList = new JsonArray();
+    for (String mode : modes.length == 0 ? new String[] {"chat", "video"} : modes) {
+      modeList.add(mode);
+    }
+    JsonObject profile = new JsonObject()
+        .put("topics", new JsonArray().add(topic))
+        .put("modes", modeList)
+        .put("location", new JsonObject().put("lat", lat).put("lng", lng))
+        .put("capacity", capacity);
+    TestClient.Response saved = node.http().put("/api/v1/experts/me", profile, session.accessToken());
+    if (saved.status() != 200) {
+      throw new AssertionError("profile not saved: " + saved);
+    }
+    TestSocket socket = TestSocket.connect(node.node().httpPort(), session.accessToken());
+    socket.ack("presence.online", new JsonObject());
+    return new Person(session, socket);
+  }
+
+  public static Person expert(RunningNode node, String topic) {
+    return expert(node, topic, SHANGHAI_LAT, SHANGHAI_LNG, 1);
+  }
+
+  public static Person client(RunningNode node) {
+    Session session = node.http().signUp("client");
+    return new Person(session, TestSocket.connect(node.node().httpPort(), session.accessToken()));
+  }
+
+  public static JsonObject request(String topic, String mode) {
+    return new JsonObject()
+        .put("topic", topic)
+        .put("mode", mode)
+        .put("location", new JsonObject().put("lat", SHANGHAI_LAT + 0.01).put("lng", SHANGHAI_LNG + 0.01))
+        .put("brief", "Need help with " + topic);
+  }
+}

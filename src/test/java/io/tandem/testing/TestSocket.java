@@ -1,0 +1,188 @@
+package io.tandem.testing;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+/**
+ * A real WebSocket client for tests: frames in arrival order, waits that are always bounded, and
+ * request/ack pairing by {@code cid}.
+ */
+public final class TestSocket implements AutoCloseable {
+  public static final Duration WAIT = Duration.ofSeconds(15);
+  private static final Vertx CLIENT_VERTX = Vertx.vertx();
+  private static final WebSocketClient CLIENT = CLIENT_VERTX.createWebSocketClient();
+  private static final AtomicLong CIDS = new AtomicLong();
+
+  private final WebSocket socket;
+  private final BlockingQueue<JsonObject> inbox = new LinkedBlockingQueue<>();
+  private final List<JsonObject> unread = new ArrayList<>();
+  private final CompletableFuture<Short> closed = new CompletableFuture<>();
+
+  private TestSocket(WebSocket socket) {
+    this.socket = socket;
+    socket.textMessageHandler(text -> inbox.add(new JsonObject(text)));
+    socket.closeHandler(v -> closed.complete(socket.closeStatusCode()));
+  }
+
+  public static TestSocket connect(int port, String accessToken) {
+    // Handlers are set in the callback, on the client's event loop, so no early frame is missed.
+    return RunningNode.await(CLIENT.connect(options(port, accessToken, null)).map(TestSocket::new), WAIT);
+  }
+
+  /** The HTTP status of a refused upgrade, or 101 when it was accepted. */
+  public static int handshakeStatus(int port, String accessToken, String origin) {
+    try {
+      WebSocket ws = CLIENT.connect(options(port, accessToken, origin)).toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+      ws.close();
+      return 101;
+    } catch (Exception e) {
+      if (e.getCause() instanceof UpgradeRejectedException rejected) {
+        return rejected.getStatus();
+      }
+      throw new AssertionError("handshake failed oddly: " + e, e);
+    }
+  }
+
+  /** Connects with the token in the query string, as browsers do. */
+  public static TestSocket connectWithQueryToken(int port, String accessToken) {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws?token=" + accessToken);
+    return RunningNode.await(CLIENT.connect(options).map(TestSocket::new), WAIT);
+  }
+
+  private static WebSocketConnectOptions options(int port, String accessToken, String origin) {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws");
+    if (accessToken != null) {
+      options.addHeader("Authorization", "Bearer " + accessToken);
+    }
+    if (origin != null) {
+      options.addHeader("Origin", origin);
+    }
+    return options;
+  }
+
+  /** Sends a frame with a fresh {@code cid} and returns the one {@code ack} or {@code error} answering it. */
+  public JsonObject call(String type, JsonObject fields) {
+    String cid = "c" + CIDS.incrementAndGet();
+    send(fields.copy().put("type", type).put("cid", cid));
+    return await(f -> cid.equals(f.getString("cid")), "an answer to " + type + " (" + cid + ")");
+  }
+
+  public JsonObject call(String type) {
+    return call(type, new JsonObject());
+  }
+
+  /** Like {@link #call}, but the answer must be an ack. */
+  public JsonObject ack(String type, JsonObject fields) {
+    JsonObject answer = call(type, fields);
+    if (!"ack".equals(answer.getString("type"))) {
+      throw new AssertionError(type + " was not acknowledged: " + answer.encode());
+    }
+    return answer;
+  }
+
+  public void send(JsonObject frame) {
+    sendText(frame.encode());
+  }
+
+  public void sendText(String text) {
+    RunningNode.await(socket.writeTextMessage(text), WAIT);
+  }
+
+  /** The next unread event of this type. */
+  public JsonObject awaitEvent(String type) {
+    return await(f -> type.equals(f.getString("type")), "an event " + type);
+  }
+
+  public JsonObject awaitEvent(String type, Predicate<JsonObject> matching) {
+    return await(f -> type.equals(f.getString("type")) && matching.test(f), "an event " + type + " that matches");
+  }
+
+  /** Waits (bounded) for the first unread frame that matches, leaving the others unread. */
+  public JsonObject await(Predicate<JsonObject> matching, String what) {
+    for (Iterator<JsonObject> it = unread.iterator(); it.hasNext(); ) {
+      JsonObject frame = it.next();
+      if (matching.test(frame)) {
+        it.remove();
+        return frame;
+      }
+    }
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    try {
+      while (true) {
+        long left = deadline - System.nanoTime();
+        JsonObject frame = left <= 0 ? null : inbox.poll(left, TimeUnit.NANOSECONDS);
+        if (frame == null) {
+          throw new AssertionError("waited " + WAIT + " for " + what + "; got " + unread + " and nothing else");
+        }
+        if (matching.test(frame)) {
+          return frame;
+        }
+        unread.add(frame);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /** True when no frame of this type arrives within {@code quiet}: for asserting that something did not happen. */
+  public boolean staysWithout(String type, Duration quiet) {
+    long deadline = System.nanoTime() + quiet.toNanos();
+    if (unread.stream().anyMatch(f -> type.equals(f.getString("type")))) {
+      return false;
+    }
+    try {
+      while (true) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return true;
+        }
+        JsonObject frame = inbox.poll(left, TimeUnit.NANOSECONDS);
+        if (frame != null) {
+          unread.add(frame);
+          if (type.equals(frame.getString("type"))) {
+            return false;
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** The close code the server sent, waiting for the close (bounded). */
+  public short awaitClose() {
+    try {
+      return closed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("the connection was not closed within " + WAIT, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!closed.isDone()) {
+      socket.close();
+      try {
+        closed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (Exception ignored) {
+        // closing is best effort at the end of a test
+      }
+    }
+  }
+}
