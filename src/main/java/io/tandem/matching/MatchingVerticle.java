@@ -37,6 +37,7 @@ public final class MatchingVerticle extends VerticleBase {
   private MatchingEvents events;
   private boolean ticking;
   private boolean sweeping;
+  private boolean stopped;
 
   public MatchingVerticle(MatchingConfig config, Duration lease, ShardLeases leases, MatchingRepository repository, PresenceRepository presence) {
     this.config = config;
@@ -70,6 +71,7 @@ public final class MatchingVerticle extends VerticleBase {
   /** Gives every shard back at once so that the other nodes need not wait for the leases to run out. */
   @Override
   public Future<?> stop() {
+    stopped = true;
     List<Future<Void>> released = new ArrayList<>();
     for (ShardRuntime shard : owned.values()) {
       shard.stop();
@@ -80,7 +82,7 @@ public final class MatchingVerticle extends VerticleBase {
   }
 
   private Future<Void> tick() {
-    if (ticking) {
+    if (ticking || stopped) {
       return Future.succeededFuture();
     }
     ticking = true;
@@ -98,7 +100,11 @@ public final class MatchingVerticle extends VerticleBase {
         })
         .compose(v -> leases.liveNodes())
         .compose(this::rebalance)
-        .onFailure(e -> log.warn("lease tick failed (retrying in {} ms): {}", lease.toMillis() / 3, e.getMessage()))
+        .onFailure(e -> {
+          if (!stopped) {
+            log.warn("lease tick failed (retrying in {} ms): {}", lease.toMillis() / 3, e.getMessage());
+          }
+        })
         .eventually(() -> {
           ticking = false;
           return Future.succeededFuture();
@@ -128,7 +134,7 @@ public final class MatchingVerticle extends VerticleBase {
   }
 
   private Future<Void> acquireSome(List<Integer> candidates, int wanted) {
-    if (wanted <= 0 || candidates.isEmpty()) {
+    if (wanted <= 0 || candidates.isEmpty() || stopped) {
       return Future.succeededFuture();
     }
     int shard = candidates.get(0);
@@ -137,12 +143,17 @@ public final class MatchingVerticle extends VerticleBase {
       if (epoch == null) {
         return acquireSome(rest, wanted);
       }
+      if (stopped) {
+        return leases.release(shard);
+      }
       ShardRuntime runtime = new ShardRuntime(vertx, shard, epoch, leases.nodeId(), config, repository, presence, events, () -> drop(shard));
       owned.put(shard, runtime);
       log.debug("shard {} taken with epoch {}", shard, epoch);
       return runtime.start()
           .recover(e -> {
-            log.warn("shard {} did not start: {}; giving it back", shard, e.getMessage());
+            if (!stopped) {
+              log.warn("shard {} did not start: {}; giving it back", shard, e.getMessage());
+            }
             drop(shard);
             return leases.release(shard);
           })
@@ -159,7 +170,7 @@ public final class MatchingVerticle extends VerticleBase {
 
   /** Fires overdue offer and request deadlines whose timers died with their node. */
   private void sweep() {
-    if (sweeping) {
+    if (sweeping || stopped) {
       return;
     }
     sweeping = true;
@@ -186,7 +197,11 @@ public final class MatchingVerticle extends VerticleBase {
           }
           return null;
         })
-        .onFailure(e -> log.warn("sweep failed: {}", e.getMessage()))
+        .onFailure(e -> {
+          if (!stopped) {
+            log.warn("sweep failed: {}", e.getMessage());
+          }
+        })
         .onComplete(done -> sweeping = false);
   }
 }
