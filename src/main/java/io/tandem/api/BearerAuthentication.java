@@ -5,11 +5,11 @@ import io.tandem.auth.Tokens;
 import io.tandem.wire.ApiError;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
 
 /** Lets a request through only with {@code Authorization: Bearer <valid access token>}; 401 otherwise. */
 final class BearerAuthentication implements Handler<RoutingContext> {
   private static final String CALLER = "caller";
-  private static final String PREFIX = "Bearer ";
 
   private final Tokens tokens;
 
@@ -19,12 +19,12 @@ final class BearerAuthentication implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    String header = ctx.request().getHeader("Authorization");
-    if (header == null || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+    Optional<String> token = Tokens.bearer(ctx.request().getHeader("Authorization"));
+    if (token.isEmpty()) {
       ctx.fail(ApiError.unauthorized("send Authorization: Bearer <accessToken>"));
       return;
     }
-    tokens.verify(header.substring(PREFIX.length()).trim())
+    tokens.verify(token.get())
         .onSuccess(caller -> {
           ctx.put(CALLER, caller);
           ctx.next();

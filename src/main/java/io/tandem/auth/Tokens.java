@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
  */
 public final class Tokens {
   private static final String ALGORITHM = "HS256";
+  private static final String BEARER = "Bearer ";
   private static final Pattern REFRESH_TOKEN_SHAPE = Pattern.compile("[A-Za-z0-9_-]{43}");
   private static final int CLOCK_SKEW_SECONDS = 5;
 
@@ -47,6 +48,15 @@ public final class Tokens {
             .setIssuer(config.issuer())
             .setAudience(List.of(config.audience()))
             .setLeeway(CLOCK_SKEW_SECONDS)));
+  }
+
+  /** The token of an {@code Authorization: Bearer <token>} header, if that is what the header holds. */
+  public static Optional<String> bearer(String authorizationHeader) {
+    if (authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      return Optional.empty();
+    }
+    String token = authorizationHeader.substring(BEARER.length()).trim();
+    return token.isEmpty() ? Optional.empty() : Optional.of(token);
   }
 
   /** A new access token and the first refresh token of a new family (a login). */

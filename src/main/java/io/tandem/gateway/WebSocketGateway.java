@@ -22,7 +22,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebSocketGateway implements Handler<RoutingContext> {
   private static final Logger log = LoggerFactory.getLogger(WebSocketGateway.class);
-  private static final String BEARER = "Bearer ";
 
   private final Tokens tokens;
   private final List<String> allowedOrigins;
@@ -83,11 +82,7 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
   }
 
   private static String token(HttpServerRequest request) {
-    String header = request.getHeader("Authorization");
-    if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-      return header.substring(BEARER.length()).trim();
-    }
     String query = request.getParam("token");
-    return query == null || query.isBlank() ? null : query;
+    return Tokens.bearer(request.getHeader("Authorization")).orElse(query == null || query.isBlank() ? null : query);
   }
 }

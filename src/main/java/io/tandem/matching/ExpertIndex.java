@@ -10,14 +10,15 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The experts a shard knows, by id, by topic, and (for those who meet in person) by H3 cell.
+ * The experts a shard knows, by id, by topic, and (for those who meet in person) by topic and H3
+ * cell, so that an in-person search visits only the experts of its topic in its disk of cells.
  * Holds everyone who is online, busy or not; availability is checked when candidates are drawn.
  */
 final class ExpertIndex {
   private final Map<UserId, ExpertSnapshot> byId = new HashMap<>();
   private final Map<UserId, Long> cellOf = new HashMap<>();
   private final Map<Topic, Set<UserId>> byTopic = new HashMap<>();
-  private final Map<Long, Set<UserId>> inPersonByCell = new HashMap<>();
+  private final Map<Topic, Map<Long, Set<UserId>>> inPersonByTopicAndCell = new HashMap<>();
 
   void put(ExpertSnapshot expert) {
     ExpertSnapshot previous = byId.get(expert.id());
@@ -34,7 +35,9 @@ final class ExpertIndex {
     if (expert.modes().contains(Mode.IN_PERSON)) {
       long cell = GeoCells.cellOf(expert.location());
       cellOf.put(expert.id(), cell);
-      inPersonByCell.computeIfAbsent(cell, c -> new LinkedHashSet<>()).add(expert.id());
+      for (Topic topic : expert.topics()) {
+        inPersonByTopicAndCell.computeIfAbsent(topic, t -> new HashMap<>()).computeIfAbsent(cell, c -> new LinkedHashSet<>()).add(expert.id());
+      }
     }
   }
 
@@ -51,9 +54,15 @@ final class ExpertIndex {
     }
     Long cell = cellOf.remove(id);
     if (cell != null) {
-      Set<UserId> experts = inPersonByCell.get(cell);
-      if (experts != null && experts.remove(id) && experts.isEmpty()) {
-        inPersonByCell.remove(cell);
+      for (Topic topic : removed.topics()) {
+        Map<Long, Set<UserId>> cells = inPersonByTopicAndCell.get(topic);
+        Set<UserId> experts = cells == null ? null : cells.get(cell);
+        if (experts != null && experts.remove(id) && experts.isEmpty()) {
+          cells.remove(cell);
+          if (cells.isEmpty()) {
+            inPersonByTopicAndCell.remove(topic);
+          }
+        }
       }
     }
   }
@@ -74,13 +83,17 @@ final class ExpertIndex {
     }
   }
 
-  /** Every in-person expert filed in a cell of the disk covering {@code radiusKm} around {@code center}. */
-  void forEachInPersonNear(GeoPoint center, double radiusKm, Consumer<ExpertSnapshot> action) {
-    if (inPersonByCell.isEmpty()) {
+  /**
+   * Every in-person expert offering exactly {@code topic} and filed in a cell of the disk that
+   * covers {@code radiusKm} around {@code center}; the caller filters by exact distance.
+   */
+  void forEachInPersonNear(Topic topic, GeoPoint center, double radiusKm, Consumer<ExpertSnapshot> action) {
+    Map<Long, Set<UserId>> cells = inPersonByTopicAndCell.get(topic);
+    if (cells == null) {
       return;
     }
     for (long cell : GeoCells.disk(center, radiusKm)) {
-      Set<UserId> experts = inPersonByCell.get(cell);
+      Set<UserId> experts = cells.get(cell);
       if (experts != null) {
         experts.forEach(id -> action.accept(byId.get(id)));
       }

@@ -26,6 +26,11 @@ public record ExpertSnapshot(
     double rating,
     double reliability) {
 
+  /** What an expert without ratings shows and ranks with, until ratings are recorded. */
+  public static final double UNRATED = 4.0;
+  /** The reliability of an expert with no penalties. */
+  public static final double FULLY_RELIABLE = 1.0;
+
   public ExpertSnapshot withLoad(int newLoad) {
     return new ExpertSnapshot(id, topics, modes, location, capacity, available, Math.max(0, newLoad), idleSince, rating, reliability);
   }

@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.HashSet;
+import java.util.function.Consumer;
 
 /**
  * The matching core of one shard, in plain Java: the experts it knows, the requests waiting, and
@@ -152,20 +155,23 @@ public final class Matchmaker {
   public List<Candidate> candidates(WaitingRequest request, Instant now) {
     int limit = config.candidatesPerRequest();
     PriorityQueue<Candidate> best = new PriorityQueue<>(limit + 1, Comparator.comparingDouble(Candidate::score));
-    boolean fallback = request.waited(now).compareTo(config.parentTopicAfter()) >= 0;
-    if (request.mode() == Mode.IN_PERSON) {
-      double radius = request.maxDistanceKm().orElse(config.maxDistanceKm());
-      experts.forEachInPersonNear(request.location(), radius, expert -> {
-        int levelsUp = topicLevelsUp(request.topic(), expert, fallback);
-        if (levelsUp >= 0) {
-          offer(best, limit, request, expert, levelsUp, now);
+    List<Topic> lineage = lineage(request, now);
+    Scoring.ForRequest scorer = scoring.forRequest(request, now);
+    double radius = request.maxDistanceKm().orElse(config.maxDistanceKm());
+    // Levels are visited closest first; an expert offering several of them counts at the closest.
+    Set<UserId> seen = lineage.size() > 1 ? new HashSet<>() : null;
+    for (int levelsUp = 0; levelsUp < lineage.size(); levelsUp++) {
+      int level = levelsUp;
+      Topic topic = lineage.get(levelsUp);
+      Consumer<ExpertSnapshot> consider = expert -> {
+        if (seen == null || seen.add(expert.id())) {
+          offer(best, limit, request, expert, level, scorer);
         }
-      });
-    } else {
-      Optional<Topic> topic = Optional.of(request.topic());
-      for (int levelsUp = 0; topic.isPresent() && (levelsUp == 0 || fallback); levelsUp++, topic = topic.get().parent()) {
-        int level = levelsUp;
-        experts.forEachOffering(topic.get(), expert -> offer(best, limit, request, expert, level, now));
+      };
+      if (request.mode() == Mode.IN_PERSON) {
+        experts.forEachInPersonNear(topic, request.location(), radius, consider);
+      } else {
+        experts.forEachOffering(topic, consider);
       }
     }
     List<Candidate> result = new ArrayList<>(best);
@@ -173,7 +179,8 @@ public final class Matchmaker {
     return result;
   }
 
-  private void offer(PriorityQueue<Candidate> best, int limit, WaitingRequest request, ExpertSnapshot expert, int levelsUp, Instant now) {
+  private void offer(PriorityQueue<Candidate> best, int limit, WaitingRequest request, ExpertSnapshot expert, int levelsUp,
+      Scoring.ForRequest scorer) {
     if (!expert.hasFreeSlot() || !expert.modes().contains(request.mode()) || request.excludes(expert.id())) {
       return;
     }
@@ -181,21 +188,26 @@ public final class Matchmaker {
     if (request.mode() == Mode.IN_PERSON && distance > request.maxDistanceKm().orElse(config.maxDistanceKm())) {
       return;
     }
-    best.add(new Candidate(expert, distance, levelsUp, scoring.score(request, expert, distance, levelsUp, now)));
+    double score = scorer.score(expert, distance, levelsUp);
+    if (best.size() == limit && score <= best.peek().score()) {
+      return;
+    }
+    best.add(new Candidate(expert, distance, levelsUp, score));
     if (best.size() > limit) {
       best.poll();
     }
   }
 
-  /** How far up the request's topic the expert's best matching topic is, or -1 when none matches. */
-  private static int topicLevelsUp(Topic wanted, ExpertSnapshot expert, boolean fallback) {
-    Optional<Topic> topic = Optional.of(wanted);
-    for (int levelsUp = 0; topic.isPresent() && (levelsUp == 0 || fallback); levelsUp++, topic = topic.get().parent()) {
-      if (expert.topics().contains(topic.get())) {
-        return levelsUp;
-      }
+  /** The request's topic, then (once it has waited {@code parentTopicAfter}) its parent, grandparent, ... */
+  private List<Topic> lineage(WaitingRequest request, Instant now) {
+    if (request.waited(now).compareTo(config.parentTopicAfter()) < 0) {
+      return List.of(request.topic());
     }
-    return -1;
+    List<Topic> lineage = new ArrayList<>(4);
+    for (Optional<Topic> t = Optional.of(request.topic()); t.isPresent(); t = t.get().parent()) {
+      lineage.add(t.get());
+    }
+    return lineage;
   }
 
   /** The waiting requests on {@code topic}, in queue order; a request's position is its index + 1. */

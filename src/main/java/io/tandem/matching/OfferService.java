@@ -17,8 +17,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class OfferService {
   private static final Logger log = LoggerFactory.getLogger(OfferService.class);
-  /** Until ratings exist, every expert shows the rating prior. */
-  private static final double UNRATED = 4.0;
 
   private final MatchingRepository repository;
   private final MatchingEvents events;
@@ -39,7 +37,7 @@ public final class OfferService {
       }
       MatchingRepository.Acceptance a = accepted.get();
       log.info("offer {} accepted by expert {}: session {} for request {}", offer, caller.id(), a.sessionId(), a.requestId());
-      events.matched(a, UNRATED);
+      events.matched(a, ExpertSnapshot.UNRATED);
       events.toShard(a.shard(), ShardMessages.offerClosed(a.requestId(), caller.id(), ShardMessages.ACCEPTED));
       return Future.succeededFuture(new JsonObject().put("sessionId", a.sessionId().toString()));
     });

@@ -30,18 +30,40 @@ public final class Scoring {
   }
 
   public double score(WaitingRequest request, ExpertSnapshot expert, double distanceKm, int topicLevelsUp, Instant now) {
+    return forRequest(request, now).score(expert, distanceKm, topicLevelsUp);
+  }
+
+  /** The parts that depend on the request alone, computed once per request and batch. */
+  public ForRequest forRequest(WaitingRequest request, Instant now) {
     double waited = Math.min(1, (double) request.waited(now).toMillis() / Math.max(1, maxWait.toMillis()));
-    double topicFit = 1.0 / (1 + topicLevelsUp);
-    double proximity = 1.0 / (1 + distanceKm / PROXIMITY_SCALE_KM);
     double proximityWeight = request.mode() == Mode.IN_PERSON ? weights.proximity() : weights.proximity() * (1 - waited);
-    double idleSeconds = Math.max(0, Duration.between(expert.idleSince(), now).toSeconds());
-    double fairness = Math.min(1, idleSeconds / FAIRNESS_FULL_SECONDS);
-    return weights.topicFit() * topicFit
-        + proximityWeight * proximity
-        + weights.rating() * clamp(expert.rating() / 5)
-        + weights.reliability() * clamp(expert.reliability())
-        + weights.fairness() * fairness
-        + weights.waiting() * waited;
+    return new ForRequest(now.toEpochMilli(), proximityWeight, weights.waiting() * waited);
+  }
+
+  /** Scores experts for one request. */
+  public final class ForRequest {
+    private final long nowMillis;
+    private final double proximityWeight;
+    private final double waitingPart;
+
+    private ForRequest(long nowMillis, double proximityWeight, double waitingPart) {
+      this.nowMillis = nowMillis;
+      this.proximityWeight = proximityWeight;
+      this.waitingPart = waitingPart;
+    }
+
+    public double score(ExpertSnapshot expert, double distanceKm, int topicLevelsUp) {
+      double topicFit = 1.0 / (1 + topicLevelsUp);
+      double proximity = 1.0 / (1 + distanceKm / PROXIMITY_SCALE_KM);
+      double idleSeconds = Math.max(0, (nowMillis - expert.idleSince().toEpochMilli()) / 1000.0);
+      double fairness = Math.min(1, idleSeconds / FAIRNESS_FULL_SECONDS);
+      return weights.topicFit() * topicFit
+          + proximityWeight * proximity
+          + weights.rating() * clamp(expert.rating() / 5)
+          + weights.reliability() * clamp(expert.reliability())
+          + weights.fairness() * fairness
+          + waitingPart;
+    }
   }
 
   private static double clamp(double x) {

@@ -24,9 +24,6 @@ import java.util.UUID;
 public final class PresenceRepository {
   /** The SQL function of migration V2, which the capacity guard uses too. */
   private static final String LOAD = "expert_load(p.expert_id) AS load";
-  /** Neutral rank inputs until ratings and reliability are recorded. */
-  static final double UNRATED = 4.0;
-  static final double FULLY_RELIABLE = 1.0;
 
   private final Pool pool;
 
@@ -149,7 +146,7 @@ public final class PresenceRepository {
         row.getOffsetDateTime("disconnected_at") == null,
         row.getInteger("load"),
         row.getOffsetDateTime("idle_since").toInstant(),
-        UNRATED,
-        FULLY_RELIABLE);
+        ExpertSnapshot.UNRATED,
+        ExpertSnapshot.FULLY_RELIABLE);
   }
 }

@@ -15,7 +15,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -140,10 +139,5 @@ public final class PresenceService {
       throw ApiError.forbidden("only experts may " + what);
     }
     return caller.id();
-  }
-
-  /** For tests and the shard rebuild: every online expert. */
-  public Future<List<ExpertSnapshot>> allOnline() {
-    return presence.allOnline();
   }
 }

@@ -23,7 +23,9 @@ class GatewayTest {
     node = RunningNode.start(TestConfig.with(Map.of(
         "ws.maxFrameBytes", "1024",
         "ws.framesPerSecond", "5",
-        "ws.frameBurst", "5")));
+        "ws.frameBurst", "5",
+        "ws.pingIntervalSeconds", "1",
+        "ws.idleTimeoutSeconds", "2")));
   }
 
   @AfterAll
@@ -103,6 +105,54 @@ class GatewayTest {
       assertThat(limited.getString("cid")).startsWith("burst");
       io.tandem.testing.Poll.until("the bucket refills", Duration.ofSeconds(5), () -> "ack".equals(socket.call("ping").getString("type")));
     }
+  }
+
+  @Test
+  @DisplayName("a connection that answers pings stays open past the idle timeout; one that does not is closed with 1001")
+  void idleTimeout() throws Exception {
+    Session user = node.http().signUp("client");
+    try (TestSocket answering = TestSocket.connect(port(), user.accessToken());
+         java.net.Socket silent = new java.net.Socket("127.0.0.1", port())) {
+      // A bare WebSocket client that never answers a ping (Vert.x's client always does).
+      silent.setSoTimeout(10_000);
+      String handshake = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + port() + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+          + "Authorization: Bearer " + user.accessToken() + "\r\n\r\n";
+      silent.getOutputStream().write(handshake.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      java.io.InputStream in = silent.getInputStream();
+      java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+      int closeCode = -1;
+      while (closeCode < 0) {
+        int b = in.read();
+        assertThat(b).as("the server closes the silent connection with a close frame").isNotNegative();
+        received.write(b);
+        closeCode = closeCode(received.toByteArray());
+      }
+      assertThat(new String(received.toByteArray(), java.nio.charset.StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 101");
+      assertThat(closeCode).isEqualTo(1001);
+      assertThat(answering.call("ping").getString("type")).as("the answering connection is still open").isEqualTo("ack");
+    }
+  }
+
+  /** The status code of the first close frame after the handshake response, or -1 while there is none yet. */
+  private static int closeCode(byte[] bytes) {
+    String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+    int header = text.indexOf("\r\n\r\n");
+    if (header < 0) {
+      return -1;
+    }
+    int i = header + 4;
+    while (i + 1 < bytes.length) {
+      int length = bytes[i + 1] & 0x7f; // server frames are unmasked; pings and closes are short
+      if (i + 2 + length > bytes.length) {
+        return -1;
+      }
+      if ((bytes[i] & 0x0f) == 0x8) {
+        return length >= 2 ? ((bytes[i + 2] & 0xff) << 8) | (bytes[i + 3] & 0xff) : 1005;
+      }
+      i += 2 + length;
+    }
+    return -1;
   }
 
   @Test

@@ -82,6 +82,18 @@ class MatchmakerTest {
   }
 
   @Test
+  @DisplayName("an expert offering both the topic and its parent is one candidate, at the closer topic")
+  void oneCandidatePerExpert() {
+    ExpertSnapshot both = new ExpertSnapshot(new UserId(UUID.randomUUID()), Set.of(new Topic("career"), new Topic("career.interview")),
+        EnumSet.of(Mode.CHAT, Mode.IN_PERSON), PEOPLES_SQUARE, 1, true, 0, NOW, 4.0, 1.0);
+    matchmaker.putExpert(both);
+    for (Mode mode : List.of(Mode.CHAT, Mode.IN_PERSON)) {
+      List<Candidate> candidates = matchmaker.candidates(request("career.interview", mode, JING_AN, 10.0, Duration.ofMinutes(1)), NOW);
+      assertThat(candidates).singleElement().satisfies(c -> assertThat(c.topicLevelsUp()).isZero());
+    }
+  }
+
+  @Test
   @DisplayName("in-person requests only reach experts within maxDistanceKm, by great-circle distance")
   void inPersonDistanceBound() {
     ExpertSnapshot near = expert("tax", JING_AN, Mode.IN_PERSON);
