@@ -35,7 +35,16 @@ import io.tandem.matching.RequestService;
 import io.tandem.matching.ShardLeases;
 import io.tandem.presence.PresenceRepository;
 import io.tandem.presence.PresenceService;
-import io.tandem.presence.PresenceVerticle;
+import io.tandem.gateway.ConnectionContext;
+import io.tandem.gateway.ConnectionListener;
+import io.tandem.matching.ExpertLoads;
+import io.tandem.matching.MatchingEvents;
+import io.tandem.session.MessageStore;
+import io.tandem.session.RoomService;
+import io.tandem.session.SessionRepository;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.ArrayList;
 import java.util.UUID;
 import java.util.List;
@@ -114,19 +123,42 @@ public final class TandemNode {
           ExpertProfileRepository profiles = new ExpertProfileRepository(pool);
           PresenceRepository presenceRepository = new PresenceRepository(pool);
           PresenceService presence = new PresenceService(vertx, presenceRepository, profiles, new UserEvents(vertx.eventBus()),
-              config.session().reconnectGrace(), config.cluster().lease());
+              config.session().reconnectGrace(), config.cluster().lease(), nodeId);
           MatchingRepository matching = new MatchingRepository(pool);
-          RequestService requests = new RequestService(vertx.eventBus(), matching, config.matching());
-          OfferService offers = new OfferService(vertx.eventBus(), matching, config.session());
+          MatchingEvents matchingEvents = new MatchingEvents(vertx.eventBus(), matching, config.session().iceServers());
+          RequestService requests = new RequestService(vertx.eventBus(), matching, matchingEvents, config.matching());
+          OfferService offers = new OfferService(matching, matchingEvents, config.session());
           ShardLeases leases = new ShardLeases(pool, nodeId, config.cluster().lease());
+          RoomService rooms = new RoomService(vertx, new SessionRepository(pool), new MessageStore(vertx, pool, config.session().messageBatchMax()),
+              new UserEvents(vertx.eventBus()), new ExpertLoads(vertx.eventBus(), matching), config.session().reconnectGrace(),
+              config.session().typingInterval(), config.session().iceServers());
           WebSocketGateway gateway = new WebSocketGateway(tokens, config.http().allowedOrigins(), config.ws(),
-              Frames.dispatcher(presence, requests, offers), presence, nodeId);
-          HttpApi api = new HttpApi(config.http(), accounts, tokens, profiles, requests, gateway, this::ready, metrics);
+              Frames.dispatcher(presence, requests, offers, rooms), connectionListener(presence, rooms));
+          HttpApi api = new HttpApi(config.http(), accounts, tokens, profiles, requests, rooms, gateway, this::ready, metrics);
+          Map<String, Supplier<Future<Void>>> sweeps = new LinkedHashMap<>();
+          sweeps.put("presence", presence::sweep);
+          sweeps.put("rooms", rooms::sweep);
           return leases.heartbeat()
-              .compose(v -> deployOne(new MatchingVerticle(config.matching(), config.cluster().lease(), leases, matching, presenceRepository)))
-              .compose(v -> deployOne(new PresenceVerticle(presence, config.matching().sweepInterval())))
+              .compose(v -> deployOne(new MatchingVerticle(config.matching(), config.cluster().lease(), leases, matching,
+                  presenceRepository, matchingEvents)))
+              .compose(v -> deployOne(new Sweeper(config.matching().sweepInterval(), sweeps)))
               .compose(v -> deployHttp(config.http(), config.ws(), api));
         });
+  }
+
+  /** Presence learns of every connection; rooms of closed ones, once presence has forgotten them. */
+  private ConnectionListener connectionListener(PresenceService presence, RoomService rooms) {
+    return new ConnectionListener() {
+      @Override
+      public Future<Void> opened(ConnectionContext c) {
+        return presence.connected(c.user(), c.connectionId());
+      }
+
+      @Override
+      public Future<Void> closed(ConnectionContext c) {
+        return presence.disconnected(c.user(), c.connectionId()).eventually(() -> rooms.connectionClosed(c.user(), c.connectionId()));
+      }
+    };
   }
 
   private Future<Void> deployOne(io.vertx.core.Deployable verticle) {

@@ -8,6 +8,7 @@ import io.tandem.expert.ExpertProfileRepository;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.ErrorCode;
 import io.tandem.matching.RequestService;
+import io.tandem.session.RoomService;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -26,6 +27,7 @@ public final class HttpApi {
   private final AccountRoutes accounts;
   private final ExpertRoutes experts;
   private final RequestRoutes requests;
+  private final SessionRoutes sessions;
   private final HealthRoutes health;
   private final Tokens tokens;
   private final Handler<RoutingContext> webSockets;
@@ -37,6 +39,7 @@ public final class HttpApi {
       Tokens tokens,
       ExpertProfileRepository profiles,
       RequestService requestService,
+      RoomService rooms,
       Handler<RoutingContext> webSockets,
       Supplier<Future<Void>> readiness,
       PrometheusMeterRegistry metrics) {
@@ -45,6 +48,7 @@ public final class HttpApi {
     this.accounts = new AccountRoutes(accountService);
     this.experts = new ExpertRoutes(profiles);
     this.requests = new RequestRoutes(requestService);
+    this.sessions = new SessionRoutes(rooms);
     this.webSockets = webSockets;
     this.health = new HealthRoutes(readiness, metrics);
   }
@@ -58,6 +62,7 @@ public final class HttpApi {
     accounts.mount(router, authenticated);
     experts.mount(router, authenticated);
     requests.mount(router, authenticated);
+    sessions.mount(router, authenticated);
 
     router.route().failureHandler(this::fail);
     router.errorHandler(404, ctx -> Replies.error(ctx, ApiError.notFound("no such resource: " + ctx.request().path())));

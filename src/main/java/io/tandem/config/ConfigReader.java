@@ -84,6 +84,32 @@ final class ConfigReader {
     return List.copyOf(values);
   }
 
+  /**
+   * WebRTC ICE servers as browsers take them: objects with {@code urls} (a string or a list of
+   * {@code stun:}, {@code turn:} or {@code turns:} URLs) and, for TURN, {@code username} and {@code credential}.
+   */
+  JsonArray iceServers(String key) {
+    if (!(json.getValue(key) instanceof JsonArray array)) {
+      throw problem(key, "must be a list of ICE servers, got " + json.getValue(key));
+    }
+    for (Object item : array) {
+      if (!(item instanceof JsonObject server)) {
+        throw problem(key, "must hold objects like {\"urls\": [\"stun:stun.example.com:3478\"]}, got " + item);
+      }
+      Object urls = server.getValue("urls");
+      List<Object> all = urls instanceof JsonArray list ? list.getList() : java.util.Collections.singletonList(urls);
+      if (all.isEmpty() || !all.stream().allMatch(u -> u instanceof String s && s.matches("(stun|turn|turns):.+"))) {
+        throw problem(key, "has an entry whose urls are not stun:, turn: or turns: URLs: " + server.encode());
+      }
+      for (String field : List.of("username", "credential")) {
+        if (server.containsKey(field) && !(server.getValue(field) instanceof String)) {
+          throw problem(key, "has an entry whose " + field + " is not a string");
+        }
+      }
+    }
+    return array.copy();
+  }
+
   ConfigException problem(String key, String what) {
     return new ConfigException("configuration key " + keyPath(key) + " " + what);
   }

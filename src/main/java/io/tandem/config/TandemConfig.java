@@ -1,5 +1,6 @@
 package io.tandem.config;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.nio.file.Path;
@@ -182,28 +183,45 @@ public record TandemConfig(
     }
   }
 
-  public record SessionConfig(Duration joinWindow, Duration inPersonJoinWindow, Duration reconnectGrace) {
+  /**
+   * Sessions and their rooms. {@code typingInterval}: at most one {@code room.typing} relayed per
+   * connection and room in this time; {@code messageBatchMax}: chat messages written per commit at
+   * most; {@code iceServers}: sent in {@code session.ready} for WebRTC.
+   */
+  public record SessionConfig(
+      Duration joinWindow,
+      Duration inPersonJoinWindow,
+      Duration reconnectGrace,
+      Duration typingInterval,
+      int messageBatchMax,
+      JsonArray iceServers) {
     static SessionConfig from(ConfigReader r) {
       return new SessionConfig(
           Duration.ofSeconds(r.intBetween("joinWindowSeconds", 1, 24 * 3600)),
           Duration.ofSeconds(r.intBetween("inPersonJoinWindowSeconds", 1, 24 * 3600)),
-          Duration.ofSeconds(r.intBetween("reconnectGraceSeconds", 0, 3600)));
+          Duration.ofSeconds(r.intBetween("reconnectGraceSeconds", 0, 3600)),
+          Duration.ofMillis(r.intBetween("typingIntervalMs", 0, 60_000)),
+          r.intBetween("messageBatchMax", 1, 10_000),
+          r.iceServers("iceServers"));
     }
   }
 
   /**
    * WebSocket limits: the server pings every {@code pingInterval} and closes a connection that has
    * sent nothing (not even a pong) for {@code idleTimeout}; each connection may send
-   * {@code framesPerSecond} frames on average with bursts up to {@code frameBurst}.
+   * {@code framesPerSecond} frames on average with bursts up to {@code frameBurst}; a connection
+   * whose unsent output grows past {@code maxQueuedBytes} (a reader too slow) is closed.
    */
-  public record WsConfig(int maxFrameBytes, Duration pingInterval, Duration idleTimeout, int framesPerSecond, int frameBurst) {
+  public record WsConfig(
+      int maxFrameBytes, Duration pingInterval, Duration idleTimeout, int framesPerSecond, int frameBurst, int maxQueuedBytes) {
     static WsConfig from(ConfigReader r) {
       return new WsConfig(
           r.intBetween("maxFrameBytes", 256, 16 * 1024 * 1024),
           Duration.ofSeconds(r.intBetween("pingIntervalSeconds", 1, 3600)),
           Duration.ofSeconds(r.intBetween("idleTimeoutSeconds", 2, 7200)),
           r.intBetween("framesPerSecond", 1, 100_000),
-          r.intBetween("frameBurst", 1, 100_000));
+          r.intBetween("frameBurst", 1, 100_000),
+          r.intBetween("maxQueuedBytes", 4096, 256 * 1024 * 1024));
     }
   }
 

@@ -3,27 +3,42 @@ package io.tandem.gateway;
 import io.tandem.bus.Addresses;
 import io.tandem.config.TandemConfig.WsConfig;
 import io.tandem.wire.ApiError;
+import io.tandem.wire.ErrorCode;
 import io.tandem.wire.JsonInput;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One WebSocket of one user. Reads JSON text frames, answers each frame that has a {@code cid}
  * with exactly one {@code ack} or {@code error}, and writes every event published on the user's
- * address. Runs on the event loop of the server verticle that accepted it.
+ * address. All its state lives on the event loop that accepted the socket; answers that complete
+ * elsewhere hop back to it.
+ *
+ * <p>Chat is delivered exactly once across a (re)join: while a {@code room.join} is answered, live
+ * {@code room.message} events of that room wait; messages the join returned are then not sent again.
  */
 final class Connection {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
-  /** WebSocket close code for a connection that stopped answering pings. */
+  /** Close code for a connection that stopped answering pings. */
   private static final short GOING_AWAY = 1001;
-  /** WebSocket close code for a frame over {@code ws.maxFrameBytes}. */
+  /** Close code for a reader too slow to keep up: its output queue passed ws.maxQueuedBytes. */
+  private static final short TRY_AGAIN_LATER = 1013;
+  /** Close code for a frame over ws.maxFrameBytes. */
   private static final short MESSAGE_TOO_BIG = 1009;
+  private static final String ROOM_JOIN = "room.join";
+  private static final String ROOM_MESSAGE = "room.message";
 
   private final Vertx vertx;
   private final ServerWebSocket socket;
@@ -31,9 +46,13 @@ final class Connection {
   private final FrameDispatcher dispatcher;
   private final WsConfig config;
   private final TokenBucket rateLimit;
+  private final Map<String, Integer> deliveredSeq = new HashMap<>();
+  private final Map<String, List<JsonObject>> heldWhileJoining = new HashMap<>();
+  private Context loop;
   private MessageConsumer<JsonObject> deliveries;
   private long pingTimer;
   private long lastHeardNanos = System.nanoTime();
+  private boolean closing;
 
   Connection(Vertx vertx, ServerWebSocket socket, ConnectionContext context, FrameDispatcher dispatcher, WsConfig config) {
     this.vertx = vertx;
@@ -46,7 +65,9 @@ final class Connection {
 
   /** Starts reading and delivering; {@code onClose} runs once when the socket is gone, for whatever reason. */
   void start(Runnable onClose) {
-    deliveries = vertx.eventBus().consumer(Addresses.user(context.user().id()), message -> write(message.body()));
+    loop = vertx.getOrCreateContext();
+    socket.setWriteQueueMaxSize(config.maxQueuedBytes());
+    deliveries = vertx.eventBus().consumer(Addresses.user(context.user().id()), message -> deliver(message.body()));
     socket.textMessageHandler(this::onText);
     socket.binaryMessageHandler(binary -> {
       heard();
@@ -65,7 +86,7 @@ final class Connection {
   private void keepAlive() {
     if (System.nanoTime() - lastHeardNanos > config.idleTimeout().toNanos()) {
       log.info("connection {} of user {} closed: silent for {}", context.connectionId(), context.user().id(), config.idleTimeout());
-      socket.close(GOING_AWAY, "idle");
+      close(GOING_AWAY, "idle");
       return;
     }
     socket.writePing(Buffer.buffer());
@@ -79,7 +100,7 @@ final class Connection {
     heard();
     if (tooLarge(text)) {
       log.info("connection {} of user {} closed: a frame over {} bytes", context.connectionId(), context.user().id(), config.maxFrameBytes());
-      socket.close(MESSAGE_TOO_BIG, "frame larger than " + config.maxFrameBytes() + " bytes");
+      close(MESSAGE_TOO_BIG, "frame larger than " + config.maxFrameBytes() + " bytes");
       return;
     }
     JsonObject frame;
@@ -91,30 +112,68 @@ final class Connection {
     }
     Object cid = frame.getValue("cid");
     if (!rateLimit.tryTake(System.nanoTime())) {
-      reply(cid, new ApiError(io.tandem.wire.ErrorCode.RATE_LIMITED,
-          "more than " + config.framesPerSecond() + " frames a second; slow down"));
+      reply(cid, new ApiError(ErrorCode.RATE_LIMITED, "more than " + config.framesPerSecond() + " frames a second; slow down"));
       return;
     }
     if (!(frame.getValue("type") instanceof String type) || type.isBlank()) {
       reply(cid, ApiError.badRequest("a frame needs a string 'type'"));
       return;
     }
-    dispatcher.dispatch(context, type, JsonInput.of(frame)).onComplete(ar -> {
+    String joining = ROOM_JOIN.equals(type) && frame.getValue("sessionId") instanceof String s ? s : null;
+    if (joining != null) {
+      heldWhileJoining.putIfAbsent(joining, new ArrayList<>());
+    }
+    dispatcher.dispatch(context, type, JsonInput.of(frame)).onComplete(ar -> onLoop(() -> {
       if (ar.succeeded()) {
+        JsonObject result = ar.result() == null ? new JsonObject() : ar.result();
+        if (joining != null) {
+          deliveredSeq.merge(joining, result.getInteger("lastSeq", 0), Math::max);
+        }
         if (cid != null) {
-          write(new JsonObject().put("type", "ack").put("cid", cid).mergeIn(ar.result() == null ? new JsonObject() : ar.result()));
+          write(new JsonObject().put("type", "ack").put("cid", cid).mergeIn(result));
         }
       } else {
         reply(cid, asApiError(type, ar.cause()));
       }
-    });
+      if (joining != null) {
+        List<JsonObject> held = heldWhileJoining.remove(joining);
+        if (held != null) {
+          held.forEach(this::deliver);
+        }
+      }
+    }));
+  }
+
+  /** A live event for this user; chat goes out once per seq and waits while its room is being joined. */
+  private void deliver(JsonObject event) {
+    if (ROOM_MESSAGE.equals(event.getString("type"))) {
+      String session = event.getString("sessionId");
+      List<JsonObject> held = heldWhileJoining.get(session);
+      if (held != null) {
+        held.add(event);
+        return;
+      }
+      int seq = event.getInteger("seq", 0);
+      if (seq <= deliveredSeq.getOrDefault(session, 0)) {
+        return;
+      }
+      deliveredSeq.put(session, seq);
+    }
+    write(event);
+  }
+
+  private void onLoop(Runnable action) {
+    if (Vertx.currentContext() == loop) {
+      action.run();
+    } else {
+      loop.runOnContext(v -> action.run());
+    }
   }
 
   /** A char is 1 to 3 bytes of UTF-8: only text that could be over the limit is counted exactly. */
   private boolean tooLarge(String text) {
     int max = config.maxFrameBytes();
-    return text.length() > max
-        || (long) text.length() * 3 > max && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > max;
+    return text.length() > max || (long) text.length() * 3 > max && text.getBytes(StandardCharsets.UTF_8).length > max;
   }
 
   private ApiError asApiError(String type, Throwable failure) {
@@ -133,9 +192,26 @@ final class Connection {
     write(frame.put("code", error.code().wireName()).put("message", error.getMessage()));
   }
 
-  private void write(JsonObject event) {
-    if (!socket.isClosed()) {
-      socket.writeTextMessage(event.encode());
+  /**
+   * Writes a frame unless the reader is too slow: past {@code ws.maxQueuedBytes} of unsent output
+   * the connection is closed, so one stalled reader costs nobody else memory or latency; the user
+   * reconnects and recovers what they missed with {@code room.join} and {@code afterSeq}.
+   */
+  private void write(JsonObject frame) {
+    if (closing || socket.isClosed()) {
+      return;
     }
+    if (socket.writeQueueFull()) {
+      log.info("connection {} of user {} closed: reader too slow (over {} bytes queued)",
+          context.connectionId(), context.user().id(), config.maxQueuedBytes());
+      close(TRY_AGAIN_LATER, "too slow");
+      return;
+    }
+    socket.writeTextMessage(frame.encode());
+  }
+
+  private void close(short code, String reason) {
+    closing = true;
+    socket.close(code, reason);
   }
 }

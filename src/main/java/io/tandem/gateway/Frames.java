@@ -3,6 +3,7 @@ package io.tandem.gateway;
 import io.tandem.matching.OfferService;
 import io.tandem.matching.RequestService;
 import io.tandem.presence.PresenceService;
+import io.tandem.session.RoomService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -10,7 +11,7 @@ import io.vertx.core.json.JsonObject;
 public final class Frames {
   private Frames() {}
 
-  public static FrameDispatcher dispatcher(PresenceService presence, RequestService requests, OfferService offers) {
+  public static FrameDispatcher dispatcher(PresenceService presence, RequestService requests, OfferService offers, RoomService rooms) {
     return new FrameDispatcher()
         .on("ping", (from, frame) -> Future.succeededFuture(new JsonObject()))
         .on("presence.online", (from, frame) -> presence.goOnline(from.user(), frame))
@@ -26,6 +27,12 @@ public final class Frames {
             }))
         .on("request.cancel", (from, frame) -> requests
             .cancel(from.user(), frame.requiredString("requestId", 1, 64))
-            .map(cancelled -> new JsonObject().put("status", cancelled.getString("status"))));
+            .map(cancelled -> new JsonObject().put("status", cancelled.getString("status"))))
+        .on("room.join", (from, frame) -> rooms.join(from.user(), from.connectionId(), frame))
+        .on("room.send", (from, frame) -> rooms.send(from.user(), from.connectionId(), frame))
+        .on("room.signal", (from, frame) -> rooms.signal(from.user(), from.connectionId(), frame))
+        .on("room.typing", (from, frame) -> rooms.typing(from.user(), from.connectionId(), frame))
+        .on("room.leave", (from, frame) -> rooms.leave(from.user(), from.connectionId(), frame))
+        .on("session.end", (from, frame) -> rooms.end(from.user(), from.connectionId(), frame));
   }
 }

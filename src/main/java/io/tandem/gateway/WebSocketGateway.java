@@ -3,7 +3,6 @@ package io.tandem.gateway;
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Tokens;
 import io.tandem.config.TandemConfig.WsConfig;
-import io.tandem.presence.PresenceService;
 import io.tandem.wire.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -18,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * {@code GET /ws}: checks the browser origin against {@code http.allowedOrigins} (403; the server's
  * own origin is always allowed) and the access token (401) before the upgrade,
  * from {@code Authorization: Bearer} or, for browsers, {@code ?token=}; then runs a
- * {@link Connection} and keeps presence informed of it.
+ * {@link Connection} and tells the {@link ConnectionListener} when it opens and closes.
  */
 public final class WebSocketGateway implements Handler<RoutingContext> {
   private static final Logger log = LoggerFactory.getLogger(WebSocketGateway.class);
@@ -27,17 +26,15 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
   private final List<String> allowedOrigins;
   private final WsConfig config;
   private final FrameDispatcher dispatcher;
-  private final PresenceService presence;
-  private final String nodeId;
+  private final ConnectionListener listener;
 
   public WebSocketGateway(Tokens tokens, List<String> allowedOrigins, WsConfig config, FrameDispatcher dispatcher,
-      PresenceService presence, String nodeId) {
+      ConnectionListener listener) {
     this.tokens = tokens;
     this.allowedOrigins = allowedOrigins;
     this.config = config;
     this.dispatcher = dispatcher;
-    this.presence = presence;
-    this.nodeId = nodeId;
+    this.listener = listener;
   }
 
   @Override
@@ -68,9 +65,9 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
   private void open(RoutingContext ctx, AuthenticatedUser user, io.vertx.core.http.ServerWebSocket socket) {
     ConnectionContext context = new ConnectionContext(user, UUID.randomUUID());
     Connection connection = new Connection(ctx.vertx(), socket, context, dispatcher, config);
-    Future<Void> registered = presence.connected(user, context.connectionId(), nodeId)
+    Future<Void> registered = listener.opened(context)
         .onFailure(e -> log.warn("connection {} of user {} not recorded: {}", context.connectionId(), user.id(), e.getMessage()));
-    connection.start(() -> registered.eventually(() -> presence.disconnected(user, context.connectionId()))
+    connection.start(() -> registered.eventually(() -> listener.closed(context))
         .onFailure(e -> log.warn("connection {} of user {} not forgotten: {}", context.connectionId(), user.id(), e.getMessage())));
     log.debug("user {} connected ({})", user.id(), context.connectionId());
   }

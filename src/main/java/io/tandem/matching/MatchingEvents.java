@@ -3,26 +3,23 @@ package io.tandem.matching;
 import io.tandem.auth.UserId;
 import io.tandem.bus.Addresses;
 import io.tandem.bus.UserEvents;
-import io.tandem.presence.PresenceMessages;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** What matching tells people and the other shards, always after the change is committed. */
 public final class MatchingEvents {
-  private static final Logger log = LoggerFactory.getLogger(MatchingEvents.class);
-
   private final EventBus bus;
   private final UserEvents users;
-  private final MatchingRepository repository;
+  private final ExpertLoads loads;
+  private final JsonArray iceServers;
 
-  public MatchingEvents(EventBus bus, MatchingRepository repository) {
+  public MatchingEvents(EventBus bus, MatchingRepository repository, JsonArray iceServers) {
     this.bus = bus;
     this.users = new UserEvents(bus);
-    this.repository = repository;
+    this.loads = new ExpertLoads(bus, repository);
+    this.iceServers = iceServers;
   }
 
   void offer(UserId expert, OfferId offer, WaitingRequest request, double distanceKm, String brief, String clientName, Instant expiresAt) {
@@ -65,21 +62,19 @@ public final class MatchingEvents {
     users.send(a.expertId(), "session.ready", sessionReady(a, a.clientId(), a.clientName(), "client"));
   }
 
-  private static JsonObject sessionReady(MatchingRepository.Acceptance a, UserId peer, String peerName, String peerRole) {
+  private JsonObject sessionReady(MatchingRepository.Acceptance a, UserId peer, String peerName, String peerRole) {
     return new JsonObject()
         .put("sessionId", a.sessionId().toString())
         .put("requestId", a.requestId().toString())
         .put("mode", a.mode().wireName())
         .put("peer", new JsonObject().put("id", peer.toString()).put("displayName", peerName).put("role", peerRole))
         .put("joinDeadline", a.joinDeadline().toString())
-        .put("iceServers", new JsonArray());
+        .put("iceServers", iceServers.copy());
   }
 
   /** Tells every shard the expert's load as PostgreSQL counts it now. */
   void loadChanged(UserId expert) {
-    repository.loadOf(expert)
-        .onSuccess(load -> bus.publish(Addresses.EXPERT_LOAD_CHANGED, PresenceMessages.load(expert, load)))
-        .onFailure(e -> log.warn("load of expert {} not published: {}", expert, e.getMessage()));
+    loads.changed(expert);
   }
 
   /** Tells a shard's owner, if there is one right now; if not, the next owner reads it from PostgreSQL. */

@@ -136,19 +136,19 @@ public final class MatchingRepository {
           if (lease.size() == 0) {
             return Future.succeededFuture(new OfferAttempt.Fenced());
           }
-          return conn.preparedQuery("SELECT capacity, expert_load($1) AS load FROM expert_presence WHERE expert_id = $1"
+          // The load is counted in its own statement, after the lock is ours: a statement that waited for
+          // the lock would still count with the snapshot it started with and miss the offer it waited for.
+          return conn.preparedQuery("SELECT capacity FROM expert_presence WHERE expert_id = $1"
                   + " AND status = 'online' AND disconnected_at IS NULL FOR UPDATE")
               .execute(Tuple.of(expert.value()))
-              .compose(presence -> {
-                if (presence.size() == 0) {
-                  return Future.succeededFuture(new OfferAttempt.ExpertUnavailable());
-                }
-                Row row = presence.iterator().next();
-                if (row.getInteger("load") >= row.getInteger("capacity")) {
-                  return Future.succeededFuture(new OfferAttempt.ExpertUnavailable());
-                }
-                return offerIfQueued(conn, shard, epoch, request, expert, distanceKm, timeout);
-              });
+              .compose(presence -> presence.size() == 0
+                  ? Future.succeededFuture(new OfferAttempt.ExpertUnavailable())
+                  : conn.preparedQuery("SELECT expert_load($1) AS load").execute(Tuple.of(expert.value())).compose(load -> {
+                    if (load.iterator().next().getInteger("load") >= presence.iterator().next().getInteger("capacity")) {
+                      return Future.succeededFuture(new OfferAttempt.ExpertUnavailable());
+                    }
+                    return offerIfQueued(conn, shard, epoch, request, expert, distanceKm, timeout);
+                  }));
         }));
   }
 
@@ -178,36 +178,60 @@ public final class MatchingRepository {
 
   /** {@code offer.decline} by the offer's expert, while it is pending. */
   public Future<Optional<ClosedOffer>> decline(OfferId offer, UserId expert) {
-    return closeOffer("declined", "o.id = $1 AND o.expert_id = $2", Tuple.of(offer.value(), expert.value()))
+    return closeOffer("declined", LOCK_REQUEST_OF_OFFER, Tuple.of(offer.value()), "o.id = $2 AND o.expert_id = $3",
+        Tuple.of(offer.value(), expert.value()))
         .map(closed -> closed.stream().findFirst());
   }
 
   /** The offer's deadline passed (the owner's timer). */
   public Future<Optional<ClosedOffer>> timeOut(OfferId offer) {
-    return closeOffer("timed_out", "o.id = $1 AND o.expires_at <= now()", Tuple.of(offer.value()))
+    return closeOffer("timed_out", LOCK_REQUEST_OF_OFFER, Tuple.of(offer.value()), "o.id = $2 AND o.expires_at <= now()",
+        Tuple.of(offer.value()))
         .map(closed -> closed.stream().findFirst());
   }
 
   /** Sweeper: every pending offer whose deadline passed more than {@code grace} ago (a dead node's timers). */
   public Future<List<ClosedOffer>> timeOutOverdue(Duration grace, int limit) {
-    return closeOffer("timed_out", "o.id IN (SELECT id FROM offers WHERE state = 'pending' AND expires_at <= now() - make_interval(secs => $1)"
-        + " ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)", Tuple.of(grace.toMillis() / 1000.0, limit));
+    double graceSeconds = grace.toMillis() / 1000.0;
+    return closeOffer("timed_out", "SELECT r.id FROM requests r WHERE r.id IN (SELECT o.request_id FROM offers o WHERE o.state = 'pending'"
+            + " AND o.expires_at <= now() - make_interval(secs => $1) ORDER BY o.expires_at LIMIT $2) ORDER BY r.id FOR UPDATE OF r SKIP LOCKED",
+        Tuple.of(graceSeconds, limit), "o.expires_at <= now() - make_interval(secs => $2)", Tuple.of(graceSeconds));
   }
 
-  private Future<List<ClosedOffer>> closeOffer(String state, String which, Tuple args) {
-    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE offers o SET state = '" + state + "', resolved_at = now()"
-            + " WHERE o.state = 'pending' AND " + which + " RETURNING o.id, o.request_id, o.expert_id, o.shard")
-        .execute(args)
-        .compose(rows -> {
-          List<ClosedOffer> closed = closedOffers(rows);
-          if (closed.isEmpty()) {
-            return Future.succeededFuture(closed);
-          }
-          UUID[] requests = closed.stream().map(c -> c.requestId().value()).toArray(UUID[]::new);
-          return conn.preparedQuery("UPDATE requests SET status = 'queued' WHERE id = ANY($1) AND status = 'offered'")
-              .execute(Tuple.of(requests))
-              .map(closed);
-        }));
+  /** Every transaction locks a request before its offers, so that none waits on another in the opposite order. */
+  private static final String LOCK_REQUEST_OF_OFFER = "SELECT r.id FROM requests r JOIN offers o ON o.request_id = r.id"
+      + " WHERE o.id = $1 FOR UPDATE OF r";
+
+  /**
+   * Closes pending offers without a session: locks their requests ({@code lockRequests} returns
+   * the ids), then closes the offers of those requests that {@code which} selects ({@code $1} is
+   * the locked ids, {@code whichArgs} follow), and puts the requests back in the queue.
+   */
+  private Future<List<ClosedOffer>> closeOffer(String state, String lockRequests, Tuple lockArgs, String which, Tuple whichArgs) {
+    return pool.withTransaction(conn -> conn.preparedQuery(lockRequests).execute(lockArgs).compose(locked -> {
+      List<UUID> ids = new ArrayList<>();
+      locked.forEach(row -> ids.add(row.getUUID("id")));
+      if (ids.isEmpty()) {
+        return Future.succeededFuture(List.<ClosedOffer>of());
+      }
+      Tuple args = Tuple.of(ids.toArray(UUID[]::new));
+      for (int i = 0; i < whichArgs.size(); i++) {
+        args.addValue(whichArgs.getValue(i));
+      }
+      return conn.preparedQuery("UPDATE offers o SET state = '" + state + "', resolved_at = now()"
+              + " WHERE o.state = 'pending' AND o.request_id = ANY($1) AND " + which + " RETURNING o.id, o.request_id, o.expert_id, o.shard")
+          .execute(args)
+          .compose(rows -> {
+            List<ClosedOffer> closed = closedOffers(rows);
+            if (closed.isEmpty()) {
+              return Future.succeededFuture(closed);
+            }
+            UUID[] requests = closed.stream().map(c -> c.requestId().value()).toArray(UUID[]::new);
+            return conn.preparedQuery("UPDATE requests SET status = 'queued' WHERE id = ANY($1) AND status = 'offered'")
+                .execute(Tuple.of(requests))
+                .map(closed);
+          });
+    }));
   }
 
   /** What an accepted offer became. */
@@ -221,9 +245,10 @@ public final class MatchingRepository {
    */
   public Future<Optional<Acceptance>> accept(OfferId offer, UserId expert, Duration joinWindow, Duration inPersonJoinWindow) {
     UUID session = UUID.randomUUID();
-    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE offers SET state = 'accepted', resolved_at = now()"
-            + " WHERE id = $1 AND expert_id = $2 AND state = 'pending' AND expires_at > now() RETURNING request_id, shard")
-        .execute(Tuple.of(offer.value(), expert.value()))
+    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_REQUEST_OF_OFFER).execute(Tuple.of(offer.value()))
+        .compose(locked -> conn.preparedQuery("UPDATE offers SET state = 'accepted', resolved_at = now()"
+                + " WHERE id = $1 AND expert_id = $2 AND state = 'pending' AND expires_at > now() RETURNING request_id, shard")
+            .execute(Tuple.of(offer.value(), expert.value())))
         .compose(accepted -> {
           if (accepted.size() == 0) {
             return Future.succeededFuture(Optional.<Acceptance>empty());

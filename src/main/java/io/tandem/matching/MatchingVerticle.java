@@ -34,13 +34,15 @@ public final class MatchingVerticle extends VerticleBase {
   private final MatchingRepository repository;
   private final PresenceRepository presence;
   private final Map<Integer, ShardRuntime> owned = new HashMap<>();
-  private MatchingEvents events;
+  private final MatchingEvents events;
   private boolean ticking;
   private boolean sweeping;
   private boolean stopped;
 
-  public MatchingVerticle(MatchingConfig config, Duration lease, ShardLeases leases, MatchingRepository repository, PresenceRepository presence) {
+  public MatchingVerticle(MatchingConfig config, Duration lease, ShardLeases leases, MatchingRepository repository,
+      PresenceRepository presence, MatchingEvents events) {
     this.config = config;
+    this.events = events;
     this.lease = lease;
     this.leases = leases;
     this.repository = repository;
@@ -49,7 +51,6 @@ public final class MatchingVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    events = new MatchingEvents(vertx.eventBus(), repository);
     var presenceChanges = vertx.eventBus().<JsonObject>consumer(Addresses.PRESENCE_CHANGED, m -> {
       var expert = PresenceMessages.expertId(m.body());
       var snapshot = PresenceMessages.snapshot(m.body());
@@ -63,7 +64,12 @@ public final class MatchingVerticle extends VerticleBase {
     return Future.join(presenceChanges.completion(), loadChanges.completion())
         .compose(v -> tick())
         .onSuccess(v -> {
-          vertx.setPeriodic(Math.max(500, lease.toMillis() / 3), t -> tick());
+          long period = Math.max(500, lease.toMillis() / 3);
+          // The heartbeat has its own timer: a tick held up by slow lease work must not let this
+          // node look dead to the others, who would then forget its connections.
+          vertx.setPeriodic(period, t -> leases.heartbeat()
+              .onFailure(e -> log.warn("heartbeat not written: {}", e.getMessage())));
+          vertx.setPeriodic(period, t -> tick());
           vertx.setPeriodic(config.sweepInterval().toMillis(), t -> sweep());
         });
   }
@@ -86,8 +92,7 @@ public final class MatchingVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     ticking = true;
-    return leases.heartbeat()
-        .compose(v -> leases.renew(new ArrayList<>(owned.keySet())))
+    return leases.renew(new ArrayList<>(owned.keySet()))
         .map(kept -> {
           for (ShardRuntime shard : List.copyOf(owned.values())) {
             Long epoch = kept.get(shard.shard());
@@ -100,6 +105,7 @@ public final class MatchingVerticle extends VerticleBase {
         })
         .compose(v -> leases.liveNodes())
         .compose(this::rebalance)
+        .compose(v -> Future.join(owned.values().stream().map(ShardRuntime::reconcile).toList()).<Void>mapEmpty())
         .onFailure(e -> {
           if (!stopped) {
             log.warn("lease tick failed (retrying in {} ms): {}", lease.toMillis() / 3, e.getMessage());

@@ -6,7 +6,6 @@ import io.tandem.config.TandemConfig.SessionConfig;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.JsonInput;
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,9 +21,9 @@ public final class OfferService {
   private final MatchingEvents events;
   private final SessionConfig sessions;
 
-  public OfferService(EventBus bus, MatchingRepository repository, SessionConfig sessions) {
+  public OfferService(MatchingRepository repository, MatchingEvents events, SessionConfig sessions) {
     this.repository = repository;
-    this.events = new MatchingEvents(bus, repository);
+    this.events = events;
     this.sessions = sessions;
   }
 

@@ -29,10 +29,10 @@ public final class RequestService {
   private final MatchingEvents events;
   private final MatchingConfig config;
 
-  public RequestService(EventBus bus, MatchingRepository repository, MatchingConfig config) {
+  public RequestService(EventBus bus, MatchingRepository repository, MatchingEvents events, MatchingConfig config) {
     this.bus = bus;
     this.repository = repository;
-    this.events = new MatchingEvents(bus, repository);
+    this.events = events;
     this.config = config;
   }
 

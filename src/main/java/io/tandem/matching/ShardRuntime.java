@@ -35,6 +35,8 @@ final class ShardRuntime {
   private static final Logger log = LoggerFactory.getLogger(ShardRuntime.class);
   /** Timers fire a little after a deadline so the database's now() has certainly passed it too. */
   private static final long DEADLINE_SLACK_MS = 50;
+  /** The longest wait between batches while offer writes keep failing. */
+  private static final long MAX_BACKOFF_MS = 5000;
   /** ETAs are pushed in steps of this many seconds, not every time the estimate twitches. */
   private static final long ETA_STEP_SECONDS = 5;
 
@@ -59,6 +61,10 @@ final class ShardRuntime {
   private boolean batchRunning;
   private boolean dirty;
   private boolean stopped;
+  /** Batches in a row whose writes failed (the database is in trouble): the next one waits longer. */
+  private int failedBatches;
+  /** Requests changed while a reconciliation read was in flight; that read is too old to judge them. */
+  private Set<RequestId> touchedDuringReconcile;
 
   ShardRuntime(Vertx vertx, int shard, long epoch, String nodeId, MatchingConfig config, MatchingRepository repository,
       PresenceRepository presence, MatchingEvents events, Runnable onFenced) {
@@ -94,6 +100,9 @@ final class ShardRuntime {
         })
         .compose(v -> repository.shardState(shard))
         .map(state -> {
+          if (stopped) {
+            return null;
+          }
           resume(state);
           log.debug("shard {} (epoch {}) resumed with {} waiting requests and {} pending offers",
               shard, epoch, state.requests().size(), state.pendingOffers().size());
@@ -153,6 +162,7 @@ final class ShardRuntime {
     RequestId request = ShardMessages.requestId(m);
     switch (m.getString("op", "")) {
       case ShardMessages.QUEUED -> {
+        touched(request);
         if (matchmaker.request(request).isEmpty()) {
           WaitingRequest waiting = ShardMessages.waiting(m);
           matchmaker.enqueue(waiting);
@@ -168,6 +178,7 @@ final class ShardRuntime {
       }
       case ShardMessages.POSITION -> standing(request).ifPresentOrElse(message::reply, () -> message.fail(404, "not waiting"));
       case ShardMessages.OFFER_CLOSED -> {
+        touched(request);
         if (ShardMessages.ACCEPTED.equals(m.getString("outcome"))) {
           matchmaker.remove(request).ifPresent(r -> eta.recordMatch(r.topic(), r.waited(Instant.now())));
           forget(request);
@@ -177,6 +188,7 @@ final class ShardRuntime {
         pushStanding();
       }
       case ShardMessages.REQUEST_CLOSED -> {
+        touched(request);
         matchmaker.remove(request);
         forget(request);
         pushStanding();
@@ -197,7 +209,8 @@ final class ShardRuntime {
       return;
     }
     batchScheduled = true;
-    vertx.setTimer(config.batchWindow().toMillis(), t -> runBatch());
+    long delay = Math.min(MAX_BACKOFF_MS, config.batchWindow().toMillis() << Math.min(failedBatches, 16));
+    vertx.setTimer(delay, t -> runBatch());
   }
 
   /**
@@ -218,6 +231,7 @@ final class ShardRuntime {
     batchRunning = true;
     Future.join(proposals.stream().map(this::propose).toList()).onComplete(done -> {
       batchRunning = false;
+      failedBatches = done.succeeded() ? 0 : failedBatches + 1;
       pushStanding();
       if (dirty) {
         scheduleBatch();
@@ -230,12 +244,14 @@ final class ShardRuntime {
     UserId expert = p.expert().id();
     return repository.makeOffer(shard, epoch, nodeId, request, expert, p.distanceKm(), config.offerTimeout())
         .map(attempt -> {
+          if (attempt instanceof OfferAttempt.Made made) {
+            offered(p, made);
+            return null;
+          }
           if (stopped) {
             return null;
           }
-          if (attempt instanceof OfferAttempt.Made made) {
-            offered(p, made);
-          } else if (attempt instanceof OfferAttempt.ExpertUnavailable) {
+          if (attempt instanceof OfferAttempt.ExpertUnavailable) {
             matchmaker.proposalRefused(expert);
             dirty = true;
           } else if (attempt instanceof OfferAttempt.RequestGone) {
@@ -247,27 +263,100 @@ final class ShardRuntime {
           }
           return null;
         })
-        .recover(e -> {
+        .onFailure(e -> {
           log.warn("offer of request {} to expert {} not written: {}", request, expert, e.getMessage());
           dirty = true;
-          return Future.succeededFuture();
         })
         .mapEmpty();
   }
 
+  /**
+   * The offer is committed, so the expert is told even if this shard stopped meanwhile (the next
+   * owner tracks its deadline) — unless the request was closed while the offer was written, in
+   * which case the expert has already been told it is revoked.
+   */
   private void offered(Proposal p, OfferAttempt.Made made) {
     WaitingRequest request = p.request();
-    matchmaker.offerMade(request.id(), p.expert().id(), Instant.now());
-    trackOffer(request.id(), made.offerId(), made.expiresAt());
+    if (!stopped && matchmaker.request(request.id()).isEmpty()) {
+      return;
+    }
+    if (!stopped) {
+      matchmaker.offerMade(request.id(), p.expert().id(), Instant.now());
+      trackOffer(request.id(), made.offerId(), made.expiresAt());
+    }
     log.info("request {} offered to expert {} (offer {}, score {}, {} km)", request.id(), p.expert().id(), made.offerId(),
         String.format("%.2f", p.score()), String.format("%.1f", p.distanceKm()));
     events.offer(p.expert().id(), made.offerId(), request, p.distanceKm(), made.brief(), made.clientDisplayName(), made.expiresAt());
     events.loadChanged(p.expert().id());
   }
 
+  // ---- reconciliation
+
+  /**
+   * Compares this shard's memory with PostgreSQL and repairs it: a command lost on the bus (a node
+   * died with it, or the bus delivered it to a dying owner) costs a few seconds, not a request.
+   * It also runs a batch, so that waits which open new candidates (the parent topic) are acted on.
+   */
+  Future<Void> reconcile() {
+    if (stopped || touchedDuringReconcile != null) {
+      return Future.succeededFuture();
+    }
+    touchedDuringReconcile = new HashSet<>();
+    return repository.shardState(shard).map(state -> {
+      Set<RequestId> recent = touchedDuringReconcile;
+      touchedDuringReconcile = null;
+      if (stopped || batchRunning) {
+        return null; // writes in flight make this read stale; the next tick tries again
+      }
+      Map<RequestId, RequestRecord> waitingInDb = new HashMap<>();
+      state.requests().forEach(r -> waitingInDb.put(r.id(), r));
+      Map<RequestId, MatchingRepository.PendingOffer> pendingInDb = new HashMap<>();
+      state.pendingOffers().forEach(o -> pendingInDb.put(o.requestId(), o));
+      for (WaitingRequest inMemory : matchmaker.waiting()) {
+        RequestId id = inMemory.id();
+        if (recent.contains(id)) {
+          continue;
+        }
+        if (!waitingInDb.containsKey(id)) {
+          log.info("shard {}: request {} is no longer waiting; forgotten", shard, id);
+          matchmaker.remove(id);
+          forget(id);
+        } else if (inMemory.offeredTo().isPresent() && !pendingInDb.containsKey(id)) {
+          log.info("shard {}: the offer of request {} has ended; back in the queue", shard, id);
+          offerEnded(id, inMemory.offeredTo().get());
+        }
+      }
+      Instant now = Instant.now();
+      for (RequestRecord record : state.requests()) {
+        if (!recent.contains(record.id()) && matchmaker.request(record.id()).isEmpty()) {
+          log.info("shard {}: request {} was waiting unseen; queued", shard, record.id());
+          WaitingRequest waiting = record.toWaiting();
+          state.excluded().getOrDefault(record.id(), List.of()).forEach(waiting::exclude);
+          matchmaker.enqueue(waiting);
+          scheduleExpiry(waiting);
+          MatchingRepository.PendingOffer offer = pendingInDb.get(record.id());
+          if (offer != null) {
+            matchmaker.offerMade(record.id(), offer.expertId(), now);
+            trackOffer(record.id(), offer.id(), offer.expiresAt());
+          }
+        }
+      }
+      markDirty();
+      pushStanding();
+      return null;
+    });
+  }
+
+  private void touched(RequestId request) {
+    if (touchedDuringReconcile != null) {
+      touchedDuringReconcile.add(request);
+    }
+  }
+
   // ---- deadlines
 
   private void trackOffer(RequestId request, OfferId offer, Instant expiresAt) {
+    touched(request);
     pendingOffers.put(request, offer);
     offerTimers.put(request, vertx.setTimer(delayUntil(expiresAt), t -> {
       offerTimers.remove(request);
@@ -287,6 +376,7 @@ final class ShardRuntime {
   }
 
   private void offerEnded(RequestId request, UserId expert) {
+    touched(request);
     pendingOffers.remove(request);
     Long timer = offerTimers.remove(request);
     if (timer != null) {

@@ -108,11 +108,14 @@ public final class PresenceRepository {
         .map(PresenceRepository::expertIds);
   }
 
-  /** Forgets the connections of nodes whose heartbeat stopped; returns the users who had them. */
-  public Future<List<UserId>> forgetConnectionsOfDeadNodes(Duration lease) {
-    return pool.preparedQuery("DELETE FROM connections c WHERE NOT EXISTS (SELECT 1 FROM nodes n WHERE n.node_id = c.node_id"
-            + " AND n.heartbeat_at > now() - make_interval(secs => $1)) RETURNING c.user_id AS expert_id")
-        .execute(Tuple.of((double) lease.toMillis() / 1000))
+  /**
+   * Forgets the connections of nodes whose heartbeat stopped; returns the users who had them.
+   * Never this node's own: they are open, whatever its heartbeat row says after a database outage.
+   */
+  public Future<List<UserId>> forgetConnectionsOfDeadNodes(Duration lease, String thisNode) {
+    return pool.preparedQuery("DELETE FROM connections c WHERE c.node_id <> $2 AND NOT EXISTS (SELECT 1 FROM nodes n"
+            + " WHERE n.node_id = c.node_id AND n.heartbeat_at > now() - make_interval(secs => $1)) RETURNING c.user_id AS expert_id")
+        .execute(Tuple.of((double) lease.toMillis() / 1000, thisNode))
         .map(PresenceRepository::expertIds);
   }
 

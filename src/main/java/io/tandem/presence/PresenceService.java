@@ -34,9 +34,11 @@ public final class PresenceService {
   private final UserEvents events;
   private final Duration reconnectGrace;
   private final Duration lease;
+  private final String nodeId;
 
   public PresenceService(Vertx vertx, PresenceRepository presence, ExpertProfileRepository profiles, UserEvents events,
-      Duration reconnectGrace, Duration lease) {
+      Duration reconnectGrace, Duration lease, String nodeId) {
+    this.nodeId = nodeId;
     this.vertx = vertx;
     this.presence = presence;
     this.profiles = profiles;
@@ -72,7 +74,7 @@ public final class PresenceService {
   }
 
   /** A connection opened: remembered in PostgreSQL; an expert in their grace period is back. */
-  public Future<Void> connected(AuthenticatedUser user, UUID connectionId, String nodeId) {
+  public Future<Void> connected(AuthenticatedUser user, UUID connectionId) {
     Future<Void> registered = presence.registerConnection(connectionId, user.id(), nodeId);
     if (user.role() != Role.EXPERT) {
       return registered;
@@ -111,7 +113,7 @@ public final class PresenceService {
    * conditional write, so running it on every node at once is harmless.
    */
   public Future<Void> sweep() {
-    return presence.forgetConnectionsOfDeadNodes(lease)
+    return presence.forgetConnectionsOfDeadNodes(lease, nodeId)
         .compose(orphaned -> Future.join(orphaned.stream().distinct().map(user -> presence.markDisconnected(user)
             .map(gone -> {
               gone.ifPresent(this::publish);

@@ -89,6 +89,38 @@ class MatchingRacesTest {
   }
 
   @Test
+  @DisplayName("two shards offering to the same experts at once never put one above capacity")
+  void twoShardsOneExpert() {
+    String first = Actors.uniqueTopic();
+    String second = Actors.uniqueTopic();
+    while (Shards.of(new Topic(second), 16) == Shards.of(new Topic(first), 16)) {
+      second = Actors.uniqueTopic();
+    }
+    String other = second;
+    List<Person> experts = new ArrayList<>();
+    try {
+      for (int i = 0; i < 10; i++) {
+        Person expert = Actors.expert(node, first, Actors.SHANGHAI_LAT, Actors.SHANGHAI_LNG, 1);
+        expert.socket().ack("presence.online", new JsonObject().put("topics", new io.vertx.core.json.JsonArray().add(first).add(other)));
+        experts.add(expert);
+      }
+      Session client = node.http().signUp("client");
+      for (int i = 0; i < 30; i++) {
+        node.http().post("/api/v1/requests", Actors.request(first, "chat"), client.accessToken());
+        node.http().post("/api/v1/requests", Actors.request(other, "chat"), client.accessToken());
+      }
+      String offered = "SELECT count(*) FROM offers o JOIN requests r ON r.id = o.request_id WHERE o.state = 'pending' AND r.topic IN (?, ?)";
+      Poll.until("every expert holds an offer", Duration.ofSeconds(20), () -> Sql.count(offered, first, other) == 10);
+      assertThat(Sql.count("SELECT count(*) FROM (SELECT o.expert_id FROM offers o WHERE o.state = 'pending' GROUP BY o.expert_id"
+          + " HAVING count(*) > 1) twice")).isZero();
+    } finally {
+      experts.forEach(Person::close);
+      Sql.count("WITH c AS (UPDATE requests SET status = 'cancelled' WHERE topic IN (?, ?) AND status IN ('queued', 'offered') RETURNING 1)"
+          + " SELECT count(*) FROM c", first, other);
+    }
+  }
+
+  @Test
   @DisplayName("200 requests against 20 experts of capacity 1: no expert ever holds two, checked in SQL")
   void capacityUnderLoad() throws Exception {
     String topic = Actors.uniqueTopic();

@@ -1,0 +1,134 @@
+package io.tandem.session;
+
+import io.tandem.auth.UserId;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores chat messages, many per commit. While one batch is being written, new messages queue up
+ * and go together in the next one (one transaction, statements pipelined): an idle room pays one
+ * round trip, a thousand busy rooms do not pay a thousand commits. Only one batch is in flight,
+ * so one sender's messages get their seqs in the order they were sent.
+ *
+ * <p>Each message takes the next seq of its session ({@code sessions.last_seq}) in the statement
+ * that inserts it, so seqs have no gaps; a {@code clientMsgId} the sender already used returns the
+ * stored message instead of a new one.
+ */
+public final class MessageStore {
+  private static final Logger log = LoggerFactory.getLogger(MessageStore.class);
+  private static final String UNIQUE_VIOLATION = "23505";
+  private static final String APPEND = "WITH existing AS ("
+      + "SELECT seq, sent_at FROM messages WHERE session_id = $1 AND sender_id = $2 AND client_msg_id = $3),"
+      + " bumped AS (UPDATE sessions SET last_seq = last_seq + 1 WHERE id = $1 AND status IN ('waiting', 'active')"
+      + " AND (client_id = $2 OR expert_id = $2) AND NOT EXISTS (SELECT 1 FROM existing) RETURNING last_seq),"
+      + " inserted AS (INSERT INTO messages (session_id, seq, sender_id, text, client_msg_id)"
+      + " SELECT $1, last_seq, $2, $4, $3 FROM bumped RETURNING seq, sent_at)"
+      + " SELECT seq, sent_at, false AS duplicate FROM inserted UNION ALL SELECT seq, sent_at, true AS duplicate FROM existing";
+
+  private final Pool pool;
+  private final int maxBatch;
+  private final Context context;
+  private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean writing = new AtomicBoolean();
+
+  /** A stored message; {@code duplicate} when the clientMsgId was already stored (nothing new happened). */
+  public record Stored(ChatMessage message, boolean duplicate) {}
+
+  private record Pending(SessionId session, UserId sender, String clientMsgId, String text, Promise<Optional<Stored>> promise, Context caller) {
+    Tuple tuple() {
+      return Tuple.of(session.value(), sender.value(), clientMsgId, text);
+    }
+  }
+
+  public MessageStore(Vertx vertx, Pool pool, int maxBatch) {
+    this.pool = pool;
+    this.maxBatch = maxBatch;
+    this.context = vertx.getOrCreateContext();
+  }
+
+  /**
+   * Stores a message from a participant of an open session. Completes (on the caller's context)
+   * with the stored message, or empty when the session is over or the sender is not in it.
+   */
+  public Future<Optional<Stored>> append(SessionId session, UserId sender, String clientMsgId, String text) {
+    Promise<Optional<Stored>> promise = Promise.promise();
+    queue.add(new Pending(session, sender, clientMsgId, text, promise, Vertx.currentContext()));
+    if (writing.compareAndSet(false, true)) {
+      context.runOnContext(v -> writeBatch());
+    }
+    return promise.future();
+  }
+
+  private void writeBatch() {
+    List<Pending> batch = new ArrayList<>();
+    for (Pending p = queue.poll(); p != null; p = batch.size() < maxBatch ? queue.poll() : null) {
+      batch.add(p);
+    }
+    if (batch.isEmpty()) {
+      writing.set(false);
+      if (!queue.isEmpty() && writing.compareAndSet(false, true)) {
+        writeBatch(); // a message slipped in between the poll and the flag
+      }
+      return;
+    }
+    // Sessions' rows are locked in one order on every node, so two batches cannot deadlock.
+    batch.sort(Comparator.comparing(p -> p.session().value()));
+    pool.withTransaction(conn -> conn.preparedQuery(APPEND).executeBatch(batch.stream().map(Pending::tuple).toList()))
+        .onSuccess(rows -> {
+          RowSet<Row> result = rows;
+          for (Pending pending : batch) {
+            complete(pending, result);
+            result = result.next();
+          }
+        })
+        .onFailure(e -> {
+          // One bad statement (a racing duplicate clientMsgId) aborts the batch: write each on its own.
+          log.debug("a batch of {} messages failed ({}); storing them one by one", batch.size(), e.getMessage());
+          batch.forEach(this::writeAlone);
+        })
+        .onComplete(done -> writeBatch());
+  }
+
+  private void writeAlone(Pending pending) {
+    pool.preparedQuery(APPEND).execute(pending.tuple())
+        .recover(e -> e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
+            ? pool.preparedQuery(APPEND).execute(pending.tuple()) // the racing twin is stored now: this returns it
+            : Future.failedFuture(e))
+        .onSuccess(rows -> complete(pending, rows))
+        .onFailure(e -> reply(pending, Future.failedFuture(e)));
+  }
+
+  private void complete(Pending pending, RowSet<Row> rows) {
+    if (rows.size() == 0) {
+      reply(pending, Future.succeededFuture(Optional.empty()));
+      return;
+    }
+    Row row = rows.iterator().next();
+    ChatMessage message = new ChatMessage(pending.session(), row.getInteger("seq"), pending.sender(), pending.text(),
+        row.getOffsetDateTime("sent_at").toInstant(), pending.clientMsgId());
+    reply(pending, Future.succeededFuture(Optional.of(new Stored(message, row.getBoolean("duplicate")))));
+  }
+
+  private static void reply(Pending pending, Future<Optional<Stored>> result) {
+    if (pending.caller() == null) {
+      pending.promise().handle(result);
+    } else {
+      pending.caller().runOnContext(v -> pending.promise().handle(result));
+    }
+  }
+}

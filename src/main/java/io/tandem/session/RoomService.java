@@ -1,0 +1,293 @@
+package io.tandem.session;
+
+import io.tandem.auth.AuthenticatedUser;
+import io.tandem.auth.UserId;
+import io.tandem.bus.UserEvents;
+import io.tandem.matching.ExpertLoads;
+import io.tandem.wire.ApiError;
+import io.tandem.wire.JsonInput;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live room of a session: joining, chat, WebRTC signals, typing, leaving and ending. Only the
+ * session's client and expert get in. Chat is stored before it is acknowledged and then delivered
+ * to both sides on their user addresses; signals and typing go to the peer only and are never stored.
+ */
+public final class RoomService {
+  private static final Logger log = LoggerFactory.getLogger(RoomService.class);
+  public static final int MAX_TEXT_LENGTH = 4000;
+  /** Messages returned with a join; more are paged with GET /api/v1/sessions/{id}/messages. */
+  public static final int JOIN_BACKLOG_LIMIT = 500;
+
+  private final Vertx vertx;
+  private final SessionRepository sessions;
+  private final MessageStore messages;
+  private final UserEvents events;
+  private final ExpertLoads loads;
+  private final Duration reconnectGrace;
+  private final Duration typingInterval;
+  private final JsonArray iceServers;
+  /** Sessions each connection of this node has joined, to notice drops when it closes. */
+  private final Map<UUID, Set<SessionId>> joinedByConnection = new ConcurrentHashMap<>();
+  /** Participants never change, so a session's pair is cached once seen; forgotten when it ends. */
+  private final Map<SessionId, SessionRecord> participants = new ConcurrentHashMap<>();
+  private final Map<String, Long> lastTyping = new ConcurrentHashMap<>();
+
+  public RoomService(Vertx vertx, SessionRepository sessions, MessageStore messages, UserEvents events, ExpertLoads loads,
+      Duration reconnectGrace, Duration typingInterval, JsonArray iceServers) {
+    this.vertx = vertx;
+    this.sessions = sessions;
+    this.messages = messages;
+    this.events = events;
+    this.loads = loads;
+    this.reconnectGrace = reconnectGrace;
+    this.typingInterval = typingInterval;
+    this.iceServers = iceServers;
+  }
+
+  public JsonArray iceServers() {
+    return iceServers.copy();
+  }
+
+  /** {@code room.join}: the participants with their online state and every message after {@code afterSeq}. */
+  public Future<JsonObject> join(AuthenticatedUser caller, UUID connectionId, JsonInput frame) {
+    SessionId id = sessionId(frame);
+    int afterSeq = frame.optionalInt("afterSeq", 0, Integer.MAX_VALUE).orElse(0);
+    UserId user = caller.id();
+    return sessions.join(id, user).compose(joined -> {
+      if (joined.isEmpty()) {
+        return Future.failedFuture(refuse(caller, id, "join"));
+      }
+      SessionRecord session = joined.get().session();
+      participants.put(id, session);
+      if (session.open()) {
+        joinedByConnection.computeIfAbsent(connectionId, c -> ConcurrentHashMap.newKeySet()).add(id);
+        UserId peer = session.peerOf(user).orElseThrow();
+        roomPresence(id, user, peer, joined.get().reconnected() ? "reconnected" : "joined");
+        if (joined.get().started()) {
+          log.info("session {} active: both participants joined", id);
+        }
+      }
+      return Future.all(sessions.messages(id, afterSeq, JOIN_BACKLOG_LIMIT), sessions.connected(List.of(session.clientId(), session.expertId())))
+          .map(both -> {
+            List<ChatMessage> backlog = both.resultAt(0);
+            Set<UserId> online = both.resultAt(1);
+            online.add(user);
+            return new JsonObject()
+                .put("sessionId", id.toString())
+                .put("status", session.status())
+                .put("participants", new JsonArray()
+                    .add(participant(session.clientId(), "client", online))
+                    .add(participant(session.expertId(), "expert", online)))
+                .put("messages", new JsonArray(backlog.stream().map(ChatMessage::toJson).toList()))
+                .put("lastSeq", Math.max(afterSeq, backlog.isEmpty() ? session.lastSeq() : backlog.get(backlog.size() - 1).seq()));
+          });
+    });
+  }
+
+  /** {@code room.send}: stored, then acknowledged with its seq, then delivered to both sides. */
+  public Future<JsonObject> send(AuthenticatedUser caller, UUID connectionId, JsonInput frame) {
+    SessionId id = sessionId(frame);
+    String clientMsgId = frame.requiredString("clientMsgId", 1, 64);
+    String text = frame.requiredString("text", 1, MAX_TEXT_LENGTH);
+    return session(caller, id, "send to").compose(session -> messages.append(id, caller.id(), clientMsgId, text))
+        .compose(stored -> {
+          if (stored.isEmpty()) {
+            return Future.failedFuture(ApiError.conflict("the session is over; messages can no longer be sent"));
+          }
+          ChatMessage message = stored.get().message();
+          if (!stored.get().duplicate()) {
+            SessionRecord session = participants.get(id);
+            events.send(session.clientId(), "room.message", message.toEvent());
+            events.send(session.expertId(), "room.message", message.toEvent());
+          }
+          return Future.succeededFuture(new JsonObject().put("seq", message.seq()).put("sentAt", message.sentAt().toString()));
+        });
+  }
+
+  /** {@code room.signal}: an opaque WebRTC signal, relayed to the peer only and never stored. */
+  public Future<JsonObject> signal(AuthenticatedUser caller, UUID connectionId, JsonInput frame) {
+    SessionId id = sessionId(frame);
+    Object signal = frame.json().getValue("signal");
+    if (signal == null) {
+      throw frame.invalid("signal", "is required (an SDP offer or answer, an ICE candidate, or a hangup)");
+    }
+    return session(caller, id, "signal in").map(session -> {
+      UserId user = caller.id();
+      events.send(session.peerOf(user).orElseThrow(), "room.signal",
+          new JsonObject().put("sessionId", id.toString()).put("from", user.toString()).put("signal", signal));
+      return new JsonObject();
+    });
+  }
+
+  /** {@code room.typing}: to the peer, at most once per {@code rooms.typingIntervalMs} per connection and room. */
+  public Future<JsonObject> typing(AuthenticatedUser caller, UUID connectionId, JsonInput frame) {
+    SessionId id = sessionId(frame);
+    return session(caller, id, "type in").map(session -> {
+      String key = connectionId + "/" + id;
+      long now = System.nanoTime();
+      Long last = lastTyping.get(key);
+      if (last == null || now - last >= typingInterval.toNanos()) {
+        lastTyping.put(key, now);
+        UserId user = caller.id();
+        events.send(session.peerOf(user).orElseThrow(), "room.typing", new JsonObject().put("sessionId", id.toString()).put("from", user.toString()));
+      }
+      return new JsonObject();
+    });
+  }
+
+  /** {@code room.leave}: out of the room, the session goes on; joining again comes back. */
+  public Future<JsonObject> leave(AuthenticatedUser caller, UUID connectionId, JsonInput frame) {
+    SessionId id = sessionId(frame);
+    return session(caller, id, "leave").compose(session -> sessions.leave(id, caller.id()).map(v -> {
+      Set<SessionId> joined = joinedByConnection.get(connectionId);
+      if (joined != null) {
+        joined.remove(id);
+      }
+      roomPresence(id, caller.id(), session.peerOf(caller.id()).orElseThrow(), "left");
+      return new JsonObject();
+    }));
+  }
+
+  /** {@code session.end}: completes an active session; {@code session.ended} goes to both. */
+  public Future<JsonObject> end(AuthenticatedUser caller, UUID connectionId, JsonInput frame) {
+    SessionId id = sessionId(frame);
+    UserId user = caller.id();
+    return sessions.end(id, user).compose(ended -> {
+      if (ended.isEmpty()) {
+        return Future.failedFuture(refuse(caller, id, "end"));
+      }
+      SessionRecord session = ended.get().session();
+      if (ended.get().now()) {
+        log.info("session {} completed by {}", id, user);
+        ended(session, user);
+      } else if (SessionRecord.WAITING.equals(session.status())) {
+        return Future.failedFuture(ApiError.conflict("the session has not started: both participants must join first"));
+      }
+      return Future.succeededFuture(new JsonObject().put("status", session.status()));
+    });
+  }
+
+  /** {@code GET /api/v1/sessions/{id}}, for participants. */
+  public Future<JsonObject> describe(AuthenticatedUser caller, String id) {
+    SessionId session = SessionId.parse(id).orElseThrow(() -> ApiError.notFound("there is no session " + id));
+    return sessions.find(session).compose(found -> found.filter(s -> s.hasParticipant(caller.id()))
+        .map(s -> Future.succeededFuture(s.toJson()))
+        .orElseGet(() -> Future.failedFuture(ApiError.notFound("there is no session " + id))));
+  }
+
+  /** {@code GET /api/v1/sessions/{id}/messages?afterSeq&limit}: the transcript, a page at a time. */
+  public Future<JsonObject> transcript(AuthenticatedUser caller, String id, int afterSeq, int limit) {
+    SessionId session = SessionId.parse(id).orElseThrow(() -> ApiError.notFound("there is no session " + id));
+    return sessions.find(session).compose(found -> {
+      if (found.isEmpty() || !found.get().hasParticipant(caller.id())) {
+        return Future.failedFuture(ApiError.notFound("there is no session " + id));
+      }
+      return sessions.messages(session, afterSeq, limit).map(page -> new JsonObject()
+          .put("messages", new JsonArray(page.stream().map(ChatMessage::toJson).toList()))
+          .put("lastSeq", found.get().lastSeq()));
+    });
+  }
+
+  /**
+   * A connection closed: in each room it had joined, a participant with no connection left starts
+   * their reconnect grace; if they are not back in time the session is abandoned by them.
+   */
+  public Future<Void> connectionClosed(AuthenticatedUser caller, UUID connectionId) {
+    Set<SessionId> joined = joinedByConnection.remove(connectionId);
+    lastTyping.keySet().removeIf(key -> key.startsWith(connectionId.toString()));
+    if (joined == null || joined.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    UserId user = caller.id();
+    return Future.join(joined.stream().map(id -> sessions.dropped(id, user).map(dropped -> {
+      dropped.ifPresent(session -> {
+        log.info("participant {} of session {} dropped; abandoned in {} unless they return", user, id, reconnectGrace);
+        roomPresence(id, user, session.peerOf(user).orElseThrow(), "disconnected");
+        vertx.setTimer(reconnectGrace.toMillis() + 100, t -> sweep());
+      });
+      return null;
+    })).toList()).mapEmpty();
+  }
+
+  /**
+   * Repairs what a dead node could not do: participants who lost their node start their grace,
+   * and sessions whose dropped participant did not return are abandoned. Conditional writes make
+   * it safe on every node at once.
+   */
+  public Future<Void> sweep() {
+    return sessions.droppedWithoutNotice()
+        .map(dropouts -> {
+          dropouts.forEach(d -> roomPresence(d.session(), d.who(), d.peer(), "disconnected"));
+          return null;
+        })
+        .compose(v -> sessions.abandonOverdue(reconnectGrace))
+        .map(abandoned -> {
+          abandoned.forEach(a -> {
+            log.info("session {} abandoned by {}: not back within {}", a.session().id(), a.by(), reconnectGrace);
+            ended(a.session(), a.by());
+          });
+          return null;
+        });
+  }
+
+  private void ended(SessionRecord session, UserId by) {
+    participants.remove(session.id());
+    long seconds = session.startedAt() == null ? 0 : Duration.between(session.startedAt(), session.endedAt() == null ? Instant.now() : session.endedAt()).toSeconds();
+    JsonObject event = new JsonObject()
+        .put("sessionId", session.id().toString())
+        .put("status", session.status())
+        .put("endedBy", by.toString())
+        .put("durationSeconds", seconds);
+    events.send(session.clientId(), "session.ended", event);
+    events.send(session.expertId(), "session.ended", event);
+    loads.changed(session.expertId());
+  }
+
+  /** The session, if the caller is one of its two participants; {@code forbidden} (and logged) otherwise. */
+  private Future<SessionRecord> session(AuthenticatedUser caller, SessionId id, String what) {
+    SessionRecord cached = participants.get(id);
+    Future<SessionRecord> found = cached != null
+        ? Future.succeededFuture(cached)
+        : sessions.find(id).map(s -> {
+          s.ifPresent(session -> participants.put(id, session));
+          return s.orElse(null);
+        });
+    return found.compose(session -> session != null && session.hasParticipant(caller.id())
+        ? Future.succeededFuture(session)
+        : Future.failedFuture(refuse(caller, id, what)));
+  }
+
+  private static ApiError refuse(AuthenticatedUser caller, SessionId id, String what) {
+    log.warn("user {} tried to {} session {} without being its participant", caller.id(), what, id);
+    return ApiError.forbidden("you are not a participant of session " + id);
+  }
+
+  /** {@code room.presence} goes to both participants, so every device of the mover learns it too. */
+  private void roomPresence(SessionId id, UserId who, UserId peer, String state) {
+    JsonObject event = new JsonObject().put("sessionId", id.toString()).put("userId", who.toString()).put("state", state);
+    events.send(peer, "room.presence", event);
+    events.send(who, "room.presence", event);
+  }
+
+  private static JsonObject participant(UserId user, String role, Set<UserId> online) {
+    return new JsonObject().put("userId", user.toString()).put("role", role).put("online", online.contains(user));
+  }
+
+  private static SessionId sessionId(JsonInput frame) {
+    String text = frame.requiredString("sessionId", 1, 64);
+    return SessionId.parse(text).orElseThrow(() -> frame.invalid("sessionId", "is not a session id"));
+  }
+}

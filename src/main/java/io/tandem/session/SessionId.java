@@ -1,0 +1,16 @@
+package io.tandem.session;
+
+import io.tandem.wire.Uuids;
+import java.util.Optional;
+import java.util.UUID;
+
+public record SessionId(UUID value) {
+  public static Optional<SessionId> parse(String text) {
+    return Uuids.parse(text).map(SessionId::new);
+  }
+
+  @Override
+  public String toString() {
+    return value.toString();
+  }
+}

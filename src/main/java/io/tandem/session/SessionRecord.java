@@ -1,0 +1,65 @@
+package io.tandem.session;
+
+import io.tandem.auth.UserId;
+import io.tandem.matching.Mode;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/** A session as stored; timestamps are null until they happen. */
+public record SessionRecord(
+    SessionId id,
+    UUID requestId,
+    UserId clientId,
+    UserId expertId,
+    Mode mode,
+    String status,
+    Instant joinDeadline,
+    Instant startedAt,
+    Instant endedAt,
+    int lastSeq) {
+
+  public static final String WAITING = "waiting";
+  public static final String ACTIVE = "active";
+  public static final String COMPLETED = "completed";
+  public static final String ABANDONED = "abandoned";
+
+  public boolean open() {
+    return WAITING.equals(status) || ACTIVE.equals(status);
+  }
+
+  public boolean hasParticipant(UserId user) {
+    return clientId.equals(user) || expertId.equals(user);
+  }
+
+  public Optional<UserId> peerOf(UserId user) {
+    if (clientId.equals(user)) {
+      return Optional.of(expertId);
+    }
+    return expertId.equals(user) ? Optional.of(clientId) : Optional.empty();
+  }
+
+  public String roleOf(UserId user) {
+    return clientId.equals(user) ? "client" : "expert";
+  }
+
+  /** {@code GET /api/v1/sessions/{id}}. */
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject()
+        .put("id", id.toString())
+        .put("requestId", requestId.toString())
+        .put("clientId", clientId.toString())
+        .put("expertId", expertId.toString())
+        .put("mode", mode.wireName())
+        .put("status", status)
+        .put("joinDeadline", joinDeadline.toString());
+    if (startedAt != null) {
+      json.put("startedAt", startedAt.toString());
+    }
+    if (endedAt != null) {
+      json.put("endedAt", endedAt.toString());
+    }
+    return json;
+  }
+}
