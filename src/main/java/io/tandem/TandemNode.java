@@ -132,9 +132,9 @@ public final class TandemNode {
           RoomService rooms = new RoomService(vertx, new SessionRepository(pool), new MessageStore(vertx, pool, config.session().messageBatchMax()),
               new UserEvents(vertx.eventBus()), new ExpertLoads(vertx.eventBus(), matching), config.session().reconnectGrace(),
               config.session().typingInterval(), config.session().iceServers());
-          WebSocketGateway gateway = new WebSocketGateway(tokens, config.http().allowedOrigins(), config.ws(),
+          WebSocketGateway gateway = new WebSocketGateway(vertx, tokens, config.http().allowedOrigins(), config.ws(),
               Frames.dispatcher(presence, requests, offers, rooms), connectionListener(presence, rooms));
-          HttpApi api = new HttpApi(config.http(), accounts, tokens, profiles, requests, rooms, gateway, this::ready, metrics);
+          HttpApi api = new HttpApi(config.http(), accounts, tokens, profiles, requests, rooms, this::ready, metrics);
           Map<String, Supplier<Future<Void>>> sweeps = new LinkedHashMap<>();
           sweeps.put("presence", presence::sweep);
           sweeps.put("rooms", rooms::sweep);
@@ -142,7 +142,7 @@ public final class TandemNode {
               .compose(v -> deployOne(new MatchingVerticle(config.matching(), config.cluster().lease(), leases, matching,
                   presenceRepository, matchingEvents)))
               .compose(v -> deployOne(new Sweeper(config.matching().sweepInterval(), sweeps)))
-              .compose(v -> deployHttp(config.http(), config.ws(), api));
+              .compose(v -> deployHttp(config.http(), config.ws(), api, gateway));
         });
   }
 
@@ -172,8 +172,8 @@ public final class TandemNode {
    * With port 0 the first instance picks a free port and the others join it, so that every
    * instance shares one port however Vert.x treats port 0.
    */
-  private Future<Void> deployHttp(TandemConfig.HttpConfig http, TandemConfig.WsConfig ws, HttpApi api) {
-    ApiVerticle first = new ApiVerticle(http, ws, http.port(), api);
+  private Future<Void> deployHttp(TandemConfig.HttpConfig http, TandemConfig.WsConfig ws, HttpApi api, WebSocketGateway gateway) {
+    ApiVerticle first = new ApiVerticle(http, ws, http.port(), api, gateway);
     return vertx.deployVerticle(first)
         .compose(id -> {
           deployments.add(id);
@@ -181,7 +181,7 @@ public final class TandemNode {
           if (http.instances() == 1) {
             return Future.succeededFuture();
           }
-          return vertx.deployVerticle(() -> new ApiVerticle(http, ws, httpPort, api), new DeploymentOptions().setInstances(http.instances() - 1))
+          return vertx.deployVerticle(() -> new ApiVerticle(http, ws, httpPort, api, gateway), new DeploymentOptions().setInstances(http.instances() - 1))
               .map(more -> {
                 deployments.add(more);
                 return null;

@@ -3,6 +3,8 @@ package io.tandem.api;
 import io.tandem.config.TandemConfig.HttpConfig;
 import io.tandem.config.TandemConfig.WsConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -24,10 +26,12 @@ public final class ApiVerticle extends VerticleBase {
   private final WsConfig ws;
   private final int port;
   private final HttpApi api;
+  private final Handler<ServerWebSocketHandshake> webSockets;
   private HttpServer server;
 
   /** @param port the port to bind, which may differ from {@code config.port()} when that is 0 and this is not the first instance */
-  public ApiVerticle(HttpConfig config, WsConfig ws, int port, HttpApi api) {
+  public ApiVerticle(HttpConfig config, WsConfig ws, int port, HttpApi api, Handler<ServerWebSocketHandshake> webSockets) {
+    this.webSockets = webSockets;
     this.config = config;
     this.ws = ws;
     this.port = port;
@@ -44,7 +48,11 @@ public final class ApiVerticle extends VerticleBase {
             .setPort(port)
             .setMaxWebSocketFrameSize(hardLimit)
             .setMaxWebSocketMessageSize(hardLimit))
-        .requestHandler(api.router(vertx));
+        .requestHandler(api.router(vertx))
+        .webSocketHandshakeHandler(webSockets)
+        .webSocketHandler(socket -> {
+          // Each socket is taken over by the handshake handler's accept(); nothing more to do here.
+        });
     return server.listen();
   }
 

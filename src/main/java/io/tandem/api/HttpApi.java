@@ -10,7 +10,6 @@ import io.tandem.wire.ErrorCode;
 import io.tandem.matching.RequestService;
 import io.tandem.session.RoomService;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -30,7 +29,6 @@ public final class HttpApi {
   private final SessionRoutes sessions;
   private final HealthRoutes health;
   private final Tokens tokens;
-  private final Handler<RoutingContext> webSockets;
 
   /** @param readiness succeeds while the database (and, when clustered, the cluster) can be reached */
   public HttpApi(
@@ -40,7 +38,6 @@ public final class HttpApi {
       ExpertProfileRepository profiles,
       RequestService requestService,
       RoomService rooms,
-      Handler<RoutingContext> webSockets,
       Supplier<Future<Void>> readiness,
       PrometheusMeterRegistry metrics) {
     this.config = config;
@@ -49,14 +46,12 @@ public final class HttpApi {
     this.experts = new ExpertRoutes(profiles);
     this.requests = new RequestRoutes(requestService);
     this.sessions = new SessionRoutes(rooms);
-    this.webSockets = webSockets;
     this.health = new HealthRoutes(readiness, metrics);
   }
 
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
     health.mount(router);
-    router.get("/ws").handler(webSockets);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
     BearerAuthentication authenticated = new BearerAuthentication(tokens);
     accounts.mount(router, authenticated);

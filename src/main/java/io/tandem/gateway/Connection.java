@@ -9,6 +9,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -37,6 +38,8 @@ final class Connection {
   private static final short TRY_AGAIN_LATER = 1013;
   /** Close code for a frame over ws.maxFrameBytes. */
   private static final short MESSAGE_TOO_BIG = 1009;
+  /** How long a peer that is being cut off may still answer the close frame. */
+  private static final long CLOSE_HANDSHAKE_MS = 1000;
   private static final String ROOM_JOIN = "room.join";
   private static final String ROOM_MESSAGE = "room.message";
 
@@ -53,6 +56,7 @@ final class Connection {
   private long pingTimer;
   private long lastHeardNanos = System.nanoTime();
   private boolean closing;
+  private boolean closed;
 
   Connection(Vertx vertx, ServerWebSocket socket, ConnectionContext context, FrameDispatcher dispatcher, WsConfig config) {
     this.vertx = vertx;
@@ -76,6 +80,7 @@ final class Connection {
     socket.pongHandler(pong -> heard());
     socket.exceptionHandler(e -> log.debug("connection {} of user {}: {}", context.connectionId(), context.user().id(), e.toString()));
     socket.closeHandler(v -> {
+      closed = true;
       vertx.cancelTimer(pingTimer);
       deliveries.unregister();
       onClose.run();
@@ -84,9 +89,12 @@ final class Connection {
   }
 
   private void keepAlive() {
+    if (closing) {
+      return;
+    }
     if (System.nanoTime() - lastHeardNanos > config.idleTimeout().toNanos()) {
       log.info("connection {} of user {} closed: silent for {}", context.connectionId(), context.user().id(), config.idleTimeout());
-      close(GOING_AWAY, "idle");
+      cut(GOING_AWAY, "idle");
       return;
     }
     socket.writePing(Buffer.buffer());
@@ -204,7 +212,7 @@ final class Connection {
     if (socket.writeQueueFull()) {
       log.info("connection {} of user {} closed: reader too slow (over {} bytes queued)",
           context.connectionId(), context.user().id(), config.maxQueuedBytes());
-      close(TRY_AGAIN_LATER, "too slow");
+      cut(TRY_AGAIN_LATER, "too slow");
       return;
     }
     socket.writeTextMessage(frame.encode());
@@ -213,5 +221,20 @@ final class Connection {
   private void close(short code, String reason) {
     closing = true;
     socket.close(code, reason);
+  }
+
+  /**
+   * Sends the close frame, then cuts the TCP connection if the peer has not answered within
+   * {@value #CLOSE_HANDSHAKE_MS} ms: a peer that is not reading (the slow, the silent) never
+   * answers, and Vert.x's own close would wait behind output it will never read. Vert.x has no
+   * public call for that, hence its internal channel; without it the graceful close stands.
+   */
+  private void cut(short code, String reason) {
+    close(code, reason);
+    vertx.setTimer(CLOSE_HANDSHAKE_MS, t -> {
+      if (!closed && socket instanceof WebSocketInternal internal) {
+        internal.channelHandlerContext().close();
+      }
+    });
   }
 }

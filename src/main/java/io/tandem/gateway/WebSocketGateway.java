@@ -1,35 +1,40 @@
 package io.tandem.gateway;
 
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Tokens;
 import io.tandem.config.TandemConfig.WsConfig;
-import io.tandem.wire.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.ServerWebSocketHandshake;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /ws}: checks the browser origin against {@code http.allowedOrigins} (403; the server's
- * own origin is always allowed) and the access token (401) before the upgrade,
- * from {@code Authorization: Bearer} or, for browsers, {@code ?token=}; then runs a
- * {@link Connection} and tells the {@link ConnectionListener} when it opens and closes.
+ * own origin is always allowed) and the access token (401) before the upgrade, from
+ * {@code Authorization: Bearer} or, for browsers, {@code ?token=}; then runs a {@link Connection}
+ * and tells the {@link ConnectionListener} when it opens and closes. Other paths are 404.
  */
-public final class WebSocketGateway implements Handler<RoutingContext> {
+public final class WebSocketGateway implements Handler<ServerWebSocketHandshake> {
   private static final Logger log = LoggerFactory.getLogger(WebSocketGateway.class);
+  public static final String PATH = "/ws";
 
+  private final Vertx vertx;
   private final Tokens tokens;
   private final List<String> allowedOrigins;
   private final WsConfig config;
   private final FrameDispatcher dispatcher;
   private final ConnectionListener listener;
 
-  public WebSocketGateway(Tokens tokens, List<String> allowedOrigins, WsConfig config, FrameDispatcher dispatcher,
+  public WebSocketGateway(Vertx vertx, Tokens tokens, List<String> allowedOrigins, WsConfig config, FrameDispatcher dispatcher,
       ConnectionListener listener) {
+    this.vertx = vertx;
     this.tokens = tokens;
     this.allowedOrigins = allowedOrigins;
     this.config = config;
@@ -38,33 +43,32 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
   }
 
   @Override
-  public void handle(RoutingContext ctx) {
-    HttpServerRequest request = ctx.request();
-    String origin = request.getHeader("Origin");
-    if (origin != null && !allowedOrigins.contains(origin) && !sameOrigin(origin, request)) {
-      ctx.fail(ApiError.forbidden("origin " + origin + " is not allowed; see http.allowedOrigins"));
+  public void handle(ServerWebSocketHandshake handshake) {
+    if (!PATH.equals(handshake.path())) {
+      handshake.reject(404);
       return;
     }
-    String token = token(request);
-    if (token == null) {
-      ctx.fail(ApiError.unauthorized("send Authorization: Bearer <accessToken> or ?token=<accessToken>"));
+    String origin = handshake.headers().get("Origin");
+    if (origin != null && !allowedOrigins.contains(origin) && !sameOrigin(origin, handshake)) {
+      log.info("WebSocket from origin {} refused: not in http.allowedOrigins", origin);
+      handshake.reject(403);
       return;
     }
-    request.pause();
-    tokens.verify(token)
-        .compose(user -> request.toWebSocket().map(socket -> {
-          open(ctx, user, socket);
-          return null;
-        }))
-        .onFailure(failure -> {
-          request.resume();
-          ctx.fail(failure);
-        });
+    Optional<String> token = token(handshake);
+    if (token.isEmpty()) {
+      handshake.reject(401);
+      return;
+    }
+    tokens.verify(token.get())
+        .onSuccess(user -> handshake.accept()
+            .onSuccess(socket -> open(user, socket))
+            .onFailure(e -> log.debug("upgrade for user {} failed: {}", user.id(), e.getMessage())))
+        .onFailure(e -> handshake.reject(401));
   }
 
-  private void open(RoutingContext ctx, AuthenticatedUser user, io.vertx.core.http.ServerWebSocket socket) {
+  private void open(AuthenticatedUser user, ServerWebSocket socket) {
     ConnectionContext context = new ConnectionContext(user, UUID.randomUUID());
-    Connection connection = new Connection(ctx.vertx(), socket, context, dispatcher, config);
+    Connection connection = new Connection(vertx, socket, context, dispatcher, config);
     Future<Void> registered = listener.opened(context)
         .onFailure(e -> log.warn("connection {} of user {} not recorded: {}", context.connectionId(), user.id(), e.getMessage()));
     connection.start(() -> registered.eventually(() -> listener.closed(context))
@@ -73,13 +77,17 @@ public final class WebSocketGateway implements Handler<RoutingContext> {
   }
 
   /** A page served by this very host may always connect; the allow-list is for other origins. */
-  private static boolean sameOrigin(String origin, HttpServerRequest request) {
-    String host = request.getHeader("Host");
+  private static boolean sameOrigin(String origin, ServerWebSocketHandshake handshake) {
+    String host = handshake.headers().get("Host");
     return host != null && (origin.equals("http://" + host) || origin.equals("https://" + host));
   }
 
-  private static String token(HttpServerRequest request) {
-    String query = request.getParam("token");
-    return Tokens.bearer(request.getHeader("Authorization")).orElse(query == null || query.isBlank() ? null : query);
+  private static Optional<String> token(ServerWebSocketHandshake handshake) {
+    Optional<String> bearer = Tokens.bearer(handshake.headers().get("Authorization"));
+    if (bearer.isPresent()) {
+      return bearer;
+    }
+    List<String> query = new QueryStringDecoder(handshake.uri()).parameters().get("token");
+    return query == null || query.isEmpty() || query.get(0).isBlank() ? Optional.empty() : Optional.of(query.get(0));
   }
 }

@@ -25,7 +25,8 @@ class GatewayTest {
         "ws.framesPerSecond", "5",
         "ws.frameBurst", "5",
         "ws.pingIntervalSeconds", "1",
-        "ws.idleTimeoutSeconds", "2")));
+        "ws.idleTimeoutSeconds", "2",
+        "ws.maxQueuedBytes", "16384")));
   }
 
   @AfterAll
@@ -131,6 +132,28 @@ class GatewayTest {
       assertThat(new String(received.toByteArray(), java.nio.charset.StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 101");
       assertThat(closeCode).isEqualTo(1001);
       assertThat(answering.call("ping").getString("type")).as("the answering connection is still open").isEqualTo("ack");
+    }
+  }
+
+  @Test
+  @DisplayName("a reader too slow for its events is disconnected, and nobody else slows down")
+  void slowConsumer() {
+    Session slowUser = node.http().signUp("client");
+    Session other = node.http().signUp("client");
+    try (TestSocket slow = TestSocket.connect(port(), slowUser.accessToken());
+         TestSocket bystander = TestSocket.connect(port(), other.accessToken())) {
+      slow.pause();
+      String padding = "z".repeat(8000);
+      String address = io.tandem.bus.Addresses.user(new io.tandem.auth.UserId(java.util.UUID.fromString(slowUser.userId())));
+      for (int i = 0; i < 4000; i++) {
+        node.node().vertx().eventBus().publish(address, new JsonObject().put("type", "test.flood").put("i", i).put("padding", padding));
+      }
+      io.tandem.testing.Poll.until("the slow connection is closed", Duration.ofSeconds(20), () ->
+          io.tandem.testing.Sql.count("SELECT count(*) FROM connections WHERE user_id = ?::uuid", slowUser.userId()) == 0);
+      assertThat(bystander.call("ping").getString("type")).isEqualTo("ack");
+      try (TestSocket back = TestSocket.connect(port(), slowUser.accessToken())) {
+        assertThat(back.call("ping").getString("type")).as("the user can reconnect").isEqualTo("ack");
+      }
     }
   }
 

@@ -73,7 +73,8 @@ class MatchingFlowTest {
       assertThat(clientReady.getJsonObject("peer").getString("role")).isEqualTo("expert");
       assertThat(expertReady.getJsonObject("peer").getString("id")).isEqualTo(client.id());
       assertThat(expertReady.getString("mode")).isEqualTo("video");
-      assertThat(expertReady.getJsonArray("iceServers")).isNotNull();
+      assertThat(expertReady.getJsonArray("iceServers").getJsonObject(0).getJsonArray("urls").getString(0))
+          .as("ICE servers come from session.iceServers").startsWith("stun:");
 
       Response view = node.http().get("/api/v1/requests/" + requestId, client.session().accessToken());
       assertThat(view.json().getString("status")).isEqualTo("matched");

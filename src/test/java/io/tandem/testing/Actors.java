@@ -58,6 +58,31 @@ public final class Actors {
     return new Person(session, TestSocket.connect(node.node().httpPort(), session.accessToken()));
   }
 
+  /** A client and an expert (on these nodes) matched into a waiting session. */
+  public record Pair(Person client, Person expert, String sessionId) implements AutoCloseable {
+    @Override
+    public void close() {
+      client.close();
+      expert.close();
+    }
+  }
+
+  public static Pair matched(RunningNode clientNode, RunningNode expertNode) {
+    String topic = uniqueTopic();
+    Person expert = expert(expertNode, topic);
+    Person client = client(clientNode);
+    client.socket().ack("request.create", request(topic, "video"));
+    String offerId = expert.socket().awaitEvent("offer").getString("offerId");
+    String sessionId = expert.socket().ack("offer.accept", new JsonObject().put("offerId", offerId)).getString("sessionId");
+    client.socket().awaitEvent("session.ready");
+    expert.socket().awaitEvent("session.ready");
+    return new Pair(client, expert, sessionId);
+  }
+
+  public static Pair matched(RunningNode node) {
+    return matched(node, node);
+  }
+
   public static JsonObject request(String topic, String mode) {
     return new JsonObject()
         .put("topic", topic)

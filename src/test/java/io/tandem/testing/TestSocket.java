@@ -165,6 +165,15 @@ public final class TestSocket implements AutoCloseable {
     }
   }
 
+  /** Stops reading from the network, as a client too slow to keep up would. */
+  public void pause() {
+    socket.pause();
+  }
+
+  public void resume() {
+    socket.resume();
+  }
+
   /** The close code the server sent, waiting for the close (bounded). */
   public short awaitClose() {
     try {
