@@ -94,6 +94,50 @@ class RoomTest {
   }
 
   @Test
+  @DisplayName("ten rooms chatting at once, both sides sending: every room's seqs run 1 to 40 without gaps or repeats")
+  void manyRoomsAtOnce() throws Exception {
+    List<Pair> pairs = new ArrayList<>();
+    java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      for (int i = 0; i < 10; i++) {
+        Pair pair = Actors.matched(node);
+        join(pair.client().socket(), pair.sessionId(), 0);
+        join(pair.expert().socket(), pair.sessionId(), 0);
+        pairs.add(pair);
+      }
+      List<java.util.concurrent.Future<?>> sending = new ArrayList<>();
+      for (Pair pair : pairs) {
+        for (TestSocket side : List.of(pair.client().socket(), pair.expert().socket())) {
+          sending.add(senders.submit(() -> {
+            for (int m = 0; m < 20; m++) {
+              side.send(new JsonObject().put("type", "room.send").put("sessionId", pair.sessionId())
+                  .put("clientMsgId", "m" + m).put("text", "message " + m));
+            }
+          }));
+        }
+      }
+      for (java.util.concurrent.Future<?> f : sending) {
+        f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      for (Pair pair : pairs) {
+        Poll.until("40 messages stored", Duration.ofSeconds(15),
+            () -> Sql.count("SELECT count(*) FROM messages WHERE session_id = ?::uuid", pair.sessionId()) == 40);
+        assertThat(Sql.count("SELECT count(DISTINCT seq) FROM messages WHERE session_id = ?::uuid AND seq BETWEEN 1 AND 40",
+            pair.sessionId())).isEqualTo(40);
+        assertThat(Sql.count("SELECT last_seq FROM sessions WHERE id = ?::uuid", pair.sessionId())).isEqualTo(40);
+        List<Integer> seen = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+          seen.add(pair.client().socket().awaitEvent("room.message").getInteger("seq"));
+        }
+        assertThat(seen).as("delivered in order, each once").isSorted().doesNotHaveDuplicates();
+      }
+    } finally {
+      senders.shutdownNow();
+      pairs.forEach(Pair::close);
+    }
+  }
+
+  @Test
   @DisplayName("an outsider cannot join, send, signal or read, and is told forbidden")
   void outsider() {
     try (Pair pair = Actors.matched(node)) {
