@@ -39,7 +39,13 @@ import io.tandem.gateway.ConnectionContext;
 import io.tandem.gateway.ConnectionListener;
 import io.tandem.matching.ExpertLoads;
 import io.tandem.matching.MatchingEvents;
+import io.tandem.reliability.BayesianRating;
+import io.tandem.reliability.Ledger;
+import io.tandem.reliability.Penalties;
+import io.tandem.reliability.PenaltyPolicy;
+import io.tandem.reliability.Reliability;
 import io.tandem.session.MessageStore;
+import io.tandem.session.Outcomes;
 import io.tandem.session.RoomService;
 import io.tandem.session.SessionRepository;
 import java.util.LinkedHashMap;
@@ -119,26 +125,34 @@ public final class TandemNode {
         })
         .compose(secrets -> {
           Tokens tokens = new Tokens(vertx, secrets.jwtSecret(), config.auth(), new RefreshTokenRepository(pool));
-          AccountService accounts = new AccountService(vertx, new AccountRepository(pool), secrets.hasher(), tokens);
+          PenaltyPolicy policy = new PenaltyPolicy(config.penalties());
+          Penalties penalties = new Penalties(policy);
+          Ledger ledger = new Ledger(pool);
+          Reliability reliability = new Reliability(pool, policy, new BayesianRating(config.ratings()));
+          AccountRepository accountRepository = new AccountRepository(pool);
+          AccountService accounts = new AccountService(vertx, accountRepository, secrets.hasher(), tokens, ledger, config.ledger());
           ExpertProfileRepository profiles = new ExpertProfileRepository(pool);
-          PresenceRepository presenceRepository = new PresenceRepository(pool);
+          PresenceRepository presenceRepository = new PresenceRepository(pool, new BayesianRating(config.ratings()), config.penalties());
           PresenceService presence = new PresenceService(vertx, presenceRepository, profiles, new UserEvents(vertx.eventBus()),
               config.session().reconnectGrace(), config.cluster().lease(), nodeId);
-          MatchingRepository matching = new MatchingRepository(pool);
+          MatchingRepository matching = new MatchingRepository(pool, config.ledger(), penalties, config.penalties());
           MatchingEvents matchingEvents = new MatchingEvents(vertx.eventBus(), matching, config.session().iceServers());
-          RequestService requests = new RequestService(vertx.eventBus(), matching, matchingEvents, config.matching());
+          RequestService requests = new RequestService(vertx.eventBus(), matching, matchingEvents, config.matching(), ledger, config.ledger());
           OfferService offers = new OfferService(matching, matchingEvents, config.session());
           ShardLeases leases = new ShardLeases(pool, nodeId, config.cluster().lease());
-          RoomService rooms = new RoomService(vertx, new SessionRepository(pool), new MessageStore(vertx, pool, config.session().messageBatchMax()),
-              new UserEvents(vertx.eventBus()), new ExpertLoads(vertx.eventBus(), matching), config.session().reconnectGrace(),
-              config.session().typingInterval(), config.session().iceServers());
+          ExpertLoads loads = new ExpertLoads(vertx.eventBus(), matching);
+          RoomService rooms = new RoomService(vertx, new SessionRepository(pool, penalties),
+              new MessageStore(vertx, pool, config.session().messageBatchMax()), new UserEvents(vertx.eventBus()), loads, config.session());
+          Outcomes outcomes = new Outcomes(pool, penalties, config.ledger(), config.session(), config.matching(), vertx.eventBus(), loads);
           WebSocketGateway gateway = new WebSocketGateway(vertx, tokens, config.http().allowedOrigins(), config.ws(),
               Frames.dispatcher(presence, requests, offers, rooms), connectionListener(presence, rooms));
-          HttpApi api = new HttpApi(config.http(), accounts, tokens, profiles, requests, rooms, this::ready, metrics);
+          HttpApi api = new HttpApi(config.http(), accounts, tokens, profiles, requests, rooms, reliability, ledger, this::ready, metrics);
           Map<String, Supplier<Future<Void>>> sweeps = new LinkedHashMap<>();
           sweeps.put("presence", presence::sweep);
           sweeps.put("rooms", rooms::sweep);
-          return leases.heartbeat()
+          sweeps.put("join windows", outcomes::sweep);
+          return accountRepository.ensureAdmins(config.auth().admins())
+              .compose(v -> leases.heartbeat())
               .compose(v -> deployOne(new MatchingVerticle(config.matching(), config.cluster().lease(), leases, matching,
                   presenceRepository, matchingEvents)))
               .compose(v -> deployOne(new Sweeper(config.matching().sweepInterval(), sweeps)))

@@ -28,7 +28,6 @@ final class AccountRoutes {
 
     router.get("/api/v1/me").handler(authenticated).handler(Replies.json(200, ctx ->
         accounts.find(Replies.caller(ctx).id())
-            // The balance comes from the ledger, which arrives with the reliability feature.
-            .map(account -> account.toJson().put("balance", 0))));
+            .compose(account -> accounts.balance(account.id()).map(balance -> account.toJson().put("balance", balance)))));
   }
 }

@@ -5,15 +5,18 @@ import io.tandem.auth.UserId;
 import io.tandem.expert.ExpertProfile;
 import io.tandem.expert.ExpertProfileRepository;
 import io.tandem.wire.ApiError;
+import io.tandem.reliability.Reliability;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 
 /** Experts' own profiles and the public view of them. */
 final class ExpertRoutes {
   private final ExpertProfileRepository profiles;
+  private final Reliability reliability;
 
-  ExpertRoutes(ExpertProfileRepository profiles) {
+  ExpertRoutes(ExpertProfileRepository profiles, Reliability reliability) {
     this.profiles = profiles;
+    this.reliability = reliability;
   }
 
   void mount(Router router, BearerAuthentication authenticated) {
@@ -27,7 +30,9 @@ final class ExpertRoutes {
       ApiError notFound = ApiError.notFound("there is no expert " + id);
       return UserId.parse(id)
           .map(expert -> profiles.publicProfile(expert)
-              .compose(found -> found.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(notFound))))
+              .compose(found -> found.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(notFound)))
+              .compose(profile -> Future.all(reliability.rating(expert), reliability.summary(expert))
+                  .map(both -> profile.put("rating", both.resultAt(0)).put("reliability", both.resultAt(1)))))
           .orElseGet(() -> Future.failedFuture(notFound));
     }));
   }

@@ -8,6 +8,8 @@ import io.tandem.expert.ExpertProfileRepository;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.ErrorCode;
 import io.tandem.matching.RequestService;
+import io.tandem.reliability.Ledger;
+import io.tandem.reliability.Reliability;
 import io.tandem.session.RoomService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,6 +29,7 @@ public final class HttpApi {
   private final ExpertRoutes experts;
   private final RequestRoutes requests;
   private final SessionRoutes sessions;
+  private final ReliabilityRoutes records;
   private final HealthRoutes health;
   private final Tokens tokens;
 
@@ -38,12 +41,15 @@ public final class HttpApi {
       ExpertProfileRepository profiles,
       RequestService requestService,
       RoomService rooms,
+      Reliability reliability,
+      Ledger ledger,
       Supplier<Future<Void>> readiness,
       PrometheusMeterRegistry metrics) {
     this.config = config;
     this.tokens = tokens;
     this.accounts = new AccountRoutes(accountService);
-    this.experts = new ExpertRoutes(profiles);
+    this.experts = new ExpertRoutes(profiles, reliability);
+    this.records = new ReliabilityRoutes(reliability, ledger);
     this.requests = new RequestRoutes(requestService);
     this.sessions = new SessionRoutes(rooms);
     this.health = new HealthRoutes(readiness, metrics);
@@ -58,6 +64,7 @@ public final class HttpApi {
     experts.mount(router, authenticated);
     requests.mount(router, authenticated);
     sessions.mount(router, authenticated);
+    records.mount(router, authenticated);
 
     router.route().failureHandler(this::fail);
     router.errorHandler(404, ctx -> Replies.error(ctx, ApiError.notFound("no such resource: " + ctx.request().path())));

@@ -5,6 +5,9 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import io.tandem.config.ConfigException;
+import io.tandem.config.TandemConfig;
+import java.util.List;
 import java.util.Optional;
 
 /** Accounts in PostgreSQL. Usernames are unique regardless of case (a unique index is the guard). */
@@ -23,6 +26,25 @@ public final class AccountRepository {
             + " ON CONFLICT DO NOTHING RETURNING " + COLUMNS)
         .execute(Tuple.of(username, passwordHash, role.wireName(), displayName))
         .map(AccountRepository::first);
+  }
+
+  /**
+   * Creates or updates the configured administrators. A configured username that belongs to a
+   * client or expert stops start-up: admin rights never go to an account somebody signed up for.
+   */
+  public Future<Void> ensureAdmins(List<TandemConfig.Admin> admins) {
+    Future<Void> done = Future.succeededFuture();
+    for (TandemConfig.Admin admin : admins) {
+      done = done.compose(v -> pool.preparedQuery("INSERT INTO accounts AS a (username, password_hash, role, display_name)"
+              + " VALUES ($1, $2, 'admin', $1) ON CONFLICT ((lower(username))) DO UPDATE SET password_hash = excluded.password_hash"
+              + " WHERE a.role = 'admin' RETURNING id")
+          .execute(Tuple.of(admin.username(), admin.passwordHash()))
+          .compose(rows -> rows.size() > 0
+              ? Future.succeededFuture()
+              : Future.failedFuture(new ConfigException("configuration key auth.admins: the username " + admin.username()
+                  + " belongs to an account that is not an administrator"))));
+    }
+    return done;
   }
 
   public Future<Optional<Account>> find(UserId id) {

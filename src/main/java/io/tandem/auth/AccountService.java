@@ -1,5 +1,7 @@
 package io.tandem.auth;
 
+import io.tandem.config.TandemConfig.LedgerConfig;
+import io.tandem.reliability.Ledger;
 import io.tandem.wire.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -10,12 +12,16 @@ public final class AccountService {
   private final AccountRepository accounts;
   private final PasswordHasher hasher;
   private final Tokens tokens;
+  private final Ledger ledger;
+  private final LedgerConfig money;
 
-  public AccountService(Vertx vertx, AccountRepository accounts, PasswordHasher hasher, Tokens tokens) {
+  public AccountService(Vertx vertx, AccountRepository accounts, PasswordHasher hasher, Tokens tokens, Ledger ledger, LedgerConfig money) {
     this.vertx = vertx;
     this.accounts = accounts;
     this.hasher = hasher;
     this.tokens = tokens;
+    this.ledger = ledger;
+    this.money = money;
   }
 
   /** The new account; {@code conflict} when the username is taken (in any letter case). */
@@ -24,7 +30,16 @@ public final class AccountService {
         .compose(hash -> accounts.insert(registration.username(), hash, registration.role(), registration.displayName()))
         .compose(created -> created
             .map(Future::succeededFuture)
-            .orElseGet(() -> Future.failedFuture(ApiError.conflict("the username " + registration.username() + " is taken"))));
+            .orElseGet(() -> Future.failedFuture(ApiError.conflict("the username " + registration.username() + " is taken"))))
+        .compose(account -> account.role() != Role.CLIENT || money.initialBalance() == 0
+            ? Future.succeededFuture(account)
+            // A new client's starting money, from the stand-in for a payment provider.
+            : ledger.transfer("initial:" + account.id(), Ledger.Side.funding("initial"), Ledger.Side.wallet(account.id(), "initial"),
+                money.initialBalance(), null).map(account));
+  }
+
+  public Future<Long> balance(UserId id) {
+    return ledger.balance(id);
   }
 
   /** Tokens for a correct username and password; {@code unauthorized} otherwise, in the same time either way. */

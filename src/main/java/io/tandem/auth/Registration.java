@@ -15,7 +15,7 @@ public record Registration(String username, String password, Role role, String d
     }
     String password = body.requiredString("password", 8, MAX_PASSWORD_LENGTH);
     String roleName = body.requiredString("role", 1, 16);
-    Role role = Role.fromWire(roleName)
+    Role role = Role.fromWire(roleName).filter(r -> r != Role.ADMIN)
         .orElseThrow(() -> body.invalid("role", "must be \"client\" or \"expert\""));
     String displayName = body.requiredString("displayName", 1, 64);
     return new Registration(username, password, role, displayName);

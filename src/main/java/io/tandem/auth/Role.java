@@ -2,10 +2,11 @@ package io.tandem.auth;
 
 import java.util.Optional;
 
-/** Who an account is in a consultation. Admins are not a role one can sign up for. */
+/** Who an account is. Admins come from configuration; nobody signs up as one. */
 public enum Role {
   CLIENT("client"),
-  EXPERT("expert");
+  EXPERT("expert"),
+  ADMIN("admin");
 
   private final String wireName;
 

@@ -12,6 +12,11 @@ public final class UserEvents {
     this.bus = bus;
   }
 
+  /** Publishes to a feature address of {@link Addresses}, for events that are not for one user. */
+  public void publish(String address, JsonObject message) {
+    bus.publish(address, message);
+  }
+
   /** Sends {@code {"type": type, ...fields}} to every device of {@code user}. */
   public void send(UserId user, String type, JsonObject fields) {
     bus.publish(Addresses.user(user), new JsonObject().put("type", type).mergeIn(fields));

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Reads one section of the configuration tree; every error names the full key path. */
 final class ConfigReader {
@@ -108,6 +109,37 @@ final class ConfigReader {
       }
     }
     return array.copy();
+  }
+
+  /** A map from topic root to a non-negative price in minor units. */
+  Map<String, Long> prices(String key) {
+    if (!(json.getValue(key) instanceof JsonObject object)) {
+      throw problem(key, "must be an object from topic root to price, got " + json.getValue(key));
+    }
+    Map<String, Long> prices = new java.util.HashMap<>();
+    for (String topic : object.fieldNames()) {
+      if (!(object.getValue(topic) instanceof Number n) || n.longValue() < 0 || n.doubleValue() != Math.rint(n.doubleValue())) {
+        throw problem(key, "must map topics to whole, non-negative prices; " + topic + " has " + object.getValue(topic));
+      }
+      prices.put(topic, n.longValue());
+    }
+    return Map.copyOf(prices);
+  }
+
+  /** Administrators: {@code [{"username": "...", "passwordHash": "$argon2id$..."}]}. */
+  List<TandemConfig.Admin> admins(String key) {
+    if (!(json.getValue(key) instanceof JsonArray array)) {
+      throw problem(key, "must be a list of {username, passwordHash}, got " + json.getValue(key));
+    }
+    List<TandemConfig.Admin> admins = new ArrayList<>();
+    for (Object item : array) {
+      if (!(item instanceof JsonObject admin) || !(admin.getValue("username") instanceof String name) || name.isBlank()
+          || !(admin.getValue("passwordHash") instanceof String hash) || !hash.startsWith("$argon2id$")) {
+        throw problem(key, "must hold objects {\"username\": ..., \"passwordHash\": \"$argon2id$...\"}, got " + item);
+      }
+      admins.add(new TandemConfig.Admin(name.trim(), hash));
+    }
+    return List.copyOf(admins);
   }
 
   ConfigException problem(String key, String what) {

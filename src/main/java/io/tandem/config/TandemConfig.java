@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The whole configuration, parsed and validated once at start-up. Verticles receive the part they
@@ -20,6 +21,9 @@ public record TandemConfig(
     AuthConfig auth,
     MatchingConfig matching,
     SessionConfig session,
+    PenaltyConfig penalties,
+    RatingConfig ratings,
+    LedgerConfig ledger,
     WsConfig ws) {
 
   public static TandemConfig from(JsonObject json) {
@@ -31,6 +35,9 @@ public record TandemConfig(
         AuthConfig.from(root.section("auth")),
         MatchingConfig.from(root.section("matching")),
         SessionConfig.from(root.section("session")),
+        PenaltyConfig.from(root.section("penalties")),
+        RatingConfig.from(root.section("ratings")),
+        LedgerConfig.from(root.section("ledger")),
         WsConfig.from(root.section("ws")));
   }
 
@@ -104,7 +111,8 @@ public record TandemConfig(
       Duration refreshTokenTtl,
       byte[] jwtSecret,
       Path jwtSecretFile,
-      PasswordHashConfig passwordHash) {
+      PasswordHashConfig passwordHash,
+      List<Admin> admins) {
     static AuthConfig from(ConfigReader r) {
       String secret = r.string("jwtSecret");
       byte[] key = null;
@@ -125,9 +133,16 @@ public record TandemConfig(
           Duration.ofDays(r.intBetween("refreshTokenDays", 1, 365)),
           key,
           Path.of(r.nonEmptyString("jwtSecretFile")),
-          PasswordHashConfig.from(r.section("passwordHash")));
+          PasswordHashConfig.from(r.section("passwordHash")),
+          r.admins("admins"));
     }
   }
+
+  /**
+   * An administrator, configured, never signed up: the account is created or updated at start-up
+   * with this username and Argon2id password hash (PHC string, as {@code HashPassword} prints it).
+   */
+  public record Admin(String username, String passwordHash) {}
 
   /** Argon2id cost; the defaults are OWASP's minimum (19 MiB, 2 passes, 1 lane). */
   public record PasswordHashConfig(int memoryKib, int iterations, int parallelism) {
@@ -192,6 +207,8 @@ public record TandemConfig(
       Duration joinWindow,
       Duration inPersonJoinWindow,
       Duration reconnectGrace,
+      Duration lateGrace,
+      int checkinRadiusMeters,
       Duration typingInterval,
       int messageBatchMax,
       JsonArray iceServers) {
@@ -200,9 +217,68 @@ public record TandemConfig(
           Duration.ofSeconds(r.intBetween("joinWindowSeconds", 1, 24 * 3600)),
           Duration.ofSeconds(r.intBetween("inPersonJoinWindowSeconds", 1, 24 * 3600)),
           Duration.ofSeconds(r.intBetween("reconnectGraceSeconds", 0, 3600)),
+          Duration.ofSeconds(r.intBetween("lateGraceSeconds", 0, 3600)),
+          r.intBetween("checkinRadiusMeters", 10, 100_000),
           Duration.ofMillis(r.intBetween("typingIntervalMs", 0, 60_000)),
           r.intBetween("messageBatchMax", 1, 10_000),
           r.iceServers("iceServers"));
+    }
+  }
+
+  /**
+   * The reliability policy (DESIGN.md): points per kind of offence, the window they count in, the
+   * first offence in the window waived, and suspension once the unwaived points in the window
+   * reach {@code suspendAtPoints}. {@code missedOffersOffline} missed offers in a row set an expert offline.
+   */
+  public record PenaltyConfig(
+      int offerTimeoutPoints,
+      int missedOffersOffline,
+      int expertNoShowPoints,
+      int clientNoShowPoints,
+      int latePoints,
+      int abandonedPoints,
+      Duration window,
+      int suspendAtPoints,
+      Duration suspension,
+      boolean waiveFirstOffence) {
+    static PenaltyConfig from(ConfigReader r) {
+      return new PenaltyConfig(
+          r.intBetween("offerTimeoutPoints", 0, 100),
+          r.intBetween("missedOffersOffline", 1, 100),
+          r.intBetween("expertNoShowPoints", 0, 100),
+          r.intBetween("clientNoShowPoints", 0, 100),
+          r.intBetween("latePoints", 0, 100),
+          r.intBetween("abandonedPoints", 0, 100),
+          Duration.ofDays(r.intBetween("windowDays", 1, 365)),
+          r.intBetween("suspendAtPoints", 1, 1000),
+          Duration.ofHours(r.intBetween("suspendHours", 1, 24 * 365)),
+          r.bool("waiveFirstOffence"));
+    }
+  }
+
+  /** Bayesian rating: the average of the stars plus {@code priorWeight} imaginary ratings of {@code priorMean}. */
+  public record RatingConfig(double priorMean, int priorWeight) {
+    static RatingConfig from(ConfigReader r) {
+      return new RatingConfig(r.doubleBetween("priorMean", 1, 5), r.intBetween("priorWeight", 0, 1000));
+    }
+  }
+
+  /**
+   * Money, in minor units (cents). {@code initialBalance} is what a new client starts with (a
+   * stand-in for a payment provider); a topic costs the price of its root in {@code topicPrices},
+   * else {@code defaultPrice}; a client who does not show pays {@code clientNoShowFeePercent} of it.
+   */
+  public record LedgerConfig(long initialBalance, long defaultPrice, Map<String, Long> topicPrices, int clientNoShowFeePercent) {
+    public long priceOf(String topicRoot) {
+      return topicPrices.getOrDefault(topicRoot, defaultPrice);
+    }
+
+    static LedgerConfig from(ConfigReader r) {
+      return new LedgerConfig(
+          r.intBetween("initialBalance", 0, Integer.MAX_VALUE),
+          r.intBetween("defaultPrice", 0, Integer.MAX_VALUE),
+          r.prices("topicPrices"),
+          r.intBetween("clientNoShowFeePercent", 0, 100));
     }
   }
 

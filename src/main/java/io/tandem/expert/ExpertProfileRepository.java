@@ -65,10 +65,7 @@ public final class ExpertProfileRepository {
               .put("topics", hasProfile ? profile.topicsJson() : new JsonArray())
               .put("modes", hasProfile ? profile.modesJson() : new JsonArray())
               .put("bio", hasProfile ? profile.bio() : "")
-              .put("languages", new JsonArray(hasProfile ? profile.languages() : List.of()))
-              // Ratings and reliability arrive with the reliability feature; until then nobody has any record.
-              .put("rating", new JsonObject().put("average", (Double) null).put("count", 0))
-              .put("reliability", new JsonObject().put("score", 1.0).put("noShows30d", 0).put("suspendedUntil", (String) null)));
+              .put("languages", new JsonArray(hasProfile ? profile.languages() : List.of())));
         });
   }
 

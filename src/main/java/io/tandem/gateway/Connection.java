@@ -5,6 +5,7 @@ import io.tandem.config.TandemConfig.WsConfig;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.ErrorCode;
 import io.tandem.wire.JsonInput;
+import io.tandem.wire.Uuids;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -18,6 +19,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +31,11 @@ import org.slf4j.LoggerFactory;
  * address. All its state lives on the event loop that accepted the socket; answers that complete
  * elsewhere hop back to it.
  *
- * <p>Chat is delivered exactly once across a (re)join: while a {@code room.join} is answered, live
- * {@code room.message} events of that room wait; messages the join returned are then not sent again.
+ * <p>Room traffic ({@code room.message}, {@code room.signal}, {@code room.typing}) goes only to
+ * connections that joined the room. Chat is delivered exactly once and in seq order: while a
+ * {@code room.join} is answered live messages of that room wait; messages the join returned are
+ * not sent again; a message that overtook an earlier one waits for it (briefly: a lost publication
+ * must not stall the room).
  */
 final class Connection {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
@@ -40,8 +47,12 @@ final class Connection {
   private static final short MESSAGE_TOO_BIG = 1009;
   /** How long a peer that is being cut off may still answer the close frame. */
   private static final long CLOSE_HANDSHAKE_MS = 1000;
+  /** How long a chat message waits for an earlier seq that has not arrived. */
+  private static final long GAP_WAIT_MS = 500;
   private static final String ROOM_JOIN = "room.join";
+  private static final String ROOM_LEAVE = "room.leave";
   private static final String ROOM_MESSAGE = "room.message";
+  private static final Set<String> ROOM_ONLY = Set.of(ROOM_MESSAGE, "room.signal", "room.typing");
 
   private final Vertx vertx;
   private final ServerWebSocket socket;
@@ -49,8 +60,8 @@ final class Connection {
   private final FrameDispatcher dispatcher;
   private final WsConfig config;
   private final TokenBucket rateLimit;
-  private final Map<String, Integer> deliveredSeq = new HashMap<>();
-  private final Map<String, List<JsonObject>> heldWhileJoining = new HashMap<>();
+  /** The rooms joined on this connection, by session id in canonical form. */
+  private final Map<String, RoomStream> rooms = new HashMap<>();
   private Context loop;
   private MessageConsumer<JsonObject> deliveries;
   private long pingTimer;
@@ -127,15 +138,19 @@ final class Connection {
       reply(cid, ApiError.badRequest("a frame needs a string 'type'"));
       return;
     }
-    String joining = ROOM_JOIN.equals(type) && frame.getValue("sessionId") instanceof String s ? s : null;
+    String room = ROOM_JOIN.equals(type) || ROOM_LEAVE.equals(type) ? canonical(frame.getValue("sessionId")) : null;
+    RoomStream joining = room != null && ROOM_JOIN.equals(type) ? rooms.computeIfAbsent(room, r -> new RoomStream()) : null;
     if (joining != null) {
-      heldWhileJoining.putIfAbsent(joining, new ArrayList<>());
+      joining.joins++;
     }
     dispatcher.dispatch(context, type, JsonInput.of(frame)).onComplete(ar -> onLoop(() -> {
       if (ar.succeeded()) {
         JsonObject result = ar.result() == null ? new JsonObject() : ar.result();
         if (joining != null) {
-          deliveredSeq.merge(joining, result.getInteger("lastSeq", 0), Math::max);
+          joining.joined = true;
+          joining.next = Math.max(joining.next, result.getInteger("lastSeq", 0) + 1);
+        } else if (room != null) {
+          rooms.remove(room);
         }
         if (cid != null) {
           write(new JsonObject().put("type", "ack").put("cid", cid).mergeIn(result));
@@ -143,31 +158,72 @@ final class Connection {
       } else {
         reply(cid, asApiError(type, ar.cause()));
       }
-      if (joining != null) {
-        List<JsonObject> held = heldWhileJoining.remove(joining);
-        if (held != null) {
-          held.forEach(this::deliver);
+      if (joining != null && --joining.joins == 0) {
+        if (!joining.joined) {
+          rooms.remove(room);
         }
+        List<JsonObject> held = new ArrayList<>(joining.held);
+        joining.held.clear();
+        held.forEach(this::deliver);
       }
     }));
   }
 
-  /** A live event for this user; chat goes out once per seq and waits while its room is being joined. */
+  /** Chat order and dedup state of one joined room on this connection. */
+  private static final class RoomStream {
+    boolean joined;
+    int joins;
+    int next = 1;
+    final List<JsonObject> held = new ArrayList<>();
+    final TreeMap<Integer, JsonObject> early = new TreeMap<>();
+    long gapTimer = -1;
+  }
+
+  private static String canonical(Object sessionId) {
+    return sessionId instanceof String s ? Uuids.parse(s).map(UUID::toString).orElse(null) : null;
+  }
+
+  /** A live event for this user. */
   private void deliver(JsonObject event) {
-    if (ROOM_MESSAGE.equals(event.getString("type"))) {
-      String session = event.getString("sessionId");
-      List<JsonObject> held = heldWhileJoining.get(session);
-      if (held != null) {
-        held.add(event);
-        return;
-      }
-      int seq = event.getInteger("seq", 0);
-      if (seq <= deliveredSeq.getOrDefault(session, 0)) {
-        return;
-      }
-      deliveredSeq.put(session, seq);
+    String type = event.getString("type");
+    if (!ROOM_ONLY.contains(type)) {
+      write(event);
+      return;
     }
-    write(event);
+    RoomStream room = rooms.get(canonical(event.getValue("sessionId")));
+    if (room == null) {
+      return; // this connection is not in that room
+    }
+    if (!ROOM_MESSAGE.equals(type)) {
+      write(event);
+    } else if (room.joins > 0) {
+      room.held.add(event);
+    } else {
+      deliverChat(room, event);
+    }
+  }
+
+  /** Each seq once, in order; a seq ahead of a missing one waits up to {@value #GAP_WAIT_MS} ms for it. */
+  private void deliverChat(RoomStream room, JsonObject message) {
+    int seq = message.getInteger("seq", 0);
+    if (seq < room.next) {
+      return;
+    }
+    room.early.put(seq, message);
+    while (!room.early.isEmpty() && room.early.firstKey() == room.next) {
+      write(room.early.pollFirstEntry().getValue());
+      room.next++;
+    }
+    if (!room.early.isEmpty() && room.gapTimer < 0) {
+      room.gapTimer = vertx.setTimer(GAP_WAIT_MS, t -> {
+        room.gapTimer = -1;
+        room.early.values().forEach(this::write);
+        if (!room.early.isEmpty()) {
+          room.next = room.early.lastKey() + 1;
+        }
+        room.early.clear();
+      });
+    }
   }
 
   private void onLoop(Runnable action) {

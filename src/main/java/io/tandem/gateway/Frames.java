@@ -33,6 +33,7 @@ public final class Frames {
         .on("room.signal", (from, frame) -> rooms.signal(from.user(), from.connectionId(), frame))
         .on("room.typing", (from, frame) -> rooms.typing(from.user(), from.connectionId(), frame))
         .on("room.leave", (from, frame) -> rooms.leave(from.user(), from.connectionId(), frame))
+        .on("session.checkin", (from, frame) -> rooms.checkIn(from.user(), from.connectionId(), frame))
         .on("session.end", (from, frame) -> rooms.end(from.user(), from.connectionId(), frame));
   }
 }

@@ -72,6 +72,17 @@ public final class MatchingEvents {
         .put("iceServers", iceServers.copy());
   }
 
+  /** A timed-out offer: the expert sees it revoked, their penalty, and whether it set them offline. */
+  void timedOut(MatchingRepository.ClosedOffer offer) {
+    offerRevoked(offer.expertId(), offer.offerId(), "timeout");
+    offer.penalty().ifPresent(p -> p.announce(users));
+    if (offer.expertWentOffline()) {
+      bus.publish(Addresses.PRESENCE_CHANGED, io.tandem.presence.PresenceMessages.offline(offer.expertId()));
+      users.send(offer.expertId(), "presence.status", new JsonObject().put("status", "offline").put("reason", "missed_offers"));
+    }
+    loadChanged(offer.expertId());
+  }
+
   /** Tells every shard the expert's load as PostgreSQL counts it now. */
   void loadChanged(UserId expert) {
     loads.changed(expert);

@@ -1,6 +1,11 @@
 package io.tandem.matching;
 
 import io.tandem.auth.UserId;
+import io.tandem.config.TandemConfig.LedgerConfig;
+import io.tandem.config.TandemConfig.PenaltyConfig;
+import io.tandem.reliability.Ledger;
+import io.tandem.reliability.PenaltyKind;
+import io.tandem.reliability.Penalties;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -27,9 +32,15 @@ public final class MatchingRepository {
           + " r.queued_at, r.created_at, r.expires_at, r.session_id";
 
   private final Pool pool;
+  private final LedgerConfig ledger;
+  private final Penalties penalties;
+  private final PenaltyConfig penaltyConfig;
 
-  public MatchingRepository(Pool pool) {
+  public MatchingRepository(Pool pool, LedgerConfig ledger, Penalties penalties, PenaltyConfig penaltyConfig) {
     this.pool = pool;
+    this.ledger = ledger;
+    this.penalties = penalties;
+    this.penaltyConfig = penaltyConfig;
   }
 
   // ---- requests
@@ -60,10 +71,36 @@ public final class MatchingRepository {
   }
 
   public Future<Optional<RequestRecord>> findRequest(RequestId id) {
-    return pool.preparedQuery("SELECT " + REQUEST_COLUMNS + " FROM requests r WHERE r.id = $1")
+    return findRequest(pool, id);
+  }
+
+  public static Future<Optional<RequestRecord>> findRequest(io.vertx.sqlclient.SqlClient sql, RequestId id) {
+    return sql.preparedQuery("SELECT " + REQUEST_COLUMNS + " FROM requests r WHERE r.id = $1")
         .execute(Tuple.of(id.value()))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(request(rows.iterator().next())));
   }
+
+  /**
+   * After an expert no-show: the same request goes back to the queue at its original place (its
+   * {@code queued_at} is kept, so it is served first), with a fresh wait.
+   */
+  public static Future<Optional<Requeued>> requeueFirst(io.vertx.sqlclient.SqlClient sql, RequestId id, Duration maxWait) {
+    return sql.preparedQuery("UPDATE requests SET status = 'queued', session_id = NULL, matched_at = NULL,"
+            + " expires_at = now() + make_interval(secs => $2) WHERE id = $1 AND status = 'matched'")
+        .execute(Tuple.of(id.value(), maxWait.toMillis() / 1000.0))
+        .compose(v -> findRequest(sql, id))
+        .compose(found -> found.isEmpty()
+            ? Future.succeededFuture(Optional.<Requeued>empty())
+            : sql.preparedQuery("SELECT DISTINCT expert_id FROM offers WHERE request_id = $1").execute(Tuple.of(id.value()))
+                .map(rows -> {
+                  List<UserId> excluded = new ArrayList<>();
+                  rows.forEach(row -> excluded.add(new UserId(row.getUUID("expert_id"))));
+                  return Optional.of(new Requeued(found.get(), excluded));
+                }));
+  }
+
+  /** A request back in the queue, and the experts it must not be offered to again. */
+  public record Requeued(RequestRecord request, List<UserId> excluded) {}
 
   /** The request's 1-based place among the waiting requests of its topic, counted in the database. */
   public Future<Integer> position(RequestRecord request) {
@@ -85,8 +122,10 @@ public final class MatchingRepository {
           List<RequestRecord> requests = new ArrayList<>();
           requestRows.forEach(row -> requests.add(request(row)));
           UUID[] ids = requests.stream().map(r -> r.id().value()).toArray(UUID[]::new);
+          // Every expert a request was offered to before is excluded: the ones who declined or missed
+          // it, and the one who accepted and never showed (the request is back after a no-show).
           return pool.preparedQuery("SELECT id, request_id, expert_id, state, expires_at FROM offers WHERE request_id = ANY($1)"
-                  + " AND state IN ('pending', 'declined', 'timed_out')")
+                  + " AND state IN ('pending', 'declined', 'timed_out', 'accepted')")
               .execute(Tuple.of(ids))
               .map(offerRows -> {
                 Map<RequestId, List<UserId>> excluded = new HashMap<>();
@@ -138,8 +177,9 @@ public final class MatchingRepository {
           }
           // The load is counted in its own statement, after the lock is ours: a statement that waited for
           // the lock would still count with the snapshot it started with and miss the offer it waited for.
-          return conn.preparedQuery("SELECT capacity FROM expert_presence WHERE expert_id = $1"
-                  + " AND status = 'online' AND disconnected_at IS NULL FOR UPDATE")
+          return conn.preparedQuery("SELECT p.capacity FROM expert_presence p JOIN accounts a ON a.id = p.expert_id WHERE p.expert_id = $1"
+                  + " AND p.status = 'online' AND p.disconnected_at IS NULL AND (a.suspended_until IS NULL OR a.suspended_until <= now())"
+                  + " FOR UPDATE OF p")
               .execute(Tuple.of(expert.value()))
               .compose(presence -> presence.size() == 0
                   ? Future.succeededFuture(new OfferAttempt.ExpertUnavailable())
@@ -173,8 +213,17 @@ public final class MatchingRepository {
         });
   }
 
-  /** An offer that ended without a session: the request went back to the queue (or was closed). */
-  public record ClosedOffer(OfferId offerId, RequestId requestId, UserId expertId, int shard) {}
+  /**
+   * An offer that ended without a session: the request went back to the queue (or was closed).
+   * A timed-out offer may carry the expert's penalty, and may have set them offline (too many
+   * missed in a row); both are to be announced once the transaction committed.
+   */
+  public record ClosedOffer(OfferId offerId, RequestId requestId, UserId expertId, int shard,
+      Optional<Penalties.Recorded> penalty, boolean expertWentOffline) {
+    ClosedOffer(OfferId offerId, RequestId requestId, UserId expertId, int shard) {
+      this(offerId, requestId, expertId, shard, Optional.empty(), false);
+    }
+  }
 
   /** {@code offer.decline} by the offer's expert, while it is pending. */
   public Future<Optional<ClosedOffer>> decline(OfferId offer, UserId expert) {
@@ -229,9 +278,42 @@ public final class MatchingRepository {
             UUID[] requests = closed.stream().map(c -> c.requestId().value()).toArray(UUID[]::new);
             return conn.preparedQuery("UPDATE requests SET status = 'queued' WHERE id = ANY($1) AND status = 'offered'")
                 .execute(Tuple.of(requests))
-                .map(closed);
+                .compose(v -> "timed_out".equals(state) ? missed(conn, closed) : answered(conn, closed));
           });
     }));
+  }
+
+  /** A declined offer was answered: the expert's run of missed offers ends. */
+  private static Future<List<ClosedOffer>> answered(SqlConnection conn, List<ClosedOffer> closed) {
+    UUID[] experts = closed.stream().map(c -> c.expertId().value()).toArray(UUID[]::new);
+    return conn.preparedQuery("UPDATE expert_presence SET missed_in_a_row = 0 WHERE expert_id = ANY($1)").execute(Tuple.of(experts)).map(closed);
+  }
+
+  /**
+   * Missed offers: each costs its expert the offer-timeout penalty, and the
+   * {@code penalties.missedOffersOffline}-th in a row sets them offline.
+   */
+  private Future<List<ClosedOffer>> missed(SqlConnection conn, List<ClosedOffer> closed) {
+    Future<List<ClosedOffer>> result = Future.succeededFuture(new ArrayList<>());
+    for (ClosedOffer offer : closed) {
+      result = result.compose(done -> conn.preparedQuery("UPDATE expert_presence SET missed_in_a_row = missed_in_a_row + 1"
+                  + " WHERE expert_id = $1 RETURNING missed_in_a_row")
+              .execute(Tuple.of(offer.expertId().value()))
+              .compose(rows -> {
+                boolean tooMany = rows.size() > 0 && rows.iterator().next().getInteger("missed_in_a_row") >= penaltyConfig.missedOffersOffline();
+                Future<Boolean> offline = !tooMany ? Future.succeededFuture(false)
+                    : conn.preparedQuery("UPDATE expert_presence SET status = 'offline', offline_reason = 'missed_offers', missed_in_a_row = 0"
+                            + " WHERE expert_id = $1 AND status = 'online'")
+                        .execute(Tuple.of(offer.expertId().value())).map(r -> r.rowCount() > 0);
+                return offline.compose(wentOffline -> penalties.record(conn, offer.expertId(), PenaltyKind.OFFER_TIMEOUT, true,
+                        "did not answer an offer in time", null, offer.offerId().value())
+                    .map(penalty -> {
+                      done.add(new ClosedOffer(offer.offerId(), offer.requestId(), offer.expertId(), offer.shard(), penalty, wentOffline));
+                      return done;
+                    }));
+              }));
+    }
+    return result;
   }
 
   /** What an accepted offer became. */
@@ -243,6 +325,26 @@ public final class MatchingRepository {
    * {@code offer.accept}: the pending offer becomes accepted, its request matched and a session
    * waiting for both to join, all or nothing. Of any number of concurrent accepts, one succeeds.
    */
+  /** Thrown inside {@link #accept} to roll it back when the client's wallet cannot cover the price. */
+  public static final class ClientCannotPay extends RuntimeException {
+    private final RequestId request;
+    private final UserId client;
+
+    ClientCannotPay(RequestId request, UserId client) {
+      super("the client cannot pay for this consultation", null, false, false);
+      this.request = request;
+      this.client = client;
+    }
+
+    public RequestId request() {
+      return request;
+    }
+
+    public UserId client() {
+      return client;
+    }
+  }
+
   public Future<Optional<Acceptance>> accept(OfferId offer, UserId expert, Duration joinWindow, Duration inPersonJoinWindow) {
     UUID session = UUID.randomUUID();
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK_REQUEST_OF_OFFER).execute(Tuple.of(offer.value()))
@@ -267,13 +369,23 @@ public final class MatchingRepository {
                 Row r = matched.iterator().next();
                 Mode mode = Mode.fromWire(r.getString("mode")).orElseThrow();
                 Duration window = mode == Mode.IN_PERSON ? inPersonJoinWindow : joinWindow;
+                UserId client = new UserId(r.getUUID("client_id"));
+                long price = ledger.priceOf(new Topic(r.getString("topic")).root());
                 return conn.preparedQuery("INSERT INTO sessions (id, request_id, offer_id, client_id, expert_id, topic, mode, status,"
-                        + " join_deadline, meeting_lat, meeting_lng) VALUES ($1, $2, $3, $4, $5, $6, $7, 'waiting',"
-                        + " now() + make_interval(secs => $8), $9, $10) RETURNING join_deadline")
+                        + " join_deadline, meeting_lat, meeting_lng, price) VALUES ($1, $2, $3, $4, $5, $6, $7, 'waiting',"
+                        + " now() + make_interval(secs => $8), $9, $10, $11) RETURNING join_deadline")
                     .execute(Tuple.tuple()
-                        .addUUID(session).addUUID(request).addUUID(offer.value()).addUUID(r.getUUID("client_id")).addUUID(expert.value())
+                        .addUUID(session).addUUID(request).addUUID(offer.value()).addUUID(client.value()).addUUID(expert.value())
                         .addString(r.getString("topic")).addString(mode.wireName()).addDouble(window.toMillis() / 1000.0)
-                        .addDouble(r.getDouble("lat")).addDouble(r.getDouble("lng")))
+                        .addDouble(r.getDouble("lat")).addDouble(r.getDouble("lng")).addLong(price))
+                    // The price is held in the session's escrow at match, or the match does not happen.
+                    .compose(inserted -> Ledger.transfer(conn, "hold:" + session, Ledger.Side.wallet(client, "hold"),
+                            Ledger.Side.escrow("hold"), price, session)
+                        .compose(held -> held
+                            ? Future.succeededFuture(inserted)
+                            : Future.failedFuture(new ClientCannotPay(new RequestId(request), client))))
+                    .compose(inserted -> conn.preparedQuery("UPDATE expert_presence SET missed_in_a_row = 0 WHERE expert_id = $1")
+                        .execute(Tuple.of(expert.value())).map(inserted))
                     .map(inserted -> Optional.of(new Acceptance(
                         session, new RequestId(request), new UserId(r.getUUID("client_id")), expert, new Topic(r.getString("topic")),
                         mode, r.getInteger("shard"), r.getOffsetDateTime("queued_at").toInstant(),

@@ -184,8 +184,7 @@ public final class MatchingVerticle extends VerticleBase {
         .map(closed -> {
           for (MatchingRepository.ClosedOffer offer : closed) {
             log.info("sweeper: offer {} to expert {} timed out", offer.offerId(), offer.expertId());
-            events.offerRevoked(offer.expertId(), offer.offerId(), "timeout");
-            events.loadChanged(offer.expertId());
+            events.timedOut(offer);
             events.toShard(offer.shard(), ShardMessages.offerClosed(offer.requestId(), offer.expertId(), "timed_out"));
           }
           return null;

@@ -30,7 +30,11 @@ public final class OfferService {
   /** {@code offer.accept}: ack {@code {sessionId}}, or {@code conflict} when the offer is gone. */
   public Future<JsonObject> accept(AuthenticatedUser caller, JsonInput frame) {
     OfferId offer = offerId(caller, frame);
-    return repository.accept(offer, caller.id(), sessions.joinWindow(), sessions.inPersonJoinWindow()).compose(accepted -> {
+    return repository.accept(offer, caller.id(), sessions.joinWindow(), sessions.inPersonJoinWindow())
+        .recover(failure -> failure instanceof MatchingRepository.ClientCannotPay cannotPay
+            ? cancelUnpayable(cannotPay)
+            : Future.failedFuture(failure))
+        .compose(accepted -> {
       if (accepted.isEmpty()) {
         return Future.failedFuture(ApiError.conflict("the offer is gone: taken, timed out or withdrawn"));
       }
@@ -39,6 +43,18 @@ public final class OfferService {
       events.matched(a, ExpertSnapshot.UNRATED);
       events.toShard(a.shard(), ShardMessages.offerClosed(a.requestId(), caller.id(), ShardMessages.ACCEPTED));
       return Future.succeededFuture(new JsonObject().put("sessionId", a.sessionId().toString()));
+    });
+  }
+
+  /** The client's money ran out between request and match: the request is cancelled, the expert told. */
+  private Future<java.util.Optional<MatchingRepository.Acceptance>> cancelUnpayable(MatchingRepository.ClientCannotPay cannotPay) {
+    log.info("request {} cancelled at accept: its client cannot pay", cannotPay.request());
+    return repository.cancel(cannotPay.request(), cannotPay.client()).compose(outcome -> {
+      if (outcome instanceof MatchingRepository.Cancellation.Cancelled cancelled) {
+        events.toShard(cancelled.request().shard(), ShardMessages.requestClosed(cannotPay.request()));
+        cancelled.request().revoked().ifPresent(o -> events.loadChanged(o.expertId()));
+      }
+      return Future.failedFuture(ApiError.conflict("the client can no longer pay for this consultation; the request is cancelled"));
     });
   }
 

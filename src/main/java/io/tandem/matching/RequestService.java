@@ -3,7 +3,9 @@ package io.tandem.matching;
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Role;
 import io.tandem.bus.Addresses;
+import io.tandem.config.TandemConfig.LedgerConfig;
 import io.tandem.config.TandemConfig.MatchingConfig;
+import io.tandem.reliability.Ledger;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.JsonInput;
 import io.vertx.core.Future;
@@ -29,7 +31,13 @@ public final class RequestService {
   private final MatchingEvents events;
   private final MatchingConfig config;
 
-  public RequestService(EventBus bus, MatchingRepository repository, MatchingEvents events, MatchingConfig config) {
+  private final Ledger ledger;
+  private final LedgerConfig money;
+
+  public RequestService(EventBus bus, MatchingRepository repository, MatchingEvents events, MatchingConfig config, Ledger ledger,
+      LedgerConfig money) {
+    this.ledger = ledger;
+    this.money = money;
     this.bus = bus;
     this.repository = repository;
     this.events = events;
@@ -51,7 +59,12 @@ public final class RequestService {
     }
     NewRequest request = NewRequest.from(body, config);
     int shard = Shards.of(request.topic(), config.shards());
-    return repository.insertRequest(caller.id(), request, shard, idempotencyKey)
+    long price = money.priceOf(request.topic().root());
+    return ledger.balance(caller.id())
+        .compose(balance -> balance >= price
+            ? repository.insertRequest(caller.id(), request, shard, idempotencyKey)
+            : Future.failedFuture(ApiError.conflict("a consultation on " + request.topic().root() + " costs " + price
+                + " and your balance is " + balance)))
         .compose(record -> {
           log.debug("request {} by client {} on {} ({})", record.id(), caller.id(), record.topic(), record.mode().wireName());
           Future<JsonObject> standing = record.waiting()

@@ -22,7 +22,13 @@ public final class ShardMessages {
 
   /** A request to queue; the reply carries {@code position} and {@code etaSeconds}. */
   public static JsonObject queued(RequestRecord r) {
+    return queued(r, java.util.List.of());
+  }
+
+  /** A request back in the queue, never to be offered again to the experts it was offered to. */
+  public static JsonObject queued(RequestRecord r, java.util.List<UserId> excluded) {
     return new JsonObject()
+        .put("excluded", new io.vertx.core.json.JsonArray(excluded.stream().map(UserId::toString).toList()))
         .put("op", QUEUED)
         .put("requestId", r.id().toString())
         .put("clientId", r.clientId().toString())
@@ -36,7 +42,7 @@ public final class ShardMessages {
   }
 
   static WaitingRequest waiting(JsonObject m) {
-    return new WaitingRequest(
+    WaitingRequest waiting = new WaitingRequest(
         requestId(m),
         new UserId(UUID.fromString(m.getString("clientId"))),
         new Topic(m.getString("topic")),
@@ -45,6 +51,8 @@ public final class ShardMessages {
         m.getDouble("maxDistanceKm"),
         Instant.ofEpochMilli(m.getLong("queuedAt")),
         Instant.ofEpochMilli(m.getLong("expiresAt")));
+    m.getJsonArray("excluded", new io.vertx.core.json.JsonArray()).forEach(id -> waiting.exclude(new UserId(UUID.fromString((String) id))));
+    return waiting;
   }
 
   /** Asks for a waiting request's {@code position} and {@code etaSeconds}. */

@@ -367,8 +367,7 @@ final class ShardRuntime {
 
   private void timedOut(ClosedOffer closed) {
     log.info("offer {} to expert {} timed out; request {} goes to the next candidate", closed.offerId(), closed.expertId(), closed.requestId());
-    events.offerRevoked(closed.expertId(), closed.offerId(), "timeout");
-    events.loadChanged(closed.expertId());
+    events.timedOut(closed);
     if (!stopped) {
       offerEnded(closed.requestId(), closed.expertId());
       pushStanding();

@@ -6,6 +6,8 @@ import io.tandem.matching.ExpertSnapshot;
 import io.tandem.matching.GeoPoint;
 import io.tandem.matching.Mode;
 import io.tandem.matching.Topic;
+import io.tandem.config.TandemConfig.PenaltyConfig;
+import io.tandem.reliability.BayesianRating;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -22,13 +24,29 @@ import java.util.UUID;
 
 /** Who is connected, and which experts are online with what offering, in PostgreSQL. */
 public final class PresenceRepository {
-  /** The SQL function of migration V2, which the capacity guard uses too. */
-  private static final String LOAD = "expert_load(p.expert_id) AS load";
-
   private final Pool pool;
+  /** The load (the SQL function of migration V2, which the capacity guard uses too) and the ranking inputs. */
+  private final String loadColumns;
+  private final BayesianRating rating;
+  private final PenaltyConfig penalties;
 
-  public PresenceRepository(Pool pool) {
+  public PresenceRepository(Pool pool, BayesianRating rating, PenaltyConfig penalties) {
     this.pool = pool;
+    this.rating = rating;
+    this.penalties = penalties;
+    this.loadColumns = "expert_load(p.expert_id) AS load,"
+        + " (SELECT count(*) FROM ratings r WHERE r.ratee_id = p.expert_id) AS rating_count,"
+        + " (SELECT coalesce(sum(r.stars), 0) FROM ratings r WHERE r.ratee_id = p.expert_id) AS rating_sum,"
+        + " (SELECT coalesce(sum(x.points), 0) FROM penalties x WHERE x.user_id = p.expert_id AND NOT x.waived"
+        + " AND x.created_at > now() - interval '" + penalties.window().toDays() + " days') AS window_points,"
+        + " (SELECT a.suspended_until > now() FROM accounts a WHERE a.id = p.expert_id) AS suspended";
+  }
+
+  /** When the expert is suspended, until when. */
+  public Future<Optional<java.time.Instant>> suspendedUntil(UserId expert) {
+    return pool.preparedQuery("SELECT suspended_until FROM accounts WHERE id = $1 AND suspended_until > now()")
+        .execute(Tuple.of(expert.value()))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getOffsetDateTime("suspended_until").toInstant()));
   }
 
   public Future<Void> registerConnection(UUID connectionId, UserId user, String nodeId) {
@@ -49,7 +67,7 @@ public final class PresenceRepository {
             + " modes = excluded.modes, lat = excluded.lat, lng = excluded.lng, capacity = excluded.capacity,"
             + " idle_since = CASE WHEN p.status = 'online' THEN p.idle_since ELSE now() END,"
             + " disconnected_at = NULL, updated_at = now()"
-            + " RETURNING p.*, " + LOAD + "")
+            + " RETURNING p.*, " + loadColumns + "")
         .execute(Tuple.tuple()
             .addUUID(expert.value())
             .addArrayOfString(offering.topics().stream().map(Topic::value).toArray(String[]::new))
@@ -70,23 +88,23 @@ public final class PresenceRepository {
 
   /** The expert's presence when they are online. */
   public Future<Optional<ExpertSnapshot>> online(UserId expert) {
-    return pool.preparedQuery("SELECT p.*, " + LOAD + " FROM expert_presence p WHERE p.expert_id = $1 AND p.status = 'online'")
+    return pool.preparedQuery("SELECT p.*, " + loadColumns + " FROM expert_presence p WHERE p.expert_id = $1 AND p.status = 'online'")
         .execute(Tuple.of(expert.value()))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(snapshot(rows.iterator().next())));
   }
 
   /** Every online expert, for a shard that is (re)building its index. */
   public Future<List<ExpertSnapshot>> allOnline() {
-    return pool.query("SELECT p.*, " + LOAD + " FROM expert_presence p WHERE p.status = 'online'")
+    return pool.query("SELECT p.*, " + loadColumns + " FROM expert_presence p WHERE p.status = 'online'")
         .execute()
-        .map(PresenceRepository::snapshots);
+        .map(this::snapshots);
   }
 
   /** Starts the reconnect grace of an online expert who has no connection left; the snapshot when it started. */
   public Future<Optional<ExpertSnapshot>> markDisconnected(UserId expert) {
     return pool.preparedQuery("UPDATE expert_presence p SET disconnected_at = now() WHERE p.expert_id = $1 AND p.status = 'online'"
             + " AND p.disconnected_at IS NULL AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.user_id = p.expert_id)"
-            + " RETURNING p.*, " + LOAD + "")
+            + " RETURNING p.*, " + loadColumns + "")
         .execute(Tuple.of(expert.value()))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(snapshot(rows.iterator().next())));
   }
@@ -94,7 +112,7 @@ public final class PresenceRepository {
   /** Ends the grace of an expert who came back; the snapshot when they were waiting to. */
   public Future<Optional<ExpertSnapshot>> markReconnected(UserId expert) {
     return pool.preparedQuery("UPDATE expert_presence p SET disconnected_at = NULL WHERE p.expert_id = $1 AND p.status = 'online'"
-            + " AND p.disconnected_at IS NOT NULL RETURNING p.*, " + LOAD + "")
+            + " AND p.disconnected_at IS NOT NULL RETURNING p.*, " + loadColumns + "")
         .execute(Tuple.of(expert.value()))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(snapshot(rows.iterator().next())));
   }
@@ -125,13 +143,14 @@ public final class PresenceRepository {
     return ids;
   }
 
-  private static List<ExpertSnapshot> snapshots(RowSet<Row> rows) {
+  private List<ExpertSnapshot> snapshots(RowSet<Row> rows) {
     List<ExpertSnapshot> snapshots = new ArrayList<>(rows.size());
     rows.forEach(row -> snapshots.add(snapshot(row)));
     return snapshots;
   }
 
-  static ExpertSnapshot snapshot(Row row) {
+  /** Available means connected and not suspended; rating and reliability rank the expert. */
+  ExpertSnapshot snapshot(Row row) {
     Set<Topic> topics = new LinkedHashSet<>();
     for (String t : row.getArrayOfStrings("topics")) {
       topics.add(new Topic(t));
@@ -146,10 +165,10 @@ public final class PresenceRepository {
         modes,
         new GeoPoint(row.getDouble("lat"), row.getDouble("lng")),
         row.getInteger("capacity"),
-        row.getOffsetDateTime("disconnected_at") == null,
+        row.getOffsetDateTime("disconnected_at") == null && !Boolean.TRUE.equals(row.getBoolean("suspended")),
         row.getInteger("load"),
         row.getOffsetDateTime("idle_since").toInstant(),
-        ExpertSnapshot.UNRATED,
-        ExpertSnapshot.FULLY_RELIABLE);
+        rating.of(row.getLong("rating_count"), row.getLong("rating_sum")),
+        Math.max(0, 1 - (double) row.getLong("window_points") / penalties.suspendAtPoints()));
   }
 }

@@ -50,7 +50,14 @@ public final class PresenceService {
   /** {@code presence.online}: the frame's fields, the saved profile for the ones left out. */
   public Future<JsonObject> goOnline(AuthenticatedUser caller, JsonInput frame) {
     UserId expert = expertOnly(caller, "go online");
-    return profiles.find(expert)
+    return presence.suspendedUntil(expert)
+        .compose(suspended -> {
+          if (suspended.isPresent()) {
+            events.send(expert, "presence.status", new JsonObject().put("status", "suspended").put("suspendedUntil", suspended.get().toString()));
+            return Future.failedFuture(ApiError.forbidden("you are suspended until " + suspended.get() + " and get no offers until then"));
+          }
+          return profiles.find(expert);
+        })
         .compose(profile -> presence.goOnline(expert, Offering.from(frame, profile.map(ExpertProfile::offering))))
         .map(snapshot -> {
           publish(snapshot);

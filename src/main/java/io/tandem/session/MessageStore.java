@@ -89,28 +89,40 @@ public final class MessageStore {
     // Sessions' rows are locked in one order on every node, so two batches cannot deadlock.
     batch.sort(Comparator.comparing(p -> p.session().value()));
     pool.withTransaction(conn -> conn.preparedQuery(APPEND).executeBatch(batch.stream().map(Pending::tuple).toList()))
-        .onSuccess(rows -> {
+        .map(rows -> {
           RowSet<Row> result = rows;
           for (Pending pending : batch) {
             complete(pending, result);
             result = result.next();
           }
+          return (Void) null;
         })
-        .onFailure(e -> {
-          // One bad statement (a racing duplicate clientMsgId) aborts the batch: write each on its own.
+        .recover(e -> {
+          // One bad statement (a racing duplicate clientMsgId) aborts the batch: write each on its own,
+          // one after the other, so that the order still holds; the next batch waits for them.
           log.debug("a batch of {} messages failed ({}); storing them one by one", batch.size(), e.getMessage());
-          batch.forEach(this::writeAlone);
+          Future<Void> alone = Future.succeededFuture();
+          for (Pending pending : batch) {
+            alone = alone.compose(v -> writeAlone(pending));
+          }
+          return alone;
         })
         .onComplete(done -> writeBatch());
   }
 
-  private void writeAlone(Pending pending) {
-    pool.preparedQuery(APPEND).execute(pending.tuple())
+  private Future<Void> writeAlone(Pending pending) {
+    return pool.preparedQuery(APPEND).execute(pending.tuple())
         .recover(e -> e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
             ? pool.preparedQuery(APPEND).execute(pending.tuple()) // the racing twin is stored now: this returns it
             : Future.failedFuture(e))
-        .onSuccess(rows -> complete(pending, rows))
-        .onFailure(e -> reply(pending, Future.failedFuture(e)));
+        .map(rows -> {
+          complete(pending, rows);
+          return (Void) null;
+        })
+        .recover(e -> {
+          reply(pending, Future.failedFuture(e));
+          return Future.succeededFuture();
+        });
   }
 
   private void complete(Pending pending, RowSet<Row> rows) {

@@ -3,7 +3,10 @@ package io.tandem.session;
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.UserId;
 import io.tandem.bus.UserEvents;
+import io.tandem.config.TandemConfig.SessionConfig;
 import io.tandem.matching.ExpertLoads;
+import io.tandem.matching.GeoPoint;
+import io.tandem.matching.Mode;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.JsonInput;
 import io.vertx.core.Future;
@@ -38,7 +41,7 @@ public final class RoomService {
   private final ExpertLoads loads;
   private final Duration reconnectGrace;
   private final Duration typingInterval;
-  private final JsonArray iceServers;
+  private final int checkinRadiusMeters;
   /** Sessions each connection of this node has joined, to notice drops when it closes. */
   private final Map<UUID, Set<SessionId>> joinedByConnection = new ConcurrentHashMap<>();
   /** Participants never change, so a session's pair is cached once seen; forgotten when it ends. */
@@ -46,19 +49,15 @@ public final class RoomService {
   private final Map<String, Long> lastTyping = new ConcurrentHashMap<>();
 
   public RoomService(Vertx vertx, SessionRepository sessions, MessageStore messages, UserEvents events, ExpertLoads loads,
-      Duration reconnectGrace, Duration typingInterval, JsonArray iceServers) {
+      SessionConfig config) {
     this.vertx = vertx;
     this.sessions = sessions;
     this.messages = messages;
     this.events = events;
     this.loads = loads;
-    this.reconnectGrace = reconnectGrace;
-    this.typingInterval = typingInterval;
-    this.iceServers = iceServers;
-  }
-
-  public JsonArray iceServers() {
-    return iceServers.copy();
+    this.reconnectGrace = config.reconnectGrace();
+    this.typingInterval = config.typingInterval();
+    this.checkinRadiusMeters = config.checkinRadiusMeters();
   }
 
   /** {@code room.join}: the participants with their online state and every message after {@code afterSeq}. */
@@ -71,6 +70,7 @@ public final class RoomService {
         return Future.failedFuture(refuse(caller, id, "join"));
       }
       SessionRecord session = joined.get().session();
+      joined.get().late().ifPresent(p -> p.announce(events));
       participants.put(id, session);
       if (session.open()) {
         joinedByConnection.computeIfAbsent(connectionId, c -> ConcurrentHashMap.newKeySet()).add(id);
@@ -102,19 +102,18 @@ public final class RoomService {
     SessionId id = sessionId(frame);
     String clientMsgId = frame.requiredString("clientMsgId", 1, 64);
     String text = frame.requiredString("text", 1, MAX_TEXT_LENGTH);
-    return session(caller, id, "send to").compose(session -> messages.append(id, caller.id(), clientMsgId, text))
+    return session(caller, id, "send to").compose(session -> messages.append(id, caller.id(), clientMsgId, text)
         .compose(stored -> {
           if (stored.isEmpty()) {
             return Future.failedFuture(ApiError.conflict("the session is over; messages can no longer be sent"));
           }
+          // A resend is delivered again too: its first delivery may have been lost with a node, and a
+          // connection never shows one seq twice.
           ChatMessage message = stored.get().message();
-          if (!stored.get().duplicate()) {
-            SessionRecord session = participants.get(id);
-            events.send(session.clientId(), "room.message", message.toEvent());
-            events.send(session.expertId(), "room.message", message.toEvent());
-          }
+          events.send(session.clientId(), "room.message", message.toEvent());
+          events.send(session.expertId(), "room.message", message.toEvent());
           return Future.succeededFuture(new JsonObject().put("seq", message.seq()).put("sentAt", message.sentAt().toString()));
-        });
+        }));
   }
 
   /** {@code room.signal}: an opaque WebRTC signal, relayed to the peer only and never stored. */
@@ -159,6 +158,37 @@ public final class RoomService {
       roomPresence(id, caller.id(), session.peerOf(caller.id()).orElseThrow(), "left");
       return new JsonObject();
     }));
+  }
+
+  /**
+   * {@code session.checkin}: for an in-person session, being within {@code session.checkinRadiusMeters}
+   * of the meeting point (the expert's location at match time) is what joining means.
+   */
+  public Future<JsonObject> checkIn(AuthenticatedUser caller, UUID connectionId, JsonInput frame) {
+    SessionId id = sessionId(frame);
+    GeoPoint location = GeoPoint.from(frame.requiredObject("location"));
+    return session(caller, id, "check in to").compose(session -> {
+      if (session.mode() != Mode.IN_PERSON) {
+        return Future.failedFuture(ApiError.badRequest("check-in is for in-person sessions; this one is " + session.mode().wireName()));
+      }
+      return sessions.meetingPoint(id).compose(point -> {
+        long meters = Math.round(point.orElseThrow().distanceKm(location) * 1000);
+        if (meters > checkinRadiusMeters) {
+          return Future.failedFuture(ApiError.badRequest("you are " + meters + " m from the meeting point; check in within "
+              + checkinRadiusMeters + " m"));
+        }
+        return sessions.join(id, caller.id(), true).map(joined -> {
+          joined.ifPresent(j -> {
+            j.late().ifPresent(p -> p.announce(events));
+            roomPresence(id, caller.id(), j.session().peerOf(caller.id()).orElseThrow(), "joined");
+            if (j.started()) {
+              log.info("in-person session {} active: both checked in", id);
+            }
+          });
+          return new JsonObject().put("checkedIn", true);
+        });
+      });
+    });
   }
 
   /** {@code session.end}: completes an active session; {@code session.ended} goes to both. */
@@ -240,6 +270,14 @@ public final class RoomService {
             ended(a.session(), a.by());
           });
           return null;
+        })
+        .compose(v -> sessions.completeLeftBehind(reconnectGrace))
+        .map(completed -> {
+          completed.forEach(session -> {
+            log.info("session {} completed: both participants left the room", session.id());
+            ended(session, null);
+          });
+          return null;
         });
   }
 
@@ -249,8 +287,10 @@ public final class RoomService {
     JsonObject event = new JsonObject()
         .put("sessionId", session.id().toString())
         .put("status", session.status())
-        .put("endedBy", by.toString())
         .put("durationSeconds", seconds);
+    if (by != null) {
+      event.put("endedBy", by.toString());
+    }
     events.send(session.clientId(), "session.ended", event);
     events.send(session.expertId(), "session.ended", event);
     loads.changed(session.expertId());
@@ -265,9 +305,12 @@ public final class RoomService {
           s.ifPresent(session -> participants.put(id, session));
           return s.orElse(null);
         });
-    return found.compose(session -> session != null && session.hasParticipant(caller.id())
-        ? Future.succeededFuture(session)
-        : Future.failedFuture(refuse(caller, id, what)));
+    return found.compose(session -> {
+      if (session == null || !session.hasParticipant(caller.id())) {
+        return Future.failedFuture(refuse(caller, id, what));
+      }
+      return Future.succeededFuture(session);
+    });
   }
 
   private static ApiError refuse(AuthenticatedUser caller, SessionId id, String what) {

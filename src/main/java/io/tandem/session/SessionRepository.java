@@ -1,7 +1,10 @@
 package io.tandem.session;
 
 import io.tandem.auth.UserId;
+import io.tandem.matching.GeoPoint;
 import io.tandem.matching.Mode;
+import io.tandem.reliability.PenaltyKind;
+import io.tandem.reliability.Penalties;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -22,15 +25,17 @@ import java.util.UUID;
  * are conditional updates on the session row, so they happen once whoever tries them.
  */
 public final class SessionRepository {
-  private static final String COLUMNS = "s.id, s.request_id, s.client_id, s.expert_id, s.mode, s.status, s.join_deadline,"
+  static final String COLUMNS = "s.id, s.request_id, s.client_id, s.expert_id, s.mode, s.status, s.join_deadline,"
       + " s.started_at, s.ended_at, s.last_seq";
   /** Which role's columns a statement touches: {@code $2} is the participant. */
   private static final String ROLE = "CASE WHEN s.client_id = $2 THEN 'client' ELSE 'expert' END";
 
   private final Pool pool;
+  private final Penalties penalties;
 
-  public SessionRepository(Pool pool) {
+  public SessionRepository(Pool pool, Penalties penalties) {
     this.pool = pool;
+    this.penalties = penalties;
   }
 
   public Future<Optional<SessionRecord>> find(SessionId id) {
@@ -39,16 +44,32 @@ public final class SessionRepository {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(session(rows.iterator().next())));
   }
 
-  /** What joining did: the session now, and whether the participant was coming back from a drop. */
-  public record Joined(SessionRecord session, boolean reconnected, boolean started) {}
+  /**
+   * What joining did: the session now, whether the participant was coming back from a drop,
+   * whether this join started the session, and the penalty of a join after the window.
+   */
+  public record Joined(SessionRecord session, boolean reconnected, boolean started, Optional<Penalties.Recorded> late) {
+    Joined(SessionRecord session, boolean reconnected, boolean started) {
+      this(session, reconnected, started, Optional.empty());
+    }
+  }
 
   /**
    * A participant joins: their first join is recorded, a pending drop or leave is cleared, and the
    * session turns active once both have joined. A session that is over can still be joined to read it.
    */
   public Future<Optional<Joined>> join(SessionId id, UserId participant) {
+    return join(id, participant, false);
+  }
+
+  /**
+   * Joining, where {@code inPerson} says the participant checked in at the meeting point: for an
+   * in-person session only that counts as being there; entering the room does not.
+   */
+  public Future<Optional<Joined>> join(SessionId id, UserId participant, boolean inPerson) {
     return pool.withTransaction(conn -> conn.preparedQuery("SELECT " + COLUMNS + ", " + ROLE + " AS role,"
-                + " s.client_disconnected_at, s.expert_disconnected_at FROM sessions s"
+                + " s.client_disconnected_at, s.expert_disconnected_at, s.client_joined_at, s.expert_joined_at,"
+                + " now() > s.join_deadline AS after_window FROM sessions s"
                 + " WHERE s.id = $1 AND (s.client_id = $2 OR s.expert_id = $2) FOR UPDATE")
             .execute(Tuple.of(id.value(), participant.value()))
             .compose(rows -> {
@@ -60,25 +81,35 @@ public final class SessionRepository {
               if (!before.open()) {
                 return Future.succeededFuture(Optional.of(new Joined(before, false, false)));
               }
-              boolean wasDropped = row.getOffsetDateTime(row.getString("role") + "_disconnected_at") != null;
+              String role = row.getString("role");
+              boolean wasDropped = row.getOffsetDateTime(role + "_disconnected_at") != null;
+              boolean counts = inPerson || before.mode() != Mode.IN_PERSON;
+              boolean lateArrival = counts && row.getOffsetDateTime(role + "_joined_at") == null && row.getBoolean("after_window")
+                  && SessionRecord.WAITING.equals(before.status());
               return conn.preparedQuery("UPDATE sessions s SET"
-                      + " client_joined_at = CASE WHEN s.client_id = $2 THEN coalesce(s.client_joined_at, now()) ELSE s.client_joined_at END,"
-                      + " expert_joined_at = CASE WHEN s.expert_id = $2 THEN coalesce(s.expert_joined_at, now()) ELSE s.expert_joined_at END,"
+                      + " client_joined_at = CASE WHEN s.client_id = $2 AND $3 THEN coalesce(s.client_joined_at, now()) ELSE s.client_joined_at END,"
+                      + " expert_joined_at = CASE WHEN s.expert_id = $2 AND $3 THEN coalesce(s.expert_joined_at, now()) ELSE s.expert_joined_at END,"
                       + " client_disconnected_at = CASE WHEN s.client_id = $2 THEN NULL ELSE s.client_disconnected_at END,"
                       + " expert_disconnected_at = CASE WHEN s.expert_id = $2 THEN NULL ELSE s.expert_disconnected_at END,"
                       + " client_left_at = CASE WHEN s.client_id = $2 THEN NULL ELSE s.client_left_at END,"
                       + " expert_left_at = CASE WHEN s.expert_id = $2 THEN NULL ELSE s.expert_left_at END"
                       + " WHERE s.id = $1 RETURNING s.client_joined_at IS NOT NULL AND s.expert_joined_at IS NOT NULL AS both")
-                  .execute(Tuple.of(id.value(), participant.value()))
-                  .compose(updated -> {
-                    boolean both = updated.iterator().next().getBoolean("both");
+                  .execute(Tuple.of(id.value(), participant.value(), counts))
+                  .compose(updated -> !lateArrival
+                      ? Future.succeededFuture(new Object[] {updated, Optional.<Penalties.Recorded>empty()})
+                      : penalties.record(conn, participant, PenaltyKind.LATE, "expert".equals(role), "joined after the join window",
+                          id.value(), null).map(p -> new Object[] {updated, p}))
+                  .compose(result -> {
+                    @SuppressWarnings("unchecked")
+                    Optional<Penalties.Recorded> late = (Optional<Penalties.Recorded>) result[1];
+                    boolean both = ((RowSet<Row>) result[0]).iterator().next().getBoolean("both");
                     if (!both || !SessionRecord.WAITING.equals(before.status())) {
-                      return Future.succeededFuture(Optional.of(new Joined(before, wasDropped, false)));
+                      return Future.succeededFuture(Optional.of(new Joined(before, wasDropped, false, late)));
                     }
                     return conn.preparedQuery("UPDATE sessions s SET status = 'active', started_at = now() WHERE s.id = $1"
                             + " AND s.status = 'waiting' RETURNING " + COLUMNS)
                         .execute(Tuple.of(id.value()))
-                        .map(active -> Optional.of(new Joined(session(active.iterator().next()), wasDropped, true)));
+                        .map(active -> Optional.of(new Joined(session(active.iterator().next()), wasDropped, true, late)));
                   });
             }));
   }
@@ -129,26 +160,71 @@ public final class SessionRepository {
 
   /** {@code session.end}: an active session completes; one that is over stays as it is. */
   public Future<Optional<Ended>> end(SessionId id, UserId participant) {
-    return pool.preparedQuery("UPDATE sessions s SET status = 'completed', ended_at = now(), ended_by = $2"
-            + " WHERE s.id = $1 AND (s.client_id = $2 OR s.expert_id = $2) AND s.status = 'active' RETURNING " + COLUMNS)
-        .execute(Tuple.of(id.value(), participant.value()))
-        .compose(rows -> rows.size() > 0
-            ? Future.succeededFuture(Optional.of(new Ended(session(rows.iterator().next()), true)))
+    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE sessions s SET status = 'completed', ended_at = now(), ended_by = $2"
+                + " WHERE s.id = $1 AND (s.client_id = $2 OR s.expert_id = $2) AND s.status = 'active' RETURNING " + COLUMNS + ", s.price")
+            .execute(Tuple.of(id.value(), participant.value()))
+            .compose(rows -> {
+              if (rows.size() == 0) {
+                return Future.succeededFuture(Optional.<Ended>empty());
+              }
+              Row row = rows.iterator().next();
+              SessionRecord session = session(row);
+              // Completed: the held price is paid to the expert.
+              return Outcomes.capture(conn, session, row.getLong("price")).map(v -> Optional.of(new Ended(session, true)));
+            }))
+        .compose(ended -> ended.isPresent()
+            ? Future.succeededFuture(ended)
             : find(id).map(found -> found.filter(s -> s.hasParticipant(participant)).map(s -> new Ended(s, false))));
   }
 
   /** Sessions whose dropped participant did not come back within {@code grace}: abandoned by that side. */
   public Future<List<Abandonment>> abandonOverdue(Duration grace) {
-    return pool.preparedQuery("UPDATE sessions s SET status = 'abandoned', ended_at = now(),"
+    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE sessions s SET status = 'abandoned', ended_at = now(),"
             + " ended_by = CASE WHEN s.client_disconnected_at <= now() - make_interval(secs => $1) THEN s.client_id ELSE s.expert_id END"
             + " WHERE s.status IN ('waiting', 'active') AND (s.client_disconnected_at <= now() - make_interval(secs => $1)"
-            + " OR s.expert_disconnected_at <= now() - make_interval(secs => $1)) RETURNING " + COLUMNS + ", s.ended_by")
+            + " OR s.expert_disconnected_at <= now() - make_interval(secs => $1)) RETURNING " + COLUMNS + ", s.ended_by, s.price")
         .execute(Tuple.of(grace.toMillis() / 1000.0))
-        .map(rows -> {
+        .compose(rows -> {
           List<Abandonment> abandoned = new ArrayList<>();
-          rows.forEach(row -> abandoned.add(new Abandonment(session(row), new UserId(row.getUUID("ended_by")))));
-          return abandoned;
-        });
+          Future<Void> settled = Future.succeededFuture();
+          for (Row row : rows) {
+            SessionRecord session = session(row);
+            UserId by = new UserId(row.getUUID("ended_by"));
+            long price = row.getLong("price");
+            abandoned.add(new Abandonment(session, by));
+            // The expert walked away: the client gets the price back; the client walked away: the expert is paid.
+            settled = settled.compose(v -> by.equals(session.expertId())
+                ? Outcomes.release(conn, session, price)
+                : Outcomes.capture(conn, session, price));
+          }
+          return settled.map(abandoned);
+        }));
+  }
+
+  /** Active sessions both participants left (room.leave) longer than {@code grace} ago: completed, the expert paid. */
+  public Future<List<SessionRecord>> completeLeftBehind(Duration grace) {
+    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE sessions s SET status = 'completed', ended_at = now()"
+            + " WHERE s.status = 'active' AND s.client_left_at <= now() - make_interval(secs => $1)"
+            + " AND s.expert_left_at <= now() - make_interval(secs => $1) RETURNING " + COLUMNS + ", s.price")
+        .execute(Tuple.of(grace.toMillis() / 1000.0))
+        .compose(rows -> {
+          List<SessionRecord> completed = new ArrayList<>();
+          Future<Void> paid = Future.succeededFuture();
+          for (Row row : rows) {
+            SessionRecord session = session(row);
+            completed.add(session);
+            paid = paid.compose(v -> Outcomes.capture(conn, session, row.getLong("price")));
+          }
+          return paid.map(completed);
+        }));
+  }
+
+  /** The meeting point of an in-person session (the expert's location at match time). */
+  public Future<Optional<GeoPoint>> meetingPoint(SessionId id) {
+    return pool.preparedQuery("SELECT meeting_lat, meeting_lng FROM sessions WHERE id = $1").execute(Tuple.of(id.value()))
+        .map(rows -> rows.size() == 0 || rows.iterator().next().getDouble("meeting_lat") == null
+            ? Optional.empty()
+            : Optional.of(new GeoPoint(rows.iterator().next().getDouble("meeting_lat"), rows.iterator().next().getDouble("meeting_lng"))));
   }
 
   public record Abandonment(SessionRecord session, UserId by) {}

@@ -16,7 +16,7 @@ class JwtSecretTest {
   @TempDir Path dir;
 
   private AuthConfig config(byte[] secret, Path file) {
-    return new AuthConfig("tandem", "tandem", Duration.ofMinutes(15), Duration.ofDays(30), secret, file, new PasswordHashConfig(256, 1, 1));
+    return new AuthConfig("tandem", "tandem", Duration.ofMinutes(15), Duration.ofDays(30), secret, file, new PasswordHashConfig(256, 1, 1), java.util.List.of());
   }
 
   @Test

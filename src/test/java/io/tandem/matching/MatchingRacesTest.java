@@ -33,7 +33,8 @@ class MatchingRacesTest {
     node = RunningNode.start(TestConfig.with(Map.of(
         "ws.framesPerSecond", "1000",
         "ws.frameBurst", "1000",
-        "db.poolSize", "32")));
+        "db.poolSize", "32",
+        "ledger.initialBalance", "100000000")));
   }
 
   @AfterAll

@@ -213,6 +213,7 @@ class RoomTest {
       String id = pair.sessionId();
       TestSocket client = pair.client().socket();
       join(client, id, 0);
+      join(pair.expert().socket(), id, 0);
       assertThat(send(client, id, "e", "").getString("code")).isEqualTo("bad_request");
       assertThat(send(client, id, "e", "   ").getString("code")).isEqualTo("bad_request");
       JsonObject tooLong = send(client, id, "long", "x".repeat(4001));

@@ -1,0 +1,141 @@
+package io.tandem.reliability;
+
+import io.tandem.auth.AuthenticatedUser;
+import io.tandem.auth.Role;
+import io.tandem.auth.UserId;
+import io.tandem.wire.ApiError;
+import io.tandem.wire.JsonInput;
+import io.tandem.wire.Uuids;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A person's record as others and they themselves see it: reliability score, no-shows and
+ * suspension, penalties, ratings; and the admin's waiver.
+ */
+public final class Reliability {
+  private final Pool pool;
+  private final PenaltyPolicy policy;
+  private final BayesianRating rating;
+
+  public Reliability(Pool pool, PenaltyPolicy policy, BayesianRating rating) {
+    this.pool = pool;
+    this.policy = policy;
+    this.rating = rating;
+  }
+
+  /** {@code {score, noShows30d, suspendedUntil}}. */
+  public Future<JsonObject> summary(UserId user) {
+    return pool.preparedQuery("SELECT a.suspended_until, p.points, p.waived, p.kind, p.created_at FROM accounts a"
+            + " LEFT JOIN penalties p ON p.user_id = a.id AND p.created_at > now() - interval '30 days' WHERE a.id = $1")
+        .execute(Tuple.of(user.value()))
+        .map(rows -> {
+          List<PenaltyPolicy.Past> record = new ArrayList<>();
+          int noShows = 0;
+          OffsetDateTime suspended = null;
+          for (Row row : rows) {
+            suspended = row.getOffsetDateTime("suspended_until");
+            if (row.getInteger("points") != null) {
+              record.add(new PenaltyPolicy.Past(row.getInteger("points"), row.getBoolean("waived"), row.getOffsetDateTime("created_at").toInstant()));
+              if ("no_show".equals(row.getString("kind"))) {
+                noShows++;
+              }
+            }
+          }
+          Instant now = Instant.now();
+          return new JsonObject()
+              .put("score", Math.round(policy.reliability(record, now) * 1000) / 1000.0)
+              .put("noShows30d", noShows)
+              .put("suspendedUntil", suspended != null && suspended.toInstant().isAfter(now) ? suspended.toInstant().toString() : null);
+        });
+  }
+
+  /** {@code {average, count}}: the Bayesian average of the stars the user received. */
+  public Future<JsonObject> rating(UserId user) {
+    return pool.preparedQuery("SELECT count(*) AS n, coalesce(sum(stars), 0) AS total FROM ratings WHERE ratee_id = $1")
+        .execute(Tuple.of(user.value()))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          long count = row.getLong("n");
+          return new JsonObject().put("average", Math.round(rating.of(count, row.getLong("total")) * 100) / 100.0).put("count", count);
+        });
+  }
+
+  /** {@code GET /api/v1/me/penalties}. */
+  public Future<JsonObject> penaltiesOf(UserId user) {
+    return summary(user).compose(summary -> pool.preparedQuery("SELECT * FROM penalties WHERE user_id = $1 ORDER BY created_at DESC LIMIT 500")
+        .execute(Tuple.of(user.value()))
+        .map(rows -> {
+          JsonArray penalties = new JsonArray();
+          rows.forEach(row -> penalties.add(penalty(row)));
+          return new JsonObject().put("reliability", summary).put("penalties", penalties);
+        }));
+  }
+
+  /** {@code POST /api/v1/admin/penalties/{id}/waive}, for admins only. */
+  public Future<JsonObject> waive(AuthenticatedUser caller, String id, JsonInput body) {
+    if (caller.role() != Role.ADMIN) {
+      throw ApiError.forbidden("only administrators may waive penalties");
+    }
+    String reason = body.requiredString("reason", 1, 500);
+    UUID penalty = Uuids.parse(id).orElseThrow(() -> ApiError.notFound("there is no penalty " + id));
+    return pool.preparedQuery("UPDATE penalties SET waived = true, waived_reason = $2 WHERE id = $1 RETURNING *")
+        .execute(Tuple.of(penalty, reason))
+        .compose(rows -> rows.size() == 0
+            ? Future.failedFuture(ApiError.notFound("there is no penalty " + id))
+            : Future.succeededFuture(penalty(rows.iterator().next())));
+  }
+
+  /** {@code POST /api/v1/sessions/{id}/ratings}: a participant of a completed session rates the other, once. */
+  public Future<JsonObject> rate(AuthenticatedUser caller, String sessionId, JsonInput body) {
+    UUID session = Uuids.parse(sessionId).orElseThrow(() -> ApiError.notFound("there is no session " + sessionId));
+    int stars = body.requiredInt("stars", 1, 5);
+    String comment = body.optionalString("comment", 0, 2000).orElse("");
+    return pool.preparedQuery("SELECT client_id, expert_id, status FROM sessions WHERE id = $1").execute(Tuple.of(session))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(ApiError.notFound("there is no session " + sessionId));
+          }
+          Row row = rows.iterator().next();
+          UUID client = row.getUUID("client_id");
+          UUID expert = row.getUUID("expert_id");
+          if (!caller.id().value().equals(client) && !caller.id().value().equals(expert)) {
+            return Future.failedFuture(ApiError.forbidden("only the session's participants may rate it"));
+          }
+          if (!"completed".equals(row.getString("status"))) {
+            return Future.failedFuture(ApiError.conflict("only a completed session can be rated; this one is " + row.getString("status")));
+          }
+          UUID ratee = caller.id().value().equals(client) ? expert : client;
+          return pool.preparedQuery("INSERT INTO ratings (session_id, rater_id, ratee_id, stars, comment) VALUES ($1, $2, $3, $4, $5)"
+                  + " ON CONFLICT DO NOTHING RETURNING created_at")
+              .execute(Tuple.of(session, caller.id().value(), ratee, stars, comment))
+              .compose(inserted -> inserted.size() == 0
+                  ? Future.failedFuture(ApiError.conflict("you have already rated this session"))
+                  : Future.succeededFuture(new JsonObject().put("sessionId", sessionId).put("rateeId", ratee.toString())
+                      .put("stars", stars).put("comment", comment)));
+        });
+  }
+
+  private static JsonObject penalty(Row row) {
+    JsonObject json = new JsonObject()
+        .put("id", row.getUUID("id").toString())
+        .put("kind", row.getString("kind"))
+        .put("points", row.getInteger("points"))
+        .put("reason", row.getString("reason"))
+        .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString())
+        .put("waived", row.getBoolean("waived"));
+    if (row.getUUID("session_id") != null) {
+      json.put("sessionId", row.getUUID("session_id").toString());
+    }
+    return json;
+  }
+}

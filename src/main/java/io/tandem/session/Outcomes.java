@@ -1,0 +1,155 @@
+package io.tandem.session;
+
+import io.tandem.auth.UserId;
+import io.tandem.bus.Addresses;
+import io.tandem.bus.UserEvents;
+import io.tandem.config.TandemConfig.LedgerConfig;
+import io.tandem.config.TandemConfig.MatchingConfig;
+import io.tandem.config.TandemConfig.SessionConfig;
+import io.tandem.matching.ExpertLoads;
+import io.tandem.matching.MatchingRepository;
+import io.tandem.matching.RequestId;
+import io.tandem.matching.RequestRecord;
+import io.tandem.matching.ShardMessages;
+import io.tandem.reliability.Ledger;
+import io.tandem.reliability.Ledger.Side;
+import io.tandem.reliability.PenaltyKind;
+import io.tandem.reliability.Penalties;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What happens when a session's join window closes (its deadline plus {@code session.lateGraceSeconds})
+ * with someone missing, and how money settles when a session ends. Each outcome is one
+ * transaction: a conditional update of the session ({@code WHERE status = 'waiting'}), the
+ * penalties under their unique keys and the ledger transfers under theirs; so two nodes and the
+ * sweeper deciding the same session at once produce one outcome, one penalty and one refund.
+ */
+public final class Outcomes {
+  private static final Logger log = LoggerFactory.getLogger(Outcomes.class);
+  private static final int SWEEP_BATCH = 100;
+
+  private final Pool pool;
+  private final Penalties penalties;
+  private final LedgerConfig ledger;
+  private final SessionConfig sessions;
+  private final MatchingConfig matching;
+  private final EventBus bus;
+  private final UserEvents events;
+  private final ExpertLoads loads;
+
+  public Outcomes(Pool pool, Penalties penalties, LedgerConfig ledger, SessionConfig sessions, MatchingConfig matching, EventBus bus,
+      ExpertLoads loads) {
+    this.pool = pool;
+    this.penalties = penalties;
+    this.ledger = ledger;
+    this.sessions = sessions;
+    this.matching = matching;
+    this.bus = bus;
+    this.events = new UserEvents(bus);
+    this.loads = loads;
+  }
+
+  /** What a settled session led to, for announcing after commit. */
+  record Settled(SessionRecord session, UserId by, List<Penalties.Recorded> penalties, Optional<MatchingRepository.Requeued> requeued) {}
+
+  /** Closes every waiting session whose join window has run out. */
+  public Future<Void> sweep() {
+    return pool.preparedQuery("SELECT id FROM sessions WHERE status = 'waiting'"
+            + " AND join_deadline + make_interval(secs => $1) <= now() ORDER BY join_deadline LIMIT $2")
+        .execute(Tuple.of(sessions.lateGrace().toMillis() / 1000.0, SWEEP_BATCH))
+        .compose(rows -> {
+          List<Future<Optional<Settled>>> settled = new ArrayList<>();
+          rows.forEach(row -> settled.add(closeJoinWindow(new SessionId(row.getUUID("id")))));
+          return Future.join(settled).mapEmpty();
+        });
+  }
+
+  /** Decides one session's no-show outcome, once; empty when it was not (or no longer) due. */
+  public Future<Optional<Settled>> closeJoinWindow(SessionId id) {
+    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE sessions s SET ended_at = now(), status = CASE"
+                + " WHEN s.client_joined_at IS NULL AND s.expert_joined_at IS NULL THEN 'both_no_show'"
+                + " WHEN s.expert_joined_at IS NULL THEN 'expert_no_show' ELSE 'client_no_show' END"
+                + " WHERE s.id = $1 AND s.status = 'waiting' AND s.join_deadline + make_interval(secs => $2) <= now()"
+                + " RETURNING " + SessionRepository.COLUMNS + ", s.price")
+            .execute(Tuple.of(id.value(), sessions.lateGrace().toMillis() / 1000.0))
+            .compose(rows -> rows.size() == 0
+                ? Future.succeededFuture(Optional.<Settled>empty())
+                : settleNoShow(conn, rows.iterator().next()).map(Optional::of)))
+        .onSuccess(settled -> settled.ifPresent(this::announce));
+  }
+
+  private Future<Settled> settleNoShow(SqlConnection conn, Row row) {
+    SessionRecord session = SessionRepository.session(row);
+    long price = row.getLong("price");
+    UUID sid = session.id().value();
+    String status = session.status();
+    List<Penalties.Recorded> recorded = new ArrayList<>();
+    Future<Void> money = release(conn, session, price);
+    Future<Void> punished = money;
+    if (!"client_no_show".equals(status)) {
+      punished = punished.compose(v -> penalties.record(conn, session.expertId(), PenaltyKind.NO_SHOW, true,
+          "accepted a consultation and did not join it", sid, null).map(p -> {
+            p.ifPresent(recorded::add);
+            return null;
+          }));
+    }
+    if (!"expert_no_show".equals(status)) {
+      punished = punished.compose(v -> penalties.record(conn, session.clientId(), PenaltyKind.NO_SHOW, false,
+          "asked for a consultation and did not join it", sid, null).map(p -> {
+            p.ifPresent(recorded::add);
+            return null;
+          }));
+    }
+    if ("client_no_show".equals(status)) {
+      long fee = price * ledger.clientNoShowFeePercent() / 100;
+      punished = punished.compose(v -> Ledger.transfer(conn, "no-show-fee:" + sid, Side.wallet(session.clientId(), "no_show_fee"),
+          Side.wallet(session.expertId(), "compensation"), fee, sid).mapEmpty());
+    }
+    UserId by = "client_no_show".equals(status) ? session.clientId() : session.expertId();
+    Future<Optional<MatchingRepository.Requeued>> requeued = "expert_no_show".equals(status)
+        ? punished.compose(v -> MatchingRepository.requeueFirst(conn, new RequestId(session.requestId()), matching.requestMaxWait()))
+        : punished.map(Optional.empty());
+    return requeued.map(request -> new Settled(session, by, recorded, request));
+  }
+
+  /** The held price goes back to the client. */
+  static Future<Void> release(SqlConnection conn, SessionRecord session, long price) {
+    return Ledger.transfer(conn, "settle:" + session.id(), Side.escrow("release"), Side.wallet(session.clientId(), "release"), price,
+        session.id().value()).mapEmpty();
+  }
+
+  /** The held price goes to the expert. */
+  static Future<Void> capture(SqlConnection conn, SessionRecord session, long price) {
+    return Ledger.transfer(conn, "settle:" + session.id(), Side.escrow("capture"), Side.wallet(session.expertId(), "capture"), price,
+        session.id().value()).mapEmpty();
+  }
+
+  private void announce(Settled settled) {
+    SessionRecord session = settled.session();
+    log.info("session {} closed as {}", session.id(), session.status());
+    JsonObject ended = new JsonObject().put("sessionId", session.id().toString()).put("status", session.status())
+        .put("endedBy", settled.by().toString()).put("durationSeconds", 0);
+    events.send(session.clientId(), "session.ended", ended);
+    events.send(session.expertId(), "session.ended", ended);
+    settled.penalties().forEach(p -> p.announce(events));
+    settled.requeued().filter(r -> r.request().waiting()).ifPresent(requeued -> {
+      RequestRecord request = requeued.request();
+      log.info("request {} back in the queue at its old place after expert {} did not show", request.id(), session.expertId());
+      events.send(request.clientId(), "request.status", new JsonObject().put("requestId", request.id().toString()).put("status", "queued"));
+      bus.send(Addresses.matchingShard(request.shard()), ShardMessages.queued(request, requeued.excluded()));
+    });
+    loads.changed(session.expertId());
+  }
+}
