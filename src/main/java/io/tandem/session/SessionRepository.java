@@ -140,15 +140,25 @@ public final class SessionRepository {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(session(rows.iterator().next())));
   }
 
-  /** Sweeper: joined participants with no connection anywhere (their node died) start their grace. */
+  /**
+   * Sweeper: joined participants with no connection anywhere (their node died) start their grace.
+   * One statement for both sides, so that a session whose two participants both lost their node
+   * records both drops at once.
+   */
   public Future<List<Dropout>> droppedWithoutNotice() {
-    return pool.query("WITH c AS (UPDATE sessions s SET client_disconnected_at = now() WHERE s.status IN ('waiting', 'active')"
-            + " AND s.client_joined_at IS NOT NULL AND s.client_disconnected_at IS NULL AND s.client_left_at IS NULL"
-            + " AND NOT EXISTS (SELECT 1 FROM connections x WHERE x.user_id = s.client_id) RETURNING s.id, s.client_id AS who, s.expert_id AS peer),"
-            + " e AS (UPDATE sessions s SET expert_disconnected_at = now() WHERE s.status IN ('waiting', 'active')"
-            + " AND s.expert_joined_at IS NOT NULL AND s.expert_disconnected_at IS NULL AND s.expert_left_at IS NULL"
-            + " AND NOT EXISTS (SELECT 1 FROM connections x WHERE x.user_id = s.expert_id) RETURNING s.id, s.expert_id AS who, s.client_id AS peer)"
-            + " SELECT * FROM c UNION ALL SELECT * FROM e")
+    return pool.query("WITH gone AS (SELECT s.id,"
+            + " s.client_joined_at IS NOT NULL AND s.client_disconnected_at IS NULL AND s.client_left_at IS NULL"
+            + "   AND NOT EXISTS (SELECT 1 FROM connections x WHERE x.user_id = s.client_id) AS client_gone,"
+            + " s.expert_joined_at IS NOT NULL AND s.expert_disconnected_at IS NULL AND s.expert_left_at IS NULL"
+            + "   AND NOT EXISTS (SELECT 1 FROM connections x WHERE x.user_id = s.expert_id) AS expert_gone"
+            + " FROM sessions s WHERE s.status IN ('waiting', 'active')),"
+            + " marked AS (UPDATE sessions s SET"
+            + " client_disconnected_at = CASE WHEN g.client_gone THEN now() ELSE s.client_disconnected_at END,"
+            + " expert_disconnected_at = CASE WHEN g.expert_gone THEN now() ELSE s.expert_disconnected_at END"
+            + " FROM gone g WHERE g.id = s.id AND (g.client_gone OR g.expert_gone)"
+            + " RETURNING s.id, s.client_id, s.expert_id, g.client_gone, g.expert_gone)"
+            + " SELECT id, client_id AS who, expert_id AS peer FROM marked WHERE client_gone"
+            + " UNION ALL SELECT id, expert_id AS who, client_id AS peer FROM marked WHERE expert_gone")
         .execute()
         .map(SessionRepository::dropouts);
   }
@@ -180,7 +190,10 @@ public final class SessionRepository {
   /** Sessions whose dropped participant did not come back within {@code grace}: abandoned by that side. */
   public Future<List<Abandonment>> abandonOverdue(Duration grace) {
     return pool.withTransaction(conn -> conn.preparedQuery("UPDATE sessions s SET status = 'abandoned', ended_at = now(),"
-            + " ended_by = CASE WHEN s.client_disconnected_at <= now() - make_interval(secs => $1) THEN s.client_id ELSE s.expert_id END"
+            // Blame whoever dropped first among those not back in time.
+            + " ended_by = CASE WHEN s.client_disconnected_at <= now() - make_interval(secs => $1)"
+            + "   AND (s.expert_disconnected_at IS NULL OR s.expert_disconnected_at > now() - make_interval(secs => $1)"
+            + "     OR s.client_disconnected_at <= s.expert_disconnected_at) THEN s.client_id ELSE s.expert_id END"
             + " WHERE s.status IN ('waiting', 'active') AND (s.client_disconnected_at <= now() - make_interval(secs => $1)"
             + " OR s.expert_disconnected_at <= now() - make_interval(secs => $1)) RETURNING " + COLUMNS + ", s.ended_by, s.price")
         .execute(Tuple.of(grace.toMillis() / 1000.0))
