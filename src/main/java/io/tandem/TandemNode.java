@@ -52,7 +52,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.ArrayList;
+import java.util.Optional;
 import java.util.UUID;
+import io.tandem.loadtest.Seeder;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -128,7 +130,7 @@ public final class TandemNode {
           PenaltyPolicy policy = new PenaltyPolicy(config.penalties());
           Penalties penalties = new Penalties(policy);
           Ledger ledger = new Ledger(pool);
-          Reliability reliability = new Reliability(pool, policy, new BayesianRating(config.ratings()));
+          Reliability reliability = new Reliability(pool, policy, new BayesianRating(config.ratings()), config.penalties().window().toDays());
           AccountRepository accountRepository = new AccountRepository(pool);
           AccountService accounts = new AccountService(vertx, accountRepository, secrets.hasher(), tokens, ledger, config.ledger());
           ExpertProfileRepository profiles = new ExpertProfileRepository(pool);
@@ -146,7 +148,11 @@ public final class TandemNode {
           Outcomes outcomes = new Outcomes(pool, penalties, config.ledger(), config.session(), config.matching(), vertx.eventBus(), loads);
           WebSocketGateway gateway = new WebSocketGateway(vertx, tokens, config.http().allowedOrigins(), config.ws(),
               Frames.dispatcher(presence, requests, offers, rooms), connectionListener(presence, rooms));
-          HttpApi api = new HttpApi(config.http(), accounts, tokens, profiles, requests, rooms, reliability, ledger, this::ready, metrics);
+          Optional<Seeder> seeder = config.loadTest().seedEnabled()
+              ? Optional.of(new Seeder(vertx, pool, secrets.hasher(), tokens, config.ledger()))
+              : Optional.empty();
+          seeder.ifPresent(s -> log.warn("loadTest.seedEnabled is on: POST /api/v1/loadtest/seed creates accounts without authentication"));
+          HttpApi api = new HttpApi(config.http(), accounts, tokens, profiles, requests, rooms, reliability, ledger, seeder, this::ready, metrics);
           Map<String, Supplier<Future<Void>>> sweeps = new LinkedHashMap<>();
           sweeps.put("presence", presence::sweep);
           sweeps.put("rooms", rooms::sweep);

@@ -7,6 +7,7 @@ import io.tandem.config.TandemConfig.HttpConfig;
 import io.tandem.expert.ExpertProfileRepository;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.ErrorCode;
+import io.tandem.loadtest.Seeder;
 import io.tandem.matching.RequestService;
 import io.tandem.reliability.Ledger;
 import io.tandem.reliability.Reliability;
@@ -16,6 +17,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +32,7 @@ public final class HttpApi {
   private final RequestRoutes requests;
   private final SessionRoutes sessions;
   private final ReliabilityRoutes records;
+  private final Optional<Seeder> seeder;
   private final HealthRoutes health;
   private final Tokens tokens;
 
@@ -43,6 +46,7 @@ public final class HttpApi {
       RoomService rooms,
       Reliability reliability,
       Ledger ledger,
+      Optional<Seeder> seeder,
       Supplier<Future<Void>> readiness,
       PrometheusMeterRegistry metrics) {
     this.config = config;
@@ -50,6 +54,7 @@ public final class HttpApi {
     this.accounts = new AccountRoutes(accountService);
     this.experts = new ExpertRoutes(profiles, reliability);
     this.records = new ReliabilityRoutes(reliability, ledger);
+    this.seeder = seeder;
     this.requests = new RequestRoutes(requestService);
     this.sessions = new SessionRoutes(rooms);
     this.health = new HealthRoutes(readiness, metrics);
@@ -65,6 +70,8 @@ public final class HttpApi {
     requests.mount(router, authenticated);
     sessions.mount(router, authenticated);
     records.mount(router, authenticated);
+    // Load-test seeding exists only when loadTest.seedEnabled is true: otherwise the path is a plain 404.
+    seeder.ifPresent(s -> router.post("/api/v1/loadtest/seed").handler(Replies.json(201, ctx -> s.seed(Replies.body(ctx)))));
 
     router.route().failureHandler(this::fail);
     router.errorHandler(404, ctx -> Replies.error(ctx, ApiError.notFound("no such resource: " + ctx.request().path())));

@@ -100,15 +100,18 @@ public final class Tokens {
   }
 
   private TokenPair pair(AuthenticatedUser user, String refreshToken) {
-    int ttl = (int) config.accessTokenTtl().toSeconds();
-    String accessToken = jwt.generateToken(
+    return new TokenPair(accessToken(user), refreshToken, config.accessTokenTtl().toSeconds());
+  }
+
+  /** A signed access token alone, without a refresh token (seeding load tests). */
+  public String accessToken(AuthenticatedUser user) {
+    return jwt.generateToken(
         new JsonObject().put("sub", user.id().toString()).put("role", user.role().wireName()),
         new JWTOptions()
             .setAlgorithm(ALGORITHM)
             .setIssuer(config.issuer())
             .setAudience(List.of(config.audience()))
-            .setExpiresInSeconds(ttl));
-    return new TokenPair(accessToken, refreshToken, ttl);
+            .setExpiresInSeconds((int) config.accessTokenTtl().toSeconds()));
   }
 
   private String newRefreshToken() {

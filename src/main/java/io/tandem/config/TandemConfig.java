@@ -24,6 +24,7 @@ public record TandemConfig(
     PenaltyConfig penalties,
     RatingConfig ratings,
     LedgerConfig ledger,
+    LoadTestConfig loadTest,
     WsConfig ws) {
 
   public static TandemConfig from(JsonObject json) {
@@ -38,6 +39,7 @@ public record TandemConfig(
         PenaltyConfig.from(root.section("penalties")),
         RatingConfig.from(root.section("ratings")),
         LedgerConfig.from(root.section("ledger")),
+        LoadTestConfig.from(root.section("loadTest")),
         WsConfig.from(root.section("ws")));
   }
 
@@ -279,6 +281,13 @@ public record TandemConfig(
           r.intBetween("defaultPrice", 0, Integer.MAX_VALUE),
           r.prices("topicPrices"),
           r.intBetween("clientNoShowFeePercent", 0, 100));
+    }
+  }
+
+  /** {@code seedEnabled} mounts {@code POST /api/v1/loadtest/seed}; never on a production server. */
+  public record LoadTestConfig(boolean seedEnabled) {
+    static LoadTestConfig from(ConfigReader r) {
+      return new LoadTestConfig(r.bool("seedEnabled"));
     }
   }
 

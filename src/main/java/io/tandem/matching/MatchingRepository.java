@@ -74,6 +74,23 @@ public final class MatchingRepository {
     return findRequest(pool, id);
   }
 
+  /** The request this client already made with this idempotency key, if any (none without a key). */
+  public Future<Optional<RequestRecord>> findByIdempotencyKey(UserId client, String key) {
+    if (key == null) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return pool.preparedQuery("SELECT " + REQUEST_COLUMNS + " FROM requests r WHERE r.client_id = $1 AND r.idempotency_key = $2")
+        .execute(Tuple.of(client.value(), key))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(request(rows.iterator().next())));
+  }
+
+  /** When the user is suspended, until when. */
+  public Future<Optional<Instant>> suspendedUntil(UserId user) {
+    return pool.preparedQuery("SELECT suspended_until FROM accounts WHERE id = $1 AND suspended_until > now()")
+        .execute(Tuple.of(user.value()))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getOffsetDateTime("suspended_until").toInstant()));
+  }
+
   public static Future<Optional<RequestRecord>> findRequest(io.vertx.sqlclient.SqlClient sql, RequestId id) {
     return sql.preparedQuery("SELECT " + REQUEST_COLUMNS + " FROM requests r WHERE r.id = $1")
         .execute(Tuple.of(id.value()))
@@ -294,9 +311,14 @@ public final class MatchingRepository {
    * {@code penalties.missedOffersOffline}-th in a row sets them offline.
    */
   private Future<List<ClosedOffer>> missed(SqlConnection conn, List<ClosedOffer> closed) {
+    // Accounts are locked before presence rows everywhere (the penalty locks the account), and
+    // experts in id order, so that no two transactions wait on each other in opposite orders.
+    List<ClosedOffer> byExpert = closed.stream().sorted(java.util.Comparator.comparing(c -> c.expertId().value())).toList();
     Future<List<ClosedOffer>> result = Future.succeededFuture(new ArrayList<>());
-    for (ClosedOffer offer : closed) {
-      result = result.compose(done -> conn.preparedQuery("UPDATE expert_presence SET missed_in_a_row = missed_in_a_row + 1"
+    for (ClosedOffer offer : byExpert) {
+      result = result.compose(done -> penalties.record(conn, offer.expertId(), PenaltyKind.OFFER_TIMEOUT, true,
+              "did not answer an offer in time", null, offer.offerId().value())
+          .compose(penalty -> conn.preparedQuery("UPDATE expert_presence SET missed_in_a_row = missed_in_a_row + 1"
                   + " WHERE expert_id = $1 RETURNING missed_in_a_row")
               .execute(Tuple.of(offer.expertId().value()))
               .compose(rows -> {
@@ -305,13 +327,11 @@ public final class MatchingRepository {
                     : conn.preparedQuery("UPDATE expert_presence SET status = 'offline', offline_reason = 'missed_offers', missed_in_a_row = 0"
                             + " WHERE expert_id = $1 AND status = 'online'")
                         .execute(Tuple.of(offer.expertId().value())).map(r -> r.rowCount() > 0);
-                return offline.compose(wentOffline -> penalties.record(conn, offer.expertId(), PenaltyKind.OFFER_TIMEOUT, true,
-                        "did not answer an offer in time", null, offer.offerId().value())
-                    .map(penalty -> {
-                      done.add(new ClosedOffer(offer.offerId(), offer.requestId(), offer.expertId(), offer.shard(), penalty, wentOffline));
-                      return done;
-                    }));
-              }));
+                return offline.map(wentOffline -> {
+                  done.add(new ClosedOffer(offer.offerId(), offer.requestId(), offer.expertId(), offer.shard(), penalty, wentOffline));
+                  return done;
+                });
+              })));
     }
     return result;
   }

@@ -51,6 +51,7 @@ public final class OfferService {
     log.info("request {} cancelled at accept: its client cannot pay", cannotPay.request());
     return repository.cancel(cannotPay.request(), cannotPay.client()).compose(outcome -> {
       if (outcome instanceof MatchingRepository.Cancellation.Cancelled cancelled) {
+        events.requestStatus(cannotPay.client(), cannotPay.request(), RequestRecord.CANCELLED, null, null);
         events.toShard(cancelled.request().shard(), ShardMessages.requestClosed(cannotPay.request()));
         cancelled.request().revoked().ifPresent(o -> events.loadChanged(o.expertId()));
       }

@@ -60,11 +60,15 @@ public final class RequestService {
     NewRequest request = NewRequest.from(body, config);
     int shard = Shards.of(request.topic(), config.shards());
     long price = money.priceOf(request.topic().root());
-    return ledger.balance(caller.id())
-        .compose(balance -> balance >= price
-            ? repository.insertRequest(caller.id(), request, shard, idempotencyKey)
-            : Future.failedFuture(ApiError.conflict("a consultation on " + request.topic().root() + " costs " + price
-                + " and your balance is " + balance)))
+    return repository.findByIdempotencyKey(caller.id(), idempotencyKey)
+        .compose(existing -> existing.isPresent()
+            ? Future.succeededFuture(existing.get())
+            : repository.suspendedUntil(caller.id()).compose(suspended -> suspended.isPresent()
+                ? Future.failedFuture(ApiError.forbidden("you are suspended until " + suspended.get() + " and cannot request consultations"))
+                : ledger.balance(caller.id()).compose(balance -> balance >= price
+                    ? repository.insertRequest(caller.id(), request, shard, idempotencyKey)
+                    : Future.failedFuture(ApiError.conflict("a consultation on " + request.topic().root() + " costs " + price
+                        + " and your balance is " + balance)))))
         .compose(record -> {
           log.debug("request {} by client {} on {} ({})", record.id(), caller.id(), record.topic(), record.mode().wireName());
           Future<JsonObject> standing = record.waiting()

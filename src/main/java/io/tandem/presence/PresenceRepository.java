@@ -8,6 +8,7 @@ import io.tandem.matching.Mode;
 import io.tandem.matching.Topic;
 import io.tandem.config.TandemConfig.PenaltyConfig;
 import io.tandem.reliability.BayesianRating;
+import io.tandem.reliability.PenaltyPolicy;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -28,12 +29,12 @@ public final class PresenceRepository {
   /** The load (the SQL function of migration V2, which the capacity guard uses too) and the ranking inputs. */
   private final String loadColumns;
   private final BayesianRating rating;
-  private final PenaltyConfig penalties;
+  private final PenaltyPolicy policy;
 
   public PresenceRepository(Pool pool, BayesianRating rating, PenaltyConfig penalties) {
     this.pool = pool;
     this.rating = rating;
-    this.penalties = penalties;
+    this.policy = new PenaltyPolicy(penalties);
     this.loadColumns = "expert_load(p.expert_id) AS load,"
         + " (SELECT count(*) FROM ratings r WHERE r.ratee_id = p.expert_id) AS rating_count,"
         + " (SELECT coalesce(sum(r.stars), 0) FROM ratings r WHERE r.ratee_id = p.expert_id) AS rating_sum,"
@@ -169,6 +170,6 @@ public final class PresenceRepository {
         row.getInteger("load"),
         row.getOffsetDateTime("idle_since").toInstant(),
         rating.of(row.getLong("rating_count"), row.getLong("rating_sum")),
-        Math.max(0, 1 - (double) row.getLong("window_points") / penalties.suspendAtPoints()));
+        policy.reliability(row.getLong("window_points")));
   }
 }

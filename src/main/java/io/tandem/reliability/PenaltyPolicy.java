@@ -54,8 +54,12 @@ public final class PenaltyPolicy {
 
   /** 1 with a clean record, falling to 0 as the window's unwaived points reach the suspension threshold. */
   public double reliability(List<Past> record, Instant now) {
-    int points = window(record, now).stream().filter(p -> !p.waived()).mapToInt(Past::points).sum();
-    return Math.max(0, 1 - (double) points / config.suspendAtPoints());
+    return reliability(window(record, now).stream().filter(p -> !p.waived()).mapToInt(Past::points).sum());
+  }
+
+  /** The reliability of someone with this many unwaived points in the window. */
+  public double reliability(long windowPoints) {
+    return Math.max(0, 1 - (double) windowPoints / config.suspendAtPoints());
   }
 
   private List<Past> window(List<Past> record, Instant now) {

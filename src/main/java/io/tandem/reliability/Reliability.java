@@ -26,18 +26,20 @@ public final class Reliability {
   private final Pool pool;
   private final PenaltyPolicy policy;
   private final BayesianRating rating;
+  private final long windowDays;
 
-  public Reliability(Pool pool, PenaltyPolicy policy, BayesianRating rating) {
+  public Reliability(Pool pool, PenaltyPolicy policy, BayesianRating rating, long windowDays) {
     this.pool = pool;
     this.policy = policy;
     this.rating = rating;
+    this.windowDays = windowDays;
   }
 
   /** {@code {score, noShows30d, suspendedUntil}}. */
   public Future<JsonObject> summary(UserId user) {
     return pool.preparedQuery("SELECT a.suspended_until, p.points, p.waived, p.kind, p.created_at FROM accounts a"
-            + " LEFT JOIN penalties p ON p.user_id = a.id AND p.created_at > now() - interval '30 days' WHERE a.id = $1")
-        .execute(Tuple.of(user.value()))
+            + " LEFT JOIN penalties p ON p.user_id = a.id AND p.created_at > now() - make_interval(days => $2) WHERE a.id = $1")
+        .execute(Tuple.of(user.value(), (int) windowDays))
         .map(rows -> {
           List<PenaltyPolicy.Past> record = new ArrayList<>();
           int noShows = 0;

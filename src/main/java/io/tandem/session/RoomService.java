@@ -172,12 +172,18 @@ public final class RoomService {
         return Future.failedFuture(ApiError.badRequest("check-in is for in-person sessions; this one is " + session.mode().wireName()));
       }
       return sessions.meetingPoint(id).compose(point -> {
-        long meters = Math.round(point.orElseThrow().distanceKm(location) * 1000);
+        if (point.isEmpty()) {
+          return Future.failedFuture(ApiError.badRequest("this session has no meeting point"));
+        }
+        long meters = Math.round(point.get().distanceKm(location) * 1000);
         if (meters > checkinRadiusMeters) {
           return Future.failedFuture(ApiError.badRequest("you are " + meters + " m from the meeting point; check in within "
               + checkinRadiusMeters + " m"));
         }
-        return sessions.join(id, caller.id(), true).map(joined -> {
+        return sessions.join(id, caller.id(), true).compose(joined -> {
+          if (joined.isPresent() && !joined.get().session().open()) {
+            return Future.failedFuture(ApiError.conflict("the session is already " + joined.get().session().status()));
+          }
           joined.ifPresent(j -> {
             j.late().ifPresent(p -> p.announce(events));
             roomPresence(id, caller.id(), j.session().peerOf(caller.id()).orElseThrow(), "joined");
@@ -185,7 +191,7 @@ public final class RoomService {
               log.info("in-person session {} active: both checked in", id);
             }
           });
-          return new JsonObject().put("checkedIn", true);
+          return Future.succeededFuture(new JsonObject().put("checkedIn", true));
         });
       });
     });

@@ -126,13 +126,15 @@ public final class SessionRepository {
 
   /**
    * The participant has no connection left: their reconnect grace starts, unless they left the room
-   * on purpose or are already counted as dropped. The session is returned when the drop was recorded.
+   * on purpose or are already counted as dropped. Only an active online session can be abandoned:
+   * one still waiting ends through its join window (no-show rules), and an in-person meeting does
+   * not depend on anyone's app staying open. The session is returned when the drop was recorded.
    */
   public Future<Optional<SessionRecord>> dropped(SessionId id, UserId participant) {
     return pool.preparedQuery("UPDATE sessions s SET"
             + " client_disconnected_at = CASE WHEN s.client_id = $2 THEN now() ELSE s.client_disconnected_at END,"
             + " expert_disconnected_at = CASE WHEN s.expert_id = $2 THEN now() ELSE s.expert_disconnected_at END"
-            + " WHERE s.id = $1 AND s.status IN ('waiting', 'active') AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.user_id = $2)"
+            + " WHERE s.id = $1 AND s.status = 'active' AND s.mode <> 'in_person' AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.user_id = $2)"
             + " AND ((s.client_id = $2 AND s.client_joined_at IS NOT NULL AND s.client_disconnected_at IS NULL AND s.client_left_at IS NULL)"
             + "   OR (s.expert_id = $2 AND s.expert_joined_at IS NOT NULL AND s.expert_disconnected_at IS NULL AND s.expert_left_at IS NULL))"
             + " RETURNING " + COLUMNS)
@@ -151,7 +153,7 @@ public final class SessionRepository {
             + "   AND NOT EXISTS (SELECT 1 FROM connections x WHERE x.user_id = s.client_id) AS client_gone,"
             + " s.expert_joined_at IS NOT NULL AND s.expert_disconnected_at IS NULL AND s.expert_left_at IS NULL"
             + "   AND NOT EXISTS (SELECT 1 FROM connections x WHERE x.user_id = s.expert_id) AS expert_gone"
-            + " FROM sessions s WHERE s.status IN ('waiting', 'active')),"
+            + " FROM sessions s WHERE s.status = 'active' AND s.mode <> 'in_person'),"
             + " marked AS (UPDATE sessions s SET"
             + " client_disconnected_at = CASE WHEN g.client_gone THEN now() ELSE s.client_disconnected_at END,"
             + " expert_disconnected_at = CASE WHEN g.expert_gone THEN now() ELSE s.expert_disconnected_at END"
@@ -194,7 +196,7 @@ public final class SessionRepository {
             + " ended_by = CASE WHEN s.client_disconnected_at <= now() - make_interval(secs => $1)"
             + "   AND (s.expert_disconnected_at IS NULL OR s.expert_disconnected_at > now() - make_interval(secs => $1)"
             + "     OR s.client_disconnected_at <= s.expert_disconnected_at) THEN s.client_id ELSE s.expert_id END"
-            + " WHERE s.status IN ('waiting', 'active') AND (s.client_disconnected_at <= now() - make_interval(secs => $1)"
+            + " WHERE s.status = 'active' AND (s.client_disconnected_at <= now() - make_interval(secs => $1)"
             + " OR s.expert_disconnected_at <= now() - make_interval(secs => $1)) RETURNING " + COLUMNS + ", s.ended_by, s.price")
         .execute(Tuple.of(grace.toMillis() / 1000.0))
         .compose(rows -> {
