@@ -189,24 +189,28 @@ public final class TandemNode {
   }
 
   /**
-   * With port 0 the first instance picks a free port and the others join it, so that every
-   * instance shares one port however Vert.x treats port 0.
+   * Every instance shares one port. Port 0 (tests) is resolved to a free port first, so that the
+   * instances share it rather than each binding a random port of its own.
    */
   private Future<Void> deployHttp(TandemConfig.HttpConfig http, TandemConfig.WsConfig ws, HttpApi api, WebSocketGateway gateway) {
-    ApiVerticle first = new ApiVerticle(http, ws, http.port(), api, gateway);
-    return vertx.deployVerticle(first)
-        .compose(id -> {
+    int port;
+    try {
+      port = http.port() != 0 ? http.port() : freePort(http.host());
+    } catch (java.io.IOException e) {
+      return Future.failedFuture(e);
+    }
+    httpPort = port;
+    return vertx.deployVerticle(() -> new ApiVerticle(http, ws, port, api, gateway), new DeploymentOptions().setInstances(http.instances()))
+        .map(id -> {
           deployments.add(id);
-          httpPort = first.actualPort();
-          if (http.instances() == 1) {
-            return Future.succeededFuture();
-          }
-          return vertx.deployVerticle(() -> new ApiVerticle(http, ws, httpPort, api, gateway), new DeploymentOptions().setInstances(http.instances() - 1))
-              .map(more -> {
-                deployments.add(more);
-                return null;
-              });
+          return null;
         });
+  }
+
+  private static int freePort(String host) throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+      return socket.getLocalPort();
+    }
   }
 
   /** Ready while the database answers and, when clustered, the cluster is joined; the message is safe to show. */

@@ -29,7 +29,7 @@ public final class ApiVerticle extends VerticleBase {
   private final Handler<ServerWebSocketHandshake> webSockets;
   private HttpServer server;
 
-  /** @param port the port to bind, which may differ from {@code config.port()} when that is 0 and this is not the first instance */
+  /** @param port the port to bind (a free one already chosen when {@code http.port} is 0) */
   public ApiVerticle(HttpConfig config, WsConfig ws, int port, HttpApi api, Handler<ServerWebSocketHandshake> webSockets) {
     this.webSockets = webSockets;
     this.config = config;
@@ -60,9 +60,5 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> stop() {
     log.debug("HTTP server on port {} stopping; in-flight requests have {}", server.actualPort(), config.shutdownGrace());
     return server.shutdown(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  public int actualPort() {
-    return server.actualPort();
   }
 }

@@ -12,11 +12,11 @@ public final class TestConfig {
 
   private TestConfig() {}
 
-  /** Ephemeral port, one HTTP instance, cheap password hashing; {@code overrides} are key path to value. */
+  /** Ephemeral port, two HTTP instances (as in production), cheap password hashing; {@code overrides} are key path to value. */
   public static TandemConfig with(Map<String, String> overrides) {
     Properties properties = new Properties();
     properties.setProperty("tandem.http.port", "0");
-    properties.setProperty("tandem.http.instances", "1");
+    properties.setProperty("tandem.http.instances", "2");
     properties.setProperty("tandem.http.shutdownGraceSeconds", "1");
     properties.setProperty("tandem.auth.jwtSecret", JWT_SECRET_BASE64);
     properties.setProperty("tandem.auth.passwordHash.memoryKib", "256");
