@@ -25,6 +25,6 @@ public class ExpertsOnlineSimulation extends Simulation {
         InstantConsultationSimulation.clients(seeded.get("clients"))
             .injectOpen(nothingFor(Duration.ofSeconds(12)), constantUsersPerSec(rate).during(Duration.ofSeconds(seconds))))
         .protocols(Tandem.protocol())
-        .assertions(global().failedRequests().percent().lt(1.0), details("presence.online").responseTime().percentile(99.0).lt(1000));
+        .assertions(details("request.matched").failedRequests().percent().lt(1.0), details("ack on").responseTime().percentile(99.0).lt(1000));
   }
 }

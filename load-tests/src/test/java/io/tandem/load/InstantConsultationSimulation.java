@@ -52,9 +52,13 @@ public class InstantConsultationSimulation extends Simulation {
         experts(seeded.get("experts"), 1, 3).injectOpen(atOnceUsers(EXPERTS)),
         clients(seeded.get("clients")).injectOpen(nothingFor(Duration.ofSeconds(3)), constantUsersPerSec(RATE).during(Duration.ofSeconds(SECONDS))))
         .protocols(Tandem.protocol())
+        // Gatling names WebSocket timings after the check that ends them: "request.matched" is
+        // request to match, "delivered" a chat message's send to delivery. Experts idling for an
+        // offer after the last client are not failures of the server, so only clients' steps count.
         .assertions(
-            global().failedRequests().percent().lt(1.0),
-            details("request→matched").responseTime().percentile(99.0).lt(10_000),
-            details("send→delivered").responseTime().percentile(99.0).lt(250));
+            details("request.matched").failedRequests().percent().lt(1.0),
+            details("delivered").failedRequests().percent().lt(1.0),
+            details("request.matched").responseTime().percentile(99.0).lt(10_000),
+            details("delivered").responseTime().percentile(99.0).lt(250));
   }
 }

@@ -47,6 +47,6 @@ public class NoShowSimulation extends Simulation {
         InstantConsultationSimulation.experts(seeded.get("experts").subList(noShows, experts), 1, 2).injectOpen(atOnceUsers(experts - noShows)),
         clients.injectOpen(nothingFor(Duration.ofSeconds(3)), constantUsersPerSec(rate).during(Duration.ofSeconds(seconds))))
         .protocols(Tandem.protocol())
-        .assertions(global().failedRequests().percent().lt(1.0));
+        .assertions(details("request.matched").failedRequests().percent().lt(1.0), details("session.ended").failedRequests().percent().lt(1.0));
   }
 }
