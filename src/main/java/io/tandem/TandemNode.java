@@ -136,10 +136,11 @@ public final class TandemNode {
           ExpertProfileRepository profiles = new ExpertProfileRepository(pool);
           PresenceRepository presenceRepository = new PresenceRepository(pool, new BayesianRating(config.ratings()), config.penalties());
           PresenceService presence = new PresenceService(vertx, presenceRepository, profiles, new UserEvents(vertx.eventBus()),
-              config.session().reconnectGrace(), config.cluster().lease(), nodeId);
+              config.session().reconnectGrace(), config.cluster().lease(), nodeId, reliability);
           MatchingRepository matching = new MatchingRepository(pool, config.ledger(), penalties, config.penalties());
           MatchingEvents matchingEvents = new MatchingEvents(vertx.eventBus(), matching, config.session().iceServers());
-          RequestService requests = new RequestService(vertx.eventBus(), matching, matchingEvents, config.matching(), ledger, config.ledger());
+          RequestService requests = new RequestService(vertx.eventBus(), matching, matchingEvents, config.matching(), ledger, config.ledger(),
+              reliability);
           OfferService offers = new OfferService(matching, matchingEvents, config.session());
           ShardLeases leases = new ShardLeases(pool, nodeId, config.cluster().lease());
           ExpertLoads loads = new ExpertLoads(vertx.eventBus(), matching);

@@ -84,12 +84,6 @@ public final class MatchingRepository {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(request(rows.iterator().next())));
   }
 
-  /** When the user is suspended, until when. */
-  public Future<Optional<Instant>> suspendedUntil(UserId user) {
-    return pool.preparedQuery("SELECT suspended_until FROM accounts WHERE id = $1 AND suspended_until > now()")
-        .execute(Tuple.of(user.value()))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getOffsetDateTime("suspended_until").toInstant()));
-  }
 
   public static Future<Optional<RequestRecord>> findRequest(io.vertx.sqlclient.SqlClient sql, RequestId id) {
     return sql.preparedQuery("SELECT " + REQUEST_COLUMNS + " FROM requests r WHERE r.id = $1")

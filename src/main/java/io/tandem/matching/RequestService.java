@@ -6,6 +6,7 @@ import io.tandem.bus.Addresses;
 import io.tandem.config.TandemConfig.LedgerConfig;
 import io.tandem.config.TandemConfig.MatchingConfig;
 import io.tandem.reliability.Ledger;
+import io.tandem.reliability.Reliability;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.JsonInput;
 import io.vertx.core.Future;
@@ -33,9 +34,11 @@ public final class RequestService {
 
   private final Ledger ledger;
   private final LedgerConfig money;
+  private final Reliability reliability;
 
   public RequestService(EventBus bus, MatchingRepository repository, MatchingEvents events, MatchingConfig config, Ledger ledger,
-      LedgerConfig money) {
+      LedgerConfig money, Reliability reliability) {
+    this.reliability = reliability;
     this.ledger = ledger;
     this.money = money;
     this.bus = bus;
@@ -63,7 +66,7 @@ public final class RequestService {
     return repository.findByIdempotencyKey(caller.id(), idempotencyKey)
         .compose(existing -> existing.isPresent()
             ? Future.succeededFuture(existing.get())
-            : repository.suspendedUntil(caller.id()).compose(suspended -> suspended.isPresent()
+            : reliability.suspendedUntil(caller.id()).compose(suspended -> suspended.isPresent()
                 ? Future.failedFuture(ApiError.forbidden("you are suspended until " + suspended.get() + " and cannot request consultations"))
                 : ledger.balance(caller.id()).compose(balance -> balance >= price
                     ? repository.insertRequest(caller.id(), request, shard, idempotencyKey)

@@ -43,12 +43,6 @@ public final class PresenceRepository {
         + " (SELECT a.suspended_until > now() FROM accounts a WHERE a.id = p.expert_id) AS suspended";
   }
 
-  /** When the expert is suspended, until when. */
-  public Future<Optional<java.time.Instant>> suspendedUntil(UserId expert) {
-    return pool.preparedQuery("SELECT suspended_until FROM accounts WHERE id = $1 AND suspended_until > now()")
-        .execute(Tuple.of(expert.value()))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getOffsetDateTime("suspended_until").toInstant()));
-  }
 
   public Future<Void> registerConnection(UUID connectionId, UserId user, String nodeId) {
     return pool.preparedQuery("INSERT INTO connections (connection_id, user_id, node_id) VALUES ($1, $2, $3)")

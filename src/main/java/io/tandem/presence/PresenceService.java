@@ -9,6 +9,7 @@ import io.tandem.expert.ExpertProfile;
 import io.tandem.expert.ExpertProfileRepository;
 import io.tandem.expert.Offering;
 import io.tandem.matching.ExpertSnapshot;
+import io.tandem.reliability.Reliability;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.JsonInput;
 import io.vertx.core.Future;
@@ -35,10 +36,12 @@ public final class PresenceService {
   private final Duration reconnectGrace;
   private final Duration lease;
   private final String nodeId;
+  private final Reliability reliability;
 
   public PresenceService(Vertx vertx, PresenceRepository presence, ExpertProfileRepository profiles, UserEvents events,
-      Duration reconnectGrace, Duration lease, String nodeId) {
+      Duration reconnectGrace, Duration lease, String nodeId, Reliability reliability) {
     this.nodeId = nodeId;
+    this.reliability = reliability;
     this.vertx = vertx;
     this.presence = presence;
     this.profiles = profiles;
@@ -50,7 +53,7 @@ public final class PresenceService {
   /** {@code presence.online}: the frame's fields, the saved profile for the ones left out. */
   public Future<JsonObject> goOnline(AuthenticatedUser caller, JsonInput frame) {
     UserId expert = expertOnly(caller, "go online");
-    return presence.suspendedUntil(expert)
+    return reliability.suspendedUntil(expert)
         .compose(suspended -> {
           if (suspended.isPresent()) {
             events.send(expert, "presence.status", new JsonObject().put("status", "suspended").put("suspendedUntil", suspended.get().toString()));

@@ -61,6 +61,15 @@ public final class Reliability {
         });
   }
 
+  /** When the user is suspended, until when: suspended people get no offers and make no requests. */
+  public Future<java.util.Optional<Instant>> suspendedUntil(UserId user) {
+    return pool.preparedQuery("SELECT suspended_until FROM accounts WHERE id = $1 AND suspended_until > now()")
+        .execute(Tuple.of(user.value()))
+        .map(rows -> rows.size() == 0
+            ? java.util.Optional.empty()
+            : java.util.Optional.of(rows.iterator().next().getOffsetDateTime("suspended_until").toInstant()));
+  }
+
   /** {@code {average, count}}: the Bayesian average of the stars the user received. */
   public Future<JsonObject> rating(UserId user) {
     return pool.preparedQuery("SELECT count(*) AS n, coalesce(sum(stars), 0) AS total FROM ratings WHERE ratee_id = $1")
