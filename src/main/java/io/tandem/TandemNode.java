@@ -141,7 +141,7 @@ public final class TandemNode {
           MatchingEvents matchingEvents = new MatchingEvents(vertx.eventBus(), matching, config.session().iceServers());
           RequestService requests = new RequestService(vertx.eventBus(), matching, matchingEvents, config.matching(), ledger, config.ledger(),
               reliability);
-          OfferService offers = new OfferService(matching, matchingEvents, config.session());
+          OfferService offers = new OfferService(matching, matchingEvents, config.session(), reliability);
           ShardLeases leases = new ShardLeases(pool, nodeId, config.cluster().lease());
           ExpertLoads loads = new ExpertLoads(vertx.eventBus(), matching);
           RoomService rooms = new RoomService(vertx, new SessionRepository(pool, penalties),

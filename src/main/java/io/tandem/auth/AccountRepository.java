@@ -6,6 +6,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import io.tandem.config.ConfigException;
+import io.tandem.reliability.Ledger;
 import io.tandem.config.TandemConfig;
 import java.util.List;
 import java.util.Optional;
@@ -20,12 +21,20 @@ public final class AccountRepository {
     this.pool = pool;
   }
 
-  /** The new account, or empty when the username is taken. */
-  public Future<Optional<Account>> insert(String username, String passwordHash, Role role, String displayName) {
-    return pool.preparedQuery("INSERT INTO accounts (username, password_hash, role, display_name) VALUES ($1, $2, $3, $4)"
-            + " ON CONFLICT DO NOTHING RETURNING " + COLUMNS)
+  /**
+   * The new account, or empty when the username is taken. {@code initialCredit} (minor units) is
+   * paid into its wallet in the same transaction, so an account never exists without it.
+   */
+  public Future<Optional<Account>> insert(String username, String passwordHash, Role role, String displayName, long initialCredit) {
+    return pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO accounts (username, password_hash, role, display_name)"
+            + " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING " + COLUMNS)
         .execute(Tuple.of(username, passwordHash, role.wireName(), displayName))
-        .map(AccountRepository::first);
+        .map(AccountRepository::first)
+        .compose(created -> created.isEmpty() || initialCredit == 0
+            ? Future.succeededFuture(created)
+            : Ledger.transfer(conn, "initial:" + created.get().id(), Ledger.Side.funding("initial"),
+                    Ledger.Side.wallet(created.get().id(), "initial"), initialCredit, null)
+                .map(created)));
   }
 
   /**

@@ -27,15 +27,12 @@ public final class AccountService {
   /** The new account; {@code conflict} when the username is taken (in any letter case). */
   public Future<Account> register(Registration registration) {
     return vertx.executeBlocking(() -> hasher.hash(registration.password()), false)
-        .compose(hash -> accounts.insert(registration.username(), hash, registration.role(), registration.displayName()))
+        // A new client's starting money comes from the stand-in for a payment provider.
+        .compose(hash -> accounts.insert(registration.username(), hash, registration.role(), registration.displayName(),
+            registration.role() == Role.CLIENT ? money.initialBalance() : 0))
         .compose(created -> created
             .map(Future::succeededFuture)
-            .orElseGet(() -> Future.failedFuture(ApiError.conflict("the username " + registration.username() + " is taken"))))
-        .compose(account -> account.role() != Role.CLIENT || money.initialBalance() == 0
-            ? Future.succeededFuture(account)
-            // A new client's starting money, from the stand-in for a payment provider.
-            : ledger.transfer("initial:" + account.id(), Ledger.Side.funding("initial"), Ledger.Side.wallet(account.id(), "initial"),
-                money.initialBalance(), null).map(account));
+            .orElseGet(() -> Future.failedFuture(ApiError.conflict("the username " + registration.username() + " is taken"))));
   }
 
   public Future<Long> balance(UserId id) {

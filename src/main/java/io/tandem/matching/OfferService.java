@@ -3,6 +3,7 @@ package io.tandem.matching;
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Role;
 import io.tandem.config.TandemConfig.SessionConfig;
+import io.tandem.reliability.Reliability;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.JsonInput;
 import io.vertx.core.Future;
@@ -20,8 +21,10 @@ public final class OfferService {
   private final MatchingRepository repository;
   private final MatchingEvents events;
   private final SessionConfig sessions;
+  private final Reliability reliability;
 
-  public OfferService(MatchingRepository repository, MatchingEvents events, SessionConfig sessions) {
+  public OfferService(MatchingRepository repository, MatchingEvents events, SessionConfig sessions, Reliability reliability) {
+    this.reliability = reliability;
     this.repository = repository;
     this.events = events;
     this.sessions = sessions;
@@ -40,9 +43,14 @@ public final class OfferService {
       }
       MatchingRepository.Acceptance a = accepted.get();
       log.info("offer {} accepted by expert {}: session {} for request {}", offer, caller.id(), a.sessionId(), a.requestId());
-      events.matched(a, ExpertSnapshot.UNRATED);
       events.toShard(a.shard(), ShardMessages.offerClosed(a.requestId(), caller.id(), ShardMessages.ACCEPTED));
-      return Future.succeededFuture(new JsonObject().put("sessionId", a.sessionId().toString()));
+      return reliability.rating(caller.id())
+          .map(rating -> rating.getDouble("average"))
+          .otherwise(ExpertSnapshot.UNRATED)
+          .map(rating -> {
+            events.matched(a, rating);
+            return new JsonObject().put("sessionId", a.sessionId().toString());
+          });
     });
   }
 

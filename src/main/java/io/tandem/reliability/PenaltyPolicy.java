@@ -57,6 +57,11 @@ public final class PenaltyPolicy {
     return reliability(window(record, now).stream().filter(p -> !p.waived()).mapToInt(Past::points).sum());
   }
 
+  /** Whether this many unwaived points in the window keep someone suspended. */
+  public boolean suspends(long windowPoints) {
+    return windowPoints >= config.suspendAtPoints();
+  }
+
   /** The reliability of someone with this many unwaived points in the window. */
   public double reliability(long windowPoints) {
     return Math.max(0, 1 - (double) windowPoints / config.suspendAtPoints());

@@ -65,6 +65,7 @@ class MatchingFlowTest {
       assertThat(matched.getString("requestId")).isEqualTo(requestId);
       assertThat(matched.getString("sessionId")).isEqualTo(sessionId);
       assertThat(matched.getJsonObject("expert").getString("id")).isEqualTo(expert.id());
+      assertThat(matched.getJsonObject("expert").getDouble("rating")).as("an unrated expert shows the Bayesian prior").isEqualTo(4.0);
       assertThat(Instant.parse(matched.getString("joinDeadline"))).isAfter(Instant.now());
 
       JsonObject clientReady = client.socket().awaitEvent("session.ready");

@@ -289,12 +289,16 @@ class ReliabilityFlowTest {
       String penalty = Sql.string("SELECT id FROM penalties WHERE session_id = ?::uuid AND user_id = ?::uuid", pair.sessionId(), pair.expert().id());
       String admin = node.http().post("/api/v1/tokens", new JsonObject().put("username", ADMIN).put("password", ADMIN_PASSWORD))
           .json().getString("accessToken");
+      Sql.count("WITH s AS (UPDATE accounts SET suspended_until = now() + interval '1 hour' WHERE id = ?::uuid RETURNING 1)"
+          + " SELECT count(*) FROM s", pair.expert().id());
       JsonObject reason = new JsonObject().put("reason", "the expert's phone died; verified");
       assertThat(node.http().post("/api/v1/admin/penalties/" + penalty + "/waive", reason, pair.expert().session().accessToken()).status())
           .isEqualTo(403);
       Response waived = node.http().post("/api/v1/admin/penalties/" + penalty + "/waive", reason, admin);
       assertThat(waived.status()).isEqualTo(200);
       assertThat(waived.json().getBoolean("waived")).isTrue();
+      assertThat(Sql.count("SELECT count(*) FROM accounts WHERE id = ?::uuid AND suspended_until IS NOT NULL", pair.expert().id()))
+          .as("a suspension the remaining points do not reach is lifted").isZero();
       assertThat(node.http().post("/api/v1/accounts", new JsonObject().put("username", "admin2").put("password", "whatever-123")
           .put("role", "admin").put("displayName", "Mallory")).status()).isEqualTo(400);
     }
