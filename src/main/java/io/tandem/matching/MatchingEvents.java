@@ -3,6 +3,7 @@ package io.tandem.matching;
 import io.tandem.auth.UserId;
 import io.tandem.bus.Addresses;
 import io.tandem.bus.UserEvents;
+import io.tandem.presence.PresenceMessages;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -77,8 +78,7 @@ public final class MatchingEvents {
     offerRevoked(offer.expertId(), offer.offerId(), "timeout");
     offer.penalty().ifPresent(p -> p.announce(users));
     if (offer.expertWentOffline()) {
-      bus.publish(Addresses.PRESENCE_CHANGED, io.tandem.presence.PresenceMessages.offline(offer.expertId()));
-      users.send(offer.expertId(), "presence.status", new JsonObject().put("status", "offline").put("reason", "missed_offers"));
+      PresenceMessages.announceOffline(users, offer.expertId(), new JsonObject().put("status", "offline").put("reason", "missed_offers"));
     }
     loadChanged(offer.expertId());
   }

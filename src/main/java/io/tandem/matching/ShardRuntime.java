@@ -117,17 +117,27 @@ final class ShardRuntime {
       if (matchmaker.request(record.id()).isPresent()) {
         continue; // queued by a message while we were loading; that copy is current
       }
-      WaitingRequest waiting = record.toWaiting();
-      state.excluded().getOrDefault(record.id(), List.of()).forEach(waiting::exclude);
-      matchmaker.enqueue(waiting);
-      scheduleExpiry(waiting);
+      adopt(record, state);
     }
     for (MatchingRepository.PendingOffer offer : state.pendingOffers()) {
       if (!pendingOffers.containsKey(offer.requestId())) {
-        matchmaker.offerMade(offer.requestId(), offer.expertId(), now);
-        trackOffer(offer.requestId(), offer.id(), offer.expiresAt());
+        adopt(offer, now);
       }
     }
+  }
+
+  /** Takes a waiting request read from PostgreSQL into the queue, with whom it excludes and its deadline. */
+  private void adopt(RequestRecord record, MatchingRepository.ShardState state) {
+    WaitingRequest waiting = record.toWaiting();
+    state.excluded().getOrDefault(record.id(), List.of()).forEach(waiting::exclude);
+    matchmaker.enqueue(waiting);
+    scheduleExpiry(waiting);
+  }
+
+  /** Takes a pending offer read from PostgreSQL under this shard's watch, deadline included. */
+  private void adopt(MatchingRepository.PendingOffer offer, Instant now) {
+    matchmaker.offerMade(offer.requestId(), offer.expertId(), now);
+    trackOffer(offer.requestId(), offer.id(), offer.expiresAt());
   }
 
   void stop() {
@@ -330,14 +340,10 @@ final class ShardRuntime {
       for (RequestRecord record : state.requests()) {
         if (!recent.contains(record.id()) && matchmaker.request(record.id()).isEmpty()) {
           log.info("shard {}: request {} was waiting unseen; queued", shard, record.id());
-          WaitingRequest waiting = record.toWaiting();
-          state.excluded().getOrDefault(record.id(), List.of()).forEach(waiting::exclude);
-          matchmaker.enqueue(waiting);
-          scheduleExpiry(waiting);
+          adopt(record, state);
           MatchingRepository.PendingOffer offer = pendingInDb.get(record.id());
           if (offer != null) {
-            matchmaker.offerMade(record.id(), offer.expertId(), now);
-            trackOffer(record.id(), offer.id(), offer.expiresAt());
+            adopt(offer, now);
           }
         }
       }

@@ -1,6 +1,8 @@
 package io.tandem.presence;
 
 import io.tandem.auth.UserId;
+import io.tandem.bus.Addresses;
+import io.tandem.bus.UserEvents;
 import io.tandem.matching.ExpertSnapshot;
 import io.tandem.matching.GeoPoint;
 import io.tandem.matching.Mode;
@@ -38,6 +40,15 @@ public final class PresenceMessages {
 
   public static JsonObject offline(UserId expert) {
     return new JsonObject().put("expertId", expert.toString()).put("online", false);
+  }
+
+  /**
+   * An expert went offline, whoever decided it: the shards stop offering to them, and every device
+   * of theirs gets {@code presence.status} (the {@code status} fields: offline or suspended, and why).
+   */
+  public static void announceOffline(UserEvents events, UserId expert, JsonObject status) {
+    events.publish(Addresses.PRESENCE_CHANGED, offline(expert));
+    events.send(expert, "presence.status", status);
   }
 
   public static UserId expertId(JsonObject message) {

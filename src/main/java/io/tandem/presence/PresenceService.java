@@ -75,8 +75,7 @@ public final class PresenceService {
     UserId expert = expertOnly(caller, "go offline");
     return presence.goOffline(expert, "requested").map(changed -> {
       if (changed) {
-        vertx.eventBus().publish(Addresses.PRESENCE_CHANGED, PresenceMessages.offline(expert));
-        events.send(expert, "presence.status", new JsonObject().put("status", "offline"));
+        PresenceMessages.announceOffline(events, expert, new JsonObject().put("status", "offline"));
         log.info("expert {} offline", expert);
       }
       return new JsonObject().put("status", "offline");
@@ -138,8 +137,7 @@ public final class PresenceService {
 
   private void wentOfflineDisconnected(UserId expert) {
     log.info("expert {} offline: not back within the reconnect grace", expert);
-    vertx.eventBus().publish(Addresses.PRESENCE_CHANGED, PresenceMessages.offline(expert));
-    events.send(expert, "presence.status", new JsonObject().put("status", "offline").put("reason", "disconnected"));
+    PresenceMessages.announceOffline(events, expert, new JsonObject().put("status", "offline").put("reason", "disconnected"));
   }
 
   private void publish(ExpertSnapshot snapshot) {

@@ -1,7 +1,6 @@
 package io.tandem.reliability;
 
 import io.tandem.auth.UserId;
-import io.tandem.bus.Addresses;
 import io.tandem.bus.UserEvents;
 import io.tandem.presence.PresenceMessages;
 import io.vertx.core.Future;
@@ -42,10 +41,8 @@ public final class Penalties {
     /** Tells the penalised person, after the transaction committed; a suspension also takes an expert offline. */
     public void announce(UserEvents events) {
       events.send(user, "penalty", toEvent());
-      suspendedUntil.ifPresent(until -> {
-        events.publish(Addresses.PRESENCE_CHANGED, PresenceMessages.offline(user));
-        events.send(user, "presence.status", new JsonObject().put("status", "suspended").put("suspendedUntil", until.toString()));
-      });
+      suspendedUntil.ifPresent(until -> PresenceMessages.announceOffline(events, user,
+          new JsonObject().put("status", "suspended").put("suspendedUntil", until.toString())));
     }
   }
 

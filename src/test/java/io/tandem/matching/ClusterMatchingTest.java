@@ -101,10 +101,9 @@ class ClusterMatchingTest {
         JsonObject offer = expert.socket().awaitEvent("offer");
 
         // A node that died holding the shard: its lease still runs for 3 s, and its offer timer is gone.
-        Sql.count("WITH l AS (UPDATE shard_leases SET owner_node = 'ghost', epoch = epoch + 1, expires_at = now() + interval '3 seconds'"
-            + " WHERE shard = ? RETURNING 1) SELECT count(*) FROM l", shard);
-        Sql.count("WITH o AS (UPDATE offers SET expires_at = now() WHERE id = ?::uuid RETURNING 1) SELECT count(*) FROM o",
-            offer.getString("offerId"));
+        Sql.update("UPDATE shard_leases SET owner_node = 'ghost', epoch = epoch + 1, expires_at = now() + interval '3 seconds'"
+            + " WHERE shard = ?", shard);
+        Sql.update("UPDATE offers SET expires_at = now() WHERE id = ?::uuid", offer.getString("offerId"));
 
         JsonObject revoked = expert.socket().awaitEvent("offer.revoked");
         assertThat(revoked.getString("reason")).as("the sweeper fired the dead node's deadline").isEqualTo("timeout");

@@ -116,8 +116,7 @@ class MatchingRacesTest {
           + " HAVING count(*) > 1) twice")).isZero();
     } finally {
       experts.forEach(Person::close);
-      Sql.count("WITH c AS (UPDATE requests SET status = 'cancelled' WHERE topic IN (?, ?) AND status IN ('queued', 'offered') RETURNING 1)"
-          + " SELECT count(*) FROM c", first, other);
+      Sql.cancelWaiting(first, other);
     }
   }
 
@@ -162,8 +161,7 @@ class MatchingRacesTest {
       assertThat(Sql.count("SELECT count(*) FROM requests WHERE topic = ? AND status = 'queued'", topic)).isEqualTo(180);
     } finally {
       experts.forEach(Person::close);
-      Sql.count("WITH c AS (UPDATE requests SET status = 'cancelled' WHERE topic = ? AND status IN ('queued', 'offered') RETURNING 1)"
-          + " SELECT count(*) FROM c", topic);
+      Sql.cancelWaiting(topic);
     }
   }
 }

@@ -194,8 +194,7 @@ class ReliabilityFlowTest {
       JsonObject record = node.http().get("/api/v1/me/penalties", expert.session().accessToken()).json();
       assertThat(record.getJsonArray("penalties")).hasSize(3);
       assertThat(record.getJsonObject("reliability").getDouble("score")).isEqualTo(0.8);
-      Sql.count("WITH c AS (UPDATE requests SET status = 'cancelled' WHERE topic = ? AND status IN ('queued', 'offered') RETURNING 1)"
-          + " SELECT count(*) FROM c", topic);
+      Sql.cancelWaiting(topic);
     }
   }
 
@@ -205,15 +204,13 @@ class ReliabilityFlowTest {
     String topic = Actors.uniqueTopic();
     try (Person expert = Actors.expert(node, topic);
          Person client = Actors.client(node)) {
-      Sql.count("WITH s AS (UPDATE accounts SET suspended_until = now() + interval '1 hour' WHERE id = ?::uuid RETURNING 1)"
-          + " SELECT count(*) FROM s", expert.id());
+      Sql.update("UPDATE accounts SET suspended_until = now() + interval '1 hour' WHERE id = ?::uuid", expert.id());
       String requestId = client.socket().ack("request.create", Actors.request(topic, "chat")).getString("requestId");
       assertThat(expert.socket().staysWithout("offer", Duration.ofMillis(1500))).isTrue();
       assertThat(expert.socket().call("presence.online").getString("code")).isEqualTo("forbidden");
       assertThat(expert.socket().awaitEvent("presence.status", s -> "suspended".equals(s.getString("status"))).getString("suspendedUntil"))
           .isNotBlank();
-      Sql.count("WITH s AS (UPDATE accounts SET suspended_until = now() - interval '1 second' WHERE id = ?::uuid RETURNING 1)"
-          + " SELECT count(*) FROM s", expert.id());
+      Sql.update("UPDATE accounts SET suspended_until = now() - interval '1 second' WHERE id = ?::uuid", expert.id());
       expert.socket().ack("presence.online", new JsonObject());
       assertThat(expert.socket().awaitEvent("offer").getString("requestId")).isEqualTo(requestId);
       client.socket().ack("request.cancel", new JsonObject().put("requestId", requestId));
@@ -289,8 +286,7 @@ class ReliabilityFlowTest {
       String penalty = Sql.string("SELECT id FROM penalties WHERE session_id = ?::uuid AND user_id = ?::uuid", pair.sessionId(), pair.expert().id());
       String admin = node.http().post("/api/v1/tokens", new JsonObject().put("username", ADMIN).put("password", ADMIN_PASSWORD))
           .json().getString("accessToken");
-      Sql.count("WITH s AS (UPDATE accounts SET suspended_until = now() + interval '1 hour' WHERE id = ?::uuid RETURNING 1)"
-          + " SELECT count(*) FROM s", pair.expert().id());
+      Sql.update("UPDATE accounts SET suspended_until = now() + interval '1 hour' WHERE id = ?::uuid", pair.expert().id());
       JsonObject reason = new JsonObject().put("reason", "the expert's phone died; verified");
       assertThat(node.http().post("/api/v1/admin/penalties/" + penalty + "/waive", reason, pair.expert().session().accessToken()).status())
           .isEqualTo(403);

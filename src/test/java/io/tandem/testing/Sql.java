@@ -15,6 +15,25 @@ public final class Sql {
     return value == null ? 0 : Long.parseLong(value);
   }
 
+  /** Runs an update and answers how many rows it changed. */
+  public static int update(String statement, Object... args) {
+    String jdbc = TestDatabase.url().replace("postgresql://postgres@", "jdbc:postgresql://");
+    try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
+         PreparedStatement s = c.prepareStatement(statement)) {
+      for (int i = 0; i < args.length; i++) {
+        s.setObject(i + 1, args[i]);
+      }
+      return s.executeUpdate();
+    } catch (SQLException e) {
+      throw new AssertionError("update failed: " + statement + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Cancels whatever still waits on these topics, so that later tests' nodes do not resume it. */
+  public static void cancelWaiting(String... topics) {
+    update("UPDATE requests SET status = 'cancelled' WHERE topic = ANY(?) AND status IN ('queued', 'offered')", (Object) topics);
+  }
+
   /** The first column of the first row, or null when there is no row. */
   public static String string(String query, Object... args) {
     String jdbc = TestDatabase.url().replace("postgresql://postgres@", "jdbc:postgresql://");
