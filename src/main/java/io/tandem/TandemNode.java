@@ -145,7 +145,7 @@ public final class TandemNode {
           ShardLeases leases = new ShardLeases(pool, nodeId, config.cluster().lease());
           ExpertLoads loads = new ExpertLoads(vertx.eventBus(), matching);
           RoomService rooms = new RoomService(vertx, new SessionRepository(pool, penalties),
-              new MessageStore(vertx, pool, config.session().messageBatchMax()), new UserEvents(vertx.eventBus()), loads, config.session());
+              new MessageStore(vertx, pool, config.session().messageBatchMax(), config.session().messageWriteLanes()), new UserEvents(vertx.eventBus()), loads, config.session());
           Outcomes outcomes = new Outcomes(pool, penalties, config.ledger(), config.session(), config.matching(), vertx.eventBus(), loads);
           WebSocketGateway gateway = new WebSocketGateway(vertx, tokens, config.http().allowedOrigins(), config.ws(),
               Frames.dispatcher(presence, requests, offers, rooms), connectionListener(presence, rooms));

@@ -47,7 +47,9 @@ public final class ApiVerticle extends VerticleBase {
             .setHost(config.host())
             .setPort(port)
             .setMaxWebSocketFrameSize(hardLimit)
-            .setMaxWebSocketMessageSize(hardLimit))
+            .setMaxWebSocketMessageSize(hardLimit)
+            .setPerMessageWebSocketCompressionSupported(ws.perMessageDeflate())
+            .setPerFrameWebSocketCompressionSupported(ws.perMessageDeflate()))
         .requestHandler(api.router(vertx))
         .webSocketHandshakeHandler(webSockets)
         .webSocketHandler(socket -> {

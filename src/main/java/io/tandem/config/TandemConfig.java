@@ -203,7 +203,8 @@ public record TandemConfig(
   /**
    * Sessions and their rooms. {@code typingInterval}: at most one {@code room.typing} relayed per
    * connection and room in this time; {@code messageBatchMax}: chat messages written per commit at
-   * most; {@code iceServers}: sent in {@code session.ready} for WebRTC.
+   * most; {@code messageWriteLanes}: chat batches a node writes at once (each session always in the
+   * same lane); {@code iceServers}: sent in {@code session.ready} for WebRTC.
    */
   public record SessionConfig(
       Duration joinWindow,
@@ -213,6 +214,7 @@ public record TandemConfig(
       int checkinRadiusMeters,
       Duration typingInterval,
       int messageBatchMax,
+      int messageWriteLanes,
       JsonArray iceServers) {
     static SessionConfig from(ConfigReader r) {
       return new SessionConfig(
@@ -223,6 +225,7 @@ public record TandemConfig(
           r.intBetween("checkinRadiusMeters", 10, 100_000),
           Duration.ofMillis(r.intBetween("typingIntervalMs", 0, 60_000)),
           r.intBetween("messageBatchMax", 1, 10_000),
+          r.intBetween("messageWriteLanes", 1, 64),
           r.iceServers("iceServers"));
     }
   }
@@ -295,10 +298,13 @@ public record TandemConfig(
    * WebSocket limits: the server pings every {@code pingInterval} and closes a connection that has
    * sent nothing (not even a pong) for {@code idleTimeout}; each connection may send
    * {@code framesPerSecond} frames on average with bursts up to {@code frameBurst}; a connection
-   * whose unsent output grows past {@code maxQueuedBytes} (a reader too slow) is closed.
+   * whose unsent output grows past {@code maxQueuedBytes} (a reader too slow) is closed;
+   * {@code perMessageDeflate} accepts clients' offers to compress frames (off: chat frames are
+   * small, and each compressed connection holds a compressor and a decompressor).
    */
   public record WsConfig(
-      int maxFrameBytes, Duration pingInterval, Duration idleTimeout, int framesPerSecond, int frameBurst, int maxQueuedBytes) {
+      int maxFrameBytes, Duration pingInterval, Duration idleTimeout, int framesPerSecond, int frameBurst, int maxQueuedBytes,
+      boolean perMessageDeflate) {
     static WsConfig from(ConfigReader r) {
       return new WsConfig(
           r.intBetween("maxFrameBytes", 256, 16 * 1024 * 1024),
@@ -306,7 +312,8 @@ public record TandemConfig(
           Duration.ofSeconds(r.intBetween("idleTimeoutSeconds", 2, 7200)),
           r.intBetween("framesPerSecond", 1, 100_000),
           r.intBetween("frameBurst", 1, 100_000),
-          r.intBetween("maxQueuedBytes", 4096, 256 * 1024 * 1024));
+          r.intBetween("maxQueuedBytes", 4096, 256 * 1024 * 1024),
+          r.bool("perMessageDeflate"));
     }
   }
 

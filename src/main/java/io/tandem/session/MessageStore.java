@@ -20,10 +20,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stores chat messages, many per commit. While one batch is being written, new messages queue up
- * and go together in the next one (one transaction, statements pipelined): an idle room pays one
- * round trip, a thousand busy rooms do not pay a thousand commits. Only one batch is in flight,
- * so one sender's messages get their seqs in the order they were sent.
+ * Stores chat messages, many per commit. Sessions are spread over a few write lanes (by session
+ * id); in each lane, while one batch is being written, new messages queue up and go together in
+ * the next one (one transaction, statements pipelined): an idle room pays one round trip, a
+ * thousand busy rooms do not pay a thousand commits. A session always writes through the same lane
+ * and a lane has one batch in flight, so one sender's messages get their seqs in the order they
+ * were sent; lanes touch disjoint sessions, so they write in parallel without waiting on each
+ * other's row locks.
  *
  * <p>Each message takes the next seq of its session ({@code sessions.last_seq}) in the statement
  * that inserts it, so seqs have no gaps; a {@code clientMsgId} the sender already used returns the
@@ -43,8 +46,13 @@ public final class MessageStore {
   private final Pool pool;
   private final int maxBatch;
   private final Context context;
-  private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean writing = new AtomicBoolean();
+  private final List<Lane> lanes = new ArrayList<>();
+
+  /** Messages of some sessions, waiting for their batch; at most one batch of a lane is in flight. */
+  private static final class Lane {
+    final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+    final AtomicBoolean writing = new AtomicBoolean();
+  }
 
   /** A stored message; {@code duplicate} when the clientMsgId was already stored (nothing new happened). */
   public record Stored(ChatMessage message, boolean duplicate) {}
@@ -55,10 +63,13 @@ public final class MessageStore {
     }
   }
 
-  public MessageStore(Vertx vertx, Pool pool, int maxBatch) {
+  public MessageStore(Vertx vertx, Pool pool, int maxBatch, int writeLanes) {
     this.pool = pool;
     this.maxBatch = maxBatch;
     this.context = vertx.getOrCreateContext();
+    for (int i = 0; i < writeLanes; i++) {
+      lanes.add(new Lane());
+    }
   }
 
   /**
@@ -67,22 +78,23 @@ public final class MessageStore {
    */
   public Future<Optional<Stored>> append(SessionId session, UserId sender, String clientMsgId, String text) {
     Promise<Optional<Stored>> promise = Promise.promise();
-    queue.add(new Pending(session, sender, clientMsgId, text, promise, Vertx.currentContext()));
-    if (writing.compareAndSet(false, true)) {
-      context.runOnContext(v -> writeBatch());
+    Lane lane = lanes.get(Math.floorMod(session.value().hashCode(), lanes.size()));
+    lane.queue.add(new Pending(session, sender, clientMsgId, text, promise, Vertx.currentContext()));
+    if (lane.writing.compareAndSet(false, true)) {
+      context.runOnContext(v -> writeBatch(lane));
     }
     return promise.future();
   }
 
-  private void writeBatch() {
+  private void writeBatch(Lane lane) {
     List<Pending> batch = new ArrayList<>();
-    for (Pending p = queue.poll(); p != null; p = batch.size() < maxBatch ? queue.poll() : null) {
+    for (Pending p = lane.queue.poll(); p != null; p = batch.size() < maxBatch ? lane.queue.poll() : null) {
       batch.add(p);
     }
     if (batch.isEmpty()) {
-      writing.set(false);
-      if (!queue.isEmpty() && writing.compareAndSet(false, true)) {
-        writeBatch(); // a message slipped in between the poll and the flag
+      lane.writing.set(false);
+      if (!lane.queue.isEmpty() && lane.writing.compareAndSet(false, true)) {
+        writeBatch(lane); // a message slipped in between the poll and the flag
       }
       return;
     }
@@ -107,7 +119,7 @@ public final class MessageStore {
           }
           return alone;
         })
-        .onComplete(done -> writeBatch());
+        .onComplete(done -> writeBatch(lane));
   }
 
   private Future<Void> writeAlone(Pending pending) {

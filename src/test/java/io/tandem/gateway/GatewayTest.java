@@ -51,6 +51,13 @@ class GatewayTest {
   }
 
   @Test
+  @DisplayName("a client's offer of permessage-deflate is declined while ws.perMessageDeflate is off (the default)")
+  void noCompressionByDefault() {
+    Session user = node.http().signUp("client");
+    assertThat(TestSocket.agreedExtensions(port(), user.accessToken(), "permessage-deflate; client_max_window_bits")).isNull();
+  }
+
+  @Test
   @DisplayName("a browser may pass the token in the query string; ping is acknowledged with its cid")
   void queryTokenAndPing() {
     Session user = node.http().signUp("client");

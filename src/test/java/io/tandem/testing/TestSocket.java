@@ -57,6 +57,15 @@ public final class TestSocket implements AutoCloseable {
     }
   }
 
+  /** Offers the given WebSocket extensions and returns what the server's handshake agreed to (null: none). */
+  public static String agreedExtensions(int port, String accessToken, String offered) {
+    WebSocketConnectOptions options = options(port, accessToken, null).addHeader("Sec-WebSocket-Extensions", offered);
+    WebSocket ws = RunningNode.await(CLIENT.connect(options), WAIT);
+    String agreed = ws.headers().get("Sec-WebSocket-Extensions");
+    ws.close();
+    return agreed;
+  }
+
   /** Connects with the token in the query string, as browsers do. */
   public static TestSocket connectWithQueryToken(int port, String accessToken) {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws?token=" + accessToken);
