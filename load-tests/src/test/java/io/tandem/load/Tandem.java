@@ -34,8 +34,13 @@ final class Tandem {
   private Tandem() {}
 
   static HttpProtocolBuilder protocol() {
-    return http.baseUrl(BASE_URL)
-        .wsBaseUrl(BASE_URL.replaceFirst("^http", "ws"))
+    return protocol(BASE_URL);
+  }
+
+  /** The protocol for one server of a cluster (every node answers the same API). */
+  static HttpProtocolBuilder protocol(String baseUrl) {
+    return http.baseUrl(baseUrl)
+        .wsBaseUrl(baseUrl.replaceFirst("^http", "ws"))
         .acceptHeader("application/json")
         .contentTypeHeader("application/json")
         .shareConnections();
