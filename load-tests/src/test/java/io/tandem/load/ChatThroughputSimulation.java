@@ -92,24 +92,24 @@ public class ChatThroughputSimulation extends Simulation {
     return exec(ws("connect").connect("/ws"));
   }
 
+  /** Peers keep their connection until every client has sent its last message. */
   private ChainBuilder holdUntilDone() {
     return pause(session -> Duration.ofMillis(Math.max(0, sendFrom + (WARMUP + SECONDS + 15) * 1000L - System.currentTimeMillis())));
   }
 
   {
-    List<Map<String, Object>> clients;
-    List<Map<String, Object>> experts;
+    if (!List.of("tandem", "relay", "echo").contains(SERVER)) {
+      throw new IllegalArgumentException("-Dserver must be tandem, relay or echo, not " + SERVER);
+    }
     ScenarioBuilder clientScenario;
     ScenarioBuilder expertScenario = null;
     if (SERVER.equals("tandem")) {
       Map<String, List<Map<String, Object>>> seeded = Tandem.seed(PAIRS, PAIRS);
-      clients = seeded.get("clients");
-      experts = seeded.get("experts");
-      clientScenario = scenario("clients").feed(listFeeder(clients).queue())
+      clientScenario = scenario("clients").feed(listFeeder(seeded.get("clients")).queue())
           .exec(Tandem.connect(), Tandem.requestConsultation(), Tandem.joinRoom("client room.join"), sending())
           .exec(Tandem.call("session.end", "end", "{\"type\":\"session.end\",\"cid\":\"end\",\"sessionId\":\"#{sessionId}\"}", 10))
           .exec(ws("close").close());
-      expertScenario = scenario("experts").feed(listFeeder(experts).queue())
+      expertScenario = scenario("experts").feed(listFeeder(seeded.get("experts")).queue())
           .exec(Tandem.connect(), Tandem.goOnline(), Tandem.awaitEvent("await offer", "offer", SETUP, "offerId"),
               Tandem.call("offer.accept", "acc", "{\"type\":\"offer.accept\",\"cid\":\"acc\",\"offerId\":\"#{offerId}\"}", 10))
           .exec(ws("session.ready").sendText("{\"type\":\"ping\"}").await(10)
