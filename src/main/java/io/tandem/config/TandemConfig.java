@@ -157,7 +157,8 @@ public record TandemConfig(
   /**
    * Matching: deadlines, the batch window, sharding and the score weights (docs/operations.md).
    * {@code maxDistanceKm} bounds what a request may ask for; {@code defaultEta} is the estimate
-   * for a topic that has no matches yet.
+   * for a topic that has no matches yet; {@code statusPushInterval} spaces a shard's rounds of
+   * queue positions pushed to waiting clients.
    */
   public record MatchingConfig(
       Duration offerTimeout,
@@ -170,6 +171,7 @@ public record TandemConfig(
       int maxBatchRequests,
       double maxDistanceKm,
       Duration defaultEta,
+      Duration statusPushInterval,
       Weights weights) {
     static MatchingConfig from(ConfigReader r) {
       return new MatchingConfig(
@@ -183,6 +185,7 @@ public record TandemConfig(
           r.intBetween("maxBatchRequests", 1, 10_000),
           r.doubleBetween("maxDistanceKm", 1, 20_000),
           Duration.ofSeconds(r.intBetween("defaultEtaSeconds", 1, 24 * 3600)),
+          Duration.ofMillis(r.intBetween("statusPushIntervalMs", 0, 60_000)),
           Weights.from(r.section("weights")));
     }
   }

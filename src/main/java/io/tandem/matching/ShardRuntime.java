@@ -58,6 +58,8 @@ final class ShardRuntime {
   private final Map<RequestId, String> lastPushed = new HashMap<>();
   private MessageConsumer<JsonObject> consumer;
   private boolean batchScheduled;
+  private boolean standingScheduled;
+  private long lastStandingPush;
   private boolean batchRunning;
   private boolean dirty;
   private boolean stopped;
@@ -294,6 +296,9 @@ final class ShardRuntime {
       matchmaker.offerMade(request.id(), p.expert().id(), Instant.now());
       trackOffer(request.id(), made.offerId(), made.expiresAt());
     }
+    // The client learns at once that an expert is looking at its request; its position follows
+    // with the next round of pushStanding.
+    events.requestStatus(request.clientId(), request.id(), RequestRecord.OFFERED, null, null);
     log.info("request {} offered to expert {} (offer {}, score {}, {} km)", request.id(), p.expert().id(), made.offerId(),
         String.format("%.2f", p.score()), String.format("%.1f", p.distanceKm()));
     events.offer(p.expert().id(), made.offerId(), request, p.distanceKm(), made.brief(), made.clientDisplayName(), made.expiresAt());
@@ -442,11 +447,33 @@ final class ShardRuntime {
     });
   }
 
-  /** Pushes {@code request.status} to every client whose status, position or (stepped) ETA changed. */
+  /**
+   * Pushes {@code request.status} to every client whose status, position or (stepped) ETA changed,
+   * at most once per {@code matching.statusPushIntervalMs}: a round walks and sorts the whole
+   * queue, and rounds on every event made the work grow with the square of the queue, which
+   * stalled a shard once a queue formed. Changes in between wait for the next round.
+   */
   private void pushStanding() {
+    if (stopped || standingScheduled) {
+      return;
+    }
+    long wait = lastStandingPush + config.statusPushInterval().toMillis() - System.currentTimeMillis();
+    if (wait <= 0) {
+      pushStandingNow();
+      return;
+    }
+    standingScheduled = true;
+    vertx.setTimer(wait, t -> {
+      standingScheduled = false;
+      pushStandingNow();
+    });
+  }
+
+  private void pushStandingNow() {
     if (stopped) {
       return;
     }
+    lastStandingPush = System.currentTimeMillis();
     Set<Topic> topics = new HashSet<>();
     matchmaker.waiting().forEach(r -> topics.add(r.topic()));
     for (Topic topic : topics) {
