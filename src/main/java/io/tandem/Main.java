@@ -20,6 +20,16 @@ public final class Main {
 
   private Main() {}
 
+  /**
+   * Set by launchers that cannot forward signals (Maven's {@code exec:exec} does not: SIGTERM ends
+   * Maven and leaves the server running, a child of nobody): when the launching process exits, the
+   * server stops as on SIGTERM.
+   */
+  static final String STOP_WITH_PARENT_PROPERTY = "launcher.stopWithParent";
+
+  private static volatile TandemNode node;
+  private static volatile EmbeddedDatabase embedded;
+
   public static void main(String[] args) {
     TandemConfig config;
     try {
@@ -29,35 +39,45 @@ public final class Main {
       System.exit(2);
       return;
     }
-    EmbeddedDatabase embedded = null;
+    // Registered before anything starts, so that a signal during start-up stops what has started.
+    Runtime.getRuntime().addShutdownHook(new Thread(Main::stop, "tandem-shutdown"));
+    if (Boolean.getBoolean(STOP_WITH_PARENT_PROPERTY)) {
+      ProcessHandle.current().parent().ifPresent(launcher -> launcher.onExit().thenRun(() -> {
+        log.info("the launcher (pid {}) has exited", launcher.pid());
+        System.exit(0);
+      }));
+    }
     try {
       embedded = config.db().useEmbedded() ? EmbeddedDatabase.start(config.db().embedded()) : null;
       String databaseUrl = embedded != null ? embedded.url() : config.db().url();
-      TandemNode node = TandemNode.start(config, databaseUrl).toCompletionStage().toCompletableFuture()
+      node = TandemNode.start(config, databaseUrl).toCompletionStage().toCompletableFuture()
           .get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      EmbeddedDatabase database = embedded;
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(node, database), "tandem-shutdown"));
       log.info("Tandem is ready: http://localhost:{} (health at /health, protocol in docs/protocol.md)", node.httpPort());
     } catch (Exception e) {
       log.error("Tandem did not start: {}", reason(e));
       log.debug("start-up failure", e);
-      if (embedded != null) {
-        embedded.close();
-      }
-      System.exit(1);
+      System.exit(1); // the shutdown hook stops the embedded database
     }
   }
 
-  private static void stop(TandemNode node, EmbeddedDatabase embedded) {
-    log.info("shutting down: no new connections, finishing requests in flight");
+  private static void stop() {
+    TandemNode node = Main.node;
+    EmbeddedDatabase embedded = Main.embedded;
+    if (node != null) {
+      log.info("shutting down: no new connections, finishing requests in flight");
+      closeNode(node);
+    }
+    if (embedded != null) {
+      embedded.close();
+    }
+  }
+
+  private static void closeNode(TandemNode node) {
     try {
       node.close().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       log.info("node stopped");
     } catch (Exception e) {
       log.warn("node did not stop cleanly: {}", reason(e));
-    }
-    if (embedded != null) {
-      embedded.close();
     }
   }
 

@@ -13,6 +13,7 @@ import io.tandem.auth.Tokens;
 import io.tandem.bus.ClusterSetup;
 import io.tandem.config.TandemConfig;
 import io.tandem.db.Database;
+import io.tandem.db.DatabaseOutages;
 import io.tandem.expert.ExpertProfileRepository;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -67,18 +68,32 @@ import org.slf4j.LoggerFactory;
 public final class TandemNode {
   private static final Logger log = LoggerFactory.getLogger(TandemNode.class);
   private static final long READY_CHECK_TIMEOUT_MS = 2000;
+  /** The heartbeat and the lease tick each hold at most one connection at a time. */
+  private static final int LEASE_CONNECTIONS = 2;
 
   private final Vertx vertx;
+  /** Requests, matching, presence, sweeps: everything but chat writes and lease renewals. */
   private final Pool pool;
+  /**
+   * Chat batches, one connection per write lane: a burst of chat never queues matching or
+   * reconciliation behind it, nor the other way round.
+   */
+  private final Pool chatPool;
+  /** Heartbeats and shard leases, so that load can never starve a renewal into a lost lease. */
+  private final Pool leasePool;
+  private final DatabaseOutages outages;
   private final HazelcastClusterManager clusterManager;
   /** Identifies this node in PostgreSQL (heartbeats, shard leases, connections); new at every start. */
   private final String nodeId = UUID.randomUUID().toString();
   private final List<String> deployments = new ArrayList<>();
   private int httpPort;
 
-  private TandemNode(Vertx vertx, Pool pool, HazelcastClusterManager clusterManager) {
+  private TandemNode(Vertx vertx, Database database, TandemConfig config, HazelcastClusterManager clusterManager) {
     this.vertx = vertx;
-    this.pool = pool;
+    this.pool = database.pool(vertx, "tandem", config.db().poolSize());
+    this.chatPool = database.pool(vertx, "tandem-chat", config.session().messageWriteLanes());
+    this.leasePool = database.pool(vertx, "tandem-leases", LEASE_CONNECTIONS);
+    this.outages = new DatabaseOutages(vertx, pool, config.db().callTimeout());
     this.clusterManager = clusterManager;
   }
 
@@ -104,13 +119,21 @@ public final class TandemNode {
       started = Future.succeededFuture(builder.with(options).build());
     }
     HazelcastClusterManager cluster = clusterManager;
-    Database database = Database.at(databaseUrl);
-    return started.compose(vertx -> {
-      TandemNode node = new TandemNode(vertx, database.pool(vertx, config.db()), cluster);
-      return node.deploy(config, database, metrics)
-          .map(node)
-          .recover(failure -> node.close().transform(closed -> Future.failedFuture(failure)));
+    Database database = Database.at(databaseUrl, config.db().statementTimeout());
+    // Context-free, like close(): after a failed start the node's event loops are closed, and a
+    // future bound to one of them could never be completed (start-up would hang, not fail).
+    Promise<TandemNode> result = Promise.promise();
+    started.onFailure(result::fail).onSuccess(vertx -> {
+      TandemNode node = new TandemNode(vertx, database, config, cluster);
+      node.deploy(config, database, metrics).onComplete(deployed -> {
+        if (deployed.succeeded()) {
+          result.complete(node);
+        } else {
+          node.close().onComplete(closed -> result.fail(deployed.cause()));
+        }
+      });
     });
+    return result.future();
   }
 
   private record Secrets(byte[] jwtSecret, PasswordHasher hasher) {}
@@ -123,6 +146,7 @@ public final class TandemNode {
   private Future<Void> deploy(TandemConfig config, Database database, PrometheusMeterRegistry metrics) {
     return vertx.executeBlocking(() -> {
           database.migrate();
+          database.checkDurable();
           return new Secrets(JwtSecret.load(config.auth()), new PasswordHasher(config.auth().passwordHash()));
         })
         .compose(secrets -> {
@@ -142,18 +166,19 @@ public final class TandemNode {
           RequestService requests = new RequestService(vertx.eventBus(), matching, matchingEvents, config.matching(), ledger, config.ledger(),
               reliability);
           OfferService offers = new OfferService(matching, matchingEvents, config.session(), reliability);
-          ShardLeases leases = new ShardLeases(pool, nodeId, config.cluster().lease());
+          ShardLeases leases = new ShardLeases(leasePool, nodeId, config.cluster().lease());
           ExpertLoads loads = new ExpertLoads(vertx.eventBus(), matching);
           RoomService rooms = new RoomService(vertx, new SessionRepository(pool, penalties),
-              new MessageStore(vertx, pool, config.session().messageBatchMax(), config.session().messageWriteLanes()), new UserEvents(vertx.eventBus()), loads, config.session());
+              new MessageStore(vertx, chatPool, config.session().messageBatchMax(), config.session().messageWriteLanes()), new UserEvents(vertx.eventBus()), loads, config.session());
           Outcomes outcomes = new Outcomes(pool, penalties, config.ledger(), config.session(), config.matching(), vertx.eventBus(), loads);
           WebSocketGateway gateway = new WebSocketGateway(vertx, tokens, config.http().allowedOrigins(), config.ws(),
-              Frames.dispatcher(presence, requests, offers, rooms), connectionListener(presence, rooms));
+              Frames.dispatcher(presence, requests, offers, rooms), connectionListener(presence, rooms), outages);
           Optional<Seeder> seeder = config.loadTest().seedEnabled()
               ? Optional.of(new Seeder(vertx, pool, secrets.hasher(), tokens, config.ledger()))
               : Optional.empty();
           seeder.ifPresent(s -> log.warn("loadTest.seedEnabled is on: POST /api/v1/loadtest/seed creates accounts without authentication"));
-          HttpApi api = new HttpApi(config.http(), accounts, tokens, profiles, requests, rooms, reliability, ledger, seeder, this::ready, metrics);
+          HttpApi api = new HttpApi(config.http(), accounts, tokens, profiles, requests, rooms, reliability, ledger, seeder, this::readiness,
+              outages, metrics);
           Map<String, Supplier<Future<Void>>> sweeps = new LinkedHashMap<>();
           sweeps.put("presence", presence::sweep);
           sweeps.put("rooms", rooms::sweep);
@@ -161,8 +186,8 @@ public final class TandemNode {
           return accountRepository.ensureAdmins(config.auth().admins())
               .compose(v -> leases.heartbeat())
               .compose(v -> deployOne(new MatchingVerticle(config.matching(), config.cluster().lease(), leases, matching,
-                  presenceRepository, matchingEvents)))
-              .compose(v -> deployOne(new Sweeper(config.matching().sweepInterval(), sweeps)))
+                  presenceRepository, matchingEvents, outages)))
+              .compose(v -> deployOne(new Sweeper(config.matching().sweepInterval(), sweeps, outages)))
               .compose(v -> deployHttp(config.http(), config.ws(), api, gateway));
         });
   }
@@ -202,10 +227,14 @@ public final class TandemNode {
     }
     httpPort = port;
     return vertx.deployVerticle(() -> new ApiVerticle(http, ws, port, api, gateway), new DeploymentOptions().setInstances(http.instances()))
-        .map(id -> {
+        .<Void>map(id -> {
           deployments.add(id);
           return null;
-        });
+        })
+        .recover(e -> Future.failedFuture(e instanceof java.net.BindException || String.valueOf(e.getMessage()).contains("Address already in use")
+            ? new IllegalStateException("port " + port + " on " + http.host() + " is already in use; stop what holds it or set http.port"
+                + " (TANDEM_HTTP_PORT) to a free port")
+            : e));
   }
 
   private static int freePort(String host) throws java.io.IOException {
@@ -214,15 +243,24 @@ public final class TandemNode {
     }
   }
 
-  /** Ready while the database answers and, when clustered, the cluster is joined; the message is safe to show. */
-  public Future<Void> ready() {
-    if (clusterManager != null && !clusterManager.isActive()) {
-      return Future.failedFuture("this node is not part of the cluster");
-    }
+  /**
+   * Each dependency and whether it is up ({@code "up"}, or {@code "down: <reason>"}, safe to
+   * show): the database answers a query within {@value #READY_CHECK_TIMEOUT_MS} ms, and when
+   * clustered, this node is a member of the cluster.
+   */
+  public Future<Map<String, String>> readiness() {
     return pool.query("SELECT 1").execute()
-        .<Void>mapEmpty()
         .timeout(READY_CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .recover(e -> Future.failedFuture("the database does not answer"));
+        .map(rows -> "up")
+        .otherwise(e -> "down: " + (outages.isDown() ? outages.lastReason() : "no answer within " + READY_CHECK_TIMEOUT_MS + " ms"))
+        .map(database -> {
+          Map<String, String> checks = new LinkedHashMap<>();
+          checks.put("database", database);
+          if (clusterManager != null) {
+            checks.put("cluster", clusterManager.isActive() ? "up" : "down: this node is not part of the cluster");
+          }
+          return checks;
+        });
   }
 
   public Vertx vertx() {
@@ -250,7 +288,7 @@ public final class TandemNode {
     // caller's future must not: a context-free promise completes on whatever thread ends the close.
     Promise<Void> closed = Promise.promise();
     undeployInReverse(new ArrayList<>(deployments))
-        .eventually(pool::close)
+        .eventually(() -> Future.join(pool.close(), chatPool.close(), leasePool.close()))
         .onComplete(stopped -> vertx.close().onComplete(closed));
     return closed.future();
   }

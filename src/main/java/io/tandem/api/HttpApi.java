@@ -17,7 +17,11 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.tandem.db.DatabaseOutages;
+import io.vertx.ext.web.handler.TimeoutHandler;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +39,12 @@ public final class HttpApi {
   private final Optional<Seeder> seeder;
   private final HealthRoutes health;
   private final Tokens tokens;
+  private final DatabaseOutages outages;
 
-  /** @param readiness succeeds while the database (and, when clustered, the cluster) can be reached */
+  /**
+   * @param readiness each dependency (the database, when clustered the cluster) and {@code "up"} or why it is down
+   * @param outages turns failures into contract errors and bounds how long a request waits for the database
+   */
   public HttpApi(
       HttpConfig config,
       AccountService accountService,
@@ -47,8 +55,10 @@ public final class HttpApi {
       Reliability reliability,
       Ledger ledger,
       Optional<Seeder> seeder,
-      Supplier<Future<Void>> readiness,
+      Supplier<Future<Map<String, String>>> readiness,
+      DatabaseOutages outages,
       PrometheusMeterRegistry metrics) {
+    this.outages = outages;
     this.config = config;
     this.tokens = tokens;
     this.accounts = new AccountRoutes(accountService);
@@ -63,6 +73,9 @@ public final class HttpApi {
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
     health.mount(router);
+    // A request that waits longer than this for the database is answered 503 unavailable; what it
+    // started may still complete (a retry with the same Idempotency-Key finds it).
+    router.route("/api/*").handler(TimeoutHandler.create(outages.callTimeout().toMillis(), 503));
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
     BearerAuthentication authenticated = new BearerAuthentication(tokens);
     accounts.mount(router, authenticated);
@@ -78,21 +91,22 @@ public final class HttpApi {
     router.errorHandler(405, ctx -> Replies.error(ctx,
         new ApiError(ErrorCode.BAD_REQUEST, ctx.request().method() + " is not allowed on " + ctx.request().path())));
     router.errorHandler(500, this::fail);
+    router.errorHandler(503, this::fail);
     return router;
   }
 
-  /** Known errors go to the caller as they are; anything else is logged with its stack and answered as {@code internal}. */
+  /** Known errors go to the caller as they are; outages become {@code unavailable}; anything else is a bug, logged with its stack. */
   private void fail(RoutingContext ctx) {
     Throwable failure = ctx.failure();
-    if (failure instanceof ApiError error) {
-      Replies.error(ctx, error);
-    } else if (ctx.statusCode() == 413) {
+    String what = ctx.request().method() + " " + ctx.request().path();
+    if (ctx.statusCode() == 413) {
       Replies.error(ctx, ApiError.tooLarge("the body is larger than " + config.maxBodyBytes() + " bytes"));
     } else if (ctx.statusCode() == 400 && failure == null) {
       Replies.error(ctx, ApiError.badRequest("the request is malformed"));
+    } else if (ctx.statusCode() == 503 && failure == null) {
+      Replies.error(ctx, outages.answer(new TimeoutException("no answer within " + outages.callTimeout().toMillis() + " ms"), what));
     } else {
-      log.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
-      Replies.error(ctx, ApiError.internal());
+      Replies.error(ctx, outages.answer(failure, what));
     }
   }
 }

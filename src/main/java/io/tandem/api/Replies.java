@@ -3,6 +3,7 @@ package io.tandem.api;
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Role;
 import io.tandem.wire.ApiError;
+import io.tandem.wire.ErrorCode;
 import io.tandem.wire.JsonInput;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -12,6 +13,9 @@ import java.util.function.Function;
 
 /** Turns a route's {@code Future<JsonObject>} into a response, and any failure into the contract's error body. */
 final class Replies {
+  /** What a 503 asks the caller to wait: about how often the node probes a database that went away. */
+  static final String RETRY_AFTER_SECONDS = "2";
+
   private Replies() {}
 
   /** A handler answering {@code status} with the JSON the function produces; thrown errors fail the route too. */
@@ -36,8 +40,10 @@ final class Replies {
   }
 
   static void error(RoutingContext ctx, ApiError error) {
-    if (error.code().httpStatus() == 401) {
+    if (error.code() == ErrorCode.UNAUTHORIZED) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
+    } else if (error.code() == ErrorCode.UNAVAILABLE) {
+      ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
     }
     send(ctx, error.code().httpStatus(), error.toJson());
   }

@@ -64,10 +64,19 @@ public record TandemConfig(
     }
   }
 
-  /** An empty {@code url} starts the embedded PostgreSQL. */
-  public record DbConfig(String url, int poolSize, EmbeddedDbConfig embedded) {
+  /**
+   * An empty {@code url} starts the embedded PostgreSQL. {@code statementTimeout} is PostgreSQL's
+   * {@code statement_timeout} on every connection; a caller (an HTTP request, a WebSocket frame)
+   * waits at most {@link #callTimeout()} for the database before it is answered {@code unavailable}.
+   */
+  public record DbConfig(String url, int poolSize, Duration statementTimeout, Duration acquireTimeout, EmbeddedDbConfig embedded) {
     public boolean useEmbedded() {
       return url.isEmpty();
+    }
+
+    /** Waiting for a pool connection, then for the statements: the longest a caller is kept waiting. */
+    public Duration callTimeout() {
+      return acquireTimeout.plus(statementTimeout);
     }
 
     static DbConfig from(ConfigReader r) {
@@ -78,13 +87,27 @@ public record TandemConfig(
           throw r.problem("url", "must look like postgresql://user:password@host:5432/database");
         }
       }
-      return new DbConfig(url, r.intBetween("poolSize", 1, 512), EmbeddedDbConfig.from(r.section("embedded")));
+      return new DbConfig(url, r.intBetween("poolSize", 1, 512),
+          Duration.ofMillis(r.intBetween("statementTimeoutMs", 100, 600_000)),
+          Duration.ofMillis(r.intBetween("acquireTimeoutMs", 100, 600_000)),
+          EmbeddedDbConfig.from(r.section("embedded")));
     }
   }
 
-  public record EmbeddedDbConfig(Path dataDir, int port) {
+  /**
+   * The embedded PostgreSQL. It always runs durable ({@code fsync}, {@code synchronous_commit} and
+   * {@code full_page_writes} on); {@code sharedBuffers}, {@code maxWalSize} and
+   * {@code checkpointTimeout} are PostgreSQL's own settings, passed as written ("256MB", "15min").
+   */
+  public record EmbeddedDbConfig(Path dataDir, int port, String sharedBuffers, String maxWalSize, String checkpointTimeout) {
+    /** Defaults for a throw-away database in tests and tools. */
+    public static EmbeddedDbConfig at(Path dataDir, int port) {
+      return new EmbeddedDbConfig(dataDir, port, "128MB", "1GB", "5min");
+    }
+
     static EmbeddedDbConfig from(ConfigReader r) {
-      return new EmbeddedDbConfig(Path.of(r.nonEmptyString("dataDir")), r.intBetween("port", 0, 65535));
+      return new EmbeddedDbConfig(Path.of(r.nonEmptyString("dataDir")), r.intBetween("port", 0, 65535),
+          r.nonEmptyString("sharedBuffers"), r.nonEmptyString("maxWalSize"), r.nonEmptyString("checkpointTimeout"));
     }
   }
 

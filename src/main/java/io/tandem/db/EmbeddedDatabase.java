@@ -4,8 +4,14 @@ import io.tandem.config.TandemConfig.EmbeddedDbConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,18 +21,39 @@ import org.slf4j.LoggerFactory;
  * restart keeps accounts. Only one process may use a data directory at a time: a second node on the
  * same machine points its {@code db.url} at {@link #url()} instead (docs/operations.md).
  *
+ * <p>Durable: zonky starts the postmaster with {@code -F} ({@code fsync=off}) and
+ * {@code synchronous_commit=off}, fit for throw-away test databases only. The {@code -c} settings
+ * here come after {@code -F} on the command line, and PostgreSQL lets the later setting win, so the
+ * server runs with {@code fsync}, {@code synchronous_commit} and {@code full_page_writes} on;
+ * {@link Database#checkDurable} verifies that from inside at every start.
+ *
+ * <p>Supervised: if the postmaster dies (killed, crashed) while this object is open, it is started
+ * again on the same folder and port, retrying until it comes up; pools reconnect by themselves.
+ *
  * <p>PostgreSQL refuses to run as root; zonky runs it under {@code unshare -U} where that exists,
  * which is how this also works in root containers.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
+  /** How often the supervisor looks for the postmaster, and waits between restart attempts. */
+  private static final Duration WATCH_INTERVAL = Duration.ofMillis(500);
 
-  private final EmbeddedPostgres postgres;
+  private final EmbeddedDbConfig config;
   private final Path dataDir;
+  private final ScheduledExecutorService supervisor;
+  private volatile EmbeddedPostgres postgres;
+  private volatile boolean closed;
+  private volatile long downSinceNanos = -1;
 
-  private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDir) {
-    this.postgres = postgres;
+  private EmbeddedDatabase(EmbeddedDbConfig config, Path dataDir, EmbeddedPostgres postgres) {
+    this.config = config;
     this.dataDir = dataDir;
+    this.postgres = postgres;
+    this.supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "embedded-postgres-supervisor");
+      thread.setDaemon(true);
+      return thread;
+    });
   }
 
   /** Starts (and on first use initialises) the database; blocks for a few seconds. */
@@ -34,21 +61,35 @@ public final class EmbeddedDatabase implements AutoCloseable {
     Path dataDir = config.dataDir().toAbsolutePath();
     boolean fresh = !Files.exists(dataDir.resolve("postgresql.conf"));
     log.info("{} embedded PostgreSQL in {} on port {}", fresh ? "initialising" : "starting", dataDir, config.port());
+    EmbeddedDatabase database = new EmbeddedDatabase(config, dataDir, launch(config, dataDir, config.port()));
+    log.info("embedded PostgreSQL ready at {}", database.url());
+    database.supervisor.scheduleWithFixedDelay(database::watch, WATCH_INTERVAL.toMillis(), WATCH_INTERVAL.toMillis(),
+        TimeUnit.MILLISECONDS);
+    return database;
+  }
+
+  private static EmbeddedPostgres launch(EmbeddedDbConfig config, Path dataDir, int port) {
     try {
       Files.createDirectories(dataDir);
-      EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+      return EmbeddedPostgres.builder()
           .setDataDirectory(dataDir)
           .setCleanDataDirectory(false)
-          .setPort(config.port())
+          .setPort(port)
           .setRegisterShutdownHook(false)
+          .setPGStartupWait(Duration.ofSeconds(60))
           .setServerConfig("listen_addresses", "localhost")
           .setServerConfig("max_connections", "200")
+          // An acknowledgement is durable: every commit is flushed before it returns.
+          .setServerConfig("fsync", "on")
+          .setServerConfig("synchronous_commit", "on")
+          .setServerConfig("full_page_writes", "on")
+          .setServerConfig("shared_buffers", config.sharedBuffers())
+          .setServerConfig("max_wal_size", config.maxWalSize())
+          .setServerConfig("checkpoint_timeout", config.checkpointTimeout())
+          .setServerConfig("checkpoint_completion_target", "0.9")
           .start();
-      EmbeddedDatabase database = new EmbeddedDatabase(postgres, dataDir);
-      log.info("embedded PostgreSQL ready at {}", database.url());
-      return database;
     } catch (IOException | RuntimeException e) {
-      throw new IllegalStateException(explain(e, dataDir, config.port()), e);
+      throw new IllegalStateException(explain(e, dataDir, port), e);
     }
   }
 
@@ -69,8 +110,49 @@ public final class EmbeddedDatabase implements AutoCloseable {
     return "postgresql://postgres@localhost:" + postgres.getPort() + "/postgres";
   }
 
+  /** The running postmaster, from its pid file; empty while it is down. */
+  public Optional<ProcessHandle> postmaster() {
+    try {
+      String pid = Files.readAllLines(dataDir.resolve("postmaster.pid"), StandardCharsets.US_ASCII).get(0).trim();
+      return ProcessHandle.of(Long.parseLong(pid)).filter(ProcessHandle::isAlive);
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Runs on the supervisor thread only: notices a dead postmaster and starts it again. */
+  private void watch() {
+    if (closed || postmaster().isPresent()) {
+      return;
+    }
+    if (downSinceNanos < 0) {
+      downSinceNanos = System.nanoTime();
+      log.warn("embedded PostgreSQL in {} is not running (killed or crashed); restarting it", dataDir);
+    }
+    try {
+      postgres.close(); // releases the folder's lock; stopping what is already gone only logs
+    } catch (IOException | RuntimeException e) {
+      log.debug("closing the dead embedded PostgreSQL: {}", e.toString());
+    }
+    try {
+      postgres = launch(config, dataDir, postgres.getPort());
+      log.warn("embedded PostgreSQL restarted after {} ms down; it replayed its WAL, so every acknowledged change is there",
+          Duration.ofNanos(System.nanoTime() - downSinceNanos).toMillis());
+      downSinceNanos = -1;
+    } catch (RuntimeException e) {
+      log.warn("embedded PostgreSQL did not restart yet (retrying in {} ms): {}", WATCH_INTERVAL.toMillis(), e.getMessage());
+    }
+  }
+
   @Override
   public void close() {
+    closed = true;
+    supervisor.shutdown();
+    try {
+      supervisor.awaitTermination(90, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       postgres.close();
       log.info("embedded PostgreSQL in {} stopped", dataDir);

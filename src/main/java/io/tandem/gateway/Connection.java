@@ -2,6 +2,7 @@ package io.tandem.gateway;
 
 import io.tandem.bus.Addresses;
 import io.tandem.config.TandemConfig.WsConfig;
+import io.tandem.db.DatabaseOutages;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.ErrorCode;
 import io.tandem.wire.JsonInput;
@@ -13,6 +14,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -60,6 +62,7 @@ final class Connection {
   private final FrameDispatcher dispatcher;
   private final WsConfig config;
   private final TokenBucket rateLimit;
+  private final DatabaseOutages outages;
   /** The rooms joined on this connection, by session id in canonical form. */
   private final Map<String, RoomStream> rooms = new HashMap<>();
   private Context loop;
@@ -69,7 +72,9 @@ final class Connection {
   private boolean closing;
   private boolean closed;
 
-  Connection(Vertx vertx, ServerWebSocket socket, ConnectionContext context, FrameDispatcher dispatcher, WsConfig config) {
+  Connection(Vertx vertx, ServerWebSocket socket, ConnectionContext context, FrameDispatcher dispatcher, WsConfig config,
+      DatabaseOutages outages) {
+    this.outages = outages;
     this.vertx = vertx;
     this.socket = socket;
     this.context = context;
@@ -143,12 +148,20 @@ final class Connection {
     if (joining != null) {
       joining.joins++;
     }
-    dispatcher.dispatch(context, type, JsonInput.of(frame)).onComplete(ar -> onLoop(() -> {
+    // A frame waits for the database at most db.acquireTimeoutMs + db.statementTimeoutMs, then is
+    // answered 'unavailable'; what it started may still complete, and a retry with the same
+    // clientMsgId or idempotencyKey finds it rather than doing it twice.
+    outages.bounded(dispatcher.dispatch(context, type, JsonInput.of(frame))).onComplete(ar -> onLoop(() -> {
       if (ar.succeeded()) {
         JsonObject result = ar.result() == null ? new JsonObject() : ar.result();
         if (joining != null) {
           joining.joined = true;
-          joining.next = Math.max(joining.next, result.getInteger("lastSeq", 0) + 1);
+          joining.resumeAfter(result.getInteger("lastSeq", 0), room);
+          JsonArray returned = result.getJsonArray("messages", new JsonArray());
+          for (int i = 0; i < returned.size(); i++) {
+            JsonObject message = returned.getJsonObject(i);
+            joining.delivered(message.getInteger("seq", 0), message);
+          }
         } else if (room != null) {
           rooms.remove(room);
         }
@@ -169,14 +182,67 @@ final class Connection {
     }));
   }
 
-  /** Chat order and dedup state of one joined room on this connection. */
+  /**
+   * Chat order and dedup state of one joined room on this connection.
+   *
+   * <p>A seq is never reused while the database keeps what it acknowledged (it commits durably).
+   * Should an acknowledged write be lost anyway (a database restored from an old backup, a disk
+   * that lied), the seqs after the last surviving message are handed out again, and a plain
+   * "seen it" check would hide the new messages from everyone who saw the lost ones live, so that
+   * the two sides' transcripts diverge for good. So this remembers who sent each recent seq: a seq
+   * it has delivered that comes again from a different sender or {@code clientMsgId} means the
+   * transcript went back to that seq, and delivery resumes from there. The client does the same
+   * (docs/protocol.md, "When a transcript goes back").
+   */
   private static final class RoomStream {
+    /** How many delivered seqs are remembered, per room and connection, to tell a reused seq from a duplicate. */
+    private static final int REMEMBERED_SEQS = 256;
+
     boolean joined;
     int joins;
     int next = 1;
     final List<JsonObject> held = new ArrayList<>();
     final TreeMap<Integer, JsonObject> early = new TreeMap<>();
+    final TreeMap<Integer, String> senders = new TreeMap<>();
     long gapTimer = -1;
+
+    /** After a {@code room.join} answered with {@code lastSeq}: live delivery continues after it. */
+    void resumeAfter(int lastSeq, String room) {
+      if (lastSeq + 1 < next) {
+        log.warn("session {}: the transcript ends at seq {}, but seq {} was delivered before; it went back, delivery resumes after {}",
+            room, lastSeq, next - 1, lastSeq);
+        goBackTo(lastSeq + 1);
+      }
+      next = Math.max(next, lastSeq + 1);
+    }
+
+    /** True if {@code message}, older than {@link #next}, is a copy of what was delivered, not a reused seq. */
+    boolean isDuplicate(int seq, JsonObject message, String room) {
+      String sender = senders.get(seq);
+      if (sender == null || sender.equals(sender(message))) {
+        return true; // older than what is remembered: a late copy
+      }
+      log.warn("session {}: seq {} came again from another message; the transcript went back, delivery resumes at {}", room, seq, seq);
+      goBackTo(seq);
+      return false;
+    }
+
+    void delivered(int seq, JsonObject message) {
+      senders.put(seq, sender(message));
+      if (senders.size() > REMEMBERED_SEQS) {
+        senders.pollFirstEntry();
+      }
+    }
+
+    private void goBackTo(int seq) {
+      next = seq;
+      senders.tailMap(seq, true).clear();
+      early.headMap(seq).clear();
+    }
+
+    private static String sender(JsonObject message) {
+      return message.getString("from") + "/" + message.getString("clientMsgId");
+    }
   }
 
   private static String canonical(Object sessionId) {
@@ -206,24 +272,29 @@ final class Connection {
   /** Each seq once, in order; a seq ahead of a missing one waits up to {@value #GAP_WAIT_MS} ms for it. */
   private void deliverChat(RoomStream room, JsonObject message) {
     int seq = message.getInteger("seq", 0);
-    if (seq < room.next) {
+    if (seq < room.next && room.isDuplicate(seq, message, message.getString("sessionId"))) {
       return;
     }
     room.early.put(seq, message);
     while (!room.early.isEmpty() && room.early.firstKey() == room.next) {
-      write(room.early.pollFirstEntry().getValue());
+      writeChat(room, room.early.pollFirstEntry().getValue());
       room.next++;
     }
     if (!room.early.isEmpty() && room.gapTimer < 0) {
       room.gapTimer = vertx.setTimer(GAP_WAIT_MS, t -> {
         room.gapTimer = -1;
-        room.early.values().forEach(this::write);
+        room.early.values().forEach(m -> writeChat(room, m));
         if (!room.early.isEmpty()) {
           room.next = room.early.lastKey() + 1;
         }
         room.early.clear();
       });
     }
+  }
+
+  private void writeChat(RoomStream room, JsonObject message) {
+    room.delivered(message.getInteger("seq", 0), message);
+    write(message);
   }
 
   private void onLoop(Runnable action) {
@@ -241,11 +312,7 @@ final class Connection {
   }
 
   private ApiError asApiError(String type, Throwable failure) {
-    if (failure instanceof ApiError error) {
-      return error;
-    }
-    log.error("frame {} from user {} failed", type, context.user().id(), failure);
-    return ApiError.internal();
+    return outages.answer(failure, "frame " + type + " from user " + context.user().id());
   }
 
   private void reply(Object cid, ApiError error) {

@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Tokens;
 import io.tandem.config.TandemConfig.WsConfig;
+import io.tandem.db.DatabaseOutages;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -31,9 +32,11 @@ public final class WebSocketGateway implements Handler<ServerWebSocketHandshake>
   private final WsConfig config;
   private final FrameDispatcher dispatcher;
   private final ConnectionListener listener;
+  private final DatabaseOutages outages;
 
   public WebSocketGateway(Vertx vertx, Tokens tokens, List<String> allowedOrigins, WsConfig config, FrameDispatcher dispatcher,
-      ConnectionListener listener) {
+      ConnectionListener listener, DatabaseOutages outages) {
+    this.outages = outages;
     this.vertx = vertx;
     this.tokens = tokens;
     this.allowedOrigins = allowedOrigins;
@@ -68,7 +71,7 @@ public final class WebSocketGateway implements Handler<ServerWebSocketHandshake>
 
   private void open(AuthenticatedUser user, ServerWebSocket socket) {
     ConnectionContext context = new ConnectionContext(user, UUID.randomUUID());
-    Connection connection = new Connection(vertx, socket, context, dispatcher, config);
+    Connection connection = new Connection(vertx, socket, context, dispatcher, config, outages);
     Future<Void> registered = listener.opened(context)
         .onFailure(e -> log.warn("connection {} of user {} not recorded: {}", context.connectionId(), user.id(), e.getMessage()));
     connection.start(() -> registered.eventually(() -> listener.closed(context))

@@ -2,6 +2,7 @@ package io.tandem.matching;
 
 import io.tandem.bus.Addresses;
 import io.tandem.config.TandemConfig.MatchingConfig;
+import io.tandem.db.DatabaseOutages;
 import io.tandem.presence.PresenceMessages;
 import io.tandem.presence.PresenceRepository;
 import io.vertx.core.Future;
@@ -35,12 +36,14 @@ public final class MatchingVerticle extends VerticleBase {
   private final PresenceRepository presence;
   private final Map<Integer, ShardRuntime> owned = new HashMap<>();
   private final MatchingEvents events;
+  private final DatabaseOutages outages;
   private boolean ticking;
   private boolean sweeping;
   private boolean stopped;
 
   public MatchingVerticle(MatchingConfig config, Duration lease, ShardLeases leases, MatchingRepository repository,
-      PresenceRepository presence, MatchingEvents events) {
+      PresenceRepository presence, MatchingEvents events, DatabaseOutages outages) {
+    this.outages = outages;
     this.config = config;
     this.events = events;
     this.lease = lease;
@@ -68,7 +71,11 @@ public final class MatchingVerticle extends VerticleBase {
           // The heartbeat has its own timer: a tick held up by slow lease work must not let this
           // node look dead to the others, who would then forget its connections.
           vertx.setPeriodic(period, t -> leases.heartbeat()
-              .onFailure(e -> log.warn("heartbeat not written: {}", e.getMessage())));
+              .onFailure(e -> {
+                if (!outages.absorb(e, "heartbeat")) {
+                  log.warn("heartbeat not written: {}", e.getMessage());
+                }
+              }));
           vertx.setPeriodic(period, t -> tick());
           vertx.setPeriodic(config.sweepInterval().toMillis(), t -> sweep());
         });
@@ -107,7 +114,7 @@ public final class MatchingVerticle extends VerticleBase {
         .compose(this::rebalance)
         .compose(v -> Future.join(owned.values().stream().map(ShardRuntime::reconcile).toList()).<Void>mapEmpty())
         .onFailure(e -> {
-          if (!stopped) {
+          if (!stopped && !outages.absorb(e, "lease tick")) {
             log.warn("lease tick failed (retrying in {} ms): {}", lease.toMillis() / 3, e.getMessage());
           }
         })
@@ -203,7 +210,7 @@ public final class MatchingVerticle extends VerticleBase {
           return null;
         })
         .onFailure(e -> {
-          if (!stopped) {
+          if (!stopped && !outages.absorb(e, "matching sweep")) {
             log.warn("sweep failed: {}", e.getMessage());
           }
         })

@@ -92,7 +92,9 @@ public final class RoomService {
                     .add(participant(session.clientId(), "client", online))
                     .add(participant(session.expertId(), "expert", online)))
                 .put("messages", new JsonArray(backlog.stream().map(ChatMessage::toJson).toList()))
-                .put("lastSeq", Math.max(afterSeq, backlog.isEmpty() ? session.lastSeq() : backlog.get(backlog.size() - 1).seq()));
+                // The truth even when it is below afterSeq: a transcript that went back must be seen
+                // to have gone back (docs/protocol.md), not papered over with the client's own number.
+                .put("lastSeq", backlog.isEmpty() ? session.lastSeq() : backlog.get(backlog.size() - 1).seq());
           });
     });
   }

@@ -23,9 +23,9 @@ class EmbeddedDatabaseTest {
   @Test
   @DisplayName("the embedded PostgreSQL keeps its data across a restart, and refuses a second process on the same folder")
   void keepsDataAcrossRestarts() throws Exception {
-    EmbeddedDbConfig config = new EmbeddedDbConfig(dir.resolve("pg"), 0);
+    EmbeddedDbConfig config = EmbeddedDbConfig.at(dir.resolve("pg"), 0);
     try (EmbeddedDatabase first = EmbeddedDatabase.start(config)) {
-      Database.at(first.url()).migrate();
+      Database.at(first.url(), java.time.Duration.ofSeconds(30)).migrate();
       try (Connection c = DriverManager.getConnection(jdbc(first), "postgres", "");
            Statement s = c.createStatement()) {
         s.execute("INSERT INTO accounts (username, password_hash, role, display_name) VALUES ('kept', 'x', 'client', 'Kept')");

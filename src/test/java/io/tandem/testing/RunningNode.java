@@ -17,7 +17,12 @@ public final class RunningNode implements AutoCloseable {
   }
 
   public static RunningNode start(TandemConfig config) {
-    return new RunningNode(await(TandemNode.start(config, TestDatabase.url()), Duration.ofSeconds(60)));
+    return start(config, TestDatabase.url());
+  }
+
+  /** A node on a database of the test's own, for tests that kill or freeze it. */
+  public static RunningNode start(TandemConfig config, String databaseUrl) {
+    return new RunningNode(await(TandemNode.start(config, databaseUrl), Duration.ofSeconds(60)));
   }
 
   public TandemNode node() {

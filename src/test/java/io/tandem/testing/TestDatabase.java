@@ -20,8 +20,8 @@ public final class TestDatabase {
     if (database == null) {
       try {
         Path dir = Files.createTempDirectory("tandem-test-pg");
-        database = EmbeddedDatabase.start(new EmbeddedDbConfig(dir.resolve("data"), 0));
-        Database.at(database.url()).migrate();
+        database = EmbeddedDatabase.start(EmbeddedDbConfig.at(dir.resolve("data"), 0));
+        Database.at(database.url(), java.time.Duration.ofSeconds(30)).migrate();
         Runtime.getRuntime().addShutdownHook(new Thread(database::close, "test-database-stop"));
       } catch (IOException e) {
         throw new IllegalStateException("cannot create a directory for the test database", e);

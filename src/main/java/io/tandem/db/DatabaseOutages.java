@@ -1,0 +1,142 @@
+package io.tandem.db;
+
+import io.tandem.wire.ApiError;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import io.vertx.sqlclient.Pool;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells a database outage from a bug, and turns every failure that reaches a caller into what the
+ * contract says: an outage is {@code unavailable} (the caller may retry; with an idempotency key or
+ * a {@code clientMsgId} a retry never duplicates), anything else is {@code internal} and logged with
+ * its stack, because it is a bug.
+ *
+ * <p>An outage is logged once: one WARN when the first call fails, then this node probes the
+ * database every {@value #PROBE_INTERVAL_MS} ms until it answers and logs one INFO with how long it
+ * was gone and how many calls were answered {@code unavailable} meanwhile. Shared by every verticle
+ * of a node; thread-safe.
+ */
+public final class DatabaseOutages {
+  private static final Logger log = LoggerFactory.getLogger(DatabaseOutages.class);
+  private static final long PROBE_INTERVAL_MS = 1000;
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final Duration callTimeout;
+  private final AtomicBoolean down = new AtomicBoolean();
+  private final AtomicLong refusedCalls = new AtomicLong();
+  private volatile long downSinceNanos;
+  private volatile String lastReason = "";
+
+  /** @param callTimeout how long a caller waits for the database before it is answered {@code unavailable} */
+  public DatabaseOutages(Vertx vertx, Pool pool, Duration callTimeout) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.callTimeout = callTimeout;
+  }
+
+  public Duration callTimeout() {
+    return callTimeout;
+  }
+
+  /** {@code work} bounded by {@code db.acquireTimeoutMs + db.statementTimeoutMs}: past that it fails with a timeout. */
+  public <T> Future<T> bounded(Future<T> work) {
+    return work.timeout(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** True while an outage is known and the probe has not yet seen the database answer. */
+  public boolean isDown() {
+    return down.get();
+  }
+
+  /** Why the database was last found down, safe to show to operators. */
+  public String lastReason() {
+    return lastReason;
+  }
+
+  /**
+   * What the caller is told about {@code failure}. {@code what} names the call in the log
+   * ("frame room.send from user ...", "GET /api/v1/me").
+   */
+  public ApiError answer(Throwable failure, String what) {
+    if (failure instanceof ApiError error) {
+      return error;
+    }
+    if (isOutage(failure)) {
+      noteOutage(failure, what);
+      return ApiError.unavailable("the service cannot reach its database right now; try again in a few seconds");
+    }
+    log.error("{} failed", what, failure);
+    return ApiError.internal();
+  }
+
+  /** For background work (sweeps, leases): true if the failure is part of an outage, which is then logged once. */
+  public boolean absorb(Throwable failure, String what) {
+    if (!isOutage(failure)) {
+      return false;
+    }
+    noteOutage(failure, what);
+    return true;
+  }
+
+  /** A failure that says the database is unreachable, restarting, overloaded or too slow, rather than a bug. */
+  public static boolean isOutage(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof PgException pg && pg.getSqlState() != null) {
+        String state = pg.getSqlState();
+        // 08: connection exceptions; 53: insufficient resources (too many connections, disk full);
+        // 57P01-57P03: shutting down, crashed, starting up; 57014: statement_timeout cancelled it.
+        return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P") || "57014".equals(state);
+      }
+      if (t instanceof ClosedConnectionException || t instanceof ConnectException || t instanceof TimeoutException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void noteOutage(Throwable failure, String what) {
+    refusedCalls.incrementAndGet();
+    if (down.compareAndSet(false, true)) {
+      downSinceNanos = System.nanoTime();
+      lastReason = describe(failure);
+      log.warn("the database is unavailable ({}, first seen by {}); callers are answered 'unavailable' until it is back",
+          lastReason, what);
+      vertx.setTimer(PROBE_INTERVAL_MS, t -> probe());
+    }
+  }
+
+  private void probe() {
+    bounded(pool.query("SELECT 1").execute()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        long refused = refusedCalls.getAndSet(0);
+        down.set(false);
+        log.info("the database answers again after {} ms; {} calls were answered 'unavailable' meanwhile",
+            Duration.ofNanos(System.nanoTime() - downSinceNanos).toMillis(), refused);
+      } else {
+        lastReason = describe(ar.cause());
+        vertx.setTimer(PROBE_INTERVAL_MS, t -> probe());
+      }
+    });
+  }
+
+  private String describe(Throwable failure) {
+    if (failure instanceof TimeoutException) {
+      return "no answer within " + callTimeout.toMillis() + " ms";
+    }
+    if (failure instanceof PgException pg) {
+      return "PostgreSQL error " + pg.getSqlState();
+    }
+    return failure.getClass().getSimpleName() + (failure.getMessage() != null ? ": " + failure.getMessage() : "");
+  }
+}
