@@ -52,7 +52,7 @@ public final class Main {
       String databaseUrl = embedded != null ? embedded.url() : config.db().url();
       node = TandemNode.start(config, databaseUrl).toCompletionStage().toCompletableFuture()
           .get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      log.info("Tandem is ready: http://localhost:{} (health at /health, protocol in docs/protocol.md)", node.httpPort());
+      log.info("Tandem is ready: http://localhost:{} (node {}; health at /health, protocol in docs/protocol.md)", node.httpPort(), node.nodeId());
     } catch (Exception e) {
       log.error("Tandem did not start: {}", reason(e));
       log.debug("start-up failure", e);

@@ -40,6 +40,7 @@ public final class HttpApi {
   private final HealthRoutes health;
   private final Tokens tokens;
   private final DatabaseOutages outages;
+  private static final String SEED_PATH = "/api/v1/loadtest/seed";
 
   /**
    * @param readiness each dependency (the database, when clustered the cluster) and {@code "up"} or why it is down
@@ -73,6 +74,10 @@ public final class HttpApi {
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
     health.mount(router);
+    // Load-test seeding exists only when loadTest.seedEnabled is true: otherwise the path is a plain 404.
+    // Mounted before the call timeout: seeding thousands of accounts may take longer, and is not a user's call.
+    seeder.ifPresent(s -> router.post(SEED_PATH).handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
+        .handler(Replies.json(201, ctx -> s.seed(Replies.body(ctx)))));
     // A request that waits longer than this for the database is answered 503 unavailable; what it
     // started may still complete (a retry with the same Idempotency-Key finds it).
     router.route("/api/*").handler(TimeoutHandler.create(outages.callTimeout().toMillis(), 503));
@@ -83,8 +88,6 @@ public final class HttpApi {
     requests.mount(router, authenticated);
     sessions.mount(router, authenticated);
     records.mount(router, authenticated);
-    // Load-test seeding exists only when loadTest.seedEnabled is true: otherwise the path is a plain 404.
-    seeder.ifPresent(s -> router.post("/api/v1/loadtest/seed").handler(Replies.json(201, ctx -> s.seed(Replies.body(ctx)))));
 
     router.route().failureHandler(this::fail);
     router.errorHandler(404, ctx -> Replies.error(ctx, ApiError.notFound("no such resource: " + ctx.request().path())));

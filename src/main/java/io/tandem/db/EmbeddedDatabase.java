@@ -130,7 +130,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
       log.warn("embedded PostgreSQL in {} is not running (killed or crashed); restarting it", dataDir);
     }
     try {
-      postgres.close(); // releases the folder's lock; stopping what is already gone only logs
+      postgres.close(); // releases the folder's lock; stopping what is already gone fails, quietly
     } catch (IOException | RuntimeException e) {
       log.debug("closing the dead embedded PostgreSQL: {}", e.toString());
     }
@@ -155,9 +155,15 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
     try {
       postgres.close();
-      log.info("embedded PostgreSQL in {} stopped", dataDir);
     } catch (IOException e) {
-      log.warn("embedded PostgreSQL in {} did not stop cleanly: {}", dataDir, e.getMessage());
+      log.debug("stopping the embedded PostgreSQL: {}", e.toString());
+    }
+    // zonky swallows a failed stop (conf/logback.xml silences its logger), so look for ourselves.
+    Optional<ProcessHandle> left = postmaster();
+    if (left.isPresent()) {
+      log.warn("embedded PostgreSQL in {} did not stop (pid {} still running)", dataDir, left.get().pid());
+    } else {
+      log.info("embedded PostgreSQL in {} stopped", dataDir);
     }
   }
 }

@@ -61,7 +61,9 @@ public final class Seeder {
         new io.tandem.matching.GeoPoint(31.2304, 121.4737), 1)));
     String password = "loadtest-" + prefix;
     return vertx.executeBlocking(() -> hasher.hash(password), false)
-        .compose(hash -> pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO accounts (username, password_hash, role, display_name)"
+        // Tens of thousands of rows may take longer than db.statementTimeoutMs, which is for users' calls.
+        .compose(hash -> pool.withTransaction(conn -> conn.query("SET LOCAL statement_timeout = 0").execute()
+            .compose(unlimited -> conn.preparedQuery("INSERT INTO accounts (username, password_hash, role, display_name)"
                 + " SELECT $1 || '-c-' || n, $2, 'client', 'Load client ' || n FROM generate_series(1, $3) n"
                 + " UNION ALL SELECT $1 || '-e-' || n, $2, 'expert', 'Load expert ' || n FROM generate_series(1, $4) n"
                 + " ON CONFLICT DO NOTHING RETURNING id, username, role")
@@ -84,7 +86,7 @@ public final class Seeder {
                           + " WHERE a.username LIKE $1 || '-c-%' AND a.role = 'client'")
                       .execute(Tuple.of(prefix, ledger.initialBalance())))
                   .map(v -> rows);
-            })))
+            }))))
         .map(rows -> {
           JsonArray seededClients = new JsonArray();
           JsonArray seededExperts = new JsonArray();

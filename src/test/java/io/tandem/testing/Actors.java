@@ -30,7 +30,12 @@ public final class Actors {
   }
 
   public static Person expert(RunningNode node, String topic, double lat, double lng, int capacity, String... modes) {
-    Session session = node.http().signUp("expert");
+    return expert(node.http(), node.node().httpPort(), topic, lat, lng, capacity, modes);
+  }
+
+  /** An expert of a server reached by {@code http} and WebSockets on {@code port} (a server in another process, say). */
+  public static Person expert(TestClient http, int port, String topic, double lat, double lng, int capacity, String... modes) {
+    Session session = http.signUp("expert");
     JsonArray modeList = new JsonArray();
     for (String mode : modes.length == 0 ? new String[] {"chat", "video"} : modes) {
       modeList.add(mode);
@@ -40,11 +45,11 @@ public final class Actors {
         .put("modes", modeList)
         .put("location", new JsonObject().put("lat", lat).put("lng", lng))
         .put("capacity", capacity);
-    TestClient.Response saved = node.http().put("/api/v1/experts/me", profile, session.accessToken());
+    TestClient.Response saved = http.put("/api/v1/experts/me", profile, session.accessToken());
     if (saved.status() != 200) {
       throw new AssertionError("profile not saved: " + saved);
     }
-    TestSocket socket = TestSocket.connect(node.node().httpPort(), session.accessToken());
+    TestSocket socket = TestSocket.connect(port, session.accessToken());
     socket.ack("presence.online", new JsonObject());
     return new Person(session, socket);
   }
@@ -54,8 +59,12 @@ public final class Actors {
   }
 
   public static Person client(RunningNode node) {
-    Session session = node.http().signUp("client");
-    return new Person(session, TestSocket.connect(node.node().httpPort(), session.accessToken()));
+    return client(node.http(), node.node().httpPort());
+  }
+
+  public static Person client(TestClient http, int port) {
+    Session session = http.signUp("client");
+    return new Person(session, TestSocket.connect(port, session.accessToken()));
   }
 
   /** A client and an expert (on these nodes) matched into a waiting session. */
@@ -69,8 +78,11 @@ public final class Actors {
 
   public static Pair matched(RunningNode clientNode, RunningNode expertNode) {
     String topic = uniqueTopic();
-    Person expert = expert(expertNode, topic);
-    Person client = client(clientNode);
+    return matched(client(clientNode), expert(expertNode, topic), topic);
+  }
+
+  /** {@code client} asks for {@code topic}, which {@code expert} (online) offers alone, and the expert accepts. */
+  public static Pair matched(Person client, Person expert, String topic) {
     client.socket().ack("request.create", request(topic, "video"));
     String offerId = expert.socket().awaitEvent("offer").getString("offerId");
     String sessionId = expert.socket().ack("offer.accept", new JsonObject().put("offerId", offerId)).getString("sessionId");

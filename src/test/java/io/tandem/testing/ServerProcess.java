@@ -19,10 +19,13 @@ public final class ServerProcess implements AutoCloseable {
   private static final Pattern READY = Pattern.compile("Tandem is ready: http://localhost:(\\d+)");
 
   private final Process process;
+  private final boolean launched;
   private final Path log;
+  private ProcessHandle jvm;
 
-  private ServerProcess(Process process, Path log) {
+  private ServerProcess(Process process, boolean launched, Path log) {
     this.process = process;
+    this.launched = launched;
     this.log = log;
   }
 
@@ -52,7 +55,7 @@ public final class ServerProcess implements AutoCloseable {
         command.add(String.join(" ", java.stream().map(ServerProcess::quoted).toList()));
       }
       Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      return new ServerProcess(process, log);
+      return new ServerProcess(process, !launcher.isEmpty(), log);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start a server process", e);
     }
@@ -93,11 +96,13 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   /** The JVM running {@code io.tandem.Main}: the process itself, or the launcher's child. */
-  public ProcessHandle jvm() {
-    return process.toHandle().info().command().orElse("").endsWith("java")
-        ? process.toHandle()
-        : Poll.value("the launcher has started the JVM", Duration.ofSeconds(10),
-            () -> process.toHandle().children().findFirst().orElse(null), child -> child != null);
+  public synchronized ProcessHandle jvm() {
+    if (jvm == null) {
+      jvm = !launched ? process.toHandle()
+          : Poll.value("the launcher has started the JVM", Duration.ofSeconds(10),
+              () -> process.toHandle().children().findFirst().orElse(null), child -> child != null);
+    }
+    return jvm;
   }
 
   /** Exit code, waiting at most {@code within}; fails the test if the process is still running. */

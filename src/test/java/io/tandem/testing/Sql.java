@@ -34,6 +34,31 @@ public final class Sql {
     update("UPDATE requests SET status = 'cancelled' WHERE topic = ANY(?) AND status IN ('queued', 'offered')", (Object) topics);
   }
 
+  /** Every row, each column as a string, of a query on the database at {@code databaseUrl} (a test's own). */
+  public static java.util.List<String[]> rowsAt(String databaseUrl, String query, Object... args) {
+    String jdbc = databaseUrl.replace("postgresql://postgres@", "jdbc:postgresql://");
+    try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
+         PreparedStatement s = c.prepareStatement(query)) {
+      for (int i = 0; i < args.length; i++) {
+        s.setObject(i + 1, args[i]);
+      }
+      java.util.List<String[]> result = new java.util.ArrayList<>();
+      try (ResultSet rows = s.executeQuery()) {
+        int columns = rows.getMetaData().getColumnCount();
+        while (rows.next()) {
+          String[] row = new String[columns];
+          for (int i = 0; i < columns; i++) {
+            row[i] = rows.getString(i + 1);
+          }
+          result.add(row);
+        }
+      }
+      return result;
+    } catch (SQLException e) {
+      throw new AssertionError("query failed: " + query + ": " + e.getMessage(), e);
+    }
+  }
+
   /** The first column of the first row, or null when there is no row. */
   public static String string(String query, Object... args) {
     String jdbc = TestDatabase.url().replace("postgresql://postgres@", "jdbc:postgresql://");
