@@ -89,6 +89,8 @@ public final class HttpApi {
     sessions.mount(router, authenticated);
     records.mount(router, authenticated);
 
+    new WebAppRoutes().mount(router);
+
     router.route().failureHandler(this::fail);
     router.errorHandler(404, ctx -> Replies.error(ctx, ApiError.notFound("no such resource: " + ctx.request().path())));
     router.errorHandler(405, ctx -> Replies.error(ctx,

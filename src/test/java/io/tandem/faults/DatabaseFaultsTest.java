@@ -151,6 +151,7 @@ class DatabaseFaultsTest {
         waited = Duration.ofNanos(System.nanoTime() - asked);
         assertThat(me.status()).isEqualTo(503);
         assertThat(me.errorCode()).isEqualTo("unavailable");
+        assertThat(me.header("Retry-After")).isEqualTo("2");
         assertThat(waited).isLessThan(CALL_TIMEOUT.plusSeconds(2));
 
         Response ready = node.http().get("/ready");

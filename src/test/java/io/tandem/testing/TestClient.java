@@ -19,7 +19,12 @@ public final class TestClient {
     this.baseUrl = baseUrl;
   }
 
-  public record Response(int status, String text) {
+  public record Response(int status, String text, java.net.http.HttpHeaders headers) {
+    /** The first value of a response header, or null. */
+    public String header(String name) {
+      return headers.firstValue(name).orElse(null);
+    }
+
     public JsonObject json() {
       return new JsonObject(text);
     }
@@ -95,7 +100,7 @@ public final class TestClient {
   private static Response send(HttpRequest.Builder request) {
     try {
       HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      return new Response(response.statusCode(), response.body());
+      return new Response(response.statusCode(), response.body(), response.headers());
     } catch (IOException e) {
       throw new AssertionError("HTTP call failed: " + e, e);
     } catch (InterruptedException e) {
