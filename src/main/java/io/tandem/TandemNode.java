@@ -6,6 +6,7 @@ import io.tandem.api.ApiVerticle;
 import io.tandem.api.HttpApi;
 import io.tandem.auth.AccountRepository;
 import io.tandem.auth.AccountService;
+import io.tandem.auth.IceServers;
 import io.tandem.auth.JwtSecret;
 import io.tandem.auth.PasswordHasher;
 import io.tandem.auth.RefreshTokenRepository;
@@ -15,6 +16,7 @@ import io.tandem.config.TandemConfig;
 import io.tandem.db.Database;
 import io.tandem.db.DatabaseOutages;
 import io.tandem.expert.ExpertProfileRepository;
+import io.tandem.operator.OperatorViews;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -162,7 +164,8 @@ public final class TandemNode {
           PresenceService presence = new PresenceService(vertx, presenceRepository, profiles, new UserEvents(vertx.eventBus()),
               config.session().reconnectGrace(), config.cluster().lease(), nodeId, reliability);
           MatchingRepository matching = new MatchingRepository(pool, config.ledger(), penalties, config.penalties());
-          MatchingEvents matchingEvents = new MatchingEvents(vertx.eventBus(), matching, config.session().iceServers());
+          MatchingEvents matchingEvents = new MatchingEvents(vertx.eventBus(), matching,
+              new IceServers(config.session().iceServers(), config.turn(), java.time.Clock.systemUTC()));
           RequestService requests = new RequestService(vertx.eventBus(), matching, matchingEvents, config.matching(), ledger, config.ledger(),
               reliability);
           OfferService offers = new OfferService(matching, matchingEvents, config.session(), reliability);
@@ -177,7 +180,8 @@ public final class TandemNode {
               ? Optional.of(new Seeder(vertx, pool, secrets.hasher(), tokens, config.ledger()))
               : Optional.empty();
           seeder.ifPresent(s -> log.warn("loadTest.seedEnabled is on: POST /api/v1/loadtest/seed creates accounts without authentication"));
-          HttpApi api = new HttpApi(config.http(), accounts, tokens, profiles, requests, rooms, reliability, ledger, seeder, this::readiness,
+          HttpApi api = new HttpApi(config.http(), accounts, tokens, profiles, requests, rooms, reliability, ledger, seeder,
+              new OperatorViews(pool), this::readiness,
               outages, metrics);
           Map<String, Supplier<Future<Void>>> sweeps = new LinkedHashMap<>();
           sweeps.put("presence", presence::sweep);

@@ -8,6 +8,7 @@ import io.tandem.expert.ExpertProfileRepository;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.ErrorCode;
 import io.tandem.loadtest.Seeder;
+import io.tandem.operator.OperatorViews;
 import io.tandem.matching.RequestService;
 import io.tandem.reliability.Ledger;
 import io.tandem.reliability.Reliability;
@@ -38,6 +39,7 @@ public final class HttpApi {
   private final ReliabilityRoutes records;
   private final Optional<Seeder> seeder;
   private final HealthRoutes health;
+  private final OperatorRoutes operator;
   private final Tokens tokens;
   private final DatabaseOutages outages;
   private static final String SEED_PATH = "/api/v1/loadtest/seed";
@@ -56,6 +58,7 @@ public final class HttpApi {
       Reliability reliability,
       Ledger ledger,
       Optional<Seeder> seeder,
+      OperatorViews operatorViews,
       Supplier<Future<Map<String, String>>> readiness,
       DatabaseOutages outages,
       PrometheusMeterRegistry metrics) {
@@ -69,6 +72,7 @@ public final class HttpApi {
     this.requests = new RequestRoutes(requestService);
     this.sessions = new SessionRoutes(rooms);
     this.health = new HealthRoutes(readiness, metrics);
+    this.operator = new OperatorRoutes(operatorViews);
   }
 
   public Router router(Vertx vertx) {
@@ -88,6 +92,7 @@ public final class HttpApi {
     requests.mount(router, authenticated);
     sessions.mount(router, authenticated);
     records.mount(router, authenticated);
+    operator.mount(router, authenticated);
 
     new WebAppRoutes().mount(router);
 

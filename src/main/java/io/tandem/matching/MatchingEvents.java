@@ -1,11 +1,11 @@
 package io.tandem.matching;
 
+import io.tandem.auth.IceServers;
 import io.tandem.auth.UserId;
 import io.tandem.bus.Addresses;
 import io.tandem.bus.UserEvents;
 import io.tandem.presence.PresenceMessages;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
@@ -14,9 +14,9 @@ public final class MatchingEvents {
   private final EventBus bus;
   private final UserEvents users;
   private final ExpertLoads loads;
-  private final JsonArray iceServers;
+  private final IceServers iceServers;
 
-  public MatchingEvents(EventBus bus, MatchingRepository repository, JsonArray iceServers) {
+  public MatchingEvents(EventBus bus, MatchingRepository repository, IceServers iceServers) {
     this.bus = bus;
     this.users = new UserEvents(bus);
     this.loads = new ExpertLoads(bus, repository);
@@ -59,18 +59,19 @@ public final class MatchingEvents {
         .put("sessionId", a.sessionId().toString())
         .put("expert", new JsonObject().put("id", a.expertId().toString()).put("displayName", a.expertName()).put("rating", expertRating))
         .put("joinDeadline", a.joinDeadline().toString()));
-    users.send(a.clientId(), "session.ready", sessionReady(a, a.expertId(), a.expertName(), "expert"));
-    users.send(a.expertId(), "session.ready", sessionReady(a, a.clientId(), a.clientName(), "client"));
+    users.send(a.clientId(), "session.ready", sessionReady(a, a.clientId(), a.expertId(), a.expertName(), "expert"));
+    users.send(a.expertId(), "session.ready", sessionReady(a, a.expertId(), a.clientId(), a.clientName(), "client"));
   }
 
-  private JsonObject sessionReady(MatchingRepository.Acceptance a, UserId peer, String peerName, String peerRole) {
+  /** What {@code to} is told: the ICE servers carry TURN credentials minted for them. */
+  private JsonObject sessionReady(MatchingRepository.Acceptance a, UserId to, UserId peer, String peerName, String peerRole) {
     return new JsonObject()
         .put("sessionId", a.sessionId().toString())
         .put("requestId", a.requestId().toString())
         .put("mode", a.mode().wireName())
         .put("peer", new JsonObject().put("id", peer.toString()).put("displayName", peerName).put("role", peerRole))
         .put("joinDeadline", a.joinDeadline().toString())
-        .put("iceServers", iceServers.copy());
+        .put("iceServers", iceServers.forUser(to));
   }
 
   /** A timed-out offer: the expert sees it revoked, their penalty, and whether it set them offline. */

@@ -1,0 +1,125 @@
+package io.tandem.operator;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.function.Function;
+
+/**
+ * What the operator console and the client's topic picker read: a read model over the tables of
+ * several features. It writes nothing, so it owns no table and breaks no owner's invariant; every
+ * figure is what PostgreSQL says now, whichever node owns which shard.
+ */
+public final class OperatorViews {
+  /** How far back matches are looked at to tell a topic's typical time to match. */
+  private static final String RECENT_MATCHES = "1 hour";
+
+  private final Pool pool;
+
+  public OperatorViews(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** {@code GET /api/v1/topics}: every topic some expert offers, with how many offer it and how many of them are online now. */
+  public Future<JsonObject> topics() {
+    return list("topics", pool.query("SELECT t.topic, count(*) AS experts,"
+            + " count(*) FILTER (WHERE p.status = 'online' AND p.disconnected_at IS NULL"
+            + "   AND (a.suspended_until IS NULL OR a.suspended_until < now())) AS online"
+            + " FROM expert_profiles e CROSS JOIN LATERAL unnest(e.topics) AS t(topic)"
+            + " JOIN accounts a ON a.id = e.account_id LEFT JOIN expert_presence p ON p.expert_id = e.account_id"
+            + " GROUP BY t.topic ORDER BY t.topic").execute(),
+        row -> new JsonObject().put("topic", row.getString("topic")).put("experts", row.getLong("experts"))
+            .put("online", row.getLong("online")));
+  }
+
+  /**
+   * Waiting requests per topic: how many, the oldest wait, and the topic's median time from queued
+   * to matched over the last hour ({@code null} when nothing was matched in that time).
+   */
+  public Future<JsonObject> queue() {
+    return list("topics", pool.query("WITH waiting AS (SELECT topic, count(*) AS waiting,"
+            + "   extract(epoch FROM now() - min(queued_at))::bigint AS oldest FROM requests"
+            + "   WHERE status IN ('queued', 'offered') GROUP BY topic),"
+            + " recent AS (SELECT topic, percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM matched_at - queued_at)) AS median"
+            + "   FROM requests WHERE status = 'matched' AND matched_at > now() - interval '" + RECENT_MATCHES + "' GROUP BY topic)"
+            + " SELECT w.topic, w.waiting, w.oldest, round(r.median)::bigint AS eta FROM waiting w LEFT JOIN recent r USING (topic)"
+            + " ORDER BY w.oldest DESC").execute(),
+        row -> new JsonObject().put("topic", row.getString("topic")).put("waiting", row.getLong("waiting"))
+            .put("oldestWaitSeconds", row.getLong("oldest")).put("etaSeconds", row.getLong("eta")));
+  }
+
+  /** Experts online now, and suspended ones, with their load against capacity. */
+  public Future<JsonObject> experts() {
+    return list("experts", pool.query("SELECT a.id, a.display_name, p.topics, p.modes, p.capacity, expert_load(a.id) AS load,"
+            + " CASE WHEN a.suspended_until > now() THEN 'suspended' ELSE p.status END AS status"
+            + " FROM expert_presence p JOIN accounts a ON a.id = p.expert_id"
+            + " WHERE p.status = 'online' OR a.suspended_until > now() ORDER BY a.display_name").execute(),
+        row -> new JsonObject().put("id", row.getUUID("id").toString()).put("displayName", row.getString("display_name"))
+            .put("status", row.getString("status"))
+            .put("topics", new JsonArray(Arrays.asList(row.getArrayOfStrings("topics"))))
+            .put("modes", new JsonArray(Arrays.asList(row.getArrayOfStrings("modes"))))
+            .put("load", row.getInteger("load")).put("capacity", row.getInteger("capacity")));
+  }
+
+  /** Sessions waiting for their participants or under way. */
+  public Future<JsonObject> liveSessions() {
+    return list("sessions", pool.query("SELECT s.id, s.mode, s.status, s.created_at, s.started_at,"
+            + " c.id AS client_id, c.display_name AS client_name, e.id AS expert_id, e.display_name AS expert_name"
+            + " FROM sessions s JOIN accounts c ON c.id = s.client_id JOIN accounts e ON e.id = s.expert_id"
+            + " WHERE s.status IN ('waiting', 'active') ORDER BY s.created_at DESC").execute(),
+        row -> new JsonObject().put("id", row.getUUID("id").toString()).put("mode", row.getString("mode"))
+            .put("status", row.getString("status"))
+            .put("client", person(row.getUUID("client_id").toString(), row.getString("client_name")))
+            .put("expert", person(row.getUUID("expert_id").toString(), row.getString("expert_name")))
+            .put("createdAt", instant(row.getOffsetDateTime("created_at")))
+            .put("startedAt", instant(row.getOffsetDateTime("started_at"))));
+  }
+
+  /** The newest penalties, no-shows among them, waived or not. */
+  public Future<JsonObject> penalties(int limit) {
+    return list("penalties", pool.preparedQuery("SELECT p.id, p.kind, p.points, p.reason, p.session_id, p.created_at, p.waived,"
+            + " a.id AS user_id, a.display_name, a.role FROM penalties p JOIN accounts a ON a.id = p.user_id"
+            + " ORDER BY p.created_at DESC LIMIT $1").execute(Tuple.of(limit)),
+        row -> new JsonObject().put("id", row.getUUID("id").toString())
+            .put("user", person(row.getUUID("user_id").toString(), row.getString("display_name")).put("role", row.getString("role")))
+            .put("kind", row.getString("kind")).put("points", row.getInteger("points")).put("reason", row.getString("reason"))
+            .put("sessionId", row.getUUID("session_id") != null ? row.getUUID("session_id").toString() : null)
+            .put("createdAt", instant(row.getOffsetDateTime("created_at"))).put("waived", row.getBoolean("waived")));
+  }
+
+  /** The balance of each ledger account kind; double entry makes the total 0. */
+  public Future<JsonObject> ledgerTotals() {
+    return pool.query("SELECT account, sum(amount)::bigint AS balance FROM ledger_entries GROUP BY account ORDER BY account").execute()
+        .map(rows -> {
+          JsonArray accounts = new JsonArray();
+          long total = 0;
+          for (Row row : rows) {
+            accounts.add(new JsonObject().put("account", row.getString("account")).put("balance", row.getLong("balance")));
+            total += row.getLong("balance");
+          }
+          return new JsonObject().put("accounts", accounts).put("total", total);
+        });
+  }
+
+  private static Future<JsonObject> list(String name, Future<RowSet<Row>> rows, Function<Row, JsonObject> shape) {
+    return rows.map(found -> {
+      JsonArray items = new JsonArray();
+      found.forEach(row -> items.add(shape.apply(row)));
+      return new JsonObject().put(name, items);
+    });
+  }
+
+  private static JsonObject person(String id, String displayName) {
+    return new JsonObject().put("id", id).put("displayName", displayName);
+  }
+
+  private static String instant(OffsetDateTime time) {
+    return time == null ? null : time.toInstant().toString();
+  }
+}

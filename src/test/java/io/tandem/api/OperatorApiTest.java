@@ -1,0 +1,95 @@
+package io.tandem.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tandem.auth.PasswordHasher;
+import io.tandem.config.TandemConfig.PasswordHashConfig;
+import io.tandem.testing.Actors;
+import io.tandem.testing.Actors.Pair;
+import io.tandem.testing.Actors.Person;
+import io.tandem.testing.RunningNode;
+import io.tandem.testing.Sql;
+import io.tandem.testing.TestClient.Response;
+import io.tandem.testing.TestConfig;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The operator console's reads and the public topic list, against what the database holds. */
+class OperatorApiTest {
+  private static final String ADMIN = "console-admin";
+  private static final String ADMIN_PASSWORD = "console-password-123";
+  private static RunningNode node;
+  private static String admin;
+
+  @BeforeAll
+  static void start() {
+    String hash = new PasswordHasher(new PasswordHashConfig(256, 1, 1)).hash(ADMIN_PASSWORD);
+    node = RunningNode.start(TestConfig.with(Map.of(
+        "auth.admins", new JsonArray().add(new JsonObject().put("username", ADMIN).put("passwordHash", hash)).encode())));
+    admin = node.http().post("/api/v1/tokens", new JsonObject().put("username", ADMIN).put("password", ADMIN_PASSWORD))
+        .json().getString("accessToken");
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  private static JsonObject find(JsonArray items, String key, String value) {
+    return items.stream().map(JsonObject.class::cast).filter(item -> value.equals(item.getString(key))).findFirst().orElse(null);
+  }
+
+  @Test
+  @DisplayName("GET /api/v1/topics lists what experts offer and how many are online, without signing in")
+  void topics() {
+    String topic = Actors.uniqueTopic();
+    try (Person online = Actors.expert(node, topic)) {
+      JsonObject listed = find(node.http().get("/api/v1/topics").json().getJsonArray("topics"), "topic", topic);
+      assertThat(listed).isNotNull();
+      assertThat(listed.getLong("experts")).isEqualTo(1);
+      assertThat(listed.getLong("online")).isEqualTo(1);
+      online.socket().ack("presence.offline", new JsonObject());
+      assertThat(find(node.http().get("/api/v1/topics").json().getJsonArray("topics"), "topic", topic).getLong("online")).isEqualTo(0);
+    }
+  }
+
+  @Test
+  @DisplayName("the console sees the queue, the experts online, live sessions, penalties and ledger totals; nobody else may")
+  void console() {
+    String lonelyTopic = Actors.uniqueTopic();
+    try (Pair pair = Actors.matched(node); Person waiting = Actors.client(node)) {
+      waiting.socket().ack("request.create", Actors.request(lonelyTopic, "chat"));
+
+      JsonObject queued = find(node.http().get("/api/v1/admin/queue", admin).json().getJsonArray("topics"), "topic", lonelyTopic);
+      assertThat(queued.getLong("waiting")).isEqualTo(1);
+      assertThat(queued.getLong("oldestWaitSeconds")).isGreaterThanOrEqualTo(0);
+      assertThat(queued.containsKey("etaSeconds")).isTrue();
+
+      JsonObject expert = find(node.http().get("/api/v1/admin/experts", admin).json().getJsonArray("experts"), "id", pair.expert().id());
+      assertThat(expert.getString("status")).isEqualTo("online");
+      assertThat(expert.getInteger("load")).isEqualTo(1);
+
+      JsonObject session = find(node.http().get("/api/v1/admin/sessions", admin).json().getJsonArray("sessions"), "id", pair.sessionId());
+      assertThat(session.getString("status")).isEqualTo("waiting");
+      assertThat(session.getJsonObject("client").getString("id")).isEqualTo(pair.client().id());
+
+      JsonObject ledger = node.http().get("/api/v1/admin/ledger", admin).json();
+      assertThat(ledger.getLong("total")).as("double entry").isEqualTo(0);
+      assertThat(find(ledger.getJsonArray("accounts"), "account", "escrow").getLong("balance")).isPositive();
+
+      assertThat(node.http().get("/api/v1/admin/penalties?limit=5", admin).json().getJsonArray("penalties").size()).isLessThanOrEqualTo(5);
+      assertThat(node.http().get("/api/v1/admin/penalties?limit=0", admin).errorCode()).isEqualTo("bad_request");
+
+      Response refused = node.http().get("/api/v1/admin/queue", pair.client().session().accessToken());
+      assertThat(refused.status()).isEqualTo(403);
+      assertThat(node.http().get("/api/v1/admin/sessions").status()).isEqualTo(401);
+    } finally {
+      Sql.cancelWaiting(lonelyTopic);
+    }
+  }
+}
