@@ -2,8 +2,6 @@ package io.tandem.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.auth.PasswordHasher;
-import io.tandem.config.TandemConfig.PasswordHashConfig;
 import io.tandem.testing.Actors;
 import io.tandem.testing.Actors.Pair;
 import io.tandem.testing.Actors.Person;
@@ -28,11 +26,8 @@ class OperatorApiTest {
 
   @BeforeAll
   static void start() {
-    String hash = new PasswordHasher(new PasswordHashConfig(256, 1, 1)).hash(ADMIN_PASSWORD);
-    node = RunningNode.start(TestConfig.with(Map.of(
-        "auth.admins", new JsonArray().add(new JsonObject().put("username", ADMIN).put("passwordHash", hash)).encode())));
-    admin = node.http().post("/api/v1/tokens", new JsonObject().put("username", ADMIN).put("password", ADMIN_PASSWORD))
-        .json().getString("accessToken");
+    node = RunningNode.start(TestConfig.with(Map.of("auth.admins", TestConfig.admin(ADMIN, ADMIN_PASSWORD))));
+    admin = node.http().logIn(ADMIN, ADMIN_PASSWORD);
   }
 
   @AfterAll

@@ -2,9 +2,7 @@ package io.tandem.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.auth.PasswordHasher;
 import io.tandem.config.TandemConfig;
-import io.tandem.config.TandemConfig.PasswordHashConfig;
 import io.tandem.matching.ExpertLoads;
 import io.tandem.matching.MatchingRepository;
 import io.tandem.session.Outcomes;
@@ -19,7 +17,6 @@ import io.tandem.testing.TestClient.Response;
 import io.tandem.testing.TestClient.Session;
 import io.tandem.testing.TestConfig;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +38,6 @@ class ReliabilityFlowTest {
 
   @BeforeAll
   static void start() {
-    String hash = new PasswordHasher(new PasswordHashConfig(256, 1, 1)).hash(ADMIN_PASSWORD);
     config = TestConfig.with(Map.of(
         "session.joinWindowSeconds", "2",
         "session.inPersonJoinWindowSeconds", "2",
@@ -49,7 +45,7 @@ class ReliabilityFlowTest {
         "matching.sweepIntervalMs", "200",
         "matching.offerTimeoutSeconds", "1",
         "ledger.topicPrices", "{\"expensive\": 50000}",
-        "auth.admins", new JsonArray().add(new JsonObject().put("username", ADMIN).put("passwordHash", hash)).encode()));
+        "auth.admins", TestConfig.admin(ADMIN, ADMIN_PASSWORD)));
     node = RunningNode.start(config);
   }
 
@@ -284,8 +280,7 @@ class ReliabilityFlowTest {
     try (Pair pair = Actors.matched(node)) {
       pair.client().socket().awaitEvent("session.ended");
       String penalty = Sql.string("SELECT id FROM penalties WHERE session_id = ?::uuid AND user_id = ?::uuid", pair.sessionId(), pair.expert().id());
-      String admin = node.http().post("/api/v1/tokens", new JsonObject().put("username", ADMIN).put("password", ADMIN_PASSWORD))
-          .json().getString("accessToken");
+      String admin = node.http().logIn(ADMIN, ADMIN_PASSWORD);
       Sql.update("UPDATE accounts SET suspended_until = now() + interval '1 hour' WHERE id = ?::uuid", pair.expert().id());
       JsonObject reason = new JsonObject().put("reason", "the expert's phone died; verified");
       assertThat(node.http().post("/api/v1/admin/penalties/" + penalty + "/waive", reason, pair.expert().session().accessToken()).status())

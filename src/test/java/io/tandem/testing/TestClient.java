@@ -83,6 +83,15 @@ public final class TestClient {
     return new Session(created.json().getString("id"), username, tokens.json().getString("accessToken"), tokens.json().getString("refreshToken"));
   }
 
+  /** An access token for an existing account (an administrator from configuration, say). */
+  public String logIn(String username, String password) {
+    Response tokens = post("/api/v1/tokens", new JsonObject().put("username", username).put("password", password));
+    if (tokens.status() != 200) {
+      throw new AssertionError("log-in failed: " + tokens);
+    }
+    return tokens.json().getString("accessToken");
+  }
+
   public record Session(String userId, String username, String accessToken, String refreshToken) {}
 
   private HttpRequest.Builder request(String path, String accessToken) {
