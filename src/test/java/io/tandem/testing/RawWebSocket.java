@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -15,7 +14,7 @@ import java.time.Duration;
 /**
  * A WebSocket client written byte by byte, for what a well-behaved client library will not do:
  * send invalid UTF-8, announce a frame larger than it sends, fragment at will, never answer a ping,
- * read at a chosen pace. Client frames are masked with the key 0, so payload bytes go out as given.
+ * leave its receive buffer full. Client frames are masked with the key 0, so payload bytes go out as given.
  * Every read is bounded by a socket timeout.
  */
 public final class RawWebSocket implements AutoCloseable {
@@ -26,7 +25,7 @@ public final class RawWebSocket implements AutoCloseable {
   public static final int PING = 0x9;
   public static final int PONG = 0xA;
 
-  /** One frame from the server; {@code closeCode} is set for close frames (1005 when they carry none). */
+  /** One frame from the server; {@link #closeCode()} reads a close frame's code (1005 when it carries none). */
   public record Frame(int opcode, boolean fin, byte[] payload) {
     public String text() {
       return new String(payload, StandardCharsets.UTF_8);
@@ -187,17 +186,6 @@ public final class RawWebSocket implements AutoCloseable {
       return false;
     } catch (IOException e) {
       return true; // reset by the server: ended too
-    }
-  }
-
-  /** Raw input, for a reader that sets its own pace; -1 at the end of the connection. */
-  public int read(byte[] buffer) {
-    try {
-      return in.read(buffer);
-    } catch (SocketTimeoutException e) {
-      throw new AssertionError("nothing to read within " + TestSocket.WAIT, e);
-    } catch (IOException e) {
-      return -1;
     }
   }
 
