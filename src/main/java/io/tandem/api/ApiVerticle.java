@@ -20,8 +20,6 @@ import org.slf4j.LoggerFactory;
 public final class ApiVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ApiVerticle.class);
 
-  private static final int HARD_FRAME_LIMIT_FACTOR = 4;
-
   private final HttpConfig config;
   private final WsConfig ws;
   private final int port;
@@ -40,14 +38,15 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    // Connection closes a frame over ws.maxFrameBytes with 1009; Netty's own, higher limit only
-    // stops a sender of huge frames from making the server buffer them.
-    int hardLimit = ws.maxFrameBytes() * HARD_FRAME_LIMIT_FACTOR;
+    // Netty's decoder refuses a frame over ws.maxFrameBytes from its header, before reading it,
+    // and the gateway's ChannelGuard turns that into a close frame 1009; messages of several
+    // frames are limited by the gateway's MessageAssembler. Outgoing messages larger than this
+    // are sent in fragments.
     server = vertx.createHttpServer(new HttpServerOptions()
             .setHost(config.host())
             .setPort(port)
-            .setMaxWebSocketFrameSize(hardLimit)
-            .setMaxWebSocketMessageSize(hardLimit)
+            .setMaxWebSocketFrameSize(ws.maxFrameBytes())
+            .setMaxWebSocketMessageSize(ws.maxFrameBytes())
             .setPerMessageWebSocketCompressionSupported(ws.perMessageDeflate())
             .setPerFrameWebSocketCompressionSupported(ws.perMessageDeflate()))
         .requestHandler(api.router(vertx))

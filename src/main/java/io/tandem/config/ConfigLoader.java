@@ -47,8 +47,11 @@ public final class ConfigLoader {
     return load(readDefaults(), System.getenv(), System.getProperties());
   }
 
+  /** Refuses an invalid configuration with a {@link ConfigException}; logs a warning for each of {@link TandemConfig#warnings()}. */
   public static TandemConfig load(JsonObject defaults, Map<String, String> env, Properties properties) {
-    return TandemConfig.from(applyOverrides(defaults, env, properties));
+    TandemConfig config = TandemConfig.from(applyOverrides(defaults, env, properties));
+    config.warnings().forEach(warning -> log.warn("configuration: {}", warning));
+    return config;
   }
 
   /** The defaults file as JSON: {@code conf/tandem.json} if present in the working directory, else the classpath copy. */

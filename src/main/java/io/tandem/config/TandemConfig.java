@@ -348,26 +348,61 @@ public record TandemConfig(
   }
 
   /**
-   * WebSocket limits: the server pings every {@code pingInterval} and closes a connection that has
-   * sent nothing (not even a pong) for {@code idleTimeout}; each connection may send
-   * {@code framesPerSecond} frames on average with bursts up to {@code frameBurst}; a connection
-   * whose unsent output grows past {@code maxQueuedBytes} (a reader too slow) is closed;
+   * WebSocket limits (docs/operations.md, "WebSocket limits"). The server pings every
+   * {@code pingInterval} and closes a connection from which nothing, not even a pong, has arrived
+   * for {@code idleTimeout}; a connection being closed has {@code closeTimeout} to answer the close
+   * frame before its TCP connection is dropped. A message, and each of its frames, may hold
+   * {@code maxFrameBytes}. Each connection may send {@code framesPerSecond} frames on average with
+   * bursts up to {@code frameBurst}. Output waits in the server's own queue up to
+   * {@code maxQueuedBytes} (past that the reader is too slow and is closed); ahead of that queue
+   * the kernel's send buffer is set to {@code sendBufferBytes} and the server hands the network
+   * at most that much more, so a close frame never waits behind more than a few times it.
    * {@code perMessageDeflate} accepts clients' offers to compress frames (off: chat frames are
    * small, and each compressed connection holds a compressor and a decompressor).
    */
   public record WsConfig(
-      int maxFrameBytes, Duration pingInterval, Duration idleTimeout, int framesPerSecond, int frameBurst, int maxQueuedBytes,
-      boolean perMessageDeflate) {
+      int maxFrameBytes, Duration pingInterval, Duration idleTimeout, Duration closeTimeout, int framesPerSecond, int frameBurst,
+      int maxQueuedBytes, int sendBufferBytes, boolean perMessageDeflate) {
+
+    /** The longest a connection whose peer went silent stays open: the idle timeout, then the close handshake it cannot answer. */
+    public Duration silentPeerDropped() {
+      return idleTimeout.plus(closeTimeout);
+    }
+
     static WsConfig from(ConfigReader r) {
-      return new WsConfig(
+      WsConfig ws = new WsConfig(
           r.intBetween("maxFrameBytes", 256, 16 * 1024 * 1024),
           Duration.ofSeconds(r.intBetween("pingIntervalSeconds", 1, 3600)),
           Duration.ofSeconds(r.intBetween("idleTimeoutSeconds", 2, 7200)),
+          Duration.ofMillis(r.intBetween("closeTimeoutMs", 100, 60_000)),
           r.intBetween("framesPerSecond", 1, 100_000),
           r.intBetween("frameBurst", 1, 100_000),
           r.intBetween("maxQueuedBytes", 4096, 256 * 1024 * 1024),
+          r.intBetween("sendBufferBytes", 4096, 16 * 1024 * 1024),
           r.bool("perMessageDeflate"));
+      if (ws.pingInterval.compareTo(ws.idleTimeout) >= 0) {
+        // A client that only answers pings would be silent for longer than the timeout between two of them.
+        throw r.problem("pingIntervalSeconds", "must be less than ws.idleTimeoutSeconds (" + ws.idleTimeout.toSeconds()
+            + "), or connections that are idle but healthy are closed; got " + ws.pingInterval.toSeconds());
+      }
+      return ws;
     }
+  }
+
+  /**
+   * Settings that are valid one by one but work against each other; the loader logs each as a
+   * warning. Not refused: a test or a demo may well want offers that time out in a second or two,
+   * which no idle timeout can undercut.
+   */
+  public List<String> warnings() {
+    List<String> warnings = new java.util.ArrayList<>();
+    if (ws.silentPeerDropped().compareTo(matching.offerTimeout()) >= 0) {
+      warnings.add("ws.idleTimeoutSeconds (" + ws.idleTimeout().toSeconds() + ") plus ws.closeTimeoutMs (" + ws.closeTimeout().toMillis()
+          + ") is not less than matching.offerTimeoutSeconds (" + matching.offerTimeout().toSeconds() + "): an expert whose connection"
+          + " froze stays online, and is offered requests that time out against them, for up to "
+          + ws.silentPeerDropped().toMillis() + " ms; set ws.idleTimeoutSeconds (and ws.pingIntervalSeconds, below it) lower");
+    }
+    return List.copyOf(warnings);
   }
 
   private static URI parseUri(ConfigReader r, String key, String value) {

@@ -1,5 +1,10 @@
 package io.tandem.gateway;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.tandem.bus.Addresses;
 import io.tandem.config.TandemConfig.WsConfig;
 import io.tandem.db.DatabaseOutages;
@@ -13,10 +18,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +39,14 @@ import org.slf4j.LoggerFactory;
  * with exactly one {@code ack} or {@code error}, and writes every event published on the user's
  * address. All its state lives on the event loop that accepted the socket; answers that complete
  * elsewhere hop back to it.
+ *
+ * <p>The limits of docs/operations.md ("WebSocket limits") are enforced here: every data frame
+ * takes a token of the rate limit before anything else is done with it; messages are put together
+ * by a {@link MessageAssembler} (1009 past {@code ws.maxFrameBytes}, 1007 for text that is not
+ * UTF-8) and frames the decoder refuses are turned into close frames by a {@link ChannelGuard};
+ * output waits in a queue of this connection's own (1013 past {@code ws.maxQueuedBytes}); a peer
+ * silent for {@code ws.idleTimeoutSeconds} is closed (1001). Every close gives the peer
+ * {@code ws.closeTimeoutMs} to answer, then drops the TCP connection.
  *
  * <p>Room traffic ({@code room.message}, {@code room.signal}, {@code room.typing}) goes only to
  * connections that joined the room. Chat is delivered exactly once and in seq order: while a
@@ -45,10 +60,12 @@ final class Connection {
   private static final short GOING_AWAY = 1001;
   /** Close code for a reader too slow to keep up: its output queue passed ws.maxQueuedBytes. */
   private static final short TRY_AGAIN_LATER = 1013;
-  /** Close code for a frame over ws.maxFrameBytes. */
+  /** Close code for a message, or a frame, over ws.maxFrameBytes. */
   private static final short MESSAGE_TOO_BIG = 1009;
-  /** How long a peer that is being cut off may still answer the close frame. */
-  private static final long CLOSE_HANDSHAKE_MS = 1000;
+  /** Close code for a text message that is not UTF-8. */
+  private static final short INVALID_PAYLOAD = 1007;
+  /** Close code for frames out of the order RFC 6455 allows. */
+  private static final short PROTOCOL_ERROR = 1002;
   /** How long a chat message waits for an earlier seq that has not arrived. */
   private static final long GAP_WAIT_MS = 500;
   private static final String ROOM_JOIN = "room.join";
@@ -62,12 +79,24 @@ final class Connection {
   private final FrameDispatcher dispatcher;
   private final WsConfig config;
   private final TokenBucket rateLimit;
+  private final MessageAssembler messages;
   private final DatabaseOutages outages;
+  /** Output the socket could not take yet, oldest first; see {@link #write}. */
+  private final ArrayDeque<Pending> backlog = new ArrayDeque<>();
+  private long backlogBytes;
+  /** Whether a data frame of the message under way found the rate limit's bucket empty. */
+  private boolean messageOverRate;
+  /** A close frame waiting for the channel to have room, and its code; see {@link #cut}. */
+  private String closeReason;
+  private short closeCode;
   /** The rooms joined on this connection, by session id in canonical form. */
   private final Map<String, RoomStream> rooms = new HashMap<>();
   private Context loop;
+  /** The socket's Netty channel; null if Vert.x did not give access to it. */
+  private Channel channel;
   private MessageConsumer<JsonObject> deliveries;
   private long pingTimer;
+  private long idleTimer;
   private long lastHeardNanos = System.nanoTime();
   private boolean closing;
   private boolean closed;
@@ -81,62 +110,154 @@ final class Connection {
     this.dispatcher = dispatcher;
     this.config = config;
     this.rateLimit = new TokenBucket(config.framesPerSecond(), config.frameBurst(), System.nanoTime());
+    this.messages = new MessageAssembler(config.maxFrameBytes());
   }
+
+  /** A frame waiting in the backlog, with its size in UTF-8. */
+  private record Pending(String text, int bytes) {}
 
   /** Starts reading and delivering; {@code onClose} runs once when the socket is gone, for whatever reason. */
   void start(Runnable onClose) {
     loop = vertx.getOrCreateContext();
-    socket.setWriteQueueMaxSize(config.maxQueuedBytes());
+    // Netty's buffer, ahead of the kernel's, holds at most this before the channel is unwritable
+    // and output waits in the backlog.
+    socket.setWriteQueueMaxSize(config.sendBufferBytes());
+    fitChannel();
     deliveries = vertx.eventBus().consumer(Addresses.user(context.user().id()), message -> deliver(message.body()));
-    socket.textMessageHandler(this::onText);
-    socket.binaryMessageHandler(binary -> {
-      heard();
-      reply(null, ApiError.badRequest("frames must be JSON text, not binary"));
-    });
-    socket.pongHandler(pong -> heard());
+    socket.frameHandler(this::onFrame);
+    socket.drainHandler(v -> drainBacklog());
     socket.exceptionHandler(e -> log.debug("connection {} of user {}: {}", context.connectionId(), context.user().id(), e.toString()));
     socket.closeHandler(v -> {
       closed = true;
       vertx.cancelTimer(pingTimer);
+      vertx.cancelTimer(idleTimer);
+      dropBacklog();
       deliveries.unregister();
       onClose.run();
     });
-    pingTimer = vertx.setPeriodic(config.pingInterval().toMillis(), t -> keepAlive());
+    pingTimer = vertx.setPeriodic(config.pingInterval().toMillis(), t -> ping());
+    idleTimer = vertx.setTimer(config.idleTimeout().toMillis(), t -> checkIdle());
   }
 
-  private void keepAlive() {
-    if (closing) {
+  /**
+   * Fits the channel under the socket: frames the decoder refuses become close frames, the
+   * backlog learns when the channel has room ({@link ChannelGuard}), and the kernel's send buffer
+   * is bounded to {@code ws.sendBufferBytes}, so that output waits in the backlog, where it is
+   * counted and can be dropped, rather than in megabytes of kernel buffers a close frame would wait
+   * behind. Vert.x offers none of this, hence its internal channel; without it the socket keeps
+   * Netty's and the kernel's defaults and the backlog follows Vert.x's write queue.
+   */
+  private void fitChannel() {
+    if (!(socket instanceof WebSocketInternal internal)) {
+      log.warn("connection {} of user {}: no access to the channel; frames over the limit end it without a close frame",
+          context.connectionId(), context.user().id());
       return;
     }
-    if (System.nanoTime() - lastHeardNanos > config.idleTimeout().toNanos()) {
-      log.info("connection {} of user {} closed: silent for {}", context.connectionId(), context.user().id(), config.idleTimeout());
-      cut(GOING_AWAY, "idle");
+    ChannelHandlerContext vertxHandler = internal.channelHandlerContext();
+    channel = vertxHandler.channel();
+    channel.config().setOption(ChannelOption.SO_SNDBUF, config.sendBufferBytes());
+    vertxHandler.pipeline().addBefore(vertxHandler.name(), ChannelGuard.NAME,
+        new ChannelGuard(violation -> onLoop(() -> refused(violation)), () -> onLoop(this::drainBacklog)));
+  }
+
+  private void ping() {
+    if (!closing) {
+      socket.writePing(Buffer.buffer());
+    }
+  }
+
+  /** Runs when the connection may have been silent for the idle timeout: exactly then, not at the next ping. */
+  private void checkIdle() {
+    if (closing || closed) {
       return;
     }
-    socket.writePing(Buffer.buffer());
+    long leftNanos = config.idleTimeout().toNanos() - (System.nanoTime() - lastHeardNanos);
+    if (leftNanos > 0) {
+      idleTimer = vertx.setTimer(TimeUnit.NANOSECONDS.toMillis(leftNanos) + 1, t -> checkIdle());
+      return;
+    }
+    log.info("connection {} of user {} closed: silent for {}", context.connectionId(), context.user().id(), config.idleTimeout());
+    cut(GOING_AWAY, "idle");
   }
 
   private void heard() {
     lastHeardNanos = System.nanoTime();
   }
 
-  private void onText(String text) {
+  /** Every frame: control frames (Vert.x answers pings and closes) only show the peer is there. */
+  private void onFrame(WebSocketFrame frame) {
     heard();
-    if (tooLarge(text)) {
-      log.info("connection {} of user {} closed: a frame over {} bytes", context.connectionId(), context.user().id(), config.maxFrameBytes());
-      close(MESSAGE_TOO_BIG, "frame larger than " + config.maxFrameBytes() + " bytes");
+    if (closing) {
       return;
     }
+    switch (frame.type()) {
+      case TEXT, BINARY, CONTINUATION -> onDataFrame(frame);
+      default -> { }
+    }
+  }
+
+  /**
+   * A data frame takes a token before anything else is done with it, valid or not, whole message
+   * or fragment: what the rate limit protects is the work a frame causes, and a frame that fails
+   * to parse has caused some. A message any of whose frames found no token is answered
+   * {@code rate_limited} and not executed.
+   */
+  private void onDataFrame(WebSocketFrame frame) {
+    if (!rateLimit.tryTake(System.nanoTime())) {
+      messageOverRate = true;
+    }
+    MessageAssembler.Outcome outcome = messages.add(frame.type(), frame.binaryData(), frame.isFinal());
+    if (outcome.verdict() == MessageAssembler.Verdict.INCOMPLETE) {
+      return;
+    }
+    boolean overRate = messageOverRate;
+    messageOverRate = false;
+    switch (outcome.verdict()) {
+      case TEXT -> onText(outcome.text(), overRate);
+      case BINARY -> reply(null, overRate ? rateLimited() : ApiError.badRequest("frames must be JSON text, not binary"));
+      case TOO_BIG -> {
+        log.info("connection {} of user {} closed: a message over {} bytes", context.connectionId(), context.user().id(), config.maxFrameBytes());
+        cut(MESSAGE_TOO_BIG, "message larger than " + config.maxFrameBytes() + " bytes");
+      }
+      case NOT_UTF8 -> {
+        log.info("connection {} of user {} closed: a text message that is not UTF-8", context.connectionId(), context.user().id());
+        cut(INVALID_PAYLOAD, "text is not UTF-8");
+      }
+      case OUT_OF_SEQUENCE -> {
+        log.info("connection {} of user {} closed: data frames out of sequence", context.connectionId(), context.user().id());
+        cut(PROTOCOL_ERROR, "data frames out of sequence");
+      }
+      default -> throw new IllegalStateException("unexpected " + outcome.verdict());
+    }
+  }
+
+  /** A frame the decoder refused, before it reached Vert.x: too large to read, or against RFC 6455. */
+  private void refused(CorruptedWebSocketFrameException violation) {
+    if (closing || closed) {
+      return;
+    }
+    WebSocketCloseStatus status = violation.closeStatus();
+    log.info("connection {} of user {} closed ({}): {}", context.connectionId(), context.user().id(), status.code(), violation.getMessage());
+    String reason = status.code() == MESSAGE_TOO_BIG ? "frame larger than " + config.maxFrameBytes() + " bytes" : status.reasonText();
+    cut((short) status.code(), reason);
+  }
+
+  private ApiError rateLimited() {
+    return new ApiError(ErrorCode.RATE_LIMITED, "more than " + config.framesPerSecond() + " frames a second; slow down");
+  }
+
+  /** A whole text message; {@code overRate}: it is only parsed, to answer {@code rate_limited} with its {@code cid}. */
+  private void onText(String text, boolean overRate) {
     JsonObject frame;
     try {
       frame = new JsonObject(text);
     } catch (DecodeException | ClassCastException e) {
-      reply(null, ApiError.badRequest("a frame must be one JSON object"));
+      reply(null, overRate ? rateLimited() : ApiError.badRequest("a frame must be one JSON object"));
       return;
     }
     Object cid = frame.getValue("cid");
-    if (!rateLimit.tryTake(System.nanoTime())) {
-      reply(cid, new ApiError(ErrorCode.RATE_LIMITED, "more than " + config.framesPerSecond() + " frames a second; slow down"));
+    if (overRate) {
+      reply(cid, rateLimited());
       return;
     }
     if (!(frame.getValue("type") instanceof String type) || type.isBlank()) {
@@ -305,12 +426,6 @@ final class Connection {
     }
   }
 
-  /** A char is 1 to 3 bytes of UTF-8: only text that could be over the limit is counted exactly. */
-  private boolean tooLarge(String text) {
-    int max = config.maxFrameBytes();
-    return text.length() > max || (long) text.length() * 3 > max && text.getBytes(StandardCharsets.UTF_8).length > max;
-  }
-
   private ApiError asApiError(String type, Throwable failure) {
     return outages.answer(failure, "frame " + type + " from user " + context.user().id());
   }
@@ -324,37 +439,102 @@ final class Connection {
   }
 
   /**
-   * Writes a frame unless the reader is too slow: past {@code ws.maxQueuedBytes} of unsent output
-   * the connection is closed, so one stalled reader costs nobody else memory or latency; the user
-   * reconnects and recovers what they missed with {@code room.join} and {@code afterSeq}.
+   * Writes a frame unless the reader is too slow. What the channel cannot take at once (Netty's
+   * buffer holds {@code ws.sendBufferBytes} ahead of the kernel's buffer of the same size) waits in
+   * the backlog, in order; a backlog past {@code ws.maxQueuedBytes} closes the connection with
+   * 1013, so one stalled reader costs nobody else memory or latency. The backlog is dropped first,
+   * so the close frame waits behind no more than the two buffers ahead of it: a peer that still
+   * reads finds it at once, one that reads nothing may never see it (see docs/operations.md,
+   * "WebSocket limits"). The user reconnects and recovers what they missed with {@code room.join}
+   * and {@code afterSeq}.
    */
   private void write(JsonObject frame) {
     if (closing || socket.isClosed()) {
       return;
     }
-    if (socket.writeQueueFull()) {
-      log.info("connection {} of user {} closed: reader too slow (over {} bytes queued)",
-          context.connectionId(), context.user().id(), config.maxQueuedBytes());
-      cut(TRY_AGAIN_LATER, "too slow");
+    String text = frame.encode();
+    if (backlog.isEmpty() && writable()) {
+      socket.writeTextMessage(text);
       return;
     }
-    socket.writeTextMessage(frame.encode());
+    Pending pending = new Pending(text, utf8Length(text));
+    backlog.add(pending);
+    backlogBytes += pending.bytes();
+    if (backlogBytes > config.maxQueuedBytes()) {
+      log.info("connection {} of user {} closed: reader too slow ({} bytes waiting, over ws.maxQueuedBytes {})",
+          context.connectionId(), context.user().id(), backlogBytes, config.maxQueuedBytes());
+      dropBacklog();
+      cut(TRY_AGAIN_LATER, "too slow");
+    }
   }
 
-  private void close(short code, String reason) {
-    closing = true;
-    socket.close(code, reason);
+  /** Whether a frame written now goes on to the network rather than waiting in Vert.x's queue. */
+  private boolean writable() {
+    return channel != null ? channel.isWritable() : !socket.writeQueueFull();
+  }
+
+  /** The channel has room again: for the close frame if one is waiting, else for the backlog, oldest first. */
+  private void drainBacklog() {
+    if (socket.isClosed()) {
+      return;
+    }
+    if (closeReason != null) {
+      socket.close(closeCode, closeReason);
+      closeReason = null;
+    }
+    while (!closing && !backlog.isEmpty() && writable()) {
+      Pending pending = backlog.poll();
+      backlogBytes -= pending.bytes();
+      socket.writeTextMessage(pending.text());
+    }
+  }
+
+  private void dropBacklog() {
+    backlog.clear();
+    backlogBytes = 0;
+  }
+
+  /** Bytes of {@code text} in UTF-8, counted without encoding it. */
+  private static int utf8Length(String text) {
+    int bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
   }
 
   /**
-   * Sends the close frame, then cuts the TCP connection if the peer has not answered within
-   * {@value #CLOSE_HANDSHAKE_MS} ms: a peer that is not reading (the slow, the silent) never
-   * answers, and Vert.x's own close would wait behind output it will never read. Vert.x has no
-   * public call for that, hence its internal channel; without it the graceful close stands.
+   * Sends the close frame, then drops the TCP connection if the peer has not answered within
+   * {@code ws.closeTimeoutMs}: a peer that is not reading (the slow, the silent) never answers,
+   * one that broke the protocol may not, and Vert.x's own close would wait far longer. Vert.x
+   * has no public call for that, hence its internal channel; without it the graceful close stands.
+   *
+   * <p>While the channel is full the close frame waits for room ({@link #drainBacklog}): queued
+   * behind output the peer does not read, it would be lost with that output anyway, and Vert.x,
+   * finding its close frame unwritten when the connection is dropped, would try to close it again
+   * ten seconds later and log a stack trace.
    */
   private void cut(short code, String reason) {
-    close(code, reason);
-    vertx.setTimer(CLOSE_HANDSHAKE_MS, t -> {
+    closing = true;
+    if (socket.isClosed()) {
+      // the peer's close frame came first; Vert.x answers it
+    } else if (!writable()) {
+      closeCode = code;
+      closeReason = reason;
+    } else {
+      socket.close(code, reason);
+    }
+    vertx.setTimer(config.closeTimeout().toMillis(), t -> {
       if (!closed && socket instanceof WebSocketInternal internal) {
         internal.channelHandlerContext().close();
       }

@@ -103,4 +103,35 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> load(Map.of("TANDEM_HTTP_ALLOWED_ORIGINS", "localhost:8080/app"), Map.of()))
         .hasMessageContaining("http.allowedOrigins");
   }
+
+  @Test
+  @DisplayName("by default a connection that stops answering is gone before an offer made to it can time out")
+  void silentConnectionsGoBeforeOffersTimeOut() {
+    TandemConfig config = load(Map.of(), Map.of());
+    assertThat(config.ws().pingInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.ws().idleTimeout()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(config.ws().closeTimeout()).isEqualTo(Duration.ofMillis(1000));
+    assertThat(config.ws().silentPeerDropped()).isLessThan(config.matching().offerTimeout());
+    assertThat(config.warnings()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("an idle timeout that reaches the offer timeout is warned about, naming both keys")
+  void idleTimeoutReachingOfferTimeout() {
+    TandemConfig longIdle = load(Map.of("TANDEM_WS_IDLE_TIMEOUT_SECONDS", "20"), Map.of());
+    assertThat(longIdle.warnings()).singleElement().asString()
+        .contains("ws.idleTimeoutSeconds (20)", "ws.closeTimeoutMs (1000)", "matching.offerTimeoutSeconds (20)");
+    TandemConfig shortOffers = load(Map.of(), Map.of("tandem.matching.offerTimeoutSeconds", "5"));
+    assertThat(shortOffers.warnings()).singleElement().asString().contains("ws.idleTimeoutSeconds", "matching.offerTimeoutSeconds (5)");
+    assertThat(load(Map.of(), Map.of("tandem.matching.offerTimeoutSeconds", "17")).warnings()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a ping interval not below the idle timeout stops start-up, naming both keys")
+  void pingIntervalBelowIdleTimeout() {
+    assertThatThrownBy(() -> load(Map.of(), Map.of("tandem.ws.pingIntervalSeconds", "15")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ws.pingIntervalSeconds")
+        .hasMessageContaining("ws.idleTimeoutSeconds");
+  }
 }

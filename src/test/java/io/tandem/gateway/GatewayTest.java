@@ -2,31 +2,57 @@ package io.tandem.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tandem.auth.UserId;
+import io.tandem.bus.Addresses;
 import io.tandem.testing.Jwts;
+import io.tandem.testing.Poll;
+import io.tandem.testing.RawWebSocket;
+import io.tandem.testing.RawWebSocket.Frame;
+import io.tandem.testing.Sql;
 import io.tandem.testing.RunningNode;
 import io.tandem.testing.TestClient.Session;
 import io.tandem.testing.TestConfig;
 import io.tandem.testing.TestSocket;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 class GatewayTest {
+  private static final Logger log = LoggerFactory.getLogger(GatewayTest.class);
+  private static final int MAX_FRAME_BYTES = 1024;
+  private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofMillis(1000);
+  /** Timers and a loaded test machine: how late a deadline may be observed. */
+  private static final Duration SLACK = Duration.ofMillis(500);
+  private static final int MAX_QUEUED_BYTES = 16 * 1024;
+  private static final int SEND_BUFFER_BYTES = 8 * 1024;
+  /**
+   * What may be ahead of a close frame for a slow reader: Netty's buffer and the kernel's (twice
+   * ws.sendBufferBytes), a frame or two, and the client's own receive buffer (128 KiB on Linux).
+   */
+  private static final long AHEAD_OF_CLOSE = 256 * 1024;
   private static RunningNode node;
 
   @BeforeAll
   static void start() {
     node = RunningNode.start(TestConfig.with(Map.of(
-        "ws.maxFrameBytes", "1024",
+        "ws.maxFrameBytes", String.valueOf(MAX_FRAME_BYTES),
         "ws.framesPerSecond", "5",
         "ws.frameBurst", "5",
         "ws.pingIntervalSeconds", "1",
-        "ws.idleTimeoutSeconds", "2",
-        "ws.maxQueuedBytes", "16384")));
+        "ws.idleTimeoutSeconds", String.valueOf(IDLE_TIMEOUT.toSeconds()),
+        "ws.closeTimeoutMs", String.valueOf(CLOSE_TIMEOUT.toMillis()),
+        "ws.maxQueuedBytes", String.valueOf(MAX_QUEUED_BYTES),
+        "ws.sendBufferBytes", String.valueOf(SEND_BUFFER_BYTES))));
   }
 
   @AfterAll
@@ -143,25 +169,254 @@ class GatewayTest {
   }
 
   @Test
-  @DisplayName("a reader too slow for its events is disconnected, and nobody else slows down")
-  void slowConsumer() {
+  @DisplayName("a reader that stops reading is cut within ws.closeTimeoutMs of passing ws.maxQueuedBytes and nobody else slows down;"
+      + " reading again, it finds a few events and the close frame 1013, which its network buffers had room for")
+  void stalledReader() {
     Session slowUser = node.http().signUp("client");
     Session other = node.http().signUp("client");
     try (TestSocket slow = TestSocket.connect(port(), slowUser.accessToken());
          TestSocket bystander = TestSocket.connect(port(), other.accessToken())) {
       slow.pause();
-      String padding = "z".repeat(8000);
-      String address = io.tandem.bus.Addresses.user(new io.tandem.auth.UserId(java.util.UUID.fromString(slowUser.userId())));
-      for (int i = 0; i < 4000; i++) {
-        node.node().vertx().eventBus().publish(address, new JsonObject().put("type", "test.flood").put("i", i).put("padding", padding));
-      }
-      io.tandem.testing.Poll.until("the slow connection is closed", Duration.ofSeconds(20), () ->
-          io.tandem.testing.Sql.count("SELECT count(*) FROM connections WHERE user_id = ?::uuid", slowUser.userId()) == 0);
+      long start = System.nanoTime();
+      Duration publishing = flood(slowUser, 4000, 8000);
+      Poll.until("the stalled connection is closed", Duration.ofSeconds(30), () -> connections(slowUser) == 0);
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
       assertThat(bystander.call("ping").getString("type")).isEqualTo("ack");
+      slow.resume();
+      short code = slow.awaitClose();
+      long events = slow.countReceived("test.flood");
+      log.info("stalled reader: closed {} ms after the flood began, saw close code {} after {} events", took.toMillis(), code, events);
+      assertThat(took).as("time from the flood to the connection's end").isLessThan(publishing.plus(CLOSE_TIMEOUT).plus(SLACK));
+      assertThat(code).isEqualTo((short) 1013);
+      assertThat(events * 8000).as("bytes of events ahead of the close frame").isLessThan(AHEAD_OF_CLOSE);
       try (TestSocket back = TestSocket.connect(port(), slowUser.accessToken())) {
         assertThat(back.call("ping").getString("type")).as("the user can reconnect").isEqualTo("ack");
       }
     }
+  }
+
+  @Test
+  @DisplayName("a reader whose network buffers are full when it is cut finds, reading again, what they held and then the end"
+      + " of the connection without a close frame")
+  void readerWithFullBuffers() {
+    Session slowUser = node.http().signUp("client");
+    try (RawWebSocket slow = RawWebSocket.connect(port(), slowUser.accessToken(), 4096)) {
+      long start = System.nanoTime();
+      Duration publishing = flood(slowUser, 2000, 8000);
+      Poll.until("the stalled connection is closed", Duration.ofSeconds(30), () -> connections(slowUser) == 0);
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      long read = 0;
+      Frame frame;
+      while ((frame = slow.readFrame()) != null && frame.opcode() != RawWebSocket.CLOSE) {
+        read += frame.payload().length;
+      }
+      log.info("reader with full buffers: closed {} ms after the flood began, then read {} bytes of events and {}",
+          took.toMillis(), read, frame == null ? "the end of the connection" : "close code " + frame.closeCode());
+      assertThat(took).as("time from the flood to the connection's end").isLessThan(publishing.plus(CLOSE_TIMEOUT).plus(SLACK));
+      assertThat(frame).as("no close frame: it could not get past the full buffers").isNull();
+      assertThat(read).isLessThan(AHEAD_OF_CLOSE);
+    }
+  }
+
+  @Test
+  @DisplayName("a reader that falls behind but reads receives the close frame 1013 right after what the network already held")
+  void readerFallingBehind() {
+    Session slowUser = node.http().signUp("client");
+    try (RawWebSocket slow = RawWebSocket.connect(port(), slowUser.accessToken())) {
+      long start = System.nanoTime();
+      flood(slowUser, 500, 8000); // 4 MB at once: more than any reader takes in the time; it reads only once all is sent
+      long read = 0;
+      int code = -1;
+      Frame frame;
+      while ((frame = slow.readFrame()) != null) {
+        if (frame.opcode() == RawWebSocket.CLOSE) {
+          code = frame.closeCode();
+          break;
+        }
+        read += frame.payload().length;
+      }
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      log.info("reader falling behind: close code {} {} ms after the flood began, after {} bytes of events", code, took.toMillis(), read);
+      assertThat(code).isEqualTo(1013);
+      assertThat(read).as("bytes of events read before the close frame").isLessThan(AHEAD_OF_CLOSE);
+      assertThat(took).isLessThan(CLOSE_TIMEOUT);
+      assertThat(slow.awaitEnd(CLOSE_TIMEOUT.plus(SLACK))).as("the server ends the connection within ws.closeTimeoutMs").isTrue();
+    }
+  }
+
+  /** Publishes events for every connection of {@code user} as fast as it can; how long that took. */
+  private static Duration flood(Session user, int events, int bytesEach) {
+    long start = System.nanoTime();
+    String padding = "z".repeat(bytesEach);
+    String address = Addresses.user(new UserId(UUID.fromString(user.userId())));
+    for (int i = 0; i < events; i++) {
+      node.node().vertx().eventBus().publish(address, new JsonObject().put("type", "test.flood").put("i", i).put("padding", padding));
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    log.info("flood of {} events of {} bytes published in {} ms", events, bytesEach, took.toMillis());
+    return took;
+  }
+
+  private static long connections(Session user) {
+    return Sql.count("SELECT count(*) FROM connections WHERE user_id = ?::uuid", user.userId());
+  }
+
+  @Test
+  @DisplayName("a connection that stops answering pings gets 1001 within ws.idleTimeoutSeconds and is gone ws.closeTimeoutMs later")
+  void stopsAnsweringPings() {
+    Session user = node.http().signUp("expert");
+    try (RawWebSocket frozen = RawWebSocket.connect(port(), user.accessToken())) {
+      long lastAnswer = 0;
+      int answered = 0;
+      int code = -1;
+      Frame frame;
+      while ((frame = frozen.readFrame()) != null) {
+        if (frame.opcode() == RawWebSocket.PING && answered < 2) {
+          frozen.sendFrame(RawWebSocket.PONG, true, frame.payload());
+          lastAnswer = System.nanoTime();
+          answered++;
+        } else if (frame.opcode() == RawWebSocket.CLOSE) {
+          code = frame.closeCode();
+          break;
+        }
+      }
+      Duration toClose = Duration.ofNanos(System.nanoTime() - lastAnswer);
+      boolean ended = frozen.awaitEnd(CLOSE_TIMEOUT.plus(SLACK));
+      Duration toEnd = Duration.ofNanos(System.nanoTime() - lastAnswer);
+      log.info("frozen connection: close frame {} ms and end {} ms after its last pong", toClose.toMillis(), toEnd.toMillis());
+      assertThat(answered).isEqualTo(2);
+      assertThat(code).isEqualTo(1001);
+      assertThat(toClose).isBetween(IDLE_TIMEOUT.minus(SLACK), IDLE_TIMEOUT.plus(SLACK));
+      assertThat(ended).isTrue();
+      assertThat(toEnd).isLessThan(IDLE_TIMEOUT.plus(CLOSE_TIMEOUT).plus(SLACK));
+    }
+  }
+
+  @Test
+  @DisplayName("a text message that is not valid UTF-8 closes the connection with 1007 and is not executed; others are unaffected")
+  void invalidUtf8() {
+    Session user = node.http().signUp("client");
+    try (TestSocket bystander = TestSocket.connect(port(), user.accessToken())) {
+      for (byte[] bad : new byte[][] {{(byte) 0xff}, {(byte) 0xc3}, {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, {(byte) 0xc0, (byte) 0xaf}}) {
+        try (RawWebSocket socket = RawWebSocket.connect(port(), user.accessToken())) {
+          socket.sendText(concat(utf8("{\"type\": \"ping\", \"cid\": \"u1\", \"x\": \""), bad, utf8("\"}")), true);
+          Frame first = socket.readFrame();
+          assertThat(first).as("the answer to %s", Arrays.toString(bad)).isNotNull();
+          assertThat(first.opcode()).as("no ack, a close frame: %s", first.text()).isEqualTo(RawWebSocket.CLOSE);
+          assertThat(first.closeCode()).isEqualTo(1007);
+        }
+      }
+      try (RawWebSocket split = RawWebSocket.connect(port(), user.accessToken())) {
+        // é split between two fragments, then an invalid byte in the last one
+        split.sendText(utf8("{\"type\": \"ping\", \"x\": \"\u00e9"), false);
+        split.sendFrame(RawWebSocket.CONTINUATION, true, concat(new byte[] {(byte) 0xa9, (byte) 0x80}, utf8("\"}")));
+        assertThat(split.awaitClose()).isEqualTo(1007);
+      }
+      assertThat(bystander.call("ping").getString("type")).isEqualTo("ack");
+    }
+  }
+
+  @Test
+  @DisplayName("a message fragmented into text and continuation frames is put back together, a character split between fragments included")
+  void fragmentedMessage() {
+    Session user = node.http().signUp("client");
+    try (RawWebSocket socket = RawWebSocket.connect(port(), user.accessToken())) {
+      byte[] message = utf8("{\"type\": \"no.such.type.\u00e9\", \"cid\": \"f1\"}");
+      int cut = new String(message, StandardCharsets.UTF_8).indexOf('\u00e9') + 1; // inside the two bytes of é
+      socket.sendText(Arrays.copyOfRange(message, 0, cut), false);
+      socket.sendFrame(RawWebSocket.CONTINUATION, false, Arrays.copyOfRange(message, cut, cut + 3));
+      socket.sendFrame(RawWebSocket.CONTINUATION, true, Arrays.copyOfRange(message, cut + 3, message.length));
+      Frame answer = socket.readFrame();
+      JsonObject error = new JsonObject(answer.text());
+      assertThat(error.getString("cid")).isEqualTo("f1");
+      assertThat(error.getString("message")).contains("no.such.type.\u00e9");
+    }
+  }
+
+  @Test
+  @DisplayName("a frame over ws.maxFrameBytes closes with 1009 whatever its size, before the server has read it, from a real client too")
+  void hugeFrame() {
+    Session user = node.http().signUp("client");
+    try (RawWebSocket socket = RawWebSocket.connect(port(), user.accessToken())) {
+      socket.sendHeader(RawWebSocket.TEXT, true, 1L << 30); // announces 1 GiB
+      socket.sendPayload(new byte[64 * 1024]);
+      assertThat(socket.awaitClose()).isEqualTo(1009);
+      assertThat(socket.awaitEnd(CLOSE_TIMEOUT.plus(SLACK))).isTrue();
+    }
+    try (TestSocket socket = TestSocket.connect(port(), user.accessToken())) {
+      socket.sendText(new JsonObject().put("type", "ping").put("padding", "x".repeat(100 * MAX_FRAME_BYTES)).encode());
+      assertThat(socket.awaitClose()).isEqualTo((short) 1009);
+    }
+  }
+
+  @Test
+  @DisplayName("a message over ws.maxFrameBytes closes with 1009 even when each of its fragments is small")
+  void oversizedFragmentedMessage() {
+    Session user = node.http().signUp("client");
+    try (RawWebSocket socket = RawWebSocket.connect(port(), user.accessToken())) {
+      byte[] fragment = new byte[MAX_FRAME_BYTES * 6 / 10];
+      Arrays.fill(fragment, (byte) 'x');
+      socket.sendText(fragment, false);
+      socket.sendFrame(RawWebSocket.CONTINUATION, false, fragment);
+      socket.sendFrame(RawWebSocket.CONTINUATION, true, fragment);
+      assertThat(socket.awaitClose()).isEqualTo(1009);
+    }
+    try (RawWebSocket socket = RawWebSocket.connect(port(), user.accessToken())) {
+      byte[] fragment = new byte[100];
+      socket.sendFrame(RawWebSocket.BINARY, false, fragment);
+      for (int i = 0; i < 1000; i++) {
+        socket.sendFrame(RawWebSocket.CONTINUATION, false, fragment); // 100 KB in all, never finished
+      }
+      assertThat(socket.awaitClose()).isEqualTo(1009);
+    }
+  }
+
+  @Test
+  @DisplayName("frames out of the order RFC 6455 allows close the connection with 1002")
+  void protocolErrors() {
+    Session user = node.http().signUp("client");
+    try (RawWebSocket socket = RawWebSocket.connect(port(), user.accessToken())) {
+      socket.sendFrame(RawWebSocket.CONTINUATION, true, utf8("{}"));
+      assertThat(socket.awaitClose()).as("a continuation with no message").isEqualTo(1002);
+    }
+    try (RawWebSocket socket = RawWebSocket.connect(port(), user.accessToken())) {
+      socket.sendFrame(RawWebSocket.PING, false, new byte[0]);
+      assertThat(socket.awaitClose()).as("a fragmented control frame").isEqualTo(1002);
+    }
+  }
+
+  @Test
+  @DisplayName("malformed, typeless and binary frames count against the rate limit like any other")
+  void everyFrameCounts() {
+    Session user = node.http().signUp("client");
+    try (RawWebSocket socket = RawWebSocket.connect(port(), user.accessToken())) {
+      socket.sendText(utf8("{not json"), true);
+      socket.sendText(utf8("{\"cid\": \"no-type\"}"), true);
+      socket.sendFrame(RawWebSocket.BINARY, true, new byte[] {1, 2, 3});
+      socket.sendText(utf8("[]"), true);
+      socket.sendFrame(RawWebSocket.BINARY, true, new byte[] {4});
+      socket.sendText(utf8("{\"type\": \"ping\", \"cid\": \"after-junk\"}"), true);
+      JsonObject answer;
+      do {
+        Frame frame = socket.readFrame();
+        assertThat(frame).as("an answer to the ping").isNotNull();
+        answer = frame.opcode() == RawWebSocket.TEXT ? new JsonObject(frame.text()) : new JsonObject();
+      } while (!"after-junk".equals(answer.getString("cid")));
+      assertThat(answer.getString("type")).isEqualTo("error");
+      assertThat(answer.getString("code")).isEqualTo("rate_limited");
+    }
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] part : parts) {
+      out.writeBytes(part);
+    }
+    return out.toByteArray();
   }
 
   /** The status code of the first close frame after the handshake response, or -1 while there is none yet. */

@@ -174,6 +174,12 @@ public final class TestSocket implements AutoCloseable {
     }
   }
 
+  /** How many frames of this type have arrived and not been taken by an {@code await}; takes none. */
+  public long countReceived(String type) {
+    inbox.drainTo(unread);
+    return unread.stream().filter(f -> type.equals(f.getString("type"))).count();
+  }
+
   /** Stops reading from the network, as a client too slow to keep up would. */
   public void pause() {
     socket.pause();
