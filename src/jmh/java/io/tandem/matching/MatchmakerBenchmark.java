@@ -1,8 +1,13 @@
 package io.tandem.matching;
 
-import io.tandem.auth.UserId;
 import io.tandem.config.ConfigLoader;
 import io.tandem.config.TandemConfig;
+import io.tandem.kernel.ExpertSnapshot;
+import io.tandem.kernel.GeoPoint;
+import io.tandem.kernel.Mode;
+import io.tandem.kernel.RequestId;
+import io.tandem.kernel.Topic;
+import io.tandem.kernel.UserId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;

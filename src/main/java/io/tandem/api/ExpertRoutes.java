@@ -1,11 +1,11 @@
 package io.tandem.api;
 
 import io.tandem.auth.Role;
-import io.tandem.auth.UserId;
 import io.tandem.expert.ExpertProfile;
 import io.tandem.expert.ExpertProfileRepository;
-import io.tandem.wire.ApiError;
+import io.tandem.kernel.UserId;
 import io.tandem.reliability.Reliability;
+import io.tandem.wire.ApiError;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 

@@ -1,5 +1,6 @@
 package io.tandem.auth;
 
+import io.tandem.kernel.UserId;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 

@@ -1,13 +1,13 @@
 package io.tandem.auth;
 
+import io.tandem.config.ConfigException;
+import io.tandem.config.TandemConfig;
+import io.tandem.kernel.UserId;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-import io.tandem.config.ConfigException;
-import io.tandem.reliability.Ledger;
-import io.tandem.config.TandemConfig;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,8 +17,11 @@ public final class AccountRepository {
 
   private final Pool pool;
 
-  public AccountRepository(Pool pool) {
+  private final Wallets wallets;
+
+  public AccountRepository(Pool pool, Wallets wallets) {
     this.pool = pool;
+    this.wallets = wallets;
   }
 
   /**
@@ -32,9 +35,7 @@ public final class AccountRepository {
         .map(AccountRepository::first)
         .compose(created -> created.isEmpty() || initialCredit == 0
             ? Future.succeededFuture(created)
-            : Ledger.transfer(conn, "initial:" + created.get().id(), Ledger.Side.funding("initial"),
-                    Ledger.Side.wallet(created.get().id(), "initial"), initialCredit, null)
-                .map(created)));
+            : wallets.creditStartingBalance(conn, created.get().id(), initialCredit).map(created)));
   }
 
   /**

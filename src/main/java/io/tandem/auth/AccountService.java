@@ -1,7 +1,7 @@
 package io.tandem.auth;
 
 import io.tandem.config.TandemConfig.LedgerConfig;
-import io.tandem.reliability.Ledger;
+import io.tandem.kernel.UserId;
 import io.tandem.wire.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -12,15 +12,15 @@ public final class AccountService {
   private final AccountRepository accounts;
   private final PasswordHasher hasher;
   private final Tokens tokens;
-  private final Ledger ledger;
+  private final Wallets wallets;
   private final LedgerConfig money;
 
-  public AccountService(Vertx vertx, AccountRepository accounts, PasswordHasher hasher, Tokens tokens, Ledger ledger, LedgerConfig money) {
+  public AccountService(Vertx vertx, AccountRepository accounts, PasswordHasher hasher, Tokens tokens, Wallets wallets, LedgerConfig money) {
     this.vertx = vertx;
     this.accounts = accounts;
     this.hasher = hasher;
     this.tokens = tokens;
-    this.ledger = ledger;
+    this.wallets = wallets;
     this.money = money;
   }
 
@@ -36,7 +36,7 @@ public final class AccountService {
   }
 
   public Future<Long> balance(UserId id) {
-    return ledger.balance(id);
+    return wallets.balance(id);
   }
 
   /** Tokens for a correct username and password; {@code unauthorized} otherwise, in the same time either way. */

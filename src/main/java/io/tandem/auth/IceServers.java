@@ -1,6 +1,7 @@
 package io.tandem.auth;
 
 import io.tandem.config.TandemConfig.TurnConfig;
+import io.tandem.kernel.UserId;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;

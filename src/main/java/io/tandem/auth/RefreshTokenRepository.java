@@ -1,5 +1,6 @@
 package io.tandem.auth;
 
+import io.tandem.kernel.UserId;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;

@@ -1,6 +1,7 @@
 package io.tandem.auth;
 
 import io.tandem.config.TandemConfig.AuthConfig;
+import io.tandem.kernel.UserId;
 import io.tandem.wire.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,6 +1,6 @@
 package io.tandem.bus;
 
-import io.tandem.auth.UserId;
+import io.tandem.kernel.UserId;
 
 /**
  * Every event-bus address, in one place. Addresses read {@code tandem.<feature>.<name>}; events

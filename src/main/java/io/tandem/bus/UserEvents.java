@@ -1,6 +1,6 @@
 package io.tandem.bus;
 
-import io.tandem.auth.UserId;
+import io.tandem.kernel.UserId;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 

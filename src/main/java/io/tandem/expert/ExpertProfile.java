@@ -1,8 +1,8 @@
 package io.tandem.expert;
 
-import io.tandem.auth.UserId;
-import io.tandem.matching.Mode;
-import io.tandem.matching.Topic;
+import io.tandem.kernel.Mode;
+import io.tandem.kernel.Topic;
+import io.tandem.kernel.UserId;
 import io.tandem.wire.JsonInput;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,9 +1,9 @@
 package io.tandem.expert;
 
-import io.tandem.auth.UserId;
-import io.tandem.matching.GeoPoint;
-import io.tandem.matching.Mode;
-import io.tandem.matching.Topic;
+import io.tandem.kernel.GeoPoint;
+import io.tandem.kernel.Mode;
+import io.tandem.kernel.Topic;
+import io.tandem.kernel.UserId;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

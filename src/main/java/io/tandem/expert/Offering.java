@@ -1,8 +1,8 @@
 package io.tandem.expert;
 
-import io.tandem.matching.GeoPoint;
-import io.tandem.matching.Mode;
-import io.tandem.matching.Topic;
+import io.tandem.kernel.GeoPoint;
+import io.tandem.kernel.Mode;
+import io.tandem.kernel.Topic;
 import io.tandem.wire.JsonInput;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,12 +21,12 @@ public record Offering(List<Topic> topics, List<Mode> modes, GeoPoint location, 
   public static Offering from(JsonInput body, Optional<Offering> defaults) {
     Optional<List<String>> topicNames = body.optionalStrings("topics", 1, MAX_TOPICS, Topic.MAX_LENGTH);
     Optional<List<String>> modeNames = body.optionalStrings("modes", 1, Mode.values().length, 16);
-    Optional<JsonInput> location = body.optionalObject("location");
+    Optional<GeoPoint> location = body.optionalLocation("location");
     Optional<Integer> capacity = body.optionalInt("capacity", 1, MAX_CAPACITY);
     return new Offering(
         topicNames.map(names -> topics(body, names)).or(() -> defaults.map(Offering::topics)).orElseThrow(() -> missing(body, "topics")),
         modeNames.map(names -> modes(body, names)).or(() -> defaults.map(Offering::modes)).orElseThrow(() -> missing(body, "modes")),
-        location.map(GeoPoint::from).or(() -> defaults.map(Offering::location)).orElseThrow(() -> missing(body, "location")),
+        location.or(() -> defaults.map(Offering::location)).orElseThrow(() -> missing(body, "location")),
         capacity.or(() -> defaults.map(Offering::capacity)).orElse(1));
   }
 

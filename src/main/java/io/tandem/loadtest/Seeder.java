@@ -4,11 +4,11 @@ import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.PasswordHasher;
 import io.tandem.auth.Role;
 import io.tandem.auth.Tokens;
-import io.tandem.auth.UserId;
 import io.tandem.config.TandemConfig.LedgerConfig;
 import io.tandem.expert.Offering;
-import io.tandem.matching.Mode;
-import io.tandem.matching.Topic;
+import io.tandem.kernel.Mode;
+import io.tandem.kernel.Topic;
+import io.tandem.kernel.UserId;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.JsonInput;
 import io.vertx.core.Future;
@@ -58,7 +58,7 @@ public final class Seeder {
     int clients = body.optionalInt("clients", 0, MAX_ACCOUNTS).orElse(0);
     int experts = body.optionalInt("experts", 0, MAX_ACCOUNTS).orElse(0);
     Offering offering = Offering.from(body, Optional.of(new Offering(List.of(new Topic("career")), List.of(Mode.CHAT, Mode.VIDEO),
-        new io.tandem.matching.GeoPoint(31.2304, 121.4737), 1)));
+        new io.tandem.kernel.GeoPoint(31.2304, 121.4737), 1)));
     String password = "loadtest-" + prefix;
     return vertx.executeBlocking(() -> hasher.hash(password), false)
         // Tens of thousands of rows may take longer than db.statementTimeoutMs, which is for users' calls.

@@ -1,5 +1,6 @@
 package io.tandem.matching;
 
+import io.tandem.kernel.ExpertSnapshot;
 /**
  * An expert who may be offered a request, and how well they fit it.
  *

@@ -1,5 +1,6 @@
 package io.tandem.matching;
 
+import io.tandem.kernel.Topic;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,6 +1,10 @@
 package io.tandem.matching;
 
-import io.tandem.auth.UserId;
+import io.tandem.kernel.ExpertSnapshot;
+import io.tandem.kernel.GeoPoint;
+import io.tandem.kernel.Mode;
+import io.tandem.kernel.Topic;
+import io.tandem.kernel.UserId;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;

@@ -1,8 +1,8 @@
 package io.tandem.matching;
 
-import io.tandem.auth.UserId;
 import io.tandem.bus.Addresses;
-import io.tandem.presence.PresenceMessages;
+import io.tandem.bus.PresenceMessages;
+import io.tandem.kernel.UserId;
 import io.vertx.core.eventbus.EventBus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -2,6 +2,7 @@ package io.tandem.matching;
 
 import com.uber.h3core.H3Core;
 import com.uber.h3core.LengthUnit;
+import io.tandem.kernel.GeoPoint;
 import java.io.IOException;
 import java.util.List;
 

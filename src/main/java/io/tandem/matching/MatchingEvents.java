@@ -1,10 +1,12 @@
 package io.tandem.matching;
 
 import io.tandem.auth.IceServers;
-import io.tandem.auth.UserId;
 import io.tandem.bus.Addresses;
+import io.tandem.bus.PresenceMessages;
 import io.tandem.bus.UserEvents;
-import io.tandem.presence.PresenceMessages;
+import io.tandem.kernel.OfferId;
+import io.tandem.kernel.RequestId;
+import io.tandem.kernel.UserId;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;

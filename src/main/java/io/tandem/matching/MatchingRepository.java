@@ -1,11 +1,16 @@
 package io.tandem.matching;
 
-import io.tandem.auth.UserId;
 import io.tandem.config.TandemConfig.LedgerConfig;
 import io.tandem.config.TandemConfig.PenaltyConfig;
+import io.tandem.kernel.GeoPoint;
+import io.tandem.kernel.Mode;
+import io.tandem.kernel.OfferId;
+import io.tandem.kernel.RequestId;
+import io.tandem.kernel.Topic;
+import io.tandem.kernel.UserId;
 import io.tandem.reliability.Ledger;
-import io.tandem.reliability.PenaltyKind;
 import io.tandem.reliability.Penalties;
+import io.tandem.reliability.PenaltyKind;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;

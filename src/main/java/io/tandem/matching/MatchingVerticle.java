@@ -1,9 +1,9 @@
 package io.tandem.matching;
 
 import io.tandem.bus.Addresses;
+import io.tandem.bus.PresenceMessages;
 import io.tandem.config.TandemConfig.MatchingConfig;
 import io.tandem.db.DatabaseOutages;
-import io.tandem.presence.PresenceMessages;
 import io.tandem.presence.PresenceRepository;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -1,18 +1,22 @@
 package io.tandem.matching;
 
-import io.tandem.auth.UserId;
 import io.tandem.config.TandemConfig.MatchingConfig;
+import io.tandem.kernel.ExpertSnapshot;
+import io.tandem.kernel.Mode;
+import io.tandem.kernel.RequestId;
+import io.tandem.kernel.Topic;
+import io.tandem.kernel.UserId;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.HashSet;
 import java.util.function.Consumer;
 
 /**

@@ -1,6 +1,9 @@
 package io.tandem.matching;
 
 import io.tandem.config.TandemConfig.MatchingConfig;
+import io.tandem.kernel.GeoPoint;
+import io.tandem.kernel.Mode;
+import io.tandem.kernel.Topic;
 import io.tandem.wire.JsonInput;
 import java.time.Duration;
 import java.util.Optional;
@@ -17,7 +20,7 @@ public record NewRequest(Topic topic, Mode mode, GeoPoint location, Double maxDi
     String modeName = body.requiredString("mode", 1, 16);
     Mode mode = Mode.fromWire(modeName)
         .orElseThrow(() -> body.invalid("mode", "'" + modeName + "' is not a mode; the modes are chat, video and in_person"));
-    GeoPoint location = GeoPoint.from(body.requiredObject("location"));
+    GeoPoint location = body.requiredLocation("location");
     Optional<Double> maxDistanceKm = body.optionalDouble("maxDistanceKm", 0.1, config.maxDistanceKm());
     if (mode == Mode.IN_PERSON && maxDistanceKm.isEmpty()) {
       throw body.invalid("maxDistanceKm", "is required for in_person requests");

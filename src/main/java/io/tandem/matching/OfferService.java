@@ -3,6 +3,8 @@ package io.tandem.matching;
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Role;
 import io.tandem.config.TandemConfig.SessionConfig;
+import io.tandem.kernel.ExpertSnapshot;
+import io.tandem.kernel.OfferId;
 import io.tandem.reliability.Reliability;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.JsonInput;

@@ -5,6 +5,7 @@ import io.tandem.auth.Role;
 import io.tandem.bus.Addresses;
 import io.tandem.config.TandemConfig.LedgerConfig;
 import io.tandem.config.TandemConfig.MatchingConfig;
+import io.tandem.kernel.RequestId;
 import io.tandem.reliability.Ledger;
 import io.tandem.reliability.Reliability;
 import io.tandem.wire.ApiError;

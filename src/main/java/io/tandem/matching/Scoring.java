@@ -2,6 +2,8 @@ package io.tandem.matching;
 
 import io.tandem.config.TandemConfig.MatchingConfig;
 import io.tandem.config.TandemConfig.Weights;
+import io.tandem.kernel.ExpertSnapshot;
+import io.tandem.kernel.Mode;
 import java.time.Duration;
 import java.time.Instant;
 

@@ -1,12 +1,16 @@
 package io.tandem.matching;
 
-import io.tandem.auth.UserId;
 import io.tandem.bus.Addresses;
 import io.tandem.config.TandemConfig.MatchingConfig;
-import io.tandem.matching.Matchmaker.Proposal;
+import io.tandem.kernel.ExpertSnapshot;
+import io.tandem.kernel.OfferId;
+import io.tandem.kernel.RequestId;
+import io.tandem.kernel.Topic;
+import io.tandem.kernel.UserId;
 import io.tandem.matching.MatchingRepository.ClosedOffer;
 import io.tandem.matching.MatchingRepository.ClosedRequest;
 import io.tandem.matching.MatchingRepository.OfferAttempt;
+import io.tandem.matching.Matchmaker.Proposal;
 import io.tandem.presence.PresenceRepository;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

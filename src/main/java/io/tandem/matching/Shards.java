@@ -1,5 +1,7 @@
 package io.tandem.matching;
 
+import io.tandem.kernel.ExpertSnapshot;
+import io.tandem.kernel.Topic;
 /**
  * Matching is sharded by topic root: every request and every expert's topic falls into the shard
  * of its first segment, so {@code career.interview} and {@code career} always meet in one shard.

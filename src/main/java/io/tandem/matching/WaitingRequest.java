@@ -1,6 +1,10 @@
 package io.tandem.matching;
 
-import io.tandem.auth.UserId;
+import io.tandem.kernel.GeoPoint;
+import io.tandem.kernel.Mode;
+import io.tandem.kernel.RequestId;
+import io.tandem.kernel.Topic;
+import io.tandem.kernel.UserId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;

@@ -1,12 +1,12 @@
 package io.tandem.presence;
 
-import io.tandem.auth.UserId;
-import io.tandem.expert.Offering;
-import io.tandem.matching.ExpertSnapshot;
-import io.tandem.matching.GeoPoint;
-import io.tandem.matching.Mode;
-import io.tandem.matching.Topic;
 import io.tandem.config.TandemConfig.PenaltyConfig;
+import io.tandem.expert.Offering;
+import io.tandem.kernel.ExpertSnapshot;
+import io.tandem.kernel.GeoPoint;
+import io.tandem.kernel.Mode;
+import io.tandem.kernel.Topic;
+import io.tandem.kernel.UserId;
 import io.tandem.reliability.BayesianRating;
 import io.tandem.reliability.PenaltyPolicy;
 import io.vertx.core.Future;

@@ -2,13 +2,14 @@ package io.tandem.presence;
 
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Role;
-import io.tandem.auth.UserId;
 import io.tandem.bus.Addresses;
+import io.tandem.bus.PresenceMessages;
 import io.tandem.bus.UserEvents;
 import io.tandem.expert.ExpertProfile;
 import io.tandem.expert.ExpertProfileRepository;
 import io.tandem.expert.Offering;
-import io.tandem.matching.ExpertSnapshot;
+import io.tandem.kernel.ExpertSnapshot;
+import io.tandem.kernel.UserId;
 import io.tandem.reliability.Reliability;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.JsonInput;

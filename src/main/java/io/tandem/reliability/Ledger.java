@@ -1,11 +1,13 @@
 package io.tandem.reliability;
 
-import io.tandem.auth.UserId;
+import io.tandem.auth.Wallets;
+import io.tandem.kernel.UserId;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +21,7 @@ import java.util.UUID;
  * locks that inserting the owner's sessions takes, which FOR UPDATE would turn into deadlocks.
  * Amounts are in minor units (cents).
  */
-public final class Ledger {
+public final class Ledger implements Wallets {
   /** One side of a transfer: a user's wallet, a session's escrow, or the outside world. */
   public record Side(String account, UserId user, String kind) {
     public static Side wallet(UserId user, String kind) {
@@ -76,6 +78,12 @@ public final class Ledger {
     return pool.withTransaction(conn -> transfer(conn, key, from, to, amount, session));
   }
 
+  @Override
+  public Future<Void> creditStartingBalance(SqlConnection conn, UserId user, long amount) {
+    return transfer(conn, "initial:" + user, Side.funding("initial"), Side.wallet(user, "initial"), amount, null).mapEmpty();
+  }
+
+  @Override
   public Future<Long> balance(UserId user) {
     return pool.preparedQuery("SELECT coalesce(sum(amount), 0) AS balance FROM ledger_entries WHERE account = 'wallet' AND user_id = $1")
         .execute(Tuple.of(user.value()))

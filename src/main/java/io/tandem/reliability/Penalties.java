@@ -1,8 +1,8 @@
 package io.tandem.reliability;
 
-import io.tandem.auth.UserId;
+import io.tandem.bus.PresenceMessages;
 import io.tandem.bus.UserEvents;
-import io.tandem.presence.PresenceMessages;
+import io.tandem.kernel.UserId;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -51,8 +51,8 @@ public final class Penalties {
       UUID offerId) {
     return sql.preparedQuery("SELECT id FROM accounts WHERE id = $1 FOR NO KEY UPDATE").execute(Tuple.of(user.value()))
         .compose(locked -> sql.preparedQuery("SELECT points, waived, created_at FROM penalties WHERE user_id = $1"
-                + " AND created_at > now() - interval '400 days'")
-            .execute(Tuple.of(user.value())))
+                + " AND created_at > now() - make_interval(days => $2)")
+            .execute(Tuple.of(user.value(), (int) policy.window().toDays())))
         .compose(rows -> {
           List<PenaltyPolicy.Past> record = new ArrayList<>();
           for (Row row : rows) {

@@ -24,6 +24,11 @@ public final class PenaltyPolicy {
   public record Decision(int points, boolean waived, Optional<Instant> suspendUntil) {}
 
   /** Points of an offence; an expert no-show and a client no-show are priced apart. */
+  /** The window penalties count in ({@code penalties.windowDays}): every query of a person's record reads this far back. */
+  public java.time.Duration window() {
+    return config.window();
+  }
+
   public int points(PenaltyKind kind, boolean expert) {
     return switch (kind) {
       case OFFER_TIMEOUT -> config.offerTimeoutPoints();

@@ -2,10 +2,10 @@ package io.tandem.reliability;
 
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Role;
-import io.tandem.auth.UserId;
+import io.tandem.kernel.UserId;
+import io.tandem.kernel.Uuids;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.JsonInput;
-import io.tandem.wire.Uuids;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -28,11 +28,11 @@ public final class Reliability {
   private final BayesianRating rating;
   private final long windowDays;
 
-  public Reliability(Pool pool, PenaltyPolicy policy, BayesianRating rating, long windowDays) {
+  public Reliability(Pool pool, PenaltyPolicy policy, BayesianRating rating) {
     this.pool = pool;
     this.policy = policy;
     this.rating = rating;
-    this.windowDays = windowDays;
+    this.windowDays = policy.window().toDays();
   }
 
   /** {@code {score, noShows30d, suspendedUntil}}. */

@@ -1,6 +1,7 @@
 package io.tandem.session;
 
-import io.tandem.auth.UserId;
+import io.tandem.kernel.SessionId;
+import io.tandem.kernel.UserId;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 

@@ -1,20 +1,21 @@
 package io.tandem.session;
 
-import io.tandem.auth.UserId;
 import io.tandem.bus.Addresses;
 import io.tandem.bus.UserEvents;
 import io.tandem.config.TandemConfig.LedgerConfig;
 import io.tandem.config.TandemConfig.MatchingConfig;
 import io.tandem.config.TandemConfig.SessionConfig;
+import io.tandem.kernel.RequestId;
+import io.tandem.kernel.SessionId;
+import io.tandem.kernel.UserId;
 import io.tandem.matching.ExpertLoads;
 import io.tandem.matching.MatchingRepository;
-import io.tandem.matching.RequestId;
 import io.tandem.matching.RequestRecord;
 import io.tandem.matching.ShardMessages;
-import io.tandem.reliability.Ledger;
 import io.tandem.reliability.Ledger.Side;
-import io.tandem.reliability.PenaltyKind;
+import io.tandem.reliability.Ledger;
 import io.tandem.reliability.Penalties;
+import io.tandem.reliability.PenaltyKind;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;

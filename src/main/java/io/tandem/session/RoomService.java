@@ -1,12 +1,13 @@
 package io.tandem.session;
 
 import io.tandem.auth.AuthenticatedUser;
-import io.tandem.auth.UserId;
 import io.tandem.bus.UserEvents;
 import io.tandem.config.TandemConfig.SessionConfig;
+import io.tandem.kernel.GeoPoint;
+import io.tandem.kernel.Mode;
+import io.tandem.kernel.SessionId;
+import io.tandem.kernel.UserId;
 import io.tandem.matching.ExpertLoads;
-import io.tandem.matching.GeoPoint;
-import io.tandem.matching.Mode;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.JsonInput;
 import io.vertx.core.Future;
@@ -168,7 +169,7 @@ public final class RoomService {
    */
   public Future<JsonObject> checkIn(AuthenticatedUser caller, UUID connectionId, JsonInput frame) {
     SessionId id = sessionId(frame);
-    GeoPoint location = GeoPoint.from(frame.requiredObject("location"));
+    GeoPoint location = frame.requiredLocation("location");
     return session(caller, id, "check in to").compose(session -> {
       if (session.mode() != Mode.IN_PERSON) {
         return Future.failedFuture(ApiError.badRequest("check-in is for in-person sessions; this one is " + session.mode().wireName()));

@@ -1,7 +1,8 @@
 package io.tandem.session;
 
-import io.tandem.auth.UserId;
-import io.tandem.matching.Mode;
+import io.tandem.kernel.Mode;
+import io.tandem.kernel.SessionId;
+import io.tandem.kernel.UserId;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Optional;

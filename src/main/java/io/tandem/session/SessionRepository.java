@@ -1,10 +1,11 @@
 package io.tandem.session;
 
-import io.tandem.auth.UserId;
-import io.tandem.matching.GeoPoint;
-import io.tandem.matching.Mode;
-import io.tandem.reliability.PenaltyKind;
+import io.tandem.kernel.GeoPoint;
+import io.tandem.kernel.Mode;
+import io.tandem.kernel.SessionId;
+import io.tandem.kernel.UserId;
 import io.tandem.reliability.Penalties;
+import io.tandem.reliability.PenaltyKind;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;

@@ -1,5 +1,6 @@
 package io.tandem.wire;
 
+import io.tandem.kernel.GeoPoint;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -95,6 +96,19 @@ public final class JsonInput {
 
   public double requiredDouble(String field, double min, double max) {
     return optionalDouble(field, min, max).orElseThrow(() -> missing(field));
+  }
+
+  /** {@code field} as {@code {"lat": .., "lng": ..}}; out-of-range values are a bad request naming the field. */
+  public GeoPoint requiredLocation(String field) {
+    return location(requiredObject(field));
+  }
+
+  public Optional<GeoPoint> optionalLocation(String field) {
+    return optionalObject(field).map(JsonInput::location);
+  }
+
+  private static GeoPoint location(JsonInput location) {
+    return new GeoPoint(location.requiredDouble("lat", -90, 90), location.requiredDouble("lng", -180, 180));
   }
 
   public Optional<Double> optionalDouble(String field, double min, double max) {

@@ -1,8 +1,7 @@
 package io.tandem.auth;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.tandem.config.TandemConfig.TurnConfig;
+import io.tandem.kernel.UserId;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class IceServersTest {
   private static final JsonArray STUN = new JsonArray().add(new JsonObject().put("urls", new JsonArray().add("stun:stun.example.com:3478")));

@@ -2,7 +2,7 @@ package io.tandem.bus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.auth.UserId;
+import io.tandem.kernel.UserId;
 import io.tandem.testing.RunningNode;
 import io.tandem.testing.TestConfig;
 import io.vertx.core.json.JsonObject;

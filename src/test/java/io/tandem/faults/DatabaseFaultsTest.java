@@ -8,7 +8,6 @@ import io.tandem.testing.Actors;
 import io.tandem.testing.Actors.Pair;
 import io.tandem.testing.Poll;
 import io.tandem.testing.RunningNode;
-import io.tandem.testing.Sql;
 import io.tandem.testing.TestClient.Response;
 import io.tandem.testing.TestConfig;
 import io.tandem.testing.TestSocket;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tandem.config.TandemConfig.EmbeddedDbConfig;
 import io.tandem.db.EmbeddedDatabase;
+import io.tandem.kernel.Topic;
 import io.tandem.matching.Shards;
-import io.tandem.matching.Topic;
-import io.tandem.testing.Actors;
 import io.tandem.testing.Actors.Pair;
 import io.tandem.testing.Actors.Person;
+import io.tandem.testing.Actors;
 import io.tandem.testing.Poll;
 import io.tandem.testing.ServerProcess;
 import io.tandem.testing.Sql;

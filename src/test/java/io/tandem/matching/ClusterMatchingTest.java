@@ -1,9 +1,8 @@
 package io.tandem.matching;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.tandem.testing.Actors;
+import io.tandem.kernel.Topic;
 import io.tandem.testing.Actors.Person;
+import io.tandem.testing.Actors;
 import io.tandem.testing.Poll;
 import io.tandem.testing.RunningNode;
 import io.tandem.testing.Sql;
@@ -14,6 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Two clustered nodes in one JVM (Hazelcast over TCP on 127.0.0.1) sharing the test database. */
 class ClusterMatchingTest {

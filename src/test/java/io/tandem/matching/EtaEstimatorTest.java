@@ -1,10 +1,10 @@
 package io.tandem.matching;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.tandem.kernel.Topic;
 import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class EtaEstimatorTest {
   private final Topic tax = new Topic("tax");

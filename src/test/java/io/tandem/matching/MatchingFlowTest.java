@@ -1,11 +1,8 @@
 package io.tandem.matching;
 
-import static io.tandem.testing.Actors.SHANGHAI_LAT;
-import static io.tandem.testing.Actors.SHANGHAI_LNG;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.tandem.testing.Actors;
+import io.tandem.kernel.Topic;
 import io.tandem.testing.Actors.Person;
+import io.tandem.testing.Actors;
 import io.tandem.testing.RunningNode;
 import io.tandem.testing.Sql;
 import io.tandem.testing.TestClient.Response;
@@ -19,6 +16,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import static io.tandem.testing.Actors.SHANGHAI_LAT;
+import static io.tandem.testing.Actors.SHANGHAI_LNG;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Matching end to end on one node, over real WebSockets and HTTP, against the real database. */
 class MatchingFlowTest {

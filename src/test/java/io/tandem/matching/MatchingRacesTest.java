@@ -1,9 +1,8 @@
 package io.tandem.matching;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.tandem.testing.Actors;
+import io.tandem.kernel.Topic;
 import io.tandem.testing.Actors.Person;
+import io.tandem.testing.Actors;
 import io.tandem.testing.Poll;
 import io.tandem.testing.RunningNode;
 import io.tandem.testing.Sql;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The invariants PostgreSQL guards, under concurrency. */
 class MatchingRacesTest {

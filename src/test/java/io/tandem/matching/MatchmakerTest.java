@@ -1,9 +1,12 @@
 package io.tandem.matching;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.tandem.auth.UserId;
 import io.tandem.config.TandemConfig.MatchingConfig;
+import io.tandem.kernel.ExpertSnapshot;
+import io.tandem.kernel.GeoPoint;
+import io.tandem.kernel.Mode;
+import io.tandem.kernel.RequestId;
+import io.tandem.kernel.Topic;
+import io.tandem.kernel.UserId;
 import io.tandem.testing.TestConfig;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +19,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class MatchmakerTest {
   private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");

@@ -3,13 +3,13 @@ package io.tandem.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tandem.config.TandemConfig;
+import io.tandem.kernel.SessionId;
 import io.tandem.matching.ExpertLoads;
 import io.tandem.matching.MatchingRepository;
 import io.tandem.session.Outcomes;
-import io.tandem.session.SessionId;
-import io.tandem.testing.Actors;
 import io.tandem.testing.Actors.Pair;
 import io.tandem.testing.Actors.Person;
+import io.tandem.testing.Actors;
 import io.tandem.testing.Poll;
 import io.tandem.testing.RunningNode;
 import io.tandem.testing.Sql;

@@ -1,4 +1,4 @@
-package io.tandem.wire;
+package io.tandem.kernel;
 
 import java.util.Optional;
 import java.util.UUID;

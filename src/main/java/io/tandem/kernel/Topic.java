@@ -1,4 +1,4 @@
-package io.tandem.matching;
+package io.tandem.kernel;
 
 import java.util.Optional;
 import java.util.regex.Pattern;

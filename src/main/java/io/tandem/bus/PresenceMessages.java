@@ -1,12 +1,10 @@
-package io.tandem.presence;
+package io.tandem.bus;
 
-import io.tandem.auth.UserId;
-import io.tandem.bus.Addresses;
-import io.tandem.bus.UserEvents;
-import io.tandem.matching.ExpertSnapshot;
-import io.tandem.matching.GeoPoint;
-import io.tandem.matching.Mode;
-import io.tandem.matching.Topic;
+import io.tandem.kernel.ExpertSnapshot;
+import io.tandem.kernel.GeoPoint;
+import io.tandem.kernel.Mode;
+import io.tandem.kernel.Topic;
+import io.tandem.kernel.UserId;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;

@@ -1,6 +1,5 @@
-package io.tandem.matching;
+package io.tandem.kernel;
 
-import io.tandem.auth.UserId;
 import java.time.Instant;
 import java.util.Set;
 

@@ -1,6 +1,5 @@
-package io.tandem.matching;
+package io.tandem.kernel;
 
-import io.tandem.wire.Uuids;
 import java.util.Optional;
 import java.util.UUID;
 

@@ -1,6 +1,5 @@
-package io.tandem.auth;
+package io.tandem.kernel;
 
-import io.tandem.wire.Uuids;
 import java.util.Optional;
 import java.util.UUID;
 
