@@ -6,7 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.Pool;
-import java.net.ConnectException;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -98,7 +98,8 @@ public final class DatabaseOutages {
         // 57P01-57P03: shutting down, crashed, starting up; 57014: statement_timeout cancelled it.
         return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P") || "57014".equals(state);
       }
-      if (t instanceof ClosedConnectionException || t instanceof ConnectException || t instanceof TimeoutException) {
+      // Features do no I/O but the database's: a reset or refused connection is the database going away.
+      if (t instanceof ClosedConnectionException || t instanceof IOException || t instanceof TimeoutException) {
         return true;
       }
     }

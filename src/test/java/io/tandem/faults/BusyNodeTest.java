@@ -2,12 +2,9 @@ package io.tandem.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
 import io.tandem.testing.Actors;
 import io.tandem.testing.Actors.Pair;
+import io.tandem.testing.LoggedErrors;
 import io.tandem.testing.Poll;
 import io.tandem.testing.RunningNode;
 import io.tandem.testing.TestConfig;
@@ -16,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -33,30 +29,12 @@ class BusyNodeTest {
   private static final Pattern POOL_GAUGE = Pattern.compile("^vertx_pool_(queue_pending|in_use)\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
   private static final Duration BUSY_FOR = Duration.ofSeconds(20);
 
-  /** Collects every ERROR logged anywhere in this JVM while attached. */
-  private static final class Errors extends AppenderBase<ILoggingEvent> {
-    final ConcurrentLinkedQueue<String> seen = new ConcurrentLinkedQueue<>();
-
-    @Override
-    protected void append(ILoggingEvent event) {
-      if (event.getLevel().isGreaterOrEqual(Level.ERROR)) {
-        seen.add(event.getLoggerName() + ": " + event.getFormattedMessage()
-            + (event.getThrowableProxy() != null ? " (" + event.getThrowableProxy().getClassName() + ")" : ""));
-      }
-    }
-  }
-
   @Test
   @DisplayName("a node busy with chat and matching for 20 s, on a small pool, logs no ERROR and no pool gauge goes negative")
   void busyNodeStaysClean() throws Exception {
-    LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
-    Errors errors = new Errors();
-    errors.setContext(logging);
-    errors.start();
-    ch.qos.logback.classic.Logger root = logging.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    root.addAppender(errors);
     // A small main pool, as a node under load sees it: shards reconcile every lease tick beside requests.
-    try (RunningNode node = RunningNode.start(TestConfig.with(Map.of(
+    try (LoggedErrors errors = LoggedErrors.attach();
+         RunningNode node = RunningNode.start(TestConfig.with(Map.of(
         "db.poolSize", "4",
         "cluster.leaseSeconds", "3",
         "ws.framesPerSecond", "1000",
@@ -127,9 +105,7 @@ class BusyNodeTest {
       assertThat(messages).as("the node was busy").isGreaterThan(1000);
       assertThat(gauges).as("pool gauges read from /metrics").isGreaterThan(samples);
       assertThat(negative).as("pool gauges that went negative").isEmpty();
-      assertThat(errors.seen).as("ERRORs logged while busy").isEmpty();
-    } finally {
-      root.detachAppender(errors);
+      assertThat(errors.seen()).as("ERRORs logged while busy").isEmpty();
     }
   }
 }

@@ -89,6 +89,21 @@ public final class RawWebSocket implements AutoCloseable {
     return head.toString(StandardCharsets.ISO_8859_1);
   }
 
+  /**
+   * Sends a {@code ping} frame and reads until its ack: once answered, the server's connection has
+   * started, so events published for this user from now on reach it.
+   */
+  public void awaitStarted() {
+    sendText("{\"type\":\"ping\",\"cid\":\"started\"}".getBytes(StandardCharsets.UTF_8), true);
+    Frame frame;
+    while ((frame = readFrame()) != null) {
+      if (frame.opcode() == TEXT && new String(frame.payload(), StandardCharsets.UTF_8).contains("\"started\"")) {
+        return;
+      }
+    }
+    throw new AssertionError("the connection ended before answering a ping");
+  }
+
   public void sendText(byte[] utf8, boolean fin) {
     sendFrame(TEXT, fin, utf8);
   }
