@@ -13,6 +13,7 @@ import io.tandem.wire.ApiError;
 import io.tandem.wire.ErrorCode;
 import io.tandem.wire.JsonInput;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -49,10 +50,8 @@ import org.slf4j.LoggerFactory;
  * {@code ws.closeTimeoutMs} to answer, then drops the TCP connection.
  *
  * <p>Room traffic ({@code room.message}, {@code room.signal}, {@code room.typing}) goes only to
- * connections that joined the room. Chat is delivered exactly once and in seq order: while a
- * {@code room.join} is answered live messages of that room wait; messages the join returned are
- * not sent again; a message that overtook an earlier one waits for it (briefly: a lost publication
- * must not stall the room).
+ * connections that joined the room; each room's chat is delivered exactly once and in seq order
+ * by a {@link RoomDelivery} of this connection's.
  */
 final class Connection {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
@@ -90,7 +89,7 @@ final class Connection {
   private String closeReason;
   private short closeCode;
   /** The rooms joined on this connection, by session id in canonical form. */
-  private final Map<String, RoomStream> rooms = new HashMap<>();
+  private final Map<String, RoomDelivery> rooms = new HashMap<>();
   private Context loop;
   /** The socket's Netty channel; null if Vert.x did not give access to it. */
   private Channel channel;
@@ -116,9 +115,25 @@ final class Connection {
   /** A frame waiting in the backlog, with its size in UTF-8. */
   private record Pending(String text, int bytes) {}
 
-  /** Starts reading and delivering; {@code onClose} runs once when the socket is gone, for whatever reason. */
-  void start(Runnable onClose) {
+  /**
+   * Starts delivering at once and reading frames once {@code recorded} completes (the connection is
+   * in the database, or failed to be); {@code onClose} runs once when the socket is gone, for
+   * whatever reason.
+   *
+   * <p>Why frames wait: a user who reconnects and re-joins a room must be seen as connected by then.
+   * The old connection's drop ({@code SessionRepository.dropped}) may still be on its way and marks
+   * the participant dropped only while no connection of theirs is recorded; a {@code room.join}
+   * handled before the new connection is recorded would clear the mark and then see it set again
+   * by that late drop, and the session would be abandoned under a participant who is there.
+   */
+  void start(Future<Void> recorded, Runnable onClose) {
     loop = vertx.getOrCreateContext();
+    socket.pause();
+    recorded.onComplete(ar -> {
+      if (!closed) {
+        socket.resume();
+      }
+    });
     // Netty's buffer, ahead of the kernel's, holds at most this before the channel is unwritable
     // and output waits in the backlog.
     socket.setWriteQueueMaxSize(config.sendBufferBytes());
@@ -265,9 +280,11 @@ final class Connection {
       return;
     }
     String room = ROOM_JOIN.equals(type) || ROOM_LEAVE.equals(type) ? canonical(frame.getValue("sessionId")) : null;
-    RoomStream joining = room != null && ROOM_JOIN.equals(type) ? rooms.computeIfAbsent(room, r -> new RoomStream()) : null;
+    RoomDelivery joining = room != null && ROOM_JOIN.equals(type)
+        ? rooms.computeIfAbsent(room, r -> new RoomDelivery(r, this::write, (delay, action) -> vertx.setTimer(delay, t -> action.run()), GAP_WAIT_MS))
+        : null;
     if (joining != null) {
-      joining.joins++;
+      joining.joinStarted();
     }
     // A frame waits for the database at most db.acquireTimeoutMs + db.statementTimeoutMs, then is
     // answered 'unavailable'; what it started may still complete, and a retry with the same
@@ -276,13 +293,7 @@ final class Connection {
       if (ar.succeeded()) {
         JsonObject result = ar.result() == null ? new JsonObject() : ar.result();
         if (joining != null) {
-          joining.joined = true;
-          joining.resumeAfter(result.getInteger("lastSeq", 0), room);
-          JsonArray returned = result.getJsonArray("messages", new JsonArray());
-          for (int i = 0; i < returned.size(); i++) {
-            JsonObject message = returned.getJsonObject(i);
-            joining.delivered(message.getInteger("seq", 0), message);
-          }
+          joining.joinAnswered(result);
         } else if (room != null) {
           rooms.remove(room);
         }
@@ -292,78 +303,10 @@ final class Connection {
       } else {
         reply(cid, asApiError(type, ar.cause()));
       }
-      if (joining != null && --joining.joins == 0) {
-        if (!joining.joined) {
-          rooms.remove(room);
-        }
-        List<JsonObject> held = new ArrayList<>(joining.held);
-        joining.held.clear();
-        held.forEach(this::deliver);
+      if (joining != null && !joining.joinEnded()) {
+        rooms.remove(room);
       }
     }));
-  }
-
-  /**
-   * Chat order and dedup state of one joined room on this connection.
-   *
-   * <p>A seq is never reused while the database keeps what it acknowledged (it commits durably).
-   * Should an acknowledged write be lost anyway (a database restored from an old backup, a disk
-   * that lied), the seqs after the last surviving message are handed out again, and a plain
-   * "seen it" check would hide the new messages from everyone who saw the lost ones live, so that
-   * the two sides' transcripts diverge for good. So this remembers who sent each recent seq: a seq
-   * it has delivered that comes again from a different sender or {@code clientMsgId} means the
-   * transcript went back to that seq, and delivery resumes from there. The client does the same
-   * (docs/protocol.md, "When a transcript goes back").
-   */
-  private static final class RoomStream {
-    /** How many delivered seqs are remembered, per room and connection, to tell a reused seq from a duplicate. */
-    private static final int REMEMBERED_SEQS = 256;
-
-    boolean joined;
-    int joins;
-    int next = 1;
-    final List<JsonObject> held = new ArrayList<>();
-    final TreeMap<Integer, JsonObject> early = new TreeMap<>();
-    final TreeMap<Integer, String> senders = new TreeMap<>();
-    long gapTimer = -1;
-
-    /** After a {@code room.join} answered with {@code lastSeq}: live delivery continues after it. */
-    void resumeAfter(int lastSeq, String room) {
-      if (lastSeq + 1 < next) {
-        log.warn("session {}: the transcript ends at seq {}, but seq {} was delivered before; it went back, delivery resumes after {}",
-            room, lastSeq, next - 1, lastSeq);
-        goBackTo(lastSeq + 1);
-      }
-      next = Math.max(next, lastSeq + 1);
-    }
-
-    /** True if {@code message}, older than {@link #next}, is a copy of what was delivered, not a reused seq. */
-    boolean isDuplicate(int seq, JsonObject message, String room) {
-      String sender = senders.get(seq);
-      if (sender == null || sender.equals(sender(message))) {
-        return true; // older than what is remembered: a late copy
-      }
-      log.warn("session {}: seq {} came again from another message; the transcript went back, delivery resumes at {}", room, seq, seq);
-      goBackTo(seq);
-      return false;
-    }
-
-    void delivered(int seq, JsonObject message) {
-      senders.put(seq, sender(message));
-      if (senders.size() > REMEMBERED_SEQS) {
-        senders.pollFirstEntry();
-      }
-    }
-
-    private void goBackTo(int seq) {
-      next = seq;
-      senders.tailMap(seq, true).clear();
-      early.headMap(seq).clear();
-    }
-
-    private static String sender(JsonObject message) {
-      return message.getString("from") + "/" + message.getString("clientMsgId");
-    }
   }
 
   private static String canonical(Object sessionId) {
@@ -377,45 +320,15 @@ final class Connection {
       write(event);
       return;
     }
-    RoomStream room = rooms.get(canonical(event.getValue("sessionId")));
+    RoomDelivery room = rooms.get(canonical(event.getValue("sessionId")));
     if (room == null) {
       return; // this connection is not in that room
     }
-    if (!ROOM_MESSAGE.equals(type)) {
-      write(event);
-    } else if (room.joins > 0) {
-      room.held.add(event);
+    if (ROOM_MESSAGE.equals(type)) {
+      room.message(event);
     } else {
-      deliverChat(room, event);
+      write(event);
     }
-  }
-
-  /** Each seq once, in order; a seq ahead of a missing one waits up to {@value #GAP_WAIT_MS} ms for it. */
-  private void deliverChat(RoomStream room, JsonObject message) {
-    int seq = message.getInteger("seq", 0);
-    if (seq < room.next && room.isDuplicate(seq, message, message.getString("sessionId"))) {
-      return;
-    }
-    room.early.put(seq, message);
-    while (!room.early.isEmpty() && room.early.firstKey() == room.next) {
-      writeChat(room, room.early.pollFirstEntry().getValue());
-      room.next++;
-    }
-    if (!room.early.isEmpty() && room.gapTimer < 0) {
-      room.gapTimer = vertx.setTimer(GAP_WAIT_MS, t -> {
-        room.gapTimer = -1;
-        room.early.values().forEach(m -> writeChat(room, m));
-        if (!room.early.isEmpty()) {
-          room.next = room.early.lastKey() + 1;
-        }
-        room.early.clear();
-      });
-    }
-  }
-
-  private void writeChat(RoomStream room, JsonObject message) {
-    room.delivered(message.getInteger("seq", 0), message);
-    write(message);
   }
 
   private void onLoop(Runnable action) {

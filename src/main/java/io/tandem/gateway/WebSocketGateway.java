@@ -74,7 +74,7 @@ public final class WebSocketGateway implements Handler<ServerWebSocketHandshake>
     Connection connection = new Connection(vertx, socket, context, dispatcher, config, outages);
     Future<Void> registered = listener.opened(context)
         .onFailure(e -> log.warn("connection {} of user {} not recorded: {}", context.connectionId(), user.id(), e.getMessage()));
-    connection.start(() -> registered.eventually(() -> listener.closed(context))
+    connection.start(registered, () -> registered.eventually(() -> listener.closed(context))
         .onFailure(e -> log.warn("connection {} of user {} not forgotten: {}", context.connectionId(), user.id(), e.getMessage())));
     log.debug("user {} connected ({})", user.id(), context.connectionId());
   }

@@ -1,0 +1,182 @@
+package io.tandem.gateway;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The chat of one room as one connection delivers it: each seq once, in order. Plain Java: the
+ * connection hands it live {@code room.message} events and the answers to its {@code room.join}s,
+ * and it writes to {@code out}; the only time it needs is a timer for gaps. Not thread-safe: a
+ * connection uses it from its own event loop only.
+ *
+ * <ul>
+ *   <li>While a {@code room.join} is being answered, live messages wait; messages the join
+ *       returned are not written again.
+ *   <li>A message that overtook an earlier one waits for it, at most {@code gapWaitMs}: a lost
+ *       publication must not stall the room (the client recovers it with {@code afterSeq}). A
+ *       missing seq that arrives after that is still written, late, once: its sender's store
+ *       may have outlived a database outage and been re-sent, and the client places it by seq.
+ *   <li>A seq is never reused while the database keeps what it acknowledged (it commits durably).
+ *       Should an acknowledged write be lost anyway (a database restored from an old backup, a
+ *       disk that lied), the seqs after the last surviving message are handed out again, and a
+ *       plain "seen it" check would hide the new messages from everyone who saw the lost ones
+ *       live, so that the two sides' transcripts diverge for good. So this remembers who sent each
+ *       recent seq: a seq it delivered that comes again from another sender or
+ *       {@code clientMsgId}, or a join whose {@code lastSeq} is below what it delivered, means the
+ *       transcript went back, and delivery resumes from there. The client does the same
+ *       (docs/protocol.md, "When a transcript goes back").
+ * </ul>
+ */
+final class RoomDelivery {
+  private static final Logger log = LoggerFactory.getLogger(RoomDelivery.class);
+  /** How many delivered seqs are remembered to tell a reused seq from a duplicate. */
+  static final int REMEMBERED_SEQS = 256;
+
+  /** Runs {@code action} once after {@code delayMs}. */
+  interface Timers {
+    void after(long delayMs, Runnable action);
+  }
+
+  private final String room;
+  private final Consumer<JsonObject> out;
+  private final Timers timers;
+  private final long gapWaitMs;
+  private final List<JsonObject> held = new ArrayList<>();
+  private final TreeMap<Integer, JsonObject> early = new TreeMap<>();
+  private final TreeMap<Integer, String> senders = new TreeMap<>();
+  /** Seqs a given-up gap skipped, never written: written late if they come (at most {@link #REMEMBERED_SEQS}). */
+  private final TreeSet<Integer> skipped = new TreeSet<>();
+  private boolean joined;
+  private int joins;
+  private int next = 1;
+  private boolean gapTimerSet;
+
+  RoomDelivery(String room, Consumer<JsonObject> out, Timers timers, long gapWaitMs) {
+    this.room = room;
+    this.out = out;
+    this.timers = timers;
+    this.gapWaitMs = gapWaitMs;
+  }
+
+  /** A {@code room.join} was sent: live messages wait until it is answered. */
+  void joinStarted() {
+    joins++;
+  }
+
+  /** A {@code room.join} succeeded with this ack: delivery continues after its {@code lastSeq}. */
+  void joinAnswered(JsonObject ack) {
+    joined = true;
+    int lastSeq = ack.getInteger("lastSeq", 0);
+    if (lastSeq + 1 < next) {
+      log.warn("session {}: the transcript ends at seq {}, but seq {} was delivered before; it went back, delivery resumes after {}",
+          room, lastSeq, next - 1, lastSeq);
+      goBackTo(lastSeq + 1);
+    }
+    next = Math.max(next, lastSeq + 1);
+    JsonArray returned = ack.getJsonArray("messages", new JsonArray());
+    for (int i = 0; i < returned.size(); i++) {
+      remember(returned.getJsonObject(i));
+    }
+  }
+
+  /**
+   * A {@code room.join} was answered, well or not. When no join is pending any more, what waited
+   * is delivered; answers whether the room is still joined (false: no join ever succeeded, forget it).
+   */
+  boolean joinEnded() {
+    if (--joins > 0) {
+      return true;
+    }
+    List<JsonObject> waited = new ArrayList<>(held);
+    held.clear();
+    if (!joined) {
+      return false;
+    }
+    waited.forEach(this::message);
+    return true;
+  }
+
+  /** A live {@code room.message} of this room. */
+  void message(JsonObject message) {
+    if (joins > 0) {
+      held.add(message);
+      return;
+    }
+    int seq = message.getInteger("seq", 0);
+    if (seq < next && skipped.remove(seq)) {
+      write(message);
+      return;
+    }
+    if (seq < next && isCopy(seq, message)) {
+      return;
+    }
+    early.put(seq, message);
+    while (!early.isEmpty() && early.firstKey() == next) {
+      write(early.pollFirstEntry().getValue());
+      next++;
+    }
+    if (!early.isEmpty() && !gapTimerSet) {
+      gapTimerSet = true;
+      timers.after(gapWaitMs, this::giveUpOnGap);
+    }
+  }
+
+  /** The gap was not filled in time: what waited goes out, and delivery continues after it. */
+  private void giveUpOnGap() {
+    gapTimerSet = false;
+    early.values().forEach(this::write);
+    if (!early.isEmpty()) {
+      for (int seq = next; seq < early.lastKey(); seq++) {
+        if (!early.containsKey(seq)) {
+          skipped.add(seq);
+        }
+      }
+      while (skipped.size() > REMEMBERED_SEQS) {
+        skipped.pollFirst();
+      }
+      next = early.lastKey() + 1;
+    }
+    early.clear();
+  }
+
+  /** True if {@code message}, older than {@link #next}, is a copy of what was delivered, not a reused seq. */
+  private boolean isCopy(int seq, JsonObject message) {
+    String sender = senders.get(seq);
+    if (sender == null || sender.equals(sender(message))) {
+      return true; // older than what is remembered: a late copy
+    }
+    log.warn("session {}: seq {} came again from another message; the transcript went back, delivery resumes at {}", room, seq, seq);
+    goBackTo(seq);
+    return false;
+  }
+
+  private void write(JsonObject message) {
+    remember(message);
+    out.accept(message);
+  }
+
+  private void remember(JsonObject message) {
+    senders.put(message.getInteger("seq", 0), sender(message));
+    if (senders.size() > REMEMBERED_SEQS) {
+      senders.pollFirstEntry();
+    }
+  }
+
+  private void goBackTo(int seq) {
+    next = seq;
+    senders.tailMap(seq, true).clear();
+    skipped.tailSet(seq, true).clear();
+    early.headMap(seq).clear();
+  }
+
+  private static String sender(JsonObject message) {
+    return message.getString("from") + "/" + message.getString("clientMsgId");
+  }
+}
