@@ -7,6 +7,7 @@ import io.tandem.kernel.UserId;
 import io.tandem.reliability.Reliability;
 import io.tandem.wire.ApiError;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 
 /** Experts' own profiles and the public view of them. */
@@ -25,15 +26,27 @@ final class ExpertRoutes {
       return profiles.save(ExpertProfile.from(expert, Replies.body(ctx))).map(ExpertProfile::toJson);
     }));
 
+    // Before ":id", which would take "me" for an id.
+    router.get("/api/v1/experts/me").handler(authenticated).handler(Replies.json(200, ctx -> {
+      UserId expert = Replies.caller(ctx, Role.EXPERT, "have an expert profile").id();
+      ApiError none = ApiError.notFound("you have no expert profile yet: PUT /api/v1/experts/me makes it");
+      return profiles.find(expert)
+          .compose(found -> found.map(profile -> withStanding(expert, profile.toJson())).orElseGet(() -> Future.failedFuture(none)));
+    }));
+
     router.get("/api/v1/experts/:id").handler(authenticated).handler(Replies.json(200, ctx -> {
       String id = ctx.pathParam("id");
       ApiError notFound = ApiError.notFound("there is no expert " + id);
       return UserId.parse(id)
           .map(expert -> profiles.publicProfile(expert)
-              .compose(found -> found.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(notFound)))
-              .compose(profile -> Future.all(reliability.rating(expert), reliability.summary(expert))
-                  .map(both -> profile.put("rating", both.resultAt(0)).put("reliability", both.resultAt(1)))))
+              .compose(found -> found.map(profile -> withStanding(expert, profile)).orElseGet(() -> Future.failedFuture(notFound))))
           .orElseGet(() -> Future.failedFuture(notFound));
     }));
+  }
+
+  /** A profile with the expert's rating and reliability added, as both reads show it. */
+  private Future<JsonObject> withStanding(UserId expert, JsonObject profile) {
+    return Future.all(reliability.rating(expert), reliability.summary(expert))
+        .map(both -> profile.put("rating", both.resultAt(0)).put("reliability", both.resultAt(1)));
   }
 }

@@ -94,7 +94,7 @@ public final class HttpApi {
     records.mount(router, authenticated);
     operator.mount(router, authenticated);
 
-    new WebAppRoutes().mount(router);
+    new WebAppRoutes(config.webrootDir()).mount(router);
 
     router.route().failureHandler(this::fail);
     router.errorHandler(404, ctx -> Replies.error(ctx, ApiError.notFound("no such resource: " + ctx.request().path())));

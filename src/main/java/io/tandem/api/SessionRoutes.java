@@ -17,6 +17,8 @@ final class SessionRoutes {
   }
 
   void mount(Router router, BearerAuthentication authenticated) {
+    router.get("/api/v1/me/sessions").handler(authenticated).handler(Replies.json(200, ctx ->
+        rooms.history(Replies.caller(ctx), queryParameters(ctx).optionalInt("limit", 1, MAX_PAGE).orElse(20))));
     router.get("/api/v1/sessions/:id").handler(authenticated).handler(Replies.json(200, ctx ->
         rooms.describe(Replies.caller(ctx), ctx.pathParam("id"))));
     router.get("/api/v1/sessions/:id/messages").handler(authenticated).handler(Replies.json(200, ctx -> {

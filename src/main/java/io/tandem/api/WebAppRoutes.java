@@ -3,7 +3,10 @@ package io.tandem.api;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The web app (client, expert, operator) and its SDK, served from {@code webroot/} on the classpath
@@ -22,9 +25,19 @@ final class WebAppRoutes {
       + " media-src 'self' blob: mediastream:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none';"
       + " form-action 'self'; frame-ancestors 'none'";
 
+  private final Optional<Path> webrootDir;
+
+  /** {@code webrootDir}: {@code http.webrootDir}, a folder served live instead of the classpath copy. */
+  WebAppRoutes(Optional<Path> webrootDir) {
+    this.webrootDir = webrootDir;
+  }
+
   void mount(Router router) {
-    StaticHandler files = StaticHandler.create("webroot")
-        .setCachingEnabled(true)
+    StaticHandler files = webrootDir
+        .map(dir -> StaticHandler.create(FileSystemAccess.ROOT, dir.toString()).setFilesReadOnly(false))
+        .orElseGet(() -> StaticHandler.create("webroot"))
+        // A live folder changes under us: no remembered file properties there, so no stale 304s.
+        .setCachingEnabled(webrootDir.isEmpty())
         .setMaxAgeSeconds(0)
         .setIndexPage("index.html")
         .setDirectoryListing(false)

@@ -1,5 +1,6 @@
 package io.tandem.reliability;
 
+import io.tandem.kernel.SessionStatus;
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Role;
 import io.tandem.kernel.UserId;
@@ -135,7 +136,7 @@ public final class Reliability {
           if (!caller.id().value().equals(client) && !caller.id().value().equals(expert)) {
             return Future.failedFuture(ApiError.forbidden("only the session's participants may rate it"));
           }
-          if (!"completed".equals(row.getString("status"))) {
+          if (SessionStatus.stored(row.getString("status")) != SessionStatus.COMPLETED) {
             return Future.failedFuture(ApiError.conflict("only a completed session can be rated; this one is " + row.getString("status")));
           }
           UUID ratee = caller.id().value().equals(client) ? expert : client;

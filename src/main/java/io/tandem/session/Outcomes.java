@@ -1,5 +1,6 @@
 package io.tandem.session;
 
+import io.tandem.kernel.SessionStatus;
 import io.tandem.bus.Addresses;
 import io.tandem.bus.UserEvents;
 import io.tandem.config.TandemConfig.LedgerConfig;
@@ -95,31 +96,31 @@ public final class Outcomes {
     SessionRecord session = SessionRepository.session(row);
     long price = row.getLong("price");
     UUID sid = session.id().value();
-    String status = session.status();
+    SessionStatus status = session.status();
     List<Penalties.Recorded> recorded = new ArrayList<>();
     Future<Void> money = release(conn, session, price);
     Future<Void> punished = money;
-    if (!"client_no_show".equals(status)) {
+    if (status != SessionStatus.CLIENT_NO_SHOW) {
       punished = punished.compose(v -> penalties.record(conn, session.expertId(), PenaltyKind.NO_SHOW, true,
           "accepted a consultation and did not join it", sid, null).map(p -> {
             p.ifPresent(recorded::add);
             return null;
           }));
     }
-    if (!"expert_no_show".equals(status)) {
+    if (status != SessionStatus.EXPERT_NO_SHOW) {
       punished = punished.compose(v -> penalties.record(conn, session.clientId(), PenaltyKind.NO_SHOW, false,
           "asked for a consultation and did not join it", sid, null).map(p -> {
             p.ifPresent(recorded::add);
             return null;
           }));
     }
-    if ("client_no_show".equals(status)) {
+    if (status == SessionStatus.CLIENT_NO_SHOW) {
       long fee = price * ledger.clientNoShowFeePercent() / 100;
       punished = punished.compose(v -> Ledger.transfer(conn, "no-show-fee:" + sid, Side.wallet(session.clientId(), "no_show_fee"),
           Side.wallet(session.expertId(), "compensation"), fee, sid).mapEmpty());
     }
-    UserId by = "client_no_show".equals(status) ? session.clientId() : session.expertId();
-    Future<Optional<MatchingRepository.Requeued>> requeued = "expert_no_show".equals(status)
+    UserId by = status == SessionStatus.CLIENT_NO_SHOW ? session.clientId() : session.expertId();
+    Future<Optional<MatchingRepository.Requeued>> requeued = status == SessionStatus.EXPERT_NO_SHOW
         ? punished.compose(v -> MatchingRepository.requeueFirst(conn, new RequestId(session.requestId()), matching.requestMaxWait()))
         : punished.map(Optional.empty());
     return requeued.map(request -> new Settled(session, by, recorded, request));
@@ -140,7 +141,7 @@ public final class Outcomes {
   private void announce(Settled settled) {
     SessionRecord session = settled.session();
     log.info("session {} closed as {}", session.id(), session.status());
-    JsonObject ended = new JsonObject().put("sessionId", session.id().toString()).put("status", session.status())
+    JsonObject ended = new JsonObject().put("sessionId", session.id().toString()).put("status", session.status().wireName())
         .put("endedBy", settled.by().toString()).put("durationSeconds", 0);
     events.send(session.clientId(), "session.ended", ended);
     events.send(session.expertId(), "session.ended", ended);

@@ -1,5 +1,6 @@
 package io.tandem.session;
 
+import io.tandem.kernel.SessionStatus;
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.bus.UserEvents;
 import io.tandem.config.TandemConfig.SessionConfig;
@@ -88,7 +89,7 @@ public final class RoomService {
             online.add(user);
             return new JsonObject()
                 .put("sessionId", id.toString())
-                .put("status", session.status())
+                .put("status", session.status().wireName())
                 .put("participants", new JsonArray()
                     .add(participant(session.clientId(), "client", online))
                     .add(participant(session.expertId(), "expert", online)))
@@ -212,10 +213,10 @@ public final class RoomService {
       if (ended.get().now()) {
         log.info("session {} completed by {}", id, user);
         ended(session, user);
-      } else if (SessionRecord.WAITING.equals(session.status())) {
+      } else if (session.status() == SessionStatus.WAITING) {
         return Future.failedFuture(ApiError.conflict("the session has not started: both participants must join first"));
       }
-      return Future.succeededFuture(new JsonObject().put("status", session.status()));
+      return Future.succeededFuture(new JsonObject().put("status", session.status().wireName()));
     });
   }
 
@@ -225,6 +226,11 @@ public final class RoomService {
     return sessions.find(session).compose(found -> found.filter(s -> s.hasParticipant(caller.id()))
         .map(s -> Future.succeededFuture(s.toJson()))
         .orElseGet(() -> Future.failedFuture(ApiError.notFound("there is no session " + id))));
+  }
+
+  /** {@code GET /api/v1/me/sessions?limit}: the caller's sessions, newest first. */
+  public Future<JsonObject> history(AuthenticatedUser caller, int limit) {
+    return sessions.history(caller.id(), limit).map(list -> new JsonObject().put("sessions", new JsonArray(list)));
   }
 
   /** {@code GET /api/v1/sessions/{id}/messages?afterSeq&limit}: the transcript, a page at a time. */
@@ -295,7 +301,7 @@ public final class RoomService {
     long seconds = session.startedAt() == null ? 0 : Duration.between(session.startedAt(), session.endedAt() == null ? Instant.now() : session.endedAt()).toSeconds();
     JsonObject event = new JsonObject()
         .put("sessionId", session.id().toString())
-        .put("status", session.status())
+        .put("status", session.status().wireName())
         .put("durationSeconds", seconds);
     if (by != null) {
       event.put("endedBy", by.toString());

@@ -2,6 +2,7 @@ package io.tandem.session;
 
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.SessionId;
+import io.tandem.kernel.SessionStatus;
 import io.tandem.kernel.UserId;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -15,19 +16,14 @@ public record SessionRecord(
     UserId clientId,
     UserId expertId,
     Mode mode,
-    String status,
+    SessionStatus status,
     Instant joinDeadline,
     Instant startedAt,
     Instant endedAt,
     int lastSeq) {
 
-  public static final String WAITING = "waiting";
-  public static final String ACTIVE = "active";
-  public static final String COMPLETED = "completed";
-  public static final String ABANDONED = "abandoned";
-
   public boolean open() {
-    return WAITING.equals(status) || ACTIVE.equals(status);
+    return status.open();
   }
 
   public boolean hasParticipant(UserId user) {
@@ -53,7 +49,7 @@ public record SessionRecord(
         .put("clientId", clientId.toString())
         .put("expertId", expertId.toString())
         .put("mode", mode.wireName())
-        .put("status", status)
+        .put("status", status.wireName())
         .put("joinDeadline", joinDeadline.toString());
     if (startedAt != null) {
       json.put("startedAt", startedAt.toString());

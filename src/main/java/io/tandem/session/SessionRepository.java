@@ -1,5 +1,6 @@
 package io.tandem.session;
 
+import io.tandem.kernel.SessionStatus;
 import io.tandem.kernel.GeoPoint;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.SessionId;
@@ -7,6 +8,7 @@ import io.tandem.kernel.UserId;
 import io.tandem.reliability.Penalties;
 import io.tandem.reliability.PenaltyKind;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -86,7 +88,7 @@ public final class SessionRepository {
               boolean wasDropped = row.getOffsetDateTime(role + "_disconnected_at") != null;
               boolean counts = inPerson || before.mode() != Mode.IN_PERSON;
               boolean lateArrival = counts && row.getOffsetDateTime(role + "_joined_at") == null && row.getBoolean("after_window")
-                  && SessionRecord.WAITING.equals(before.status());
+                  && before.status() == SessionStatus.WAITING;
               return conn.preparedQuery("UPDATE sessions s SET"
                       + " client_joined_at = CASE WHEN s.client_id = $2 AND $3 THEN coalesce(s.client_joined_at, now()) ELSE s.client_joined_at END,"
                       + " expert_joined_at = CASE WHEN s.expert_id = $2 AND $3 THEN coalesce(s.expert_joined_at, now()) ELSE s.expert_joined_at END,"
@@ -104,7 +106,7 @@ public final class SessionRepository {
                     @SuppressWarnings("unchecked")
                     Optional<Penalties.Recorded> late = (Optional<Penalties.Recorded>) result[1];
                     boolean both = ((RowSet<Row>) result[0]).iterator().next().getBoolean("both");
-                    if (!both || !SessionRecord.WAITING.equals(before.status())) {
+                    if (!both || before.status() != SessionStatus.WAITING) {
                       return Future.succeededFuture(Optional.of(new Joined(before, wasDropped, false, late)));
                     }
                     return conn.preparedQuery("UPDATE sessions s SET status = 'active', started_at = now() WHERE s.id = $1"
@@ -245,6 +247,43 @@ public final class SessionRepository {
 
   public record Abandonment(SessionRecord session, UserId by) {}
 
+  /**
+   * {@code GET /api/v1/me/sessions}: the participant's sessions, newest first, each with the peer and
+   * the rating the client gave in it (what a client gave, what an expert received).
+   */
+  public Future<List<JsonObject>> history(UserId participant, int limit) {
+    return pool.preparedQuery("SELECT s.id, s.request_id, s.topic, s.mode, s.status, s.created_at, s.started_at, s.ended_at,"
+            + " s.client_id = $1 AS is_client, peer.id AS peer_id, peer.display_name AS peer_name, r.stars, r.comment"
+            + " FROM sessions s"
+            + " JOIN accounts peer ON peer.id = CASE WHEN s.client_id = $1 THEN s.expert_id ELSE s.client_id END"
+            + " LEFT JOIN ratings r ON r.session_id = s.id AND r.rater_id = s.client_id"
+            + " WHERE s.client_id = $1 OR s.expert_id = $1"
+            + " ORDER BY s.created_at DESC LIMIT $2")
+        .execute(Tuple.of(participant.value(), limit))
+        .map(rows -> {
+          List<JsonObject> sessions = new ArrayList<>(rows.size());
+          rows.forEach(row -> sessions.add(new JsonObject()
+              .put("id", row.getUUID("id").toString())
+              .put("requestId", row.getUUID("request_id").toString())
+              .put("topic", row.getString("topic"))
+              .put("mode", row.getString("mode"))
+              .put("status", row.getString("status"))
+              .put("role", row.getBoolean("is_client") ? "client" : "expert")
+              .put("peer", new JsonObject().put("id", row.getUUID("peer_id").toString()).put("displayName", row.getString("peer_name")))
+              .put("createdAt", instant(row, "created_at"))
+              .put("startedAt", instant(row, "started_at"))
+              .put("endedAt", instant(row, "ended_at"))
+              .put("rating", row.getInteger("stars") == null ? null
+                  : new JsonObject().put("stars", row.getInteger("stars")).put("comment", row.getString("comment")))));
+          return sessions;
+        });
+  }
+
+  private static String instant(Row row, String column) {
+    OffsetDateTime at = row.getOffsetDateTime(column);
+    return at == null ? null : at.toInstant().toString();
+  }
+
   /** Messages after {@code afterSeq}, in order, at most {@code limit}. */
   public Future<List<ChatMessage>> messages(SessionId id, int afterSeq, int limit) {
     return pool.preparedQuery("SELECT seq, sender_id, text, sent_at, client_msg_id FROM messages WHERE session_id = $1 AND seq > $2"
@@ -282,7 +321,7 @@ public final class SessionRepository {
         new UserId(row.getUUID("client_id")),
         new UserId(row.getUUID("expert_id")),
         Mode.fromWire(row.getString("mode")).orElseThrow(),
-        row.getString("status"),
+        SessionStatus.stored(row.getString("status")),
         instant(row.getOffsetDateTime("join_deadline")),
         instant(row.getOffsetDateTime("started_at")),
         instant(row.getOffsetDateTime("ended_at")),

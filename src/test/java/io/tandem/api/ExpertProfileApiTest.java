@@ -67,6 +67,24 @@ class ExpertProfileApiTest {
   }
 
   @Test
+  @DisplayName("an expert reads their own whole profile (location and capacity included); 404 before the first save, 403 for a client")
+  void ownProfile() {
+    Session expert = http.signUp("expert");
+    Response none = http.get("/api/v1/experts/me", expert.accessToken());
+    assertThat(none.status()).isEqualTo(404);
+    assertThat(none.json().getJsonObject("error").getString("message")).contains("PUT /api/v1/experts/me");
+    http.put("/api/v1/experts/me", profile(), expert.accessToken());
+    JsonObject own = http.get("/api/v1/experts/me", expert.accessToken()).json();
+    assertThat(own.getString("id")).isEqualTo(expert.userId());
+    assertThat(own.getJsonObject("location").getDouble("lng")).isEqualTo(121.47);
+    assertThat(own.getInteger("capacity")).isEqualTo(2);
+    assertThat(own.getJsonArray("topics")).containsExactly("career", "career.interview");
+    assertThat(own.getJsonObject("rating").getInteger("count")).isZero();
+    assertThat(own.getJsonObject("reliability").getDouble("score")).isEqualTo(1.0);
+    assertThat(http.get("/api/v1/experts/me", http.signUp("client").accessToken()).status()).isEqualTo(403);
+  }
+
+  @Test
   @DisplayName("saving again replaces the profile")
   void replace() {
     Session expert = http.signUp("expert");

@@ -166,6 +166,23 @@ class ReliabilityFlowTest {
       JsonObject rating = node.http().get("/api/v1/experts/" + pair.expert().id(), outsider.accessToken()).json().getJsonObject("rating");
       assertThat(rating.getInteger("count")).isEqualTo(1);
       assertThat(rating.getDouble("average")).as("(4.0 x 5 + 5) / 6").isEqualTo(4.17);
+
+      // Both see the session in their history, with the peer and the client's rating.
+      JsonObject clientsView = node.http().get("/api/v1/me/sessions", pair.client().session().accessToken()).json()
+          .getJsonArray("sessions").getJsonObject(0);
+      assertThat(clientsView.getString("id")).isEqualTo(pair.sessionId());
+      assertThat(clientsView.getString("status")).isEqualTo("completed");
+      assertThat(clientsView.getString("role")).isEqualTo("client");
+      assertThat(clientsView.getJsonObject("peer").getString("id")).isEqualTo(pair.expert().id());
+      assertThat(clientsView.getString("startedAt")).isNotNull();
+      assertThat(clientsView.getJsonObject("rating").getInteger("stars")).isEqualTo(5);
+      JsonObject expertsView = node.http().get("/api/v1/me/sessions?limit=1", pair.expert().session().accessToken()).json()
+          .getJsonArray("sessions").getJsonObject(0);
+      assertThat(expertsView.getString("role")).isEqualTo("expert");
+      assertThat(expertsView.getJsonObject("peer").getString("id")).isEqualTo(pair.client().id());
+      assertThat(expertsView.getJsonObject("rating").getString("comment")).isEqualTo("Clear and kind");
+      assertThat(node.http().get("/api/v1/me/sessions", outsider.accessToken()).json().getJsonArray("sessions")).isEmpty();
+      assertThat(node.http().get("/api/v1/me/sessions?limit=0", outsider.accessToken()).status()).isEqualTo(400);
     }
   }
 
