@@ -154,9 +154,9 @@ public final class TandemNode {
         .compose(secrets -> {
           Tokens tokens = new Tokens(vertx, secrets.jwtSecret(), config.auth(), new RefreshTokenRepository(pool));
           PenaltyPolicy policy = new PenaltyPolicy(config.penalties());
-          Penalties penalties = new Penalties(policy);
+          Penalties penalties = new Penalties(policy, PresenceRepository::suspended);
           Ledger ledger = new Ledger(pool);
-          Reliability reliability = new Reliability(pool, policy, new BayesianRating(config.ratings()));
+          Reliability reliability = new Reliability(pool, penalties, policy, new BayesianRating(config.ratings()));
           AccountRepository accountRepository = new AccountRepository(pool, ledger);
           AccountService accounts = new AccountService(vertx, accountRepository, secrets.hasher(), tokens, ledger, config.ledger());
           ExpertProfileRepository profiles = new ExpertProfileRepository(pool);

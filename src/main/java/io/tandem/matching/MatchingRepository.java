@@ -8,6 +8,7 @@ import io.tandem.kernel.OfferId;
 import io.tandem.kernel.RequestId;
 import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
+import io.tandem.presence.PresenceRepository;
 import io.tandem.reliability.Ledger;
 import io.tandem.reliability.Penalties;
 import io.tandem.reliability.PenaltyKind;
@@ -222,8 +223,7 @@ public final class MatchingRepository {
           return conn.preparedQuery("INSERT INTO offers (id, request_id, expert_id, state, distance_km, shard, shard_epoch, expires_at)"
                   + " VALUES ($1, $2, $3, 'pending', $4, $5, $6, now() + make_interval(secs => $7)) RETURNING expires_at")
               .execute(Tuple.of(offer.value(), request.value(), expert.value(), distanceKm, shard, epoch, timeout.toMillis() / 1000.0))
-              .compose(inserted -> conn.preparedQuery("UPDATE expert_presence SET idle_since = now() WHERE expert_id = $1")
-                  .execute(Tuple.of(expert.value()))
+              .compose(inserted -> PresenceRepository.offered(conn, expert)
                   .map(v -> new OfferAttempt.Made(offer, inserted.iterator().next().getOffsetDateTime("expires_at").toInstant(),
                       client.getString("display_name"), client.getString("brief"))));
         });
@@ -301,8 +301,7 @@ public final class MatchingRepository {
 
   /** A declined offer was answered: the expert's run of missed offers ends. */
   private static Future<List<ClosedOffer>> answered(SqlConnection conn, List<ClosedOffer> closed) {
-    UUID[] experts = closed.stream().map(c -> c.expertId().value()).toArray(UUID[]::new);
-    return conn.preparedQuery("UPDATE expert_presence SET missed_in_a_row = 0 WHERE expert_id = ANY($1)").execute(Tuple.of(experts)).map(closed);
+    return PresenceRepository.answered(conn, closed.stream().map(ClosedOffer::expertId).toList()).map(closed);
   }
 
   /**
@@ -317,19 +316,10 @@ public final class MatchingRepository {
     for (ClosedOffer offer : byExpert) {
       result = result.compose(done -> penalties.record(conn, offer.expertId(), PenaltyKind.OFFER_TIMEOUT, true,
               "did not answer an offer in time", null, offer.offerId().value())
-          .compose(penalty -> conn.preparedQuery("UPDATE expert_presence SET missed_in_a_row = missed_in_a_row + 1"
-                  + " WHERE expert_id = $1 RETURNING missed_in_a_row")
-              .execute(Tuple.of(offer.expertId().value()))
-              .compose(rows -> {
-                boolean tooMany = rows.size() > 0 && rows.iterator().next().getInteger("missed_in_a_row") >= penaltyConfig.missedOffersOffline();
-                Future<Boolean> offline = !tooMany ? Future.succeededFuture(false)
-                    : conn.preparedQuery("UPDATE expert_presence SET status = 'offline', offline_reason = 'missed_offers', missed_in_a_row = 0"
-                            + " WHERE expert_id = $1 AND status = 'online'")
-                        .execute(Tuple.of(offer.expertId().value())).map(r -> r.rowCount() > 0);
-                return offline.map(wentOffline -> {
-                  done.add(new ClosedOffer(offer.offerId(), offer.requestId(), offer.expertId(), offer.shard(), penalty, wentOffline));
-                  return done;
-                });
+          .compose(penalty -> PresenceRepository.missed(conn, offer.expertId(), penaltyConfig.missedOffersOffline())
+              .map(wentOffline -> {
+                done.add(new ClosedOffer(offer.offerId(), offer.requestId(), offer.expertId(), offer.shard(), penalty, wentOffline));
+                return done;
               })));
     }
     return result;
@@ -403,8 +393,7 @@ public final class MatchingRepository {
                         .compose(held -> held
                             ? Future.succeededFuture(inserted)
                             : Future.failedFuture(new ClientCannotPay(new RequestId(request), client))))
-                    .compose(inserted -> conn.preparedQuery("UPDATE expert_presence SET missed_in_a_row = 0 WHERE expert_id = $1")
-                        .execute(Tuple.of(expert.value())).map(inserted))
+                    .compose(inserted -> PresenceRepository.answered(conn, List.of(expert)).map(inserted))
                     .map(inserted -> Optional.of(new Acceptance(
                         session, new RequestId(request), new UserId(r.getUUID("client_id")), expert, new Topic(r.getString("topic")),
                         mode, r.getInteger("shard"), r.getOffsetDateTime("queued_at").toInstant(),

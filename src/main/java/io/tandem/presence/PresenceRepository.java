@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +24,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
-/** Who is connected, and which experts are online with what offering, in PostgreSQL. */
+/**
+ * Who is connected, and which experts are online with what offering, in PostgreSQL: the one writer
+ * of {@code connections} and {@code expert_presence}. What other features change in an expert's
+ * presence inside their own transactions (an offer made or answered, a suspension) goes through
+ * the static statements below, which take the caller's connection.
+ */
 public final class PresenceRepository {
   private final Pool pool;
   /** The load (the SQL function of migration V2, which the capacity guard uses too) and the ranking inputs. */
@@ -130,6 +136,41 @@ public final class PresenceRepository {
             + " WHERE n.node_id = c.node_id AND n.heartbeat_at > now() - make_interval(secs => $1)) RETURNING c.user_id AS expert_id")
         .execute(Tuple.of((double) lease.toMillis() / 1000, thisNode))
         .map(PresenceRepository::expertIds);
+  }
+
+  /** An offer was made to the expert: they count as busy from now for the fairness ranking. */
+  public static Future<Void> offered(SqlClient sql, UserId expert) {
+    return sql.preparedQuery("UPDATE expert_presence SET idle_since = now() WHERE expert_id = $1")
+        .execute(Tuple.of(expert.value())).mapEmpty();
+  }
+
+  /** The experts answered an offer (accepted or declined): their run of missed offers ends. */
+  public static Future<Void> answered(SqlClient sql, List<UserId> experts) {
+    UUID[] ids = experts.stream().map(UserId::value).toArray(UUID[]::new);
+    return sql.preparedQuery("UPDATE expert_presence SET missed_in_a_row = 0 WHERE expert_id = ANY($1)")
+        .execute(Tuple.of(ids)).mapEmpty();
+  }
+
+  /**
+   * The expert let an offer time out: one more missed in a row; at {@code offlineAt} in a row an
+   * online expert goes offline (reason {@code missed_offers}) and the run starts again. True when
+   * this took them offline.
+   */
+  public static Future<Boolean> missed(SqlClient sql, UserId expert, int offlineAt) {
+    return sql.preparedQuery("UPDATE expert_presence SET missed_in_a_row = missed_in_a_row + 1 WHERE expert_id = $1 RETURNING missed_in_a_row")
+        .execute(Tuple.of(expert.value()))
+        .compose(rows -> rows.size() == 0 || rows.iterator().next().getInteger("missed_in_a_row") < offlineAt
+            ? Future.succeededFuture(false)
+            : sql.preparedQuery("UPDATE expert_presence SET status = 'offline', offline_reason = 'missed_offers', missed_in_a_row = 0,"
+                    + " updated_at = now() WHERE expert_id = $1 AND status = 'online'")
+                .execute(Tuple.of(expert.value())).map(r -> r.rowCount() > 0));
+  }
+
+  /** The expert was suspended: offline (reason {@code suspended}) if online. */
+  public static Future<Void> suspended(SqlClient sql, UserId expert) {
+    return sql.preparedQuery("UPDATE expert_presence SET status = 'offline', offline_reason = 'suspended', updated_at = now()"
+            + " WHERE expert_id = $1 AND status = 'online'")
+        .execute(Tuple.of(expert.value())).mapEmpty();
   }
 
   private static List<UserId> expertIds(RowSet<Row> rows) {

@@ -18,13 +18,26 @@ import java.util.UUID;
 /**
  * Records penalties inside the caller's transaction: the person's account row is locked, their
  * window read, the policy applied, and the penalty inserted under its unique key (one per person,
- * session and kind, or per offer), so that a second attempt records nothing.
+ * session and kind, or per offer), so that a second attempt records nothing. The one writer of
+ * {@code penalties} and of an account's {@code suspended_until}.
  */
 public final class Penalties {
-  private final PenaltyPolicy policy;
+  /**
+   * Takes a suspended expert offline inside the penalty's transaction. Presence owns that table
+   * and implements this ({@code PresenceRepository::suspended}); reliability cannot import presence,
+   * which ranks experts by their reliability.
+   */
+  @FunctionalInterface
+  public interface Suspension {
+    Future<Void> takeOffline(SqlClient sql, UserId expert);
+  }
 
-  public Penalties(PenaltyPolicy policy) {
+  private final PenaltyPolicy policy;
+  private final Suspension suspension;
+
+  public Penalties(PenaltyPolicy policy, Suspension suspension) {
     this.policy = policy;
+    this.suspension = suspension;
   }
 
   /** A recorded penalty, and the suspension it started, if any. */
@@ -44,6 +57,30 @@ public final class Penalties {
       suspendedUntil.ifPresent(until -> PresenceMessages.announceOffline(events, user,
           new JsonObject().put("status", "suspended").put("suspendedUntil", until.toString())));
     }
+  }
+
+  /**
+   * Waives a penalty; a suspension the remaining unwaived points in the window no longer reach is
+   * lifted with it. The waived penalty's row, or empty when there is no such penalty.
+   */
+  public Future<Optional<Row>> waive(SqlClient sql, UUID penalty, String reason) {
+    return sql.preparedQuery("UPDATE penalties SET waived = true, waived_reason = $2 WHERE id = $1 RETURNING *")
+        .execute(Tuple.of(penalty, reason))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(Optional.<Row>empty());
+          }
+          Row waived = rows.iterator().next();
+          UUID user = waived.getUUID("user_id");
+          return sql.preparedQuery("SELECT coalesce(sum(points), 0) AS points FROM penalties WHERE user_id = $1 AND NOT waived"
+                  + " AND created_at > now() - make_interval(days => $2)")
+              .execute(Tuple.of(user, (int) policy.window().toDays()))
+              .compose(points -> policy.suspends(points.iterator().next().getLong("points"))
+                  ? Future.succeededFuture()
+                  : sql.preparedQuery("UPDATE accounts SET suspended_until = NULL WHERE id = $1 AND suspended_until > now()")
+                      .execute(Tuple.of(user)).mapEmpty())
+              .map(v -> Optional.of(waived));
+        });
   }
 
   /** Records the offence once; empty when it was already recorded. */
@@ -73,8 +110,7 @@ public final class Penalties {
                 }
                 return sql.preparedQuery("UPDATE accounts SET suspended_until = greatest(coalesce(suspended_until, $2), $2) WHERE id = $1")
                     .execute(Tuple.of(user.value(), decision.suspendUntil().get().atOffset(ZoneOffset.UTC)))
-                    .compose(v -> sql.preparedQuery("UPDATE expert_presence SET status = 'offline', offline_reason = 'suspended'"
-                        + " WHERE expert_id = $1 AND status = 'online'").execute(Tuple.of(user.value())))
+                    .compose(v -> suspension.takeOffline(sql, user))
                     .map(v -> Optional.of(recorded));
               });
         });

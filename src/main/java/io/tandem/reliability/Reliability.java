@@ -25,12 +25,14 @@ import java.util.UUID;
  */
 public final class Reliability {
   private final Pool pool;
+  private final Penalties penalties;
   private final PenaltyPolicy policy;
   private final BayesianRating rating;
   private final long windowDays;
 
-  public Reliability(Pool pool, PenaltyPolicy policy, BayesianRating rating) {
+  public Reliability(Pool pool, Penalties penalties, PenaltyPolicy policy, BayesianRating rating) {
     this.pool = pool;
+    this.penalties = penalties;
     this.policy = policy;
     this.rating = rating;
     this.windowDays = policy.window().toDays();
@@ -100,24 +102,9 @@ public final class Reliability {
     }
     String reason = body.requiredString("reason", 1, 500);
     UUID penalty = Uuids.parse(id).orElseThrow(() -> ApiError.notFound("there is no penalty " + id));
-    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE penalties SET waived = true, waived_reason = $2 WHERE id = $1 RETURNING *")
-        .execute(Tuple.of(penalty, reason))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            return Future.failedFuture(ApiError.notFound("there is no penalty " + id));
-          }
-          Row waived = rows.iterator().next();
-          UUID user = waived.getUUID("user_id");
-          // A suspension the remaining unwaived points no longer reach is lifted with the waiver.
-          return conn.preparedQuery("SELECT coalesce(sum(points), 0) AS points FROM penalties WHERE user_id = $1 AND NOT waived"
-                  + " AND created_at > now() - make_interval(days => $2)")
-              .execute(Tuple.of(user, (int) windowDays))
-              .compose(points -> policy.suspends(points.iterator().next().getLong("points"))
-                  ? Future.succeededFuture()
-                  : conn.preparedQuery("UPDATE accounts SET suspended_until = NULL WHERE id = $1 AND suspended_until > now()")
-                      .execute(Tuple.of(user)).mapEmpty())
-              .map(v -> penalty(waived));
-        }));
+    return pool.withTransaction(conn -> penalties.waive(conn, penalty, reason))
+        .compose(waived -> waived.map(row -> Future.succeededFuture(penalty(row)))
+            .orElseGet(() -> Future.failedFuture(ApiError.notFound("there is no penalty " + id))));
   }
 
   /** {@code POST /api/v1/sessions/{id}/ratings}: a participant of a completed session rates the other, once. */

@@ -6,6 +6,7 @@ import io.tandem.config.TandemConfig;
 import io.tandem.kernel.SessionId;
 import io.tandem.matching.ExpertLoads;
 import io.tandem.matching.MatchingRepository;
+import io.tandem.presence.PresenceRepository;
 import io.tandem.session.Outcomes;
 import io.tandem.testing.Actors.Pair;
 import io.tandem.testing.Actors.Person;
@@ -234,9 +235,9 @@ class ReliabilityFlowTest {
   @DisplayName("the join deadline fired by many at once and by the sweeper gives one outcome, one penalty each, one refund")
   void deadlineExactlyOnce() throws Exception {
     try (Pair pair = Actors.matched(node)) {
-      MatchingRepository matching = new MatchingRepository(node.node().pool(), config.ledger(), new Penalties(new PenaltyPolicy(config.penalties())),
+      MatchingRepository matching = new MatchingRepository(node.node().pool(), config.ledger(), new Penalties(new PenaltyPolicy(config.penalties()), PresenceRepository::suspended),
           config.penalties());
-      Outcomes racer = new Outcomes(node.node().pool(), new Penalties(new PenaltyPolicy(config.penalties())), config.ledger(), config.session(),
+      Outcomes racer = new Outcomes(node.node().pool(), new Penalties(new PenaltyPolicy(config.penalties()), PresenceRepository::suspended), config.ledger(), config.session(),
           config.matching(), node.node().vertx().eventBus(), new ExpertLoads(node.node().vertx().eventBus(), matching));
       Poll.until("the window is closing", Duration.ofSeconds(8), () -> Sql.count(
           "SELECT count(*) FROM sessions WHERE id = ?::uuid AND join_deadline + interval '1950 milliseconds' <= now()", pair.sessionId()) == 1);
