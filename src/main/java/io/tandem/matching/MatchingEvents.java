@@ -4,6 +4,7 @@ import io.tandem.auth.IceServers;
 import io.tandem.bus.Addresses;
 import io.tandem.bus.PresenceMessages;
 import io.tandem.bus.UserEvents;
+import io.tandem.kernel.RequestStatus;
 import io.tandem.kernel.OfferId;
 import io.tandem.kernel.RequestId;
 import io.tandem.kernel.UserId;
@@ -42,8 +43,8 @@ public final class MatchingEvents {
     users.send(expert, "offer.revoked", new JsonObject().put("offerId", offer.toString()).put("reason", reason));
   }
 
-  void requestStatus(UserId client, RequestId request, String status, Integer position, Long etaSeconds) {
-    JsonObject event = new JsonObject().put("requestId", request.toString()).put("status", status);
+  void requestStatus(UserId client, RequestId request, RequestStatus status, Integer position, Long etaSeconds) {
+    JsonObject event = new JsonObject().put("requestId", request.toString()).put("status", status.wireName());
     if (position != null) {
       event.put("position", position).put("etaSeconds", etaSeconds);
     }

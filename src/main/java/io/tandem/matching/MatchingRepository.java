@@ -2,6 +2,7 @@ package io.tandem.matching;
 
 import io.tandem.config.TandemConfig.LedgerConfig;
 import io.tandem.config.TandemConfig.PenaltyConfig;
+import io.tandem.kernel.RequestStatus;
 import io.tandem.kernel.GeoPoint;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.OfferId;
@@ -414,11 +415,11 @@ public final class MatchingRepository {
 
     record NotFound() implements Cancellation {}
 
-    record AlreadyClosed(String status) implements Cancellation {}
+    record AlreadyClosed(RequestStatus status) implements Cancellation {}
   }
 
   public Future<Cancellation> cancel(RequestId request, UserId client) {
-    return closeRequests("cancelled", "r.id = $1 AND r.client_id = $2", Tuple.of(request.value(), client.value()))
+    return closeRequests(RequestStatus.CANCELLED, "r.id = $1 AND r.client_id = $2", Tuple.of(request.value(), client.value()))
         .compose(closed -> {
           if (!closed.isEmpty()) {
             return Future.succeededFuture((Cancellation) new Cancellation.Cancelled(closed.get(0)));
@@ -427,25 +428,25 @@ public final class MatchingRepository {
               .execute(Tuple.of(request.value(), client.value()))
               .map(rows -> rows.size() == 0
                   ? new Cancellation.NotFound()
-                  : new Cancellation.AlreadyClosed(rows.iterator().next().getString("status")));
+                  : new Cancellation.AlreadyClosed(RequestStatus.stored(rows.iterator().next().getString("status"))));
         });
   }
 
   /** The request's deadline passed (the owner's timer). */
   public Future<Optional<ClosedRequest>> expire(RequestId request) {
-    return closeRequests("expired", "r.id = $1 AND r.expires_at <= now()", Tuple.of(request.value()))
+    return closeRequests(RequestStatus.EXPIRED, "r.id = $1 AND r.expires_at <= now()", Tuple.of(request.value()))
         .map(closed -> closed.stream().findFirst());
   }
 
   /** Sweeper: waiting requests whose deadline passed more than {@code grace} ago. */
   public Future<List<ClosedRequest>> expireOverdue(Duration grace, int limit) {
-    return closeRequests("expired", "r.id IN (SELECT id FROM requests WHERE status IN ('queued', 'offered')"
+    return closeRequests(RequestStatus.EXPIRED, "r.id IN (SELECT id FROM requests WHERE status IN ('queued', 'offered')"
         + " AND expires_at <= now() - make_interval(secs => $1) ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)",
         Tuple.of(grace.toMillis() / 1000.0, limit));
   }
 
-  private Future<List<ClosedRequest>> closeRequests(String status, String which, Tuple args) {
-    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE requests r SET status = '" + status + "'"
+  private Future<List<ClosedRequest>> closeRequests(RequestStatus status, String which, Tuple args) {
+    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE requests r SET status = '" + status.wireName() + "'"
             + " WHERE r.status IN ('queued', 'offered') AND " + which + " RETURNING r.id, r.client_id, r.shard")
         .execute(args)
         .compose(rows -> {
@@ -493,7 +494,7 @@ public final class MatchingRepository {
         new GeoPoint(row.getDouble("lat"), row.getDouble("lng")),
         row.getDouble("max_distance_km"),
         row.getString("brief"),
-        row.getString("status"),
+        RequestStatus.stored(row.getString("status")),
         row.getOffsetDateTime("queued_at").toInstant(),
         row.getOffsetDateTime("created_at").toInstant(),
         row.getOffsetDateTime("expires_at").toInstant(),

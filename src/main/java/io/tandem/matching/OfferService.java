@@ -3,6 +3,7 @@ package io.tandem.matching;
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Role;
 import io.tandem.config.TandemConfig.SessionConfig;
+import io.tandem.kernel.RequestStatus;
 import io.tandem.kernel.ExpertSnapshot;
 import io.tandem.kernel.OfferId;
 import io.tandem.reliability.Reliability;
@@ -61,7 +62,7 @@ public final class OfferService {
     log.info("request {} cancelled at accept: its client cannot pay", cannotPay.request());
     return repository.cancel(cannotPay.request(), cannotPay.client()).compose(outcome -> {
       if (outcome instanceof MatchingRepository.Cancellation.Cancelled cancelled) {
-        events.requestStatus(cannotPay.client(), cannotPay.request(), RequestRecord.CANCELLED, null, null);
+        events.requestStatus(cannotPay.client(), cannotPay.request(), RequestStatus.CANCELLED, null, null);
         events.toShard(cancelled.request().shard(), ShardMessages.requestClosed(cannotPay.request()));
         cancelled.request().revoked().ifPresent(o -> events.loadChanged(o.expertId()));
       }

@@ -1,5 +1,6 @@
 package io.tandem.matching;
 
+import io.tandem.kernel.RequestStatus;
 import io.tandem.kernel.GeoPoint;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.RequestId;
@@ -18,20 +19,14 @@ public record RequestRecord(
     GeoPoint location,
     Double maxDistanceKm,
     String brief,
-    String status,
+    RequestStatus status,
     Instant queuedAt,
     Instant createdAt,
     Instant expiresAt,
     UUID sessionId) {
 
-  public static final String QUEUED = "queued";
-  public static final String OFFERED = "offered";
-  public static final String MATCHED = "matched";
-  public static final String EXPIRED = "expired";
-  public static final String CANCELLED = "cancelled";
-
   public boolean waiting() {
-    return QUEUED.equals(status) || OFFERED.equals(status);
+    return status.waiting();
   }
 
   public WaitingRequest toWaiting() {

@@ -5,6 +5,7 @@ import io.tandem.auth.Role;
 import io.tandem.bus.Addresses;
 import io.tandem.config.TandemConfig.LedgerConfig;
 import io.tandem.config.TandemConfig.MatchingConfig;
+import io.tandem.kernel.RequestStatus;
 import io.tandem.kernel.RequestId;
 import io.tandem.reliability.Ledger;
 import io.tandem.reliability.Reliability;
@@ -109,12 +110,12 @@ public final class RequestService {
           events.loadChanged(offer.expertId());
         });
         events.toShard(cancelled.request().shard(), ShardMessages.requestClosed(request));
-      } else if (outcome instanceof MatchingRepository.Cancellation.AlreadyClosed closed && !RequestRecord.CANCELLED.equals(closed.status())) {
+      } else if (outcome instanceof MatchingRepository.Cancellation.AlreadyClosed closed && closed.status() != RequestStatus.CANCELLED) {
         return Future.failedFuture(ApiError.conflict("the request is already " + closed.status()));
       } else if (outcome instanceof MatchingRepository.Cancellation.NotFound) {
         return Future.failedFuture(ApiError.notFound("there is no request " + id));
       }
-      return Future.succeededFuture(new JsonObject().put("id", id).put("status", RequestRecord.CANCELLED));
+      return Future.succeededFuture(new JsonObject().put("id", id).put("status", RequestStatus.CANCELLED.wireName()));
     });
   }
 
@@ -133,13 +134,13 @@ public final class RequestService {
     return bus.<JsonObject>request(Addresses.matchingShard(record.shard()), message, new DeliveryOptions().setSendTimeout(SHARD_ANSWER_TIMEOUT_MS))
         .map(reply -> reply.body())
         .recover(noOwner -> repository.position(record).map(position -> new JsonObject()
-            .put("status", record.status())
+            .put("status", record.status().wireName())
             .put("position", position)
             .put("etaSeconds", new EtaEstimator(config.defaultEta()).estimateSeconds(record.topic(), position, 1))));
   }
 
   private static JsonObject summary(RequestRecord record, JsonObject standing) {
-    JsonObject view = new JsonObject().put("id", record.id().toString()).put("status", standing.getString("status", record.status()));
+    JsonObject view = new JsonObject().put("id", record.id().toString()).put("status", standing.getString("status", record.status().wireName()));
     if (standing.containsKey("position")) {
       view.put("position", standing.getInteger("position")).put("etaSeconds", standing.getLong("etaSeconds"));
     }

@@ -2,6 +2,7 @@ package io.tandem.matching;
 
 import io.tandem.bus.Addresses;
 import io.tandem.config.TandemConfig.MatchingConfig;
+import io.tandem.kernel.RequestStatus;
 import io.tandem.kernel.ExpertSnapshot;
 import io.tandem.kernel.OfferId;
 import io.tandem.kernel.RequestId;
@@ -188,7 +189,7 @@ final class ShardRuntime {
         JsonObject standing = standing(request).orElseGet(JsonObject::new);
         if (!standing.isEmpty()) {
           // The client reads this in the answer to its create; no need to push it again.
-          lastPushed.put(request, standingKey(standing.getString("status"), standing.getInteger("position"), standing.getLong("etaSeconds")));
+          lastPushed.put(request, standingKey(RequestStatus.stored(standing.getString("status")), standing.getInteger("position"), standing.getLong("etaSeconds")));
         }
         message.reply(standing);
       }
@@ -302,7 +303,7 @@ final class ShardRuntime {
     }
     // The client learns at once that an expert is looking at its request; its position follows
     // with the next round of pushStanding.
-    events.requestStatus(request.clientId(), request.id(), RequestRecord.OFFERED, null, null);
+    events.requestStatus(request.clientId(), request.id(), RequestStatus.OFFERED, null, null);
     log.info("request {} offered to expert {} (offer {}, score {}, {} km)", request.id(), p.expert().id(), made.offerId(),
         String.format("%.2f", p.score()), String.format("%.1f", p.distanceKm()));
     events.offer(p.expert().id(), made.offerId(), request, p.distanceKm(), made.brief(), made.clientDisplayName(), made.expiresAt());
@@ -445,7 +446,7 @@ final class ShardRuntime {
       List<WaitingRequest> queue = matchmaker.queue(request.topic());
       int position = queue.indexOf(request) + 1;
       return new JsonObject()
-          .put("status", request.offeredTo().isPresent() ? RequestRecord.OFFERED : RequestRecord.QUEUED)
+          .put("status", (request.offeredTo().isPresent() ? RequestStatus.OFFERED : RequestStatus.QUEUED).wireName())
           .put("position", position)
           .put("etaSeconds", eta.estimateSeconds(request.topic(), position, matchmaker.freeExperts(request.topic())));
     });
@@ -485,7 +486,7 @@ final class ShardRuntime {
       int free = matchmaker.freeExperts(topic);
       for (int i = 0; i < queue.size(); i++) {
         WaitingRequest request = queue.get(i);
-        String status = request.offeredTo().isPresent() ? RequestRecord.OFFERED : RequestRecord.QUEUED;
+        RequestStatus status = request.offeredTo().isPresent() ? RequestStatus.OFFERED : RequestStatus.QUEUED;
         long etaSeconds = eta.estimateSeconds(topic, i + 1, free);
         String key = standingKey(status, i + 1, etaSeconds);
         if (!key.equals(lastPushed.put(request.id(), key))) {
@@ -495,7 +496,7 @@ final class ShardRuntime {
     }
   }
 
-  private static String standingKey(String status, int position, long etaSeconds) {
+  private static String standingKey(RequestStatus status, int position, long etaSeconds) {
     return status + "/" + position + "/" + (etaSeconds / ETA_STEP_SECONDS);
   }
 }

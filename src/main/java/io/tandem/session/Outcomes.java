@@ -1,5 +1,6 @@
 package io.tandem.session;
 
+import io.tandem.kernel.RequestStatus;
 import io.tandem.kernel.SessionStatus;
 import io.tandem.bus.Addresses;
 import io.tandem.bus.UserEvents;
@@ -149,7 +150,7 @@ public final class Outcomes {
     settled.requeued().filter(r -> r.request().waiting()).ifPresent(requeued -> {
       RequestRecord request = requeued.request();
       log.info("request {} back in the queue at its old place after expert {} did not show", request.id(), session.expertId());
-      events.send(request.clientId(), "request.status", new JsonObject().put("requestId", request.id().toString()).put("status", "queued"));
+      events.send(request.clientId(), "request.status", new JsonObject().put("requestId", request.id().toString()).put("status", RequestStatus.QUEUED.wireName()));
       bus.send(Addresses.matchingShard(request.shard()), ShardMessages.queued(request, requeued.excluded()));
     });
     loads.changed(session.expertId());
