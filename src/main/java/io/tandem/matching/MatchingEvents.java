@@ -82,7 +82,7 @@ public final class MatchingEvents {
     offerRevoked(offer.expertId(), offer.offerId(), "timeout");
     offer.penalty().ifPresent(p -> p.announce(users));
     if (offer.expertWentOffline()) {
-      PresenceMessages.announceOffline(users, offer.expertId(), new JsonObject().put("status", "offline").put("reason", "missed_offers"));
+      PresenceMessages.announceOffline(users, offer.expertId(), PresenceMessages.offlineStatus("missed_offers"));
     }
     loadChanged(offer.expertId());
   }

@@ -57,7 +57,7 @@ public final class PresenceService {
     return reliability.suspendedUntil(expert)
         .compose(suspended -> {
           if (suspended.isPresent()) {
-            events.send(expert, "presence.status", new JsonObject().put("status", "suspended").put("suspendedUntil", suspended.get().toString()));
+            events.send(expert, "presence.status", PresenceMessages.suspendedStatus(suspended.get()));
             return Future.failedFuture(ApiError.forbidden("you are suspended until " + suspended.get() + " and get no offers until then"));
           }
           return profiles.find(expert);
@@ -65,7 +65,7 @@ public final class PresenceService {
         .compose(profile -> presence.goOnline(expert, Offering.from(frame, profile.map(ExpertProfile::offering))))
         .map(snapshot -> {
           publish(snapshot);
-          events.send(expert, "presence.status", new JsonObject().put("status", "online"));
+          events.send(expert, "presence.status", PresenceMessages.onlineStatus());
           log.info("expert {} online for {} ({} at a time)", expert, snapshot.topics(), snapshot.capacity());
           return new JsonObject().put("status", "online");
         });
@@ -76,7 +76,7 @@ public final class PresenceService {
     UserId expert = expertOnly(caller, "go offline");
     return presence.goOffline(expert, "requested").map(changed -> {
       if (changed) {
-        PresenceMessages.announceOffline(events, expert, new JsonObject().put("status", "offline"));
+        PresenceMessages.announceOffline(events, expert, PresenceMessages.offlineStatus(null));
         log.info("expert {} offline", expert);
       }
       return new JsonObject().put("status", "offline");
@@ -138,7 +138,7 @@ public final class PresenceService {
 
   private void wentOfflineDisconnected(UserId expert) {
     log.info("expert {} offline: not back within the reconnect grace", expert);
-    PresenceMessages.announceOffline(events, expert, new JsonObject().put("status", "offline").put("reason", "disconnected"));
+    PresenceMessages.announceOffline(events, expert, PresenceMessages.offlineStatus("disconnected"));
   }
 
   private void publish(ExpertSnapshot snapshot) {

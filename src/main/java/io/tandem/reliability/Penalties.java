@@ -54,8 +54,7 @@ public final class Penalties {
     /** Tells the penalised person, after the transaction committed; a suspension also takes an expert offline. */
     public void announce(UserEvents events) {
       events.send(user, "penalty", toEvent());
-      suspendedUntil.ifPresent(until -> PresenceMessages.announceOffline(events, user,
-          new JsonObject().put("status", "suspended").put("suspendedUntil", until.toString())));
+      suspendedUntil.ifPresent(until -> PresenceMessages.announceOffline(events, user, PresenceMessages.suspendedStatus(until)));
     }
   }
 

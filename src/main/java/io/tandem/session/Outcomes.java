@@ -142,8 +142,7 @@ public final class Outcomes {
   private void announce(Settled settled) {
     SessionRecord session = settled.session();
     log.info("session {} closed as {}", session.id(), session.status());
-    JsonObject ended = new JsonObject().put("sessionId", session.id().toString()).put("status", session.status().wireName())
-        .put("endedBy", settled.by().toString()).put("durationSeconds", 0);
+    JsonObject ended = session.endedEvent(settled.by());
     events.send(session.clientId(), "session.ended", ended);
     events.send(session.expertId(), "session.ended", ended);
     settled.penalties().forEach(p -> p.announce(events));

@@ -298,14 +298,7 @@ public final class RoomService {
 
   private void ended(SessionRecord session, UserId by) {
     participants.remove(session.id());
-    long seconds = session.startedAt() == null ? 0 : Duration.between(session.startedAt(), session.endedAt() == null ? Instant.now() : session.endedAt()).toSeconds();
-    JsonObject event = new JsonObject()
-        .put("sessionId", session.id().toString())
-        .put("status", session.status().wireName())
-        .put("durationSeconds", seconds);
-    if (by != null) {
-      event.put("endedBy", by.toString());
-    }
+    JsonObject event = session.endedEvent(by);
     events.send(session.clientId(), "session.ended", event);
     events.send(session.expertId(), "session.ended", event);
     loads.changed(session.expertId());

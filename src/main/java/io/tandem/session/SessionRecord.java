@@ -5,6 +5,7 @@ import io.tandem.kernel.SessionId;
 import io.tandem.kernel.SessionStatus;
 import io.tandem.kernel.UserId;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -39,6 +40,23 @@ public record SessionRecord(
 
   public String roleOf(UserId user) {
     return clientId.equals(user) ? "client" : "expert";
+  }
+
+  /**
+   * The {@code session.ended} event, the one shape every way of ending sends: {@code by} is who
+   * ended, abandoned or failed to show (null when nobody in particular), the duration counts from
+   * the start, 0 for a session that never started.
+   */
+  public JsonObject endedEvent(UserId by) {
+    long seconds = startedAt == null ? 0 : Duration.between(startedAt, endedAt == null ? Instant.now() : endedAt).toSeconds();
+    JsonObject event = new JsonObject()
+        .put("sessionId", id.toString())
+        .put("status", status.wireName())
+        .put("durationSeconds", seconds);
+    if (by != null) {
+      event.put("endedBy", by.toString());
+    }
+    return event;
   }
 
   /** {@code GET /api/v1/sessions/{id}}. */
