@@ -20,6 +20,9 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.tandem.db.DatabaseOutages;
 import io.vertx.ext.web.handler.TimeoutHandler;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
@@ -85,6 +88,12 @@ public final class HttpApi {
     // A request that waits longer than this for the database is answered 503 unavailable; what it
     // started may still complete (a retry with the same Idempotency-Key finds it).
     router.route("/api/*").handler(TimeoutHandler.create(outages.callTimeout().toMillis(), 503));
+    // The server's clock on every answer (RFC 9110 asks origin servers for it): clients correct
+    // offer countdowns and session ages for their own clock's skew with it.
+    router.route("/api/*").handler(ctx -> {
+      ctx.response().putHeader("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)));
+      ctx.next();
+    });
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
     BearerAuthentication authenticated = new BearerAuthentication(tokens);
     accounts.mount(router, authenticated);

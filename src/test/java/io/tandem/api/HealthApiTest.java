@@ -26,6 +26,17 @@ class HealthApiTest {
   }
 
   @Test
+  @DisplayName("API answers carry the server's clock in Date, for clients to correct countdowns by")
+  void dateHeader() {
+    try (RunningNode node = RunningNode.start(TestConfig.defaults())) {
+      String date = node.http().get("/api/v1/topics").header("Date");
+      java.time.Instant said = java.time.ZonedDateTime.parse(date, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      assertThat(java.time.Duration.between(said, java.time.Instant.now()).abs()).isLessThan(java.time.Duration.ofSeconds(5));
+      assertThat(node.http().get("/api/v1/me").header("Date")).as("errors too").isNotNull();
+    }
+  }
+
+  @Test
   @DisplayName("readiness turns 503 unavailable when the database pool is gone")
   void notReadyWithoutDatabase() {
     try (RunningNode node = RunningNode.start(TestConfig.defaults())) {
