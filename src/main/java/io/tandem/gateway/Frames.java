@@ -19,15 +19,8 @@ public final class Frames {
         .on("offer.accept", (from, frame) -> offers.accept(from.user(), frame))
         .on("offer.decline", (from, frame) -> offers.decline(from.user(), frame))
         .on("request.create", (from, frame) -> requests
-            .create(from.user(), frame, frame.optionalString("idempotencyKey", 1, 128).orElse(null))
-            .map(created -> {
-              JsonObject ack = created.copy();
-              ack.put("requestId", ack.remove("id"));
-              return ack;
-            }))
-        .on("request.cancel", (from, frame) -> requests
-            .cancel(from.user(), frame.requiredString("requestId", 1, 64))
-            .map(cancelled -> new JsonObject().put("status", cancelled.getString("status"))))
+            .create(from.user(), frame, frame.optionalString("idempotencyKey", 1, 128).orElse(null)))
+        .on("request.cancel", (from, frame) -> requests.cancel(from.user(), frame.requiredString("requestId", 1, 64)))
         .on("room.join", (from, frame) -> rooms.join(from.user(), from.connectionId(), frame))
         .on("room.send", (from, frame) -> rooms.send(from.user(), from.connectionId(), frame))
         .on("room.signal", (from, frame) -> rooms.signal(from.user(), from.connectionId(), frame))

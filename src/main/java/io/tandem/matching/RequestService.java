@@ -115,7 +115,7 @@ public final class RequestService {
       } else if (outcome instanceof MatchingRepository.Cancellation.NotFound) {
         return Future.failedFuture(ApiError.notFound("there is no request " + id));
       }
-      return Future.succeededFuture(new JsonObject().put("id", id).put("status", RequestStatus.CANCELLED.wireName()));
+      return Future.succeededFuture(identified(id).put("status", RequestStatus.CANCELLED.wireName()));
     });
   }
 
@@ -139,8 +139,16 @@ public final class RequestService {
             .put("etaSeconds", new EtaEstimator(config.defaultEta()).estimateSeconds(record.topic(), position, 1))));
   }
 
+  /**
+   * A request's id under both names: HTTP answered {@code id} and WebSocket {@code requestId} for
+   * the same thing; both keep their old name and gain the other, so either reads the same shape.
+   */
+  private static JsonObject identified(String id) {
+    return new JsonObject().put("id", id).put("requestId", id);
+  }
+
   private static JsonObject summary(RequestRecord record, JsonObject standing) {
-    JsonObject view = new JsonObject().put("id", record.id().toString()).put("status", standing.getString("status", record.status().wireName()));
+    JsonObject view = identified(record.id().toString()).put("status", standing.getString("status", record.status().wireName()));
     if (standing.containsKey("position")) {
       view.put("position", standing.getInteger("position")).put("etaSeconds", standing.getLong("etaSeconds"));
     }

@@ -10,6 +10,7 @@ import io.tandem.testing.TestConfig;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -34,6 +35,27 @@ class MatchingFlowTest {
   @AfterAll
   static void stop() {
     node.close();
+  }
+
+  @Test
+  @DisplayName("HTTP and WebSocket answer the same shape about a request: its id as both id and requestId")
+  void sameShapeOverHttpAndWebSocket() {
+    try (Person client = Actors.client(node)) {
+      String token = client.session().accessToken();
+      JsonObject overSocket = client.socket().ack("request.create", Actors.request(Actors.uniqueTopic(), "chat"));
+      JsonObject overHttp = node.http().post("/api/v1/requests", Actors.request(Actors.uniqueTopic(), "chat"), token).json();
+      for (JsonObject created : List.of(overSocket, overHttp)) {
+        assertThat(created.getString("id")).isNotNull().isEqualTo(created.getString("requestId"));
+        assertThat(created.fieldNames()).contains("status", "position", "etaSeconds", "expiresAt");
+      }
+      JsonObject read = node.http().get("/api/v1/requests/" + overSocket.getString("id"), token).json();
+      assertThat(read.getString("requestId")).isEqualTo(overSocket.getString("id"));
+      JsonObject cancelledOverSocket = client.socket().ack("request.cancel", new JsonObject().put("requestId", overHttp.getString("id")));
+      JsonObject cancelledOverHttp = node.http().delete("/api/v1/requests/" + overSocket.getString("id"), token).json();
+      assertThat(cancelledOverSocket.getString("requestId")).isEqualTo(overHttp.getString("id"));
+      assertThat(cancelledOverHttp.getString("requestId")).isEqualTo(overSocket.getString("id"));
+      assertThat(List.of(cancelledOverSocket.getString("status"), cancelledOverHttp.getString("status"))).containsOnly("cancelled");
+    }
   }
 
   @Test
