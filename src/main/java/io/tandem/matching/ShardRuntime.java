@@ -6,7 +6,6 @@ import io.tandem.kernel.RequestStatus;
 import io.tandem.kernel.ExpertSnapshot;
 import io.tandem.kernel.OfferId;
 import io.tandem.kernel.RequestId;
-import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
 import io.tandem.matching.MatchingRepository.ClosedOffer;
 import io.tandem.matching.MatchingRepository.ClosedRequest;
@@ -18,7 +17,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -38,12 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ShardRuntime {
   private static final Logger log = LoggerFactory.getLogger(ShardRuntime.class);
-  /** Timers fire a little after a deadline so the database's now() has certainly passed it too. */
-  private static final long DEADLINE_SLACK_MS = 50;
   /** The longest wait between batches while offer writes keep failing. */
   private static final long MAX_BACKOFF_MS = 5000;
-  /** ETAs are pushed in steps of this many seconds, not every time the estimate twitches. */
-  private static final long ETA_STEP_SECONDS = 5;
 
   private final Vertx vertx;
   private final int shard;
@@ -57,10 +52,9 @@ final class ShardRuntime {
   private final Matchmaker matchmaker;
   private final EtaEstimator eta;
 
-  private final Map<RequestId, Long> expiryTimers = new HashMap<>();
+  private final QueueStanding queueStanding;
+  private final Deadlines deadlines;
   private final Map<RequestId, OfferId> pendingOffers = new HashMap<>();
-  private final Map<RequestId, Long> offerTimers = new HashMap<>();
-  private final Map<RequestId, String> lastPushed = new HashMap<>();
   private MessageConsumer<JsonObject> consumer;
   private boolean batchScheduled;
   private boolean standingScheduled;
@@ -86,6 +80,18 @@ final class ShardRuntime {
     this.onFenced = onFenced;
     this.matchmaker = new Matchmaker(config);
     this.eta = new EtaEstimator(config.defaultEta());
+    this.queueStanding = new QueueStanding(matchmaker, eta);
+    this.deadlines = new Deadlines(new Deadlines.Timers() {
+      @Override
+      public long set(long delayMs, Runnable action) {
+        return vertx.setTimer(delayMs, t -> action.run());
+      }
+
+      @Override
+      public void cancel(long id) {
+        vertx.cancelTimer(id);
+      }
+    }, Clock.systemUTC());
   }
 
   int shard() {
@@ -152,8 +158,7 @@ final class ShardRuntime {
     if (consumer != null) {
       consumer.unregister();
     }
-    expiryTimers.values().forEach(vertx::cancelTimer);
-    offerTimers.values().forEach(vertx::cancelTimer);
+    deadlines.stop();
   }
 
   // ---- presence
@@ -186,14 +191,13 @@ final class ShardRuntime {
           scheduleExpiry(waiting);
           markDirty();
         }
-        JsonObject standing = standing(request).orElseGet(JsonObject::new);
-        if (!standing.isEmpty()) {
-          // The client reads this in the answer to its create; no need to push it again.
-          lastPushed.put(request, standingKey(RequestStatus.stored(standing.getString("status")), standing.getInteger("position"), standing.getLong("etaSeconds")));
-        }
-        message.reply(standing);
+        Optional<QueueStanding.Standing> standing = queueStanding.of(request);
+        // The client reads this in the answer to its create; no need to push it again.
+        standing.ifPresent(queueStanding::told);
+        message.reply(standing.map(QueueStanding.Standing::toJson).orElseGet(JsonObject::new));
       }
-      case ShardMessages.POSITION -> standing(request).ifPresentOrElse(message::reply, () -> message.fail(404, "not waiting"));
+      case ShardMessages.POSITION -> queueStanding.of(request).map(QueueStanding.Standing::toJson)
+          .ifPresentOrElse(message::reply, () -> message.fail(404, "not waiting"));
       case ShardMessages.OFFER_CLOSED -> {
         touched(request);
         if (ShardMessages.ACCEPTED.equals(m.getString("outcome"))) {
@@ -374,11 +378,8 @@ final class ShardRuntime {
   private void trackOffer(RequestId request, OfferId offer, Instant expiresAt) {
     touched(request);
     pendingOffers.put(request, offer);
-    offerTimers.put(request, vertx.setTimer(delayUntil(expiresAt), t -> {
-      offerTimers.remove(request);
-      repository.timeOut(offer).onSuccess(closed -> closed.ifPresent(this::timedOut))
-          .onFailure(e -> log.warn("offer {} timeout not written (the sweeper will retry): {}", offer, e.getMessage()));
-    }));
+    deadlines.offer(request, expiresAt, () -> repository.timeOut(offer).onSuccess(closed -> closed.ifPresent(this::timedOut))
+        .onFailure(e -> log.warn("offer {} timeout not written (the sweeper will retry): {}", offer, e.getMessage())));
   }
 
   private void timedOut(ClosedOffer closed) {
@@ -393,20 +394,15 @@ final class ShardRuntime {
   private void offerEnded(RequestId request, UserId expert) {
     touched(request);
     pendingOffers.remove(request);
-    Long timer = offerTimers.remove(request);
-    if (timer != null) {
-      vertx.cancelTimer(timer);
-    }
+    deadlines.cancelOffer(request);
     matchmaker.offerEnded(request, expert);
     markDirty();
   }
 
   private void scheduleExpiry(WaitingRequest request) {
-    expiryTimers.put(request.id(), vertx.setTimer(delayUntil(request.expiresAt()), t -> {
-      expiryTimers.remove(request.id());
-      repository.expire(request.id()).onSuccess(closed -> closed.ifPresent(this::expired))
-          .onFailure(e -> log.warn("request {} expiry not written (the sweeper will retry): {}", request.id(), e.getMessage()));
-    }));
+    deadlines.expiry(request.id(), request.expiresAt(), () -> repository.expire(request.id())
+        .onSuccess(closed -> closed.ifPresent(this::expired))
+        .onFailure(e -> log.warn("request {} expiry not written (the sweeper will retry): {}", request.id(), e.getMessage())));
   }
 
   private void expired(ClosedRequest closed) {
@@ -422,35 +418,12 @@ final class ShardRuntime {
   }
 
   private void forget(RequestId request) {
-    Long expiry = expiryTimers.remove(request);
-    if (expiry != null) {
-      vertx.cancelTimer(expiry);
-    }
-    Long offerTimer = offerTimers.remove(request);
-    if (offerTimer != null) {
-      vertx.cancelTimer(offerTimer);
-    }
+    deadlines.cancelAll(request);
     pendingOffers.remove(request);
-    lastPushed.remove(request);
-  }
-
-  private static long delayUntil(Instant deadline) {
-    return Math.max(1, Duration.between(Instant.now(), deadline).toMillis() + DEADLINE_SLACK_MS);
+    queueStanding.forget(request);
   }
 
   // ---- queue position and ETA
-
-  /** {@code {status, position, etaSeconds}} of a waiting request, as pushed in {@code request.status}. */
-  private Optional<JsonObject> standing(RequestId id) {
-    return matchmaker.request(id).map(request -> {
-      List<WaitingRequest> queue = matchmaker.queue(request.topic());
-      int position = queue.indexOf(request) + 1;
-      return new JsonObject()
-          .put("status", (request.offeredTo().isPresent() ? RequestStatus.OFFERED : RequestStatus.QUEUED).wireName())
-          .put("position", position)
-          .put("etaSeconds", eta.estimateSeconds(request.topic(), position, matchmaker.freeExperts(request.topic())));
-    });
-  }
 
   /**
    * Pushes {@code request.status} to every client whose status, position or (stepped) ETA changed,
@@ -479,24 +452,8 @@ final class ShardRuntime {
       return;
     }
     lastStandingPush = System.currentTimeMillis();
-    Set<Topic> topics = new HashSet<>();
-    matchmaker.waiting().forEach(r -> topics.add(r.topic()));
-    for (Topic topic : topics) {
-      List<WaitingRequest> queue = matchmaker.queue(topic);
-      int free = matchmaker.freeExperts(topic);
-      for (int i = 0; i < queue.size(); i++) {
-        WaitingRequest request = queue.get(i);
-        RequestStatus status = request.offeredTo().isPresent() ? RequestStatus.OFFERED : RequestStatus.QUEUED;
-        long etaSeconds = eta.estimateSeconds(topic, i + 1, free);
-        String key = standingKey(status, i + 1, etaSeconds);
-        if (!key.equals(lastPushed.put(request.id(), key))) {
-          events.requestStatus(request.clientId(), request.id(), status, i + 1, etaSeconds);
-        }
-      }
+    for (QueueStanding.Standing standing : queueStanding.changed()) {
+      events.requestStatus(standing.client(), standing.request(), standing.status(), standing.position(), standing.etaSeconds());
     }
-  }
-
-  private static String standingKey(RequestStatus status, int position, long etaSeconds) {
-    return status + "/" + position + "/" + (etaSeconds / ETA_STEP_SECONDS);
   }
 }

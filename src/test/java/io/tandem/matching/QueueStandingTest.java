@@ -1,0 +1,87 @@
+package io.tandem.matching;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tandem.kernel.ExpertSnapshot;
+import io.tandem.kernel.GeoPoint;
+import io.tandem.kernel.Mode;
+import io.tandem.kernel.RequestId;
+import io.tandem.kernel.RequestStatus;
+import io.tandem.kernel.Topic;
+import io.tandem.kernel.UserId;
+import io.tandem.testing.TestConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Queue positions, ETAs and what a waiting client is told, over a real Matchmaker. */
+class QueueStandingTest {
+  private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
+  private static final GeoPoint SHANGHAI = new GeoPoint(31.2304, 121.4737);
+  private static final Topic TAX = new Topic("tax");
+
+  private static WaitingRequest request(Topic topic, Duration waited) {
+    Instant queuedAt = NOW.minus(waited);
+    return new WaitingRequest(new RequestId(UUID.randomUUID()), new UserId(UUID.randomUUID()), topic, Mode.CHAT, SHANGHAI, null,
+        queuedAt, queuedAt.plus(Duration.ofMinutes(5)));
+  }
+
+  private static ExpertSnapshot expert(Topic topic) {
+    return new ExpertSnapshot(new UserId(UUID.randomUUID()), Set.of(topic), EnumSet.of(Mode.CHAT), SHANGHAI, 1, true, 0, NOW, 4.0, 1.0);
+  }
+
+  private final Matchmaker matchmaker = new Matchmaker(TestConfig.defaults().matching());
+  private final EtaEstimator eta = new EtaEstimator(Duration.ofSeconds(60));
+  private final QueueStanding standing = new QueueStanding(matchmaker, eta);
+
+  @Test
+  @DisplayName("positions follow the queue's order (oldest first); each client is told once until something changes")
+  void toldOnce() {
+    WaitingRequest older = request(TAX, Duration.ofMinutes(2));
+    WaitingRequest newer = request(TAX, Duration.ofMinutes(1));
+    matchmaker.enqueue(newer);
+    matchmaker.enqueue(older);
+    List<QueueStanding.Standing> first = standing.changed();
+    assertThat(first).extracting(QueueStanding.Standing::request).containsExactly(older.id(), newer.id());
+    assertThat(first).extracting(QueueStanding.Standing::position).containsExactly(1, 2);
+    assertThat(first).extracting(QueueStanding.Standing::status).containsOnly(RequestStatus.QUEUED);
+    assertThat(standing.changed()).as("nothing new").isEmpty();
+
+    matchmaker.remove(older.id());
+    standing.forget(older.id());
+    assertThat(standing.changed()).singleElement()
+        .satisfies(s -> assertThat(s.request()).isEqualTo(newer.id()))
+        .satisfies(s -> assertThat(s.position()).isEqualTo(1));
+  }
+
+  @Test
+  @DisplayName("an offer made is news (status offered); an ETA that moves within its 5-second step is not")
+  void whatIsNews() {
+    WaitingRequest waiting = request(TAX, Duration.ofMinutes(1));
+    matchmaker.enqueue(waiting);
+    assertThat(standing.changed()).singleElement().satisfies(s -> assertThat(s.etaSeconds()).isEqualTo(60));
+    eta.recordMatch(TAX, Duration.ofSeconds(62));
+    assertThat(standing.changed()).as("60 s to 60.4 s: the same step").isEmpty();
+    eta.recordMatch(TAX, Duration.ofSeconds(200));
+    assertThat(standing.changed()).singleElement().satisfies(s -> assertThat(s.etaSeconds()).isGreaterThan(65));
+    matchmaker.offerMade(waiting.id(), expert(TAX).id(), NOW);
+    assertThat(standing.changed()).singleElement().satisfies(s -> assertThat(s.status()).isEqualTo(RequestStatus.OFFERED));
+  }
+
+  @Test
+  @DisplayName("a standing handed over in the answer to a create counts as told; one not waiting here has none")
+  void toldInTheAnswer() {
+    WaitingRequest waiting = request(TAX, Duration.ZERO);
+    matchmaker.enqueue(waiting);
+    QueueStanding.Standing now = standing.of(waiting.id()).orElseThrow();
+    assertThat(now.toJson().encode()).isEqualTo("{\"status\":\"queued\",\"position\":1,\"etaSeconds\":60}");
+    standing.told(now);
+    assertThat(standing.changed()).isEmpty();
+    assertThat(standing.of(new RequestId(UUID.randomUUID()))).isEmpty();
+  }
+}
