@@ -152,28 +152,31 @@ public final class TandemNode {
           return new Secrets(JwtSecret.load(config.auth()), new PasswordHasher(config.auth().passwordHash()));
         })
         .compose(secrets -> {
+          // Built once and shared: what every feature uses to reach users, and how ratings are averaged.
+          UserEvents users = new UserEvents(vertx.eventBus());
+          BayesianRating rating = new BayesianRating(config.ratings());
           Tokens tokens = new Tokens(vertx, secrets.jwtSecret(), config.auth(), new RefreshTokenRepository(pool));
           PenaltyPolicy policy = new PenaltyPolicy(config.penalties());
           Penalties penalties = new Penalties(policy, PresenceRepository::suspended);
           Ledger ledger = new Ledger(pool);
-          Reliability reliability = new Reliability(pool, penalties, policy, new BayesianRating(config.ratings()));
+          Reliability reliability = new Reliability(pool, penalties, policy, rating);
           AccountRepository accountRepository = new AccountRepository(pool, ledger);
           AccountService accounts = new AccountService(vertx, accountRepository, secrets.hasher(), tokens, ledger, config.ledger());
           ExpertProfileRepository profiles = new ExpertProfileRepository(pool);
-          PresenceRepository presenceRepository = new PresenceRepository(pool, new BayesianRating(config.ratings()), config.penalties());
-          PresenceService presence = new PresenceService(vertx, presenceRepository, profiles, new UserEvents(vertx.eventBus()),
+          PresenceRepository presenceRepository = new PresenceRepository(pool, rating, config.penalties());
+          PresenceService presence = new PresenceService(vertx, presenceRepository, profiles, users,
               config.session().reconnectGrace(), config.cluster().lease(), nodeId, reliability);
           MatchingRepository matching = new MatchingRepository(pool, config.ledger(), penalties, config.penalties());
-          MatchingEvents matchingEvents = new MatchingEvents(vertx.eventBus(), matching,
+          ExpertLoads loads = new ExpertLoads(vertx.eventBus(), matching);
+          MatchingEvents matchingEvents = new MatchingEvents(vertx.eventBus(), users, loads,
               new IceServers(config.session().iceServers(), config.turn(), java.time.Clock.systemUTC()));
           RequestService requests = new RequestService(vertx.eventBus(), matching, matchingEvents, config.matching(), ledger, config.ledger(),
               reliability);
           OfferService offers = new OfferService(matching, matchingEvents, config.session(), reliability);
           ShardLeases leases = new ShardLeases(leasePool, nodeId, config.cluster().lease());
-          ExpertLoads loads = new ExpertLoads(vertx.eventBus(), matching);
           RoomService rooms = new RoomService(vertx, new SessionRepository(pool, penalties),
-              new MessageStore(vertx, chatPool, config.session().messageBatchMax(), config.session().messageWriteLanes()), new UserEvents(vertx.eventBus()), loads, config.session());
-          Outcomes outcomes = new Outcomes(pool, penalties, config.ledger(), config.session(), config.matching(), vertx.eventBus(), loads);
+              new MessageStore(vertx, chatPool, config.session().messageBatchMax(), config.session().messageWriteLanes()), users, loads, config.session());
+          Outcomes outcomes = new Outcomes(pool, penalties, config.ledger(), config.session(), config.matching(), vertx.eventBus(), users, loads);
           WebSocketGateway gateway = new WebSocketGateway(vertx, tokens, config.http().allowedOrigins(), config.ws(),
               Frames.dispatcher(presence, requests, offers, rooms), connectionListener(presence, rooms), outages);
           Optional<Seeder> seeder = config.loadTest().seedEnabled()

@@ -19,10 +19,10 @@ public final class MatchingEvents {
   private final ExpertLoads loads;
   private final IceServers iceServers;
 
-  public MatchingEvents(EventBus bus, MatchingRepository repository, IceServers iceServers) {
+  public MatchingEvents(EventBus bus, UserEvents users, ExpertLoads loads, IceServers iceServers) {
     this.bus = bus;
-    this.users = new UserEvents(bus);
-    this.loads = new ExpertLoads(bus, repository);
+    this.users = users;
+    this.loads = loads;
     this.iceServers = iceServers;
   }
 

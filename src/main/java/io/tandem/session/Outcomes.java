@@ -53,14 +53,14 @@ public final class Outcomes {
   private final ExpertLoads loads;
 
   public Outcomes(Pool pool, Penalties penalties, LedgerConfig ledger, SessionConfig sessions, MatchingConfig matching, EventBus bus,
-      ExpertLoads loads) {
+      UserEvents events, ExpertLoads loads) {
     this.pool = pool;
     this.penalties = penalties;
     this.ledger = ledger;
     this.sessions = sessions;
     this.matching = matching;
     this.bus = bus;
-    this.events = new UserEvents(bus);
+    this.events = events;
     this.loads = loads;
   }
 

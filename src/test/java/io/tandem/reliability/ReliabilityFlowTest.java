@@ -2,6 +2,7 @@ package io.tandem.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tandem.bus.UserEvents;
 import io.tandem.config.TandemConfig;
 import io.tandem.kernel.SessionId;
 import io.tandem.matching.ExpertLoads;
@@ -238,7 +239,8 @@ class ReliabilityFlowTest {
       MatchingRepository matching = new MatchingRepository(node.node().pool(), config.ledger(), new Penalties(new PenaltyPolicy(config.penalties()), PresenceRepository::suspended),
           config.penalties());
       Outcomes racer = new Outcomes(node.node().pool(), new Penalties(new PenaltyPolicy(config.penalties()), PresenceRepository::suspended), config.ledger(), config.session(),
-          config.matching(), node.node().vertx().eventBus(), new ExpertLoads(node.node().vertx().eventBus(), matching));
+          config.matching(), node.node().vertx().eventBus(), new UserEvents(node.node().vertx().eventBus()),
+          new ExpertLoads(node.node().vertx().eventBus(), matching));
       Poll.until("the window is closing", Duration.ofSeconds(8), () -> Sql.count(
           "SELECT count(*) FROM sessions WHERE id = ?::uuid AND join_deadline + interval '1950 milliseconds' <= now()", pair.sessionId()) == 1);
       List<Future<?>> racing = new ArrayList<>();
