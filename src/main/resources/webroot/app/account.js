@@ -1,0 +1,174 @@
+// The account: balance and ledger, past sessions; for experts also their rating, reliability,
+// penalties and earnings. Amounts are integer minor units shown with two decimals.
+import { h, setI18n } from './dom.js';
+import { money, signedMoney, dateTime, errorText, topicLabel, rating } from './format.js';
+
+export function renderAccount(ctx) {
+  const me = ctx.me;
+  const isExpert = me.role === 'expert';
+  const body = h('div', { class: 'stack' }, h('p', { class: 'muted', i18n: 'app.loading' }));
+  const element = h('div', { class: 'account stack' },
+    h('div', { class: 'page-head' },
+      h('h1', { i18n: 'account.title' }),
+      h('p', { class: 'muted', text: `${me.displayName} · @${me.username}` })),
+    body);
+
+  let data = null;
+  let destroyed = false;
+
+  const load = async () => {
+    const calls = {
+      ledger: ctx.tandem.get('/api/v1/me/ledger'),
+      sessions: ctx.tandem.get('/api/v1/me/sessions?limit=20'),
+    };
+    if (isExpert) {
+      calls.expert = ctx.tandem.get(`/api/v1/experts/${me.id}`);
+      calls.penalties = ctx.tandem.get('/api/v1/me/penalties');
+    }
+    const names = Object.keys(calls);
+    const results = await Promise.allSettled(Object.values(calls));
+    data = {};
+    names.forEach((name, index) => { data[name] = results[index]; });
+    if (!destroyed) render();
+  };
+
+  const render = () => {
+    const sections = [];
+    if (isExpert) {
+      sections.push(h('div', { class: 'grid-2' }, ratingCard(data.expert), reliabilityCard(data.penalties)));
+      sections.push(earningsCard(data.ledger));
+      sections.push(penaltiesCard(data.penalties));
+      sections.push(historyCard(data.sessions, me));
+    } else {
+      sections.push(balanceCard(data.ledger));
+      sections.push(historyCard(data.sessions, me));
+      sections.push(ledgerCard(data.ledger));
+    }
+    body.replaceChildren(...sections);
+  };
+
+  load();
+  // What this page shows changes when a penalty lands or a session ends: load it again then.
+  let reloadTimer = null;
+  const reloadSoon = () => { clearTimeout(reloadTimer); reloadTimer = setTimeout(() => { if (!destroyed) load(); }, 800); };
+  const subscriptions = [ctx.tandem.on('penalty', reloadSoon), ctx.tandem.on('session.ended', reloadSoon)];
+  return {
+    element,
+    onLanguageChange() { if (data) render(); },
+    destroy() { destroyed = true; clearTimeout(reloadTimer); subscriptions.forEach(off => off()); },
+  };
+}
+
+function failed(result) {
+  return h('p', { class: 'form-status error', text: errorText(result.reason) });
+}
+
+function balanceCard(ledger) {
+  const card = h('section', { class: 'card stack-tight balance-card' }, h('h2', { i18n: 'account.balance' }));
+  if (ledger.status === 'rejected') card.append(failed(ledger));
+  else card.append(h('p', { class: 'big-number', dataTest: 'balance', text: money(ledger.value.balance) }),
+    h('p', { class: 'hint', i18n: 'account.balanceHint' }));
+  return card;
+}
+
+function ledgerTable(entries) {
+  if (!entries.length) return h('p', { class: 'muted', dataTest: 'ledger', i18n: 'account.noLedger' });
+  return h('div', { class: 'table-scroll' },
+    h('table', { class: 'data-table', dataTest: 'ledger' },
+      h('thead', {}, h('tr', {},
+        h('th', { scope: 'col', i18n: 'account.when' }),
+        h('th', { scope: 'col', i18n: 'account.kind' }),
+        h('th', { scope: 'col', class: 'num', i18n: 'account.amount' }))),
+      h('tbody', {}, entries.map(entry => h('tr', { dataTest: 'ledger-entry', dataset: { kind: entry.kind } },
+        h('td', { text: dateTime(entry.createdAt) }),
+        h('td', {}, setI18n(h('span'), `ledger.${entry.kind}`)),
+        h('td', { class: `num ${entry.amount < 0 ? 'negative' : 'positive'}`, text: signedMoney(entry.amount) }))))));
+}
+
+function ledgerCard(ledger) {
+  const card = h('section', { class: 'card stack-tight' }, h('h2', { i18n: 'account.ledger' }));
+  if (ledger.status === 'rejected') card.append(failed(ledger));
+  else card.append(ledgerTable(ledger.value.entries || []));
+  return card;
+}
+
+function earningsCard(ledger) {
+  const card = h('section', { class: 'card stack-tight', dataTest: 'earnings' }, h('h2', { i18n: 'account.earnings' }));
+  if (ledger.status === 'rejected') { card.append(failed(ledger)); return card; }
+  const entries = ledger.value.entries || [];
+  const earned = entries.filter(entry => entry.kind === 'capture' || entry.kind === 'compensation').reduce((sum, entry) => sum + Math.max(0, entry.amount), 0);
+  card.append(
+    h('div', { class: 'stat-row' },
+      h('div', { class: 'stat' }, h('span', { class: 'stat-label', i18n: 'account.earned' }), h('span', { class: 'big-number', dataTest: 'earned', text: money(earned) })),
+      h('div', { class: 'stat' }, h('span', { class: 'stat-label', i18n: 'account.balance' }), h('span', { class: 'big-number', dataTest: 'balance', text: money(ledger.value.balance) }))),
+    ledgerTable(entries));
+  return card;
+}
+
+function ratingCard(expert) {
+  const card = h('section', { class: 'card stack-tight' }, h('h2', { i18n: 'account.rating' }));
+  if (expert.status === 'rejected') { card.append(failed(expert)); return card; }
+  const value = expert.value.rating || { average: null, count: 0 };
+  card.append(h('div', { dataTest: 'my-rating', dataset: { average: String(value.average), count: String(value.count) } },
+    h('p', { class: 'big-number' }, h('span', { class: 'star-glyph', 'aria-hidden': 'true', text: '★ ' }), rating(value.average)),
+    setI18n(h('p', { class: 'muted' }), 'account.ratingCount', { n: value.count })),
+    h('p', { class: 'hint', i18n: 'account.ratingHint' }));
+  return card;
+}
+
+function reliabilityCard(penalties) {
+  const card = h('section', { class: 'card stack-tight' }, h('h2', { i18n: 'account.reliability' }));
+  if (penalties.status === 'rejected') { card.append(failed(penalties)); return card; }
+  const reliability = penalties.value.reliability || {};
+  const score = Math.round(Number(reliability.score ?? 1) * 100);
+  const meter = h('div', { class: 'meter', 'aria-hidden': 'true' }, h('span', { class: 'meter-fill' }));
+  meter.firstChild.style.width = `${score}%`;
+  meter.classList.toggle('low', score < 60);
+  const parts = [
+    h('p', { class: 'big-number', text: `${score}%` }),
+    meter,
+    setI18n(h('p', { class: 'muted' }), 'account.noShows', { n: reliability.noShows30d ?? 0 }),
+  ];
+  if (reliability.suspendedUntil && Date.parse(reliability.suspendedUntil) > Date.now()) {
+    parts.push(setI18n(h('p', { class: 'callout callout-warning' }), 'presence.suspendedUntil', { time: dateTime(reliability.suspendedUntil) }));
+  }
+  card.append(h('div', { dataTest: 'reliability', dataset: { score: String(reliability.score ?? '') } }, parts),
+    h('p', { class: 'hint', i18n: 'account.reliabilityHint' }));
+  return card;
+}
+
+function penaltiesCard(penalties) {
+  const card = h('section', { class: 'card stack-tight' }, h('h2', { i18n: 'account.penalties' }));
+  if (penalties.status === 'rejected') { card.append(failed(penalties)); return card; }
+  const list = penalties.value.penalties || [];
+  if (!list.length) { card.append(h('p', { class: 'muted', dataTest: 'penalties', i18n: 'account.noPenalties' })); return card; }
+  card.append(h('ul', { class: 'item-list', dataTest: 'penalties' }, list.map(penalty =>
+    h('li', { class: 'item', dataTest: 'penalty', dataset: { penaltyId: penalty.id } },
+      h('div', { class: 'item-main' },
+        h('strong', { i18n: `penaltyKind.${penalty.kind}` }),
+        h('span', { class: 'muted', text: penalty.reason || '' })),
+      h('div', { class: 'item-side' },
+        penalty.waived ? h('span', { class: 'badge badge-ok', i18n: 'account.waived' }) : h('span', { class: 'badge badge-warning', i18n: ['account.points', { n: penalty.points }] }),
+        h('span', { class: 'muted small', text: dateTime(penalty.createdAt) }))))));
+  return card;
+}
+
+function historyCard(sessions, me) {
+  const card = h('section', { class: 'card stack-tight' }, h('h2', { i18n: 'account.history' }));
+  if (sessions.status === 'rejected') { card.append(failed(sessions)); return card; }
+  const list = sessions.value.sessions || [];
+  if (!list.length) { card.append(h('p', { class: 'muted', dataTest: 'history', i18n: me.role === 'client' ? 'account.noHistoryClient' : 'account.noHistoryExpert' })); return card; }
+  card.append(h('ul', { class: 'item-list', dataTest: 'history' }, list.map(item =>
+    h('li', { class: 'item', dataTest: 'history-item', dataset: { sessionId: item.id, status: item.status } },
+      h('div', { class: 'item-main' },
+        h('strong', { text: topicLabel(item.topic || '') }),
+        h('span', { class: 'muted' },
+          item.peer?.displayName || '', item.peer?.displayName ? ' · ' : '',
+          setI18n(h('span'), `mode.${item.mode}`), ' · ', dateTime(item.startedAt || item.createdAt)),
+        item.rating ? h('span', { class: 'stars-small', role: 'img', text: `${'★'.repeat(item.rating.stars)}${'☆'.repeat(5 - item.rating.stars)}`, 'aria-label': `${item.rating.stars}/5` }) : null,
+        item.rating?.comment ? h('q', { class: 'rating-comment', text: item.rating.comment }) : null),
+      h('div', { class: 'item-side' },
+        h('span', { class: `status-pill status-${item.status}`, i18n: `session.status.${item.status}` }),
+        h('a', { href: `#/room/${item.id}`, class: 'small', i18n: 'account.openRoom' }))))));
+  return card;
+}

@@ -1,0 +1,240 @@
+// The expert's presence bar (online/offline switch, status, incoming offers with their countdown),
+// shown above every expert view, and the expert's home view.
+import { t } from '/i18n/i18n.js';
+import { h, setI18n, setText, statusLine, showStatus } from './dom.js';
+import { errorText, dateTime, topicLabel, rating } from './format.js';
+
+const DESIRED_ONLINE_KEY = 'tandem.app.wantOnline';
+
+export function mountExpertBar(ctx, root) {
+  const tandem = ctx.tandem;
+  const toggle = h('button', { type: 'button', class: 'btn online-toggle', dataTest: 'online-toggle', 'aria-pressed': 'false', i18n: 'presence.goOnline' });
+  const statusText = h('span', { class: 'presence-status', dataTest: 'presence-status', 'aria-live': 'polite', i18n: 'presence.offline', dataset: { status: 'offline' } });
+  const line = statusLine('presence-error');
+  const offers = h('div', { class: 'offers', dataTest: 'offers', 'aria-live': 'assertive' });
+  root.replaceChildren(
+    h('div', { class: 'expert-bar-inner' },
+      h('div', { class: 'presence' }, h('span', { class: 'presence-label' }, h('span', { class: 'presence-light', 'aria-hidden': 'true' }), statusText), toggle),
+      line),
+    offers);
+  root.hidden = false;
+
+  let presence = 'offline';
+  let busy = false;
+  const subscriptions = [];
+
+  const showPresence = (status, event = {}) => {
+    presence = status;
+    root.dataset.presence = status;
+    statusText.dataset.status = status;
+    if (status === 'suspended') {
+      setI18n(statusText, event.suspendedUntil ? 'presence.suspendedUntil' : 'presence.suspended', { time: dateTime(event.suspendedUntil) });
+    } else if (status === 'offline' && event.reason) {
+      setI18n(statusText, 'presence.offlineBecause', { reason: reasonText(event.reason) });
+    } else {
+      setI18n(statusText, `presence.${status}`);
+    }
+    const online = status === 'online';
+    toggle.setAttribute('aria-pressed', String(online));
+    setI18n(toggle, online ? 'presence.goOffline' : 'presence.goOnline');
+    toggle.disabled = status === 'suspended';
+  };
+
+  const reasonText = reason => {
+    const key = `presence.reason.${reason}`;
+    const text = t(key);
+    return text === key ? reason : text;
+  };
+
+  const goOnline = async () => {
+    busy = true;
+    toggle.disabled = true;
+    showStatus(line, '', '');
+    try {
+      const ack = await tandem.send('presence.online', {});
+      sessionStorage.setItem(DESIRED_ONLINE_KEY, 'true');
+      showPresence(ack?.status || 'online');
+    } catch (error) {
+      sessionStorage.removeItem(DESIRED_ONLINE_KEY);
+      if (error?.code === 'forbidden' && presence === 'suspended') { /* the status already says why */ }
+      else showStatus(line, 'error', errorText(error), undefined, { raw: true });
+      if (presence !== 'suspended') showPresence('offline');
+    } finally {
+      busy = false;
+      toggle.disabled = presence === 'suspended';
+    }
+  };
+
+  const goOffline = async () => {
+    busy = true;
+    toggle.disabled = true;
+    showStatus(line, '', '');
+    sessionStorage.removeItem(DESIRED_ONLINE_KEY);
+    try {
+      const ack = await tandem.send('presence.offline', {});
+      showPresence(ack?.status || 'offline');
+    } catch (error) {
+      showStatus(line, 'error', errorText(error), undefined, { raw: true });
+    } finally {
+      busy = false;
+      toggle.disabled = presence === 'suspended';
+    }
+  };
+
+  toggle.addEventListener('click', () => {
+    if (busy) return;
+    if (presence === 'online') goOffline(); else goOnline();
+  });
+
+  subscriptions.push(tandem.on('presence.status', event => {
+    if (event.status !== 'online') sessionStorage.removeItem(DESIRED_ONLINE_KEY);
+    showPresence(event.status, event);
+  }));
+  // Online is the expert's wish: say it again after a reload or a reconnect (the server keeps it
+  // through a short drop anyway, and sends presence.status when it has set the expert offline).
+  subscriptions.push(tandem.on('connection', ({ state }) => {
+    if (state === 'open' && sessionStorage.getItem(DESIRED_ONLINE_KEY) === 'true' && !busy) goOnline();
+  }));
+  if (tandem.connection === 'open' && sessionStorage.getItem(DESIRED_ONLINE_KEY) === 'true') goOnline();
+
+  // ---- offers ----
+  const cards = new Map(); // offerId -> {card, finish}
+  subscriptions.push(tandem.on('offer', offer => showOffer(offer)));
+  subscriptions.push(tandem.on('offer.revoked', event => cards.get(event.offerId)?.revoked(event.reason)));
+
+  const showOffer = offer => {
+    if (cards.has(offer.offerId)) return;
+    const expiresAt = Date.parse(offer.expiresAt);
+    const remaining = () => (typeof offer.remainingMs === 'function' ? offer.remainingMs() : expiresAt - Date.now());
+    const countdown = h('span', { class: 'countdown-number', dataTest: 'offer-countdown', text: String(Math.max(0, Math.ceil(remaining() / 1000))) });
+    const bar = h('span', { class: 'countdown-bar' });
+    const totalMs = Math.max(1000, remaining());
+    const accept = h('button', { type: 'button', class: 'btn btn-primary', dataTest: 'offer-accept', i18n: 'offer.accept' });
+    const decline = h('button', { type: 'button', class: 'btn', dataTest: 'offer-decline', i18n: 'offer.decline' });
+    const status = statusLine('offer-status');
+    const heading = h('h2', { class: 'offer-title' }, setI18n(h('span'), 'offer.title'), ' ', h('span', { class: 'offer-topic', text: topicLabel(offer.topic) }));
+    const details = h('dl', { class: 'offer-details' },
+      h('dt', { i18n: 'offer.client' }), h('dd', { text: offer.client?.displayName || '' }),
+      h('dt', { i18n: 'offer.mode' }), h('dd', { i18n: `mode.${offer.mode}` }),
+      offer.distanceKm !== undefined && offer.distanceKm !== null ? [h('dt', { i18n: 'offer.distance' }), h('dd', { i18n: ['offer.km', { n: formatKm(offer.distanceKm) }] })] : null,
+      offer.brief ? [h('dt', { i18n: 'offer.brief' }), h('dd', { class: 'offer-brief', text: offer.brief })] : null);
+    const card = h('article', { class: 'offer-card', dataTest: 'offer', dataset: { offerId: offer.offerId }, 'aria-labelledby': '' },
+      h('div', { class: 'offer-head' }, heading,
+        h('div', { class: 'countdown', role: 'timer' }, countdown, setI18n(h('span', { class: 'countdown-unit' }), 'offer.secondsLeft'))),
+      h('div', { class: 'countdown-track', 'aria-hidden': 'true' }, bar),
+      details, status,
+      h('div', { class: 'row offer-actions' }, accept, decline));
+    heading.id = `offer-${offer.offerId}`;
+    card.setAttribute('aria-labelledby', heading.id);
+
+    let finished = false;
+    const tick = () => {
+      const ms = Math.max(0, remaining());
+      setText(countdown, String(Math.ceil(ms / 1000)));
+      bar.style.width = `${Math.min(100, (ms / totalMs) * 100)}%`;
+      card.classList.toggle('urgent', ms < 5000);
+      if (ms <= 0 && !finished) {
+        showStatus(status, 'error', 'offer.timeUp');
+        accept.disabled = true;
+        decline.disabled = true;
+        setTimeout(() => remove(), 4000);
+      }
+    };
+    const timer = setInterval(tick, 250);
+    const offTick = typeof offer.on === 'function' ? offer.on('tick', tick) : null;
+    tick();
+
+    const remove = () => {
+      clearInterval(timer);
+      if (typeof offTick === 'function') offTick();
+      card.remove();
+      cards.delete(offer.offerId);
+    };
+    const finish = () => { finished = true; clearInterval(timer); accept.disabled = true; decline.disabled = true; };
+    const revoked = reason => {
+      if (finished && !card.isConnected) return;
+      finish();
+      setText(countdown, '0');
+      bar.style.width = '0%';
+      card.classList.add('revoked');
+      showStatus(status, 'error', `offer.revoked.${reason || 'other'}`);
+      setTimeout(remove, 5000);
+    };
+    if (typeof offer.on === 'function') offer.on('revoked', event => revoked(event?.reason));
+
+    accept.addEventListener('click', async () => {
+      finish();
+      showStatus(status, '', 'offer.accepting');
+      try {
+        const result = typeof offer.accept === 'function' ? await offer.accept() : await tandem.send('offer.accept', { offerId: offer.offerId });
+        remove();
+        ctx.navigate(`#/room/${result.sessionId}`);
+      } catch (error) {
+        showStatus(status, 'error', error?.code === 'conflict' ? 'offer.gone' : errorText(error), undefined, { raw: error?.code !== 'conflict' });
+        setTimeout(remove, 5000);
+      }
+    });
+    decline.addEventListener('click', async () => {
+      finish();
+      try {
+        if (typeof offer.decline === 'function') await offer.decline();
+        else await tandem.send('offer.decline', { offerId: offer.offerId });
+      } catch (error) {
+        if (error?.code !== 'conflict') console.warn('decline failed', error);
+      }
+      remove();
+    });
+
+    cards.set(offer.offerId, { card, revoked });
+    offers.prepend(card);
+    accept.focus({ preventScroll: true });
+    card.scrollIntoView({ block: 'nearest' });
+  };
+
+  return {
+    destroy() {
+      subscriptions.forEach(off => off());
+      root.replaceChildren();
+      root.hidden = true;
+    },
+  };
+}
+
+function formatKm(km) {
+  return Math.round(Number(km) * 10) / 10;
+}
+
+export function renderExpertHome(ctx) {
+  const profileBox = h('div', { class: 'stack-tight' }, h('p', { class: 'muted', i18n: 'app.loading' }));
+  const ratingBox = h('p', { class: 'muted' });
+  const element = h('section', { class: 'card narrow stack' },
+    h('h1', { i18n: 'expertHome.title' }),
+    h('p', { class: 'muted', i18n: 'expertHome.lead' }),
+    h('ol', { class: 'steps' },
+      h('li', { i18n: 'expertHome.step1' }), h('li', { i18n: 'expertHome.step2' }), h('li', { i18n: 'expertHome.step3' })),
+    profileBox,
+    ratingBox,
+    h('div', { class: 'row' },
+      h('a', { class: 'btn', href: '#/profile', i18n: 'expertHome.editProfile' }),
+      h('a', { class: 'btn btn-quiet', href: '#/account', i18n: 'expertHome.seeAccount' })));
+
+  let destroyed = false;
+  ctx.tandem.get('/api/v1/experts/me').then(profile => {
+    if (destroyed) return;
+    profileBox.replaceChildren(
+      h('h2', { i18n: 'expertHome.yourProfile' }),
+      h('p', {}, setI18n(h('span', { class: 'muted' }), 'profile.topics'), ': ', (profile.topics || []).map(topicLabel).join(', ')),
+      h('p', {}, setI18n(h('span', { class: 'muted' }), 'profile.modes'), ': ',
+        (profile.modes || []).flatMap((mode, index) => [index ? ', ' : '', setI18n(h('span'), `mode.${mode}`)])));
+    if (profile.rating) setI18n(ratingBox, 'expertHome.rating', { average: rating(profile.rating.average), count: profile.rating.count });
+  }).catch(error => {
+    if (destroyed) return;
+    if (error?.code === 'not_found' || error?.status === 404) {
+      profileBox.replaceChildren(h('p', { class: 'callout callout-warning', dataTest: 'profile-missing' },
+        setI18n(h('span'), 'expertHome.noProfile'), ' ', h('a', { href: '#/profile', i18n: 'expertHome.fillProfile' })));
+    } else {
+      profileBox.replaceChildren(h('p', { class: 'form-status error', text: errorText(error) }));
+    }
+  });
+  return { element, destroy() { destroyed = true; } };
+}

@@ -1,0 +1,322 @@
+// The Tandem web app for clients and experts: one page, views chosen by the URL hash, so a reload
+// returns to the same view. Test hooks: window.tandemApp = {tandem, call} (call: the active Call or null).
+import { Tandem } from '/sdk/tandem.js';
+import { t, translate, bindLanguageSelect, onLanguageChange } from '/i18n/i18n.js';
+import { h, setI18n } from './dom.js';
+import { errorText } from './format.js';
+import { renderSignIn, renderSignUp } from './auth.js';
+import { renderNewRequest } from './request.js';
+import { renderWaiting } from './waiting.js';
+import { renderRoom } from './room.js';
+import { renderAccount } from './account.js';
+import { renderProfile } from './profile.js';
+import { renderExpertHome, mountExpertBar } from './expert.js';
+
+const tandem = new Tandem({ baseUrl: '', storage: window.localStorage });
+window.tandemApp = { tandem, call: null };
+
+const viewRoot = document.getElementById('view');
+const nav = document.getElementById('nav');
+const whoami = document.getElementById('whoami');
+const signOutButton = document.getElementById('signout');
+const banner = document.getElementById('connection-banner');
+const expertBarRoot = document.getElementById('expert-bar');
+const toasts = document.getElementById('toasts');
+
+const NOTICE_KEY = 'tandem.app.notices';
+
+/** What every view gets: the SDK, who is signed in, navigation, toasts and cross-view notices. */
+const ctx = {
+  tandem,
+  me: null,
+  navigate(hash) {
+    if (location.hash === hash) route();
+    else location.hash = hash;
+  },
+  toast(keyOrText, { kind = 'info', params, raw = false, timeoutMs = 6000, action } = {}) {
+    const item = h('div', { class: `toast toast-${kind}` });
+    const text = h('span');
+    if (raw) text.textContent = keyOrText; else setI18n(text, keyOrText, params);
+    item.append(text);
+    if (action) item.append(h('a', { class: 'toast-action', href: action.href, i18n: action.key, on: { click: () => item.remove() } }));
+    const close = h('button', { type: 'button', class: 'toast-close', i18nAttr: 'aria-label:app.dismiss', text: '×', on: { click: () => item.remove() } });
+    item.append(close);
+    toasts.append(item);
+    if (timeoutMs) setTimeout(() => item.remove(), timeoutMs);
+  },
+  toastError(error) {
+    ctx.toast(errorText(error), { kind: 'error', raw: true });
+  },
+  /** A notice for the waiting screen of one request, kept in sessionStorage so a reload still shows it. */
+  setNotice(requestId, key) {
+    const notices = readNotices();
+    notices[requestId] = key;
+    sessionStorage.setItem(NOTICE_KEY, JSON.stringify(notices));
+  },
+  peekNotice(requestId) {
+    return readNotices()[requestId] || null;
+  },
+  clearNotice(requestId) {
+    const notices = readNotices();
+    delete notices[requestId];
+    sessionStorage.setItem(NOTICE_KEY, JSON.stringify(notices));
+  },
+  setCall(call) {
+    window.tandemApp.call = call || null;
+  },
+  /** 'relay' when localStorage['tandem.iceTransportPolicy'] says so (tests force TURN this way), else 'all'. */
+  iceTransportPolicy() {
+    return window.localStorage.getItem('tandem.iceTransportPolicy') === 'relay' ? 'relay' : 'all';
+  },
+  homeHash() {
+    if (!ctx.me) return '#/signin';
+    if (ctx.me.role === 'expert') return '#/expert';
+    if (ctx.me.role === 'client') return '#/request';
+    return '#/admin-notice';
+  },
+};
+
+function readNotices() {
+  try { return JSON.parse(sessionStorage.getItem(NOTICE_KEY) || '{}'); } catch { return {}; }
+}
+
+// ---- routing ------------------------------------------------------------------------------
+
+const routes = [
+  { pattern: /^\/signin$/, view: renderSignIn, public: true },
+  { pattern: /^\/signup$/, view: renderSignUp, public: true },
+  { pattern: /^\/request$/, view: renderNewRequest, role: 'client', nav: 'request' },
+  { pattern: /^\/waiting\/([\w-]+)$/, view: renderWaiting, role: 'client', nav: 'request' },
+  { pattern: /^\/room\/([\w-]+)$/, view: renderRoom },
+  { pattern: /^\/account$/, view: renderAccount, nav: 'account' },
+  { pattern: /^\/profile$/, view: renderProfile, role: 'expert', nav: 'profile' },
+  { pattern: /^\/expert$/, view: renderExpertHome, role: 'expert', nav: 'expert' },
+  { pattern: /^\/admin-notice$/, view: renderAdminNotice, role: 'admin' },
+];
+
+let currentView = null;
+let routeToken = 0;
+
+async function route() {
+  const token = ++routeToken;
+  const path = (location.hash || '#/').replace(/^#/, '') || '/';
+  if (currentView?.destroy) {
+    try { currentView.destroy(); } catch (error) { console.error('view cleanup failed', error); }
+  }
+  currentView = null;
+
+  if (!tandem.signedIn && !['/signin', '/signup'].includes(path)) {
+    location.replace('#/signin'); // hashchange routes again
+    return;
+  }
+  if (tandem.signedIn && !ctx.me) {
+    await loadMe();
+    if (token !== routeToken) return;
+    if (!ctx.me) return;
+  }
+
+  let match = null;
+  let found = null;
+  for (const candidate of routes) {
+    match = candidate.pattern.exec(path);
+    if (match) { found = candidate; break; }
+  }
+  if (!found || (found.public && ctx.me) || (found.role && ctx.me && ctx.me.role !== found.role)) {
+    const home = ctx.homeHash();
+    if (location.hash !== home) { location.replace(home); return; } // hashchange routes again
+  }
+  if (!found) return;
+
+  renderNav(found.nav);
+  viewRoot.replaceChildren();
+  try {
+    currentView = found.view(ctx, ...match.slice(1)) || null;
+    const element = currentView?.element || currentView;
+    if (element instanceof Node) viewRoot.append(element);
+    translate(viewRoot);
+    const heading = viewRoot.querySelector('h1');
+    if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
+    window.scrollTo(0, 0);
+  } catch (error) {
+    console.error('view failed', error);
+    viewRoot.append(h('p', { class: 'form-status error', text: errorText(error) }));
+  }
+}
+
+function renderAdminNotice() {
+  return h('section', { class: 'card narrow stack', dataTest: 'admin-notice' },
+    h('h1', { i18n: 'admin.title' }),
+    h('p', { i18n: 'admin.body' }),
+    h('p', {}, h('a', { class: 'btn btn-primary', href: '/admin', i18n: 'admin.open' })));
+}
+
+function renderNav(active) {
+  const links = [];
+  if (ctx.me?.role === 'client') {
+    links.push(['request', '#/request', 'nav.request'], ['account', '#/account', 'nav.account']);
+  } else if (ctx.me?.role === 'expert') {
+    links.push(['expert', '#/expert', 'nav.expertHome'], ['profile', '#/profile', 'nav.profile'], ['account', '#/account', 'nav.account']);
+  }
+  nav.replaceChildren(...links.map(([name, href, key]) =>
+    h('a', { href, i18n: key, 'aria-current': name === active ? 'page' : undefined, dataTest: `nav-${name}` })));
+  signOutButton.hidden = !tandem.signedIn;
+  whoami.textContent = ctx.me ? ctx.me.displayName : '';
+}
+
+// ---- session lifecycle -----------------------------------------------------------------------
+
+let sessionSubscriptions = [];
+let expertBar = null;
+
+async function loadMe() {
+  try {
+    ctx.me = await tandem.me();
+  } catch (error) {
+    console.warn('could not load the account', error);
+    if (error?.status === 401 || error?.code === 'unauthorized') {
+      tandem.signOut();
+      ctx.me = null;
+      location.replace('#/signin');
+      return;
+    }
+    viewRoot.replaceChildren(h('section', { class: 'card narrow stack' },
+      h('p', { class: 'form-status error', text: errorText(error) }),
+      h('button', { type: 'button', class: 'btn', i18n: 'app.retry', on: { click: () => route() } })));
+    return;
+  }
+  startSignedIn();
+}
+
+/** Called once the account is known: open the socket and listen to what concerns every view. */
+function startSignedIn() {
+  stopSignedIn();
+  if (ctx.me.role === 'admin') return;
+  tandem.connect();
+  sessionSubscriptions.push(tandem.on('connection', ({ state }) => showConnection(state)));
+  showConnection(tandem.connection);
+  if (ctx.me.role === 'client') {
+    sessionSubscriptions.push(tandem.on('request.matched', event => {
+      rememberSessionRequest(event.sessionId, event.requestId);
+      ctx.navigate(`#/room/${event.sessionId}`);
+    }));
+    sessionSubscriptions.push(tandem.on('session.ended', event => {
+      if (event.status === 'expert_no_show') handleExpertNoShow(event.sessionId);
+    }));
+  }
+  // The peer calls while this user looks at another view: say so, with a way into the room.
+  sessionSubscriptions.push(tandem.on('call.incoming', event => {
+    if (location.hash === `#/room/${event.sessionId}`) return;
+    const name = tandem.sessionInfo(event.sessionId)?.peer?.displayName || '';
+    ctx.toast('call.incomingElsewhere', { params: { name }, timeoutMs: 20000, action: { key: 'call.openRoom', href: `#/room/${event.sessionId}` } });
+  }));
+  sessionSubscriptions.push(tandem.on('penalty', event => {
+    ctx.toast(event.waived ? 'penalty.receivedWaived' : 'penalty.received',
+      { kind: event.waived ? 'info' : 'warning', params: { reason: event.reason || event.kind, points: event.points }, timeoutMs: 12000 });
+  }));
+  if (ctx.me.role === 'expert') expertBar = mountExpertBar(ctx, expertBarRoot);
+}
+
+function stopSignedIn() {
+  for (const off of sessionSubscriptions) off();
+  sessionSubscriptions = [];
+  expertBar?.destroy();
+  expertBar = null;
+  expertBarRoot.hidden = true;
+  banner.hidden = true;
+}
+
+const SESSION_REQUESTS_KEY = 'tandem.app.sessionRequests';
+function rememberSessionRequest(sessionId, requestId) {
+  let map = {};
+  try { map = JSON.parse(localStorage.getItem(SESSION_REQUESTS_KEY) || '{}'); } catch { /* start over */ }
+  map[sessionId] = requestId;
+  const keys = Object.keys(map);
+  for (const key of keys.slice(0, Math.max(0, keys.length - 20))) delete map[key];
+  localStorage.setItem(SESSION_REQUESTS_KEY, JSON.stringify(map));
+}
+
+/** The request a session came from: the SDK's session.ready, our own memory, else the server. */
+export async function requestIdOfSession(sessionId) {
+  const info = tandem.sessionInfo ? tandem.sessionInfo(sessionId) : null;
+  if (info?.requestId) return info.requestId;
+  try {
+    const map = JSON.parse(localStorage.getItem(SESSION_REQUESTS_KEY) || '{}');
+    if (map[sessionId]) return map[sessionId];
+  } catch { /* ask the server */ }
+  const session = await tandem.get(`/api/v1/sessions/${sessionId}`);
+  return session.requestId;
+}
+ctx.requestIdOfSession = requestIdOfSession;
+
+/** The expert did not show: the client's request is back at the front of the queue; say so there. */
+async function handleExpertNoShow(sessionId) {
+  try {
+    const requestId = await requestIdOfSession(sessionId);
+    ctx.setNotice(requestId, 'notice.expertNoShow');
+    ctx.navigate(`#/waiting/${requestId}`);
+  } catch (error) {
+    ctx.toastError(error);
+  }
+}
+
+let bannerTimer = null;
+let bannerHideTimer = null;
+function showConnection(state) {
+  if (state === 'open') {
+    clearTimeout(bannerTimer);
+    bannerTimer = null;
+    if (!banner.hidden && !banner.classList.contains('ok')) {
+      setI18n(banner, 'connection.restored');
+      banner.className = 'connection-banner ok';
+      bannerHideTimer = setTimeout(() => { banner.hidden = true; }, 1500);
+    }
+    return;
+  }
+  clearTimeout(bannerHideTimer);
+  if (!banner.hidden && banner.classList.contains('ok')) banner.hidden = true;
+  // A short blip is not worth a banner; a connection that stays down is. It flips between
+  // 'closed' and 'connecting' while retrying, which must not restart the wait.
+  if (bannerTimer || !banner.hidden) return;
+  bannerTimer = setTimeout(() => {
+    bannerTimer = null;
+    setI18n(banner, 'connection.reconnecting');
+    banner.className = 'connection-banner';
+    banner.hidden = false;
+  }, 1000);
+}
+
+// ---- start ----------------------------------------------------------------------------------
+
+bindLanguageSelect(document.getElementById('language'));
+translate(document);
+document.title = t('app.title');
+onLanguageChange(() => {
+  document.title = t('app.title');
+  currentView?.onLanguageChange?.();
+});
+
+signOutButton.addEventListener('click', () => {
+  ctx.setCall(null);
+  stopSignedIn();
+  tandem.signOut();
+  ctx.me = null;
+  location.hash = '#/signin';
+});
+
+tandem.on('signedOut', ({ reason } = {}) => {
+  stopSignedIn();
+  ctx.me = null;
+  if (reason && reason !== 'signOut') ctx.toast('auth.signedOutExpired', { kind: 'warning' });
+  location.hash = '#/signin';
+});
+
+/** The sign-in and sign-up views call this once tokens are in place. */
+ctx.afterSignIn = async () => {
+  ctx.me = null;
+  await loadMe();
+  if (!ctx.me) return;
+  ctx.navigate(ctx.homeHash());
+};
+
+window.addEventListener('hashchange', route);
+route();

@@ -1,0 +1,101 @@
+// The expert's profile: topics, modes, meeting location, capacity, bio, languages.
+// Prefilled from GET /api/v1/experts/me (404 before the first save); saved with PUT, which replaces it.
+import { h, field, statusLine, showStatus, uniqueId, setI18n } from './dom.js';
+import { errorText } from './format.js';
+import { locateInto, readLocation } from './geo.js';
+
+const TOPIC_PATTERN = /^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*){0,3}$/;
+
+export function renderProfile(ctx) {
+  const topics = h('input', { name: 'topics', autocapitalize: 'none', spellcheck: 'false', i18nAttr: 'placeholder:profile.topicsPlaceholder' });
+  const modeBoxes = ['chat', 'video', 'in_person'].map(mode => h('input', { type: 'checkbox', name: 'modes', value: mode, id: uniqueId(`pmode-${mode}`) }));
+  const lat = h('input', { name: 'lat', type: 'number', step: 'any', min: -90, max: 90, inputmode: 'decimal' });
+  const lng = h('input', { name: 'lng', type: 'number', step: 'any', min: -180, max: 180, inputmode: 'decimal' });
+  const locate = h('button', { type: 'button', class: 'btn', dataTest: 'use-my-location', i18n: 'location.useMine' });
+  const locationStatus = statusLine();
+  // Empty means 1 (the placeholder says so): a pre-filled value would turn a typed "2" into "12".
+  const capacity = h('input', { name: 'capacity', type: 'number', min: 1, max: 10, step: 1, placeholder: '1', inputmode: 'numeric' });
+  const bio = h('textarea', { name: 'bio', rows: 4, maxlength: 2000 });
+  const languages = h('input', { name: 'languages', autocapitalize: 'none', spellcheck: 'false', i18nAttr: 'placeholder:profile.languagesPlaceholder' });
+  const status = statusLine('profile-status');
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block', i18n: 'profile.save' });
+  const intro = h('p', { class: 'muted', i18n: 'profile.lead' });
+
+  const form = h('form', { class: 'stack', dataTest: 'profile', novalidate: true },
+    field('profile.topics', topics, 'profile.topicsHint'),
+    h('fieldset', { class: 'choice-group' },
+      h('legend', { i18n: 'profile.modes' }),
+      h('div', { class: 'segmented' }, modeBoxes.map(box => h('label', { for: box.id, class: 'segment' }, box, h('span', { i18n: `mode.${box.value}` }))))),
+    h('fieldset', { class: 'plain-group stack-tight' },
+      h('legend', { i18n: 'profile.location' }),
+      h('p', { class: 'hint', i18n: 'profile.locationHint' }),
+      h('div', { class: 'row-fields' }, field('location.lat', lat), field('location.lng', lng)),
+      h('div', { class: 'row' }, locate),
+      locationStatus),
+    field('profile.capacity', capacity, 'profile.capacityHint'),
+    field('profile.bio', bio),
+    field('profile.languages', languages, 'profile.languagesHint'),
+    status,
+    submit);
+
+  locateInto(locate, lat, lng, locationStatus);
+
+  let destroyed = false;
+  // The saved profile fills the form unless the expert has started typing already.
+  let edited = false;
+  form.addEventListener('input', () => { edited = true; }, { once: true });
+  ctx.tandem.get('/api/v1/experts/me').then(profile => {
+    if (destroyed || edited) return;
+    topics.value = (profile.topics || []).join(', ');
+    modeBoxes.forEach(box => { box.checked = (profile.modes || []).includes(box.value); });
+    if (profile.location) { lat.value = String(profile.location.lat); lng.value = String(profile.location.lng); }
+    capacity.value = profile.capacity ? String(profile.capacity) : '';
+    bio.value = profile.bio || '';
+    languages.value = (profile.languages || []).join(', ');
+  }).catch(error => {
+    if (destroyed) return;
+    if (error?.code === 'not_found' || error?.status === 404) {
+      setI18n(intro, 'profile.firstTime');
+      intro.classList.add('callout');
+    } else {
+      showStatus(status, 'error', errorText(error), undefined, { raw: true });
+    }
+  });
+
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    const topicList = splitList(topics.value).map(topic => topic.toLowerCase());
+    if (!topicList.length || topicList.some(topic => !TOPIC_PATTERN.test(topic))) {
+      showStatus(status, 'error', 'profile.topicsInvalid'); topics.focus(); return;
+    }
+    const modes = modeBoxes.filter(box => box.checked).map(box => box.value);
+    if (!modes.length) { showStatus(status, 'error', 'profile.modesMissing'); modeBoxes[0].focus(); return; }
+    const location = readLocation(lat, lng);
+    if (!location) { showStatus(status, 'error', 'location.missing'); lat.focus(); return; }
+    const capacityValue = Number(capacity.value || 1);
+    if (!Number.isInteger(capacityValue) || capacityValue < 1 || capacityValue > 10) { showStatus(status, 'error', 'profile.capacityInvalid'); capacity.focus(); return; }
+    const body = { topics: topicList, modes, location, capacity: capacityValue, bio: bio.value.trim(), languages: splitList(languages.value) };
+    submit.disabled = true;
+    showStatus(status, '', 'profile.saving');
+    try {
+      await ctx.tandem.put('/api/v1/experts/me', body);
+      showStatus(status, 'ok', 'profile.saved');
+      setI18n(intro, 'profile.lead');
+      intro.classList.remove('callout');
+    } catch (error) {
+      showStatus(status, 'error', errorText(error), undefined, { raw: true });
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  const element = h('section', { class: 'card narrow stack' },
+    h('h1', { i18n: 'profile.title' }),
+    intro,
+    form);
+  return { element, destroy() { destroyed = true; } };
+}
+
+function splitList(text) {
+  return text.split(/[,，、\s]+/).map(item => item.trim()).filter(Boolean);
+}

@@ -1,0 +1,176 @@
+// The client's new request: topic (from what experts offer, or typed), mode, location, distance, brief.
+import { h, field, statusLine, showStatus, setI18n, uniqueId } from './dom.js';
+import { errorText, topicLabel } from './format.js';
+import { locateInto, readLocation } from './geo.js';
+
+const TOPIC_PATTERN = /^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*){0,3}$/;
+const ACTIVE_REQUEST_KEY = 'tandem.app.activeRequest';
+const DEFAULT_DISTANCE_KM = 5;
+
+export function rememberActiveRequest(requestId) {
+  if (requestId) localStorage.setItem(ACTIVE_REQUEST_KEY, requestId);
+  else localStorage.removeItem(ACTIVE_REQUEST_KEY);
+}
+
+export function renderNewRequest(ctx) {
+  const topicSelect = h('select', { name: 'topic' });
+  const topicOther = h('input', { name: 'topicOther', autocapitalize: 'none', spellcheck: 'false', maxlength: 64, i18nAttr: 'placeholder:request.topicOtherPlaceholder' });
+  const topicsNote = h('p', { class: 'hint', 'aria-live': 'polite' });
+
+  const modeRadios = ['chat', 'video', 'in_person'].map(mode => h('input', { type: 'radio', name: 'mode', value: mode, id: uniqueId(`mode-${mode}`), checked: mode === 'chat' }));
+  const modeGroup = h('fieldset', { class: 'choice-group' },
+    h('legend', { i18n: 'request.mode' }),
+    h('div', { class: 'segmented' }, modeRadios.map(radio =>
+      h('label', { for: radio.id, class: 'segment' }, radio, h('span', { i18n: `mode.${radio.value}` })))));
+
+  const lat = h('input', { name: 'lat', type: 'number', step: 'any', min: -90, max: 90, inputmode: 'decimal' });
+  const lng = h('input', { name: 'lng', type: 'number', step: 'any', min: -180, max: 180, inputmode: 'decimal' });
+  const locate = h('button', { type: 'button', class: 'btn', dataTest: 'use-my-location', i18n: 'location.useMine' });
+  const locationStatus = statusLine('location-status');
+  // Empty means the default distance (the placeholder shows it), so typing never appends to a preset value.
+  const maxDistance = h('input', { name: 'maxDistanceKm', type: 'number', min: 0.1, max: 100, step: 'any', inputmode: 'decimal', placeholder: String(DEFAULT_DISTANCE_KM) });
+  const distanceField = field('request.maxDistance', maxDistance, 'request.maxDistanceHint');
+  const brief = h('textarea', { name: 'brief', rows: 3, maxlength: 500, i18nAttr: 'placeholder:request.briefPlaceholder' });
+  const status = statusLine('request-status-line');
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block', i18n: 'request.submit' });
+  const activeBanner = h('div', { class: 'callout', hidden: true });
+
+  const form = h('form', { class: 'stack', dataTest: 'new-request', novalidate: true },
+    h('fieldset', { class: 'plain-group stack-tight' },
+      h('legend', { i18n: 'request.topicLegend' }),
+      field('request.topic', topicSelect),
+      field('request.topicOther', topicOther, 'request.topicOtherHint'),
+      topicsNote),
+    modeGroup,
+    h('fieldset', { class: 'plain-group stack-tight' },
+      h('legend', { i18n: 'location.legend' }),
+      h('div', { class: 'row-fields' }, field('location.lat', lat), field('location.lng', lng)),
+      h('div', { class: 'row' }, locate),
+      locationStatus),
+    distanceField,
+    field('request.brief', brief, 'request.briefHint'),
+    status,
+    submit);
+
+  const updateModeDependent = () => {
+    const inPerson = modeRadios.find(radio => radio.checked)?.value === 'in_person';
+    distanceField.classList.toggle('emphasised', inPerson);
+    maxDistance.required = inPerson;
+  };
+  modeRadios.forEach(radio => radio.addEventListener('change', updateModeDependent));
+  updateModeDependent();
+
+  locateInto(locate, lat, lng, locationStatus);
+
+  let topicsTimer = null;
+  let destroyed = false;
+  const loadTopics = async () => {
+    try {
+      const response = await fetch('/api/v1/topics', { headers: { Accept: 'application/json' } });
+      if (!response.ok) throw new Error(`topics: ${response.status}`);
+      const body = await response.json();
+      if (destroyed) return;
+      fillTopics(topicSelect, body.topics || [], topicsNote);
+    } catch (error) {
+      console.warn('topics unavailable', error);
+      if (!topicSelect.options.length) fillTopics(topicSelect, [], topicsNote);
+    }
+  };
+  // Experts come and go: keep the counts fresh, and ask again when the picker is opened.
+  loadTopics();
+  topicsTimer = setInterval(loadTopics, 5000);
+  topicSelect.addEventListener('focus', loadTopics);
+
+  // A client with a request still waiting is pointed back to it rather than asking twice.
+  const activeId = localStorage.getItem(ACTIVE_REQUEST_KEY);
+  if (activeId) {
+    ctx.tandem.get(`/api/v1/requests/${activeId}`).then(request => {
+      if (destroyed) return;
+      if (request.status === 'queued' || request.status === 'offered') {
+        activeBanner.replaceChildren(h('span', { i18n: 'request.activeExists' }), ' ',
+          h('a', { href: `#/waiting/${activeId}`, i18n: 'request.activeOpen', dataTest: 'open-active-request' }));
+        activeBanner.hidden = false;
+      } else if (request.status === 'matched' && request.sessionId) {
+        activeBanner.replaceChildren(h('span', { i18n: 'request.activeMatched' }), ' ',
+          h('a', { href: `#/room/${request.sessionId}`, i18n: 'request.activeRoom' }));
+        activeBanner.hidden = false;
+      } else {
+        rememberActiveRequest(null);
+      }
+    }).catch(() => rememberActiveRequest(null));
+  }
+
+  let idempotencyKey = crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random();
+  form.addEventListener('input', () => { idempotencyKey = crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random(); });
+
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    const typed = topicOther.value.trim().toLowerCase();
+    const topic = typed || topicSelect.value;
+    if (!topic || !TOPIC_PATTERN.test(topic)) {
+      showStatus(status, 'error', 'request.topicInvalid');
+      (typed ? topicOther : topicSelect).focus();
+      return;
+    }
+    const mode = modeRadios.find(radio => radio.checked).value;
+    const location = readLocation(lat, lng);
+    if (!location) {
+      showStatus(status, 'error', 'location.missing');
+      lat.focus();
+      return;
+    }
+    const body = { topic, mode, location };
+    const distance = maxDistance.value.trim() === '' ? DEFAULT_DISTANCE_KM : Number(maxDistance.value);
+    if (mode === 'in_person') {
+      if (!(distance >= 0.1 && distance <= 100)) { showStatus(status, 'error', 'request.maxDistanceInvalid'); maxDistance.focus(); return; }
+    }
+    if (mode === 'in_person') body.maxDistanceKm = distance;
+    if (brief.value.trim()) body.brief = brief.value.trim();
+    submit.disabled = true;
+    showStatus(status, '', 'request.sending');
+    try {
+      const created = await ctx.tandem.post('/api/v1/requests', body, { headers: { 'Idempotency-Key': idempotencyKey } });
+      rememberActiveRequest(created.id);
+      sessionStorage.setItem(`tandem.app.request.${created.id}`, JSON.stringify({ ...created, topic, mode }));
+      ctx.navigate(`#/waiting/${created.id}`);
+    } catch (error) {
+      if (error?.code === 'conflict') showStatus(status, 'error', errorText(error), undefined, { raw: true });
+      else showStatus(status, 'error', errorText(error), undefined, { raw: true });
+      submit.disabled = false;
+    }
+  });
+
+  const element = h('section', { class: 'card narrow stack' },
+    h('h1', { i18n: 'request.title' }),
+    h('p', { class: 'muted', i18n: 'request.lead' }),
+    activeBanner,
+    form);
+  return {
+    element,
+    destroy() { destroyed = true; clearInterval(topicsTimer); },
+  };
+}
+
+/** Fills the picker keeping the current choice; each option says how many experts are online now. */
+function fillTopics(select, topics, note) {
+  // Rebuilding the options closes an open picker: only do it when something changed.
+  const signature = JSON.stringify(topics.map(entry => [entry.topic, onlineCount(entry)]));
+  if (select.dataset.signature === signature && select.options.length) return;
+  select.dataset.signature = signature;
+  const previous = select.value;
+  const options = [h('option', { value: '', i18n: topics.length ? 'request.topicChoose' : 'request.topicNone' })];
+  const sorted = [...topics].sort((a, b) => a.topic.localeCompare(b.topic));
+  const optionOf = entry => setI18n(h('option', { value: entry.topic }), 'request.topicOption', { topic: topicLabel(entry.topic), online: onlineCount(entry) });
+  const online = sorted.filter(entry => onlineCount(entry) > 0);
+  const offline = sorted.filter(entry => onlineCount(entry) === 0);
+  if (online.length) options.push(h('optgroup', { i18nAttr: 'label:request.topicsOnline' }, online.map(optionOf)));
+  if (offline.length) options.push(h('optgroup', { i18nAttr: 'label:request.topicsOffline' }, offline.map(optionOf)));
+  select.replaceChildren(...options);
+  if ([...select.options].some(option => option.value === previous)) select.value = previous;
+  const totalOnline = topics.reduce((sum, entry) => sum + onlineCount(entry), 0);
+  setI18n(note, topics.length ? 'request.topicsSummary' : 'request.topicsEmpty', { n: totalOnline });
+}
+
+function onlineCount(entry) {
+  return Number(entry.online ?? entry.expertsOnline ?? 0);
+}

@@ -1,0 +1,568 @@
+// The room of one session, for both sides: chat with history (re-joined by URL after a reload),
+// typing indicator, a video call, check-in for in-person sessions, ending, and the rating after.
+import { Call } from '/sdk/tandem.js';
+import { t } from '/i18n/i18n.js';
+import { h, setI18n, setI18nAttr, setText, statusLine, showStatus, field } from './dom.js';
+import { errorText, clockTime, duration, topicLabel } from './format.js';
+import { currentLocation, readLocation } from './geo.js';
+import { rememberActiveRequest } from './request.js';
+
+const ENDED = new Set(['completed', 'expert_no_show', 'client_no_show', 'both_no_show', 'abandoned']);
+const TYPING_VISIBLE_MS = 3500;
+
+export function renderRoom(ctx, sessionId) {
+  const me = ctx.me;
+  const tandem = ctx.tandem;
+  let session = null;          // GET /api/v1/sessions/{id}
+  let peer = null;             // {id, displayName, role}
+  let status = null;
+  let ended = false;
+  let destroyed = false;
+  const subscriptions = [];
+
+  // ---- markup ----
+  const peerName = h('span', { class: 'peer-name', text: '…' });
+  const peerPresence = h('span', { class: 'presence-dot', dataTest: 'peer-presence', i18n: 'room.peerOffline' });
+  const modeBadge = h('span', { class: 'badge' });
+  const topicText = h('span', { class: 'muted' });
+  const sessionStatus = h('span', { class: 'status-pill', dataTest: 'session-status', 'aria-live': 'polite' });
+  const statusDetail = h('p', { class: 'muted room-detail', 'aria-live': 'polite' });
+  const endButton = h('button', { type: 'button', class: 'btn btn-danger-quiet', dataTest: 'end-session', i18n: 'room.end' });
+  const roomStatus = statusLine('room-status-line');
+
+  const messageList = h('ol', { class: 'messages', dataTest: 'messages', role: 'log', 'aria-live': 'polite', i18nAttr: 'aria-label:room.messagesLabel' });
+  const emptyHint = h('p', { class: 'empty-chat muted', i18n: 'room.noMessages' });
+  const pendingList = h('ol', { class: 'messages pending-list', 'aria-hidden': 'false' });
+  const typing = h('p', { class: 'typing', dataTest: 'typing', hidden: true, 'aria-live': 'polite' });
+  const chatInput = h('textarea', { class: 'chat-input', dataTest: 'chat-input', name: 'message', rows: 1, maxlength: 4000, i18nAttr: 'aria-label:room.messageLabel;placeholder:room.messagePlaceholder' });
+  const sendButton = h('button', { type: 'submit', class: 'btn btn-primary', dataTest: 'chat-send', i18n: 'room.send' });
+  const enterHint = h('span', { class: 'visually-hidden', id: `enter-hint-${sessionId}`, i18n: 'room.enterHint' });
+  chatInput.setAttribute('aria-describedby', enterHint.id);
+  const chatForm = h('form', { class: 'chat-form', novalidate: true }, chatInput, enterHint, sendButton);
+  const messagesScroller = h('div', { class: 'messages-scroller' }, emptyHint, messageList, pendingList);
+  const chatPanel = h('section', { class: 'chat-panel card', i18nAttr: 'aria-label:room.chat' }, messagesScroller, typing, chatForm);
+
+  // Call
+  const localVideo = h('video', { class: 'local-video', dataTest: 'local-video', autoplay: true, muted: true, playsInline: true, i18nAttr: 'aria-label:call.localVideo' });
+  const remoteVideo = h('video', { class: 'remote-video', dataTest: 'remote-video', autoplay: true, playsInline: true, i18nAttr: 'aria-label:call.remoteVideo' });
+  const callState = h('p', { class: 'call-state', dataTest: 'call-state', 'aria-live': 'polite', i18n: 'call.idle' });
+  // The peer is calling: a sentence and the button that answers ([data-test=call-incoming]).
+  const incomingText = h('span', { class: 'incoming-text' });
+  const joinButton = h('button', { type: 'button', class: 'btn btn-primary ringing', dataTest: 'call-incoming', i18n: 'call.join' });
+  const incomingNotice = h('div', { class: 'callout incoming', role: 'alert', hidden: true }, incomingText, joinButton);
+  const startButton = h('button', { type: 'button', class: 'btn btn-primary', dataTest: 'call-start', i18n: 'call.start' });
+  const muteButton = h('button', { type: 'button', class: 'btn', dataTest: 'call-mute', 'aria-pressed': 'false', i18n: 'call.mute', disabled: true });
+  const cameraButton = h('button', { type: 'button', class: 'btn', dataTest: 'call-camera', 'aria-pressed': 'false', i18n: 'call.cameraOff', disabled: true });
+  const hangupButton = h('button', { type: 'button', class: 'btn btn-danger', dataTest: 'call-hangup', i18n: 'call.hangUp', disabled: true });
+  const unmuteRemote = h('button', { type: 'button', class: 'btn btn-small', hidden: true, i18n: 'call.unmuteRemote' });
+  const videoStage = h('div', { class: 'video-stage', hidden: true }, remoteVideo, localVideo, unmuteRemote);
+  const callPanel = h('section', { class: 'call-panel card stack-tight', i18nAttr: 'aria-label:call.label' },
+    incomingNotice, videoStage, callState,
+    h('div', { class: 'call-controls' }, startButton, muteButton, cameraButton, hangupButton));
+
+  // Check-in (in person)
+  const checkinButton = h('button', { type: 'button', class: 'btn btn-primary', dataTest: 'checkin', i18n: 'checkin.button' });
+  const checkinStatus = statusLine('checkin-status');
+  const manualLat = h('input', { name: 'lat', type: 'number', step: 'any', inputmode: 'decimal' });
+  const manualLng = h('input', { name: 'lng', type: 'number', step: 'any', inputmode: 'decimal' });
+  const manualButton = h('button', { type: 'button', class: 'btn', i18n: 'checkin.manualButton' });
+  const checkinPanel = h('section', { class: 'checkin-panel card stack-tight', hidden: true },
+    h('h2', { i18n: 'checkin.title' }),
+    h('p', { class: 'muted', i18n: 'checkin.lead' }),
+    h('div', { class: 'row' }, checkinButton),
+    checkinStatus,
+    h('details', { class: 'manual' },
+      h('summary', { i18n: 'checkin.manual' }),
+      h('div', { class: 'row-fields' }, field('location.lat', manualLat), field('location.lng', manualLng)),
+      manualButton));
+
+  const endedPanel = h('section', { class: 'ended-panel card stack', dataTest: 'session-ended', hidden: true, tabindex: '-1' });
+
+  const element = h('div', { class: 'room', dataTest: 'room', dataset: { sessionId } },
+    h('header', { class: 'room-header card' },
+      h('div', { class: 'room-title' },
+        h('h1', {}, peerName),
+        h('div', { class: 'room-meta' }, peerPresence, modeBadge, topicText)),
+      h('div', { class: 'room-actions' }, sessionStatus, endButton),
+      statusDetail, roomStatus),
+    endedPanel,
+    checkinPanel,
+    h('div', { class: 'room-body' }, callPanel, chatPanel));
+
+  // ---- room and chat ----
+  const room = tandem.room(sessionId);
+  const rendered = new Map(); // seq -> li
+
+  const messageItem = message => {
+    const mine = message.from === me.id;
+    const li = h('li', { class: `message ${mine ? 'mine' : 'theirs'}`, dataTest: 'message', dataset: { seq: String(message.seq), from: message.from, clientMsgId: message.clientMsgId || '' } },
+      h('span', { class: 'message-author' }, mine ? setI18n(h('span'), 'room.you') : (peer?.displayName || '')),
+      h('p', { class: 'message-text', dataTest: 'message-text', text: message.text }),
+      h('time', { class: 'message-time', datetime: message.sentAt || '', text: clockTime(message.sentAt) }));
+    return li;
+  };
+
+  /** Makes the list show room.messages exactly: each seq once, in order, even after a transcript rewind. */
+  const syncMessages = () => {
+    const stickToBottom = messagesScroller.scrollHeight - messagesScroller.scrollTop - messagesScroller.clientHeight < 80;
+    const wanted = room.messages || [];
+    const keep = new Set();
+    let previous = null;
+    for (const message of wanted) {
+      let li = rendered.get(message.seq);
+      if (li && (li.dataset.clientMsgId !== (message.clientMsgId || '') || li.dataset.from !== message.from)) { li.remove(); li = null; }
+      if (!li) { li = messageItem(message); rendered.set(message.seq, li); }
+      keep.add(message.seq);
+      const expectedPosition = previous ? previous.nextSibling : messageList.firstChild;
+      if (expectedPosition !== li) messageList.insertBefore(li, expectedPosition);
+      previous = li;
+    }
+    for (const [seq, li] of rendered) if (!keep.has(seq)) { li.remove(); rendered.delete(seq); }
+    emptyHint.hidden = wanted.length > 0 || pendingList.childElementCount > 0;
+    if (stickToBottom) messagesScroller.scrollTop = messagesScroller.scrollHeight;
+  };
+
+  const showPending = pending => {
+    const list = Array.isArray(pending) ? pending : (pending?.messages || []);
+    const acknowledged = new Set((room.messages || []).map(message => message.clientMsgId));
+    pendingList.replaceChildren(...list.filter(item => !acknowledged.has(item.clientMsgId)).map(item =>
+      h('li', { class: 'message mine pending', dataTest: 'message-pending' },
+        h('p', { class: 'message-text', text: item.text }),
+        setI18n(h('span', { class: 'message-time' }), 'room.sending'))));
+    emptyHint.hidden = (room.messages || []).length > 0 || pendingList.childElementCount > 0;
+    messagesScroller.scrollTop = messagesScroller.scrollHeight;
+  };
+
+  let typingTimer = null;
+  subscriptions.push(room.on('message', () => { syncMessages(); hideTyping(); }));
+  subscriptions.push(room.on('rewound', syncMessages));
+  subscriptions.push(room.on('pending', showPending));
+  subscriptions.push(room.on('error', error => showStatus(roomStatus, 'error', errorText(error), undefined, { raw: true })));
+  subscriptions.push(room.on('typing', () => {
+    if (ended) return;
+    setI18n(typing, 'room.typing', { name: peer?.displayName || '' });
+    typing.hidden = false;
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(hideTyping, TYPING_VISIBLE_MS);
+  }));
+  const hideTyping = () => { clearTimeout(typingTimer); typing.hidden = true; };
+  subscriptions.push(room.on('presence', event => {
+    if (peer && event.userId === peer.id) setPeerOnline(event.state === 'joined' || event.state === 'reconnected');
+    if (status === 'waiting' && event.state === 'joined') { refreshSession(); setTimeout(refreshSession, 500); }
+  }));
+  subscriptions.push(room.on('ended', event => onEnded(event)));
+
+  const setPeerOnline = online => {
+    setI18n(peerPresence, online ? 'room.peerOnline' : 'room.peerOffline');
+    peerPresence.classList.toggle('online', online);
+  };
+
+  const sendMessage = async () => {
+    const text = chatInput.value.trim();
+    if (!text || ended) return;
+    chatInput.value = '';
+    autoGrow();
+    try {
+      await room.send(text);
+      syncMessages();
+    } catch (error) {
+      if (error?.code !== 'disconnected') {
+        showStatus(roomStatus, 'error', errorText(error), undefined, { raw: true });
+      }
+    }
+  };
+  chatForm.addEventListener('submit', event => { event.preventDefault(); sendMessage(); });
+  chatInput.addEventListener('keydown', event => {
+    // Enter sends, Shift+Enter is a new line; never while an input method is composing (Chinese).
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+      event.preventDefault();
+      sendMessage();
+    }
+  });
+  const autoGrow = () => {
+    // border-box sizing: the borders (2 px) come on top of scrollHeight.
+    chatInput.style.height = 'auto';
+    const wanted = chatInput.scrollHeight + 2;
+    chatInput.style.height = `${Math.min(wanted, 160)}px`;
+    chatInput.style.overflowY = wanted > 160 ? 'auto' : 'hidden';
+  };
+  chatInput.addEventListener('input', () => {
+    autoGrow();
+    if (chatInput.value.trim() && !ended) {
+      try { room.typing(); } catch { /* typing is best effort */ }
+    }
+  });
+
+  // ---- session state ----
+  const applyStatus = next => {
+    status = next;
+    setI18n(sessionStatus, `session.status.${next}`);
+    sessionStatus.dataset.status = next;
+    sessionStatus.className = `status-pill status-${next}`;
+    if (next === 'waiting') {
+      const deadline = session?.joinDeadline ? clockTime(session.joinDeadline) : '';
+      if (session?.mode === 'in_person') setI18n(statusDetail, 'room.waitingInPerson', { time: deadline });
+      else setI18n(statusDetail, 'room.waitingFor', { name: peer?.displayName || '', time: deadline });
+      statusDetail.hidden = false;
+    } else if (next === 'active') {
+      setI18n(statusDetail, 'room.activeDetail');
+      statusDetail.hidden = false;
+    }
+    if (ENDED.has(next)) onEnded({ status: next });
+  };
+
+  // Nothing is pushed when a waiting session turns active (or when the peer checks in), so a
+  // waiting room asks the server every few seconds.
+  const waitingPoll = setInterval(() => { if (status === 'waiting' && !ended && !destroyed) refreshSession(); }, 3000);
+
+  const refreshSession = async () => {
+    try {
+      session = await tandem.get(`/api/v1/sessions/${sessionId}`);
+      if (!destroyed && !ended) applyStatus(session.status);
+    } catch { /* the join ack and events keep us right */ }
+  };
+
+  const onEnded = event => {
+    const alreadyEnded = ended;
+    ended = true;
+    status = event.status;
+    setI18n(sessionStatus, `session.status.${event.status}`);
+    sessionStatus.dataset.status = event.status;
+    sessionStatus.className = `status-pill status-${event.status}`;
+    statusDetail.hidden = true;
+    endButton.hidden = true;
+    chatInput.disabled = true;
+    sendButton.disabled = true;
+    setI18nAttrSafe(chatInput, 'placeholder', 'room.endedPlaceholder');
+    hideTyping();
+    stopCall();
+    callPanel.hidden = true;
+    checkinPanel.hidden = true;
+    element.classList.remove('call-active');
+    element.classList.add('ended');
+    if (alreadyEnded) return;
+    if (me.role === 'client') rememberActiveRequest(null);
+    showEndedPanel(event);
+  };
+
+  const showEndedPanel = event => {
+    const parts = [h('h2', { i18n: 'ended.title' }), setI18n(h('p', { dataTest: 'ended-reason' }), `ended.${event.status}.${me.role}`)];
+    if (event.durationSeconds) parts.push(h('p', { class: 'muted', text: duration(event.durationSeconds) }));
+    if (event.status === 'completed' && me.role === 'client') parts.push(ratingForm());
+    parts.push(h('div', { class: 'row' },
+      h('a', { class: 'btn', href: me.role === 'client' ? '#/request' : '#/expert', i18n: me.role === 'client' ? 'ended.newRequest' : 'ended.backHome' }),
+      h('a', { class: 'btn btn-quiet', href: '#/account', i18n: 'ended.account' })));
+    endedPanel.replaceChildren(...parts);
+    endedPanel.hidden = false;
+  };
+
+  const ratingForm = () => {
+    let stars = 0;
+    const starButtons = [1, 2, 3, 4, 5].map(value => h('button', {
+      type: 'button', class: 'star', dataTest: 'star', 'aria-pressed': 'false', dataset: { value: String(value) },
+      text: '★', on: { click: () => choose(value) },
+    }));
+    starButtons.forEach((button, index) => setI18nAttrSafe(button, 'aria-label', 'rate.starLabel', { n: index + 1 }));
+    const comment = h('textarea', { name: 'comment', rows: 3, maxlength: 2000, i18nAttr: 'placeholder:rate.commentPlaceholder' });
+    const submit = h('button', { type: 'submit', class: 'btn btn-primary', i18n: 'rate.submit', dataTest: 'rate-submit' });
+    const status = statusLine('rate-status');
+    const chosen = h('span', { class: 'muted star-text' });
+    const choose = value => {
+      stars = value;
+      starButtons.forEach((button, index) => {
+        button.setAttribute('aria-pressed', String(index < value));
+        button.classList.toggle('on', index < value);
+      });
+      setI18n(chosen, 'rate.chosen', { n: value });
+    };
+    const form = h('form', { class: 'stack rate-form', dataTest: 'rate', novalidate: true },
+      h('fieldset', { class: 'plain-group' },
+        h('legend', { i18n: 'rate.title' }),
+        h('div', { class: 'stars', role: 'group' }, starButtons, chosen)),
+      field('rate.comment', comment, 'rate.commentHint'),
+      status,
+      h('div', { class: 'row' }, submit));
+    const done = given => {
+      const rated = h('p', { class: 'callout callout-ok', dataTest: 'rated' });
+      setI18n(rated, given ? 'rate.thanks' : 'rate.already', { n: given || '' });
+      form.replaceWith(rated);
+    };
+    form.addEventListener('submit', async event => {
+      event.preventDefault();
+      if (!stars) { showStatus(status, 'error', 'rate.pickStars'); starButtons[0].focus(); return; }
+      submit.disabled = true;
+      try {
+        const body = { stars };
+        if (comment.value.trim()) body.comment = comment.value.trim();
+        await tandem.post(`/api/v1/sessions/${sessionId}/ratings`, body);
+        done(stars);
+      } catch (error) {
+        if (error?.code === 'conflict') done(0);
+        else showStatus(status, 'error', errorText(error), undefined, { raw: true });
+        submit.disabled = false;
+      }
+    });
+    // Already rated (e.g. after a reload)? The history says so.
+    tandem.get('/api/v1/me/sessions?limit=50').then(body => {
+      const mine = (body.sessions || []).find(item => item.id === sessionId);
+      if (mine?.rating && form.isConnected) done(mine.rating.stars);
+    }).catch(() => {});
+    return form;
+  };
+
+  endButton.addEventListener('click', async () => {
+    endButton.disabled = true;
+    showStatus(roomStatus, '', '');
+    try {
+      const result = await room.end();
+      if (result?.status && ENDED.has(result.status)) onEnded({ status: result.status });
+    } catch (error) {
+      if (error?.code === 'conflict') showStatus(roomStatus, 'error', 'room.endTooEarly');
+      else showStatus(roomStatus, 'error', errorText(error), undefined, { raw: true });
+    } finally {
+      endButton.disabled = false;
+    }
+  });
+
+  // ---- check-in ----
+  const checkIn = async location => {
+    checkinButton.disabled = true;
+    manualButton.disabled = true;
+    try {
+      await room.checkIn(location);
+      showStatus(checkinStatus, 'ok', 'checkin.done');
+      checkinButton.hidden = true;
+      checkinPanel.querySelector('details').hidden = true;
+    } catch (error) {
+      showStatus(checkinStatus, 'error', errorText(error), undefined, { raw: true });
+    } finally {
+      checkinButton.disabled = false;
+      manualButton.disabled = false;
+    }
+  };
+  checkinButton.addEventListener('click', async () => {
+    showStatus(checkinStatus, '', 'location.finding');
+    try {
+      await checkIn(await currentLocation());
+    } catch (error) {
+      showStatus(checkinStatus, 'error', error.code === 'geo_denied' ? 'location.denied' : 'location.failed');
+    }
+  });
+  manualButton.addEventListener('click', () => {
+    const location = readLocation(manualLat, manualLng);
+    if (!location) { showStatus(checkinStatus, 'error', 'location.missing'); return; }
+    checkIn(location);
+  });
+
+  // ---- call ----
+  let call = null;
+  let incoming = false;
+  const iceServers = () => tandem.sessionInfo?.(sessionId)?.iceServers || [];
+
+  const updateCallControls = () => {
+    const active = Boolean(call);
+    startButton.hidden = active || incoming;
+    for (const button of [muteButton, cameraButton, hangupButton]) { button.disabled = !active; button.hidden = !active; }
+    element.classList.toggle('in-call', active);
+    element.classList.toggle('call-ringing', incoming && !active);
+    incomingNotice.hidden = !(incoming && !active);
+    callState.hidden = incoming && !active;
+    videoStage.hidden = !active && session?.mode !== 'video';
+    element.classList.toggle('call-active', active || (session?.mode === 'video' && !ended));
+  };
+
+  const startCall = async () => {
+    if (call || ended) return;
+    startButton.disabled = true;
+    setI18n(callState, 'call.starting');
+    const thisCall = new Call(room, { iceServers: iceServers(), iceTransportPolicy: ctx.iceTransportPolicy(), video: true, audio: true });
+    call = thisCall;
+    ctx.setCall(thisCall);
+    incoming = false;
+    updateCallControls();
+    let failedTimer = null;
+    thisCall.on('state', state => {
+      if (call !== thisCall) return;
+      setI18n(callState, `call.state.${state}`);
+      callState.dataset.state = state;
+      // The SDK restarts ICE on a failed path; if the peer is gone for good (it reloaded the page,
+      // lost its call) nothing recovers, so give the buttons back instead of spinning forever.
+      clearTimeout(failedTimer);
+      if (state === 'failed') failedTimer = setTimeout(() => { if (call === thisCall && thisCall.state === 'failed') stopCall('call.dropped'); }, 30000);
+    });
+    thisCall.on('remoteStream', stream => {
+      if (call !== thisCall || remoteVideo.srcObject === stream) return;
+      remoteVideo.srcObject = stream;
+      playRemote();
+    });
+    thisCall.on('ended', () => { if (call === thisCall) stopCall('call.peerHungUp'); });
+    try {
+      await thisCall.start();
+      if (call !== thisCall) return;
+      localVideo.srcObject = thisCall.localStream;
+      if (thisCall.remoteStream && !remoteVideo.srcObject) { remoteVideo.srcObject = thisCall.remoteStream; playRemote(); }
+    } catch (error) {
+      console.warn('call failed to start', error);
+      if (call === thisCall) stopCall();
+      const key = error?.name === 'NotAllowedError' ? 'call.noPermission' : (error?.name === 'NotFoundError' ? 'call.noDevice' : null);
+      if (key) setI18n(callState, key);
+      else setText(callState, errorText(error));
+    } finally {
+      startButton.disabled = false;
+    }
+  };
+
+  const playRemote = () => {
+    remoteVideo.play().catch(error => {
+      // Autoplay with sound can be refused; play muted and offer to unmute. (An AbortError only
+      // means a newer play() took over.)
+      if (error?.name !== 'NotAllowedError') return;
+      remoteVideo.muted = true;
+      unmuteRemote.hidden = false;
+      remoteVideo.play().catch(() => {});
+    });
+  };
+  unmuteRemote.addEventListener('click', () => { remoteVideo.muted = false; unmuteRemote.hidden = true; remoteVideo.play().catch(() => {}); });
+
+  const stopCall = (messageKey = 'call.idle') => {
+    // hangUp() tells the peer unless the call is closed already (peer hung up, session ended).
+    const ending = call;
+    call = null;
+    if (ending) {
+      ctx.setCall(null);
+      try { ending.hangUp(); } catch (error) { console.warn('hang up failed', error); }
+    }
+    for (const video of [localVideo, remoteVideo]) video.srcObject = null;
+    muteButton.setAttribute('aria-pressed', 'false');
+    setI18n(muteButton, 'call.mute');
+    cameraButton.setAttribute('aria-pressed', 'false');
+    setI18n(cameraButton, 'call.cameraOff');
+    unmuteRemote.hidden = true;
+    delete callState.dataset.state;
+    setI18n(callState, messageKey);
+    updateCallControls();
+  };
+
+  startButton.addEventListener('click', startCall);
+  joinButton.addEventListener('click', startCall);
+  hangupButton.addEventListener('click', () => stopCall('call.youHungUp'));
+  muteButton.addEventListener('click', () => {
+    if (!call) return;
+    const muted = muteButton.getAttribute('aria-pressed') !== 'true';
+    call.setMuted(muted);
+    muteButton.setAttribute('aria-pressed', String(muted));
+    setI18n(muteButton, muted ? 'call.unmute' : 'call.mute');
+  });
+  cameraButton.addEventListener('click', () => {
+    if (!call) return;
+    const off = cameraButton.getAttribute('aria-pressed') !== 'true';
+    call.setCameraOff(off);
+    cameraButton.setAttribute('aria-pressed', String(off));
+    setI18n(cameraButton, off ? 'call.cameraOn' : 'call.cameraOff');
+  });
+  subscriptions.push(tandem.on('call.incoming', event => {
+    if (event.sessionId !== sessionId || call || ended) return;
+    incoming = true;
+    setI18n(incomingText, 'call.incoming', { name: peer?.displayName || '' });
+    setI18n(callState, 'call.ringing');
+    updateCallControls();
+  }));
+  subscriptions.push(tandem.on('call.ended', event => {
+    if (event.sessionId !== sessionId || call) return;
+    incoming = false;
+    setI18n(callState, 'call.peerHungUp');
+    updateCallControls();
+  }));
+
+  // ---- start ----
+  const load = async () => {
+    const infoFromSocket = tandem.sessionInfo?.(sessionId);
+    if (infoFromSocket?.peer) { peer = infoFromSocket.peer; setText(peerName, peer.displayName || ''); }
+    if (infoFromSocket?.mode) setI18n(modeBadge, `mode.${infoFromSocket.mode}`);
+    const [sessionResult, joinResult] = await Promise.allSettled([
+      tandem.get(`/api/v1/sessions/${sessionId}`),
+      room.join(),
+    ]);
+    if (destroyed) return;
+    if (sessionResult.status === 'rejected' && joinResult.status === 'rejected') {
+      const error = joinResult.reason || sessionResult.reason;
+      element.replaceChildren(h('section', { class: 'card narrow stack', dataTest: 'room-error' },
+        h('h1', { i18n: 'room.unavailable' }),
+        h('p', { class: 'form-status error', text: errorText(error) }),
+        h('a', { class: 'btn', href: ctx.homeHash(), i18n: 'ended.backHome' })));
+      return;
+    }
+    session = sessionResult.status === 'fulfilled' ? sessionResult.value : null;
+    const join = joinResult.status === 'fulfilled' ? joinResult.value : null;
+    if (joinResult.status === 'rejected') showStatus(roomStatus, 'error', errorText(joinResult.reason), undefined, { raw: true });
+
+    const mode = session?.mode || infoFromSocket?.mode;
+    if (mode) setI18n(modeBadge, `mode.${mode}`);
+    const historyEntry = await ctx.tandem.get('/api/v1/me/sessions?limit=50')
+      .then(body => (body.sessions || []).find(item => item.id === sessionId) || null).catch(() => null);
+    if (destroyed) return;
+    if (historyEntry?.topic) setText(topicText, topicLabel(historyEntry.topic));
+    if (!peer && session) peer = await findPeer(ctx, session, historyEntry);
+    if (destroyed) return;
+    setText(peerName, peer?.displayName || '');
+    if (!peer?.displayName) setI18n(peerName, me.role === 'client' ? 'room.yourExpert' : 'room.yourClient');
+
+    const participants = join?.participants || room.participants || [];
+    const peerEntry = participants.find(participant => participant.userId !== me.id);
+    if (peerEntry) { peer = { ...(peer || {}), id: peer?.id || peerEntry.userId }; setPeerOnline(Boolean(peerEntry.online)); }
+
+    syncMessages();
+    if (mode === 'in_person') {
+      checkinPanel.hidden = false;
+      callPanel.hidden = true;
+      element.classList.add('in-person');
+    } else if (mode === 'chat') {
+      element.classList.add('chat-mode');
+    }
+    if (room.incomingCall && !call) {
+      incoming = true;
+      setI18n(incomingText, 'call.incoming', { name: peer?.displayName || '' });
+      setI18n(callState, 'call.ringing');
+    }
+    updateCallControls();
+    applyStatus(join?.status || session?.status || 'waiting');
+    if (!ended) chatInput.focus({ preventScroll: true });
+  };
+  load();
+
+  return {
+    element,
+    // Times are formatted for a language: format them again after a switch.
+    onLanguageChange() {
+      for (const time of messageList.querySelectorAll('time[datetime]')) time.textContent = clockTime(time.getAttribute('datetime'));
+      if (status && !ended) applyStatus(status);
+    },
+    destroy() {
+      destroyed = true;
+      clearInterval(waitingPoll);
+      subscriptions.forEach(off => { try { off(); } catch { /* gone */ } });
+      clearTimeout(typingTimer);
+      stopCall();
+      try { room.leave(); } catch { /* socket may be down */ }
+    },
+  };
+}
+
+/** The other participant's name: from the history list, which both roles can read. */
+async function findPeer(ctx, session, historyEntry) {
+  const peerId = ctx.me.id === session.clientId ? session.expertId : session.clientId;
+  if (historyEntry?.peer) return { id: historyEntry.peer.id || peerId, displayName: historyEntry.peer.displayName, role: ctx.me.role === 'client' ? 'expert' : 'client' };
+  if (ctx.me.role === 'client' && peerId) {
+    try {
+      const expert = await ctx.tandem.get(`/api/v1/experts/${peerId}`);
+      return { id: peerId, displayName: expert.displayName, role: 'expert' };
+    } catch { /* unnamed */ }
+  }
+  return { id: peerId, displayName: '', role: ctx.me.role === 'client' ? 'expert' : 'client' };
+}
+
+function setI18nAttrSafe(element, attribute, key, params) {
+  if (!params) { setI18nAttr(element, `${attribute}:${key}`); return; }
+  // Attributes with parameters are not re-translated by translate(); they are set once.
+  element.setAttribute(attribute, t(key, params));
+}

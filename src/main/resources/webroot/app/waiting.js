@@ -1,0 +1,153 @@
+// The client's waiting screen for one request: live position, ETA, status (and why, when the
+// server says), a cancel button; on a match the app goes to the room (main.js listens for that).
+import { h, setI18n, setText, statusLine, showStatus } from './dom.js';
+import { etaText, errorText, topicLabel, clockTime } from './format.js';
+import { rememberActiveRequest } from './request.js';
+
+const WAITING_STATES = new Set(['queued', 'offered']);
+const REASONS = new Set(['no_expert_online', 'none_in_range', 'all_busy', 'declined_by_all']);
+
+export function renderWaiting(ctx, requestId) {
+  const notice = h('div', { class: 'callout callout-warning', dataTest: 'notice', role: 'alert', hidden: true });
+  const position = h('span', { class: 'big-number', dataTest: 'position', text: '–' });
+  const eta = h('span', { class: 'big-text', dataTest: 'eta', text: '…' });
+  const statusText = h('p', { class: 'status-text', dataTest: 'request-status', 'aria-live': 'polite' });
+  const reasonText = h('p', { class: 'muted', dataTest: 'request-reason', hidden: true });
+  const summary = h('p', { class: 'muted' });
+  const pulse = h('div', { class: 'pulse', 'aria-hidden': 'true' }, h('span'), h('span'), h('span'));
+  const cancel = h('button', { type: 'button', class: 'btn btn-danger-quiet', dataTest: 'cancel-request', i18n: 'waiting.cancel' });
+  const after = h('div', { class: 'row', hidden: true },
+    h('a', { class: 'btn btn-primary', href: '#/request', i18n: 'waiting.newRequest', dataTest: 'new-request-link' }));
+  const actionStatus = statusLine();
+
+  const title = h('h1', { i18n: 'waiting.title' });
+  const stats = h('div', { class: 'stat-row' },
+    h('div', { class: 'stat' }, h('span', { class: 'stat-label', i18n: 'waiting.position' }), position),
+    h('div', { class: 'stat' }, h('span', { class: 'stat-label', i18n: 'waiting.eta' }), eta));
+
+  const element = h('section', { class: 'card narrow stack waiting', dataTest: 'waiting', dataset: { requestId } },
+    notice,
+    h('div', { class: 'waiting-head' }, pulse, title),
+    summary,
+    stats,
+    statusText,
+    reasonText,
+    actionStatus,
+    h('div', { class: 'row' }, cancel),
+    after);
+
+  const noticeKey = ctx.peekNotice(requestId);
+  if (noticeKey) {
+    notice.replaceChildren(setI18n(h('span'), noticeKey),
+      h('button', { type: 'button', class: 'btn btn-quiet btn-small', i18n: 'app.dismiss', on: { click: () => { notice.hidden = true; ctx.clearNotice(requestId); } } }));
+    notice.hidden = false;
+  }
+
+  let finished = false;
+  let summaryState = null;
+  const apply = state => {
+    if (state.status) {
+      setI18n(statusText, `request.status.${state.status}`);
+      statusText.dataset.status = state.status;
+    }
+    if (state.position !== undefined && state.position !== null) setText(position, String(state.position));
+    else if (!WAITING_STATES.has(state.status)) setText(position, '–');
+    if ('etaSeconds' in state || state.status === 'queued') {
+      const [key, params] = etaText(state.etaSeconds);
+      setI18n(eta, key, params);
+    }
+    if ('reason' in state) {
+      if (state.reason && WAITING_STATES.has(state.status)) {
+        setI18n(reasonText, REASONS.has(state.reason) ? `reason.${state.reason}` : 'reason.other', { reason: state.reason });
+        reasonText.hidden = false;
+      } else {
+        reasonText.hidden = true;
+      }
+    }
+    if (state.topic) summaryState = state;
+    if (state.topic) {
+      summary.replaceChildren(setI18n(h('span'), 'waiting.summaryTopic', { topic: topicLabel(state.topic) }),
+        state.mode ? ' · ' : '', state.mode ? setI18n(h('span'), `mode.${state.mode}`) : '',
+        state.expiresAt ? ' · ' : '', state.expiresAt ? setI18n(h('span'), 'waiting.expiresAt', { time: clockTime(state.expiresAt) }) : '');
+    }
+    if (state.status === 'matched' && state.sessionId) {
+      ctx.clearNotice(requestId);
+      ctx.navigate(`#/room/${state.sessionId}`);
+      return;
+    }
+    if (!WAITING_STATES.has(state.status) && state.status) finish(state.status);
+  };
+
+  const finish = status => {
+    finished = true;
+    setI18n(title, ['cancelled', 'expired', 'not_found'].includes(status) ? `waiting.title.${status}` : 'waiting.title.closed');
+    cancel.hidden = true;
+    pulse.classList.add('stopped');
+    after.hidden = false;
+    setText(eta, '–');
+    reasonText.hidden = true;
+    if (status !== 'matched') rememberActiveRequest(null);
+  };
+
+  // What the request page left us draws at once; the server's answer follows.
+  try {
+    const cached = JSON.parse(sessionStorage.getItem(`tandem.app.request.${requestId}`) || 'null');
+    if (cached) apply(cached);
+  } catch { /* ignore */ }
+
+  const refresh = async () => {
+    try {
+      const request = await ctx.tandem.get(`/api/v1/requests/${requestId}`);
+      if (!destroyed) apply(request);
+    } catch (error) {
+      if (destroyed) return;
+      if (error?.code === 'not_found') {
+        setI18n(statusText, 'waiting.notFound');
+        finish('not_found');
+      } else {
+        showStatus(actionStatus, 'error', errorText(error), undefined, { raw: true });
+      }
+    }
+  };
+
+  let destroyed = false;
+  const subscriptions = [
+    ctx.tandem.on('request.status', event => {
+      if (event.requestId !== requestId) return;
+      if (event.status === 'queued' && finished) {
+        finished = false; cancel.hidden = false; after.hidden = true; pulse.classList.remove('stopped'); setI18n(title, 'waiting.title');
+      }
+      apply({ reason: null, ...event });
+    }),
+    ctx.tandem.on('request.expired', event => {
+      if (event.requestId === requestId) apply({ status: 'expired' });
+    }),
+    ctx.tandem.on('request.matched', event => {
+      if (event.requestId === requestId) setI18n(statusText, 'request.status.matched');
+    }),
+    // Events may have been missed while the socket was down: ask again when it is back.
+    ctx.tandem.on('connection', ({ state }) => { if (state === 'open') refresh(); }),
+  ];
+  refresh();
+
+  cancel.addEventListener('click', async () => {
+    cancel.disabled = true;
+    try {
+      const result = await ctx.tandem.del(`/api/v1/requests/${requestId}`);
+      ctx.clearNotice(requestId);
+      apply({ status: result.status || 'cancelled' });
+    } catch (error) {
+      if (error?.code === 'conflict') refresh();
+      else showStatus(actionStatus, 'error', errorText(error), undefined, { raw: true });
+    } finally {
+      cancel.disabled = false;
+    }
+  });
+
+  return {
+    element,
+    // The summary holds a formatted time: format it again in the new language.
+    onLanguageChange() { if (summaryState) apply({ topic: summaryState.topic, mode: summaryState.mode, expiresAt: summaryState.expiresAt }); },
+    destroy() { destroyed = true; subscriptions.forEach(off => off()); },
+  };
+}
