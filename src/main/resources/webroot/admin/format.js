@@ -1,0 +1,50 @@
+// How the console writes durations, times, money and ids, in the current language.
+import { t, language } from '/i18n/i18n.js';
+
+/** A duration in whole seconds, coarsened as it grows: "42 s", "3 min 5 s", "2 h 10 min", "1 d 3 h". */
+export function duration(totalSeconds) {
+  const seconds = Math.max(0, Math.floor(Number(totalSeconds) || 0));
+  if (seconds < 60) return t('admin.duration.s', { s: seconds });
+  if (seconds < 3600) return t('admin.duration.ms', { m: Math.floor(seconds / 60), s: seconds % 60 });
+  if (seconds < 86400) return t('admin.duration.hm', { h: Math.floor(seconds / 3600), m: Math.floor((seconds % 3600) / 60) });
+  return t('admin.duration.dh', { d: Math.floor(seconds / 86400), h: Math.floor((seconds % 86400) / 3600) });
+}
+
+/** "12 s ago" for a past moment given in epoch milliseconds ("just now" under 2 s). */
+export function ago(epochMs, now = Date.now()) {
+  const seconds = Math.floor((now - epochMs) / 1000);
+  if (seconds < 2) return t('admin.justNow');
+  return t('admin.ago', { duration: duration(seconds) });
+}
+
+/** Whole seconds from an ISO-8601 instant to now (never negative, whatever the clocks say). */
+export function secondsSince(iso, now = Date.now()) {
+  const at = Date.parse(iso);
+  return Number.isNaN(at) ? 0 : Math.max(0, Math.floor((now - at) / 1000));
+}
+
+/** Local wall-clock time of an ISO instant, with the date when it is not today. */
+export function clock(iso) {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return '';
+  const sameDay = at.toDateString() === new Date().toDateString();
+  const options = sameDay
+    ? { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }
+    : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false };
+  return new Intl.DateTimeFormat(language(), options).format(at);
+}
+
+/** Ledger minor units (cents) as currency units with two decimals and grouping: 12345 -> "123.45". */
+export function money(minorUnits) {
+  const value = Number(minorUnits) || 0;
+  return new Intl.NumberFormat(language(), { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value / 100);
+}
+
+export function count(n) {
+  return new Intl.NumberFormat(language()).format(Number(n) || 0);
+}
+
+/** The first block of a UUID: enough to tell sessions apart on screen; the full id goes in a title. */
+export function shortId(id) {
+  return id ? String(id).split('-')[0] : '';
+}
