@@ -61,6 +61,11 @@ public final class Browsers {
           "--lang=" + language, "--user-data-dir=" + profile,
           "--window-size=" + size.getWidth() + "," + size.getHeight()));
       options.setExperimentalOption("prefs", java.util.Map.of("intl.accept_languages", language));
+      if (size.getWidth() < 500) {
+        // Headless Chromium's windows are at least 500 px wide: a phone's screen has to be emulated.
+        options.setExperimentalOption("mobileEmulation", java.util.Map.of("deviceMetrics",
+            java.util.Map.of("width", size.getWidth(), "height", size.getHeight(), "pixelRatio", 1.0, "touch", true)));
+      }
       ChromeDriverService service = new ChromeDriverService.Builder()
           .usingDriverExecutable(Path.of(chromedriver()).toFile())
           .usingAnyFreePort()
