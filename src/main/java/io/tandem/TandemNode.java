@@ -166,7 +166,7 @@ public final class TandemNode {
           PresenceRepository presenceRepository = new PresenceRepository(pool, rating, config.penalties());
           PresenceService presence = new PresenceService(vertx, presenceRepository, profiles, users,
               config.session().reconnectGrace(), config.cluster().lease(), nodeId, reliability);
-          MatchingRepository matching = new MatchingRepository(pool, config.ledger(), penalties, config.penalties());
+          MatchingRepository matching = new MatchingRepository(pool, config.ledger(), penalties, config.penalties(), SessionRepository::open);
           ExpertLoads loads = new ExpertLoads(vertx.eventBus(), matching);
           MatchingEvents matchingEvents = new MatchingEvents(vertx.eventBus(), users, loads,
               new IceServers(config.session().iceServers(), config.turn(), java.time.Clock.systemUTC()));

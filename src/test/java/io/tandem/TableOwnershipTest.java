@@ -32,7 +32,8 @@ class TableOwnershipTest {
       "accounts", Set.of("AccountRepository", "Penalties", "Seeder"),
       "expert_profiles", Set.of("ExpertProfileRepository", "Seeder"),
       "ledger_entries", Set.of("Ledger", "Seeder"),
-      "sessions", Set.of("MatchingRepository", "MessageStore", "Outcomes", "SessionRepository"));
+      // MessageStore bumps last_seq in the very statement that stores a message: that is what keeps seqs gapless.
+      "sessions", Set.of("MessageStore", "SessionRepository"));
 
   private static Map<String, Set<String>> writers() {
     Map<String, Set<String>> writers = new TreeMap<>();

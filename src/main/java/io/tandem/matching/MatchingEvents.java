@@ -44,11 +44,16 @@ public final class MatchingEvents {
   }
 
   void requestStatus(UserId client, RequestId request, RequestStatus status, Integer position, Long etaSeconds) {
+    users.send(client, "request.status", requestStatusEvent(request, status, position, etaSeconds));
+  }
+
+  /** The {@code request.status} event, the one shape whoever sends it; {@code position} null: status only. */
+  public static JsonObject requestStatusEvent(RequestId request, RequestStatus status, Integer position, Long etaSeconds) {
     JsonObject event = new JsonObject().put("requestId", request.toString()).put("status", status.wireName());
     if (position != null) {
       event.put("position", position).put("etaSeconds", etaSeconds);
     }
-    users.send(client, "request.status", event);
+    return event;
   }
 
   void requestExpired(UserId client, RequestId request) {

@@ -42,9 +42,11 @@ public final class MatchingRepository {
   private final LedgerConfig ledger;
   private final Penalties penalties;
   private final PenaltyConfig penaltyConfig;
+  private final SessionOpening sessions;
 
-  public MatchingRepository(Pool pool, LedgerConfig ledger, Penalties penalties, PenaltyConfig penaltyConfig) {
+  public MatchingRepository(Pool pool, LedgerConfig ledger, Penalties penalties, PenaltyConfig penaltyConfig, SessionOpening sessions) {
     this.pool = pool;
+    this.sessions = sessions;
     this.ledger = ledger;
     this.penalties = penalties;
     this.penaltyConfig = penaltyConfig;
@@ -381,24 +383,19 @@ public final class MatchingRepository {
                 Duration window = mode == Mode.IN_PERSON ? inPersonJoinWindow : joinWindow;
                 UserId client = new UserId(r.getUUID("client_id"));
                 long price = ledger.priceOf(new Topic(r.getString("topic")).root());
-                return conn.preparedQuery("INSERT INTO sessions (id, request_id, offer_id, client_id, expert_id, topic, mode, status,"
-                        + " join_deadline, meeting_lat, meeting_lng, price) VALUES ($1, $2, $3, $4, $5, $6, $7, 'waiting',"
-                        + " now() + make_interval(secs => $8), $9, $10, $11) RETURNING join_deadline")
-                    .execute(Tuple.tuple()
-                        .addUUID(session).addUUID(request).addUUID(offer.value()).addUUID(client.value()).addUUID(expert.value())
-                        .addString(r.getString("topic")).addString(mode.wireName()).addDouble(window.toMillis() / 1000.0)
-                        .addDouble(r.getDouble("lat")).addDouble(r.getDouble("lng")).addLong(price))
+                // The meeting point of an in-person session is where the expert is.
+                return sessions.open(conn, new SessionOpening.NewSession(session, new RequestId(request), offer, client, expert,
+                        new Topic(r.getString("topic")), mode, window, new GeoPoint(r.getDouble("lat"), r.getDouble("lng")), price))
                     // The price is held in the session's escrow at match, or the match does not happen.
-                    .compose(inserted -> Ledger.transfer(conn, "hold:" + session, Ledger.Side.wallet(client, "hold"),
+                    .compose(joinDeadline -> Ledger.transfer(conn, "hold:" + session, Ledger.Side.wallet(client, "hold"),
                             Ledger.Side.escrow("hold"), price, session)
                         .compose(held -> held
-                            ? Future.succeededFuture(inserted)
+                            ? Future.succeededFuture(joinDeadline)
                             : Future.failedFuture(new ClientCannotPay(new RequestId(request), client))))
-                    .compose(inserted -> PresenceRepository.answered(conn, List.of(expert)).map(inserted))
-                    .map(inserted -> Optional.of(new Acceptance(
-                        session, new RequestId(request), new UserId(r.getUUID("client_id")), expert, new Topic(r.getString("topic")),
-                        mode, r.getInteger("shard"), r.getOffsetDateTime("queued_at").toInstant(),
-                        inserted.iterator().next().getOffsetDateTime("join_deadline").toInstant(),
+                    .compose(joinDeadline -> PresenceRepository.answered(conn, List.of(expert)).map(joinDeadline))
+                    .map(joinDeadline -> Optional.of(new Acceptance(
+                        session, new RequestId(request), client, expert, new Topic(r.getString("topic")),
+                        mode, r.getInteger("shard"), r.getOffsetDateTime("queued_at").toInstant(), joinDeadline,
                         r.getString("client_name"), r.getString("expert_name"))));
               });
         }));

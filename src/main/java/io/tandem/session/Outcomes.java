@@ -11,6 +11,7 @@ import io.tandem.kernel.RequestId;
 import io.tandem.kernel.SessionId;
 import io.tandem.kernel.UserId;
 import io.tandem.matching.ExpertLoads;
+import io.tandem.matching.MatchingEvents;
 import io.tandem.matching.MatchingRepository;
 import io.tandem.matching.RequestRecord;
 import io.tandem.matching.ShardMessages;
@@ -81,15 +82,10 @@ public final class Outcomes {
 
   /** Decides one session's no-show outcome, once; empty when it was not (or no longer) due. */
   public Future<Optional<Settled>> closeJoinWindow(SessionId id) {
-    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE sessions s SET ended_at = now(), status = CASE"
-                + " WHEN s.client_joined_at IS NULL AND s.expert_joined_at IS NULL THEN 'both_no_show'"
-                + " WHEN s.expert_joined_at IS NULL THEN 'expert_no_show' ELSE 'client_no_show' END"
-                + " WHERE s.id = $1 AND s.status = 'waiting' AND s.join_deadline + make_interval(secs => $2) <= now()"
-                + " RETURNING " + SessionRepository.COLUMNS + ", s.price")
-            .execute(Tuple.of(id.value(), sessions.lateGrace().toMillis() / 1000.0))
-            .compose(rows -> rows.size() == 0
+    return pool.withTransaction(conn -> SessionRepository.closeJoinWindow(conn, id, sessions.lateGrace())
+            .compose(closed -> closed.isEmpty()
                 ? Future.succeededFuture(Optional.<Settled>empty())
-                : settleNoShow(conn, rows.iterator().next()).map(Optional::of)))
+                : settleNoShow(conn, closed.get()).map(Optional::of)))
         .onSuccess(settled -> settled.ifPresent(this::announce));
   }
 
@@ -149,7 +145,7 @@ public final class Outcomes {
     settled.requeued().filter(r -> r.request().waiting()).ifPresent(requeued -> {
       RequestRecord request = requeued.request();
       log.info("request {} back in the queue at its old place after expert {} did not show", request.id(), session.expertId());
-      events.send(request.clientId(), "request.status", new JsonObject().put("requestId", request.id().toString()).put("status", RequestStatus.QUEUED.wireName()));
+      events.send(request.clientId(), "request.status", MatchingEvents.requestStatusEvent(request.id(), RequestStatus.QUEUED, null, null));
       bus.send(Addresses.matchingShard(request.shard()), ShardMessages.queued(request, requeued.excluded()));
     });
     loads.changed(session.expertId());

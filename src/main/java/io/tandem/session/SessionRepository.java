@@ -5,6 +5,7 @@ import io.tandem.kernel.GeoPoint;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.SessionId;
 import io.tandem.kernel.UserId;
+import io.tandem.matching.SessionOpening;
 import io.tandem.reliability.Penalties;
 import io.tandem.reliability.PenaltyKind;
 import io.vertx.core.Future;
@@ -12,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
@@ -282,6 +284,33 @@ public final class SessionRepository {
   private static String instant(Row row, String column) {
     OffsetDateTime at = row.getOffsetDateTime(column);
     return at == null ? null : at.toInstant().toString();
+  }
+
+  /** Opens an accepted offer's session, {@code waiting}, in the acceptance's transaction ({@link SessionOpening}). */
+  public static Future<Instant> open(SqlClient sql, SessionOpening.NewSession s) {
+    return sql.preparedQuery("INSERT INTO sessions (id, request_id, offer_id, client_id, expert_id, topic, mode, status,"
+            + " join_deadline, meeting_lat, meeting_lng, price) VALUES ($1, $2, $3, $4, $5, $6, $7, 'waiting',"
+            + " now() + make_interval(secs => $8), $9, $10, $11) RETURNING join_deadline")
+        .execute(Tuple.tuple()
+            .addUUID(s.id()).addUUID(s.request().value()).addUUID(s.offer().value()).addUUID(s.client().value()).addUUID(s.expert().value())
+            .addString(s.topic().value()).addString(s.mode().wireName()).addDouble(s.joinWindow().toMillis() / 1000.0)
+            .addDouble(s.meetingPoint().lat()).addDouble(s.meetingPoint().lng()).addLong(s.price()))
+        .map(rows -> rows.iterator().next().getOffsetDateTime("join_deadline").toInstant());
+  }
+
+  /**
+   * Closes the join window of a session still {@code waiting} whose deadline plus {@code lateGrace}
+   * has passed, with who did not show; its row (with the price held for it), or empty when it was
+   * not, or no longer, due.
+   */
+  public static Future<Optional<Row>> closeJoinWindow(SqlClient sql, SessionId id, Duration lateGrace) {
+    return sql.preparedQuery("UPDATE sessions s SET ended_at = now(), status = CASE"
+            + " WHEN s.client_joined_at IS NULL AND s.expert_joined_at IS NULL THEN 'both_no_show'"
+            + " WHEN s.expert_joined_at IS NULL THEN 'expert_no_show' ELSE 'client_no_show' END"
+            + " WHERE s.id = $1 AND s.status = 'waiting' AND s.join_deadline + make_interval(secs => $2) <= now()"
+            + " RETURNING " + COLUMNS + ", s.price")
+        .execute(Tuple.of(id.value(), lateGrace.toMillis() / 1000.0))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
   }
 
   /** Messages after {@code afterSeq}, in order, at most {@code limit}. */

@@ -9,6 +9,7 @@ import io.tandem.matching.ExpertLoads;
 import io.tandem.matching.MatchingRepository;
 import io.tandem.presence.PresenceRepository;
 import io.tandem.session.Outcomes;
+import io.tandem.session.SessionRepository;
 import io.tandem.testing.Actors.Pair;
 import io.tandem.testing.Actors.Person;
 import io.tandem.testing.Actors;
@@ -237,7 +238,7 @@ class ReliabilityFlowTest {
   void deadlineExactlyOnce() throws Exception {
     try (Pair pair = Actors.matched(node)) {
       MatchingRepository matching = new MatchingRepository(node.node().pool(), config.ledger(), new Penalties(new PenaltyPolicy(config.penalties()), PresenceRepository::suspended),
-          config.penalties());
+          config.penalties(), SessionRepository::open);
       Outcomes racer = new Outcomes(node.node().pool(), new Penalties(new PenaltyPolicy(config.penalties()), PresenceRepository::suspended), config.ledger(), config.session(),
           config.matching(), node.node().vertx().eventBus(), new UserEvents(node.node().vertx().eventBus()),
           new ExpertLoads(node.node().vertx().eventBus(), matching));
