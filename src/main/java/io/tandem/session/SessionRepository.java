@@ -14,6 +14,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,51 +73,75 @@ public final class SessionRepository {
    * in-person session only that counts as being there; entering the room does not.
    */
   public Future<Optional<Joined>> join(SessionId id, UserId participant, boolean inPerson) {
-    return pool.withTransaction(conn -> conn.preparedQuery("SELECT " + COLUMNS + ", " + ROLE + " AS role,"
-                + " s.client_disconnected_at, s.expert_disconnected_at, s.client_joined_at, s.expert_joined_at,"
-                + " now() > s.join_deadline AS after_window FROM sessions s"
-                + " WHERE s.id = $1 AND (s.client_id = $2 OR s.expert_id = $2) FOR UPDATE")
-            .execute(Tuple.of(id.value(), participant.value()))
-            .compose(rows -> {
-              if (rows.size() == 0) {
-                return Future.succeededFuture(Optional.<Joined>empty());
-              }
-              Row row = rows.iterator().next();
-              SessionRecord before = session(row);
-              if (!before.open()) {
-                return Future.succeededFuture(Optional.of(new Joined(before, false, false)));
-              }
-              String role = row.getString("role");
-              boolean wasDropped = row.getOffsetDateTime(role + "_disconnected_at") != null;
-              boolean counts = inPerson || before.mode() != Mode.IN_PERSON;
-              boolean lateArrival = counts && row.getOffsetDateTime(role + "_joined_at") == null && row.getBoolean("after_window")
-                  && before.status() == SessionStatus.WAITING;
-              return conn.preparedQuery("UPDATE sessions s SET"
-                      + " client_joined_at = CASE WHEN s.client_id = $2 AND $3 THEN coalesce(s.client_joined_at, now()) ELSE s.client_joined_at END,"
-                      + " expert_joined_at = CASE WHEN s.expert_id = $2 AND $3 THEN coalesce(s.expert_joined_at, now()) ELSE s.expert_joined_at END,"
-                      + " client_disconnected_at = CASE WHEN s.client_id = $2 THEN NULL ELSE s.client_disconnected_at END,"
-                      + " expert_disconnected_at = CASE WHEN s.expert_id = $2 THEN NULL ELSE s.expert_disconnected_at END,"
-                      + " client_left_at = CASE WHEN s.client_id = $2 THEN NULL ELSE s.client_left_at END,"
-                      + " expert_left_at = CASE WHEN s.expert_id = $2 THEN NULL ELSE s.expert_left_at END"
-                      + " WHERE s.id = $1 RETURNING s.client_joined_at IS NOT NULL AND s.expert_joined_at IS NOT NULL AS both")
-                  .execute(Tuple.of(id.value(), participant.value(), counts))
-                  .compose(updated -> !lateArrival
-                      ? Future.succeededFuture(new Object[] {updated, Optional.<Penalties.Recorded>empty()})
-                      : penalties.record(conn, participant, PenaltyKind.LATE, "expert".equals(role), "joined after the join window",
-                          id.value(), null).map(p -> new Object[] {updated, p}))
-                  .compose(result -> {
-                    @SuppressWarnings("unchecked")
-                    Optional<Penalties.Recorded> late = (Optional<Penalties.Recorded>) result[1];
-                    boolean both = ((RowSet<Row>) result[0]).iterator().next().getBoolean("both");
-                    if (!both || before.status() != SessionStatus.WAITING) {
-                      return Future.succeededFuture(Optional.of(new Joined(before, wasDropped, false, late)));
-                    }
-                    return conn.preparedQuery("UPDATE sessions s SET status = 'active', started_at = now() WHERE s.id = $1"
-                            + " AND s.status = 'waiting' RETURNING " + COLUMNS)
-                        .execute(Tuple.of(id.value()))
-                        .map(active -> Optional.of(new Joined(session(active.iterator().next()), wasDropped, true, late)));
-                  });
-            }));
+    return pool.withTransaction(conn -> lockForJoin(conn, id, participant)
+        .compose(locked -> locked.isEmpty()
+            ? Future.succeededFuture(Optional.<Joined>empty())
+            : joinLocked(conn, locked.get(), participant, inPerson).map(Optional::of)));
+  }
+
+  /** The session row as a joining participant found it, locked until the join commits. */
+  private record Locked(SessionRecord before, String role, boolean wasDropped, boolean neverJoined, boolean afterWindow) {}
+
+  private static Future<Optional<Locked>> lockForJoin(SqlConnection conn, SessionId id, UserId participant) {
+    return conn.preparedQuery("SELECT " + COLUMNS + ", " + ROLE + " AS role,"
+            + " s.client_disconnected_at, s.expert_disconnected_at, s.client_joined_at, s.expert_joined_at,"
+            + " now() > s.join_deadline AS after_window FROM sessions s"
+            + " WHERE s.id = $1 AND (s.client_id = $2 OR s.expert_id = $2) FOR UPDATE")
+        .execute(Tuple.of(id.value(), participant.value()))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.empty();
+          }
+          Row row = rows.iterator().next();
+          String role = row.getString("role");
+          return Optional.of(new Locked(session(row), role, row.getOffsetDateTime(role + "_disconnected_at") != null,
+              row.getOffsetDateTime(role + "_joined_at") == null, row.getBoolean("after_window")));
+        });
+  }
+
+  /**
+   * Records the join (a late first arrival costs a {@code late} penalty) and starts the session
+   * when this was the second participant; a session that is over is only read.
+   */
+  private Future<Joined> joinLocked(SqlConnection conn, Locked locked, UserId participant, boolean inPerson) {
+    SessionRecord before = locked.before();
+    if (!before.open()) {
+      return Future.succeededFuture(new Joined(before, false, false));
+    }
+    boolean counts = inPerson || before.mode() != Mode.IN_PERSON;
+    boolean lateArrival = counts && locked.neverJoined() && locked.afterWindow() && before.status() == SessionStatus.WAITING;
+    return markJoined(conn, before.id(), participant, counts)
+        .compose(both -> (lateArrival
+                ? penalties.record(conn, participant, PenaltyKind.LATE, "expert".equals(locked.role()), "joined after the join window",
+                    before.id().value(), null)
+                : Future.succeededFuture(Optional.<Penalties.Recorded>empty()))
+            .compose(late -> !both || before.status() != SessionStatus.WAITING
+                ? Future.succeededFuture(new Joined(before, locked.wasDropped(), false, late))
+                : activate(conn, before.id()).map(active -> new Joined(active, locked.wasDropped(), true, late))));
+  }
+
+  /**
+   * The participant's first join (when it {@code counts}: entering the room of an in-person
+   * session does not) and the end of any drop or leave of theirs; true when both have now joined.
+   */
+  private static Future<Boolean> markJoined(SqlConnection conn, SessionId id, UserId participant, boolean counts) {
+    return conn.preparedQuery("UPDATE sessions s SET"
+            + " client_joined_at = CASE WHEN s.client_id = $2 AND $3 THEN coalesce(s.client_joined_at, now()) ELSE s.client_joined_at END,"
+            + " expert_joined_at = CASE WHEN s.expert_id = $2 AND $3 THEN coalesce(s.expert_joined_at, now()) ELSE s.expert_joined_at END,"
+            + " client_disconnected_at = CASE WHEN s.client_id = $2 THEN NULL ELSE s.client_disconnected_at END,"
+            + " expert_disconnected_at = CASE WHEN s.expert_id = $2 THEN NULL ELSE s.expert_disconnected_at END,"
+            + " client_left_at = CASE WHEN s.client_id = $2 THEN NULL ELSE s.client_left_at END,"
+            + " expert_left_at = CASE WHEN s.expert_id = $2 THEN NULL ELSE s.expert_left_at END"
+            + " WHERE s.id = $1 RETURNING s.client_joined_at IS NOT NULL AND s.expert_joined_at IS NOT NULL AS both")
+        .execute(Tuple.of(id.value(), participant.value(), counts))
+        .map(rows -> rows.iterator().next().getBoolean("both"));
+  }
+
+  private static Future<SessionRecord> activate(SqlConnection conn, SessionId id) {
+    return conn.preparedQuery("UPDATE sessions s SET status = 'active', started_at = now() WHERE s.id = $1"
+            + " AND s.status = 'waiting' RETURNING " + COLUMNS)
+        .execute(Tuple.of(id.value()))
+        .map(active -> session(active.iterator().next()));
   }
 
   /** {@code room.leave}: the participant stepped out on purpose; the session goes on without a drop penalty. */
