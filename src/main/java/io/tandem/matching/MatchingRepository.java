@@ -188,28 +188,38 @@ public final class MatchingRepository {
    */
   public Future<OfferAttempt> makeOffer(int shard, long epoch, String nodeId, RequestId request, UserId expert, double distanceKm,
       Duration timeout) {
-    return pool.withTransaction(conn -> conn.preparedQuery("SELECT 1 FROM shard_leases WHERE shard = $1 AND owner_node = $2"
+    return pool.withTransaction(conn -> holdsLease(conn, shard, nodeId, epoch)
+        .compose(held -> !held
+            ? Future.succeededFuture(new OfferAttempt.Fenced())
+            : hasFreeSlot(conn, expert).compose(free -> !free
+                ? Future.succeededFuture(new OfferAttempt.ExpertUnavailable())
+                : offerIfQueued(conn, shard, epoch, request, expert, distanceKm, timeout))));
+  }
+
+  /** The fencing check: this node still owns the shard at this epoch; the lease row is shared-locked until commit. */
+  private static Future<Boolean> holdsLease(SqlConnection conn, int shard, String nodeId, long epoch) {
+    return conn.preparedQuery("SELECT 1 FROM shard_leases WHERE shard = $1 AND owner_node = $2"
             + " AND epoch = $3 AND expires_at > now() FOR SHARE")
         .execute(Tuple.of(shard, nodeId, epoch))
-        .compose(lease -> {
-          if (lease.size() == 0) {
-            return Future.succeededFuture(new OfferAttempt.Fenced());
-          }
-          // The load is counted in its own statement, after the lock is ours: a statement that waited for
-          // the lock would still count with the snapshot it started with and miss the offer it waited for.
-          return conn.preparedQuery("SELECT p.capacity FROM expert_presence p JOIN accounts a ON a.id = p.expert_id WHERE p.expert_id = $1"
-                  + " AND p.status = 'online' AND p.disconnected_at IS NULL AND (a.suspended_until IS NULL OR a.suspended_until <= now())"
-                  + " FOR UPDATE OF p")
-              .execute(Tuple.of(expert.value()))
-              .compose(presence -> presence.size() == 0
-                  ? Future.succeededFuture(new OfferAttempt.ExpertUnavailable())
-                  : conn.preparedQuery("SELECT expert_load($1) AS load").execute(Tuple.of(expert.value())).compose(load -> {
-                    if (load.iterator().next().getInteger("load") >= presence.iterator().next().getInteger("capacity")) {
-                      return Future.succeededFuture(new OfferAttempt.ExpertUnavailable());
-                    }
-                    return offerIfQueued(conn, shard, epoch, request, expert, distanceKm, timeout);
-                  }));
-        }));
+        .map(lease -> lease.size() > 0);
+  }
+
+  /**
+   * The capacity guard: the expert is online, connected, not suspended and below capacity. Their
+   * presence row is locked first, so that two offers to the same expert are counted one after the
+   * other.
+   */
+  private static Future<Boolean> hasFreeSlot(SqlConnection conn, UserId expert) {
+    return conn.preparedQuery("SELECT p.capacity FROM expert_presence p JOIN accounts a ON a.id = p.expert_id WHERE p.expert_id = $1"
+            + " AND p.status = 'online' AND p.disconnected_at IS NULL AND (a.suspended_until IS NULL OR a.suspended_until <= now())"
+            + " FOR UPDATE OF p")
+        .execute(Tuple.of(expert.value()))
+        .compose(presence -> presence.size() == 0
+            ? Future.succeededFuture(false)
+            // The load is counted in its own statement, after the lock is ours: a statement that waited for
+            // the lock would still count with the snapshot it started with and miss the offer it waited for.
+            : conn.preparedQuery("SELECT expert_load($1) AS load").execute(Tuple.of(expert.value()))
+                .map(load -> load.iterator().next().getInteger("load") < presence.iterator().next().getInteger("capacity")));
   }
 
   private static Future<OfferAttempt> offerIfQueued(SqlConnection conn, int shard, long epoch, RequestId request, UserId expert,
@@ -357,48 +367,59 @@ public final class MatchingRepository {
     }
   }
 
+  /**
+   * An expert accepts: in one transaction the offer is accepted (if still pending and in time), its
+   * request matched, the session opened and the client's price held; a client who cannot pay undoes
+   * it all ({@link ClientCannotPay}). Empty when the offer is gone.
+   */
   public Future<Optional<Acceptance>> accept(OfferId offer, UserId expert, Duration joinWindow, Duration inPersonJoinWindow) {
     UUID session = UUID.randomUUID();
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK_REQUEST_OF_OFFER).execute(Tuple.of(offer.value()))
-        .compose(locked -> conn.preparedQuery("UPDATE offers SET state = 'accepted', resolved_at = now()"
-                + " WHERE id = $1 AND expert_id = $2 AND state = 'pending' AND expires_at > now() RETURNING request_id, shard")
-            .execute(Tuple.of(offer.value(), expert.value())))
-        .compose(accepted -> {
-          if (accepted.size() == 0) {
-            return Future.succeededFuture(Optional.<Acceptance>empty());
-          }
-          UUID request = accepted.iterator().next().getUUID("request_id");
-          return conn.preparedQuery("UPDATE requests r SET status = 'matched', matched_at = now(), session_id = $2"
-                  + " FROM accounts c, accounts e, expert_presence p"
-                  + " WHERE r.id = $1 AND r.status = 'offered' AND c.id = r.client_id AND e.id = $3 AND p.expert_id = $3"
-                  + " RETURNING r.client_id, r.topic, r.mode, r.shard, r.queued_at, c.display_name AS client_name,"
-                  + " e.display_name AS expert_name, p.lat, p.lng")
-              .execute(Tuple.of(request, session, expert.value()))
-              .compose(matched -> {
-                if (matched.size() == 0) {
-                  return Future.failedFuture(new IllegalStateException("offer " + offer + " was pending but its request was not offered"));
-                }
-                Row r = matched.iterator().next();
-                Mode mode = Mode.fromWire(r.getString("mode")).orElseThrow();
-                Duration window = mode == Mode.IN_PERSON ? inPersonJoinWindow : joinWindow;
-                UserId client = new UserId(r.getUUID("client_id"));
-                long price = ledger.priceOf(new Topic(r.getString("topic")).root());
-                // The meeting point of an in-person session is where the expert is.
-                return sessions.open(conn, new SessionOpening.NewSession(session, new RequestId(request), offer, client, expert,
-                        new Topic(r.getString("topic")), mode, window, new GeoPoint(r.getDouble("lat"), r.getDouble("lng")), price))
-                    // The price is held in the session's escrow at match, or the match does not happen.
-                    .compose(joinDeadline -> Ledger.transfer(conn, "hold:" + session, Ledger.Side.wallet(client, "hold"),
-                            Ledger.Side.escrow("hold"), price, session)
-                        .compose(held -> held
-                            ? Future.succeededFuture(joinDeadline)
-                            : Future.failedFuture(new ClientCannotPay(new RequestId(request), client))))
-                    .compose(joinDeadline -> PresenceRepository.answered(conn, List.of(expert)).map(joinDeadline))
-                    .map(joinDeadline -> Optional.of(new Acceptance(
-                        session, new RequestId(request), client, expert, new Topic(r.getString("topic")),
-                        mode, r.getInteger("shard"), r.getOffsetDateTime("queued_at").toInstant(), joinDeadline,
-                        r.getString("client_name"), r.getString("expert_name"))));
-              });
-        }));
+        .compose(locked -> acceptPending(conn, offer, expert))
+        .compose(request -> request.isEmpty()
+            ? Future.succeededFuture(Optional.<Acceptance>empty())
+            : matchRequest(conn, offer, request.get(), session, expert)
+                .compose(matched -> openAndHold(conn, offer, matched, session, expert, joinWindow, inPersonJoinWindow))
+                .map(Optional::of)));
+  }
+
+  /** The request of the offer, now accepted; empty when it was no longer pending or its time was up. */
+  private static Future<Optional<UUID>> acceptPending(SqlConnection conn, OfferId offer, UserId expert) {
+    return conn.preparedQuery("UPDATE offers SET state = 'accepted', resolved_at = now()"
+            + " WHERE id = $1 AND expert_id = $2 AND state = 'pending' AND expires_at > now() RETURNING request_id, shard")
+        .execute(Tuple.of(offer.value(), expert.value()))
+        .map(accepted -> accepted.size() == 0 ? Optional.empty() : Optional.of(accepted.iterator().next().getUUID("request_id")));
+  }
+
+  /** The request turns matched to the session; its row, with both names and where the expert is. */
+  private static Future<Row> matchRequest(SqlConnection conn, OfferId offer, UUID request, UUID session, UserId expert) {
+    return conn.preparedQuery("UPDATE requests r SET status = 'matched', matched_at = now(), session_id = $2"
+            + " FROM accounts c, accounts e, expert_presence p"
+            + " WHERE r.id = $1 AND r.status = 'offered' AND c.id = r.client_id AND e.id = $3 AND p.expert_id = $3"
+            + " RETURNING r.id, r.client_id, r.topic, r.mode, r.shard, r.queued_at, c.display_name AS client_name,"
+            + " e.display_name AS expert_name, p.lat, p.lng")
+        .execute(Tuple.of(request, session, expert.value()))
+        .compose(matched -> matched.size() == 0
+            ? Future.failedFuture(new IllegalStateException("offer " + offer + " was pending but its request was not offered"))
+            : Future.succeededFuture(matched.iterator().next()));
+  }
+
+  /** Opens the session (meeting where the expert is, for in-person) and holds its price in escrow, or the match does not happen. */
+  private Future<Acceptance> openAndHold(SqlConnection conn, OfferId offer, Row r, UUID session, UserId expert, Duration joinWindow,
+      Duration inPersonJoinWindow) {
+    RequestId request = new RequestId(r.getUUID("id"));
+    UserId client = new UserId(r.getUUID("client_id"));
+    Topic topic = new Topic(r.getString("topic"));
+    Mode mode = Mode.fromWire(r.getString("mode")).orElseThrow();
+    long price = ledger.priceOf(topic.root());
+    return sessions.open(conn, new SessionOpening.NewSession(session, request, offer, client, expert, topic, mode,
+            mode == Mode.IN_PERSON ? inPersonJoinWindow : joinWindow, new GeoPoint(r.getDouble("lat"), r.getDouble("lng")), price))
+        .compose(joinDeadline -> Ledger.transfer(conn, "hold:" + session, Ledger.Side.wallet(client, "hold"), Ledger.Side.escrow("hold"),
+                price, session)
+            .compose(held -> held ? Future.succeededFuture(joinDeadline) : Future.failedFuture(new ClientCannotPay(request, client))))
+        .compose(joinDeadline -> PresenceRepository.answered(conn, List.of(expert)).map(joinDeadline))
+        .map(joinDeadline -> new Acceptance(session, request, client, expert, topic, mode, r.getInteger("shard"),
+            r.getOffsetDateTime("queued_at").toInstant(), joinDeadline, r.getString("client_name"), r.getString("expert_name")));
   }
 
   // ---- closing requests
