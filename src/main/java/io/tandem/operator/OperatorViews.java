@@ -28,15 +28,23 @@ public final class OperatorViews {
 
   /** {@code GET /api/v1/topics}: every topic some expert offers, with how many offer it and how many of them are online now. */
   public Future<JsonObject> topics() {
-    return list("topics", pool.query("SELECT t.topic, count(*) AS experts,"
-            + " count(*) FILTER (WHERE p.status = 'online' AND p.disconnected_at IS NULL"
-            + "   AND (a.suspended_until IS NULL OR a.suspended_until < now())) AS online"
+    Future<JsonObject> perTopic = list("topics", pool.query("SELECT t.topic, count(*) AS experts,"
+            + " count(*) FILTER (WHERE " + AVAILABLE + ") AS online"
             + " FROM expert_profiles e CROSS JOIN LATERAL unnest(e.topics) AS t(topic)"
             + " JOIN accounts a ON a.id = e.account_id LEFT JOIN expert_presence p ON p.expert_id = e.account_id"
             + " GROUP BY t.topic ORDER BY t.topic").execute(),
         row -> new JsonObject().put("topic", row.getString("topic")).put("experts", row.getLong("experts"))
             .put("online", row.getLong("online")));
+    // An expert of several topics counts once here, not once per topic.
+    Future<Long> online = pool.query("SELECT count(*) AS online FROM expert_profiles e JOIN accounts a ON a.id = e.account_id"
+            + " JOIN expert_presence p ON p.expert_id = e.account_id WHERE " + AVAILABLE).execute()
+        .map(rows -> rows.iterator().next().getLong("online"));
+    return Future.all(perTopic, online).map(both -> both.<JsonObject>resultAt(0).put("expertsOnline", both.<Long>resultAt(1)));
   }
+
+  /** An expert who can be offered requests now: online, connected, not suspended ({@code p} presence, {@code a} account). */
+  private static final String AVAILABLE = "p.status = 'online' AND p.disconnected_at IS NULL"
+      + " AND (a.suspended_until IS NULL OR a.suspended_until < now())";
 
   /**
    * Waiting requests per topic: how many, the oldest wait, and the topic's median time from queued

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tandem.testing.Actors;
 import io.tandem.testing.Actors.Pair;
 import io.tandem.testing.Actors.Person;
+import io.tandem.testing.Poll;
 import io.tandem.testing.RunningNode;
 import io.tandem.testing.Sql;
 import io.tandem.testing.TestClient.Response;
 import io.tandem.testing.TestConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,6 +52,26 @@ class OperatorApiTest {
       assertThat(listed.getLong("online")).isEqualTo(1);
       online.socket().ack("presence.offline", new JsonObject());
       assertThat(find(node.http().get("/api/v1/topics").json().getJsonArray("topics"), "topic", topic).getLong("online")).isEqualTo(0);
+    }
+  }
+
+  @Test
+  @DisplayName("GET /api/v1/topics counts an expert of two topics in each topic, and once in expertsOnline")
+  void expertsOnlineCountsEachExpertOnce() {
+    String topic = Actors.uniqueTopic();
+    try (Person both = Actors.expert(node, topic + "," + topic + ".sub")) {
+      JsonObject topics = node.http().get("/api/v1/topics").json();
+      assertThat(find(topics.getJsonArray("topics"), "topic", topic).getLong("online")).isEqualTo(1);
+      assertThat(find(topics.getJsonArray("topics"), "topic", topic + ".sub").getLong("online")).isEqualTo(1);
+      // Other tests' experts may come and go meanwhile: look for a moment in which only this one did.
+      Poll.until("going offline takes exactly one from expertsOnline", Duration.ofSeconds(30), () -> {
+        long online = node.http().get("/api/v1/topics").json().getLong("expertsOnline");
+        both.socket().ack("presence.offline", new JsonObject());
+        long offline = node.http().get("/api/v1/topics").json().getLong("expertsOnline");
+        both.socket().ack("presence.online", new JsonObject());
+        long back = node.http().get("/api/v1/topics").json().getLong("expertsOnline");
+        return online - offline == 1 && back - offline == 1;
+      });
     }
   }
 

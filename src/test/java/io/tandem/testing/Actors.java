@@ -33,7 +33,10 @@ public final class Actors {
     return expert(node.http(), node.node().httpPort(), topic, lat, lng, capacity, modes);
   }
 
-  /** An expert of a server reached by {@code http} and WebSockets on {@code port} (a server in another process, say). */
+  /**
+   * An expert of a server reached by {@code http} and WebSockets on {@code port} (a server in another
+   * process, say), online; {@code topic} may list several, comma-separated.
+   */
   public static Person expert(TestClient http, int port, String topic, double lat, double lng, int capacity, String... modes) {
     Session session = http.signUp("expert");
     JsonArray modeList = new JsonArray();
@@ -41,7 +44,7 @@ public final class Actors {
       modeList.add(mode);
     }
     JsonObject profile = new JsonObject()
-        .put("topics", new JsonArray().add(topic))
+        .put("topics", new JsonArray(java.util.List.of((Object[]) topic.split(","))))
         .put("modes", modeList)
         .put("location", new JsonObject().put("lat", lat).put("lng", lng))
         .put("capacity", capacity);
