@@ -4,13 +4,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tandem.api.ApiVerticle;
 import io.tandem.api.HttpApi;
-import io.tandem.auth.AccountRepository;
-import io.tandem.auth.AccountService;
-import io.tandem.auth.IceServers;
+import io.tandem.auth.AuthFeature;
 import io.tandem.auth.JwtSecret;
 import io.tandem.auth.PasswordHasher;
-import io.tandem.auth.RefreshTokenRepository;
-import io.tandem.auth.Tokens;
 import io.tandem.bus.ClusterSetup;
 import io.tandem.bus.UserEvents;
 import io.tandem.config.TandemConfig;
@@ -22,24 +18,14 @@ import io.tandem.gateway.ConnectionListener;
 import io.tandem.gateway.Frames;
 import io.tandem.gateway.WebSocketGateway;
 import io.tandem.loadtest.Seeder;
-import io.tandem.matching.ExpertLoads;
-import io.tandem.matching.MatchingEvents;
-import io.tandem.matching.MatchingRepository;
-import io.tandem.matching.MatchingVerticle;
-import io.tandem.matching.OfferService;
-import io.tandem.matching.RequestService;
-import io.tandem.matching.ShardLeases;
+import io.tandem.matching.MatchingFeature;
 import io.tandem.operator.OperatorViews;
+import io.tandem.presence.PresenceFeature;
 import io.tandem.presence.PresenceRepository;
 import io.tandem.presence.PresenceService;
-import io.tandem.reliability.BayesianRating;
-import io.tandem.reliability.Ledger;
-import io.tandem.reliability.Penalties;
-import io.tandem.reliability.PenaltyPolicy;
-import io.tandem.reliability.Reliability;
-import io.tandem.session.MessageStore;
-import io.tandem.session.Outcomes;
+import io.tandem.reliability.ReliabilityFeature;
 import io.tandem.session.RoomService;
+import io.tandem.session.SessionFeature;
 import io.tandem.session.SessionRepository;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -152,48 +138,35 @@ public final class TandemNode {
           return new Secrets(JwtSecret.load(config.auth()), new PasswordHasher(config.auth().passwordHash()));
         })
         .compose(secrets -> {
-          // Built once and shared: what every feature uses to reach users, and how ratings are averaged.
+          // Features in dependency order, each built in one place; built once and shared: what every
+          // feature uses to reach users.
           UserEvents users = new UserEvents(vertx.eventBus());
-          BayesianRating rating = new BayesianRating(config.ratings());
-          Tokens tokens = new Tokens(vertx, secrets.jwtSecret(), config.auth(), new RefreshTokenRepository(pool));
-          PenaltyPolicy policy = new PenaltyPolicy(config.penalties());
-          Penalties penalties = new Penalties(policy, PresenceRepository::suspended);
-          Ledger ledger = new Ledger(pool);
-          Reliability reliability = new Reliability(pool, penalties, policy, rating);
-          AccountRepository accountRepository = new AccountRepository(pool, ledger);
-          AccountService accounts = new AccountService(vertx, accountRepository, secrets.hasher(), tokens, ledger, config.ledger());
+          ReliabilityFeature reliability = ReliabilityFeature.build(pool, config, PresenceRepository::suspended);
+          AuthFeature auth = AuthFeature.build(vertx, pool, config, secrets.jwtSecret(), secrets.hasher(), reliability.ledger());
           ExpertProfileRepository profiles = new ExpertProfileRepository(pool);
-          PresenceRepository presenceRepository = new PresenceRepository(pool, rating, config.penalties());
-          PresenceService presence = new PresenceService(vertx, presenceRepository, profiles, users,
-              config.session().reconnectGrace(), config.cluster().lease(), nodeId, reliability);
-          MatchingRepository matching = new MatchingRepository(pool, config.ledger(), penalties, config.penalties(), SessionRepository::open);
-          ExpertLoads loads = new ExpertLoads(vertx.eventBus(), matching);
-          MatchingEvents matchingEvents = new MatchingEvents(vertx.eventBus(), users, loads,
-              new IceServers(config.session().iceServers(), config.turn(), java.time.Clock.systemUTC()));
-          RequestService requests = new RequestService(vertx.eventBus(), matching, matchingEvents, config.matching(), ledger, config.ledger(),
-              reliability);
-          OfferService offers = new OfferService(matching, matchingEvents, config.session(), reliability);
-          ShardLeases leases = new ShardLeases(leasePool, nodeId, config.cluster().lease());
-          RoomService rooms = new RoomService(vertx, new SessionRepository(pool, penalties),
-              new MessageStore(vertx, chatPool, config.session().messageBatchMax(), config.session().messageWriteLanes()), users, loads, config.session());
-          Outcomes outcomes = new Outcomes(pool, penalties, config.ledger(), config.session(), config.matching(), vertx.eventBus(), users, loads);
-          WebSocketGateway gateway = new WebSocketGateway(vertx, tokens, config.http().allowedOrigins(), config.ws(),
-              Frames.dispatcher(presence, requests, offers, rooms), connectionListener(presence, rooms), outages);
+          PresenceFeature presence = PresenceFeature.build(vertx, pool, config, nodeId, profiles, users, reliability.reliability(),
+              reliability.rating());
+          MatchingFeature matching = MatchingFeature.build(vertx, pool, leasePool, config, nodeId, users, reliability, presence.store(),
+              SessionRepository::open, outages);
+          SessionFeature sessions = SessionFeature.build(vertx, pool, chatPool, config, reliability.penalties(), users, matching.loads());
+
+          WebSocketGateway gateway = new WebSocketGateway(vertx, auth.tokens(), config.http().allowedOrigins(), config.ws(),
+              Frames.dispatcher(presence.service(), matching.requests(), matching.offers(), sessions.rooms()),
+              connectionListener(presence.service(), sessions.rooms()), outages);
           Optional<Seeder> seeder = config.loadTest().seedEnabled()
-              ? Optional.of(new Seeder(vertx, pool, secrets.hasher(), tokens, config.ledger()))
+              ? Optional.of(new Seeder(vertx, pool, auth.hasher(), auth.tokens(), config.ledger()))
               : Optional.empty();
           seeder.ifPresent(s -> log.warn("loadTest.seedEnabled is on: POST /api/v1/loadtest/seed creates accounts without authentication"));
-          HttpApi api = new HttpApi(config.http(), accounts, tokens, profiles, requests, rooms, reliability, ledger, seeder,
-              new OperatorViews(pool), this::readiness,
-              outages, metrics);
+          HttpApi api = new HttpApi(config.http(), auth.service(), auth.tokens(), profiles, matching.requests(), sessions.rooms(),
+              reliability.reliability(), reliability.ledger(), seeder, new OperatorViews(pool), this::readiness, outages, metrics);
+          // Every node-wide sweep, in one place, run by one verticle.
           Map<String, Supplier<Future<Void>>> sweeps = new LinkedHashMap<>();
-          sweeps.put("presence", presence::sweep);
-          sweeps.put("rooms", rooms::sweep);
-          sweeps.put("join windows", outcomes::sweep);
-          return accountRepository.ensureAdmins(config.auth().admins())
-              .compose(v -> leases.heartbeat())
-              .compose(v -> deployOne(new MatchingVerticle(config.matching(), config.cluster().lease(), leases, matching,
-                  presenceRepository, matchingEvents, outages)))
+          sweeps.put("presence", presence.service()::sweep);
+          sweeps.put("rooms", sessions.rooms()::sweep);
+          sweeps.put("join windows", sessions.outcomes()::sweep);
+          return auth.accounts().ensureAdmins(config.auth().admins())
+              .compose(v -> matching.leases().heartbeat())
+              .compose(v -> deployOne(matching.verticle()))
               .compose(v -> deployOne(new Sweeper(config.matching().sweepInterval(), sweeps, outages)))
               .compose(v -> deployHttp(config.http(), config.ws(), api, gateway));
         });

@@ -1,0 +1,18 @@
+package io.tandem.reliability;
+
+import io.tandem.config.TandemConfig;
+import io.vertx.sqlclient.Pool;
+
+/**
+ * Reliability as the rest of the node uses it: penalties recorded inside others' transactions,
+ * the ledger, and the reads and writes of ratings and standing.
+ */
+public record ReliabilityFeature(Penalties penalties, Ledger ledger, Reliability reliability, BayesianRating rating) {
+  /** {@code suspension}: how a suspended expert is taken offline (presence owns that table). */
+  public static ReliabilityFeature build(Pool pool, TandemConfig config, Penalties.Suspension suspension) {
+    PenaltyPolicy policy = new PenaltyPolicy(config.penalties());
+    Penalties penalties = new Penalties(policy, suspension);
+    BayesianRating rating = new BayesianRating(config.ratings());
+    return new ReliabilityFeature(penalties, new Ledger(pool), new Reliability(pool, penalties, policy, rating), rating);
+  }
+}

@@ -1,0 +1,20 @@
+package io.tandem.session;
+
+import io.tandem.bus.UserEvents;
+import io.tandem.config.TandemConfig;
+import io.tandem.matching.ExpertLoads;
+import io.tandem.reliability.Penalties;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+
+/** Rooms (chat, signals, presence in the room) and the outcomes of sessions, as the rest of the node uses them. */
+public record SessionFeature(RoomService rooms, Outcomes outcomes) {
+  /** {@code chatPool}: the connections chat batches are written on, apart from everything else. */
+  public static SessionFeature build(Vertx vertx, Pool pool, Pool chatPool, TandemConfig config, Penalties penalties, UserEvents users,
+      ExpertLoads loads) {
+    MessageStore messages = new MessageStore(vertx, chatPool, config.session().messageBatchMax(), config.session().messageWriteLanes());
+    return new SessionFeature(
+        new RoomService(vertx, new SessionRepository(pool, penalties), messages, users, loads, config.session()),
+        new Outcomes(pool, penalties, config.ledger(), config.session(), config.matching(), vertx.eventBus(), users, loads));
+  }
+}
