@@ -111,7 +111,6 @@ public final class PresenceService {
       gone.ifPresent(snapshot -> {
         log.info("expert {} lost their last connection; offline in {} unless they return", user.id(), reconnectGrace);
         publish(snapshot);
-        vertx.setTimer(reconnectGrace.toMillis() + 100, t -> sweep());
       });
       return null;
     });

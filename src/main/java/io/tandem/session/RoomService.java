@@ -12,7 +12,6 @@ import io.tandem.matching.ExpertLoads;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.JsonInput;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -36,7 +35,6 @@ public final class RoomService {
   /** Messages returned with a join; more are paged with GET /api/v1/sessions/{id}/messages. */
   public static final int JOIN_BACKLOG_LIMIT = 500;
 
-  private final Vertx vertx;
   private final SessionRepository sessions;
   private final MessageStore messages;
   private final UserEvents events;
@@ -50,9 +48,8 @@ public final class RoomService {
   private final Map<SessionId, SessionRecord> participants = new ConcurrentHashMap<>();
   private final Map<String, Long> lastTyping = new ConcurrentHashMap<>();
 
-  public RoomService(Vertx vertx, SessionRepository sessions, MessageStore messages, UserEvents events, ExpertLoads loads,
+  public RoomService(SessionRepository sessions, MessageStore messages, UserEvents events, ExpertLoads loads,
       SessionConfig config) {
-    this.vertx = vertx;
     this.sessions = sessions;
     this.messages = messages;
     this.events = events;
@@ -261,7 +258,6 @@ public final class RoomService {
       dropped.ifPresent(session -> {
         log.info("participant {} of session {} dropped; abandoned in {} unless they return", user, id, reconnectGrace);
         roomPresence(id, user, session.peerOf(user).orElseThrow(), "disconnected");
-        vertx.setTimer(reconnectGrace.toMillis() + 100, t -> sweep());
       });
       return null;
     })).toList()).mapEmpty();

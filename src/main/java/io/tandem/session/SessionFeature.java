@@ -14,7 +14,7 @@ public record SessionFeature(RoomService rooms, Outcomes outcomes) {
       ExpertLoads loads) {
     MessageStore messages = new MessageStore(vertx, chatPool, config.session().messageBatchMax(), config.session().messageWriteLanes());
     return new SessionFeature(
-        new RoomService(vertx, new SessionRepository(pool, penalties), messages, users, loads, config.session()),
+        new RoomService(new SessionRepository(pool, penalties), messages, users, loads, config.session()),
         new Outcomes(pool, penalties, config.ledger(), config.session(), config.matching(), vertx.eventBus(), users, loads));
   }
 }
