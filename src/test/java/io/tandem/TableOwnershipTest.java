@@ -29,7 +29,7 @@ class TableOwnershipTest {
    * The load-test {@code Seeder} bulk-writes accounts, profiles and wallets for Gatling.
    */
   private static final Map<String, Set<String>> SHARED = Map.of(
-      "accounts", Set.of("AccountRepository", "Penalties", "Seeder"),
+      "accounts", Set.of("AccountRepository", "Seeder"),
       "expert_profiles", Set.of("ExpertProfileRepository", "Seeder"),
       "ledger_entries", Set.of("Ledger", "Seeder"),
       // MessageStore bumps last_seq in the very statement that stores a message: that is what keeps seqs gapless.

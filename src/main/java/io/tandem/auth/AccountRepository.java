@@ -7,9 +7,13 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /** Accounts in PostgreSQL. Usernames are unique regardless of case (a unique index is the guard). */
 public final class AccountRepository {
@@ -83,5 +87,17 @@ public final class AccountRepository {
         Role.fromWire(row.getString("role")).orElseThrow(),
         row.getString("display_name"),
         row.getOffsetDateTime("created_at").toInstant()));
+  }
+
+  /** Suspends the account until {@code until}, or keeps a later suspension it already has (inside the penalty's transaction). */
+  public static Future<Void> suspendUntil(SqlClient sql, UserId user, Instant until) {
+    return sql.preparedQuery("UPDATE accounts SET suspended_until = greatest(coalesce(suspended_until, $2), $2) WHERE id = $1")
+        .execute(Tuple.of(user.value(), until.atOffset(ZoneOffset.UTC))).mapEmpty();
+  }
+
+  /** Lifts a running suspension of the account (inside the waiver's transaction). */
+  public static Future<Void> liftSuspension(SqlClient sql, UUID user) {
+    return sql.preparedQuery("UPDATE accounts SET suspended_until = NULL WHERE id = $1 AND suspended_until > now()")
+        .execute(Tuple.of(user)).mapEmpty();
   }
 }

@@ -1,5 +1,6 @@
 package io.tandem.reliability;
 
+import io.tandem.auth.AccountRepository;
 import io.tandem.bus.PresenceMessages;
 import io.tandem.bus.UserEvents;
 import io.tandem.kernel.UserId;
@@ -9,7 +10,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +19,7 @@ import java.util.UUID;
  * Records penalties inside the caller's transaction: the person's account row is locked, their
  * window read, the policy applied, and the penalty inserted under its unique key (one per person,
  * session and kind, or per offer), so that a second attempt records nothing. The one writer of
- * {@code penalties} and of an account's {@code suspended_until}.
+ * {@code penalties}; a suspension is set on the account through {@code AccountRepository}.
  */
 public final class Penalties {
   /**
@@ -76,8 +76,7 @@ public final class Penalties {
               .execute(Tuple.of(user, (int) policy.window().toDays()))
               .compose(points -> policy.suspends(points.iterator().next().getLong("points"))
                   ? Future.succeededFuture()
-                  : sql.preparedQuery("UPDATE accounts SET suspended_until = NULL WHERE id = $1 AND suspended_until > now()")
-                      .execute(Tuple.of(user)).mapEmpty())
+                  : AccountRepository.liftSuspension(sql, user))
               .map(v -> Optional.of(waived));
         });
   }
@@ -107,8 +106,7 @@ public final class Penalties {
                 if (decision.suspendUntil().isEmpty()) {
                   return Future.succeededFuture(Optional.of(recorded));
                 }
-                return sql.preparedQuery("UPDATE accounts SET suspended_until = greatest(coalesce(suspended_until, $2), $2) WHERE id = $1")
-                    .execute(Tuple.of(user.value(), decision.suspendUntil().get().atOffset(ZoneOffset.UTC)))
+                return AccountRepository.suspendUntil(sql, user, decision.suspendUntil().get())
                     .compose(v -> suspension.takeOffline(sql, user))
                     .map(v -> Optional.of(recorded));
               });
