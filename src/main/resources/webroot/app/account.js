@@ -111,7 +111,8 @@ function ratingCard(expert) {
   const value = expert.value.rating || { average: null, count: 0 };
   card.append(h('div', { dataTest: 'my-rating', dataset: { average: String(value.average), count: String(value.count) } },
     h('p', { class: 'big-number' }, h('span', { class: 'star-glyph', 'aria-hidden': 'true', text: '★ ' }), rating(value.average)),
-    setI18n(h('p', { class: 'muted' }), 'account.ratingCount', { n: value.count })),
+    // Before any rating the average is only the 4.0 prior: say there are none yet.
+    Number(value.count) > 0 ? setI18n(h('p', { class: 'muted' }), 'account.ratingCount', { n: value.count }) : h('p', { class: 'muted', i18n: 'account.noRatings' })),
     h('p', { class: 'hint', i18n: 'account.ratingHint' }));
   return card;
 }

@@ -11,17 +11,41 @@ export function mountExpertBar(ctx, root) {
   const toggle = h('button', { type: 'button', class: 'btn online-toggle', dataTest: 'online-toggle', 'aria-pressed': 'false', i18n: 'presence.goOnline' });
   const statusText = h('span', { class: 'presence-status', dataTest: 'presence-status', 'aria-live': 'polite', i18n: 'presence.offline', dataset: { status: 'offline' } });
   const line = statusLine('presence-error');
+  // Shown while the expert has no saved profile: going online needs one (the server answers
+  // presence.online with a bad_request until then).
+  const profileHint = h('p', { class: 'profile-hint', dataTest: 'presence-profile-hint', id: 'presence-profile-hint', hidden: true },
+    setI18n(h('span'), 'presence.needProfile'), ' ', h('a', { href: '#/profile', i18n: 'presence.openProfile' }));
   const offers = h('div', { class: 'offers', dataTest: 'offers', 'aria-live': 'assertive' });
   root.replaceChildren(
     h('div', { class: 'expert-bar-inner' },
       h('div', { class: 'presence' }, h('span', { class: 'presence-label' }, h('span', { class: 'presence-light', 'aria-hidden': 'true' }), statusText), toggle),
+      profileHint,
       line),
     offers);
   root.hidden = false;
+  root.dataset.presence = 'offline';
 
   let presence = 'offline';
   let busy = false;
+  let destroyed = false;
+  // true / false once GET /api/v1/experts/me has answered (404 = no profile); null while unknown.
+  let hasProfile = null;
   const subscriptions = [];
+
+  const setHasProfile = value => {
+    hasProfile = value;
+    profileHint.hidden = value !== false;
+    if (value === false) toggle.setAttribute('aria-describedby', profileHint.id);
+    else toggle.removeAttribute('aria-describedby');
+    root.dataset.profile = value === false ? 'missing' : 'saved';
+  };
+  /** Asks the server whether a profile is saved; resolves true/false, or null when it cannot tell. */
+  const checkProfile = () => tandem.get('/api/v1/experts/me').then(() => true, error =>
+    (error?.code === 'not_found' || error?.status === 404 ? false : null)).then(value => {
+    if (!destroyed && value !== null) setHasProfile(value);
+    return value;
+  });
+  checkProfile();
 
   const showPresence = (status, event = {}) => {
     presence = status;
@@ -53,11 +77,13 @@ export function mountExpertBar(ctx, root) {
     try {
       const ack = await tandem.send('presence.online', {});
       sessionStorage.setItem(DESIRED_ONLINE_KEY, 'true');
+      setHasProfile(true);
       showPresence(ack?.status || 'online');
     } catch (error) {
       sessionStorage.removeItem(DESIRED_ONLINE_KEY);
       if (error?.code === 'forbidden' && presence === 'suspended') { /* the status already says why */ }
-      else showStatus(line, 'error', errorText(error), undefined, { raw: true });
+      else if (isMissingProfile(error)) { setHasProfile(false); showStatus(line, '', ''); }
+      else showStatus(line, 'error', presenceErrorText(error), undefined, { raw: true });
       if (presence !== 'suspended') showPresence('offline');
     } finally {
       busy = false;
@@ -81,9 +107,21 @@ export function mountExpertBar(ctx, root) {
     }
   };
 
-  toggle.addEventListener('click', () => {
+  toggle.addEventListener('click', async () => {
     if (busy) return;
-    if (presence === 'online') goOffline(); else goOnline();
+    if (presence === 'online') { goOffline(); return; }
+    // No profile yet: the button leads to the profile form instead of a server error. Asked again
+    // on every click, since the profile may have been saved elsewhere (another tab, the API).
+    if (hasProfile === false) {
+      busy = true;
+      const saved = await checkProfile().finally(() => { busy = false; });
+      if (saved === false) {
+        showStatus(line, '', '');
+        if (location.hash !== '#/profile') ctx.navigate('#/profile');
+        return;
+      }
+    }
+    goOnline();
   });
 
   subscriptions.push(tandem.on('presence.status', event => {
@@ -192,12 +230,30 @@ export function mountExpertBar(ctx, root) {
   };
 
   return {
+    /** The profile form calls this after a successful save: going online works from now on. */
+    profileSaved() {
+      setHasProfile(true);
+      showStatus(line, '', '');
+    },
     destroy() {
+      destroyed = true;
       subscriptions.forEach(off => off());
       root.replaceChildren();
       root.hidden = true;
     },
   };
+}
+
+/** presence.online before a profile exists: bad_request "topics is required (or save an expert profile ...)". */
+function isMissingProfile(error) {
+  return error?.code === 'bad_request' && /required/.test(error?.message || '') && /profile|topics|modes|location/.test(error?.message || '');
+}
+
+/** A translated sentence for the presence errors we know; errorText (the server's words) otherwise. */
+function presenceErrorText(error) {
+  if (isMissingProfile(error)) return t('presence.needProfile');
+  if (error?.code === 'forbidden') return t('presence.forbidden');
+  return errorText(error);
 }
 
 function formatKm(km) {
@@ -209,6 +265,8 @@ export function renderExpertHome(ctx) {
   const ratingBox = h('p', { class: 'muted' });
   const element = h('section', { class: 'card narrow stack' },
     h('h1', { i18n: 'expertHome.title' }),
+    // Only while offline with a saved profile (style.css hides it by the bar's data-presence/data-profile).
+    h('p', { class: 'callout go-online-hint', dataTest: 'go-online-hint', i18n: 'expertHome.goOnlineHint' }),
     h('p', { class: 'muted', i18n: 'expertHome.lead' }),
     h('ol', { class: 'steps' },
       h('li', { i18n: 'expertHome.step1' }), h('li', { i18n: 'expertHome.step2' }), h('li', { i18n: 'expertHome.step3' })),
@@ -226,7 +284,9 @@ export function renderExpertHome(ctx) {
       h('p', {}, setI18n(h('span', { class: 'muted' }), 'profile.topics'), ': ', (profile.topics || []).map(topicLabel).join(', ')),
       h('p', {}, setI18n(h('span', { class: 'muted' }), 'profile.modes'), ': ',
         (profile.modes || []).flatMap((mode, index) => [index ? ', ' : '', setI18n(h('span'), `mode.${mode}`)])));
-    if (profile.rating) setI18n(ratingBox, 'expertHome.rating', { average: rating(profile.rating.average), count: profile.rating.count });
+    // The average starts at a prior (4.0) before any rating: with none received, say so instead.
+    if (profile.rating && Number(profile.rating.count) > 0) setI18n(ratingBox, 'expertHome.rating', { average: rating(profile.rating.average), count: profile.rating.count });
+    else if (profile.rating) setI18n(ratingBox, 'expertHome.noRatings');
   }).catch(error => {
     if (destroyed) return;
     if (error?.code === 'not_found' || error?.status === 404) {

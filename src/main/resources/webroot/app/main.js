@@ -68,6 +68,10 @@ const ctx = {
   iceTransportPolicy() {
     return window.localStorage.getItem('tandem.iceTransportPolicy') === 'relay' ? 'relay' : 'all';
   },
+  /** The profile form calls this after a successful save (the expert bar stops pointing to it). */
+  profileSaved() {
+    expertBar?.profileSaved?.();
+  },
   homeHash() {
     if (!ctx.me) return '#/signin';
     if (ctx.me.role === 'expert') return '#/expert';
@@ -128,6 +132,8 @@ async function route() {
   if (!found) return;
 
   renderNav(found.nav);
+  // Lets style.css lay a view out around the page chrome (e.g. a compact expert bar in a room).
+  document.body.dataset.view = found.view === renderRoom ? 'room' : (found.nav || 'other');
   viewRoot.replaceChildren();
   try {
     currentView = found.view(ctx, ...match.slice(1)) || null;

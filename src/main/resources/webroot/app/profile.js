@@ -80,6 +80,8 @@ export function renderProfile(ctx) {
     try {
       await ctx.tandem.put('/api/v1/experts/me', body);
       showStatus(status, 'ok', 'profile.saved');
+      showStatus(locationStatus, '', ''); // an old "location could not be found" no longer applies
+      ctx.profileSaved?.();
       setI18n(intro, 'profile.lead');
       intro.classList.remove('callout');
     } catch (error) {

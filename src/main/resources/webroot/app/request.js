@@ -1,5 +1,5 @@
 // The client's new request: topic (from what experts offer, or typed), mode, location, distance, brief.
-import { h, field, statusLine, showStatus, setI18n, uniqueId } from './dom.js';
+import { h, field, statusLine, showStatus, setI18n, setText, uniqueId } from './dom.js';
 import { errorText, topicLabel } from './format.js';
 import { locateInto, readLocation } from './geo.js';
 
@@ -70,7 +70,7 @@ export function renderNewRequest(ctx) {
       if (!response.ok) throw new Error(`topics: ${response.status}`);
       const body = await response.json();
       if (destroyed) return;
-      fillTopics(topicSelect, body.topics || [], topicsNote);
+      fillTopics(topicSelect, body.topics || [], topicsNote, body.expertsOnline);
     } catch (error) {
       console.warn('topics unavailable', error);
       if (!topicSelect.options.length) fillTopics(topicSelect, [], topicsNote);
@@ -151,10 +151,15 @@ export function renderNewRequest(ctx) {
   };
 }
 
-/** Fills the picker keeping the current choice; each option says how many experts are online now. */
-function fillTopics(select, topics, note) {
+/**
+ * Fills the picker keeping the current choice; each option says how many experts are online now.
+ * `expertsOnline` is the server's count of DISTINCT experts online (one expert may cover several
+ * topics, so the per-topic counts must not be summed); without it no total is shown.
+ */
+function fillTopics(select, topics, note, expertsOnline) {
+  const total = Number.isFinite(Number(expertsOnline)) && expertsOnline !== null && expertsOnline !== undefined ? Number(expertsOnline) : null;
   // Rebuilding the options closes an open picker: only do it when something changed.
-  const signature = JSON.stringify(topics.map(entry => [entry.topic, onlineCount(entry)]));
+  const signature = JSON.stringify([total, topics.map(entry => [entry.topic, onlineCount(entry)])]);
   if (select.dataset.signature === signature && select.options.length) return;
   select.dataset.signature = signature;
   const previous = select.value;
@@ -167,8 +172,12 @@ function fillTopics(select, topics, note) {
   if (offline.length) options.push(h('optgroup', { i18nAttr: 'label:request.topicsOffline' }, offline.map(optionOf)));
   select.replaceChildren(...options);
   if ([...select.options].some(option => option.value === previous)) select.value = previous;
-  const totalOnline = topics.reduce((sum, entry) => sum + onlineCount(entry), 0);
-  setI18n(note, topics.length ? 'request.topicsSummary' : 'request.topicsEmpty', { n: totalOnline });
+  const anyOnline = online.length > 0;
+  note.hidden = false;
+  if (!topics.length || total === 0 || (total === null && !anyOnline)) setI18n(note, 'request.topicsEmpty');
+  else if (total === 1) setI18n(note, 'request.topicsSummaryOne');
+  else if (total !== null) setI18n(note, 'request.topicsSummary', { n: total });
+  else { setText(note, ''); note.hidden = true; }
 }
 
 function onlineCount(entry) {

@@ -27,7 +27,17 @@ export function renderRoom(ctx, sessionId) {
   const topicText = h('span', { class: 'muted' });
   const sessionStatus = h('span', { class: 'status-pill', dataTest: 'session-status', 'aria-live': 'polite' });
   const statusDetail = h('p', { class: 'muted room-detail', 'aria-live': 'polite' });
-  const endButton = h('button', { type: 'button', class: 'btn btn-danger-quiet', dataTest: 'end-session', i18n: 'room.end' });
+  const endButton = h('button', { type: 'button', class: 'btn btn-danger-quiet', dataTest: 'end-session', 'aria-expanded': 'false', i18n: 'room.end' });
+  // Ending is final (and pays the expert): [data-test=end-session] only reveals this question;
+  // [data-test=end-session-confirm] ends it. Inline, not window.confirm, which blocks automation.
+  const endConfirmButton = h('button', { type: 'button', class: 'btn btn-danger', dataTest: 'end-session-confirm', i18n: 'room.endConfirm' });
+  const endCancelButton = h('button', { type: 'button', class: 'btn', dataTest: 'end-session-cancel', i18n: 'room.endCancel' });
+  const endQuestion = h('p', { class: 'end-question', id: `end-question-${sessionId}`, i18n: 'room.endQuestion' });
+  const endConfirm = h('div', { class: 'end-confirm', dataTest: 'end-session-confirmation', role: 'group', hidden: true },
+    endQuestion, h('div', { class: 'row' }, endConfirmButton, endCancelButton));
+  endConfirm.setAttribute('aria-labelledby', endQuestion.id);
+  endButton.setAttribute('aria-controls', `end-confirm-${sessionId}`);
+  endConfirm.id = `end-confirm-${sessionId}`;
   const roomStatus = statusLine('room-status-line');
 
   const messageList = h('ol', { class: 'messages', dataTest: 'messages', role: 'log', 'aria-live': 'polite', i18nAttr: 'aria-label:room.messagesLabel' });
@@ -84,7 +94,7 @@ export function renderRoom(ctx, sessionId) {
         h('h1', {}, peerName),
         h('div', { class: 'room-meta' }, peerPresence, modeBadge, topicText)),
       h('div', { class: 'room-actions' }, sessionStatus, endButton),
-      statusDetail, roomStatus),
+      endConfirm, statusDetail, roomStatus),
     endedPanel,
     checkinPanel,
     h('div', { class: 'room-body' }, callPanel, chatPanel));
@@ -147,14 +157,21 @@ export function renderRoom(ctx, sessionId) {
   }));
   const hideTyping = () => { clearTimeout(typingTimer); typing.hidden = true; };
   subscriptions.push(room.on('presence', event => {
+    if (ended) return; // nobody is "in the room" of a finished session
     if (peer && event.userId === peer.id) setPeerOnline(event.state === 'joined' || event.state === 'reconnected');
     if (status === 'waiting' && event.state === 'joined') { refreshSession(); setTimeout(refreshSession, 500); }
   }));
   subscriptions.push(room.on('ended', event => onEnded(event)));
 
   const setPeerOnline = online => {
+    if (ended) return;
     setI18n(peerPresence, online ? 'room.peerOnline' : 'room.peerOffline');
     peerPresence.classList.toggle('online', online);
+  };
+  const showPeerPresenceOver = () => {
+    setI18n(peerPresence, 'room.sessionOver');
+    peerPresence.classList.remove('online');
+    peerPresence.classList.add('over');
   };
 
   const sendMessage = async () => {
@@ -180,11 +197,14 @@ export function renderRoom(ctx, sessionId) {
     }
   });
   const autoGrow = () => {
-    // border-box sizing: the borders (2 px) come on top of scrollHeight.
+    // border-box sizing: the borders (2 px) come on top of scrollHeight. Measuring collapses the
+    // box for a moment, which would let the browser scroll the page: keep the page where it is.
+    const pageScroll = window.scrollY;
     chatInput.style.height = 'auto';
     const wanted = chatInput.scrollHeight + 2;
     chatInput.style.height = `${Math.min(wanted, 160)}px`;
     chatInput.style.overflowY = wanted > 160 ? 'auto' : 'hidden';
+    if (window.scrollY !== pageScroll) window.scrollTo(window.scrollX, pageScroll);
   };
   chatInput.addEventListener('input', () => {
     autoGrow();
@@ -231,6 +251,8 @@ export function renderRoom(ctx, sessionId) {
     sessionStatus.className = `status-pill status-${event.status}`;
     statusDetail.hidden = true;
     endButton.hidden = true;
+    endConfirm.hidden = true;
+    showPeerPresenceOver();
     chatInput.disabled = true;
     sendButton.disabled = true;
     setI18nAttrSafe(chatInput, 'placeholder', 'room.endedPlaceholder');
@@ -246,7 +268,14 @@ export function renderRoom(ctx, sessionId) {
   };
 
   const showEndedPanel = event => {
-    const parts = [h('h2', { i18n: 'ended.title' }), setI18n(h('p', { dataTest: 'ended-reason' }), `ended.${event.status}.${me.role}`)];
+    const parts = [h('h2', { i18n: 'ended.title' })];
+    // session.ended says who ended it (endedBy: a user id) when someone pressed "End session".
+    if (event.endedBy) {
+      const byMe = event.endedBy === me.id;
+      parts.push(setI18n(h('p', { class: 'ended-by', dataTest: 'ended-by', dataset: { endedBy: byMe ? 'me' : 'peer' } }),
+        byMe ? 'ended.byYou' : 'ended.byPeer', byMe ? undefined : { name: peer?.displayName || t(me.role === 'client' ? 'room.yourExpert' : 'room.yourClient') }));
+    }
+    parts.push(setI18n(h('p', { dataTest: 'ended-reason' }), `ended.${event.status}.${me.role}`));
     if (event.durationSeconds) parts.push(h('p', { class: 'muted', text: duration(event.durationSeconds) }));
     if (event.status === 'completed' && me.role === 'client') parts.push(ratingForm());
     parts.push(h('div', { class: 'row' },
@@ -310,16 +339,36 @@ export function renderRoom(ctx, sessionId) {
     return form;
   };
 
-  endButton.addEventListener('click', async () => {
+  const showEndConfirm = open => {
+    endConfirm.hidden = !open;
+    endButton.setAttribute('aria-expanded', String(open));
+    endButton.classList.toggle('pressed', open);
+  };
+  endButton.addEventListener('click', () => {
+    if (ended) return;
+    showStatus(roomStatus, '', '');
+    const open = endConfirm.hidden;
+    showEndConfirm(open);
+    if (open) endConfirmButton.focus();
+  });
+  endCancelButton.addEventListener('click', () => { showEndConfirm(false); endButton.focus(); });
+  endConfirm.addEventListener('keydown', event => {
+    if (event.key === 'Escape') { event.preventDefault(); showEndConfirm(false); endButton.focus(); }
+  });
+  endConfirmButton.addEventListener('click', async () => {
+    if (ended) return;
+    endConfirmButton.disabled = true;
     endButton.disabled = true;
     showStatus(roomStatus, '', '');
     try {
       const result = await room.end();
-      if (result?.status && ENDED.has(result.status)) onEnded({ status: result.status });
+      if (result?.status && ENDED.has(result.status)) onEnded({ status: result.status, endedBy: me.id, durationSeconds: result.durationSeconds });
     } catch (error) {
+      showEndConfirm(false);
       if (error?.code === 'conflict') showStatus(roomStatus, 'error', 'room.endTooEarly');
       else showStatus(roomStatus, 'error', errorText(error), undefined, { raw: true });
     } finally {
+      endConfirmButton.disabled = false;
       endButton.disabled = false;
     }
   });
@@ -381,10 +430,23 @@ export function renderRoom(ctx, sessionId) {
     incoming = false;
     updateCallControls();
     let failedTimer = null;
+    let localReady = false;
+    // Once camera and microphone are up and the offer is out, nothing happens until the peer
+    // answers (no remote description yet): say we wait for them rather than "Starting…".
+    const waitingForPeer = () => localReady && !thisCall.pc?.remoteDescription
+      && (thisCall.state === 'new' || thisCall.state === 'connecting');
+    const showCallState = state => {
+      if (waitingForPeer()) {
+        setI18n(callState, 'call.waitingPeer', { name: peer?.displayName || t(me.role === 'client' ? 'room.yourExpert' : 'room.yourClient') });
+        callState.dataset.state = 'waiting';
+      } else {
+        setI18n(callState, `call.state.${state}`);
+        callState.dataset.state = state;
+      }
+    };
     thisCall.on('state', state => {
       if (call !== thisCall) return;
-      setI18n(callState, `call.state.${state}`);
-      callState.dataset.state = state;
+      showCallState(state);
       // The SDK restarts ICE on a failed path; if the peer is gone for good (it reloaded the page,
       // lost its call) nothing recovers, so give the buttons back instead of spinning forever.
       clearTimeout(failedTimer);
@@ -399,6 +461,8 @@ export function renderRoom(ctx, sessionId) {
     try {
       await thisCall.start();
       if (call !== thisCall) return;
+      localReady = true;
+      if (thisCall.state !== 'connected') showCallState(thisCall.state);
       localVideo.srcObject = thisCall.localStream;
       if (thisCall.remoteStream && !remoteVideo.srcObject) { remoteVideo.srcObject = thisCall.remoteStream; playRemote(); }
     } catch (error) {

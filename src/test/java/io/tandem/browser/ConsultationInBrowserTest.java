@@ -101,6 +101,7 @@ class ConsultationInBrowserTest {
 
       client.find("call-hangup").click();
       client.find("end-session").click();
+      client.find("end-session-confirm").click();
       WebElement rate = client.find("rate");
       rate.findElement(By.cssSelector("[data-test=star][data-value=\"5\"]")).click();
       rate.findElement(By.name("comment")).sendKeys("Clear, concrete advice.");
