@@ -414,8 +414,7 @@ public final class MatchingRepository {
     long price = ledger.priceOf(topic.root());
     return sessions.open(conn, new SessionOpening.NewSession(session, request, offer, client, expert, topic, mode,
             mode == Mode.IN_PERSON ? inPersonJoinWindow : joinWindow, new GeoPoint(r.getDouble("lat"), r.getDouble("lng")), price))
-        .compose(joinDeadline -> Ledger.transfer(conn, "hold:" + session, Ledger.Side.wallet(client, "hold"), Ledger.Side.escrow("hold"),
-                price, session)
+        .compose(joinDeadline -> Ledger.hold(conn, session, client, price)
             .compose(held -> held ? Future.succeededFuture(joinDeadline) : Future.failedFuture(new ClientCannotPay(request, client))))
         .compose(joinDeadline -> PresenceRepository.answered(conn, List.of(expert)).map(joinDeadline))
         .map(joinDeadline -> new Acceptance(session, request, client, expert, topic, mode, r.getInteger("shard"),

@@ -43,6 +43,29 @@ public final class Ledger implements Wallets {
     this.pool = pool;
   }
 
+  // ---- a session's money, inside the caller's transaction: the hold at match, then one settlement.
+
+  /** At match: the client's price moves into the session's escrow; false when the client cannot pay it (nothing written). */
+  public static Future<Boolean> hold(SqlClient sql, UUID session, UserId client, long price) {
+    return transfer(sql, "hold:" + session, Side.wallet(client, "hold"), Side.escrow("hold"), price, session);
+  }
+
+  /** The session was given: the held price goes to the expert. */
+  public static Future<Void> capture(SqlClient sql, UUID session, UserId expert, long price) {
+    return transfer(sql, "settle:" + session, Side.escrow("capture"), Side.wallet(expert, "capture"), price, session).mapEmpty();
+  }
+
+  /** The session was not given: the held price goes back to the client. */
+  public static Future<Void> release(SqlClient sql, UUID session, UserId client, long price) {
+    return transfer(sql, "settle:" + session, Side.escrow("release"), Side.wallet(client, "release"), price, session).mapEmpty();
+  }
+
+  /** A client who did not show pays the expert {@code fee} for the time they kept free. */
+  public static Future<Void> noShowFee(SqlClient sql, UUID session, UserId client, UserId expert, long fee) {
+    return transfer(sql, "no-show-fee:" + session, Side.wallet(client, "no_show_fee"), Side.wallet(expert, "compensation"), fee,
+        session).mapEmpty();
+  }
+
   /**
    * Moves {@code amount} from one side to the other, once per {@code key}. Completes with false
    * when a wallet would go below zero (nothing is written) or the transfer was already made.

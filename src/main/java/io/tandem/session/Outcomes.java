@@ -15,7 +15,6 @@ import io.tandem.matching.MatchingEvents;
 import io.tandem.matching.MatchingRepository;
 import io.tandem.matching.RequestRecord;
 import io.tandem.matching.ShardMessages;
-import io.tandem.reliability.Ledger.Side;
 import io.tandem.reliability.Ledger;
 import io.tandem.reliability.Penalties;
 import io.tandem.reliability.PenaltyKind;
@@ -95,7 +94,7 @@ public final class Outcomes {
     UUID sid = session.id().value();
     SessionStatus status = session.status();
     List<Penalties.Recorded> recorded = new ArrayList<>();
-    Future<Void> money = release(conn, session, price);
+    Future<Void> money = Ledger.release(conn, sid, session.clientId(), price);
     Future<Void> punished = money;
     if (status != SessionStatus.CLIENT_NO_SHOW) {
       punished = punished.compose(v -> penalties.record(conn, session.expertId(), PenaltyKind.NO_SHOW, true,
@@ -113,26 +112,13 @@ public final class Outcomes {
     }
     if (status == SessionStatus.CLIENT_NO_SHOW) {
       long fee = price * ledger.clientNoShowFeePercent() / 100;
-      punished = punished.compose(v -> Ledger.transfer(conn, "no-show-fee:" + sid, Side.wallet(session.clientId(), "no_show_fee"),
-          Side.wallet(session.expertId(), "compensation"), fee, sid).mapEmpty());
+      punished = punished.compose(v -> Ledger.noShowFee(conn, sid, session.clientId(), session.expertId(), fee));
     }
     UserId by = status == SessionStatus.CLIENT_NO_SHOW ? session.clientId() : session.expertId();
     Future<Optional<MatchingRepository.Requeued>> requeued = status == SessionStatus.EXPERT_NO_SHOW
         ? punished.compose(v -> MatchingRepository.requeueFirst(conn, new RequestId(session.requestId()), matching.requestMaxWait()))
         : punished.map(Optional.empty());
     return requeued.map(request -> new Settled(session, by, recorded, request));
-  }
-
-  /** The held price goes back to the client. */
-  static Future<Void> release(SqlConnection conn, SessionRecord session, long price) {
-    return Ledger.transfer(conn, "settle:" + session.id(), Side.escrow("release"), Side.wallet(session.clientId(), "release"), price,
-        session.id().value()).mapEmpty();
-  }
-
-  /** The held price goes to the expert. */
-  static Future<Void> capture(SqlConnection conn, SessionRecord session, long price) {
-    return Ledger.transfer(conn, "settle:" + session.id(), Side.escrow("capture"), Side.wallet(session.expertId(), "capture"), price,
-        session.id().value()).mapEmpty();
   }
 
   private void announce(Settled settled) {

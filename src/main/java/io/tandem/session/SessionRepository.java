@@ -6,6 +6,7 @@ import io.tandem.kernel.Mode;
 import io.tandem.kernel.SessionId;
 import io.tandem.kernel.UserId;
 import io.tandem.matching.SessionOpening;
+import io.tandem.reliability.Ledger;
 import io.tandem.reliability.Penalties;
 import io.tandem.reliability.PenaltyKind;
 import io.vertx.core.Future;
@@ -212,7 +213,7 @@ public final class SessionRepository {
               Row row = rows.iterator().next();
               SessionRecord session = session(row);
               // Completed: the held price is paid to the expert.
-              return Outcomes.capture(conn, session, row.getLong("price")).map(v -> Optional.of(new Ended(session, true)));
+              return Ledger.capture(conn, session.id().value(), session.expertId(), row.getLong("price")).map(v -> Optional.of(new Ended(session, true)));
             }))
         .compose(ended -> ended.isPresent()
             ? Future.succeededFuture(ended)
@@ -239,8 +240,8 @@ public final class SessionRepository {
             abandoned.add(new Abandonment(session, by));
             // The expert walked away: the client gets the price back; the client walked away: the expert is paid.
             settled = settled.compose(v -> by.equals(session.expertId())
-                ? Outcomes.release(conn, session, price)
-                : Outcomes.capture(conn, session, price));
+                ? Ledger.release(conn, session.id().value(), session.clientId(), price)
+                : Ledger.capture(conn, session.id().value(), session.expertId(), price));
           }
           return settled.map(abandoned);
         }));
@@ -258,7 +259,7 @@ public final class SessionRepository {
           for (Row row : rows) {
             SessionRecord session = session(row);
             completed.add(session);
-            paid = paid.compose(v -> Outcomes.capture(conn, session, row.getLong("price")));
+            paid = paid.compose(v -> Ledger.capture(conn, session.id().value(), session.expertId(), row.getLong("price")));
           }
           return paid.map(completed);
         }));
