@@ -148,7 +148,8 @@ public final class TandemNode {
               reliability.rating());
           MatchingFeature matching = MatchingFeature.build(vertx, pool, leasePool, config, nodeId, users, reliability, presence.store(),
               SessionRepository::open, outages);
-          SessionFeature sessions = SessionFeature.build(vertx, pool, chatPool, config, reliability.penalties(), users, matching.loads());
+          SessionFeature sessions = SessionFeature.build(vertx, pool, chatPool, config, reliability.penalties(), users, matching.loads(),
+              matching.requeue());
 
           WebSocketGateway gateway = new WebSocketGateway(vertx, auth.tokens(), config.http().allowedOrigins(), config.ws(),
               Frames.dispatcher(presence.service(), matching.requests(), matching.offers(), sessions.rooms()),

@@ -15,8 +15,8 @@ import java.time.Clock;
  * behind the HTTP and WebSocket calls, the expert loads sessions report to, and the verticle that
  * owns the shards this node holds.
  */
-public record MatchingFeature(RequestService requests, OfferService offers, ExpertLoads loads, MatchingVerticle verticle,
-    ShardLeases leases) {
+public record MatchingFeature(RequestService requests, OfferService offers, ExpertLoads loads, Requeue requeue,
+    MatchingVerticle verticle, ShardLeases leases) {
   /**
    * {@code leasePool}: the lease's own connections, so that renewing it never waits behind other work;
    * {@code sessions}: how an accepted offer's session is opened (the session feature owns that table).
@@ -32,6 +32,7 @@ public record MatchingFeature(RequestService requests, OfferService offers, Expe
         new RequestService(vertx.eventBus(), store, events, config.matching(), reliability.ledger(), config.ledger(), reliability.reliability()),
         new OfferService(store, events, config.session(), reliability.reliability()),
         loads,
+        (sql, request) -> MatchingRepository.requeueFirst(sql, request, config.matching().requestMaxWait()),
         new MatchingVerticle(config.matching(), config.cluster().lease(), leases, store, presence, events, outages),
         leases);
   }

@@ -17,6 +17,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
@@ -94,7 +95,7 @@ public final class MatchingRepository {
   }
 
 
-  public static Future<Optional<RequestRecord>> findRequest(io.vertx.sqlclient.SqlClient sql, RequestId id) {
+  private static Future<Optional<RequestRecord>> findRequest(SqlClient sql, RequestId id) {
     return sql.preparedQuery("SELECT " + REQUEST_COLUMNS + " FROM requests r WHERE r.id = $1")
         .execute(Tuple.of(id.value()))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(request(rows.iterator().next())));
@@ -102,25 +103,22 @@ public final class MatchingRepository {
 
   /**
    * After an expert no-show: the same request goes back to the queue at its original place (its
-   * {@code queued_at} is kept, so it is served first), with a fresh wait.
+   * {@code queued_at} is kept, so it is served first), with a fresh wait of {@code maxWait}.
    */
-  public static Future<Optional<Requeued>> requeueFirst(io.vertx.sqlclient.SqlClient sql, RequestId id, Duration maxWait) {
+  public static Future<Optional<Requeue.Requeued>> requeueFirst(SqlClient sql, RequestId id, Duration maxWait) {
     return sql.preparedQuery("UPDATE requests SET status = 'queued', session_id = NULL, matched_at = NULL,"
             + " expires_at = now() + make_interval(secs => $2) WHERE id = $1 AND status = 'matched'")
         .execute(Tuple.of(id.value(), maxWait.toMillis() / 1000.0))
         .compose(v -> findRequest(sql, id))
         .compose(found -> found.isEmpty()
-            ? Future.succeededFuture(Optional.<Requeued>empty())
+            ? Future.succeededFuture(Optional.<Requeue.Requeued>empty())
             : sql.preparedQuery("SELECT DISTINCT expert_id FROM offers WHERE request_id = $1").execute(Tuple.of(id.value()))
                 .map(rows -> {
                   List<UserId> excluded = new ArrayList<>();
                   rows.forEach(row -> excluded.add(new UserId(row.getUUID("expert_id"))));
-                  return Optional.of(new Requeued(found.get(), excluded));
+                  return Optional.of(new Requeue.Requeued(found.get(), excluded));
                 }));
   }
-
-  /** A request back in the queue, and the experts it must not be offered to again. */
-  public record Requeued(RequestRecord request, List<UserId> excluded) {}
 
   /** The request's 1-based place among the waiting requests of its topic, counted in the database. */
   public Future<Integer> position(RequestRecord request) {

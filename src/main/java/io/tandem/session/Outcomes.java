@@ -5,14 +5,13 @@ import io.tandem.kernel.SessionStatus;
 import io.tandem.bus.Addresses;
 import io.tandem.bus.UserEvents;
 import io.tandem.config.TandemConfig.LedgerConfig;
-import io.tandem.config.TandemConfig.MatchingConfig;
 import io.tandem.config.TandemConfig.SessionConfig;
 import io.tandem.kernel.RequestId;
 import io.tandem.kernel.SessionId;
 import io.tandem.kernel.UserId;
 import io.tandem.matching.ExpertLoads;
 import io.tandem.matching.MatchingEvents;
-import io.tandem.matching.MatchingRepository;
+import io.tandem.matching.Requeue;
 import io.tandem.matching.RequestRecord;
 import io.tandem.matching.ShardMessages;
 import io.tandem.reliability.Ledger;
@@ -47,25 +46,26 @@ public final class Outcomes {
   private final Penalties penalties;
   private final LedgerConfig ledger;
   private final SessionConfig sessions;
-  private final MatchingConfig matching;
+  private final Requeue requeue;
   private final EventBus bus;
   private final UserEvents events;
   private final ExpertLoads loads;
 
-  public Outcomes(Pool pool, Penalties penalties, LedgerConfig ledger, SessionConfig sessions, MatchingConfig matching, EventBus bus,
+  /** {@code requeue}: how a no-shown expert's request goes back to the front of its queue (matching's). */
+  public Outcomes(Pool pool, Penalties penalties, LedgerConfig ledger, SessionConfig sessions, Requeue requeue, EventBus bus,
       UserEvents events, ExpertLoads loads) {
     this.pool = pool;
     this.penalties = penalties;
     this.ledger = ledger;
     this.sessions = sessions;
-    this.matching = matching;
+    this.requeue = requeue;
     this.bus = bus;
     this.events = events;
     this.loads = loads;
   }
 
   /** What a settled session led to, for announcing after commit. */
-  record Settled(SessionRecord session, UserId by, List<Penalties.Recorded> penalties, Optional<MatchingRepository.Requeued> requeued) {}
+  record Settled(SessionRecord session, UserId by, List<Penalties.Recorded> penalties, Optional<Requeue.Requeued> requeued) {}
 
   /** Closes every waiting session whose join window has run out. */
   public Future<Void> sweep() {
@@ -115,8 +115,8 @@ public final class Outcomes {
       punished = punished.compose(v -> Ledger.noShowFee(conn, sid, session.clientId(), session.expertId(), fee));
     }
     UserId by = status == SessionStatus.CLIENT_NO_SHOW ? session.clientId() : session.expertId();
-    Future<Optional<MatchingRepository.Requeued>> requeued = status == SessionStatus.EXPERT_NO_SHOW
-        ? punished.compose(v -> MatchingRepository.requeueFirst(conn, new RequestId(session.requestId()), matching.requestMaxWait()))
+    Future<Optional<Requeue.Requeued>> requeued = status == SessionStatus.EXPERT_NO_SHOW
+        ? punished.compose(v -> requeue.first(conn, new RequestId(session.requestId())))
         : punished.map(Optional.empty());
     return requeued.map(request -> new Settled(session, by, recorded, request));
   }

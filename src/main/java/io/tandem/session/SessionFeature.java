@@ -3,6 +3,7 @@ package io.tandem.session;
 import io.tandem.bus.UserEvents;
 import io.tandem.config.TandemConfig;
 import io.tandem.matching.ExpertLoads;
+import io.tandem.matching.Requeue;
 import io.tandem.reliability.Penalties;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -11,10 +12,10 @@ import io.vertx.sqlclient.Pool;
 public record SessionFeature(RoomService rooms, Outcomes outcomes) {
   /** {@code chatPool}: the connections chat batches are written on, apart from everything else. */
   public static SessionFeature build(Vertx vertx, Pool pool, Pool chatPool, TandemConfig config, Penalties penalties, UserEvents users,
-      ExpertLoads loads) {
+      ExpertLoads loads, Requeue requeue) {
     MessageStore messages = new MessageStore(vertx, chatPool, config.session().messageBatchMax(), config.session().messageWriteLanes());
     return new SessionFeature(
         new RoomService(new SessionRepository(pool, penalties), messages, users, loads, config.session()),
-        new Outcomes(pool, penalties, config.ledger(), config.session(), config.matching(), vertx.eventBus(), users, loads));
+        new Outcomes(pool, penalties, config.ledger(), config.session(), requeue, vertx.eventBus(), users, loads));
   }
 }

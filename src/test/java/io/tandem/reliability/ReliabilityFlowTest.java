@@ -240,7 +240,8 @@ class ReliabilityFlowTest {
       MatchingRepository matching = new MatchingRepository(node.node().pool(), config.ledger(), new Penalties(new PenaltyPolicy(config.penalties()), PresenceRepository::suspended),
           config.penalties(), SessionRepository::open);
       Outcomes racer = new Outcomes(node.node().pool(), new Penalties(new PenaltyPolicy(config.penalties()), PresenceRepository::suspended), config.ledger(), config.session(),
-          config.matching(), node.node().vertx().eventBus(), new UserEvents(node.node().vertx().eventBus()),
+          (sql, request) -> MatchingRepository.requeueFirst(sql, request, config.matching().requestMaxWait()),
+          node.node().vertx().eventBus(), new UserEvents(node.node().vertx().eventBus()),
           new ExpertLoads(node.node().vertx().eventBus(), matching));
       Poll.until("the window is closing", Duration.ofSeconds(8), () -> Sql.count(
           "SELECT count(*) FROM sessions WHERE id = ?::uuid AND join_deadline + interval '1950 milliseconds' <= now()", pair.sessionId()) == 1);
