@@ -158,8 +158,8 @@ public final class TandemNode {
               ? Optional.of(new Seeder(vertx, pool, auth.hasher(), auth.tokens(), config.ledger()))
               : Optional.empty();
           seeder.ifPresent(s -> log.warn("loadTest.seedEnabled is on: POST /api/v1/loadtest/seed creates accounts without authentication"));
-          HttpApi api = new HttpApi(config.http(), auth.service(), auth.tokens(), profiles, matching.requests(), sessions.rooms(),
-              reliability.reliability(), reliability.ledger(), seeder, new OperatorViews(pool), this::readiness, outages, metrics);
+          HttpApi api = new HttpApi(config.http(), auth, profiles, matching, sessions, reliability, seeder, new OperatorViews(pool),
+              this::readiness, outages, metrics);
           // Every node-wide sweep, in one place, run by one verticle.
           Map<String, Supplier<Future<Void>>> sweeps = new LinkedHashMap<>();
           sweeps.put("presence", presence.service()::sweep);

@@ -1,7 +1,7 @@
 package io.tandem.api;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.tandem.auth.AccountService;
+import io.tandem.auth.AuthFeature;
 import io.tandem.auth.Tokens;
 import io.tandem.config.TandemConfig.HttpConfig;
 import io.tandem.expert.ExpertProfileRepository;
@@ -9,10 +9,9 @@ import io.tandem.wire.ApiError;
 import io.tandem.wire.ErrorCode;
 import io.tandem.loadtest.Seeder;
 import io.tandem.operator.OperatorViews;
-import io.tandem.matching.RequestService;
-import io.tandem.reliability.Ledger;
-import io.tandem.reliability.Reliability;
-import io.tandem.session.RoomService;
+import io.tandem.matching.MatchingFeature;
+import io.tandem.reliability.ReliabilityFeature;
+import io.tandem.session.SessionFeature;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -53,13 +52,11 @@ public final class HttpApi {
    */
   public HttpApi(
       HttpConfig config,
-      AccountService accountService,
-      Tokens tokens,
+      AuthFeature auth,
       ExpertProfileRepository profiles,
-      RequestService requestService,
-      RoomService rooms,
-      Reliability reliability,
-      Ledger ledger,
+      MatchingFeature matching,
+      SessionFeature sessionFeature,
+      ReliabilityFeature reliability,
       Optional<Seeder> seeder,
       OperatorViews operatorViews,
       Supplier<Future<Map<String, String>>> readiness,
@@ -67,13 +64,13 @@ public final class HttpApi {
       PrometheusMeterRegistry metrics) {
     this.outages = outages;
     this.config = config;
-    this.tokens = tokens;
-    this.accounts = new AccountRoutes(accountService);
-    this.experts = new ExpertRoutes(profiles, reliability);
-    this.records = new ReliabilityRoutes(reliability, ledger);
+    this.tokens = auth.tokens();
+    this.accounts = new AccountRoutes(auth.service());
+    this.experts = new ExpertRoutes(profiles, reliability.reliability());
+    this.records = new ReliabilityRoutes(reliability.reliability(), reliability.ledger());
     this.seeder = seeder;
-    this.requests = new RequestRoutes(requestService);
-    this.sessions = new SessionRoutes(rooms);
+    this.requests = new RequestRoutes(matching.requests());
+    this.sessions = new SessionRoutes(sessionFeature.rooms());
     this.health = new HealthRoutes(readiness, metrics);
     this.operator = new OperatorRoutes(operatorViews);
   }
