@@ -4,7 +4,7 @@ import io.tandem.auth.IceServers;
 import io.tandem.bus.UserEvents;
 import io.tandem.config.TandemConfig;
 import io.tandem.db.DatabaseOutages;
-import io.tandem.presence.PresenceRepository;
+import io.tandem.presence.ExpertPresence;
 import io.tandem.reliability.ReliabilityFeature;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -22,8 +22,8 @@ public record MatchingFeature(RequestService requests, OfferService offers, Expe
    * {@code sessions}: how an accepted offer's session is opened (the session feature owns that table).
    */
   public static MatchingFeature build(Vertx vertx, Pool pool, Pool leasePool, TandemConfig config, String nodeId, UserEvents users,
-      ReliabilityFeature reliability, PresenceRepository presence, SessionOpening sessions, DatabaseOutages outages) {
-    MatchingRepository store = new MatchingRepository(pool, config.ledger(), reliability.penalties(), config.penalties(), sessions);
+      ReliabilityFeature reliability, ExpertPresence presence, SessionOpening sessions, DatabaseOutages outages) {
+    MatchingRepository store = new MatchingRepository(pool, config.ledger(), reliability.penalties(), config.penalties(), sessions, presence);
     ExpertLoads loads = new ExpertLoads(vertx.eventBus(), store);
     MatchingEvents events = new MatchingEvents(vertx.eventBus(), users, loads,
         new IceServers(config.session().iceServers(), config.turn(), Clock.systemUTC()));

@@ -9,7 +9,7 @@ import io.tandem.kernel.OfferId;
 import io.tandem.kernel.RequestId;
 import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
-import io.tandem.presence.PresenceRepository;
+import io.tandem.presence.ExpertPresence;
 import io.tandem.reliability.Ledger;
 import io.tandem.reliability.Penalties;
 import io.tandem.reliability.PenaltyKind;
@@ -44,9 +44,13 @@ public final class MatchingRepository {
   private final Penalties penalties;
   private final PenaltyConfig penaltyConfig;
   private final SessionOpening sessions;
+  private final ExpertPresence presence;
 
-  public MatchingRepository(Pool pool, LedgerConfig ledger, Penalties penalties, PenaltyConfig penaltyConfig, SessionOpening sessions) {
+  /** {@code presence}: the offer bookkeeping in experts' presence rows (presence owns them). */
+  public MatchingRepository(Pool pool, LedgerConfig ledger, Penalties penalties, PenaltyConfig penaltyConfig, SessionOpening sessions,
+      ExpertPresence presence) {
     this.pool = pool;
+    this.presence = presence;
     this.sessions = sessions;
     this.ledger = ledger;
     this.penalties = penalties;
@@ -220,7 +224,7 @@ public final class MatchingRepository {
                 .map(load -> load.iterator().next().getInteger("load") < presence.iterator().next().getInteger("capacity")));
   }
 
-  private static Future<OfferAttempt> offerIfQueued(SqlConnection conn, int shard, long epoch, RequestId request, UserId expert,
+  private Future<OfferAttempt> offerIfQueued(SqlConnection conn, int shard, long epoch, RequestId request, UserId expert,
       double distanceKm, Duration timeout) {
     return conn.preparedQuery("UPDATE requests r SET status = 'offered' FROM accounts a WHERE r.id = $1 AND r.status = 'queued'"
             + " AND r.expires_at > now() AND a.id = r.client_id RETURNING a.display_name, r.brief")
@@ -234,7 +238,7 @@ public final class MatchingRepository {
           return conn.preparedQuery("INSERT INTO offers (id, request_id, expert_id, state, distance_km, shard, shard_epoch, expires_at)"
                   + " VALUES ($1, $2, $3, 'pending', $4, $5, $6, now() + make_interval(secs => $7)) RETURNING expires_at")
               .execute(Tuple.of(offer.value(), request.value(), expert.value(), distanceKm, shard, epoch, timeout.toMillis() / 1000.0))
-              .compose(inserted -> PresenceRepository.offered(conn, expert)
+              .compose(inserted -> presence.offered(conn, expert)
                   .map(v -> new OfferAttempt.Made(offer, inserted.iterator().next().getOffsetDateTime("expires_at").toInstant(),
                       client.getString("display_name"), client.getString("brief"))));
         });
@@ -311,8 +315,8 @@ public final class MatchingRepository {
   }
 
   /** A declined offer was answered: the expert's run of missed offers ends. */
-  private static Future<List<ClosedOffer>> answered(SqlConnection conn, List<ClosedOffer> closed) {
-    return PresenceRepository.answered(conn, closed.stream().map(ClosedOffer::expertId).toList()).map(closed);
+  private Future<List<ClosedOffer>> answered(SqlConnection conn, List<ClosedOffer> closed) {
+    return presence.answered(conn, closed.stream().map(ClosedOffer::expertId).toList()).map(closed);
   }
 
   /**
@@ -327,7 +331,7 @@ public final class MatchingRepository {
     for (ClosedOffer offer : byExpert) {
       result = result.compose(done -> penalties.record(conn, offer.expertId(), PenaltyKind.OFFER_TIMEOUT, true,
               "did not answer an offer in time", null, offer.offerId().value())
-          .compose(penalty -> PresenceRepository.missed(conn, offer.expertId(), penaltyConfig.missedOffersOffline())
+          .compose(penalty -> presence.missed(conn, offer.expertId(), penaltyConfig.missedOffersOffline())
               .map(wentOffline -> {
                 done.add(new ClosedOffer(offer.offerId(), offer.requestId(), offer.expertId(), offer.shard(), penalty, wentOffline));
                 return done;
@@ -414,7 +418,7 @@ public final class MatchingRepository {
             mode == Mode.IN_PERSON ? inPersonJoinWindow : joinWindow, new GeoPoint(r.getDouble("lat"), r.getDouble("lng")), price))
         .compose(joinDeadline -> Ledger.hold(conn, session, client, price)
             .compose(held -> held ? Future.succeededFuture(joinDeadline) : Future.failedFuture(new ClientCannotPay(request, client))))
-        .compose(joinDeadline -> PresenceRepository.answered(conn, List.of(expert)).map(joinDeadline))
+        .compose(joinDeadline -> presence.answered(conn, List.of(expert)).map(joinDeadline))
         .map(joinDeadline -> new Acceptance(session, request, client, expert, topic, mode, r.getInteger("shard"),
             r.getOffsetDateTime("queued_at").toInstant(), joinDeadline, r.getString("client_name"), r.getString("expert_name")));
   }

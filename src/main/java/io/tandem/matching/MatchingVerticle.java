@@ -4,7 +4,7 @@ import io.tandem.bus.Addresses;
 import io.tandem.bus.PresenceMessages;
 import io.tandem.config.TandemConfig.MatchingConfig;
 import io.tandem.db.DatabaseOutages;
-import io.tandem.presence.PresenceRepository;
+import io.tandem.presence.ExpertPresence;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -33,7 +33,7 @@ public final class MatchingVerticle extends VerticleBase {
   private final Duration lease;
   private final ShardLeases leases;
   private final MatchingRepository repository;
-  private final PresenceRepository presence;
+  private final ExpertPresence presence;
   private final Map<Integer, ShardRuntime> owned = new HashMap<>();
   private final MatchingEvents events;
   private final DatabaseOutages outages;
@@ -42,7 +42,7 @@ public final class MatchingVerticle extends VerticleBase {
   private boolean stopped;
 
   public MatchingVerticle(MatchingConfig config, Duration lease, ShardLeases leases, MatchingRepository repository,
-      PresenceRepository presence, MatchingEvents events, DatabaseOutages outages) {
+      ExpertPresence presence, MatchingEvents events, DatabaseOutages outages) {
     this.outages = outages;
     this.config = config;
     this.events = events;

@@ -11,7 +11,7 @@ import io.tandem.matching.MatchingRepository.ClosedOffer;
 import io.tandem.matching.MatchingRepository.ClosedRequest;
 import io.tandem.matching.MatchingRepository.OfferAttempt;
 import io.tandem.matching.Matchmaker.Proposal;
-import io.tandem.presence.PresenceRepository;
+import io.tandem.presence.ExpertPresence;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -46,7 +46,7 @@ final class ShardRuntime {
   private final String nodeId;
   private final MatchingConfig config;
   private final MatchingRepository repository;
-  private final PresenceRepository presence;
+  private final ExpertPresence presence;
   private final MatchingEvents events;
   private final Runnable onFenced;
   private final Matchmaker matchmaker;
@@ -68,7 +68,7 @@ final class ShardRuntime {
   private Set<RequestId> touchedDuringReconcile;
 
   ShardRuntime(Vertx vertx, int shard, long epoch, String nodeId, MatchingConfig config, MatchingRepository repository,
-      PresenceRepository presence, MatchingEvents events, Runnable onFenced) {
+      ExpertPresence presence, MatchingEvents events, Runnable onFenced) {
     this.vertx = vertx;
     this.shard = shard;
     this.epoch = epoch;

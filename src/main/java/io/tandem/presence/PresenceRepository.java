@@ -28,9 +28,10 @@ import java.util.UUID;
  * Who is connected, and which experts are online with what offering, in PostgreSQL: the one writer
  * of {@code connections} and {@code expert_presence}. What other features change in an expert's
  * presence inside their own transactions (an offer made or answered, a suspension) goes through
- * the static statements below, which take the caller's connection.
+ * {@link ExpertPresence} (matching) and {@link #suspended} (reliability), which take the caller's
+ * connection.
  */
-public final class PresenceRepository {
+public final class PresenceRepository implements ExpertPresence {
   private final Pool pool;
   /** The load (the SQL function of migration V2, which the capacity guard uses too) and the ranking inputs. */
   private final String loadColumns;
@@ -94,7 +95,7 @@ public final class PresenceRepository {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(snapshot(rows.iterator().next())));
   }
 
-  /** Every online expert, for a shard that is (re)building its index. */
+  @Override
   public Future<List<ExpertSnapshot>> allOnline() {
     return pool.query("SELECT p.*, " + loadColumns + " FROM expert_presence p WHERE p.status = 'online'")
         .execute()
@@ -138,25 +139,21 @@ public final class PresenceRepository {
         .map(PresenceRepository::expertIds);
   }
 
-  /** An offer was made to the expert: they count as busy from now for the fairness ranking. */
-  public static Future<Void> offered(SqlClient sql, UserId expert) {
+  @Override
+  public Future<Void> offered(SqlClient sql, UserId expert) {
     return sql.preparedQuery("UPDATE expert_presence SET idle_since = now() WHERE expert_id = $1")
         .execute(Tuple.of(expert.value())).mapEmpty();
   }
 
-  /** The experts answered an offer (accepted or declined): their run of missed offers ends. */
-  public static Future<Void> answered(SqlClient sql, List<UserId> experts) {
+  @Override
+  public Future<Void> answered(SqlClient sql, List<UserId> experts) {
     UUID[] ids = experts.stream().map(UserId::value).toArray(UUID[]::new);
     return sql.preparedQuery("UPDATE expert_presence SET missed_in_a_row = 0 WHERE expert_id = ANY($1)")
         .execute(Tuple.of(ids)).mapEmpty();
   }
 
-  /**
-   * The expert let an offer time out: one more missed in a row; at {@code offlineAt} in a row an
-   * online expert goes offline (reason {@code missed_offers}) and the run starts again. True when
-   * this took them offline.
-   */
-  public static Future<Boolean> missed(SqlClient sql, UserId expert, int offlineAt) {
+  @Override
+  public Future<Boolean> missed(SqlClient sql, UserId expert, int offlineAt) {
     return sql.preparedQuery("UPDATE expert_presence SET missed_in_a_row = missed_in_a_row + 1 WHERE expert_id = $1 RETURNING missed_in_a_row")
         .execute(Tuple.of(expert.value()))
         .compose(rows -> rows.size() == 0 || rows.iterator().next().getInteger("missed_in_a_row") < offlineAt

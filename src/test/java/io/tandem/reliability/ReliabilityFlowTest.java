@@ -238,7 +238,8 @@ class ReliabilityFlowTest {
   void deadlineExactlyOnce() throws Exception {
     try (Pair pair = Actors.matched(node)) {
       MatchingRepository matching = new MatchingRepository(node.node().pool(), config.ledger(), new Penalties(new PenaltyPolicy(config.penalties()), PresenceRepository::suspended),
-          config.penalties(), SessionRepository::open);
+          config.penalties(), SessionRepository::open,
+          new PresenceRepository(node.node().pool(), new BayesianRating(config.ratings()), config.penalties()));
       Outcomes racer = new Outcomes(node.node().pool(), new Penalties(new PenaltyPolicy(config.penalties()), PresenceRepository::suspended), config.ledger(), config.session(),
           (sql, request) -> MatchingRepository.requeueFirst(sql, request, config.matching().requestMaxWait()),
           node.node().vertx().eventBus(), new UserEvents(node.node().vertx().eventBus()),

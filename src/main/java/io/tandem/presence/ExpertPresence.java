@@ -1,0 +1,30 @@
+package io.tandem.presence;
+
+import io.tandem.kernel.ExpertSnapshot;
+import io.tandem.kernel.UserId;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import java.util.List;
+
+/**
+ * What matching may read and write of experts' presence: who is online (a shard rebuilding its
+ * index), and, inside matching's own transactions, the bookkeeping of offers. Implemented by
+ * {@link PresenceRepository}, the one writer of {@code expert_presence}.
+ */
+public interface ExpertPresence {
+  /** Every online expert. */
+  Future<List<ExpertSnapshot>> allOnline();
+
+  /** An offer was made to the expert: they count as busy from now for the fairness ranking. */
+  Future<Void> offered(SqlClient sql, UserId expert);
+
+  /** The experts answered an offer (accepted or declined): their run of missed offers ends. */
+  Future<Void> answered(SqlClient sql, List<UserId> experts);
+
+  /**
+   * The expert let an offer time out: one more missed in a row; at {@code offlineAt} in a row an
+   * online expert goes offline (reason {@code missed_offers}) and the run starts again. True when
+   * this took them offline.
+   */
+  Future<Boolean> missed(SqlClient sql, UserId expert, int offlineAt);
+}
