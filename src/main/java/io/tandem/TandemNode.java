@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tandem.api.ApiVerticle;
 import io.tandem.api.HttpApi;
+import io.tandem.auth.AccountRepository;
 import io.tandem.auth.AuthFeature;
 import io.tandem.auth.JwtSecret;
 import io.tandem.auth.PasswordHasher;
@@ -141,7 +142,8 @@ public final class TandemNode {
           // Features in dependency order, each built in one place; built once and shared: what every
           // feature uses to reach users.
           UserEvents users = new UserEvents(vertx.eventBus());
-          ReliabilityFeature reliability = ReliabilityFeature.build(pool, config, PresenceRepository::suspended);
+          ReliabilityFeature reliability = ReliabilityFeature.build(pool, config, PresenceRepository::suspended,
+              AccountRepository.SUSPENSIONS);
           AuthFeature auth = AuthFeature.build(vertx, pool, config, secrets.jwtSecret(), secrets.hasher(), reliability.ledger());
           ExpertProfileRepository profiles = new ExpertProfileRepository(pool);
           PresenceFeature presence = PresenceFeature.build(vertx, pool, config, nodeId, profiles, users, reliability.reliability(),

@@ -106,6 +106,7 @@
  * @property {string|null} brief
  * @property {{displayName: string}} client
  * @property {string} expiresAt ISO-8601, the server's clock
+ * @property {number} [expiresInMs] the time left when the server sent it
  */
 /** @typedef {{offerId: string, reason: 'timeout'|'cancelled'|'expired'|'taken'}} OfferRevokedEvent */
 /** @typedef {{status: 'online'|'offline'|'suspended', reason?: string, suspendedUntil?: string}} PresenceStatusEvent */
@@ -1235,6 +1236,9 @@ export class Offer extends Emitter {
     /** @type {number|null} */ this.distanceKm = ev.distanceKm ?? null;
     /** @type {{displayName: string}} */ this.client = ev.client ?? { displayName: '' };
     /** @type {string} ISO-8601 on the server's clock */ this.expiresAt = ev.expiresAt;
+    // The deadline on this machine's clock, from the time left when the server sent the offer: it
+    // needs no clock agreement, only the (small) transit time, which it leaves in the expert's favour.
+    /** @private */ this._localDeadline = typeof ev.expiresInMs === 'number' ? Date.now() + ev.expiresInMs : Infinity;
     /** @type {'open'|'accepted'|'declined'|'revoked'|'expired'} */ this.state = 'open';
     this._ticker = setInterval(() => this._tick(), 250);
   }
@@ -1247,8 +1251,15 @@ export class Offer extends Emitter {
    */
   on(type, handler) { return super.on(type, handler); }
 
-  /** @returns {number} ms left before the server times the offer out (>= 0), on the server's clock */
-  remainingMs() { return Math.max(0, Date.parse(this.expiresAt) - this._tandem.serverNow()); }
+  /**
+   * @returns {number} ms left before the server times the offer out (>= 0): the server's deadline
+   *   by the estimated server clock, never more than the time left it sent with the offer (a clock
+   *   estimated from whole-second Date headers can be half a second out).
+   */
+  remainingMs() {
+    const byServerClock = Date.parse(this.expiresAt) - this._tandem.serverNow();
+    return Math.max(0, Math.min(byServerClock, this._localDeadline - Date.now()));
+  }
 
   /**
    * @returns {Promise<{sessionId: string}>} rejects with 'conflict' when the offer is gone

@@ -89,15 +89,18 @@ public final class AccountRepository {
         row.getOffsetDateTime("created_at").toInstant()));
   }
 
-  /** Suspends the account until {@code until}, or keeps a later suspension it already has (inside the penalty's transaction). */
-  public static Future<Void> suspendUntil(SqlClient sql, UserId user, Instant until) {
-    return sql.preparedQuery("UPDATE accounts SET suspended_until = greatest(coalesce(suspended_until, $2), $2) WHERE id = $1")
-        .execute(Tuple.of(user.value(), until.atOffset(ZoneOffset.UTC))).mapEmpty();
-  }
+  /** Suspensions, set and lifted inside the caller's transaction; they need no state of a repository's. */
+  public static final AccountSuspensions SUSPENSIONS = new AccountSuspensions() {
+    @Override
+    public Future<Void> suspendUntil(SqlClient sql, UserId user, Instant until) {
+      return sql.preparedQuery("UPDATE accounts SET suspended_until = greatest(coalesce(suspended_until, $2), $2) WHERE id = $1")
+          .execute(Tuple.of(user.value(), until.atOffset(ZoneOffset.UTC))).mapEmpty();
+    }
 
-  /** Lifts a running suspension of the account (inside the waiver's transaction). */
-  public static Future<Void> liftSuspension(SqlClient sql, UUID user) {
-    return sql.preparedQuery("UPDATE accounts SET suspended_until = NULL WHERE id = $1 AND suspended_until > now()")
-        .execute(Tuple.of(user)).mapEmpty();
-  }
+    @Override
+    public Future<Void> lift(SqlClient sql, UserId user) {
+      return sql.preparedQuery("UPDATE accounts SET suspended_until = NULL WHERE id = $1 AND suspended_until > now()")
+          .execute(Tuple.of(user.value())).mapEmpty();
+    }
+  };
 }

@@ -10,6 +10,7 @@ import io.tandem.kernel.RequestId;
 import io.tandem.kernel.UserId;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.time.Instant;
 
 /** What matching tells people and the other shards, always after the change is committed. */
@@ -35,7 +36,9 @@ public final class MatchingEvents {
         .put("distanceKm", Math.round(distanceKm * 10) / 10.0)
         .put("brief", brief)
         .put("client", new JsonObject().put("displayName", clientName))
-        .put("expiresAt", expiresAt.toString()));
+        .put("expiresAt", expiresAt.toString())
+        // The same deadline as a duration from now, which needs no agreement between the two clocks.
+        .put("expiresInMs", Math.max(0, Duration.between(Instant.now(), expiresAt).toMillis())));
   }
 
   /** @param reason {@code timeout}, {@code cancelled}, {@code expired} or {@code taken} */

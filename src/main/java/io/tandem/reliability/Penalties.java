@@ -1,6 +1,6 @@
 package io.tandem.reliability;
 
-import io.tandem.auth.AccountRepository;
+import io.tandem.auth.AccountSuspensions;
 import io.tandem.bus.PresenceMessages;
 import io.tandem.bus.UserEvents;
 import io.tandem.kernel.UserId;
@@ -19,7 +19,7 @@ import java.util.UUID;
  * Records penalties inside the caller's transaction: the person's account row is locked, their
  * window read, the policy applied, and the penalty inserted under its unique key (one per person,
  * session and kind, or per offer), so that a second attempt records nothing. The one writer of
- * {@code penalties}; a suspension is set on the account through {@code AccountRepository}.
+ * {@code penalties}; a suspension is set on the account through {@link AccountSuspensions}.
  */
 public final class Penalties {
   /**
@@ -34,10 +34,13 @@ public final class Penalties {
 
   private final PenaltyPolicy policy;
   private final Suspension suspension;
+  private final AccountSuspensions accounts;
 
-  public Penalties(PenaltyPolicy policy, Suspension suspension) {
+  /** {@code accounts}: where a suspension is set on the account (auth owns that table). */
+  public Penalties(PenaltyPolicy policy, Suspension suspension, AccountSuspensions accounts) {
     this.policy = policy;
     this.suspension = suspension;
+    this.accounts = accounts;
   }
 
   /** A recorded penalty, and the suspension it started, if any. */
@@ -76,7 +79,7 @@ public final class Penalties {
               .execute(Tuple.of(user, (int) policy.window().toDays()))
               .compose(points -> policy.suspends(points.iterator().next().getLong("points"))
                   ? Future.succeededFuture()
-                  : AccountRepository.liftSuspension(sql, user))
+                  : accounts.lift(sql, new UserId(user)))
               .map(v -> Optional.of(waived));
         });
   }
@@ -106,7 +109,7 @@ public final class Penalties {
                 if (decision.suspendUntil().isEmpty()) {
                   return Future.succeededFuture(Optional.of(recorded));
                 }
-                return AccountRepository.suspendUntil(sql, user, decision.suspendUntil().get())
+                return accounts.suspendUntil(sql, user, decision.suspendUntil().get())
                     .compose(v -> suspension.takeOffline(sql, user))
                     .map(v -> Optional.of(recorded));
               });

@@ -1,5 +1,6 @@
 package io.tandem.reliability;
 
+import io.tandem.auth.AccountSuspensions;
 import io.tandem.config.TandemConfig;
 import io.vertx.sqlclient.Pool;
 
@@ -8,10 +9,13 @@ import io.vertx.sqlclient.Pool;
  * the ledger, and the reads and writes of ratings and standing.
  */
 public record ReliabilityFeature(Penalties penalties, Ledger ledger, Reliability reliability, BayesianRating rating) {
-  /** {@code suspension}: how a suspended expert is taken offline (presence owns that table). */
-  public static ReliabilityFeature build(Pool pool, TandemConfig config, Penalties.Suspension suspension) {
+  /**
+   * {@code suspension}: how a suspended expert is taken offline (presence owns that table);
+   * {@code accounts}: how the account itself is suspended (auth owns that one).
+   */
+  public static ReliabilityFeature build(Pool pool, TandemConfig config, Penalties.Suspension suspension, AccountSuspensions accounts) {
     PenaltyPolicy policy = new PenaltyPolicy(config.penalties());
-    Penalties penalties = new Penalties(policy, suspension);
+    Penalties penalties = new Penalties(policy, suspension, accounts);
     BayesianRating rating = new BayesianRating(config.ratings());
     return new ReliabilityFeature(penalties, new Ledger(pool), new Reliability(pool, penalties, policy, rating), rating);
   }

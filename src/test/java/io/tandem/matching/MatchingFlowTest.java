@@ -78,6 +78,7 @@ class MatchingFlowTest {
       assertThat(offer.getString("brief")).isEqualTo("Need help with career.interview");
       assertThat(offer.getJsonObject("client").getString("displayName")).isEqualTo("Test client");
       assertThat(Instant.parse(offer.getString("expiresAt"))).isAfter(Instant.now());
+      assertThat(offer.getLong("expiresInMs")).as("the time left, at most matching.offerTimeoutSeconds (2 s here)").isBetween(1L, 2000L);
       assertThat(client.socket().awaitEvent("request.status", s -> "offered".equals(s.getString("status"))).getString("requestId"))
           .isEqualTo(requestId);
 

@@ -2,6 +2,7 @@ package io.tandem.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tandem.auth.AccountRepository;
 import io.tandem.bus.UserEvents;
 import io.tandem.config.TandemConfig;
 import io.tandem.kernel.SessionId;
@@ -237,10 +238,10 @@ class ReliabilityFlowTest {
   @DisplayName("the join deadline fired by many at once and by the sweeper gives one outcome, one penalty each, one refund")
   void deadlineExactlyOnce() throws Exception {
     try (Pair pair = Actors.matched(node)) {
-      MatchingRepository matching = new MatchingRepository(node.node().pool(), config.ledger(), new Penalties(new PenaltyPolicy(config.penalties()), PresenceRepository::suspended),
+      MatchingRepository matching = new MatchingRepository(node.node().pool(), config.ledger(), new Penalties(new PenaltyPolicy(config.penalties()), PresenceRepository::suspended, AccountRepository.SUSPENSIONS),
           config.penalties(), SessionRepository::open,
           new PresenceRepository(node.node().pool(), new BayesianRating(config.ratings()), config.penalties()));
-      Outcomes racer = new Outcomes(node.node().pool(), new Penalties(new PenaltyPolicy(config.penalties()), PresenceRepository::suspended), config.ledger(), config.session(),
+      Outcomes racer = new Outcomes(node.node().pool(), new Penalties(new PenaltyPolicy(config.penalties()), PresenceRepository::suspended, AccountRepository.SUSPENSIONS), config.ledger(), config.session(),
           (sql, request) -> MatchingRepository.requeueFirst(sql, request, config.matching().requestMaxWait()),
           node.node().vertx().eventBus(), new UserEvents(node.node().vertx().eventBus()),
           new ExpertLoads(node.node().vertx().eventBus(), matching));
