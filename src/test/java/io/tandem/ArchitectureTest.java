@@ -2,9 +2,11 @@ package io.tandem;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleNameEndingWith;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -34,5 +36,18 @@ class ArchitectureTest {
         .should().dependOnClassesThat(resideInAPackage("io.tandem..").and(not(resideInAPackage("io.tandem.kernel.."))))
         .because("every feature uses these values, so they may use no feature")
         .check(tandem);
+  }
+
+  @Test
+  @DisplayName("a feature's repository is used by its own feature only (and by the HTTP edge and the composition root)")
+  void repositoriesStayInTheirFeature() {
+    for (JavaClass repository : tandem.that(simpleNameEndingWith("Repository"))) {
+      String feature = repository.getPackageName();
+      // "io.tandem" without ".." is the root package alone: TandemNode, the composition root.
+      noClasses().that().resideOutsideOfPackages(feature, "io.tandem.api", "io.tandem")
+          .should().dependOnClassesThat().belongToAnyOf(repository.reflect())
+          .because("features reach each other through the bus or a narrow interface of the owning feature (docs/architecture.md)")
+          .check(tandem);
+    }
   }
 }

@@ -14,7 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-public final class ExpertProfileRepository {
+public final class ExpertProfileRepository implements ExpertProfiles {
   private final Pool pool;
 
   public ExpertProfileRepository(Pool pool) {
@@ -38,6 +38,7 @@ public final class ExpertProfileRepository {
         .map(p);
   }
 
+  @Override
   public Future<Optional<ExpertProfile>> find(UserId expertId) {
     return pool.preparedQuery("SELECT * FROM expert_profiles WHERE account_id = $1")
         .execute(Tuple.of(expertId.value()))

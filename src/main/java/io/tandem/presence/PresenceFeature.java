@@ -2,7 +2,7 @@ package io.tandem.presence;
 
 import io.tandem.bus.UserEvents;
 import io.tandem.config.TandemConfig;
-import io.tandem.expert.ExpertProfileRepository;
+import io.tandem.expert.ExpertProfiles;
 import io.tandem.reliability.BayesianRating;
 import io.tandem.reliability.Reliability;
 import io.vertx.core.Vertx;
@@ -10,7 +10,7 @@ import io.vertx.sqlclient.Pool;
 
 /** Who is connected and which experts are online: the store the shards read, and the service the gateway calls. */
 public record PresenceFeature(PresenceRepository store, PresenceService service) {
-  public static PresenceFeature build(Vertx vertx, Pool pool, TandemConfig config, String nodeId, ExpertProfileRepository profiles,
+  public static PresenceFeature build(Vertx vertx, Pool pool, TandemConfig config, String nodeId, ExpertProfiles profiles,
       UserEvents users, Reliability reliability, BayesianRating rating) {
     PresenceRepository store = new PresenceRepository(pool, rating, config.penalties());
     return new PresenceFeature(store, new PresenceService(vertx, store, profiles, users, config.session().reconnectGrace(),

@@ -6,7 +6,7 @@ import io.tandem.bus.Addresses;
 import io.tandem.bus.PresenceMessages;
 import io.tandem.bus.UserEvents;
 import io.tandem.expert.ExpertProfile;
-import io.tandem.expert.ExpertProfileRepository;
+import io.tandem.expert.ExpertProfiles;
 import io.tandem.expert.Offering;
 import io.tandem.kernel.ExpertSnapshot;
 import io.tandem.kernel.UserId;
@@ -32,14 +32,14 @@ public final class PresenceService {
 
   private final Vertx vertx;
   private final PresenceRepository presence;
-  private final ExpertProfileRepository profiles;
+  private final ExpertProfiles profiles;
   private final UserEvents events;
   private final Duration reconnectGrace;
   private final Duration lease;
   private final String nodeId;
   private final Reliability reliability;
 
-  public PresenceService(Vertx vertx, PresenceRepository presence, ExpertProfileRepository profiles, UserEvents events,
+  public PresenceService(Vertx vertx, PresenceRepository presence, ExpertProfiles profiles, UserEvents events,
       Duration reconnectGrace, Duration lease, String nodeId, Reliability reliability) {
     this.nodeId = nodeId;
     this.reliability = reliability;
