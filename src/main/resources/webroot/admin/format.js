@@ -34,11 +34,8 @@ export function clock(iso) {
   return new Intl.DateTimeFormat(language(), options).format(at);
 }
 
-/** Ledger minor units (cents) as currency units with two decimals and grouping: 12345 -> "123.45". */
-export function money(minorUnits) {
-  const value = Number(minorUnits) || 0;
-  return new Intl.NumberFormat(language(), { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value / 100);
-}
+/** Ledger minor units (cents) as currency units with two decimals and grouping: the app's own. */
+export { money } from '/app/format.js';
 
 export function count(n) {
   return new Intl.NumberFormat(language()).format(Number(n) || 0);

@@ -23,6 +23,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -298,18 +299,13 @@ public final class SessionRepository {
               .put("status", row.getString("status"))
               .put("role", row.getBoolean("is_client") ? "client" : "expert")
               .put("peer", new JsonObject().put("id", row.getUUID("peer_id").toString()).put("displayName", row.getString("peer_name")))
-              .put("createdAt", instant(row, "created_at"))
-              .put("startedAt", instant(row, "started_at"))
-              .put("endedAt", instant(row, "ended_at"))
+              .put("createdAt", Objects.toString(instant(row.getOffsetDateTime("created_at")), null))
+              .put("startedAt", Objects.toString(instant(row.getOffsetDateTime("started_at")), null))
+              .put("endedAt", Objects.toString(instant(row.getOffsetDateTime("ended_at")), null))
               .put("rating", row.getInteger("stars") == null ? null
                   : new JsonObject().put("stars", row.getInteger("stars")).put("comment", row.getString("comment")))));
           return sessions;
         });
-  }
-
-  private static String instant(Row row, String column) {
-    OffsetDateTime at = row.getOffsetDateTime(column);
-    return at == null ? null : at.toInstant().toString();
   }
 
   /** Opens an accepted offer's session, {@code waiting}, in the acceptance's transaction ({@link SessionOpening}). */
