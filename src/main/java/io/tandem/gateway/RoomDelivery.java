@@ -57,6 +57,11 @@ final class RoomDelivery {
   private int joins;
   private int next = 1;
   private boolean gapTimerSet;
+  /**
+   * Which gap the timer set last is for. A timer cannot be cancelled through {@link Timers}: when
+   * its gap fills in time it still fires, and must not cut short the wait of a later gap.
+   */
+  private int gapGeneration;
 
   RoomDelivery(String room, Consumer<JsonObject> out, Timers timers, long gapWaitMs) {
     this.room = room;
@@ -122,14 +127,20 @@ final class RoomDelivery {
       write(early.pollFirstEntry().getValue());
       next++;
     }
-    if (!early.isEmpty() && !gapTimerSet) {
+    if (early.isEmpty()) {
+      gapTimerSet = false; // the gap filled: its timer, when it fires, finds a newer generation
+    } else if (!gapTimerSet) {
       gapTimerSet = true;
-      timers.after(gapWaitMs, this::giveUpOnGap);
+      int generation = ++gapGeneration;
+      timers.after(gapWaitMs, () -> giveUpOnGap(generation));
     }
   }
 
   /** The gap was not filled in time: what waited goes out, and delivery continues after it. */
-  private void giveUpOnGap() {
+  private void giveUpOnGap(int generation) {
+    if (!gapTimerSet || generation != gapGeneration) {
+      return;
+    }
     gapTimerSet = false;
     early.values().forEach(this::write);
     if (!early.isEmpty()) {

@@ -60,6 +60,22 @@ class RoomDeliveryTest {
   }
 
   @Test
+  @DisplayName("a gap that filled in time leaves its timer harmless: a later gap still waits its full time")
+  void filledGapTimerIsStale() {
+    joined(0);
+    room.message(message(1, "a"));
+    room.message(message(3, "c"));
+    room.message(message(2, "b"));
+    room.message(message(5, "e"));
+    timers.remove(0).run(); // the first gap's timer, firing late
+    assertThat(seen()).as("5 still waits for 4").containsExactly("1:a", "2:b", "3:c");
+    room.message(message(4, "d"));
+    assertThat(seen()).containsExactly("1:a", "2:b", "3:c", "4:d", "5:e");
+    timers.forEach(Runnable::run);
+    assertThat(seen()).hasSize(5);
+  }
+
+  @Test
   @DisplayName("while a join is answered live messages wait; those the join returned are not written again")
   void joinHoldsLiveMessages() {
     room.joinStarted();
