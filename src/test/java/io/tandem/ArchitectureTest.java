@@ -50,4 +50,15 @@ class ArchitectureTest {
           .check(tandem);
     }
   }
+
+  @Test
+  @DisplayName("only the gateway's ChannelGuard reaches under Vert.x's public API, into its internals or Netty's channel")
+  void publicVertxApiOnly() {
+    noClasses().that().doNotHaveFullyQualifiedName("io.tandem.gateway.ChannelGuard")
+        .and().doNotHaveFullyQualifiedName("io.tandem.gateway.ChannelGuard$Refusals")
+        .and().doNotHaveFullyQualifiedName("io.tandem.gateway.ChannelGuard$Discard")
+        .should().dependOnClassesThat(resideInAPackage("io.vertx..internal..").or(resideInAPackage("io.vertx..impl..")).or(resideInAPackage("io.netty.channel..")))
+        .because("internals change between Vert.x releases; what Vert.x does not offer is fitted in one place (docs/architecture.md)")
+        .check(tandem);
+  }
 }

@@ -41,10 +41,12 @@ public final class ApiVerticle extends VerticleBase {
     // Netty's decoder refuses a frame over ws.maxFrameBytes from its header, before reading it,
     // and the gateway's ChannelGuard turns that into a close frame 1009; messages of several
     // frames are limited by the gateway's MessageAssembler. Outgoing messages larger than this
-    // are sent in fragments.
+    // are sent in fragments. The kernel's send buffer is ws.sendBufferBytes for every connection
+    // (WebSocket or not), so that a slow reader's output waits where the gateway counts it.
     server = vertx.createHttpServer(new HttpServerOptions()
             .setHost(config.host())
             .setPort(port)
+            .setSendBufferSize(ws.sendBufferBytes())
             .setMaxWebSocketFrameSize(ws.maxFrameBytes())
             .setMaxWebSocketMessageSize(ws.maxFrameBytes())
             .setPerMessageWebSocketCompressionSupported(ws.perMessageDeflate())

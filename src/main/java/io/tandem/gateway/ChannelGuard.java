@@ -6,61 +6,107 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.http.WebSocketInternal;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A Netty handler between the WebSocket frame decoder and Vert.x, for two things a
- * {@link Connection} needs from its channel and Vert.x does not pass on.
+ * The one place where the gateway reaches under Vert.x's public API, into the socket's Netty
+ * channel, for two things a {@link Connection} needs and Vert.x 5 does not offer;
+ * {@code ArchitectureTest} keeps every other class on the public API. Everything else a connection
+ * does (flow control through {@code writeQueueFull} and the drain handler, the kernel's send
+ * buffer through {@code HttpServerOptions.setSendBufferSize}) is public API.
  *
  * <p>Frames the decoder refuses: one announcing more than the frame size limit (1009), or one
- * breaking RFC 6455 (1002). The decoder throws, and Vert.x would drop the TCP connection at once:
- * the client would see 1006 and never learn why. The guard passes the decoder's verdict on
- * instead, for the connection to send as a close frame. From then on the decoder ignores its
+ * breaking RFC 6455 (1002). Vert.x builds the decoder with {@code closeOnProtocolViolation(false)}
+ * and closes the channel at once on its exception, before anything written then is flushed: the
+ * client would see 1006 and never learn why. The guard catches the decoder's verdict first and
+ * passes it on, for the connection to send as a close frame. From then on the decoder ignores its
  * input; the guard has it read and dropped whole, ahead of the decoder, so that a huge frame costs
- * neither memory nor more than a glance of CPU, and a client that writes its whole frame before
- * it reads still finds the close frame.
+ * neither memory nor more than a glance of CPU, and a client that writes its whole frame before it
+ * reads still finds the close frame (closing with unread input would reset the connection, and the
+ * reset can overtake the close frame).
  *
- * <p>The channel becoming writable again. Vert.x's own write queue counts messages, not bytes, and
- * signals room only once more than 16 are waiting in it; the connection instead writes only while
- * the channel is writable, keeps the rest in a queue of its own that counts bytes, and is told here
- * when to go on.
+ * <p>Dropping the TCP connection a given time after a close frame. Vert.x's closing timeout is
+ * whole seconds and starts only once the close frame has been written, so a peer that does not
+ * read would hold the connection for ever.
+ *
+ * <p>Where the channel cannot be reached (a Vert.x whose internals changed), {@link #fit} warns
+ * once and returns a guard that does neither: refused frames end the connection with 1006, and
+ * closes wait for Vert.x's closing timeout. {@code GatewayTest} fails then.
  */
-final class ChannelGuard extends ChannelInboundHandlerAdapter {
-  static final String NAME = "tandem-ws-guard";
+final class ChannelGuard {
+  private static final String NAME = "tandem-ws-guard";
   private static final String DISCARD = "tandem-ws-discard";
 
-  private final Consumer<CorruptedWebSocketFrameException> onViolation;
-  private final Runnable onWritable;
-  private boolean violated;
+  private static final Logger log = LoggerFactory.getLogger(ChannelGuard.class);
+  private static final AtomicBoolean warned = new AtomicBoolean();
 
-  /** Both run on the channel's event loop; {@code onViolation} at most once, {@code onWritable} after Vert.x has seen the change. */
-  ChannelGuard(Consumer<CorruptedWebSocketFrameException> onViolation, Runnable onWritable) {
-    this.onViolation = onViolation;
-    this.onWritable = onWritable;
+  /** A frame the decoder refused: the close code it calls for, and the decoder's words, for the log. */
+  record Refusal(short code, String detail) {}
+
+  private final ChannelHandlerContext vertxHandler;
+
+  private ChannelGuard(ChannelHandlerContext vertxHandler) {
+    this.vertxHandler = vertxHandler;
   }
 
-  @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (!(cause instanceof CorruptedWebSocketFrameException violation)) {
-      ctx.fireExceptionCaught(cause);
-      return;
-    }
-    if (!violated) {
-      violated = true;
-      ChannelPipeline pipeline = ctx.pipeline();
-      ChannelHandlerContext decoder = pipeline.context(WebSocketFrameDecoder.class);
-      if (decoder != null) {
-        pipeline.addBefore(decoder.name(), DISCARD, new Discard());
+  /** Whether this guard reached the channel; false where Vert.x's internals have changed. */
+  boolean fitted() {
+    return vertxHandler != null;
+  }
+
+  /**
+   * Fits a guard to the socket's channel. {@code onRefused} runs at most once, on the channel's
+   * event loop, when the decoder refuses a frame.
+   */
+  static ChannelGuard fit(ServerWebSocket socket, Consumer<Refusal> onRefused) {
+    if (!(socket instanceof WebSocketInternal internal)) {
+      if (!warned.getAndSet(true)) {
+        log.warn("this Vert.x gives no access to a WebSocket's channel: frames over ws.maxFrameBytes will end"
+            + " connections without a close frame, and ws.closeTimeoutMs will not be kept");
       }
-      onViolation.accept(violation);
+      return new ChannelGuard(null);
+    }
+    ChannelHandlerContext vertxHandler = internal.channelHandlerContext();
+    vertxHandler.pipeline().addBefore(vertxHandler.name(), NAME, new Refusals(onRefused));
+    return new ChannelGuard(vertxHandler);
+  }
+
+  /** Drops the TCP connection now, whatever is still waiting to be written. */
+  void drop() {
+    if (vertxHandler != null) {
+      vertxHandler.close();
     }
   }
 
-  @Override
-  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    ctx.fireChannelWritabilityChanged(); // Vert.x first: what the connection writes next must find it writable too
-    if (ctx.channel().isWritable()) {
-      onWritable.run();
+  /** Sits between the decoder and Vert.x and takes the decoder's exceptions before Vert.x does. */
+  private static final class Refusals extends ChannelInboundHandlerAdapter {
+    private final Consumer<Refusal> onRefused;
+    private boolean refused;
+
+    Refusals(Consumer<Refusal> onRefused) {
+      this.onRefused = onRefused;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (!(cause instanceof CorruptedWebSocketFrameException violation)) {
+        ctx.fireExceptionCaught(cause);
+        return;
+      }
+      if (!refused) {
+        refused = true;
+        ChannelPipeline pipeline = ctx.pipeline();
+        ChannelHandlerContext decoder = pipeline.context(WebSocketFrameDecoder.class);
+        if (decoder != null) {
+          pipeline.addBefore(decoder.name(), DISCARD, new Discard());
+        }
+        onRefused.accept(new Refusal((short) violation.closeStatus().code(), violation.getMessage()));
+      }
     }
   }
 

@@ -1,10 +1,5 @@
 package io.tandem.gateway;
 
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOption;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.tandem.bus.Addresses;
 import io.tandem.config.TandemConfig.WsConfig;
 import io.tandem.db.DatabaseOutages;
@@ -19,7 +14,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
-import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -48,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * output waits in a queue of this connection's own (1013 past {@code ws.maxQueuedBytes}); a peer
  * silent for {@code ws.idleTimeoutSeconds} is closed (1001). Every close gives the peer
  * {@code ws.closeTimeoutMs} to answer, then drops the TCP connection.
+ *
+ * <p>Transport only, on Vert.x's public API: what it does with a frame is the
+ * {@link FrameDispatcher}'s business, the order of a room's chat a {@link RoomDelivery}'s, and the
+ * two things Vert.x does not offer (close frames for what the decoder refuses, dropping the TCP
+ * connection a set time after a close frame) its {@link ChannelGuard}'s.
  *
  * <p>Room traffic ({@code room.message}, {@code room.signal}, {@code room.typing}) goes only to
  * connections that joined the room; each room's chat is delivered exactly once and in seq order
@@ -91,8 +90,7 @@ final class Connection {
   /** The rooms joined on this connection, by session id in canonical form. */
   private final Map<String, RoomDelivery> rooms = new HashMap<>();
   private Context loop;
-  /** The socket's Netty channel; null if Vert.x did not give access to it. */
-  private Channel channel;
+  private ChannelGuard guard;
   private MessageConsumer<JsonObject> deliveries;
   private long pingTimer;
   private long idleTimer;
@@ -134,10 +132,10 @@ final class Connection {
         socket.resume();
       }
     });
-    // Netty's buffer, ahead of the kernel's, holds at most this before the channel is unwritable
-    // and output waits in the backlog.
+    // Netty's buffer, ahead of the kernel's (ws.sendBufferBytes too: HttpServerOptions.setSendBufferSize),
+    // holds at most this before Vert.x queues; once Vert.x's queue is full, output waits in the backlog.
     socket.setWriteQueueMaxSize(config.sendBufferBytes());
-    fitChannel();
+    guard = ChannelGuard.fit(socket, refusal -> onLoop(() -> refused(refusal)));
     deliveries = vertx.eventBus().consumer(Addresses.user(context.user().id()), message -> deliver(message.body()));
     socket.frameHandler(this::onFrame);
     socket.drainHandler(v -> drainBacklog());
@@ -152,27 +150,6 @@ final class Connection {
     });
     pingTimer = vertx.setPeriodic(config.pingInterval().toMillis(), t -> ping());
     idleTimer = vertx.setTimer(config.idleTimeout().toMillis(), t -> checkIdle());
-  }
-
-  /**
-   * Fits the channel under the socket: frames the decoder refuses become close frames, the
-   * backlog learns when the channel has room ({@link ChannelGuard}), and the kernel's send buffer
-   * is bounded to {@code ws.sendBufferBytes}, so that output waits in the backlog, where it is
-   * counted and can be dropped, rather than in megabytes of kernel buffers a close frame would wait
-   * behind. Vert.x offers none of this, hence its internal channel; without it the socket keeps
-   * Netty's and the kernel's defaults and the backlog follows Vert.x's write queue.
-   */
-  private void fitChannel() {
-    if (!(socket instanceof WebSocketInternal internal)) {
-      log.warn("connection {} of user {}: no access to the channel; frames over the limit end it without a close frame",
-          context.connectionId(), context.user().id());
-      return;
-    }
-    ChannelHandlerContext vertxHandler = internal.channelHandlerContext();
-    channel = vertxHandler.channel();
-    channel.config().setOption(ChannelOption.SO_SNDBUF, config.sendBufferBytes());
-    vertxHandler.pipeline().addBefore(vertxHandler.name(), ChannelGuard.NAME,
-        new ChannelGuard(violation -> onLoop(() -> refused(violation)), () -> onLoop(this::drainBacklog)));
   }
 
   private void ping() {
@@ -247,14 +224,13 @@ final class Connection {
   }
 
   /** A frame the decoder refused, before it reached Vert.x: too large to read, or against RFC 6455. */
-  private void refused(CorruptedWebSocketFrameException violation) {
+  private void refused(ChannelGuard.Refusal refusal) {
     if (closing || closed) {
       return;
     }
-    WebSocketCloseStatus status = violation.closeStatus();
-    log.info("connection {} of user {} closed ({}): {}", context.connectionId(), context.user().id(), status.code(), violation.getMessage());
-    String reason = status.code() == MESSAGE_TOO_BIG ? "frame larger than " + config.maxFrameBytes() + " bytes" : status.reasonText();
-    cut((short) status.code(), reason);
+    log.info("connection {} of user {} closed ({}): {}", context.connectionId(), context.user().id(), refusal.code(), refusal.detail());
+    String reason = refusal.code() == MESSAGE_TOO_BIG ? "frame larger than " + config.maxFrameBytes() + " bytes" : "protocol error";
+    cut(refusal.code(), reason);
   }
 
   private ApiError rateLimited() {
@@ -352,11 +328,12 @@ final class Connection {
   }
 
   /**
-   * Writes a frame unless the reader is too slow. What the channel cannot take at once (Netty's
-   * buffer holds {@code ws.sendBufferBytes} ahead of the kernel's buffer of the same size) waits in
-   * the backlog, in order; a backlog past {@code ws.maxQueuedBytes} closes the connection with
-   * 1013, so one stalled reader costs nobody else memory or latency. The backlog is dropped first,
-   * so the close frame waits behind no more than the two buffers ahead of it: a peer that still
+   * Writes a frame unless the reader is too slow. What the socket cannot take at once (Netty's
+   * buffer holds {@code ws.sendBufferBytes} ahead of the kernel's buffer of the same size, then
+   * Vert.x queues up to 16 frames before it reports its queue full) waits in the backlog, in order;
+   * a backlog past {@code ws.maxQueuedBytes} closes the connection with 1013, so one stalled reader
+   * costs nobody else memory or latency. The backlog is dropped first, so the close frame waits
+   * behind no more than the buffers and frames ahead of it: a peer that still
    * reads finds it at once, one that reads nothing may never see it (see docs/operations.md,
    * "WebSocket limits"). The user reconnects and recovers what they missed with {@code room.join}
    * and {@code afterSeq}.
@@ -381,12 +358,12 @@ final class Connection {
     }
   }
 
-  /** Whether a frame written now goes on to the network rather than waiting in Vert.x's queue. */
+  /** Whether Vert.x takes a frame now; once it says no, its drain handler says when it will again. */
   private boolean writable() {
-    return channel != null ? channel.isWritable() : !socket.writeQueueFull();
+    return !socket.writeQueueFull();
   }
 
-  /** The channel has room again: for the close frame if one is waiting, else for the backlog, oldest first. */
+  /** The socket has room again: for the close frame if one is waiting, else for the backlog, oldest first. */
   private void drainBacklog() {
     if (socket.isClosed()) {
       return;
@@ -429,10 +406,10 @@ final class Connection {
   /**
    * Sends the close frame, then drops the TCP connection if the peer has not answered within
    * {@code ws.closeTimeoutMs}: a peer that is not reading (the slow, the silent) never answers,
-   * one that broke the protocol may not, and Vert.x's own close would wait far longer. Vert.x
-   * has no public call for that, hence its internal channel; without it the graceful close stands.
+   * one that broke the protocol may not, and Vert.x's own close would wait far longer (see
+   * {@link ChannelGuard}).
    *
-   * <p>While the channel is full the close frame waits for room ({@link #drainBacklog}): queued
+   * <p>While the socket is full the close frame waits for room ({@link #drainBacklog}): queued
    * behind output the peer does not read, it would be lost with that output anyway, and Vert.x,
    * finding its close frame unwritten when the connection is dropped, would try to close it again
    * ten seconds later and log a stack trace.
@@ -448,8 +425,8 @@ final class Connection {
       socket.close(code, reason);
     }
     vertx.setTimer(config.closeTimeout().toMillis(), t -> {
-      if (!closed && socket instanceof WebSocketInternal internal) {
-        internal.channelHandlerContext().close();
+      if (!closed) {
+        guard.drop();
       }
     });
   }
