@@ -155,7 +155,7 @@ public final class MatchingRepository {
                 for (Row row : offerRows) {
                   RequestId request = new RequestId(row.getUUID("request_id"));
                   UserId expert = new UserId(row.getUUID("expert_id"));
-                  if ("pending".equals(row.getString("state"))) {
+                  if (OfferState.fromStored(row.getString("state")) == OfferState.PENDING) {
                     pending.add(new PendingOffer(new OfferId(row.getUUID("id")), request, expert, row.getOffsetDateTime("expires_at").toInstant()));
                   } else {
                     excluded.computeIfAbsent(request, r -> new ArrayList<>()).add(expert);
@@ -258,14 +258,14 @@ public final class MatchingRepository {
 
   /** {@code offer.decline} by the offer's expert, while it is pending. */
   public Future<Optional<ClosedOffer>> decline(OfferId offer, UserId expert) {
-    return closeOffer("declined", LOCK_REQUEST_OF_OFFER, Tuple.of(offer.value()), "o.id = $2 AND o.expert_id = $3",
+    return closeOffer(OfferState.DECLINED, LOCK_REQUEST_OF_OFFER, Tuple.of(offer.value()), "o.id = $2 AND o.expert_id = $3",
         Tuple.of(offer.value(), expert.value()))
         .map(closed -> closed.stream().findFirst());
   }
 
   /** The offer's deadline passed (the owner's timer). */
   public Future<Optional<ClosedOffer>> timeOut(OfferId offer) {
-    return closeOffer("timed_out", LOCK_REQUEST_OF_OFFER, Tuple.of(offer.value()), "o.id = $2 AND o.expires_at <= now()",
+    return closeOffer(OfferState.TIMED_OUT, LOCK_REQUEST_OF_OFFER, Tuple.of(offer.value()), "o.id = $2 AND o.expires_at <= now()",
         Tuple.of(offer.value()))
         .map(closed -> closed.stream().findFirst());
   }
@@ -273,7 +273,7 @@ public final class MatchingRepository {
   /** Sweeper: every pending offer whose deadline passed more than {@code grace} ago (a dead node's timers). */
   public Future<List<ClosedOffer>> timeOutOverdue(Duration grace, int limit) {
     double graceSeconds = grace.toMillis() / 1000.0;
-    return closeOffer("timed_out", "SELECT r.id FROM requests r WHERE r.id IN (SELECT o.request_id FROM offers o WHERE o.state = 'pending'"
+    return closeOffer(OfferState.TIMED_OUT, "SELECT r.id FROM requests r WHERE r.id IN (SELECT o.request_id FROM offers o WHERE o.state = 'pending'"
             + " AND o.expires_at <= now() - make_interval(secs => $1) ORDER BY o.expires_at LIMIT $2) ORDER BY r.id FOR UPDATE OF r SKIP LOCKED",
         Tuple.of(graceSeconds, limit), "o.expires_at <= now() - make_interval(secs => $2)", Tuple.of(graceSeconds));
   }
@@ -287,7 +287,7 @@ public final class MatchingRepository {
    * the ids), then closes the offers of those requests that {@code which} selects ({@code $1} is
    * the locked ids, {@code whichArgs} follow), and puts the requests back in the queue.
    */
-  private Future<List<ClosedOffer>> closeOffer(String state, String lockRequests, Tuple lockArgs, String which, Tuple whichArgs) {
+  private Future<List<ClosedOffer>> closeOffer(OfferState state, String lockRequests, Tuple lockArgs, String which, Tuple whichArgs) {
     return pool.withTransaction(conn -> conn.preparedQuery(lockRequests).execute(lockArgs).compose(locked -> {
       List<UUID> ids = new ArrayList<>();
       locked.forEach(row -> ids.add(row.getUUID("id")));
@@ -298,7 +298,7 @@ public final class MatchingRepository {
       for (int i = 0; i < whichArgs.size(); i++) {
         args.addValue(whichArgs.getValue(i));
       }
-      return conn.preparedQuery("UPDATE offers o SET state = '" + state + "', resolved_at = now()"
+      return conn.preparedQuery("UPDATE offers o SET state = '" + state.stored() + "', resolved_at = now()"
               + " WHERE o.state = 'pending' AND o.request_id = ANY($1) AND " + which + " RETURNING o.id, o.request_id, o.expert_id, o.shard")
           .execute(args)
           .compose(rows -> {
@@ -309,7 +309,7 @@ public final class MatchingRepository {
             UUID[] requests = closed.stream().map(c -> c.requestId().value()).toArray(UUID[]::new);
             return conn.preparedQuery("UPDATE requests SET status = 'queued' WHERE id = ANY($1) AND status = 'offered'")
                 .execute(Tuple.of(requests))
-                .compose(v -> "timed_out".equals(state) ? missed(conn, closed) : answered(conn, closed));
+                .compose(v -> state == OfferState.TIMED_OUT ? missed(conn, closed) : answered(conn, closed));
           });
     }));
   }

@@ -51,7 +51,7 @@ public final class Reliability {
             suspended = row.getOffsetDateTime("suspended_until");
             if (row.getInteger("points") != null) {
               record.add(new PenaltyPolicy.Past(row.getInteger("points"), row.getBoolean("waived"), row.getOffsetDateTime("created_at").toInstant()));
-              if ("no_show".equals(row.getString("kind"))) {
+              if (PenaltyKind.NO_SHOW.wireName().equals(row.getString("kind"))) {
                 noShows++;
               }
             }

@@ -114,7 +114,7 @@ public final class SessionRepository {
     boolean lateArrival = counts && locked.neverJoined() && locked.afterWindow() && before.status() == SessionStatus.WAITING;
     return markJoined(conn, before.id(), participant, counts)
         .compose(both -> (lateArrival
-                ? penalties.record(conn, participant, PenaltyKind.LATE, "expert".equals(locked.role()), "joined after the join window",
+                ? penalties.record(conn, participant, PenaltyKind.LATE, participant.equals(before.expertId()), "joined after the join window",
                     before.id().value(), null)
                 : Future.succeededFuture(Optional.<Penalties.Recorded>empty()))
             .compose(late -> !both || before.status() != SessionStatus.WAITING
