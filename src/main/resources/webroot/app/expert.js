@@ -263,6 +263,7 @@ function formatKm(km) {
 export function renderExpertHome(ctx) {
   const profileBox = h('div', { class: 'stack-tight' }, h('p', { class: 'muted', i18n: 'app.loading' }));
   const ratingBox = h('p', { class: 'muted' });
+  const statsBox = h('div', { class: 'stack-tight', dataTest: 'expert-stats' });
   const element = h('section', { class: 'card narrow stack' },
     h('h1', { i18n: 'expertHome.title' }),
     // Only while offline with a saved profile (style.css hides it by the bar's data-presence/data-profile).
@@ -272,6 +273,7 @@ export function renderExpertHome(ctx) {
       h('li', { i18n: 'expertHome.step1' }), h('li', { i18n: 'expertHome.step2' }), h('li', { i18n: 'expertHome.step3' })),
     profileBox,
     ratingBox,
+    statsBox,
     h('div', { class: 'row' },
       h('a', { class: 'btn', href: '#/profile', i18n: 'expertHome.editProfile' }),
       h('a', { class: 'btn btn-quiet', href: '#/account', i18n: 'expertHome.seeAccount' })));
@@ -296,5 +298,25 @@ export function renderExpertHome(ctx) {
       profileBox.replaceChildren(h('p', { class: 'form-status error', text: errorText(error) }));
     }
   });
+  // How the expert is judged: their offers over the window, the acceptance rate, the thresholds.
+  ctx.tandem.get('/api/v1/me/stats').then(stats => {
+    if (destroyed) return;
+    const offers = stats.offers || {};
+    const cell = (key, value, test) => h('div', { dataTest: test }, h('dt', { i18n: key }), h('dd', { text: String(value) }));
+    const rate = stats.acceptanceRate === null || stats.acceptanceRate === undefined ? '–' : `${Math.round(stats.acceptanceRate * 100)}%`;
+    const limits = stats.thresholds || {};
+    statsBox.replaceChildren(
+      setI18n(h('h2'), 'expertStats.title', { days: stats.windowDays }),
+      h('dl', { class: 'stats-grid' },
+        cell('expertStats.shown', offers.shown ?? 0, 'stat-shown'),
+        cell('expertStats.accepted', offers.accepted ?? 0, 'stat-accepted'),
+        cell('expertStats.declined', offers.declined ?? 0, 'stat-declined'),
+        cell('expertStats.missed', offers.missed ?? 0, 'stat-missed'),
+        cell('expertStats.missedWhileAway', offers.missedWhileAway ?? 0, 'stat-away'),
+        cell('expertStats.acceptanceRate', rate, 'stat-rate')),
+      setI18n(h('p', { class: 'muted' }), 'expertStats.howJudged', {
+        missed: limits.missedInARowGoOffline, points: limits.suspendAtPoints, days: stats.windowDays, hours: limits.suspendHours,
+      }));
+  }).catch(() => { /* the home view stands without the numbers */ });
   return { element, destroy() { destroyed = true; } };
 }

@@ -3,7 +3,7 @@
 import { Tandem } from '/sdk/tandem.js';
 import { t, translate, bindLanguageSelect, onLanguageChange } from '/i18n/i18n.js';
 import { h, setI18n } from './dom.js';
-import { errorText } from './format.js';
+import { errorText, clockTime } from './format.js';
 import { renderSignIn, renderSignUp } from './auth.js';
 import { renderNewRequest } from './request.js';
 import { renderWaiting } from './waiting.js';
@@ -34,7 +34,7 @@ const ctx = {
     else location.hash = hash;
   },
   toast(keyOrText, { kind = 'info', params, raw = false, timeoutMs = 6000, action } = {}) {
-    const item = h('div', { class: `toast toast-${kind}` });
+    const item = h('div', { class: `toast toast-${kind}`, dataTest: 'toast' });
     const text = h('span');
     if (raw) text.textContent = keyOrText; else setI18n(text, keyOrText, params);
     item.append(text);
@@ -43,6 +43,7 @@ const ctx = {
     item.append(close);
     toasts.append(item);
     if (timeoutMs) setTimeout(() => item.remove(), timeoutMs);
+    return item;
   },
   toastError(error) {
     ctx.toast(errorText(error), { kind: 'error', raw: true });
@@ -214,6 +215,22 @@ function startSignedIn() {
     if (location.hash === `#/room/${event.sessionId}`) return;
     const name = tandem.sessionInfo(event.sessionId)?.peer?.displayName || '';
     ctx.toast('call.incomingElsewhere', { params: { name }, timeoutMs: 20000, action: { key: 'call.openRoom', href: `#/room/${event.sessionId}` } });
+  }));
+  // A session about to end by itself (someone left it alone, or it ran its maximum length): the
+  // warning stays until the session ends or someone comes back (a later warning replaces it).
+  const endingWarnings = new Map(); // sessionId -> toast
+  const dropWarning = sessionId => { endingWarnings.get(sessionId)?.remove(); endingWarnings.delete(sessionId); };
+  sessionSubscriptions.push(tandem.on('session.ending', event => {
+    dropWarning(event.sessionId);
+    const inRoom = location.hash === `#/room/${event.sessionId}`;
+    endingWarnings.set(event.sessionId, ctx.toast(`session.ending.${event.reason === 'alone' ? 'alone' : 'maxDuration'}`, {
+      kind: 'warning', params: { time: clockTime(event.endsAt) }, timeoutMs: 0,
+      action: inRoom ? undefined : { key: 'call.openRoom', href: `#/room/${event.sessionId}` },
+    }));
+  }));
+  sessionSubscriptions.push(tandem.on('session.ended', event => dropWarning(event.sessionId)));
+  sessionSubscriptions.push(tandem.on('room.presence', event => {
+    if (event.state === 'joined' || event.state === 'reconnected') dropWarning(event.sessionId);
   }));
   sessionSubscriptions.push(tandem.on('penalty', event => {
     ctx.toast(event.waived ? 'penalty.receivedWaived' : 'penalty.received',

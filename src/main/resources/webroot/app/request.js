@@ -30,6 +30,9 @@ export function renderNewRequest(ctx) {
   // Empty means the default distance (the placeholder shows it), so typing never appends to a preset value.
   const maxDistance = h('input', { name: 'maxDistanceKm', type: 'number', min: 0.1, max: 100, step: 'any', inputmode: 'decimal', placeholder: String(DEFAULT_DISTANCE_KM) });
   const distanceField = field('request.maxDistance', maxDistance, 'request.maxDistanceHint');
+  // In person only: what to do when nobody is within that distance (the server's fallbackMode).
+  const fallback = h('input', { type: 'checkbox', name: 'fallbackVideo', dataTest: 'fallback-video', id: uniqueId('fallback-video') });
+  const fallbackField = h('label', { class: 'check', for: fallback.id }, fallback, h('span', { i18n: 'request.fallbackVideo' }));
   const brief = h('textarea', { name: 'brief', rows: 3, maxlength: 500, i18nAttr: 'placeholder:request.briefPlaceholder' });
   const status = statusLine('request-status-line');
   const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block', i18n: 'request.submit' });
@@ -48,6 +51,7 @@ export function renderNewRequest(ctx) {
       h('div', { class: 'row' }, locate),
       locationStatus),
     distanceField,
+    fallbackField,
     field('request.brief', brief, 'request.briefHint'),
     status,
     submit);
@@ -56,6 +60,7 @@ export function renderNewRequest(ctx) {
     const inPerson = modeRadios.find(radio => radio.checked)?.value === 'in_person';
     distanceField.classList.toggle('emphasised', inPerson);
     maxDistance.required = inPerson;
+    fallbackField.hidden = !inPerson;
   };
   modeRadios.forEach(radio => radio.addEventListener('change', updateModeDependent));
   updateModeDependent();
@@ -125,6 +130,7 @@ export function renderNewRequest(ctx) {
       if (!(distance >= 0.1 && distance <= 100)) { showStatus(status, 'error', 'request.maxDistanceInvalid'); maxDistance.focus(); return; }
     }
     if (mode === 'in_person') body.maxDistanceKm = distance;
+    if (mode === 'in_person' && fallback.checked) body.fallbackMode = 'video';
     if (brief.value.trim()) body.brief = brief.value.trim();
     submit.disabled = true;
     showStatus(status, '', 'request.sending');

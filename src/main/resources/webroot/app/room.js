@@ -269,13 +269,15 @@ export function renderRoom(ctx, sessionId) {
 
   const showEndedPanel = event => {
     const parts = [h('h2', { i18n: 'ended.title' })];
-    // session.ended says who ended it (endedBy: a user id) when someone pressed "End session".
+    // session.ended says who ended it (endedBy: a user id): who pressed "End session", or who
+    // left an abandoned session; a session that ended by itself also says why (reason).
     if (event.endedBy) {
       const byMe = event.endedBy === me.id;
+      const verb = event.status === 'abandoned' ? 'left' : 'by';
       parts.push(setI18n(h('p', { class: 'ended-by', dataTest: 'ended-by', dataset: { endedBy: byMe ? 'me' : 'peer' } }),
-        byMe ? 'ended.byYou' : 'ended.byPeer', byMe ? undefined : { name: peer?.displayName || t(me.role === 'client' ? 'room.yourExpert' : 'room.yourClient') }));
+        byMe ? `ended.${verb}You` : `ended.${verb}Peer`, byMe ? undefined : { name: peer?.displayName || t(me.role === 'client' ? 'room.yourExpert' : 'room.yourClient') }));
     }
-    parts.push(setI18n(h('p', { dataTest: 'ended-reason' }), `ended.${event.status}.${me.role}`));
+    parts.push(setI18n(h('p', { dataTest: 'ended-reason' }), event.reason ? `ended.${event.status}.${event.reason}` : `ended.${event.status}.${me.role}`));
     if (event.durationSeconds) parts.push(h('p', { class: 'muted', text: duration(event.durationSeconds) }));
     if (event.status === 'completed' && me.role === 'client') parts.push(ratingForm());
     parts.push(h('div', { class: 'row' },

@@ -1,5 +1,6 @@
 // The client's waiting screen for one request: live position, ETA, status (and why, when the
 // server says), a cancel button; on a match the app goes to the room (main.js listens for that).
+import { t } from '/i18n/i18n.js';
 import { h, setI18n, setText, statusLine, showStatus } from './dom.js';
 import { etaText, errorText, topicLabel, clockTime } from './format.js';
 import { rememberActiveRequest } from './request.js';
@@ -63,6 +64,13 @@ export function renderWaiting(ctx, requestId) {
       } else {
         reasonText.hidden = true;
       }
+    }
+    // An in-person request nobody near could take, now served in the mode its client chose: told
+    // by the push, or by the next GET when the push came before this view was listening.
+    if (state.mode && state.mode !== 'in_person' && summaryState?.mode === 'in_person') {
+      notice.replaceChildren(setI18n(h('span', { dataTest: 'fallback-notice' }), 'waiting.fellBack', { mode: t(`mode.${state.mode}`) }));
+      notice.hidden = false;
+      if (!state.topic) state = { ...state, topic: summaryState.topic, expiresAt: summaryState.expiresAt };
     }
     if (state.topic) summaryState = state;
     if (state.topic) {

@@ -110,7 +110,12 @@
  */
 /** @typedef {{offerId: string, reason: 'timeout'|'cancelled'|'expired'|'taken'}} OfferRevokedEvent */
 /** @typedef {{status: 'online'|'offline'|'suspended', reason?: string, suspendedUntil?: string}} PresenceStatusEvent */
-/** @typedef {{requestId: string, status: string, position?: number, etaSeconds?: number}} RequestStatusEvent */
+/**
+ * etaSeconds is null when nobody can take the request, and reason says why ('no_expert_online',
+ * 'none_in_range', 'declined_by_all'; 'all_busy' comes with an ETA); mode comes when an in-person
+ * request fell back to its fallbackMode.
+ * @typedef {{requestId: string, status: string, position?: number, etaSeconds?: number|null, reason?: string, mode?: string}} RequestStatusEvent
+ */
 /** @typedef {{requestId: string, sessionId: string, expert: {id: string, displayName: string, rating: number}, joinDeadline: string}} RequestMatchedEvent */
 /** @typedef {{requestId: string}} RequestExpiredEvent */
 /**
@@ -126,7 +131,8 @@
 /** @typedef {{sessionId: string, from: string, signal: any}} RoomSignalEvent */
 /** @typedef {{sessionId: string, userId: string, state: 'joined'|'left'|'disconnected'|'reconnected'}} RoomPresenceEvent */
 /** @typedef {{sessionId: string, from: string}} RoomTypingEvent */
-/** @typedef {{sessionId: string, status: string, endedBy?: string, durationSeconds: number}} SessionEndedEvent */
+/** @typedef {{sessionId: string, status: string, endedBy?: string, durationSeconds: number, reason?: 'alone'|'max_duration'}} SessionEndedEvent */
+/** @typedef {{sessionId: string, reason: 'alone'|'max_duration', endsAt: string}} SessionEndingEvent */
 /** @typedef {{kind: string, points: number, reason: string, sessionId?: string, waived: boolean}} PenaltyEvent */
 /** @typedef {{sessionId: string, from: string}} CallIncomingEvent */
 /** @typedef {{sessionId: string}} CallEndedEvent */
@@ -147,6 +153,7 @@
  *   'room.signal': RoomSignalEvent,
  *   'room.presence': RoomPresenceEvent,
  *   'room.typing': RoomTypingEvent,
+ *   'session.ending': SessionEndingEvent,
  *   'session.ended': SessionEndedEvent,
  *   'penalty': PenaltyEvent,
  *   'connection': ConnectionEvent,

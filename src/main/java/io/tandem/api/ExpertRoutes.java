@@ -4,6 +4,7 @@ import io.tandem.auth.Role;
 import io.tandem.expert.ExpertProfile;
 import io.tandem.expert.ExpertProfileRepository;
 import io.tandem.kernel.UserId;
+import io.tandem.matching.ExpertStats;
 import io.tandem.reliability.Reliability;
 import io.tandem.wire.ApiError;
 import io.vertx.core.Future;
@@ -14,10 +15,12 @@ import io.vertx.ext.web.Router;
 final class ExpertRoutes {
   private final ExpertProfileRepository profiles;
   private final Reliability reliability;
+  private final ExpertStats stats;
 
-  ExpertRoutes(ExpertProfileRepository profiles, Reliability reliability) {
+  ExpertRoutes(ExpertProfileRepository profiles, Reliability reliability, ExpertStats stats) {
     this.profiles = profiles;
     this.reliability = reliability;
+    this.stats = stats;
   }
 
   void mount(Router router, BearerAuthentication authenticated) {
@@ -25,6 +28,9 @@ final class ExpertRoutes {
       UserId expert = Replies.caller(ctx, Role.EXPERT, "have an expert profile").id();
       return profiles.save(ExpertProfile.from(expert, Replies.body(ctx))).map(ExpertProfile::toJson);
     }));
+
+    router.get("/api/v1/me/stats").handler(authenticated).handler(Replies.json(200, ctx ->
+        stats.of(Replies.caller(ctx, Role.EXPERT, "have offer statistics").id())));
 
     // Before ":id", which would take "me" for an id.
     router.get("/api/v1/experts/me").handler(authenticated).handler(Replies.json(200, ctx -> {

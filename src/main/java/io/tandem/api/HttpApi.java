@@ -66,7 +66,7 @@ public final class HttpApi {
     this.config = config;
     this.tokens = auth.tokens();
     this.accounts = new AccountRoutes(auth.service());
-    this.experts = new ExpertRoutes(profiles, reliability.reliability());
+    this.experts = new ExpertRoutes(profiles, reliability.reliability(), matching.stats());
     this.records = new ReliabilityRoutes(reliability.reliability(), reliability.ledger());
     this.seeder = seeder;
     this.requests = new RequestRoutes(matching.requests());

@@ -33,7 +33,8 @@ public final class PresenceMessages {
         .put("load", e.load())
         .put("idleSince", e.idleSince().toEpochMilli())
         .put("rating", e.rating())
-        .put("reliability", e.reliability());
+        .put("reliability", e.reliability())
+        .put("acceptance", e.acceptance());
   }
 
   public static JsonObject offline(UserId expert) {
@@ -81,7 +82,7 @@ public final class PresenceMessages {
     return Optional.of(new ExpertSnapshot(
         expertId(m), topics, modes, new GeoPoint(m.getDouble("lat"), m.getDouble("lng")), m.getInteger("capacity"),
         m.getBoolean("available"), m.getInteger("load"), Instant.ofEpochMilli(m.getLong("idleSince")),
-        m.getDouble("rating"), m.getDouble("reliability")));
+        m.getDouble("rating"), m.getDouble("reliability"), m.getDouble("acceptance", ExpertSnapshot.FULLY_ACCEPTING)));
   }
 
   public static JsonObject load(UserId expert, int load) {

@@ -261,13 +261,15 @@ public record TandemConfig(
   }
 
   /** How much each part of a candidate's score counts; every part is between 0 and 1 before weighting. */
-  public record Weights(double topicFit, double proximity, double rating, double reliability, double fairness, double waiting) {
+  public record Weights(double topicFit, double proximity, double rating, double reliability, double acceptance, double fairness,
+      double waiting) {
     static Weights from(ConfigReader r) {
       return new Weights(
           r.doubleBetween("topicFit", 0, 100),
           r.doubleBetween("proximity", 0, 100),
           r.doubleBetween("rating", 0, 100),
           r.doubleBetween("reliability", 0, 100),
+          r.doubleBetween("acceptance", 0, 100),
           r.doubleBetween("fairness", 0, 100),
           r.doubleBetween("waiting", 0, 100));
     }
@@ -277,13 +279,18 @@ public record TandemConfig(
    * Sessions and their rooms. {@code typingInterval}: at most one {@code room.typing} relayed per
    * connection and room in this time; {@code messageBatchMax}: chat messages written per commit at
    * most; {@code messageWriteLanes}: chat batches a node writes at once (each session always in the
-   * same lane); {@code iceServers}: sent in {@code session.ready} for WebRTC.
+   * same lane); {@code iceServers}: sent in {@code session.ready} for WebRTC. An active session
+   * ends by itself {@code aloneTimeout} after one participant left the room while the other stayed,
+   * or {@code maxDuration} after it started, both told {@code endWarning} before.
    */
   public record SessionConfig(
       Duration joinWindow,
       Duration inPersonJoinWindow,
       Duration reconnectGrace,
       Duration lateGrace,
+      Duration aloneTimeout,
+      Duration maxDuration,
+      Duration endWarning,
       int checkinRadiusMeters,
       Duration typingInterval,
       int messageBatchMax,
@@ -295,6 +302,9 @@ public record TandemConfig(
           Duration.ofSeconds(r.intBetween("inPersonJoinWindowSeconds", 1, 24 * 3600)),
           Duration.ofSeconds(r.intBetween("reconnectGraceSeconds", 0, 3600)),
           Duration.ofSeconds(r.intBetween("lateGraceSeconds", 0, 3600)),
+          Duration.ofSeconds(r.intBetween("aloneTimeoutSeconds", 1, 24 * 3600)),
+          Duration.ofMinutes(r.intBetween("maxMinutes", 1, 7 * 24 * 60)),
+          Duration.ofSeconds(r.intBetween("endWarningSeconds", 0, 3600)),
           r.intBetween("checkinRadiusMeters", 10, 100_000),
           Duration.ofMillis(r.intBetween("typingIntervalMs", 0, 60_000)),
           r.intBetween("messageBatchMax", 1, 10_000),

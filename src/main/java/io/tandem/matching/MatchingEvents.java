@@ -5,6 +5,7 @@ import io.tandem.bus.Addresses;
 import io.tandem.bus.PresenceMessages;
 import io.tandem.bus.UserEvents;
 import io.tandem.kernel.RequestStatus;
+import io.tandem.kernel.Mode;
 import io.tandem.kernel.OfferId;
 import io.tandem.kernel.RequestId;
 import io.tandem.kernel.UserId;
@@ -46,15 +47,36 @@ public final class MatchingEvents {
     users.send(expert, "offer.revoked", new JsonObject().put("offerId", offer.toString()).put("reason", reason));
   }
 
-  void requestStatus(UserId client, RequestId request, RequestStatus status, Integer position, Long etaSeconds) {
-    users.send(client, "request.status", requestStatusEvent(request, status, position, etaSeconds));
+  /** {@code request.status} with the status alone. */
+  void requestStatus(UserId client, RequestId request, RequestStatus status) {
+    users.send(client, "request.status", requestStatusEvent(request, status));
   }
 
-  /** The {@code request.status} event, the one shape whoever sends it; {@code position} null: status only. */
-  public static JsonObject requestStatusEvent(RequestId request, RequestStatus status, Integer position, Long etaSeconds) {
+  void requestStatus(UserId client, QueueStanding.Standing standing) {
+    users.send(client, "request.status", standing.toJson());
+  }
+
+  /** {@code request.status} of an in-person request now served in its fallback mode: it carries the new {@code mode}. */
+  void requestFellBack(UserId client, QueueStanding.Standing standing, Mode mode) {
+    users.send(client, "request.status", standing.toJson().put("mode", mode.wireName()));
+  }
+
+  /**
+   * The {@code request.status} event, the one shape whoever sends it; {@code position} null:
+   * status only. {@code etaSeconds} is written even when null (no estimate: nobody can take the
+   * request), {@code reason} only when the request is not moving.
+   */
+  public static JsonObject requestStatusEvent(RequestId request, RequestStatus status) {
+    return requestStatusEvent(request, status, null, null, null);
+  }
+
+  static JsonObject requestStatusEvent(RequestId request, RequestStatus status, Integer position, Long etaSeconds, Stall reason) {
     JsonObject event = new JsonObject().put("requestId", request.toString()).put("status", status.wireName());
     if (position != null) {
       event.put("position", position).put("etaSeconds", etaSeconds);
+    }
+    if (reason != null) {
+      event.put("reason", reason.wireName());
     }
     return event;
   }

@@ -15,7 +15,7 @@ import java.time.Clock;
  * behind the HTTP and WebSocket calls, the expert loads sessions report to, and the verticle that
  * owns the shards this node holds.
  */
-public record MatchingFeature(RequestService requests, OfferService offers, ExpertLoads loads, Requeue requeue,
+public record MatchingFeature(RequestService requests, OfferService offers, ExpertStats stats, ExpertLoads loads, Requeue requeue,
     MatchingVerticle verticle, ShardLeases leases) {
   /**
    * {@code leasePool}: the lease's own connections, so that renewing it never waits behind other work;
@@ -31,6 +31,7 @@ public record MatchingFeature(RequestService requests, OfferService offers, Expe
     return new MatchingFeature(
         new RequestService(vertx.eventBus(), store, events, config.matching(), reliability.ledger(), config.ledger(), reliability.reliability()),
         new OfferService(store, events, config.session(), reliability.reliability()),
+        new ExpertStats(store, config.penalties(), config.matching().weights()),
         loads,
         (sql, request) -> MatchingRepository.requeueFirst(sql, request, config.matching().requestMaxWait()),
         new MatchingVerticle(config.matching(), config.cluster().lease(), leases, store, presence, events, outages),

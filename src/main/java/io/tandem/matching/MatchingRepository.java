@@ -37,7 +37,7 @@ import java.util.UUID;
 public final class MatchingRepository {
   private static final String REQUEST_COLUMNS =
       "r.id, r.client_id, r.topic, r.shard, r.mode, r.lat, r.lng, r.max_distance_km, r.brief, r.status,"
-          + " r.queued_at, r.created_at, r.expires_at, r.session_id";
+          + " r.queued_at, r.created_at, r.expires_at, r.session_id, r.fallback_mode";
 
   private final Pool pool;
   private final LedgerConfig ledger;
@@ -62,8 +62,8 @@ public final class MatchingRepository {
   /** Stores a new request; with an idempotency key the client already used, returns that request instead. */
   public Future<RequestRecord> insertRequest(UserId client, NewRequest request, int shard, String idempotencyKey) {
     return pool.preparedQuery("INSERT INTO requests AS r (id, client_id, topic, shard, mode, lat, lng, max_distance_km, brief, status,"
-            + " idempotency_key, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10,"
-            + " now() + make_interval(secs => $11)) ON CONFLICT (client_id, idempotency_key) WHERE idempotency_key IS NOT NULL"
+            + " idempotency_key, expires_at, fallback_mode) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10,"
+            + " now() + make_interval(secs => $11), $12) ON CONFLICT (client_id, idempotency_key) WHERE idempotency_key IS NOT NULL"
             + " DO NOTHING RETURNING " + REQUEST_COLUMNS)
         .execute(Tuple.tuple()
             .addUUID(UUID.randomUUID())
@@ -76,7 +76,8 @@ public final class MatchingRepository {
             .addDouble(request.maxDistanceKm())
             .addString(request.brief())
             .addString(idempotencyKey)
-            .addDouble((double) request.maxWait().toSeconds()))
+            .addDouble((double) request.maxWait().toSeconds())
+            .addString(request.fallbackMode() == null ? null : request.fallbackMode().wireName()))
         .compose(rows -> rows.size() > 0
             ? Future.succeededFuture(request(rows.iterator().next()))
             : pool.preparedQuery("SELECT " + REQUEST_COLUMNS + " FROM requests r WHERE r.client_id = $1 AND r.idempotency_key = $2")
@@ -122,6 +123,36 @@ public final class MatchingRepository {
                   rows.forEach(row -> excluded.add(new UserId(row.getUUID("expert_id"))));
                   return Optional.of(new Requeue.Requeued(found.get(), excluded));
                 }));
+  }
+
+  /**
+   * Nobody is within range of an in-person request: it is served in the fallback mode the client
+   * chose, from now on. True when this switched it (it was still queued in person).
+   */
+  public Future<Boolean> fallBack(RequestId request, Mode fallback) {
+    return pool.preparedQuery("UPDATE requests SET mode = $2, fallback_mode = NULL WHERE id = $1 AND status = 'queued'"
+            + " AND mode = 'in_person' AND fallback_mode = $2")
+        .execute(Tuple.of(request.value(), fallback.wireName()))
+        .map(rows -> rows.rowCount() > 0);
+  }
+
+  /** An expert's offers over a window, by what became of them. */
+  public record OfferCounts(long shown, long accepted, long declined, long missed, long missedWhileAway, long revoked) {}
+
+  public Future<OfferCounts> offerCounts(UserId expert, Duration window) {
+    return pool.preparedQuery("SELECT count(*) AS shown,"
+            + " count(*) FILTER (WHERE state = 'accepted') AS accepted,"
+            + " count(*) FILTER (WHERE state = 'declined') AS declined,"
+            + " count(*) FILTER (WHERE state = 'timed_out' AND NOT expert_away) AS missed,"
+            + " count(*) FILTER (WHERE state = 'timed_out' AND expert_away) AS away,"
+            + " count(*) FILTER (WHERE state = 'revoked') AS revoked"
+            + " FROM offers WHERE expert_id = $1 AND created_at > now() - make_interval(secs => $2)")
+        .execute(Tuple.of(expert.value(), (double) window.toSeconds()))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return new OfferCounts(row.getLong("shown"), row.getLong("accepted"), row.getLong("declined"), row.getLong("missed"),
+              row.getLong("away"), row.getLong("revoked"));
+        });
   }
 
   /** The request's 1-based place among the waiting requests of its topic, counted in the database. */
@@ -247,7 +278,8 @@ public final class MatchingRepository {
   /**
    * An offer that ended without a session: the request went back to the queue (or was closed).
    * A timed-out offer may carry the expert's penalty, and may have set them offline (too many
-   * missed in a row); both are to be announced once the transaction committed.
+   * missed in a row); both are to be announced once the transaction committed. An offer missed
+   * while the expert was away carries neither.
    */
   public record ClosedOffer(OfferId offerId, RequestId requestId, UserId expertId, int shard,
       Optional<Penalties.Recorded> penalty, boolean expertWentOffline) {
@@ -260,6 +292,15 @@ public final class MatchingRepository {
   public Future<Optional<ClosedOffer>> decline(OfferId offer, UserId expert) {
     return closeOffer(OfferState.DECLINED, LOCK_REQUEST_OF_OFFER, Tuple.of(offer.value()), "o.id = $2 AND o.expert_id = $3",
         Tuple.of(offer.value(), expert.value()))
+        .map(closed -> closed.stream().findFirst());
+  }
+
+  /**
+   * The expert went offline (or their connection closed for good) with the offer on screen: it is
+   * taken back, without a penalty, and the request goes back to the queue.
+   */
+  public Future<Optional<ClosedOffer>> revoke(OfferId offer) {
+    return closeOffer(OfferState.REVOKED, LOCK_REQUEST_OF_OFFER, Tuple.of(offer.value()), "o.id = $2", Tuple.of(offer.value()))
         .map(closed -> closed.stream().findFirst());
   }
 
@@ -309,7 +350,11 @@ public final class MatchingRepository {
             UUID[] requests = closed.stream().map(c -> c.requestId().value()).toArray(UUID[]::new);
             return conn.preparedQuery("UPDATE requests SET status = 'queued' WHERE id = ANY($1) AND status = 'offered'")
                 .execute(Tuple.of(requests))
-                .compose(v -> state == OfferState.TIMED_OUT ? missed(conn, closed) : answered(conn, closed));
+                .compose(v -> switch (state) {
+                  case TIMED_OUT -> missed(conn, closed);
+                  case DECLINED -> answered(conn, closed);
+                  default -> Future.succeededFuture(closed);
+                });
           });
     }));
   }
@@ -321,7 +366,9 @@ public final class MatchingRepository {
 
   /**
    * Missed offers: each costs its expert the offer-timeout penalty, and the
-   * {@code penalties.missedOffersOffline}-th in a row sets them offline.
+   * {@code penalties.missedOffersOffline}-th in a row sets them offline; but one missed while the
+   * expert was away (offline, or in the reconnect grace) costs nothing and is marked
+   * {@code expert_away}, so that their acceptance rate does not count it either.
    */
   private Future<List<ClosedOffer>> missed(SqlConnection conn, List<ClosedOffer> closed) {
     // Accounts are locked before presence rows everywhere (the penalty locks the account), and
@@ -329,15 +376,24 @@ public final class MatchingRepository {
     List<ClosedOffer> byExpert = closed.stream().sorted(java.util.Comparator.comparing(c -> c.expertId().value())).toList();
     Future<List<ClosedOffer>> result = Future.succeededFuture(new ArrayList<>());
     for (ClosedOffer offer : byExpert) {
-      result = result.compose(done -> penalties.record(conn, offer.expertId(), PenaltyKind.OFFER_TIMEOUT, true,
-              "did not answer an offer in time", null, offer.offerId().value())
-          .compose(penalty -> presence.missed(conn, offer.expertId(), penaltyConfig.missedOffersOffline())
-              .map(wentOffline -> {
-                done.add(new ClosedOffer(offer.offerId(), offer.requestId(), offer.expertId(), offer.shard(), penalty, wentOffline));
-                return done;
-              })));
+      result = result.compose(done -> presence.away(conn, offer.expertId())
+          .compose(away -> away ? missedWhileAway(conn, offer) : missedPresent(conn, offer))
+          .map(missed -> {
+            done.add(missed);
+            return done;
+          }));
     }
     return result;
+  }
+
+  private Future<ClosedOffer> missedWhileAway(SqlConnection conn, ClosedOffer offer) {
+    return conn.preparedQuery("UPDATE offers SET expert_away = true WHERE id = $1").execute(Tuple.of(offer.offerId().value())).map(offer);
+  }
+
+  private Future<ClosedOffer> missedPresent(SqlConnection conn, ClosedOffer offer) {
+    return penalties.record(conn, offer.expertId(), PenaltyKind.OFFER_TIMEOUT, true, "did not answer an offer in time", null, offer.offerId().value())
+        .compose(penalty -> presence.missed(conn, offer.expertId(), penaltyConfig.missedOffersOffline())
+            .map(wentOffline -> new ClosedOffer(offer.offerId(), offer.requestId(), offer.expertId(), offer.shard(), penalty, wentOffline)));
   }
 
   /** What an accepted offer became. */
@@ -517,6 +573,7 @@ public final class MatchingRepository {
         row.getOffsetDateTime("queued_at").toInstant(),
         row.getOffsetDateTime("created_at").toInstant(),
         row.getOffsetDateTime("expires_at").toInstant(),
-        row.getUUID("session_id"));
+        row.getUUID("session_id"),
+        row.getString("fallback_mode") == null ? null : Mode.fromWire(row.getString("fallback_mode")).orElseThrow());
   }
 }

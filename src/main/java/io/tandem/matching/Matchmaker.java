@@ -84,11 +84,16 @@ public final class Matchmaker {
     experts.get(expert).ifPresent(e -> experts.put(e.withLoad(e.load() + 1).withIdleSince(now)));
   }
 
-  /** The offer was declined or missed: the request goes back to the queue, never to this expert again. */
-  public void offerEnded(RequestId id, UserId expert) {
+  /**
+   * The offer ended without a match: the request goes back to the queue, and with {@code exclude}
+   * (declined or missed) never to this expert again.
+   */
+  public void offerEnded(RequestId id, UserId expert, boolean exclude) {
     WaitingRequest request = waiting.get(id);
     if (request != null) {
-      request.exclude(expert);
+      if (exclude) {
+        request.exclude(expert);
+      }
       request.offeredTo(null);
     }
     experts.get(expert).ifPresent(e -> experts.put(e.withLoad(e.load() - 1)));
@@ -152,9 +157,9 @@ public final class Matchmaker {
 
   /**
    * The experts who may be offered {@code request} now, best first, at most
-   * {@code candidatesPerRequest}: available with a free slot, offering the mode and the topic (or,
-   * after {@code parentTopicAfter}, an ancestor of it), not excluded, and for in-person requests
-   * within {@code maxDistanceKm}.
+   * {@code candidatesPerRequest}: available with a free slot, offering the mode and the topic or
+   * an ancestor of it (see {@link #lineage}), not excluded, and for in-person requests within
+   * {@code maxDistanceKm}.
    */
   public List<Candidate> candidates(WaitingRequest request, Instant now) {
     int limit = config.candidatesPerRequest();
@@ -185,13 +190,10 @@ public final class Matchmaker {
 
   private void offer(PriorityQueue<Candidate> best, int limit, WaitingRequest request, ExpertSnapshot expert, int levelsUp,
       Scoring.ForRequest scorer) {
-    if (!expert.hasFreeSlot() || !expert.modes().contains(request.mode()) || request.excludes(expert.id())) {
+    if (!expert.hasFreeSlot() || !couldServe(request, expert)) {
       return;
     }
     double distance = request.location().distanceKm(expert.location());
-    if (request.mode() == Mode.IN_PERSON && distance > request.maxDistanceKm().orElse(config.maxDistanceKm())) {
-      return;
-    }
     double score = scorer.score(expert, distance, levelsUp);
     if (best.size() == limit && score <= best.peek().score()) {
       return;
@@ -202,16 +204,93 @@ public final class Matchmaker {
     }
   }
 
-  /** The request's topic, then (once it has waited {@code parentTopicAfter}) its parent, grandparent, ... */
+  /**
+   * The request's topic, then its parent, grandparent, ... The parents wait {@code parentTopicAfter}
+   * only while an expert of the exact topic is online who could take the request (capacity aside):
+   * with none, waiting for them would be pointless, and parents are candidates at once (ranked
+   * lower by topic fit).
+   */
   private List<Topic> lineage(WaitingRequest request, Instant now) {
-    if (request.waited(now).compareTo(config.parentTopicAfter()) < 0) {
+    if (request.waited(now).compareTo(config.parentTopicAfter()) < 0 && exactTopicExpertCouldTake(request)) {
       return List.of(request.topic());
     }
+    return fullLineage(request);
+  }
+
+  private static List<Topic> fullLineage(WaitingRequest request) {
     List<Topic> lineage = new ArrayList<>(4);
     for (Optional<Topic> t = Optional.of(request.topic()); t.isPresent(); t = t.get().parent()) {
       lineage.add(t.get());
     }
     return lineage;
+  }
+
+  private boolean exactTopicExpertCouldTake(WaitingRequest request) {
+    boolean[] found = {false};
+    experts.forEachOffering(request.topic(), expert -> {
+      if (!found[0] && expert.available() && couldServe(request, expert)) {
+        found[0] = true;
+      }
+    });
+    return found[0];
+  }
+
+  /** Mode, range and exclusion: whether the expert could ever take the request, load aside. */
+  private boolean couldServe(WaitingRequest request, ExpertSnapshot expert) {
+    return expert.modes().contains(request.mode()) && inRange(request, expert) && !request.excludes(expert.id());
+  }
+
+  private boolean inRange(WaitingRequest request, ExpertSnapshot expert) {
+    return request.mode() != Mode.IN_PERSON
+        || request.location().distanceKm(expert.location()) <= request.maxDistanceKm().orElse(config.maxDistanceKm());
+  }
+
+  /** Whether a waiting request is moving, and if not why; see {@link Stall} for the order. */
+  public record Outlook(Optional<Stall> stall, int servers) {}
+
+  /**
+   * Why the request is not moving, if it is not, and how many experts could serve it: those with
+   * a free slot when it is moving, those at capacity when all are busy. Looks at the topic and all
+   * its parents, whatever the request has waited: a parent's expert is only a little way off.
+   */
+  public Outlook outlook(WaitingRequest request) {
+    int[] online = {0};
+    int[] inRange = {0};
+    int[] notExcluded = {0};
+    int[] free = {0};
+    Set<UserId> seen = new HashSet<>();
+    for (Topic topic : fullLineage(request)) {
+      experts.forEachOffering(topic, expert -> {
+        if (!expert.available() || !expert.modes().contains(request.mode()) || !seen.add(expert.id())) {
+          return;
+        }
+        online[0]++;
+        if (!inRange(request, expert)) {
+          return;
+        }
+        inRange[0]++;
+        if (request.excludes(expert.id())) {
+          return;
+        }
+        notExcluded[0]++;
+        if (expert.hasFreeSlot()) {
+          free[0]++;
+        }
+      });
+    }
+    if (online[0] == 0) {
+      return new Outlook(Optional.of(Stall.NO_EXPERT_ONLINE), 0);
+    }
+    if (inRange[0] == 0) {
+      return new Outlook(Optional.of(Stall.NONE_IN_RANGE), 0);
+    }
+    if (notExcluded[0] == 0) {
+      return new Outlook(Optional.of(Stall.DECLINED_BY_ALL), 0);
+    }
+    if (free[0] == 0) {
+      return new Outlook(Optional.of(Stall.ALL_BUSY), notExcluded[0]);
+    }
+    return new Outlook(Optional.empty(), free[0]);
   }
 
   /** The waiting requests on {@code topic}, in queue order; a request's position is its index + 1. */
@@ -221,16 +300,5 @@ public final class Matchmaker {
 
   public List<WaitingRequest> waiting() {
     return List.copyOf(waiting.values());
-  }
-
-  /** Experts who could take an offer on {@code topic} right now (exact topic), for the ETA. */
-  public int freeExperts(Topic topic) {
-    int[] count = {0};
-    experts.forEachOffering(topic, e -> {
-      if (e.hasFreeSlot()) {
-        count[0]++;
-      }
-    });
-    return count[0];
   }
 }

@@ -8,8 +8,12 @@ import io.tandem.wire.JsonInput;
 import java.time.Duration;
 import java.util.Optional;
 
-/** A validated {@code POST /api/v1/requests} body (or {@code request.create} frame). */
-public record NewRequest(Topic topic, Mode mode, GeoPoint location, Double maxDistanceKm, String brief, Duration maxWait) {
+/**
+ * A validated {@code POST /api/v1/requests} body (or {@code request.create} frame);
+ * {@code fallbackMode} (in person only, may be null): the mode to switch to when nobody is within range.
+ */
+public record NewRequest(Topic topic, Mode mode, GeoPoint location, Double maxDistanceKm, String brief, Duration maxWait,
+    Mode fallbackMode) {
   public static final int MAX_BRIEF_LENGTH = 500;
   public static final int MIN_WAIT_SECONDS = 1;
 
@@ -25,9 +29,18 @@ public record NewRequest(Topic topic, Mode mode, GeoPoint location, Double maxDi
     if (mode == Mode.IN_PERSON && maxDistanceKm.isEmpty()) {
       throw body.invalid("maxDistanceKm", "is required for in_person requests");
     }
+    Optional<String> fallbackName = body.optionalString("fallbackMode", 1, 16);
+    Mode fallbackMode = null;
+    if (fallbackName.isPresent()) {
+      if (mode != Mode.IN_PERSON) {
+        throw body.invalid("fallbackMode", "only an in_person request can fall back to another mode");
+      }
+      fallbackMode = Mode.fromWire(fallbackName.get()).filter(m -> m != Mode.IN_PERSON)
+          .orElseThrow(() -> body.invalid("fallbackMode", "'" + fallbackName.get() + "' is not a fallback; it may be video or chat"));
+    }
     String brief = body.optionalString("brief", 0, MAX_BRIEF_LENGTH).orElse("");
     int maxWaitLimit = (int) config.requestMaxWait().toSeconds();
     int maxWait = body.optionalInt("maxWaitSeconds", Math.min(MIN_WAIT_SECONDS, maxWaitLimit), maxWaitLimit).orElse(maxWaitLimit);
-    return new NewRequest(topic, mode, location, maxDistanceKm.orElse(null), brief, Duration.ofSeconds(maxWait));
+    return new NewRequest(topic, mode, location, maxDistanceKm.orElse(null), brief, Duration.ofSeconds(maxWait), fallbackMode);
   }
 }

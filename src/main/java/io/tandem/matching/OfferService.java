@@ -62,7 +62,7 @@ public final class OfferService {
     log.info("request {} cancelled at accept: its client cannot pay", cannotPay.request());
     return repository.cancel(cannotPay.request(), cannotPay.client()).compose(outcome -> {
       if (outcome instanceof MatchingRepository.Cancellation.Cancelled cancelled) {
-        events.requestStatus(cannotPay.client(), cannotPay.request(), RequestStatus.CANCELLED, null, null);
+        events.requestStatus(cannotPay.client(), cannotPay.request(), RequestStatus.CANCELLED);
         events.toShard(cancelled.request().shard(), ShardMessages.requestClosed(cannotPay.request()));
         cancelled.request().revoked().ifPresent(o -> events.loadChanged(o.expertId()));
       }

@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Where each waiting request of a shard stands (status, queue position, ETA) and which clients
+ * Where each waiting request of a shard stands (status, queue position, ETA, why it is not moving) and which clients
  * have not been told yet. Plain Java over the shard's {@link Matchmaker} and {@link EtaEstimator}:
  * no clock, no timers; the shard decides how often to ask.
  *
@@ -24,14 +24,18 @@ import java.util.Set;
 final class QueueStanding {
   static final long ETA_STEP_SECONDS = 5;
 
-  /** One request's standing, as {@code request.status} carries it. */
-  record Standing(RequestId request, UserId client, RequestStatus status, int position, long etaSeconds) {
+  /**
+   * One request's standing, as {@code request.status} carries it: {@code etaSeconds} is null when
+   * nobody can take the request ({@link Stall#hopeless}), and {@code reason} says why it is not
+   * moving, if it is not.
+   */
+  record Standing(RequestId request, UserId client, RequestStatus status, int position, Long etaSeconds, Optional<Stall> reason) {
     JsonObject toJson() {
-      return new JsonObject().put("status", status.wireName()).put("position", position).put("etaSeconds", etaSeconds);
+      return MatchingEvents.requestStatusEvent(request, status, position, etaSeconds, reason.orElse(null));
     }
 
     private String key() {
-      return status + "/" + position + "/" + (etaSeconds / ETA_STEP_SECONDS);
+      return status + "/" + position + "/" + (etaSeconds == null ? "-" : etaSeconds / ETA_STEP_SECONDS) + "/" + reason.map(Stall::name).orElse("");
     }
   }
 
@@ -48,7 +52,7 @@ final class QueueStanding {
   Optional<Standing> of(RequestId id) {
     return matchmaker.request(id).map(request -> {
       List<WaitingRequest> queue = matchmaker.queue(request.topic());
-      return standing(request, queue.indexOf(request) + 1, matchmaker.freeExperts(request.topic()));
+      return standing(request, queue.indexOf(request) + 1);
     });
   }
 
@@ -67,9 +71,8 @@ final class QueueStanding {
     List<Standing> changed = new ArrayList<>();
     for (Topic topic : topics) {
       List<WaitingRequest> queue = matchmaker.queue(topic);
-      int free = matchmaker.freeExperts(topic);
       for (int i = 0; i < queue.size(); i++) {
-        Standing standing = standing(queue.get(i), i + 1, free);
+        Standing standing = standing(queue.get(i), i + 1);
         if (!standing.key().equals(told.put(standing.request(), standing.key()))) {
           changed.add(standing);
         }
@@ -83,8 +86,20 @@ final class QueueStanding {
     told.remove(request);
   }
 
-  private Standing standing(WaitingRequest request, int position, int freeExperts) {
-    RequestStatus status = request.offeredTo().isPresent() ? RequestStatus.OFFERED : RequestStatus.QUEUED;
-    return new Standing(request.id(), request.clientId(), status, position, eta.estimateSeconds(request.topic(), position, freeExperts));
+  /**
+   * A request being offered is moving, whatever the others do; one that is not is judged by its
+   * {@link Matchmaker#outlook}: no ETA when nobody can take it, else one from recent matches on the
+   * topic, by the experts who could serve it.
+   */
+  private Standing standing(WaitingRequest request, int position) {
+    if (request.offeredTo().isPresent()) {
+      return new Standing(request.id(), request.clientId(), RequestStatus.OFFERED, position,
+          eta.estimateSeconds(request.topic(), position, 1), Optional.empty());
+    }
+    Matchmaker.Outlook outlook = matchmaker.outlook(request);
+    Long seconds = outlook.stall().filter(Stall::hopeless).isPresent()
+        ? null
+        : eta.estimateSeconds(request.topic(), position, outlook.servers());
+    return new Standing(request.id(), request.clientId(), RequestStatus.QUEUED, position, seconds, outlook.stall());
   }
 }

@@ -9,7 +9,7 @@ import io.tandem.kernel.UserId;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A request as stored. */
+/** A request as stored; {@code fallbackMode} may be null. */
 public record RequestRecord(
     RequestId id,
     UserId clientId,
@@ -23,13 +23,14 @@ public record RequestRecord(
     Instant queuedAt,
     Instant createdAt,
     Instant expiresAt,
-    UUID sessionId) {
+    UUID sessionId,
+    Mode fallbackMode) {
 
   public boolean waiting() {
     return status.waiting();
   }
 
   public WaitingRequest toWaiting() {
-    return new WaitingRequest(id, clientId, topic, mode, location, maxDistanceKm, queuedAt, expiresAt);
+    return new WaitingRequest(id, clientId, topic, mode, location, maxDistanceKm, queuedAt, expiresAt, fallbackMode);
   }
 }

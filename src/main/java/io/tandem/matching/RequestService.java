@@ -129,14 +129,17 @@ public final class RequestService {
         .orElseGet(() -> Future.failedFuture(notFound));
   }
 
-  /** The shard owner's answer, or the position counted in PostgreSQL and the default ETA. */
+  /**
+   * The shard owner's answer, or, while the shard has no owner (a node just died), the position
+   * counted in PostgreSQL and no ETA: without the shard's view of the experts there is no honest one.
+   */
   private Future<JsonObject> ask(RequestRecord record, JsonObject message) {
     return bus.<JsonObject>request(Addresses.matchingShard(record.shard()), message, new DeliveryOptions().setSendTimeout(SHARD_ANSWER_TIMEOUT_MS))
         .map(reply -> reply.body())
         .recover(noOwner -> repository.position(record).map(position -> new JsonObject()
             .put("status", record.status().wireName())
             .put("position", position)
-            .put("etaSeconds", new EtaEstimator(config.defaultEta()).estimateSeconds(record.topic(), position, 1))));
+            .putNull("etaSeconds")));
   }
 
   /**
@@ -151,6 +154,9 @@ public final class RequestService {
     JsonObject view = identified(record.id().toString()).put("status", standing.getString("status", record.status().wireName()));
     if (standing.containsKey("position")) {
       view.put("position", standing.getInteger("position")).put("etaSeconds", standing.getLong("etaSeconds"));
+    }
+    if (standing.containsKey("reason")) {
+      view.put("reason", standing.getString("reason"));
     }
     return view;
   }

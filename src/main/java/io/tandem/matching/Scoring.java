@@ -13,7 +13,8 @@ import java.time.Instant;
  *   <li>topic fit: 1 for the request's own topic, 1/2 for its parent, 1/3 for the grandparent;</li>
  *   <li>proximity: 1 at the same place, 1/2 at {@value #PROXIMITY_SCALE_KM} km; for online modes its
  *       weight fades as the request waits, which widens the search;</li>
- *   <li>rating (Bayesian average / 5) and reliability;</li>
+ *   <li>rating (Bayesian average / 5), reliability, and acceptance (how often the expert takes what
+ *       they are offered, {@link io.tandem.reliability.AcceptanceRate});</li>
  *   <li>fairness: how long the expert has been idle, full after {@value #FAIRNESS_FULL_SECONDS} s;</li>
  *   <li>waiting: how much of its maximum wait the request has used, so that old requests win
  *       contested experts and nobody starves.</li>
@@ -63,6 +64,7 @@ public final class Scoring {
           + proximityWeight * proximity
           + weights.rating() * clamp(expert.rating() / 5)
           + weights.reliability() * clamp(expert.reliability())
+          + weights.acceptance() * clamp(expert.acceptance())
           + weights.fairness() * fairness
           + waitingPart;
     }

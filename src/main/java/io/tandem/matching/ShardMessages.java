@@ -41,6 +41,7 @@ public final class ShardMessages {
         .put("lat", r.location().lat())
         .put("lng", r.location().lng())
         .put("maxDistanceKm", r.maxDistanceKm())
+        .put("fallbackMode", r.fallbackMode() == null ? null : r.fallbackMode().wireName())
         .put("queuedAt", r.queuedAt().toEpochMilli())
         .put("expiresAt", r.expiresAt().toEpochMilli());
   }
@@ -54,7 +55,8 @@ public final class ShardMessages {
         new GeoPoint(m.getDouble("lat"), m.getDouble("lng")),
         m.getDouble("maxDistanceKm"),
         Instant.ofEpochMilli(m.getLong("queuedAt")),
-        Instant.ofEpochMilli(m.getLong("expiresAt")));
+        Instant.ofEpochMilli(m.getLong("expiresAt")),
+        m.getString("fallbackMode") == null ? null : Mode.fromWire(m.getString("fallbackMode")).orElseThrow());
     m.getJsonArray("excluded", new io.vertx.core.json.JsonArray()).forEach(id -> waiting.exclude(new UserId(UUID.fromString((String) id))));
     return waiting;
   }

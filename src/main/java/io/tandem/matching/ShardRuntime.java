@@ -4,6 +4,7 @@ import io.tandem.bus.Addresses;
 import io.tandem.config.TandemConfig.MatchingConfig;
 import io.tandem.kernel.RequestStatus;
 import io.tandem.kernel.ExpertSnapshot;
+import io.tandem.kernel.Mode;
 import io.tandem.kernel.OfferId;
 import io.tandem.kernel.RequestId;
 import io.tandem.kernel.UserId;
@@ -55,6 +56,8 @@ final class ShardRuntime {
   private final QueueStanding queueStanding;
   private final Deadlines deadlines;
   private final Map<RequestId, OfferId> pendingOffers = new HashMap<>();
+  /** In-person requests being switched to their fallback mode in PostgreSQL right now. */
+  private final Set<RequestId> fallingBack = new HashSet<>();
   private MessageConsumer<JsonObject> consumer;
   private boolean batchScheduled;
   private boolean standingScheduled;
@@ -166,9 +169,43 @@ final class ShardRuntime {
   void expertChanged(UserId expert, Optional<ExpertSnapshot> snapshot) {
     if (snapshot.isPresent() && Shards.covers(shard, snapshot.get(), config.shards())) {
       matchmaker.putExpert(snapshot.get());
-      markDirty();
     } else {
       matchmaker.removeExpert(expert);
+    }
+    if (snapshot.isEmpty()) {
+      withdrawOffersTo(expert);
+    }
+    // Either way the standing of the waiting may change (an expert more or fewer who could take them).
+    markDirty();
+  }
+
+  /**
+   * The expert went offline (or their connection closed for good): the offers this shard has on
+   * their screen are taken back at once rather than left to time out, without a penalty, and the
+   * requests move on. PostgreSQL decides (the offer must still be pending), so a timeout or an
+   * answer racing this one wins or loses cleanly.
+   */
+  private void withdrawOffersTo(UserId expert) {
+    for (WaitingRequest request : matchmaker.waiting()) {
+      OfferId offer = pendingOffers.get(request.id());
+      if (offer == null || !request.offeredTo().filter(expert::equals).isPresent()) {
+        continue;
+      }
+      repository.revoke(offer)
+          .onSuccess(closed -> closed.ifPresent(this::withdrawn))
+          .onFailure(e -> log.warn("offer {} to expert {}, who went offline, not revoked (it will time out without a penalty): {}",
+              offer, expert, e.getMessage()));
+    }
+  }
+
+  private void withdrawn(ClosedOffer closed) {
+    log.info("offer {} revoked: expert {} went offline; request {} goes to the next candidate", closed.offerId(), closed.expertId(),
+        closed.requestId());
+    events.offerRevoked(closed.expertId(), closed.offerId(), "expert_offline");
+    events.loadChanged(closed.expertId());
+    if (!stopped) {
+      offerEnded(closed.requestId(), closed.expertId(), false);
+      pushStanding();
     }
   }
 
@@ -204,7 +241,7 @@ final class ShardRuntime {
           matchmaker.remove(request).ifPresent(r -> eta.recordMatch(r.topic(), r.waited(Instant.now())));
           forget(request);
         } else {
-          offerEnded(request, ShardMessages.expertId(m));
+          offerEnded(request, ShardMessages.expertId(m), true);
         }
         pushStanding();
       }
@@ -244,6 +281,7 @@ final class ShardRuntime {
       return;
     }
     dirty = false;
+    fallBackWhereNobodyIsNear();
     List<Proposal> proposals = matchmaker.assign(Instant.now());
     if (proposals.isEmpty()) {
       pushStanding();
@@ -258,6 +296,44 @@ final class ShardRuntime {
         scheduleBatch();
       }
     });
+  }
+
+  /**
+   * An in-person request whose client chose a fallback mode switches to it as soon as nobody who
+   * could meet them is within range (or online in person at all). PostgreSQL switches it first (it
+   * must still be queued in person, so never under an offer); the client is told with a
+   * {@code request.status} that carries the new {@code mode}.
+   */
+  private void fallBackWhereNobodyIsNear() {
+    for (WaitingRequest request : matchmaker.waiting()) {
+      if (request.fallbackMode().isEmpty() || request.offeredTo().isPresent() || fallingBack.contains(request.id())) {
+        continue;
+      }
+      Optional<Stall> stall = matchmaker.outlook(request).stall();
+      if (stall.isEmpty() || (stall.get() != Stall.NONE_IN_RANGE && stall.get() != Stall.NO_EXPERT_ONLINE)) {
+        continue;
+      }
+      RequestId id = request.id();
+      Mode fallback = request.fallbackMode().get();
+      fallingBack.add(id);
+      repository.fallBack(id, fallback)
+          .onSuccess(switched -> {
+            if (!switched || stopped) {
+              return;
+            }
+            matchmaker.request(id).ifPresent(r -> {
+              r.fallBack();
+              log.info("request {}: nobody within range in person; switched to {} as its client chose", id, fallback.wireName());
+              queueStanding.of(id).ifPresent(standing -> {
+                queueStanding.told(standing);
+                events.requestFellBack(r.clientId(), standing, fallback);
+              });
+              markDirty();
+            });
+          })
+          .onFailure(e -> log.warn("request {} not switched to {} (the next batch tries again): {}", id, fallback.wireName(), e.getMessage()))
+          .onComplete(done -> fallingBack.remove(id));
+    }
   }
 
   private Future<Void> propose(Proposal p) {
@@ -305,9 +381,13 @@ final class ShardRuntime {
       matchmaker.offerMade(request.id(), p.expert().id(), Instant.now());
       trackOffer(request.id(), made.offerId(), made.expiresAt());
     }
-    // The client learns at once that an expert is looking at its request; its position follows
-    // with the next round of pushStanding.
-    events.requestStatus(request.clientId(), request.id(), RequestStatus.OFFERED, null, null);
+    // The client learns at once that an expert is looking at its request, with its standing; that
+    // standing counts as told, so that the return to 'queued' after a decline is news again.
+    Optional<QueueStanding.Standing> standing = stopped ? Optional.empty() : queueStanding.of(request.id());
+    standing.ifPresentOrElse(s -> {
+      queueStanding.told(s);
+      events.requestStatus(request.clientId(), s);
+    }, () -> events.requestStatus(request.clientId(), request.id(), RequestStatus.OFFERED));
     log.info("request {} offered to expert {} (offer {}, score {}, {} km)", request.id(), p.expert().id(), made.offerId(),
         String.format("%.2f", p.score()), String.format("%.1f", p.distanceKm()));
     events.offer(p.expert().id(), made.offerId(), request, p.distanceKm(), made.brief(), made.clientDisplayName(), made.expiresAt());
@@ -347,7 +427,8 @@ final class ShardRuntime {
           forget(id);
         } else if (inMemory.offeredTo().isPresent() && !pendingInDb.containsKey(id)) {
           log.info("shard {}: the offer of request {} has ended; back in the queue", shard, id);
-          offerEnded(id, inMemory.offeredTo().get());
+          // Declined or missed, as a rule (this shard would have seen its own revoke): not asked again.
+          offerEnded(id, inMemory.offeredTo().get(), true);
         }
       }
       Instant now = Instant.now();
@@ -386,16 +467,17 @@ final class ShardRuntime {
     log.info("offer {} to expert {} timed out; request {} goes to the next candidate", closed.offerId(), closed.expertId(), closed.requestId());
     events.timedOut(closed);
     if (!stopped) {
-      offerEnded(closed.requestId(), closed.expertId());
+      offerEnded(closed.requestId(), closed.expertId(), true);
       pushStanding();
     }
   }
 
-  private void offerEnded(RequestId request, UserId expert) {
+  /** {@code exclude}: the expert declined or missed it, and is never asked again; a revoked offer excludes nobody. */
+  private void offerEnded(RequestId request, UserId expert, boolean exclude) {
     touched(request);
     pendingOffers.remove(request);
     deadlines.cancelOffer(request);
-    matchmaker.offerEnded(request, expert);
+    matchmaker.offerEnded(request, expert, exclude);
     markDirty();
   }
 
@@ -453,7 +535,7 @@ final class ShardRuntime {
     }
     lastStandingPush = System.currentTimeMillis();
     for (QueueStanding.Standing standing : queueStanding.changed()) {
-      events.requestStatus(standing.client(), standing.request(), standing.status(), standing.position(), standing.etaSeconds());
+      events.requestStatus(standing.client(), standing);
     }
   }
 }

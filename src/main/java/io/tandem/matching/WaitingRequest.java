@@ -22,7 +22,9 @@ public final class WaitingRequest {
   private final RequestId id;
   private final UserId clientId;
   private final Topic topic;
-  private final Mode mode;
+  private Mode mode;
+  /** In person: the mode the client accepts instead when nobody is within range; null: none. */
+  private Mode fallbackMode;
   private final GeoPoint location;
   private final Double maxDistanceKm;
   private final Instant queuedAt;
@@ -32,6 +34,12 @@ public final class WaitingRequest {
 
   public WaitingRequest(
       RequestId id, UserId clientId, Topic topic, Mode mode, GeoPoint location, Double maxDistanceKm, Instant queuedAt, Instant expiresAt) {
+    this(id, clientId, topic, mode, location, maxDistanceKm, queuedAt, expiresAt, null);
+  }
+
+  public WaitingRequest(RequestId id, UserId clientId, Topic topic, Mode mode, GeoPoint location, Double maxDistanceKm,
+      Instant queuedAt, Instant expiresAt, Mode fallbackMode) {
+    this.fallbackMode = fallbackMode;
     this.id = id;
     this.clientId = clientId;
     this.topic = topic;
@@ -60,6 +68,16 @@ public final class WaitingRequest {
 
   public GeoPoint location() {
     return location;
+  }
+
+  public Optional<Mode> fallbackMode() {
+    return Optional.ofNullable(fallbackMode);
+  }
+
+  /** Nobody is within range: the request is served in its fallback mode from now on (PostgreSQL said so first). */
+  void fallBack() {
+    mode = fallbackMode;
+    fallbackMode = null;
   }
 
   public Optional<Double> maxDistanceKm() {

@@ -27,4 +27,10 @@ public interface ExpertPresence {
    * this took them offline.
    */
   Future<Boolean> missed(SqlClient sql, UserId expert, int offlineAt);
+
+  /**
+   * Whether the expert is away now: offline, or online without a connection (in the reconnect
+   * grace). An offer they miss then is not held against them.
+   */
+  Future<Boolean> away(SqlClient sql, UserId expert);
 }

@@ -8,6 +8,7 @@ import io.tandem.kernel.Mode;
 import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
 import io.tandem.reliability.BayesianRating;
+import io.tandem.reliability.AcceptanceRate;
 import io.tandem.reliability.PenaltyPolicy;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -47,7 +48,13 @@ public final class PresenceRepository implements ExpertPresence {
         + " (SELECT coalesce(sum(r.stars), 0) FROM ratings r WHERE r.ratee_id = p.expert_id) AS rating_sum,"
         + " (SELECT coalesce(sum(x.points), 0) FROM penalties x WHERE x.user_id = p.expert_id AND NOT x.waived"
         + " AND x.created_at > now() - interval '" + penalties.window().toDays() + " days') AS window_points,"
-        + " (SELECT a.suspended_until > now() FROM accounts a WHERE a.id = p.expert_id) AS suspended";
+        + " (SELECT a.suspended_until > now() FROM accounts a WHERE a.id = p.expert_id) AS suspended,"
+        // What AcceptanceRate counts: answered offers and those missed while present, in the window.
+        + " (SELECT count(*) FROM offers o WHERE o.expert_id = p.expert_id AND o.state = 'accepted'"
+        + "   AND o.created_at > now() - interval '" + penalties.window().toDays() + " days') AS offers_accepted,"
+        + " (SELECT count(*) FROM offers o WHERE o.expert_id = p.expert_id"
+        + "   AND (o.state IN ('accepted', 'declined') OR (o.state = 'timed_out' AND NOT o.expert_away))"
+        + "   AND o.created_at > now() - interval '" + penalties.window().toDays() + " days') AS offers_counted";
   }
 
 
@@ -163,6 +170,13 @@ public final class PresenceRepository implements ExpertPresence {
                 .execute(Tuple.of(expert.value())).map(r -> r.rowCount() > 0));
   }
 
+  @Override
+  public Future<Boolean> away(SqlClient sql, UserId expert) {
+    return sql.preparedQuery("SELECT status <> 'online' OR disconnected_at IS NOT NULL AS away FROM expert_presence WHERE expert_id = $1")
+        .execute(Tuple.of(expert.value()))
+        .map(rows -> rows.size() == 0 || rows.iterator().next().getBoolean("away"));
+  }
+
   /** The expert was suspended: offline (reason {@code suspended}) if online. */
   public static Future<Void> suspended(SqlClient sql, UserId expert) {
     return sql.preparedQuery("UPDATE expert_presence SET status = 'offline', offline_reason = 'suspended', updated_at = now()"
@@ -182,7 +196,7 @@ public final class PresenceRepository implements ExpertPresence {
     return snapshots;
   }
 
-  /** Available means connected and not suspended; rating and reliability rank the expert. */
+  /** Available means connected and not suspended; rating, reliability and acceptance rank the expert. */
   ExpertSnapshot snapshot(Row row) {
     Set<Topic> topics = new LinkedHashSet<>();
     for (String t : row.getArrayOfStrings("topics")) {
@@ -202,6 +216,7 @@ public final class PresenceRepository implements ExpertPresence {
         row.getInteger("load"),
         row.getOffsetDateTime("idle_since").toInstant(),
         rating.of(row.getLong("rating_count"), row.getLong("rating_sum")),
-        policy.reliability(row.getLong("window_points")));
+        policy.reliability(row.getLong("window_points")),
+        AcceptanceRate.ranked(row.getLong("offers_accepted"), row.getLong("offers_counted")));
   }
 }

@@ -84,6 +84,11 @@ public final class Penalties {
         });
   }
 
+  /** Whether the policy gives this offence any points: one worth none (a kind switched off) need not be recorded. */
+  public boolean costsPoints(PenaltyKind kind, boolean expert) {
+    return policy.points(kind, expert) > 0;
+  }
+
   /** Records the offence once; empty when it was already recorded. */
   public Future<Optional<Recorded>> record(SqlClient sql, UserId user, PenaltyKind kind, boolean expert, String reason, UUID sessionId,
       UUID offerId) {

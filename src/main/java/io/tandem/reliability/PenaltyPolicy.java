@@ -23,12 +23,12 @@ public final class PenaltyPolicy {
   /** What a new offence becomes. */
   public record Decision(int points, boolean waived, Optional<Instant> suspendUntil) {}
 
-  /** Points of an offence; an expert no-show and a client no-show are priced apart. */
   /** The window penalties count in ({@code penalties.windowDays}): every query of a person's record reads this far back. */
   public java.time.Duration window() {
     return config.window();
   }
 
+  /** Points of an offence; an expert no-show and a client no-show are priced apart. */
   public int points(PenaltyKind kind, boolean expert) {
     return switch (kind) {
       case OFFER_TIMEOUT -> config.offerTimeoutPoints();

@@ -131,7 +131,7 @@ public final class Outcomes {
     settled.requeued().filter(r -> r.request().waiting()).ifPresent(requeued -> {
       RequestRecord request = requeued.request();
       log.info("request {} back in the queue at its old place after expert {} did not show", request.id(), session.expertId());
-      events.send(request.clientId(), "request.status", MatchingEvents.requestStatusEvent(request.id(), RequestStatus.QUEUED, null, null));
+      events.send(request.clientId(), "request.status", MatchingEvents.requestStatusEvent(request.id(), RequestStatus.QUEUED));
       bus.send(Addresses.matchingShard(request.shard()), ShardMessages.queued(request, requeued.excluded()));
     });
     loads.changed(session.expertId());

@@ -40,6 +40,9 @@ public final class RoomService {
   private final UserEvents events;
   private final ExpertLoads loads;
   private final Duration reconnectGrace;
+  private final Duration aloneTimeout;
+  private final Duration maxDuration;
+  private final Duration endWarning;
   private final Duration typingInterval;
   private final int checkinRadiusMeters;
   /** Sessions each connection of this node has joined, to notice drops when it closes. */
@@ -55,6 +58,9 @@ public final class RoomService {
     this.events = events;
     this.loads = loads;
     this.reconnectGrace = config.reconnectGrace();
+    this.aloneTimeout = config.aloneTimeout();
+    this.maxDuration = config.maxDuration();
+    this.endWarning = config.endWarning();
     this.typingInterval = config.typingInterval();
     this.checkinRadiusMeters = config.checkinRadiusMeters();
   }
@@ -289,12 +295,53 @@ public final class RoomService {
             ended(session, null);
           });
           return null;
+        })
+        .compose(v -> endByThemselves());
+  }
+
+  /**
+   * Sessions nobody ends: both participants are told {@code session.ending} once,
+   * {@code session.endWarningSeconds} ahead; then one a participant left (room.leave) and the other
+   * sat in alone for {@code session.aloneTimeoutSeconds} is abandoned by the one who left, and one
+   * that ran {@code session.maxMinutes} completes.
+   */
+  private Future<Void> endByThemselves() {
+    return sessions.warnEnding(aloneTimeout, maxDuration, endWarning)
+        .map(endings -> {
+          endings.forEach(e -> {
+            JsonObject event = new JsonObject().put("sessionId", e.session().id().toString())
+                .put("reason", e.cause().wireName()).put("endsAt", e.endsAt().toString());
+            events.send(e.session().clientId(), "session.ending", event);
+            events.send(e.session().expertId(), "session.ending", event);
+          });
+          return null;
+        })
+        .compose(v -> sessions.abandonLeft(aloneTimeout))
+        .map(abandoned -> {
+          abandoned.forEach(a -> {
+            log.info("session {} abandoned by {}: left the room, and the other waited alone for {}", a.session().id(), a.by(), aloneTimeout);
+            ended(a.session(), a.by(), SessionEnd.ALONE);
+            a.penalty().ifPresent(p -> p.announce(events));
+          });
+          return null;
+        })
+        .compose(v -> sessions.completeOverlong(maxDuration))
+        .map(completed -> {
+          completed.forEach(session -> {
+            log.info("session {} completed: it ran {}", session.id(), maxDuration);
+            ended(session, null, SessionEnd.MAX_DURATION);
+          });
+          return null;
         });
   }
 
   private void ended(SessionRecord session, UserId by) {
+    ended(session, by, null);
+  }
+
+  private void ended(SessionRecord session, UserId by, SessionEnd reason) {
     participants.remove(session.id());
-    JsonObject event = session.endedEvent(by);
+    JsonObject event = session.endedEvent(by, reason);
     events.send(session.clientId(), "session.ended", event);
     events.send(session.expertId(), "session.ended", event);
     loads.changed(session.expertId());

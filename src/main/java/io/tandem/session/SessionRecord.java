@@ -48,6 +48,11 @@ public record SessionRecord(
    * the start, 0 for a session that never started.
    */
   public JsonObject endedEvent(UserId by) {
+    return endedEvent(by, null);
+  }
+
+  /** {@link #endedEvent(UserId)} of a session that ended by itself, saying why. */
+  public JsonObject endedEvent(UserId by, SessionEnd reason) {
     long seconds = startedAt == null ? 0 : Duration.between(startedAt, endedAt == null ? Instant.now() : endedAt).toSeconds();
     JsonObject event = new JsonObject()
         .put("sessionId", id.toString())
@@ -55,6 +60,9 @@ public record SessionRecord(
         .put("durationSeconds", seconds);
     if (by != null) {
       event.put("endedBy", by.toString());
+    }
+    if (reason != null) {
+      event.put("reason", reason.wireName());
     }
     return event;
   }

@@ -133,7 +133,8 @@ public final class SessionRepository {
             + " client_disconnected_at = CASE WHEN s.client_id = $2 THEN NULL ELSE s.client_disconnected_at END,"
             + " expert_disconnected_at = CASE WHEN s.expert_id = $2 THEN NULL ELSE s.expert_disconnected_at END,"
             + " client_left_at = CASE WHEN s.client_id = $2 THEN NULL ELSE s.client_left_at END,"
-            + " expert_left_at = CASE WHEN s.expert_id = $2 THEN NULL ELSE s.expert_left_at END"
+            + " expert_left_at = CASE WHEN s.expert_id = $2 THEN NULL ELSE s.expert_left_at END,"
+            + " end_warned_at = NULL"
             + " WHERE s.id = $1 RETURNING s.client_joined_at IS NOT NULL AND s.expert_joined_at IS NOT NULL AS both")
         .execute(Tuple.of(id.value(), participant.value(), counts))
         .map(rows -> rows.iterator().next().getBoolean("both"));
@@ -231,21 +232,88 @@ public final class SessionRepository {
             + " WHERE s.status = 'active' AND (s.client_disconnected_at <= now() - make_interval(secs => $1)"
             + " OR s.expert_disconnected_at <= now() - make_interval(secs => $1)) RETURNING " + COLUMNS + ", s.ended_by, s.price")
         .execute(Tuple.of(grace.toMillis() / 1000.0))
-        .compose(rows -> {
-          List<Abandonment> abandoned = new ArrayList<>();
-          Future<Void> settled = Future.succeededFuture();
+        .compose(rows -> settleAbandoned(conn, rows, null)));
+  }
+
+  /**
+   * Sessions just abandoned (rows with {@code ended_by} and {@code price}): the expert walked away,
+   * the client gets the price back; the client walked away, the expert is paid. With a
+   * {@code penaltyReason} the one who walked away also gets an {@code abandoned} penalty, when the
+   * policy gives it points.
+   */
+  private Future<List<Abandonment>> settleAbandoned(SqlConnection conn, RowSet<Row> rows, String penaltyReason) {
+    Future<List<Abandonment>> done = Future.succeededFuture(new ArrayList<>());
+    for (Row row : rows) {
+      SessionRecord session = session(row);
+      UserId by = new UserId(row.getUUID("ended_by"));
+      long price = row.getLong("price");
+      boolean expert = by.equals(session.expertId());
+      done = done.compose(list -> (expert
+              ? Ledger.release(conn, session.id().value(), session.clientId(), price)
+              : Ledger.capture(conn, session.id().value(), session.expertId(), price))
+          .compose(v -> penaltyReason != null && penalties.costsPoints(PenaltyKind.ABANDONED, expert)
+              ? penalties.record(conn, by, PenaltyKind.ABANDONED, expert, penaltyReason, session.id().value(), null)
+              : Future.succeededFuture(Optional.<Penalties.Recorded>empty()))
+          .map(penalty -> {
+            list.add(new Abandonment(session, by, penalty));
+            return list;
+          }));
+    }
+    return done;
+  }
+
+  /** An active session about to end by itself: why, and when. Both participants are to be told, once. */
+  public record Ending(SessionRecord session, SessionEnd cause, Instant endsAt) {}
+
+  /**
+   * Sessions that will end by themselves within {@code warning} and whose participants have not
+   * been told: an online session one participant left (room.leave) and has not come back to, which
+   * ends {@code alone} after the leave, and any session {@code longest} after its start. Marks them
+   * told, so each stretch is warned of once (a join clears the mark).
+   */
+  public Future<List<Ending>> warnEnding(Duration alone, Duration longest, Duration warning) {
+    return pool.preparedQuery("WITH due AS (SELECT s.id,"
+            + " CASE WHEN s.mode <> 'in_person' AND (s.client_left_at IS NULL) <> (s.expert_left_at IS NULL)"
+            + "   THEN coalesce(s.client_left_at, s.expert_left_at) + make_interval(secs => $1) END AS alone_end,"
+            + " s.started_at + make_interval(secs => $2) AS longest_end"
+            + " FROM sessions s WHERE s.status = 'active' AND s.end_warned_at IS NULL)"
+            + " UPDATE sessions s SET end_warned_at = now() FROM due"
+            + " WHERE s.id = due.id AND least(due.alone_end, due.longest_end) <= now() + make_interval(secs => $3)"
+            + " RETURNING " + COLUMNS + ", due.alone_end IS NOT NULL AND due.alone_end <= due.longest_end AS alone,"
+            + " least(due.alone_end, due.longest_end) AS ends_at")
+        .execute(Tuple.of(alone.toMillis() / 1000.0, longest.toMillis() / 1000.0, warning.toMillis() / 1000.0))
+        .map(rows -> {
+          List<Ending> endings = new ArrayList<>();
           for (Row row : rows) {
-            SessionRecord session = session(row);
-            UserId by = new UserId(row.getUUID("ended_by"));
-            long price = row.getLong("price");
-            abandoned.add(new Abandonment(session, by));
-            // The expert walked away: the client gets the price back; the client walked away: the expert is paid.
-            settled = settled.compose(v -> by.equals(session.expertId())
-                ? Ledger.release(conn, session.id().value(), session.clientId(), price)
-                : Ledger.capture(conn, session.id().value(), session.expertId(), price));
+            endings.add(new Ending(session(row), row.getBoolean("alone") ? SessionEnd.ALONE : SessionEnd.MAX_DURATION,
+                row.getOffsetDateTime("ends_at").toInstant()));
           }
-          return settled.map(abandoned);
-        }));
+          return endings;
+        });
+  }
+
+  /**
+   * Online sessions one participant left (room.leave) more than {@code alone} ago while the other
+   * stayed: abandoned by the one who left, paid as any abandonment, and (leaving is on purpose, a
+   * drop is not) with an {@code abandoned} penalty when the policy gives it points.
+   */
+  public Future<List<Abandonment>> abandonLeft(Duration alone) {
+    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE sessions s SET status = 'abandoned', ended_at = now(),"
+            + " ended_by = CASE WHEN s.client_left_at IS NOT NULL THEN s.client_id ELSE s.expert_id END"
+            + " WHERE s.status = 'active' AND s.mode <> 'in_person'"
+            + " AND ((s.client_left_at <= now() - make_interval(secs => $1) AND s.expert_left_at IS NULL)"
+            + "   OR (s.expert_left_at <= now() - make_interval(secs => $1) AND s.client_left_at IS NULL))"
+            + " RETURNING " + COLUMNS + ", s.ended_by, s.price")
+        .execute(Tuple.of(alone.toMillis() / 1000.0))
+        .compose(rows -> settleAbandoned(conn, rows, "left the session and did not come back within " + alone.toSeconds() + " s")));
+  }
+
+  /** Active sessions that started more than {@code longest} ago: completed, the expert paid. */
+  public Future<List<SessionRecord>> completeOverlong(Duration longest) {
+    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE sessions s SET status = 'completed', ended_at = now()"
+            + " WHERE s.status = 'active' AND s.started_at <= now() - make_interval(secs => $1) RETURNING " + COLUMNS + ", s.price")
+        .execute(Tuple.of(longest.toMillis() / 1000.0))
+        .compose(rows -> capture(conn, rows)));
   }
 
   /** Active sessions both participants left (room.leave) longer than {@code grace} ago: completed, the expert paid. */
@@ -254,16 +322,19 @@ public final class SessionRepository {
             + " WHERE s.status = 'active' AND s.client_left_at <= now() - make_interval(secs => $1)"
             + " AND s.expert_left_at <= now() - make_interval(secs => $1) RETURNING " + COLUMNS + ", s.price")
         .execute(Tuple.of(grace.toMillis() / 1000.0))
-        .compose(rows -> {
-          List<SessionRecord> completed = new ArrayList<>();
-          Future<Void> paid = Future.succeededFuture();
-          for (Row row : rows) {
-            SessionRecord session = session(row);
-            completed.add(session);
-            paid = paid.compose(v -> Ledger.capture(conn, session.id().value(), session.expertId(), row.getLong("price")));
-          }
-          return paid.map(completed);
-        }));
+        .compose(rows -> capture(conn, rows)));
+  }
+
+  /** Sessions just completed (rows with {@code price}): each one's held price is paid to its expert. */
+  private static Future<List<SessionRecord>> capture(SqlConnection conn, RowSet<Row> rows) {
+    List<SessionRecord> completed = new ArrayList<>();
+    Future<Void> paid = Future.succeededFuture();
+    for (Row row : rows) {
+      SessionRecord session = session(row);
+      completed.add(session);
+      paid = paid.compose(v -> Ledger.capture(conn, session.id().value(), session.expertId(), row.getLong("price")));
+    }
+    return paid.map(completed);
   }
 
   /** The meeting point of an in-person session (the expert's location at match time). */
@@ -274,7 +345,8 @@ public final class SessionRepository {
             : Optional.of(new GeoPoint(rows.iterator().next().getDouble("meeting_lat"), rows.iterator().next().getDouble("meeting_lng"))));
   }
 
-  public record Abandonment(SessionRecord session, UserId by) {}
+  /** A session abandoned by {@code by}, and the penalty that cost them, if any. */
+  public record Abandonment(SessionRecord session, UserId by, Optional<Penalties.Recorded> penalty) {}
 
   /**
    * {@code GET /api/v1/me/sessions}: the participant's sessions, newest first, each with the peer and

@@ -132,6 +132,21 @@ final class AppUser implements AutoCloseable {
 
   /** The client's request form, topic picked from the list the server offers. */
   void request(String topic, String mode, double lat, double lng, String brief) {
+    request(topic, mode, lat, lng, brief, form -> { });
+  }
+
+  /** An in-person request within {@code maxKm}, ticking "switch to video" when {@code fallBackToVideo}. */
+  void requestInPerson(String topic, double lat, double lng, double maxKm, boolean fallBackToVideo, String brief) {
+    request(topic, "in_person", lat, lng, brief, form -> {
+      fill(form, "maxDistanceKm", Double.toString(maxKm));
+      WebElement fallback = form.findElement(test("fallback-video"));
+      if (fallback.isSelected() != fallBackToVideo) {
+        fallback.click();
+      }
+    });
+  }
+
+  private void request(String topic, String mode, double lat, double lng, String brief, java.util.function.Consumer<WebElement> more) {
     open("/#/request");
     WebElement form = find("new-request");
     Select topics = new Select(form.findElement(By.name("topic")));
@@ -141,6 +156,7 @@ final class AppUser implements AutoCloseable {
     fill(form, "lat", Double.toString(lat));
     fill(form, "lng", Double.toString(lng));
     fill(form, "brief", brief);
+    more.accept(form);
     form.findElement(By.cssSelector("[type=submit]")).click();
     find("waiting");
   }

@@ -235,6 +235,68 @@ class ConsultationInBrowserTest {
   }
 
   @Test
+  @DisplayName("a waiting client is told the truth: why nobody is coming and no made-up ETA; an in-person request out of range"
+      + " falls back to video as the client chose; the expert reads how they are judged")
+  void honestWaiting() {
+    Browsers.assumeAvailable();
+    String topic = Actors.uniqueTopic();
+    try (RunningNode node = RunningNode.start(TestConfig.defaults());
+         Person farExpert = Actors.expert(node, topic, 39.9042, 116.4074, 2, "in_person", "video");
+         AppUser user = new AppUser(baseUrl(node), "en-US", Browsers.DESKTOP)) {
+      user.signUp("client", "Alex Kim");
+      user.request(topic, "chat", LAT, LNG, "Nobody offers this in chat.");
+      WebElement reason = user.until("the reason is shown", () -> user.shows("request-reason") ? user.find("request-reason") : null);
+      assertThat(reason.getText()).contains("No expert is online");
+      assertThat(user.find("eta").getText()).doesNotContainPattern("\\d");
+      user.screenshot("waiting-no-expert");
+      user.find("cancel-request").click();
+      user.until("cancelled", () -> user.shows("new-request-link"));
+
+      user.requestInPerson(topic, LAT, LNG, 20, true, "Happy to talk on video if nobody is near.");
+      WebElement notice = user.until("the switch to video is told", () -> user.shows("fallback-notice") ? user.find("fallback-notice") : null);
+      assertThat(notice.getText()).containsIgnoringCase("video");
+      JsonObject offer = farExpert.socket().awaitEvent("offer");
+      assertThat(offer.getString("mode")).isEqualTo("video");
+      user.screenshot("waiting-fell-back");
+      farExpert.socket().ack("offer.decline", new JsonObject().put("offerId", offer.getString("offerId")));
+
+      user.find("signout").click();
+      user.signIn(farExpert.session().username(), "password-of-" + farExpert.session().username());
+      user.open("/#/expert");
+      WebElement stats = user.find("expert-stats");
+      user.until("the decline is counted", () -> stats.findElements(AppUser.test("stat-declined")).stream()
+          .anyMatch(cell -> cell.getText().contains("1")));
+      assertThat(stats.findElement(AppUser.test("stat-rate")).getText()).contains("0%");
+      user.screenshot("expert-stats");
+    }
+  }
+
+  @Test
+  @DisplayName("the expert walks out of the room: the client is warned, then the session is closed as abandoned by the expert")
+  void leftAlone() {
+    Browsers.assumeAvailable();
+    try (RunningNode node = RunningNode.start(TestConfig.with(Map.of(
+             "session.aloneTimeoutSeconds", "6",
+             "session.endWarningSeconds", "5",
+             "matching.sweepIntervalMs", "250")));
+         AppUser expert = new AppUser(baseUrl(node), "en-US", Browsers.DESKTOP);
+         AppUser client = new AppUser(baseUrl(node), "en-US", Browsers.DESKTOP)) {
+      meetInRoom(client, expert, Actors.uniqueTopic(), "chat", null);
+      client.send("Are you there?");
+      expert.awaitMessages(1);
+      expert.open("/#/expert"); // leaving the room view leaves the room
+      WebElement warning = client.until("the client is warned", () -> client.browser.findElements(AppUser.test("toast")).stream()
+          .filter(t -> t.getText().contains("left the room")).findFirst().orElse(null));
+      assertThat(warning.getText()).contains("unless they come back");
+      client.screenshot("left-alone-warning");
+      WebElement reason = client.find("ended-reason");
+      assertThat(reason.getText()).contains("left alone");
+      assertThat(client.find("ended-by").getText()).contains("Mei Chen left the room");
+      client.screenshot("left-alone-ended");
+    }
+  }
+
+  @Test
   @DisplayName("in Simplified Chinese on a phone-sized screen: sign-up, the request, the waiting screen and the room")
   void chinese() {
     Browsers.assumeAvailable();

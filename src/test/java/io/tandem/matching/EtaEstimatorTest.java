@@ -27,4 +27,25 @@ class EtaEstimatorTest {
     }
     assertThat(eta.estimateSeconds(tax, 1, 1)).isEqualTo(10);
   }
+
+  @Test
+  @DisplayName("replayed matches: a quiet spell then a rush; the estimate follows within about ten matches, per topic")
+  void replay() {
+    EtaEstimator eta = new EtaEstimator(Duration.ofSeconds(60));
+    Topic legal = new Topic("legal");
+    long[] quiet = new long[20];
+    java.util.Arrays.fill(quiet, 30);
+    long[] rush = new long[10];
+    java.util.Arrays.fill(rush, 90);
+    for (long seconds : quiet) {
+      eta.recordMatch(tax, Duration.ofSeconds(seconds));
+    }
+    assertThat(eta.estimateSeconds(tax, 1, 1)).as("after the quiet spell").isEqualTo(30);
+    for (long seconds : rush) {
+      eta.recordMatch(tax, Duration.ofSeconds(seconds));
+    }
+    assertThat(eta.estimateSeconds(tax, 1, 1)).as("ten matches into the rush: most of the way to 90 s").isEqualTo(84);
+    assertThat(eta.estimateSeconds(tax, 3, 2)).as("third in line, two experts: two rounds").isEqualTo(167);
+    assertThat(eta.estimateSeconds(legal, 1, 1)).as("another topic keeps its own history").isEqualTo(60);
+  }
 }

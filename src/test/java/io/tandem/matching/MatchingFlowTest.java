@@ -207,7 +207,7 @@ class MatchingFlowTest {
   }
 
   @Test
-  @DisplayName("requests over HTTP: 201 with position and ETA, idempotency, validation, and owners only")
+  @DisplayName("requests over HTTP: 201 with position, no ETA while nobody can take it, idempotency, validation, and owners only")
   void httpRequests() {
     String topic = Actors.uniqueTopic();
     var client = node.http().signUp("client");
@@ -216,7 +216,8 @@ class MatchingFlowTest {
     JsonObject body = created.json();
     assertThat(body.getString("status")).isEqualTo("queued");
     assertThat(body.getInteger("position")).isEqualTo(1);
-    assertThat(body.getLong("etaSeconds")).isPositive();
+    assertThat(body.getValue("etaSeconds")).as("no expert offers this topic: no estimate").isNull();
+    assertThat(body.getString("reason")).isEqualTo("no_expert_online");
     assertThat(body.getString("expiresAt")).isNotBlank();
 
     Response again = node.http().post("/api/v1/requests", Actors.request(topic, "chat"), client.accessToken(), Map.of("Idempotency-Key", "k-1"));

@@ -64,14 +64,71 @@ class MatchmakerTest {
   }
 
   @Test
-  @DisplayName("a request falls back to experts of the parent topic only after parentTopicAfterSeconds")
-  void parentTopicFallback() {
+  @DisplayName("while an expert of the exact topic who could take it is online, the parent topic waits parentTopicAfterSeconds")
+  void parentTopicWaitsForASpecialist() {
     ExpertSnapshot generalist = expert("career", PEOPLES_SQUARE, Mode.CHAT);
+    ExpertSnapshot busySpecialist = expert("career.interview", PEOPLES_SQUARE, Mode.CHAT).withLoad(1);
     matchmaker.putExpert(generalist);
-    assertThat(matchmaker.candidates(request("career.interview", Mode.CHAT, JING_AN, null, Duration.ofSeconds(29)), NOW)).isEmpty();
+    matchmaker.putExpert(busySpecialist);
+    assertThat(matchmaker.candidates(request("career.interview", Mode.CHAT, JING_AN, null, Duration.ofSeconds(29)), NOW))
+        .as("the specialist is only busy: worth waiting for").isEmpty();
     List<Candidate> later = matchmaker.candidates(request("career.interview", Mode.CHAT, JING_AN, null, Duration.ofSeconds(30)), NOW);
     assertThat(ids(later)).containsExactly(generalist.id());
     assertThat(later.get(0).topicLevelsUp()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("with no expert of the exact topic who could take it, the parent topic is asked at once")
+  void parentTopicAtOnceWithoutASpecialist() {
+    ExpertSnapshot generalist = expert("career", PEOPLES_SQUARE, Mode.CHAT);
+    ExpertSnapshot videoOnlySpecialist = expert("career.interview", PEOPLES_SQUARE, Mode.VIDEO);
+    ExpertSnapshot declinedSpecialist = expert("career.interview", PEOPLES_SQUARE, Mode.CHAT);
+    Stream.of(generalist, videoOnlySpecialist, declinedSpecialist).forEach(matchmaker::putExpert);
+    WaitingRequest request = request("career.interview", Mode.CHAT, JING_AN, null, Duration.ZERO);
+    request.exclude(declinedSpecialist.id());
+    assertThat(ids(matchmaker.candidates(request, NOW))).containsExactly(generalist.id());
+  }
+
+  @Test
+  @DisplayName("the outlook says why a request is not moving, in the documented order")
+  void outlook() {
+    WaitingRequest chat = request("tax.vat", Mode.CHAT, JING_AN, null, Duration.ZERO);
+    assertThat(matchmaker.outlook(chat).stall()).contains(Stall.NO_EXPERT_ONLINE);
+
+    ExpertSnapshot farAway = expert("tax", BEIJING, Mode.IN_PERSON, Mode.CHAT);
+    matchmaker.putExpert(farAway);
+    WaitingRequest inPerson = request("tax.vat", Mode.IN_PERSON, JING_AN, 20.0, Duration.ZERO);
+    assertThat(matchmaker.outlook(inPerson).stall()).as("1,000 km off, parent topic").contains(Stall.NONE_IN_RANGE);
+    assertThat(matchmaker.outlook(chat).stall()).as("distance does not matter online").isEmpty();
+    assertThat(matchmaker.outlook(chat).servers()).isEqualTo(1);
+
+    chat.exclude(farAway.id());
+    assertThat(matchmaker.outlook(chat).stall()).contains(Stall.DECLINED_BY_ALL);
+
+    ExpertSnapshot busy = expert("tax.vat", PEOPLES_SQUARE, Mode.CHAT).withLoad(1);
+    matchmaker.putExpert(busy);
+    Matchmaker.Outlook allBusy = matchmaker.outlook(chat);
+    assertThat(allBusy.stall()).contains(Stall.ALL_BUSY);
+    assertThat(allBusy.servers()).as("the busy expert will serve it, in time").isEqualTo(1);
+
+    ExpertSnapshot offline = new ExpertSnapshot(new UserId(UUID.randomUUID()), Set.of(new Topic("tax.vat")), EnumSet.of(Mode.CHAT),
+        PEOPLES_SQUARE, 1, false, 0, NOW, 4, 1);
+    matchmaker.putExpert(offline);
+    assertThat(matchmaker.outlook(chat).stall()).as("an expert not available counts for nothing").contains(Stall.ALL_BUSY);
+  }
+
+  @Test
+  @DisplayName("an expert who takes what they are offered ranks above one who declines, all else equal")
+  void acceptanceRanks() {
+    ExpertSnapshot accepting = expert("career.interview", PEOPLES_SQUARE, Mode.CHAT);
+    ExpertSnapshot declining = new ExpertSnapshot(new UserId(UUID.randomUUID()), Set.of(new Topic("career.interview")), EnumSet.of(Mode.CHAT),
+        PEOPLES_SQUARE, 1, true, 0, NOW, 4.0, 1.0, 0.4);
+    matchmaker.putExpert(declining);
+    matchmaker.putExpert(accepting);
+    List<Candidate> ranked = matchmaker.candidates(request("career.interview", Mode.CHAT, JING_AN, null, Duration.ZERO), NOW);
+    assertThat(ranked).extracting(c -> c.expert().id()).containsExactly(accepting.id(), declining.id());
+    assertThat(ranked.get(0).score() - ranked.get(1).score()).as("weights.acceptance (0.5) times the difference (0.6)")
+        .isCloseTo(0.3, org.assertj.core.api.Assertions.within(1e-9));
   }
 
   @Test
@@ -187,7 +244,7 @@ class MatchmakerTest {
     matchmaker.offerMade(first.id(), expert.id(), NOW);
     assertThat(matchmaker.assign(NOW)).as("the only expert is full now").isEmpty();
 
-    matchmaker.offerEnded(first.id(), expert.id());
+    matchmaker.offerEnded(first.id(), expert.id(), true);
     assertThat(matchmaker.assign(NOW)).as("first excluded the expert who declined; second gets them")
         .singleElement().satisfies(p -> assertThat(p.request().id()).isEqualTo(second.id()));
   }

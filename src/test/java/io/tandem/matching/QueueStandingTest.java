@@ -62,6 +62,7 @@ class QueueStandingTest {
   @Test
   @DisplayName("an offer made is news (status offered); an ETA that moves within its 5-second step is not")
   void whatIsNews() {
+    matchmaker.putExpert(expert(TAX));
     WaitingRequest waiting = request(TAX, Duration.ofMinutes(1));
     matchmaker.enqueue(waiting);
     assertThat(standing.changed()).singleElement().satisfies(s -> assertThat(s.etaSeconds()).isEqualTo(60));
@@ -76,12 +77,61 @@ class QueueStandingTest {
   @Test
   @DisplayName("a standing handed over in the answer to a create counts as told; one not waiting here has none")
   void toldInTheAnswer() {
+    matchmaker.putExpert(expert(TAX));
     WaitingRequest waiting = request(TAX, Duration.ZERO);
     matchmaker.enqueue(waiting);
     QueueStanding.Standing now = standing.of(waiting.id()).orElseThrow();
-    assertThat(now.toJson().encode()).isEqualTo("{\"status\":\"queued\",\"position\":1,\"etaSeconds\":60}");
+    assertThat(now.toJson().encode())
+        .isEqualTo("{\"requestId\":\"" + waiting.id() + "\",\"status\":\"queued\",\"position\":1,\"etaSeconds\":60}");
     standing.told(now);
     assertThat(standing.changed()).isEmpty();
     assertThat(standing.of(new RequestId(UUID.randomUUID()))).isEmpty();
+  }
+
+  @Test
+  @DisplayName("nobody online for the topic: no ETA, reason no_expert_online; an expert coming online is news")
+  void noExpertOnline() {
+    WaitingRequest waiting = request(TAX, Duration.ZERO);
+    matchmaker.enqueue(waiting);
+    QueueStanding.Standing alone = standing.changed().get(0);
+    assertThat(alone.etaSeconds()).isNull();
+    assertThat(alone.reason()).contains(Stall.NO_EXPERT_ONLINE);
+    assertThat(alone.toJson().encode()).contains("\"etaSeconds\":null").contains("\"reason\":\"no_expert_online\"");
+
+    matchmaker.putExpert(expert(TAX));
+    assertThat(standing.changed()).singleElement().satisfies(s -> {
+      assertThat(s.reason()).isEmpty();
+      assertThat(s.etaSeconds()).isEqualTo(60);
+    });
+  }
+
+  @Test
+  @DisplayName("after the only expert declines, the client is told queued, declined_by_all, no ETA")
+  void afterTheOnlyDecline() {
+    ExpertSnapshot only = expert(TAX);
+    matchmaker.putExpert(only);
+    WaitingRequest waiting = request(TAX, Duration.ZERO);
+    matchmaker.enqueue(waiting);
+    matchmaker.offerMade(waiting.id(), only.id(), NOW);
+    standing.told(standing.of(waiting.id()).orElseThrow());
+
+    matchmaker.offerEnded(waiting.id(), only.id(), true);
+    assertThat(standing.changed()).singleElement().satisfies(s -> {
+      assertThat(s.status()).isEqualTo(RequestStatus.QUEUED);
+      assertThat(s.reason()).contains(Stall.DECLINED_BY_ALL);
+      assertThat(s.etaSeconds()).isNull();
+    });
+  }
+
+  @Test
+  @DisplayName("all experts busy: reason all_busy, with an ETA from recent matches")
+  void allBusy() {
+    matchmaker.putExpert(expert(TAX).withLoad(1));
+    WaitingRequest waiting = request(TAX, Duration.ZERO);
+    matchmaker.enqueue(waiting);
+    eta.recordMatch(TAX, Duration.ofSeconds(60));
+    QueueStanding.Standing busy = standing.changed().get(0);
+    assertThat(busy.reason()).contains(Stall.ALL_BUSY);
+    assertThat(busy.etaSeconds()).isEqualTo(60);
   }
 }

@@ -25,7 +25,7 @@ class ShardMessagesTest {
     UserId client = new UserId(UUID.randomUUID());
     UserId declined = new UserId(UUID.randomUUID());
     RequestRecord record = new RequestRecord(new RequestId(UUID.randomUUID()), client, new Topic("legal.labour"), 3, Mode.IN_PERSON,
-        SHANGHAI, 12.5, "brief", RequestStatus.QUEUED, NOW, NOW, NOW.plusSeconds(300), null);
+        SHANGHAI, 12.5, "brief", RequestStatus.QUEUED, NOW, NOW, NOW.plusSeconds(300), null, Mode.VIDEO);
     WaitingRequest decoded = ShardMessages.waiting(ShardMessages.queued(record, List.of(declined)).copy());
     assertThat(decoded.id()).isEqualTo(record.id());
     assertThat(decoded.clientId()).isEqualTo(client);
@@ -33,6 +33,7 @@ class ShardMessagesTest {
     assertThat(decoded.mode()).isEqualTo(Mode.IN_PERSON);
     assertThat(decoded.location()).isEqualTo(SHANGHAI);
     assertThat(decoded.maxDistanceKm()).contains(12.5);
+    assertThat(decoded.fallbackMode()).contains(Mode.VIDEO);
     assertThat(decoded.queuedAt()).isEqualTo(NOW);
     assertThat(decoded.expiresAt()).isEqualTo(NOW.plusSeconds(300));
     assertThat(decoded.excludes(declined)).isTrue();
