@@ -229,10 +229,16 @@ public final class MatchingRepository {
                 : offerIfQueued(conn, shard, epoch, request, expert, distanceKm, timeout))));
   }
 
-  /** The fencing check: this node still owns the shard at this epoch; the lease row is shared-locked until commit. */
+  /**
+   * The fencing check: this node still owns the shard at this epoch. The lease row is locked
+   * {@code FOR KEY SHARE} until commit: the weakest lock, which a renewal (an update of
+   * {@code expires_at} alone) neither waits for nor makes wait, so that renewals are never stuck
+   * behind offers; but a takeover locks the row {@code FOR UPDATE} first ({@link ShardLeases#acquire}),
+   * which waits for every offer in flight and makes every later one see the new epoch.
+   */
   private static Future<Boolean> holdsLease(SqlConnection conn, int shard, String nodeId, long epoch) {
     return conn.preparedQuery("SELECT 1 FROM shard_leases WHERE shard = $1 AND owner_node = $2"
-            + " AND epoch = $3 AND expires_at > now() FOR SHARE")
+            + " AND epoch = $3 AND expires_at > now() FOR KEY SHARE")
         .execute(Tuple.of(shard, nodeId, epoch))
         .map(lease -> lease.size() > 0);
   }

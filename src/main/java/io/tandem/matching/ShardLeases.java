@@ -14,6 +14,14 @@ import java.util.Map;
  * Node heartbeats and shard leases in PostgreSQL. A shard has one owner at a time: a lease is
  * taken only once expired, and each new owner gets a higher epoch, which fences off a stale owner's
  * writes (see {@link MatchingRepository#makeOffer}).
+ *
+ * <p>Lock modes, so that load cannot starve a lease: an offer locks its shard's lease row
+ * {@code FOR KEY SHARE}; a renewal updates only {@code expires_at}, which takes
+ * {@code FOR NO KEY UPDATE}, and the two do not conflict, so a renewal never waits behind offers in
+ * flight (nor offers behind a renewal). A takeover locks the row {@code FOR UPDATE}, which
+ * conflicts with both: it waits until the old owner's offers in flight have committed, and an
+ * offer that comes after it sees the new epoch. Leases have their own pool (see TandemNode), so
+ * renewals never wait for a connection either.
  */
 public final class ShardLeases {
   private final Pool pool;
@@ -69,14 +77,25 @@ public final class ShardLeases {
         });
   }
 
-  /** Takes a vacant shard; the new epoch, or null when another node was faster. */
+  /**
+   * Takes a vacant shard; the new epoch, or null when another node was faster (or the owner renewed
+   * meanwhile). A shard never held is inserted; a lapsed lease is locked {@code FOR UPDATE} before it
+   * changes hands (see the class comment), since an upsert would only lock it {@code FOR NO KEY UPDATE}.
+   */
   public Future<Long> acquire(int shard) {
-    return pool.preparedQuery("INSERT INTO shard_leases AS l (shard, owner_node, epoch, expires_at)"
-            + " VALUES ($1, $2, 1, now() + make_interval(secs => $3))"
-            + " ON CONFLICT (shard) DO UPDATE SET owner_node = $2, epoch = l.epoch + 1, expires_at = now() + make_interval(secs => $3)"
-            + " WHERE l.expires_at <= now() RETURNING epoch")
+    return pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO shard_leases (shard, owner_node, epoch, expires_at)"
+            + " VALUES ($1, $2, 1, now() + make_interval(secs => $3)) ON CONFLICT (shard) DO NOTHING RETURNING epoch")
         .execute(Tuple.of(shard, nodeId, leaseSeconds))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong("epoch"));
+        .compose(inserted -> inserted.size() > 0
+            ? Future.succeededFuture(inserted.iterator().next().getLong("epoch"))
+            : conn.preparedQuery("SELECT 1 FROM shard_leases WHERE shard = $1 AND expires_at <= now() FOR UPDATE")
+                .execute(Tuple.of(shard))
+                .compose(lapsed -> lapsed.size() == 0
+                    ? Future.succeededFuture((Long) null)
+                    : conn.preparedQuery("UPDATE shard_leases SET owner_node = $2, epoch = epoch + 1,"
+                            + " expires_at = now() + make_interval(secs => $3) WHERE shard = $1 AND expires_at <= now() RETURNING epoch")
+                        .execute(Tuple.of(shard, nodeId, leaseSeconds))
+                        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong("epoch")))));
   }
 
   /** Gives a shard up at once (rebalancing, shutdown), so another node can take it without waiting. */

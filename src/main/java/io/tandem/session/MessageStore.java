@@ -12,9 +12,9 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -23,11 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Stores chat messages, many per commit. Sessions are spread over a few write lanes (by session
  * id); in each lane, while one batch is being written, new messages queue up and go together in
- * the next one (one transaction, statements pipelined): an idle room pays one round trip, a
- * thousand busy rooms do not pay a thousand commits. A session always writes through the same lane
- * and a lane has one batch in flight, so one sender's messages get their seqs in the order they
- * were sent; lanes touch disjoint sessions, so they write in parallel without waiting on each
- * other's row locks.
+ * the next one: one statement ({@link #APPEND_BATCH}), one round trip, one commit, however many
+ * messages and sessions it holds. A session always writes through the same lane and a lane has one
+ * batch in flight, so one sender's messages get their seqs in the order they were sent; lanes
+ * touch disjoint sessions, so they write in parallel without waiting on each other's row locks.
  *
  * <p>Each message takes the next seq of its session ({@code sessions.last_seq}) in the statement
  * that inserts it, so seqs have no gaps; a {@code clientMsgId} the sender already used returns the
@@ -36,13 +35,48 @@ import org.slf4j.LoggerFactory;
 public final class MessageStore {
   private static final Logger log = LoggerFactory.getLogger(MessageStore.class);
   private static final String UNIQUE_VIOLATION = "23505";
-  private static final String APPEND = "WITH existing AS ("
+  /** One message (the statement of a lone retry, and of the JMH comparison). */
+  static final String APPEND = "WITH existing AS ("
       + "SELECT seq, sent_at FROM messages WHERE session_id = $1 AND sender_id = $2 AND client_msg_id = $3),"
       + " bumped AS (UPDATE sessions SET last_seq = last_seq + 1 WHERE id = $1 AND status IN ('waiting', 'active')"
       + " AND (client_id = $2 OR expert_id = $2) AND NOT EXISTS (SELECT 1 FROM existing) RETURNING last_seq),"
       + " inserted AS (INSERT INTO messages (session_id, seq, sender_id, text, client_msg_id)"
       + " SELECT $1, last_seq, $2, $4, $3 FROM bumped RETURNING seq, sent_at)"
       + " SELECT seq, sent_at, false AS duplicate FROM inserted UNION ALL SELECT seq, sent_at, true AS duplicate FROM existing";
+
+  /**
+   * A whole batch in one statement. {@code $1..$4} are the batch's session ids, sender ids,
+   * clientMsgIds and texts, in arrival order. Per (session, sender, clientMsgId) only the first
+   * occurrence counts; one already stored is returned as it is ({@code duplicate}). The new ones,
+   * from participants of open sessions, are numbered within their session in arrival order, each
+   * session's {@code last_seq} is raised once by its count (the rows locked in id order, so that
+   * two batches, on two nodes, never wait on each other in opposite orders), and they are inserted
+   * with {@code last_seq - count + n}: gapless. One row comes back per input that was stored or
+   * found, by its 1-based place {@code idx}; none for a closed session or a sender not in it.
+   */
+  static final String APPEND_BATCH = "WITH input AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[])"
+      + "   WITH ORDINALITY AS i(session_id, sender_id, client_msg_id, text, idx)),"
+      + " firsts AS (SELECT DISTINCT ON (session_id, sender_id, client_msg_id) session_id, sender_id, client_msg_id, text, idx"
+      + "   FROM input ORDER BY session_id, sender_id, client_msg_id, idx),"
+      + " existing AS (SELECT f.idx, m.seq, m.sent_at FROM firsts f JOIN messages m"
+      + "   ON m.session_id = f.session_id AND m.sender_id = f.sender_id AND m.client_msg_id = f.client_msg_id),"
+      + " fresh AS (SELECT f.session_id, f.sender_id, f.client_msg_id, f.text, f.idx,"
+      + "   row_number() OVER (PARTITION BY f.session_id ORDER BY f.idx) AS n FROM firsts f"
+      + "   JOIN sessions s ON s.id = f.session_id AND (s.client_id = f.sender_id OR s.expert_id = f.sender_id)"
+      + "   WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.idx = f.idx)),"
+      + " locked AS (SELECT s.id FROM sessions s WHERE s.id IN (SELECT session_id FROM fresh) ORDER BY s.id FOR NO KEY UPDATE),"
+      + " bumped AS (UPDATE sessions s SET last_seq = s.last_seq + c.k"
+      + "   FROM (SELECT session_id, count(*) AS k FROM fresh GROUP BY session_id) c, locked l"
+      + "   WHERE s.id = c.session_id AND l.id = s.id AND s.status IN ('waiting', 'active') RETURNING s.id, s.last_seq - c.k AS base),"
+      + " inserted AS (INSERT INTO messages (session_id, seq, sender_id, text, client_msg_id)"
+      + "   SELECT f.session_id, b.base + f.n, f.sender_id, f.text, f.client_msg_id FROM fresh f JOIN bumped b ON b.id = f.session_id"
+      + "   RETURNING session_id, sender_id, client_msg_id, seq, sent_at)"
+      + " SELECT i.idx, coalesce(ins.seq, e.seq) AS seq, coalesce(ins.sent_at, e.sent_at) AS sent_at,"
+      + "   ins.seq IS NULL OR i.idx <> f.idx AS duplicate"
+      + " FROM input i JOIN firsts f ON f.session_id = i.session_id AND f.sender_id = i.sender_id AND f.client_msg_id = i.client_msg_id"
+      + " LEFT JOIN existing e ON e.idx = f.idx"
+      + " LEFT JOIN inserted ins ON ins.session_id = f.session_id AND ins.sender_id = f.sender_id AND ins.client_msg_id = f.client_msg_id"
+      + " WHERE ins.seq IS NOT NULL OR e.seq IS NOT NULL";
 
   private final Pool pool;
   private final int maxBatch;
@@ -99,19 +133,28 @@ public final class MessageStore {
       }
       return;
     }
-    // Sessions' rows are locked in one order on every node, so two batches cannot deadlock.
-    batch.sort(Comparator.comparing(p -> p.session().value()));
-    pool.withTransaction(conn -> conn.preparedQuery(APPEND).executeBatch(batch.stream().map(Pending::tuple).toList()))
+    // A lone message takes the simpler statement: the same round trip, less for PostgreSQL to do.
+    Future<RowSet<Row>> written = batch.size() == 1
+        ? pool.preparedQuery(APPEND).execute(batch.get(0).tuple())
+        : pool.preparedQuery(APPEND_BATCH).execute(arrays(batch));
+    written
         .map(rows -> {
-          RowSet<Row> result = rows;
-          for (Pending pending : batch) {
-            complete(pending, result);
-            result = result.next();
+          if (batch.size() == 1) {
+            complete(batch.get(0), rows.size() == 0 ? null : rows.iterator().next());
+            return (Void) null;
+          }
+          Row[] byPlace = new Row[batch.size()];
+          for (Row row : rows) {
+            byPlace[(int) row.getLong("idx").longValue() - 1] = row;
+          }
+          for (int i = 0; i < batch.size(); i++) {
+            complete(batch.get(i), byPlace[i]);
           }
           return (Void) null;
         })
         .recover(e -> {
-          // One bad statement (a racing duplicate clientMsgId) aborts the batch: write each on its own,
+          // A racing duplicate clientMsgId (the same message sent through another node at the same
+          // moment) fails the statement: write each on its own,
           // one after the other, so that the order still holds; the next batch waits for them.
           log.debug("a batch of {} messages failed ({}); storing them one by one", batch.size(), e.getMessage());
           Future<Void> alone = Future.succeededFuture();
@@ -129,7 +172,7 @@ public final class MessageStore {
             ? pool.preparedQuery(APPEND).execute(pending.tuple()) // the racing twin is stored now: this returns it
             : Future.failedFuture(e))
         .map(rows -> {
-          complete(pending, rows);
+          complete(pending, rows.size() == 0 ? null : rows.iterator().next());
           return (Void) null;
         })
         .recover(e -> {
@@ -138,12 +181,29 @@ public final class MessageStore {
         });
   }
 
-  private void complete(Pending pending, RowSet<Row> rows) {
-    if (rows.size() == 0) {
+  /** The batch as the arrays of {@link #APPEND_BATCH}. */
+  private static Tuple arrays(List<Pending> batch) {
+    int n = batch.size();
+    UUID[] sessions = new UUID[n];
+    UUID[] senders = new UUID[n];
+    String[] clientMsgIds = new String[n];
+    String[] texts = new String[n];
+    for (int i = 0; i < n; i++) {
+      Pending p = batch.get(i);
+      sessions[i] = p.session().value();
+      senders[i] = p.sender().value();
+      clientMsgIds[i] = p.clientMsgId();
+      texts[i] = p.text();
+    }
+    return Tuple.of(sessions, senders, clientMsgIds, texts);
+  }
+
+  /** {@code row}: what the statement answered for this message; null when nothing was stored (session over, not a participant). */
+  private void complete(Pending pending, Row row) {
+    if (row == null) {
       reply(pending, Future.succeededFuture(Optional.empty()));
       return;
     }
-    Row row = rows.iterator().next();
     ChatMessage message = new ChatMessage(pending.session(), row.getInteger("seq"), pending.sender(), pending.text(),
         row.getOffsetDateTime("sent_at").toInstant(), pending.clientMsgId());
     reply(pending, Future.succeededFuture(Optional.of(new Stored(message, row.getBoolean("duplicate")))));

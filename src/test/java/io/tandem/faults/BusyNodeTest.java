@@ -6,6 +6,7 @@ import io.tandem.testing.Actors;
 import io.tandem.testing.Actors.Pair;
 import io.tandem.testing.LoggedErrors;
 import io.tandem.testing.Poll;
+import io.tandem.testing.Sql;
 import io.tandem.testing.RunningNode;
 import io.tandem.testing.TestConfig;
 import io.vertx.core.json.JsonObject;
@@ -30,7 +31,8 @@ class BusyNodeTest {
   private static final Duration BUSY_FOR = Duration.ofSeconds(20);
 
   @Test
-  @DisplayName("a node busy with chat and matching for 20 s, on a small pool, logs no ERROR and no pool gauge goes negative")
+  @DisplayName("a node busy with chat and matching for 20 s, on a small pool, logs no ERROR, no pool gauge goes negative,"
+      + " and no shard lease changes hands")
   void busyNodeStaysClean() throws Exception {
     // A small main pool, as a node under load sees it: shards reconcile every lease tick beside requests.
     try (LoggedErrors errors = LoggedErrors.attach();
@@ -46,6 +48,10 @@ class BusyNodeTest {
         pair.expert().socket().ack("room.join", new JsonObject().put("sessionId", pair.sessionId()));
         pairs.add(pair);
       }
+      // Leases last 3 s and are renewed every second: under load, none may lapse and be taken again.
+      Poll.until("every shard is held", Duration.ofSeconds(15), () -> Sql.count("SELECT count(*) FROM shard_leases WHERE expires_at > now()")
+          == TestConfig.defaults().matching().shards());
+      String leasesBefore = Sql.string("SELECT string_agg(shard || ':' || epoch || ':' || owner_node, ',' ORDER BY shard) FROM shard_leases");
       AtomicBoolean busy = new AtomicBoolean(true);
       ExecutorService load = Executors.newFixedThreadPool(pairs.size() + 1);
       List<Future<Integer>> senders = new ArrayList<>();
@@ -106,6 +112,8 @@ class BusyNodeTest {
       assertThat(gauges).as("pool gauges read from /metrics").isGreaterThan(samples);
       assertThat(negative).as("pool gauges that went negative").isEmpty();
       assertThat(errors.seen()).as("ERRORs logged while busy").isEmpty();
+      assertThat(Sql.string("SELECT string_agg(shard || ':' || epoch || ':' || owner_node, ',' ORDER BY shard) FROM shard_leases"))
+          .as("shard, epoch and owner of every lease, before and after").isEqualTo(leasesBefore);
     }
   }
 }
