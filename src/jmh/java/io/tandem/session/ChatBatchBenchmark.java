@@ -1,19 +1,12 @@
 package io.tandem.session;
 
-import io.tandem.config.TandemConfig.EmbeddedDbConfig;
-import io.tandem.db.Database;
-import io.tandem.db.EmbeddedDatabase;
+import io.tandem.BenchmarkDatabase;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -56,9 +49,7 @@ public class ChatBatchBenchmark {
   @Param({"unnest", "pipelined"})
   public String statement;
 
-  private Path dataDir;
-  private EmbeddedDatabase database;
-  private Vertx vertx;
+  private BenchmarkDatabase database;
   private Pool pool;
   private final List<UUID[]> participants = new ArrayList<>();
   private final Random random = new Random(7);
@@ -66,19 +57,14 @@ public class ChatBatchBenchmark {
 
   @Setup(Level.Trial)
   public void start() throws Exception {
-    dataDir = Files.createTempDirectory("tandem-bench-pg");
-    database = EmbeddedDatabase.start(EmbeddedDbConfig.at(dataDir, 0));
-    Database db = Database.at(database.url(), Duration.ofSeconds(30));
-    db.migrate();
-    seed(database.url());
-    vertx = Vertx.vertx();
-    pool = db.pool(vertx, "bench-chat", 1);
+    database = new BenchmarkDatabase();
+    seed();
+    pool = database.pool("bench-chat", 1);
   }
 
   /** {@code sessions} active sessions, each with its client and expert. */
-  private void seed(String url) throws Exception {
-    String jdbc = "jdbc:postgresql://localhost:" + url.replaceAll(".*:(\\d+)/.*", "$1") + "/postgres";
-    try (Connection c = DriverManager.getConnection(jdbc, "postgres", null); Statement s = c.createStatement()) {
+  private void seed() throws Exception {
+    try (Connection c = database.jdbc(); Statement s = c.createStatement()) {
       s.execute("CREATE TEMP TABLE seed AS SELECT i, gen_random_uuid() AS client, gen_random_uuid() AS expert,"
           + " gen_random_uuid() AS request, gen_random_uuid() AS offer, gen_random_uuid() AS session"
           + " FROM generate_series(1, " + sessions + ") i");
@@ -102,11 +88,7 @@ public class ChatBatchBenchmark {
   @TearDown(Level.Trial)
   public void stop() throws Exception {
     pool.close().toCompletionStage().toCompletableFuture().get();
-    vertx.close().toCompletionStage().toCompletableFuture().get();
     database.close();
-    try (var files = Files.walk(dataDir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
   }
 
   /** One batch written and committed; the score is batches per second (times {@code batch} for messages). */

@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Requests, offers and the sessions they turn into. Every transition is a conditional write
@@ -35,6 +37,7 @@ import java.util.UUID;
  * timers and sweepers try it at the same time; callers act only on the rows they got back.
  */
 public final class MatchingRepository {
+  private static final Logger log = LoggerFactory.getLogger(MatchingRepository.class);
   private static final String REQUEST_COLUMNS =
       "r.id, r.client_id, r.topic, r.shard, r.mode, r.lat, r.lng, r.max_distance_km, r.brief, r.status,"
           + " r.queued_at, r.created_at, r.expires_at, r.session_id, r.fallback_mode";
@@ -214,70 +217,55 @@ public final class MatchingRepository {
     record Fenced() implements OfferAttempt {}
   }
 
-  /**
-   * Offers a queued request to an expert, in one transaction guarded three ways: the shard lease
-   * must still be ours with our epoch (fencing), the expert's presence row is locked and their
-   * load counted against capacity, and the request must still be queued.
-   */
-  public Future<OfferAttempt> makeOffer(int shard, long epoch, String nodeId, RequestId request, UserId expert, double distanceKm,
-      Duration timeout) {
-    return pool.withTransaction(conn -> holdsLease(conn, shard, nodeId, epoch)
-        .compose(held -> !held
-            ? Future.succeededFuture(new OfferAttempt.Fenced())
-            : hasFreeSlot(conn, expert).compose(free -> !free
-                ? Future.succeededFuture(new OfferAttempt.ExpertUnavailable())
-                : offerIfQueued(conn, shard, epoch, request, expert, distanceKm, timeout))));
-  }
+  /** One offer a shard's batch wants to write. */
+  public record OfferProposal(RequestId request, UserId expert, double distanceKm) {}
 
   /**
-   * The fencing check: this node still owns the shard at this epoch. The lease row is locked
-   * {@code FOR KEY SHARE} until commit: the weakest lock, which a renewal (an update of
-   * {@code expires_at} alone) neither waits for nor makes wait, so that renewals are never stuck
-   * behind offers; but a takeover locks the row {@code FOR UPDATE} first ({@link ShardLeases#acquire}),
-   * which waits for every offer in flight and makes every later one see the new epoch.
+   * Writes a shard's batch of offers in one round trip ({@code make_offers}, migration V8), each
+   * guarded as ever: the shard lease must still be ours with our epoch (fencing), the expert's
+   * presence row is locked and their load counted against capacity, and the request must still be
+   * queued. One attempt per proposal, in order. The experts offered then count as busy from now for
+   * the fairness ranking (presence's column, written after the commit: a lost write costs an
+   * expert a little fairness, never a guarantee).
    */
-  private static Future<Boolean> holdsLease(SqlConnection conn, int shard, String nodeId, long epoch) {
-    return conn.preparedQuery("SELECT 1 FROM shard_leases WHERE shard = $1 AND owner_node = $2"
-            + " AND epoch = $3 AND expires_at > now() FOR KEY SHARE")
-        .execute(Tuple.of(shard, nodeId, epoch))
-        .map(lease -> lease.size() > 0);
-  }
-
-  /**
-   * The capacity guard: the expert is online, connected, not suspended and below capacity. Their
-   * presence row is locked first, so that two offers to the same expert are counted one after the
-   * other.
-   */
-  private static Future<Boolean> hasFreeSlot(SqlConnection conn, UserId expert) {
-    return conn.preparedQuery("SELECT p.capacity FROM expert_presence p JOIN accounts a ON a.id = p.expert_id WHERE p.expert_id = $1"
-            + " AND p.status = 'online' AND p.disconnected_at IS NULL AND (a.suspended_until IS NULL OR a.suspended_until <= now())"
-            + " FOR UPDATE OF p")
-        .execute(Tuple.of(expert.value()))
-        .compose(presence -> presence.size() == 0
-            ? Future.succeededFuture(false)
-            // The load is counted in its own statement, after the lock is ours: a statement that waited for
-            // the lock would still count with the snapshot it started with and miss the offer it waited for.
-            : conn.preparedQuery("SELECT expert_load($1) AS load").execute(Tuple.of(expert.value()))
-                .map(load -> load.iterator().next().getInteger("load") < presence.iterator().next().getInteger("capacity")));
-  }
-
-  private Future<OfferAttempt> offerIfQueued(SqlConnection conn, int shard, long epoch, RequestId request, UserId expert,
-      double distanceKm, Duration timeout) {
-    return conn.preparedQuery("UPDATE requests r SET status = 'offered' FROM accounts a WHERE r.id = $1 AND r.status = 'queued'"
-            + " AND r.expires_at > now() AND a.id = r.client_id RETURNING a.display_name, r.brief")
-        .execute(Tuple.of(request.value()))
-        .compose(updated -> {
-          if (updated.size() == 0) {
-            return Future.succeededFuture(new OfferAttempt.RequestGone());
+  public Future<List<OfferAttempt>> makeOffers(int shard, long epoch, String nodeId, List<OfferProposal> proposals, Duration timeout) {
+    int n = proposals.size();
+    UUID[] requests = new UUID[n];
+    UUID[] experts = new UUID[n];
+    Double[] distances = new Double[n];
+    UUID[] offers = new UUID[n];
+    for (int i = 0; i < n; i++) {
+      OfferProposal p = proposals.get(i);
+      requests[i] = p.request().value();
+      experts[i] = p.expert().value();
+      distances[i] = p.distanceKm();
+      offers[i] = UUID.randomUUID();
+    }
+    return pool.preparedQuery("SELECT o_idx, o_outcome, o_expires_at, o_client_name, o_brief"
+            + " FROM make_offers($1, $2, $3, $4, $5, $6, $7, $8) ORDER BY o_idx")
+        .execute(Tuple.of(shard, nodeId, epoch, requests, experts, distances, offers, timeout.toMillis() / 1000.0))
+        .map(rows -> {
+          List<OfferAttempt> attempts = new ArrayList<>(n);
+          List<UserId> offered = new ArrayList<>();
+          for (Row row : rows) {
+            int i = row.getInteger("o_idx") - 1;
+            attempts.add(switch (row.getString("o_outcome")) {
+              case "made" -> {
+                offered.add(proposals.get(i).expert());
+                yield new OfferAttempt.Made(new OfferId(offers[i]), row.getOffsetDateTime("o_expires_at").toInstant(),
+                    row.getString("o_client_name"), row.getString("o_brief"));
+              }
+              case "request_gone" -> new OfferAttempt.RequestGone();
+              case "expert_unavailable" -> new OfferAttempt.ExpertUnavailable();
+              case "fenced" -> new OfferAttempt.Fenced();
+              default -> throw new IllegalStateException("make_offers answered " + row.getString("o_outcome"));
+            });
           }
-          Row client = updated.iterator().next();
-          OfferId offer = new OfferId(UUID.randomUUID());
-          return conn.preparedQuery("INSERT INTO offers (id, request_id, expert_id, state, distance_km, shard, shard_epoch, expires_at)"
-                  + " VALUES ($1, $2, $3, 'pending', $4, $5, $6, now() + make_interval(secs => $7)) RETURNING expires_at")
-              .execute(Tuple.of(offer.value(), request.value(), expert.value(), distanceKm, shard, epoch, timeout.toMillis() / 1000.0))
-              .compose(inserted -> presence.offered(conn, expert)
-                  .map(v -> new OfferAttempt.Made(offer, inserted.iterator().next().getOffsetDateTime("expires_at").toInstant(),
-                      client.getString("display_name"), client.getString("brief"))));
+          if (!offered.isEmpty()) {
+            presence.offered(pool, offered)
+                .onFailure(e -> log.debug("idle times of {} experts offered not recorded: {}", offered.size(), e.getMessage()));
+          }
+          return attempts;
         });
   }
 

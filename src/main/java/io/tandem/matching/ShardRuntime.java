@@ -272,8 +272,9 @@ final class ShardRuntime {
   }
 
   /**
-   * One batch: everything that arrived within the window is assigned together, then each offer is
-   * written. The next batch waits for these writes, so a request is never proposed twice at once.
+   * One batch: everything that arrived within the window is assigned together, then the offers are
+   * written, all in one round trip. The next batch waits for these writes, so a request is never
+   * proposed twice at once.
    */
   private void runBatch() {
     batchScheduled = false;
@@ -288,14 +289,26 @@ final class ShardRuntime {
       return;
     }
     batchRunning = true;
-    Future.join(proposals.stream().map(this::propose).toList()).onComplete(done -> {
-      batchRunning = false;
-      failedBatches = done.succeeded() ? 0 : failedBatches + 1;
-      pushStanding();
-      if (dirty) {
-        scheduleBatch();
-      }
-    });
+    List<MatchingRepository.OfferProposal> writes = proposals.stream()
+        .map(p -> new MatchingRepository.OfferProposal(p.request().id(), p.expert().id(), p.distanceKm())).toList();
+    repository.makeOffers(shard, epoch, nodeId, writes, config.offerTimeout())
+        .onSuccess(attempts -> {
+          for (int i = 0; i < attempts.size(); i++) {
+            written(proposals.get(i), attempts.get(i));
+          }
+        })
+        .onFailure(e -> {
+          log.warn("a batch of {} offers of shard {} not written (the next batch tries again): {}", proposals.size(), shard, e.getMessage());
+          dirty = true;
+        })
+        .onComplete(done -> {
+          batchRunning = false;
+          failedBatches = done.succeeded() ? 0 : failedBatches + 1;
+          pushStanding();
+          if (dirty) {
+            scheduleBatch();
+          }
+        });
   }
 
   /**
@@ -336,35 +349,25 @@ final class ShardRuntime {
     }
   }
 
-  private Future<Void> propose(Proposal p) {
-    RequestId request = p.request().id();
-    UserId expert = p.expert().id();
-    return repository.makeOffer(shard, epoch, nodeId, request, expert, p.distanceKm(), config.offerTimeout())
-        .map(attempt -> {
-          if (attempt instanceof OfferAttempt.Made made) {
-            offered(p, made);
-            return null;
-          }
-          if (stopped) {
-            return null;
-          }
-          if (attempt instanceof OfferAttempt.ExpertUnavailable) {
-            matchmaker.proposalRefused(expert);
-            dirty = true;
-          } else if (attempt instanceof OfferAttempt.RequestGone) {
-            matchmaker.remove(request);
-            forget(request);
-          } else if (attempt instanceof OfferAttempt.Fenced) {
-            log.warn("shard {} lost its lease (epoch {}): offering stops here", shard, epoch);
-            onFenced.run();
-          }
-          return null;
-        })
-        .onFailure(e -> {
-          log.warn("offer of request {} to expert {} not written: {}", request, expert, e.getMessage());
-          dirty = true;
-        })
-        .mapEmpty();
+  /** What came of one proposal of the batch. */
+  private void written(Proposal p, OfferAttempt attempt) {
+    if (attempt instanceof OfferAttempt.Made made) {
+      offered(p, made);
+      return;
+    }
+    if (stopped) {
+      return;
+    }
+    if (attempt instanceof OfferAttempt.ExpertUnavailable) {
+      matchmaker.proposalRefused(p.expert().id());
+      dirty = true;
+    } else if (attempt instanceof OfferAttempt.RequestGone) {
+      matchmaker.remove(p.request().id());
+      forget(p.request().id());
+    } else if (attempt instanceof OfferAttempt.Fenced) {
+      log.warn("shard {} lost its lease (epoch {}): offering stops here", shard, epoch);
+      onFenced.run();
+    }
   }
 
   /**

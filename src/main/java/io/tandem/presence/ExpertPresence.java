@@ -15,8 +15,8 @@ public interface ExpertPresence {
   /** Every online expert. */
   Future<List<ExpertSnapshot>> allOnline();
 
-  /** An offer was made to the expert: they count as busy from now for the fairness ranking. */
-  Future<Void> offered(SqlClient sql, UserId expert);
+  /** Offers were made to the experts: they count as busy from now for the fairness ranking. */
+  Future<Void> offered(SqlClient sql, List<UserId> experts);
 
   /** The experts answered an offer (accepted or declined): their run of missed offers ends. */
   Future<Void> answered(SqlClient sql, List<UserId> experts);

@@ -147,9 +147,10 @@ public final class PresenceRepository implements ExpertPresence {
   }
 
   @Override
-  public Future<Void> offered(SqlClient sql, UserId expert) {
-    return sql.preparedQuery("UPDATE expert_presence SET idle_since = now() WHERE expert_id = $1")
-        .execute(Tuple.of(expert.value())).mapEmpty();
+  public Future<Void> offered(SqlClient sql, List<UserId> experts) {
+    UUID[] ids = experts.stream().map(UserId::value).toArray(UUID[]::new);
+    return sql.preparedQuery("UPDATE expert_presence SET idle_since = now() WHERE expert_id = ANY($1)")
+        .execute(Tuple.of(ids)).mapEmpty();
   }
 
   @Override

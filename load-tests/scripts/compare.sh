@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# The whole comparison of docs/benchmarks.md in one command: the bare Vert.x echo, the Node.js relay
+# and Tandem (embedded PostgreSQL, durable commits) are each started on this machine, one at a time,
+# driven by ChatThroughputSimulation at the same rates, and stopped; then Tandem's matching rate
+# (MatchingRateSimulation), and with TWO_NODES=1 two clustered Tandem nodes. It prints one table:
+# achieved rate, p50/p99 of the stored ack and of delivery, failures, the server's CPU (and
+# PostgreSQL's) per thousand messages, and each server's rate as a ratio of the relay's.
+#
+#   load-tests/scripts/compare.sh                 # rates 3000 and 8000 messages/s, 1,000 rooms, 30 s each
+#   RATES="3000 8000 12000" DURATION=30 PAIRS=1000 MATCHING_RATE=200 TWO_NODES=1 load-tests/scripts/compare.sh
+#
+# Needs JDK 17, Maven, Node.js and npm (for the relay), python3 (for the report) and, for TWO_NODES,
+# psql (to count lease changes). Each server
+# gets the machine to itself, with the load generator (Gatling, one JVM) beside it, as in the runs
+# of docs/benchmarks.md. Raw Gatling reports stay under load-tests/target/gatling; this script's
+# log is load-tests/target/compare.log.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+RATES=${RATES:-"3000 8000"}
+DURATION=${DURATION:-30}
+PAIRS=${PAIRS:-1000}
+SETUP=${SETUP:-40}
+MATCHING_RATE=${MATCHING_RATE:-200}
+MATCHING_EXPERTS=${MATCHING_EXPERTS:-300}
+out=load-tests/target
+mkdir -p "$out"
+log=$out/compare.log
+: > "$log"
+rows=()
+
+say() { echo "== $*" | tee -a "$log" >&2; }
+
+wait_for() { # url
+  for _ in $(seq 1 180); do
+    if curl -fs -o /dev/null "$1"; then return 0; fi
+    sleep 1
+  done
+  say "no answer from $1"; return 1
+}
+
+stop() { # pid
+  kill "$1" 2>/dev/null || true
+  for _ in $(seq 1 60); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.5; done
+  kill -9 "$1" 2>/dev/null || true
+}
+
+# java's pid under a `mvn exec` (the process doing the work), or the given pid itself
+server_pid() { # pattern fallback
+  pgrep -f "$1" | head -n 1 || echo "$2"
+}
+
+# Runs one Gatling chat run through measured-run.sh and adds a row.
+chat_run() { # label server url pid rate
+  local label=$1 server=$2 url=$3 pid=$4 rate=$5 measured
+  say "chat: $label at $rate/s"
+  measured=$(WITH_POSTGRES=$([ "$server" = tandem ] && echo 1 || echo 0) load-tests/scripts/measured-run.sh "$pid" \
+    mvn -f load-tests/pom.xml -B -q gatling:test -Dgatling.simulationClass=io.tandem.load.ChatThroughputSimulation \
+    -DbaseUrl="$url" -Dserver="$server" -Dpairs="$PAIRS" -Drate="$rate" -Dduration="$DURATION" -Dsetup="$SETUP" 2>&1 | tee -a "$log" | grep '^==' || true)
+  rows+=("$(python3 load-tests/scripts/report.py --row "$label" "$rate" "$DURATION" <<< "$measured")")
+}
+
+# ---- the Vert.x echo
+say "building and starting the Vert.x echo on 8090"
+mvn -f load-tests/baselines/vertx-echo/pom.xml -q compile exec:java -Dport=8090 -Dinstances=2 >> "$log" 2>&1 &
+echo_mvn=$!
+sleep 5
+wait_for http://localhost:8090/ || true
+for rate in $RATES; do chat_run "Vert.x echo" echo http://localhost:8090 "$(server_pid 'vertx-echo|EchoServer' "$echo_mvn")" "$rate"; done
+stop "$echo_mvn"; pkill -f 'EchoServer' 2>/dev/null || true
+
+# ---- the Node relay
+say "starting the Node.js relay on 8091"
+(cd load-tests/baselines/node-relay && npm install --silent >> "$root/$log" 2>&1)
+(cd load-tests/baselines/node-relay && PORT=8091 exec node relay.js >> "$root/$log" 2>&1) &
+relay=$!
+sleep 2
+for rate in $RATES; do chat_run "Node relay" relay http://localhost:8091 "$relay" "$rate"; done
+stop "$relay"
+
+# ---- Tandem, one node, a fresh embedded database
+say "starting Tandem on 8080 (fresh data/ under $out/compare-data)"
+rm -rf "$out/compare-data"
+clustered=$([ "${TWO_NODES:-0}" = 1 ] && echo true || echo false)
+TANDEM_LOAD_TEST_SEED_ENABLED=true TANDEM_DB_EMBEDDED_DATA_DIR="$out/compare-data/postgres" TANDEM_CLUSTER_ENABLED=$clustered \
+  mvn -q compile exec:exec >> "$log" 2>&1 &
+tandem_mvn=$!
+wait_for http://localhost:8080/ready
+tandem=$(server_pid 'io.tandem.Main' "$tandem_mvn")
+for rate in $RATES; do chat_run "Tandem" tandem http://localhost:8080 "$tandem" "$rate"; done
+
+say "matching: $MATCHING_RATE requests/s"
+WITH_POSTGRES=1 load-tests/scripts/measured-run.sh "$tandem" mvn -f load-tests/pom.xml -B -q gatling:test \
+  -Dgatling.simulationClass=io.tandem.load.MatchingRateSimulation -DbaseUrl=http://localhost:8080 \
+  -Dclients.perSecond="$MATCHING_RATE" -Dexperts="$MATCHING_EXPERTS" -Dduration="$DURATION" >> "$log" 2>&1 || true
+matching=$(python3 load-tests/scripts/report.py)
+
+if [ "${TWO_NODES:-0}" = 1 ]; then
+  say "a second clustered node on 8081, sharing the first node's database"
+  db_port=${TANDEM_DB_EMBEDDED_PORT:-54329}
+  TANDEM_HTTP_PORT=8081 TANDEM_DB_URL="postgresql://postgres@localhost:$db_port/postgres" TANDEM_CLUSTER_ENABLED=true \
+    TANDEM_LOAD_TEST_SEED_ENABLED=true mvn -q exec:exec >> "$log" 2>&1 &
+  second_mvn=$!
+  wait_for http://localhost:8081/ready
+  epochs() { psql -h localhost -p "$db_port" -U postgres -Atc "SELECT sum(epoch) FROM shard_leases" postgres 2>/dev/null || echo 0; }
+  epochs_before=$(epochs)
+  rate=${TWO_NODES_RATE:-$(echo "$RATES" | awk '{print $NF}')}
+  say "chat across two nodes at $rate/s"
+  measured=$(WITH_POSTGRES=1 load-tests/scripts/measured-run.sh "$tandem" mvn -f load-tests/pom.xml -B -q gatling:test \
+    -Dgatling.simulationClass=io.tandem.load.ChatThroughputSimulation -DbaseUrl=http://localhost:8080 -DpeerUrl=http://localhost:8081 \
+    -Dpairs="$PAIRS" -Drate="$rate" -Dduration="$DURATION" -Dsetup="$SETUP" 2>&1 | tee -a "$log" | grep '^==' || true)
+  rows+=("$(python3 load-tests/scripts/report.py --row "Tandem, two nodes" "$rate" "$DURATION" <<< "$measured")")
+  lease_changes=$(( $(epochs) - epochs_before ))
+  say "shard leases that changed owner during the two-node run: $lease_changes"
+  stop "$second_mvn"; pkill -f 'tandem.httpPort=8081|TANDEM_HTTP_PORT=8081' 2>/dev/null || true
+fi
+stop "$tandem_mvn"; pkill -f 'io.tandem.Main' 2>/dev/null || true
+
+echo
+echo "Chat, $PAIRS rooms, $DURATION s measured per row (same machine, one server at a time):"
+echo
+echo "| server | offered / s | achieved / s | stored ack p50 / p99 ms | delivered p50 / p99 ms | failures | server CPU s per 1,000 msgs | PostgreSQL CPU s per 1,000 msgs |"
+echo "|---|---|---|---|---|---|---|---|"
+printf '%s\n' "${rows[@]}"
+echo
+python3 load-tests/scripts/report.py --ratios "${rows[@]}"
+echo
+[ -n "${lease_changes:-}" ] && echo "Shard leases that changed owner during the two-node run: $lease_changes" && echo
+echo "Matching, one shard, $MATCHING_RATE requests/s offered:"
+echo
+echo "$matching"

@@ -1,0 +1,168 @@
+package io.tandem.matching;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tandem.testing.Sql;
+import io.tandem.testing.TestDatabase;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The guards of {@code make_offers} (migration V8), the one round trip in which a shard writes a
+ * batch of offers, raced against the real database: batches of two shards proposing the same
+ * experts at the same moment never put an expert above capacity, a request is never offered twice,
+ * and a batch from a node whose lease is gone or stale writes nothing. Shards 900 and up are this
+ * test's own (the nodes of other tests hold 0 to 15).
+ */
+class OfferBatchTest {
+  private static final String NODE = "offer-batch-test";
+  private static String jdbc;
+
+  @BeforeAll
+  static void leases() throws Exception {
+    jdbc = "jdbc:postgresql://localhost:" + TestDatabase.url().replaceAll(".*:(\\d+)/.*", "$1") + "/postgres";
+    for (int shard : new int[] {900, 901}) {
+      Sql.update("INSERT INTO shard_leases (shard, owner_node, epoch, expires_at) VALUES (?, ?, 3, now() + interval '1 hour')"
+          + " ON CONFLICT (shard) DO UPDATE SET owner_node = EXCLUDED.owner_node, epoch = 3, expires_at = EXCLUDED.expires_at", shard, NODE);
+    }
+  }
+
+  /** Nothing of this test stays in the shared database for the next one: its experts go offline, its offers are withdrawn. */
+  @AfterAll
+  static void cleanUp() {
+    Sql.update("UPDATE offers SET state = 'revoked', resolved_at = now() WHERE state = 'pending' AND shard >= 900");
+    Sql.update("UPDATE requests SET status = 'cancelled' WHERE shard >= 900 AND status IN ('queued', 'offered')");
+    Sql.update("UPDATE expert_presence SET status = 'offline' WHERE expert_id IN (SELECT id FROM accounts WHERE username LIKE 'ob-e-%')");
+    Sql.update("DELETE FROM shard_leases WHERE shard >= 900");
+  }
+
+  private static List<UUID> experts(int count, int capacity) {
+    List<UUID> ids = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      UUID id = UUID.randomUUID();
+      Sql.update("INSERT INTO accounts (id, username, password_hash, role, display_name) VALUES (?::uuid, ?, 'x', 'expert', 'E')",
+          id.toString(), "ob-e-" + id);
+      Sql.update("INSERT INTO expert_presence (expert_id, status, topics, modes, lat, lng, capacity)"
+          + " VALUES (?::uuid, 'online', '{offerbatchtest}', '{chat}', 31.2, 121.4, ?)", id.toString(), capacity);
+      ids.add(id);
+    }
+    return ids;
+  }
+
+  private static List<UUID> requests(int count, int shard) {
+    UUID client = UUID.randomUUID();
+    Sql.update("INSERT INTO accounts (id, username, password_hash, role, display_name) VALUES (?::uuid, ?, 'x', 'client', 'Sam')",
+        client.toString(), "ob-c-" + client);
+    List<UUID> ids = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      UUID id = UUID.randomUUID();
+      Sql.update("INSERT INTO requests (id, client_id, topic, shard, mode, lat, lng, status, expires_at)"
+          + " VALUES (?::uuid, ?::uuid, 'offerbatchtest', ?, 'chat', 31.2, 121.4, 'queued', now() + interval '5 minutes')", id.toString(), client.toString(), shard);
+      ids.add(id);
+    }
+    return ids;
+  }
+
+  /** Calls make_offers on a connection of its own; the outcomes by place. */
+  private static List<String> makeOffers(int shard, long epoch, List<UUID> requests, List<UUID> experts) throws Exception {
+    try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
+         PreparedStatement call = c.prepareStatement("SELECT o_outcome FROM make_offers(?, ?, ?, ?, ?, ?, ?, 20) ORDER BY o_idx")) {
+      int n = requests.size();
+      Double[] distances = new Double[n];
+      UUID[] offers = new UUID[n];
+      for (int i = 0; i < n; i++) {
+        distances[i] = 1.0;
+        offers[i] = UUID.randomUUID();
+      }
+      Array requestArray = c.createArrayOf("uuid", requests.toArray());
+      Array expertArray = c.createArrayOf("uuid", experts.toArray());
+      call.setInt(1, shard);
+      call.setString(2, NODE);
+      call.setLong(3, epoch);
+      call.setArray(4, requestArray);
+      call.setArray(5, expertArray);
+      call.setArray(6, c.createArrayOf("float8", distances));
+      call.setArray(7, c.createArrayOf("uuid", offers));
+      List<String> outcomes = new ArrayList<>();
+      try (ResultSet rows = call.executeQuery()) {
+        while (rows.next()) {
+          outcomes.add(rows.getString(1));
+        }
+      }
+      return outcomes;
+    }
+  }
+
+  @Test
+  @DisplayName("two shards' batches racing for the same 20 experts of capacity 1: 20 offers in all, none above capacity")
+  void racingBatchesKeepCapacity() throws Exception {
+    List<UUID> experts = experts(20, 1);
+    List<UUID> first = requests(20, 900);
+    List<UUID> second = requests(20, 901);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 5; round++) {
+        List<UUID> reversed = new ArrayList<>(experts);
+        java.util.Collections.reverse(reversed);
+        List<Callable<List<String>>> racers = List.of(
+            () -> makeOffers(900, 3, first, experts),
+            () -> makeOffers(901, 3, second, reversed));
+        List<Future<List<String>>> done = pool.invokeAll(racers, 30, TimeUnit.SECONDS);
+        for (Future<List<String>> outcome : done) {
+          assertThat(outcome.get()).hasSize(20).allMatch(o -> List.of("made", "expert_unavailable", "request_gone").contains(o));
+        }
+      }
+    } finally {
+      pool.shutdown();
+    }
+    String in = "('" + String.join("','", experts.stream().map(UUID::toString).toList()) + "')";
+    assertThat(Sql.count("SELECT count(*) FROM offers WHERE state = 'pending' AND expert_id IN " + in)).isEqualTo(20);
+    assertThat(Sql.count("SELECT count(*) FROM (SELECT expert_id FROM offers WHERE state = 'pending' AND expert_id IN " + in
+        + " GROUP BY expert_id HAVING count(*) > 1) twice")).as("experts above capacity").isZero();
+    String requestsIn = "('" + String.join("','", java.util.stream.Stream.concat(first.stream(), second.stream()).map(UUID::toString).toList()) + "')";
+    assertThat(Sql.count("SELECT count(*) FROM (SELECT request_id FROM offers WHERE request_id IN " + requestsIn
+        + " GROUP BY request_id HAVING count(*) > 1) twice")).as("requests offered twice").isZero();
+  }
+
+  @Test
+  @DisplayName("a request proposed twice in one batch is offered once; capacity 2 takes two offers, not three")
+  void withinOneBatch() throws Exception {
+    List<UUID> expert = experts(1, 2);
+    List<UUID> requests = requests(3, 900);
+    List<String> outcomes = makeOffers(900, 3, List.of(requests.get(0), requests.get(0), requests.get(1), requests.get(2)),
+        List.of(expert.get(0), expert.get(0), expert.get(0), expert.get(0)));
+    assertThat(outcomes).containsExactly("made", "request_gone", "made", "expert_unavailable");
+  }
+
+  @Test
+  @DisplayName("a batch from a stale epoch, or from a node whose lease has run out, writes nothing")
+  void fenced() throws Exception {
+    List<UUID> experts = experts(2, 1);
+    List<UUID> requests = requests(2, 901);
+    assertThat(makeOffers(901, 2, requests, experts)).containsExactly("fenced", "fenced");
+    Sql.update("UPDATE shard_leases SET expires_at = now() WHERE shard = 901");
+    try {
+      assertThat(makeOffers(901, 3, requests, experts)).containsExactly("fenced", "fenced");
+    } finally {
+      Sql.update("UPDATE shard_leases SET expires_at = now() + interval '1 hour' WHERE shard = 901");
+    }
+    String in = "('" + requests.get(0) + "','" + requests.get(1) + "')";
+    assertThat(Sql.count("SELECT count(*) FROM offers WHERE request_id IN " + in)).isZero();
+    assertThat(Sql.count("SELECT count(*) FROM requests WHERE status = 'queued' AND id IN " + in)).isEqualTo(2);
+  }
+}
