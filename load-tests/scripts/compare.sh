@@ -7,7 +7,8 @@
 # PostgreSQL's) per thousand messages, and each server's rate as a ratio of the relay's.
 #
 #   load-tests/scripts/compare.sh                 # rates 3000 and 8000 messages/s, 1,000 rooms, 30 s each
-#   RATES="3000 8000 12000" DURATION=30 PAIRS=1000 MATCHING_RATE=200 TWO_NODES=1 load-tests/scripts/compare.sh
+#   RATES="3000 8000 12000" DURATION=30 PAIRS=1000 MATCHING_RATE=75 TWO_NODES=1 load-tests/scripts/compare.sh
+#   SERVERS="relay tandem" load-tests/scripts/compare.sh          # some of the servers only
 #
 # Needs JDK 17, Maven, Node.js and npm (for the relay), python3 (for the report) and, for TWO_NODES,
 # psql (to count lease changes). Each server
@@ -21,8 +22,10 @@ RATES=${RATES:-"3000 8000"}
 DURATION=${DURATION:-30}
 PAIRS=${PAIRS:-1000}
 SETUP=${SETUP:-40}
-MATCHING_RATE=${MATCHING_RATE:-200}
+MATCHING_RATE=${MATCHING_RATE:-75}
 MATCHING_EXPERTS=${MATCHING_EXPERTS:-300}
+SERVERS=${SERVERS:-"echo relay tandem"}
+wants() { [[ " $SERVERS " == *" $1 "* ]]; }
 out=load-tests/target
 mkdir -p "$out"
 log=$out/compare.log
@@ -31,12 +34,20 @@ rows=()
 
 say() { echo "== $*" | tee -a "$log" >&2; }
 
-wait_for() { # url
+wait_for() { # url: any HTTP answer will do (the echo server answers 400 to a plain GET)
   for _ in $(seq 1 180); do
-    if curl -fs -o /dev/null "$1"; then return 0; fi
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' "$1")" != 000 ]; then return 0; fi
     sleep 1
   done
   say "no answer from $1"; return 1
+}
+
+wait_for_ready() { # url: 200 only
+  for _ in $(seq 1 300); do
+    if curl -fs -o /dev/null "$1"; then return 0; fi
+    sleep 1
+  done
+  say "not ready: $1"; return 1
 }
 
 stop() { # pid
@@ -61,31 +72,39 @@ chat_run() { # label server url pid rate
 }
 
 # ---- the Vert.x echo
-say "building and starting the Vert.x echo on 8090"
-mvn -f load-tests/baselines/vertx-echo/pom.xml -q compile exec:java -Dport=8090 -Dinstances=2 >> "$log" 2>&1 &
-echo_mvn=$!
-sleep 5
-wait_for http://localhost:8090/ || true
-for rate in $RATES; do chat_run "Vert.x echo" echo http://localhost:8090 "$(server_pid 'vertx-echo|EchoServer' "$echo_mvn")" "$rate"; done
-stop "$echo_mvn"; pkill -f 'EchoServer' 2>/dev/null || true
+if wants echo; then
+  say "building and starting the Vert.x echo on 8090"
+  mvn -f load-tests/baselines/vertx-echo/pom.xml -q compile exec:java -Dport=8090 -Dinstances=2 >> "$log" 2>&1 &
+  echo_mvn=$!
+  sleep 5
+  wait_for http://localhost:8090/ || true
+  for rate in $RATES; do chat_run "Vert.x echo" echo http://localhost:8090 "$(server_pid 'vertx-echo|EchoServer' "$echo_mvn")" "$rate"; done
+  stop "$echo_mvn"; pkill -f 'EchoServer' 2>/dev/null || true
+fi
 
 # ---- the Node relay
-say "starting the Node.js relay on 8091"
-(cd load-tests/baselines/node-relay && npm install --silent >> "$root/$log" 2>&1)
-(cd load-tests/baselines/node-relay && PORT=8091 exec node relay.js >> "$root/$log" 2>&1) &
-relay=$!
-sleep 2
-for rate in $RATES; do chat_run "Node relay" relay http://localhost:8091 "$relay" "$rate"; done
-stop "$relay"
+if wants relay; then
+  say "starting the Node.js relay on 8091"
+  (cd load-tests/baselines/node-relay && npm install --silent >> "$root/$log" 2>&1)
+  (cd load-tests/baselines/node-relay && PORT=8091 exec node relay.js >> "$root/$log" 2>&1) &
+  relay=$!
+  sleep 2
+  for rate in $RATES; do chat_run "Node relay" relay http://localhost:8091 "$relay" "$rate"; done
+  stop "$relay"
+fi
+
+if ! wants tandem; then
+  printf '%s\n' "${rows[@]}"
+  exit 0
+fi
 
 # ---- Tandem, one node, a fresh embedded database
 say "starting Tandem on 8080 (fresh data/ under $out/compare-data)"
 rm -rf "$out/compare-data"
-clustered=$([ "${TWO_NODES:-0}" = 1 ] && echo true || echo false)
-TANDEM_LOAD_TEST_SEED_ENABLED=true TANDEM_DB_EMBEDDED_DATA_DIR="$out/compare-data/postgres" TANDEM_CLUSTER_ENABLED=$clustered \
+TANDEM_LOAD_TEST_SEED_ENABLED=true TANDEM_DB_EMBEDDED_DATA_DIR="$out/compare-data/postgres" \
   mvn -q compile exec:exec >> "$log" 2>&1 &
 tandem_mvn=$!
-wait_for http://localhost:8080/ready
+wait_for_ready http://localhost:8080/ready
 tandem=$(server_pid 'io.tandem.Main' "$tandem_mvn")
 for rate in $RATES; do chat_run "Tandem" tandem http://localhost:8080 "$tandem" "$rate"; done
 
@@ -96,12 +115,19 @@ WITH_POSTGRES=1 load-tests/scripts/measured-run.sh "$tandem" mvn -f load-tests/p
 matching=$(python3 load-tests/scripts/report.py)
 
 if [ "${TWO_NODES:-0}" = 1 ]; then
-  say "a second clustered node on 8081, sharing the first node's database"
+  say "Tandem again, clustered, on 8080, and a second clustered node on 8081 sharing its database"
+  stop "$tandem_mvn"; pkill -f 'io.tandem.Main' 2>/dev/null || true
+  sleep 3
+  TANDEM_LOAD_TEST_SEED_ENABLED=true TANDEM_DB_EMBEDDED_DATA_DIR="$out/compare-data/postgres" TANDEM_CLUSTER_ENABLED=true \
+    mvn -q exec:exec >> "$log" 2>&1 &
+  tandem_mvn=$!
+  wait_for_ready http://localhost:8080/ready
+  tandem=$(server_pid 'io.tandem.Main' "$tandem_mvn")
   db_port=${TANDEM_DB_EMBEDDED_PORT:-54329}
   TANDEM_HTTP_PORT=8081 TANDEM_DB_URL="postgresql://postgres@localhost:$db_port/postgres" TANDEM_CLUSTER_ENABLED=true \
     TANDEM_LOAD_TEST_SEED_ENABLED=true mvn -q exec:exec >> "$log" 2>&1 &
   second_mvn=$!
-  wait_for http://localhost:8081/ready
+  wait_for_ready http://localhost:8081/ready
   epochs() { psql -h localhost -p "$db_port" -U postgres -Atc "SELECT sum(epoch) FROM shard_leases" postgres 2>/dev/null || echo 0; }
   epochs_before=$(epochs)
   rate=${TWO_NODES_RATE:-$(echo "$RATES" | awk '{print $NF}')}

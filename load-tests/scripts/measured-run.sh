@@ -57,7 +57,8 @@ if [ "${WITH_POSTGRES:-0}" = 1 ]; then
   pg=$(echo "($end_pg - $start_pg) / $ticks" | bc -l)
   printf '== postgres during the run: %.1f s CPU (%.2f cores on average)\n' "$pg" "$(echo "$pg / $wall" | bc -l)"
 fi
-if jcmd "$pid" VM.version >/dev/null 2>&1; then
+# jcmd only for a JVM: to anything else its attach request is a SIGQUIT, which ends a Node.js process.
+if [ "$(basename "$(readlink "/proc/$pid/exe" 2>/dev/null)")" = java ] && jcmd "$pid" VM.version >/dev/null 2>&1; then
   used=$(jcmd "$pid" GC.heap_info | awk '/garbage-first heap|PSYoungGen|def new generation/ && /used/ {for (i = 1; i <= NF; i++) if ($i == "used") print $(i + 1)}' | head -n 1)
   jcmd "$pid" GC.run >/dev/null
   live=$(jcmd "$pid" GC.heap_info | awk '/garbage-first heap/ {for (i = 1; i <= NF; i++) if ($i == "used") print $(i + 1)}' | head -n 1)
