@@ -81,6 +81,8 @@ final class AppUser implements AutoCloseable {
   /** Signs up through the form (the app signs in straight after). */
   void signUp(String role, String displayName) {
     open("/");
+    // The app draws one of the two forms once it has started: wait for either, then switch if needed.
+    until("a sign-up or sign-in form", () -> shows("signup") || shows("show-signup"));
     if (!shows("signup")) {
       find("show-signup").click();
     }
@@ -95,6 +97,7 @@ final class AppUser implements AutoCloseable {
 
   void signIn(String user, String password) {
     open("/");
+    until("a sign-in or sign-up form", () -> shows("signin") || shows("show-signin"));
     if (!shows("signin")) {
       find("show-signin").click();
     }
