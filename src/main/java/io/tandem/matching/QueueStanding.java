@@ -1,5 +1,6 @@
 package io.tandem.matching;
 
+import io.tandem.kernel.Mode;
 import io.tandem.kernel.RequestId;
 import io.tandem.kernel.RequestStatus;
 import io.tandem.kernel.Topic;
@@ -52,8 +53,15 @@ final class QueueStanding {
   Optional<Standing> of(RequestId id) {
     return matchmaker.request(id).map(request -> {
       List<WaitingRequest> queue = matchmaker.queue(request.topic());
-      return standing(request, queue.indexOf(request) + 1);
+      return standing(request, queue.indexOf(request) + 1, new HashMap<>());
     });
+  }
+
+  /** The standing of a waiting request, to be sent now: it counts as told. */
+  Optional<Standing> tellNow(RequestId id) {
+    Optional<Standing> standing = of(id);
+    standing.ifPresent(this::told);
+    return standing;
   }
 
   /** The client has this standing already (it came with the answer to its create). */
@@ -69,10 +77,11 @@ final class QueueStanding {
     Set<Topic> topics = new LinkedHashSet<>();
     matchmaker.waiting().forEach(r -> topics.add(r.topic()));
     List<Standing> changed = new ArrayList<>();
+    Map<String, Matchmaker.Outlook> shared = new HashMap<>();
     for (Topic topic : topics) {
       List<WaitingRequest> queue = matchmaker.queue(topic);
       for (int i = 0; i < queue.size(); i++) {
-        Standing standing = standing(queue.get(i), i + 1);
+        Standing standing = standing(queue.get(i), i + 1, shared);
         if (!standing.key().equals(told.put(standing.request(), standing.key()))) {
           changed.add(standing);
         }
@@ -91,15 +100,28 @@ final class QueueStanding {
    * {@link Matchmaker#outlook}: no ETA when nobody can take it, else one from recent matches on the
    * topic, by the experts who could serve it.
    */
-  private Standing standing(WaitingRequest request, int position) {
+  private Standing standing(WaitingRequest request, int position, Map<String, Matchmaker.Outlook> shared) {
     if (request.offeredTo().isPresent()) {
       return new Standing(request.id(), request.clientId(), RequestStatus.OFFERED, position,
           eta.estimateSeconds(request.topic(), position, 1), Optional.empty());
     }
-    Matchmaker.Outlook outlook = matchmaker.outlook(request);
+    Matchmaker.Outlook outlook = outlook(request, shared);
     Long seconds = outlook.stall().filter(Stall::hopeless).isPresent()
         ? null
         : eta.estimateSeconds(request.topic(), position, outlook.servers());
     return new Standing(request.id(), request.clientId(), RequestStatus.QUEUED, position, seconds, outlook.stall());
+  }
+
+  /**
+   * An online request that excludes nobody has the same outlook as every other such request of its
+   * topic and mode (distance does not limit it): a round asks the matchmaker once per topic and
+   * mode, not once per request, so that a long queue costs a walk of the queue, not the queue times
+   * the experts. In-person requests and those some expert declined are asked about one by one.
+   */
+  private Matchmaker.Outlook outlook(WaitingRequest request, Map<String, Matchmaker.Outlook> shared) {
+    if (request.mode() == Mode.IN_PERSON || !request.excludesNobody()) {
+      return matchmaker.outlook(request);
+    }
+    return shared.computeIfAbsent(request.topic().value() + "/" + request.mode().wireName(), key -> matchmaker.outlook(request));
   }
 }

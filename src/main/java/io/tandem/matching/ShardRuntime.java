@@ -228,9 +228,8 @@ final class ShardRuntime {
           scheduleExpiry(waiting);
           markDirty();
         }
-        Optional<QueueStanding.Standing> standing = queueStanding.of(request);
         // The client reads this in the answer to its create; no need to push it again.
-        standing.ifPresent(queueStanding::told);
+        Optional<QueueStanding.Standing> standing = queueStanding.tellNow(request);
         message.reply(standing.map(QueueStanding.Standing::toJson).orElseGet(JsonObject::new));
       }
       case ShardMessages.POSITION -> queueStanding.of(request).map(QueueStanding.Standing::toJson)
@@ -322,8 +321,7 @@ final class ShardRuntime {
       if (request.fallbackMode().isEmpty() || request.offeredTo().isPresent() || fallingBack.contains(request.id())) {
         continue;
       }
-      Optional<Stall> stall = matchmaker.outlook(request).stall();
-      if (stall.isEmpty() || (stall.get() != Stall.NONE_IN_RANGE && stall.get() != Stall.NO_EXPERT_ONLINE)) {
+      if (!matchmaker.outlook(request).stall().filter(Stall::nobodyNear).isPresent()) {
         continue;
       }
       RequestId id = request.id();
@@ -337,10 +335,7 @@ final class ShardRuntime {
             matchmaker.request(id).ifPresent(r -> {
               r.fallBack();
               log.info("request {}: nobody within range in person; switched to {} as its client chose", id, fallback.wireName());
-              queueStanding.of(id).ifPresent(standing -> {
-                queueStanding.told(standing);
-                events.requestFellBack(r.clientId(), standing, fallback);
-              });
+              queueStanding.tellNow(id).ifPresent(standing -> events.requestFellBack(r.clientId(), standing, fallback));
               markDirty();
             });
           })
@@ -386,11 +381,9 @@ final class ShardRuntime {
     }
     // The client learns at once that an expert is looking at its request, with its standing; that
     // standing counts as told, so that the return to 'queued' after a decline is news again.
-    Optional<QueueStanding.Standing> standing = stopped ? Optional.empty() : queueStanding.of(request.id());
-    standing.ifPresentOrElse(s -> {
-      queueStanding.told(s);
-      events.requestStatus(request.clientId(), s);
-    }, () -> events.requestStatus(request.clientId(), request.id(), RequestStatus.OFFERED));
+    Optional<QueueStanding.Standing> standing = stopped ? Optional.empty() : queueStanding.tellNow(request.id());
+    standing.ifPresentOrElse(s -> events.requestStatus(request.clientId(), s),
+        () -> events.requestStatus(request.clientId(), request.id(), RequestStatus.OFFERED));
     log.info("request {} offered to expert {} (offer {}, score {}, {} km)", request.id(), p.expert().id(), made.offerId(),
         String.format("%.2f", p.score()), String.format("%.1f", p.distanceKm()));
     events.offer(p.expert().id(), made.offerId(), request, p.distanceKm(), made.brief(), made.clientDisplayName(), made.expiresAt());

@@ -24,6 +24,11 @@ enum Stall {
     return wireName;
   }
 
+  /** In person: nobody who could meet the client is within range or online at all (an in-person request's fallback applies). */
+  boolean nobodyNear() {
+    return this == NONE_IN_RANGE || this == NO_EXPERT_ONLINE;
+  }
+
   /** Whether anyone could take the request at all: if not, there is no honest ETA. */
   boolean hopeless() {
     return this != ALL_BUSY;

@@ -102,6 +102,10 @@ public final class WaitingRequest {
     excludedExperts.add(expert);
   }
 
+  public boolean excludesNobody() {
+    return excludedExperts.isEmpty();
+  }
+
   public boolean excludes(UserId expert) {
     return excludedExperts.contains(expert);
   }
