@@ -228,7 +228,7 @@ public record TandemConfig(
    * Matching: deadlines, the batch window, sharding and the score weights (docs/operations.md).
    * {@code maxDistanceKm} bounds what a request may ask for; {@code defaultEta} is the estimate
    * for a topic that has no matches yet; {@code statusPushInterval} spaces a shard's rounds of
-   * queue positions pushed to waiting clients.
+   * queue positions pushed to waiting clients, and {@code statusPushesPerRound} bounds one round.
    */
   public record MatchingConfig(
       Duration offerTimeout,
@@ -242,6 +242,7 @@ public record TandemConfig(
       double maxDistanceKm,
       Duration defaultEta,
       Duration statusPushInterval,
+      int statusPushesPerRound,
       Weights weights) {
     static MatchingConfig from(ConfigReader r) {
       return new MatchingConfig(
@@ -256,6 +257,7 @@ public record TandemConfig(
           r.doubleBetween("maxDistanceKm", 1, 20_000),
           Duration.ofSeconds(r.intBetween("defaultEtaSeconds", 1, 24 * 3600)),
           Duration.ofMillis(r.intBetween("statusPushIntervalMs", 0, 60_000)),
+          r.intBetween("statusPushesPerRound", 1, 1_000_000),
           Weights.from(r.section("weights")));
     }
   }

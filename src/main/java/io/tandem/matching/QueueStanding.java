@@ -7,12 +7,11 @@ import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Where each waiting request of a shard stands (status, queue position, ETA, why it is not moving) and which clients
@@ -35,26 +34,37 @@ final class QueueStanding {
       return MatchingEvents.requestStatusEvent(request, status, position, etaSeconds, reason.orElse(null));
     }
 
-    private String key() {
-      return status + "/" + position + "/" + (etaSeconds == null ? "-" : etaSeconds / ETA_STEP_SECONDS) + "/" + reason.map(Stall::name).orElse("");
+    /** Whether a client told {@code before} would learn something from this one. */
+    private boolean newsAfter(Standing before) {
+      return before == null || !sameState(before) || position != before.position || etaStep() != before.etaStep();
+    }
+
+    /** Same status, same reason and the same hope (an ETA or none): only the numbers moved, if anything. */
+    private boolean sameState(Standing before) {
+      return status == before.status && reason.equals(before.reason) && (etaSeconds == null) == (before.etaSeconds == null);
+    }
+
+    private long etaStep() {
+      return etaSeconds == null ? -1 : etaSeconds / ETA_STEP_SECONDS;
     }
   }
 
   private final Matchmaker matchmaker;
   private final EtaEstimator eta;
-  private final Map<RequestId, String> told = new HashMap<>();
+  private final int perRound;
+  private final Map<RequestId, Standing> told = new HashMap<>();
+  private boolean behind;
 
-  QueueStanding(Matchmaker matchmaker, EtaEstimator eta) {
+  /** {@code perRound}: at most this many standings leave one round ({@code matching.statusPushesPerRound}). */
+  QueueStanding(Matchmaker matchmaker, EtaEstimator eta, int perRound) {
     this.matchmaker = matchmaker;
     this.eta = eta;
+    this.perRound = perRound;
   }
 
   /** The standing of a waiting request; empty when it is not waiting in this shard. */
   Optional<Standing> of(RequestId id) {
-    return matchmaker.request(id).map(request -> {
-      List<WaitingRequest> queue = matchmaker.queue(request.topic());
-      return standing(request, queue.indexOf(request) + 1, new HashMap<>());
-    });
+    return matchmaker.request(id).map(request -> standing(request, matchmaker.position(request), new HashMap<>()));
   }
 
   /** The standing of a waiting request, to be sent now: it counts as told. */
@@ -66,28 +76,46 @@ final class QueueStanding {
 
   /** The client has this standing already (it came with the answer to its create). */
   void told(Standing standing) {
-    told.put(standing.request(), standing.key());
+    told.put(standing.request(), standing);
   }
 
   /**
-   * Every waiting request whose client has not been told its current standing, in queue order per
-   * topic; they count as told from now. One call walks every queue once.
+   * The waiting requests whose clients have not been told their current standing, at most
+   * {@code perRound} of them; those count as told from now. One call walks every queue once.
+   *
+   * <p>Under overload a queue of thousands shifts by a place with every match, and telling every
+   * client every round would cost more than the matching itself. So a round goes first to news
+   * that changes what a client sees (status, reason, whether there is an ETA at all), then to the
+   * front of the queues, where a place is worth knowing; the rest are told in a later round (see
+   * {@link #behind()}), still with their standing of that moment.
    */
   List<Standing> changed() {
-    Set<Topic> topics = new LinkedHashSet<>();
-    matchmaker.waiting().forEach(r -> topics.add(r.topic()));
-    List<Standing> changed = new ArrayList<>();
+    List<Standing> news = new ArrayList<>();
     Map<String, Matchmaker.Outlook> shared = new HashMap<>();
-    for (Topic topic : topics) {
+    for (Topic topic : List.copyOf(matchmaker.queuedTopics())) {
       List<WaitingRequest> queue = matchmaker.queue(topic);
       for (int i = 0; i < queue.size(); i++) {
         Standing standing = standing(queue.get(i), i + 1, shared);
-        if (!standing.key().equals(told.put(standing.request(), standing.key()))) {
-          changed.add(standing);
+        if (standing.newsAfter(told.get(standing.request()))) {
+          news.add(standing);
         }
       }
     }
-    return changed;
+    behind = news.size() > perRound;
+    if (behind) {
+      news.sort(Comparator.comparing((Standing s) -> {
+        Standing before = told.get(s.request());
+        return before != null && s.sameState(before);
+      }).thenComparingInt(Standing::position));
+      news = new ArrayList<>(news.subList(0, perRound));
+    }
+    news.forEach(this::told);
+    return news;
+  }
+
+  /** Whether the last round left news untold for lack of room: another round should follow. */
+  boolean behind() {
+    return behind;
   }
 
   /** The request left the shard: nothing more to tell about it. */

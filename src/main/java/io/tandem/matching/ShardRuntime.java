@@ -83,7 +83,7 @@ final class ShardRuntime {
     this.onFenced = onFenced;
     this.matchmaker = new Matchmaker(config);
     this.eta = new EtaEstimator(config.defaultEta());
-    this.queueStanding = new QueueStanding(matchmaker, eta);
+    this.queueStanding = new QueueStanding(matchmaker, eta, config.statusPushesPerRound());
     this.deadlines = new Deadlines(new Deadlines.Timers() {
       @Override
       public long set(long delayMs, Runnable action) {
@@ -505,9 +505,10 @@ final class ShardRuntime {
 
   /**
    * Pushes {@code request.status} to every client whose status, position or (stepped) ETA changed,
-   * at most once per {@code matching.statusPushIntervalMs}: a round walks and sorts the whole
-   * queue, and rounds on every event made the work grow with the square of the queue, which
-   * stalled a shard once a queue formed. Changes in between wait for the next round.
+   * at most once per {@code matching.statusPushIntervalMs}: a round walks the whole queue, and
+   * rounds on every event made the work grow with the square of the queue, which stalled a shard
+   * once a queue formed. Changes in between wait for the next round, and so does what did not fit
+   * in one ({@code matching.statusPushesPerRound}, see {@link QueueStanding#changed}).
    */
   private void pushStanding() {
     if (stopped || standingScheduled) {
@@ -532,6 +533,9 @@ final class ShardRuntime {
     lastStandingPush = System.currentTimeMillis();
     for (QueueStanding.Standing standing : queueStanding.changed()) {
       events.requestStatus(standing.client(), standing);
+    }
+    if (queueStanding.behind()) {
+      pushStanding();
     }
   }
 }

@@ -258,4 +258,26 @@ class MatchmakerTest {
     matchmaker.enqueue(older);
     assertThat(matchmaker.queue(new Topic("tax"))).containsExactly(older, newer);
   }
+
+  @Test
+  @DisplayName("positions count within a topic, and follow requests leaving and coming back")
+  void positions() {
+    WaitingRequest oldest = request("tax", Mode.CHAT, JING_AN, null, Duration.ofSeconds(30));
+    WaitingRequest legal = request("legal", Mode.CHAT, JING_AN, null, Duration.ofSeconds(20));
+    WaitingRequest middle = request("tax", Mode.CHAT, JING_AN, null, Duration.ofSeconds(10));
+    WaitingRequest newest = request("tax", Mode.CHAT, JING_AN, null, Duration.ofSeconds(1));
+    List.of(newest, legal, oldest, middle).forEach(matchmaker::enqueue);
+    assertThat(List.of(oldest, middle, newest, legal)).extracting(matchmaker::position).containsExactly(1, 2, 3, 1);
+    assertThat(matchmaker.queuedTopics()).containsExactlyInAnyOrder(new Topic("tax"), new Topic("legal"));
+
+    matchmaker.remove(oldest.id());
+    matchmaker.remove(legal.id());
+    assertThat(matchmaker.position(oldest)).as("no longer waiting").isZero();
+    assertThat(List.of(middle, newest)).extracting(matchmaker::position).containsExactly(1, 2);
+    assertThat(matchmaker.queuedTopics()).containsExactly(new Topic("tax"));
+
+    matchmaker.enqueue(oldest);
+    matchmaker.enqueue(oldest); // enqueued again (reloaded): still one place
+    assertThat(matchmaker.queue(new Topic("tax"))).containsExactly(oldest, middle, newest);
+  }
 }

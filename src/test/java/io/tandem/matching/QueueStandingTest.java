@@ -37,7 +37,7 @@ class QueueStandingTest {
 
   private final Matchmaker matchmaker = new Matchmaker(TestConfig.defaults().matching());
   private final EtaEstimator eta = new EtaEstimator(Duration.ofSeconds(60));
-  private final QueueStanding standing = new QueueStanding(matchmaker, eta);
+  private final QueueStanding standing = new QueueStanding(matchmaker, eta, 1_000);
 
   @Test
   @DisplayName("positions follow the queue's order (oldest first); each client is told once until something changes")
@@ -133,5 +133,29 @@ class QueueStandingTest {
     QueueStanding.Standing busy = standing.changed().get(0);
     assertThat(busy.reason()).contains(Stall.ALL_BUSY);
     assertThat(busy.etaSeconds()).isEqualTo(60);
+  }
+
+  @Test
+  @DisplayName("a round tells at most its budget: changes of state first, then the front of the queue; the rest follow")
+  void budget() {
+    QueueStanding small = new QueueStanding(matchmaker, eta, 2);
+    List<WaitingRequest> queue = List.of(request(TAX, Duration.ofMinutes(4)), request(TAX, Duration.ofMinutes(3)),
+        request(TAX, Duration.ofMinutes(2)), request(TAX, Duration.ofMinutes(1)));
+    queue.forEach(matchmaker::enqueue);
+    assertThat(small.changed()).extracting(QueueStanding.Standing::position).containsExactly(1, 2);
+    assertThat(small.behind()).isTrue();
+    assertThat(small.changed()).extracting(QueueStanding.Standing::position).containsExactly(3, 4);
+    assertThat(small.behind()).isFalse();
+    assertThat(small.changed()).isEmpty();
+
+    // The front leaves: everyone moves up a place, and a request arrives at the back. The newcomer
+    // (never told) goes before those whose place merely moved.
+    matchmaker.remove(queue.get(0).id());
+    small.forget(queue.get(0).id());
+    WaitingRequest newcomer = request(TAX, Duration.ZERO);
+    matchmaker.enqueue(newcomer);
+    assertThat(small.changed()).extracting(QueueStanding.Standing::request).containsExactly(newcomer.id(), queue.get(1).id());
+    assertThat(small.changed()).extracting(QueueStanding.Standing::request).containsExactly(queue.get(2).id(), queue.get(3).id());
+    assertThat(small.behind()).isFalse();
   }
 }
