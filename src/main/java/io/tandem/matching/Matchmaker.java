@@ -21,6 +21,7 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The matching core of one shard, in plain Java: the experts it knows, the requests waiting, and
@@ -140,6 +141,13 @@ public final class Matchmaker {
    * The best offers to make now: requests without a pending offer, oldest first (at most
    * {@code maxBatchRequests}), each with its top {@code candidatesPerRequest} experts, assigned so
    * that the total score is maximal and no expert gets two new offers in one batch.
+   *
+   * <p>An expert is a candidate of at most {@code candidatesPerRequest} requests of a batch (the
+   * oldest that rank them highest). Requests alike (a burst on one topic) rank the experts alike,
+   * and without that bound every row listed the same few experts, so that a batch could make no
+   * more offers than one request has candidates (10) while hundreds of experts sat idle: one shard
+   * then made 10 offers a batch and fell behind at 150 requests/s. A request further down the
+   * batch looks past the experts the older ones already hold enough claims on.
    */
   public List<Proposal> assign(Instant now) {
     List<WaitingRequest> rows = inOrder.stream()
@@ -152,10 +160,13 @@ public final class Matchmaker {
     Map<UserId, Integer> columnOf = new LinkedHashMap<>();
     List<ExpertSnapshot> columns = new ArrayList<>();
     List<List<Candidate>> candidatesByRow = new ArrayList<>(rows.size());
+    Map<UserId, Integer> claims = new HashMap<>();
+    int claimsPerExpert = config.candidatesPerRequest();
     for (WaitingRequest row : rows) {
-      List<Candidate> candidates = candidates(row, now);
+      List<Candidate> candidates = candidates(row, now, expert -> claims.getOrDefault(expert, 0) >= claimsPerExpert);
       candidatesByRow.add(candidates);
       for (Candidate c : candidates) {
+        claims.merge(c.expert().id(), 1, Integer::sum);
         if (columnOf.putIfAbsent(c.expert().id(), columns.size()) == null) {
           columns.add(c.expert());
         }
@@ -190,6 +201,11 @@ public final class Matchmaker {
    * {@code maxDistanceKm}.
    */
   public List<Candidate> candidates(WaitingRequest request, Instant now) {
+    return candidates(request, now, expert -> false);
+  }
+
+  /** As {@link #candidates(WaitingRequest, Instant)}, passing over the experts {@code passOver} names. */
+  private List<Candidate> candidates(WaitingRequest request, Instant now, Predicate<UserId> passOver) {
     int limit = config.candidatesPerRequest();
     PriorityQueue<Candidate> best = new PriorityQueue<>(limit + 1, Comparator.comparingDouble(Candidate::score));
     List<Topic> lineage = lineage(request, now);
@@ -201,7 +217,7 @@ public final class Matchmaker {
       int level = levelsUp;
       Topic topic = lineage.get(levelsUp);
       Consumer<ExpertSnapshot> consider = expert -> {
-        if (seen == null || seen.add(expert.id())) {
+        if ((seen == null || seen.add(expert.id())) && !passOver.test(expert.id())) {
           offer(best, limit, request, expert, level, scorer);
         }
       };

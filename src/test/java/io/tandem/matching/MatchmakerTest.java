@@ -280,4 +280,17 @@ class MatchmakerTest {
     matchmaker.enqueue(oldest); // enqueued again (reloaded): still one place
     assertThat(matchmaker.queue(new Topic("tax"))).containsExactly(oldest, middle, newest);
   }
+
+  @Test
+  @DisplayName("a burst of alike requests fills every free expert in one batch, not just one request's candidates")
+  void burstFillsEveryExpert() {
+    int n = 3 * config.candidatesPerRequest();
+    for (int i = 0; i < n; i++) {
+      matchmaker.putExpert(expert("tax", JING_AN, Mode.CHAT));
+      matchmaker.enqueue(request("tax", Mode.CHAT, JING_AN, null, Duration.ofSeconds(i + 1)));
+    }
+    List<Matchmaker.Proposal> batch = matchmaker.assign(NOW);
+    assertThat(batch).hasSize(n);
+    assertThat(batch.stream().map(p -> p.expert().id()).distinct()).as("one new offer per expert").hasSize(n);
+  }
 }
