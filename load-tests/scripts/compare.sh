@@ -129,6 +129,12 @@ if [ "${TWO_NODES:-0}" = 1 ]; then
   second_mvn=$!
   wait_for_ready http://localhost:8081/ready
   epochs() { psql -h localhost -p "$db_port" -U postgres -Atc "SELECT sum(epoch) FROM shard_leases" postgres 2>/dev/null || echo 0; }
+  # The first node owns every shard until its next lease tick sees the second one and gives half
+  # back: count lease changes only once the two hold eight each, or the hand-over counts as churn.
+  split() { psql -h localhost -p "$db_port" -U postgres -Atc "SELECT string_agg(n::text, ' ' ORDER BY n) FROM
+    (SELECT count(*) AS n FROM shard_leases WHERE expires_at > now() GROUP BY owner_node) owners" postgres 2>/dev/null || true; }
+  for _ in $(seq 1 60); do [ "$(split)" = "8 8" ] && break; sleep 1; done
+  say "shard leases held per node before the run: $(split)"
   epochs_before=$(epochs)
   rate=${TWO_NODES_RATE:-$(echo "$RATES" | awk '{print $NF}')}
   say "chat across two nodes at $rate/s"
