@@ -1,5 +1,6 @@
 package io.tandem.browser;
 
+import io.tandem.testing.Scratch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,32 +51,28 @@ public final class Browsers {
   /** A new browser in its own profile, the UI in {@code language} (e.g. "en-US", "zh-CN"), at {@code size}. */
   public static WebDriver open(String language, Dimension size) {
     assumeAvailable();
-    try {
-      Path profile = Files.createTempDirectory("tandem-chromium");
-      ChromeOptions options = new ChromeOptions().setBinary(chromium());
-      options.addArguments(List.of(
-          "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-          // This machine's network is closed: Chromium's own background traffic only fails, noisily.
-          "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
-          "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", "--allow-loopback-in-peer-connection",
-          "--lang=" + language, "--user-data-dir=" + profile,
-          "--window-size=" + size.getWidth() + "," + size.getHeight()));
-      options.setExperimentalOption("prefs", java.util.Map.of("intl.accept_languages", language));
-      if (size.getWidth() < 500) {
-        // Headless Chromium's windows are at least 500 px wide: a phone's screen has to be emulated.
-        options.setExperimentalOption("mobileEmulation", java.util.Map.of("deviceMetrics",
-            java.util.Map.of("width", size.getWidth(), "height", size.getHeight(), "pixelRatio", 1.0, "touch", true)));
-      }
-      ChromeDriverService service = new ChromeDriverService.Builder()
-          .usingDriverExecutable(Path.of(chromedriver()).toFile())
-          .usingAnyFreePort()
-          .build();
-      ChromeDriver driver = new ChromeDriver(service, options);
-      driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
-      return driver;
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot make a Chromium profile folder", e);
+    Path profile = Scratch.directory("tandem-chromium");
+    ChromeOptions options = new ChromeOptions().setBinary(chromium());
+    options.addArguments(List.of(
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+        // This machine's network is closed: Chromium's own background traffic only fails, noisily.
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
+        "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", "--allow-loopback-in-peer-connection",
+        "--lang=" + language, "--user-data-dir=" + profile,
+        "--window-size=" + size.getWidth() + "," + size.getHeight()));
+    options.setExperimentalOption("prefs", java.util.Map.of("intl.accept_languages", language));
+    if (size.getWidth() < 500) {
+      // Headless Chromium's windows are at least 500 px wide: a phone's screen has to be emulated.
+      options.setExperimentalOption("mobileEmulation", java.util.Map.of("deviceMetrics",
+          java.util.Map.of("width", size.getWidth(), "height", size.getHeight(), "pixelRatio", 1.0, "touch", true)));
     }
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(Path.of(chromedriver()).toFile())
+        .usingAnyFreePort()
+        .build();
+    ChromeDriver driver = new ChromeDriver(service, options);
+    driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+    return driver;
   }
 
   /** Saves what the browser shows to {@code target/screenshots/<name>.png} (not committed) and returns the file. */

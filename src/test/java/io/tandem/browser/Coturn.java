@@ -1,5 +1,6 @@
 package io.tandem.browser;
 
+import io.tandem.testing.Scratch;
 import io.tandem.testing.Poll;
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -42,7 +43,7 @@ public final class Coturn implements AutoCloseable {
     Assumptions.assumeTrue(present, missing);
     try {
       int port = freePort();
-      Path log = Files.createTempFile("coturn", ".log");
+      Path log = Scratch.file("coturn", ".log");
       Process process = new ProcessBuilder(List.of(binary(), "-n", "--no-cli", "--no-tls", "--no-dtls", "--fingerprint",
           "--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1", "--listening-port=" + port,
           "--min-port=" + (port + 1), "--max-port=" + (port + 200),

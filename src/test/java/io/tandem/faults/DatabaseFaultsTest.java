@@ -1,5 +1,6 @@
 package io.tandem.faults;
 
+import io.tandem.testing.Scratch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tandem.config.TandemConfig.EmbeddedDbConfig;
@@ -14,7 +15,6 @@ import io.tandem.testing.TestConfig;
 import io.tandem.testing.TestSocket;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +47,7 @@ class DatabaseFaultsTest {
 
   @BeforeAll
   static void start() throws IOException {
-    database = EmbeddedDatabase.start(EmbeddedDbConfig.at(Files.createTempDirectory("tandem-faults-pg").resolve("data"), 0));
+    database = EmbeddedDatabase.start(EmbeddedDbConfig.at(Scratch.directory("tandem-faults-pg").resolve("data"), 0));
     node = RunningNode.start(TestConfig.with(Map.of(
         "db.statementTimeoutMs", "1000",
         "db.acquireTimeoutMs", "1000",

@@ -1,5 +1,6 @@
 package io.tandem.faults;
 
+import io.tandem.testing.Scratch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tandem.config.TandemConfig.EmbeddedDbConfig;
@@ -16,7 +17,6 @@ import io.tandem.testing.TestClient;
 import io.tandem.testing.TestSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +63,7 @@ class NodeKillTest {
   @DisplayName("kill -9 of the shard owner: the survivor offers its queued request within 10 s, its rooms keep working, a reconnecting participant misses nothing")
   void shardOwnerKilled() throws Exception {
     try (EmbeddedDatabase database = EmbeddedDatabase.start(
-        EmbeddedDbConfig.at(Files.createTempDirectory("tandem-node-kill-pg").resolve("data"), 0))) {
+        EmbeddedDbConfig.at(Scratch.directory("tandem-node-kill-pg").resolve("data"), 0))) {
       String db = database.url();
       Map<String, String> clustered = Map.of(
           "db.url", db,

@@ -1,5 +1,6 @@
 package io.tandem.faults;
 
+import io.tandem.testing.Scratch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tandem.testing.Poll;
@@ -40,7 +41,7 @@ class ProcessLifecycleTest {
   @Test
   @DisplayName("a taken HTTP port stops start-up within seconds, naming the port and the key, exit code 1, database stopped")
   void busyPort() throws IOException {
-    Path dir = Files.createTempDirectory("tandem-busy-port");
+    Path dir = Scratch.directory("tandem-busy-port");
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("0.0.0.0"));
          ServerProcess server = ServerProcess.start(ownDatabase(dir, Map.of("http.port", String.valueOf(taken.getLocalPort()))))) {
       long started = System.nanoTime();
@@ -59,7 +60,7 @@ class ProcessLifecycleTest {
   @Test
   @DisplayName("SIGTERM to a launcher that does not forward signals (as Maven's exec:exec) stops the server and its database")
   void sigtermToLauncher() throws Exception {
-    Path dir = Files.createTempDirectory("tandem-sigterm");
+    Path dir = Scratch.directory("tandem-sigterm");
     // sh stays the JVM's parent (the command is not its last), and dies of SIGTERM without telling it.
     try (ServerProcess server = ServerProcess.start(ownDatabase(dir, Map.of()), List.of("sh", "-c"), "-Dlauncher.stopWithParent=true")) {
       int port = server.awaitReady(Duration.ofSeconds(90));

@@ -36,7 +36,7 @@ public final class ServerProcess implements AutoCloseable {
    */
   public static ServerProcess start(Map<String, String> overrides, List<String> launcher, String... jvmProperties) {
     try {
-      Path log = Files.createTempFile("tandem-server", ".log");
+      Path log = Scratch.file("tandem-server", ".log");
       List<String> java = new ArrayList<>(List.of(
           Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-Xmx512m", "-Djava.net.preferIPv4Stack=true", "-Dhazelcast.phone.home.enabled=false",

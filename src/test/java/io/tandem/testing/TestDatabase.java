@@ -22,7 +22,12 @@ public final class TestDatabase {
         Path dir = Files.createTempDirectory("tandem-test-pg");
         database = EmbeddedDatabase.start(EmbeddedDbConfig.at(dir.resolve("data"), 0));
         Database.at(database.url(), java.time.Duration.ofSeconds(30)).migrate();
-        Runtime.getRuntime().addShutdownHook(new Thread(database::close, "test-database-stop"));
+        EmbeddedDatabase started = database;
+        // Stopped first, then deleted: the folder is in use until PostgreSQL has stopped.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          started.close();
+          Scratch.delete(dir);
+        }, "test-database-stop"));
       } catch (IOException e) {
         throw new IllegalStateException("cannot create a directory for the test database", e);
       }
