@@ -143,7 +143,7 @@ public final class Matchmaker {
    * that the total score is maximal and no expert gets two new offers in one batch.
    *
    * <p>An expert is a candidate of at most {@code candidatesPerRequest} requests of a batch (the
-   * oldest that rank them highest). Requests alike (a burst on one topic) rank the experts alike,
+   * oldest that would list them). Requests alike (a burst on one topic) rank the experts alike,
    * and without that bound every row listed the same few experts, so that a batch could make no
    * more offers than one request has candidates (10) while hundreds of experts sat idle: one shard
    * then made 10 offers a batch and fell behind at 150 requests/s. A request further down the
