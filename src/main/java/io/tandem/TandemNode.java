@@ -36,6 +36,7 @@ import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.sqlclient.Pool;
@@ -93,7 +94,8 @@ public final class TandemNode {
   public static Future<TandemNode> start(TandemConfig config, String databaseUrl) {
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     VertxOptions options = new VertxOptions()
-        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
+        // HTTP series by route template (/api/v1/requests/:id), not by raw path: bounded, and readable.
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true).addLabels(Label.HTTP_ROUTE));
     VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(metrics));
     HazelcastClusterManager clusterManager = null;
     Future<Vertx> started;
@@ -151,11 +153,11 @@ public final class TandemNode {
           MatchingFeature matching = MatchingFeature.build(vertx, pool, leasePool, config, nodeId, users, reliability, presence.store(),
               SessionRepository::open, outages);
           SessionFeature sessions = SessionFeature.build(vertx, pool, chatPool, config, reliability.penalties(), users, matching.loads(),
-              matching.requeue());
+              matching.requeue(), metrics);
 
           WebSocketGateway gateway = new WebSocketGateway(vertx, auth.tokens(), config.http().allowedOrigins(), config.ws(),
               Frames.dispatcher(presence.service(), matching.requests(), matching.offers(), sessions.rooms()),
-              connectionListener(presence.service(), sessions.rooms()), outages);
+              connectionListener(presence.service(), sessions.rooms()), outages, metrics);
           Optional<Seeder> seeder = config.loadTest().seedEnabled()
               ? Optional.of(new Seeder(vertx, pool, auth.hasher(), auth.tokens(), config.ledger()))
               : Optional.empty();

@@ -5,6 +5,8 @@ import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Tokens;
 import io.tandem.config.TandemConfig.WsConfig;
 import io.tandem.db.DatabaseOutages;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -13,6 +15,7 @@ import io.vertx.core.http.ServerWebSocketHandshake;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,10 +36,14 @@ public final class WebSocketGateway implements Handler<ServerWebSocketHandshake>
   private final FrameDispatcher dispatcher;
   private final ConnectionListener listener;
   private final DatabaseOutages outages;
+  /** Open WebSockets of this node, as the gauge {@code tandem.websocket.connections} reports them. */
+  private final AtomicInteger open = new AtomicInteger();
 
   public WebSocketGateway(Vertx vertx, Tokens tokens, List<String> allowedOrigins, WsConfig config, FrameDispatcher dispatcher,
-      ConnectionListener listener, DatabaseOutages outages) {
+      ConnectionListener listener, DatabaseOutages outages, MeterRegistry meters) {
     this.outages = outages;
+    Gauge.builder("tandem.websocket.connections", open, AtomicInteger::get).description("open WebSocket connections of this node")
+        .register(meters);
     this.vertx = vertx;
     this.tokens = tokens;
     this.allowedOrigins = allowedOrigins;
@@ -74,8 +81,12 @@ public final class WebSocketGateway implements Handler<ServerWebSocketHandshake>
     Connection connection = new Connection(vertx, socket, context, dispatcher, config, outages);
     Future<Void> registered = listener.opened(context)
         .onFailure(e -> log.warn("connection {} of user {} not recorded: {}", context.connectionId(), user.id(), e.getMessage()));
-    connection.start(registered, () -> registered.eventually(() -> listener.closed(context))
-        .onFailure(e -> log.warn("connection {} of user {} not forgotten: {}", context.connectionId(), user.id(), e.getMessage())));
+    open.incrementAndGet();
+    connection.start(registered, () -> {
+      open.decrementAndGet();
+      registered.eventually(() -> listener.closed(context))
+          .onFailure(e -> log.warn("connection {} of user {} not forgotten: {}", context.connectionId(), user.id(), e.getMessage()));
+    });
     log.debug("user {} connected ({})", user.id(), context.connectionId());
   }
 

@@ -2,6 +2,10 @@ package io.tandem.session;
 
 import io.tandem.kernel.SessionId;
 import io.tandem.kernel.UserId;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -16,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,6 +87,9 @@ public final class MessageStore {
   private final int maxBatch;
   private final Context context;
   private final List<Lane> lanes = new ArrayList<>();
+  private final Counter stored;
+  private final DistributionSummary batchSize;
+  private final Timer commitTime;
 
   /** Messages of some sessions, waiting for their batch; at most one batch of a lane is in flight. */
   private static final class Lane {
@@ -98,9 +106,19 @@ public final class MessageStore {
     }
   }
 
-  public MessageStore(Vertx vertx, Pool pool, int maxBatch, int writeLanes) {
+  /**
+   * {@code meters} receives {@code tandem.chat.messages.stored} (new messages, not resends),
+   * {@code tandem.chat.batch.messages} (messages per batch) and {@code tandem.chat.batch.commit}
+   * (a batch's statement, commit included): docs/operations.md, "Health and metrics".
+   */
+  public MessageStore(Vertx vertx, Pool pool, int maxBatch, int writeLanes, MeterRegistry meters) {
     this.pool = pool;
     this.maxBatch = maxBatch;
+    this.stored = Counter.builder("tandem.chat.messages.stored").description("chat messages stored (resends of a stored clientMsgId not counted)")
+        .register(meters);
+    this.batchSize = DistributionSummary.builder("tandem.chat.batch.messages").description("messages per chat batch").register(meters);
+    this.commitTime = Timer.builder("tandem.chat.batch.commit").description("one chat batch's statement, commit included")
+        .publishPercentileHistogram().register(meters);
     this.context = vertx.getOrCreateContext();
     for (int i = 0; i < writeLanes; i++) {
       lanes.add(new Lane());
@@ -134,10 +152,13 @@ public final class MessageStore {
       return;
     }
     // A lone message takes the simpler statement: the same round trip, less for PostgreSQL to do.
+    batchSize.record(batch.size());
+    long started = System.nanoTime();
     Future<RowSet<Row>> written = batch.size() == 1
         ? pool.preparedQuery(APPEND).execute(batch.get(0).tuple())
         : pool.preparedQuery(APPEND_BATCH).execute(arrays(batch));
     written
+        .onSuccess(rows -> commitTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
         .map(rows -> {
           if (batch.size() == 1) {
             complete(batch.get(0), rows.size() == 0 ? null : rows.iterator().next());
@@ -206,7 +227,11 @@ public final class MessageStore {
     }
     ChatMessage message = new ChatMessage(pending.session(), row.getInteger("seq"), pending.sender(), pending.text(),
         row.getOffsetDateTime("sent_at").toInstant(), pending.clientMsgId());
-    reply(pending, Future.succeededFuture(Optional.of(new Stored(message, row.getBoolean("duplicate")))));
+    boolean duplicate = row.getBoolean("duplicate");
+    if (!duplicate) {
+      stored.increment();
+    }
+    reply(pending, Future.succeededFuture(Optional.of(new Stored(message, duplicate))));
   }
 
   private static void reply(Pending pending, Future<Optional<Stored>> result) {

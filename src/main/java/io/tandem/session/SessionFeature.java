@@ -1,5 +1,6 @@
 package io.tandem.session;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tandem.bus.UserEvents;
 import io.tandem.config.TandemConfig;
 import io.tandem.matching.ExpertLoads;
@@ -12,8 +13,9 @@ import io.vertx.sqlclient.Pool;
 public record SessionFeature(RoomService rooms, Outcomes outcomes) {
   /** {@code chatPool}: the connections chat batches are written on, apart from everything else. */
   public static SessionFeature build(Vertx vertx, Pool pool, Pool chatPool, TandemConfig config, Penalties penalties, UserEvents users,
-      ExpertLoads loads, Requeue requeue) {
-    MessageStore messages = new MessageStore(vertx, chatPool, config.session().messageBatchMax(), config.session().messageWriteLanes());
+      ExpertLoads loads, Requeue requeue, MeterRegistry meters) {
+    MessageStore messages = new MessageStore(vertx, chatPool, config.session().messageBatchMax(), config.session().messageWriteLanes(),
+        meters);
     return new SessionFeature(
         new RoomService(new SessionRepository(pool, penalties), messages, users, loads, config.session()),
         new Outcomes(pool, penalties, config.ledger(), config.session(), requeue, vertx.eventBus(), users, loads));

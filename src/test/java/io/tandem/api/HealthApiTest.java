@@ -19,9 +19,13 @@ class HealthApiTest {
       assertThat(ready.json().getString("status")).isEqualTo("ready");
 
       node.http().get("/health");
+      node.http().get("/api/v1/topics");
       Response metrics = node.http().get("/metrics");
       assertThat(metrics.status()).isEqualTo(200);
-      assertThat(metrics.text()).contains("# TYPE").contains("vertx_http_server_requests_total").contains("jvm_memory_used_bytes");
+      assertThat(metrics.text()).contains("# TYPE").contains("vertx_http_server_requests_total").contains("jvm_memory_used_bytes")
+          .as("HTTP series by route template").contains("route=\"/api/v1/topics\"")
+          .contains("tandem_websocket_connections").contains("tandem_chat_messages_stored_total")
+          .contains("tandem_chat_batch_messages").contains("tandem_chat_batch_commit_seconds");
     }
   }
 

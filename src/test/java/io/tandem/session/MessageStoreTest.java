@@ -3,6 +3,7 @@ package io.tandem.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tandem.db.Database;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tandem.kernel.SessionId;
 import io.tandem.kernel.UserId;
 import io.tandem.testing.Actors;
@@ -53,9 +54,13 @@ class MessageStoreTest {
   }
 
   private static MessageStore store(int lanes) {
+    return store(lanes, new SimpleMeterRegistry());
+  }
+
+  private static MessageStore store(int lanes, SimpleMeterRegistry meters) {
     Pool pool = Database.at(TestDatabase.url(), Duration.ofSeconds(10)).pool(vertx, "test-chat-" + pools.size(), lanes);
     pools.add(pool);
-    return new MessageStore(vertx, pool, 500, lanes);
+    return new MessageStore(vertx, pool, 500, lanes, meters);
   }
 
   private record Sent(SessionId session, UserId sender, String clientMsgId, Future<Optional<MessageStore.Stored>> answer) {}
@@ -63,8 +68,9 @@ class MessageStoreTest {
   @Test
   @DisplayName("two stores racing on the same sessions: gapless seqs, every clientMsgId stored once, every sender told its seq")
   void concurrentBatchesAcrossStores() {
-    MessageStore nodeA = store(4);
-    MessageStore nodeB = store(3);
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    MessageStore nodeA = store(4, meters);
+    MessageStore nodeB = store(3, meters);
     List<Pair> pairs = new ArrayList<>();
     for (int i = 0; i < SESSIONS; i++) {
       pairs.add(Actors.matched(node));
@@ -115,6 +121,11 @@ class MessageStoreTest {
               .as("one sender's messages keep the order they were sent in").isZero();
         }
       }
+      assertThat(meters.counter("tandem.chat.messages.stored").count()).as("the meter counts each message once, resends not")
+          .isEqualTo(SESSIONS * perSession);
+      assertThat(meters.summary("tandem.chat.batch.messages").totalAmount()).as("every append went through a batch")
+          .isEqualTo(sent.size());
+      assertThat(meters.timer("tandem.chat.batch.commit").count()).isPositive();
     } finally {
       pairs.forEach(Pair::close);
     }
