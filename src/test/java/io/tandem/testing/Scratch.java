@@ -17,10 +17,11 @@ import java.util.stream.Stream;
  */
 public final class Scratch {
   private static final List<Path> made = new ArrayList<>();
-
-  static {
-    Runtime.getRuntime().addShutdownHook(new Thread(Scratch::deleteAll, "scratch-cleanup"));
-  }
+  /**
+   * Whether the exit hook is in place: registered with the first path made, not when the class
+   * loads, since {@link #delete} may load it from another exit hook, when no hook can be added.
+   */
+  private static boolean hooked;
 
   private Scratch() {}
 
@@ -55,6 +56,10 @@ public final class Scratch {
   }
 
   private static synchronized Path remember(Path path) {
+    if (!hooked) {
+      Runtime.getRuntime().addShutdownHook(new Thread(Scratch::deleteAll, "scratch-cleanup"));
+      hooked = true;
+    }
     made.add(path);
     return path;
   }
