@@ -22,7 +22,6 @@ import io.vertx.ext.web.handler.TimeoutHandler;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
@@ -109,10 +108,10 @@ public final class HttpApi {
     router.errorHandler(404, ctx -> Replies.error(ctx, ApiError.notFound("no such resource: " + ctx.request().path())));
     // 405 with the contract's bad_request body, and Allow naming what the path does take.
     router.errorHandler(405, ctx -> {
-      List<String> allowed = AllowedMethods.of(router, ctx.request().path());
-      ctx.response().putHeader("Allow", String.join(", ", allowed));
+      String allowed = String.join(", ", AllowedMethods.of(router, ctx.request().path()));
+      ctx.response().putHeader("Allow", allowed);
       Replies.send(ctx, 405, new ApiError(ErrorCode.BAD_REQUEST,
-          ctx.request().method() + " is not allowed on " + ctx.request().path() + "; it takes " + String.join(", ", allowed)).toJson());
+          ctx.request().method() + " is not allowed on " + ctx.request().path() + "; it takes " + allowed).toJson());
     });
     router.errorHandler(500, this::fail);
     router.errorHandler(503, this::fail);

@@ -1,12 +1,12 @@
 package io.tandem.gateway;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Tokens;
 import io.tandem.config.TandemConfig.WsConfig;
 import io.tandem.db.DatabaseOutages;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;

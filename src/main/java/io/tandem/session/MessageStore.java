@@ -1,11 +1,11 @@
 package io.tandem.session;
 
-import io.tandem.kernel.SessionId;
-import io.tandem.kernel.UserId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.tandem.kernel.SessionId;
+import io.tandem.kernel.UserId;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

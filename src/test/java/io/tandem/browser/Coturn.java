@@ -1,7 +1,7 @@
 package io.tandem.browser;
 
-import io.tandem.testing.Scratch;
 import io.tandem.testing.Poll;
+import io.tandem.testing.Scratch;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;

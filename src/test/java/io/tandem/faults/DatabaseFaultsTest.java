@@ -1,6 +1,5 @@
 package io.tandem.faults;
 
-import io.tandem.testing.Scratch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tandem.config.TandemConfig.EmbeddedDbConfig;
@@ -10,6 +9,7 @@ import io.tandem.testing.Actors.Pair;
 import io.tandem.testing.LoggedErrors;
 import io.tandem.testing.Poll;
 import io.tandem.testing.RunningNode;
+import io.tandem.testing.Scratch;
 import io.tandem.testing.TestClient.Response;
 import io.tandem.testing.TestConfig;
 import io.tandem.testing.TestSocket;

@@ -1,6 +1,5 @@
 package io.tandem.faults;
 
-import io.tandem.testing.Scratch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tandem.config.TandemConfig.EmbeddedDbConfig;
@@ -11,6 +10,7 @@ import io.tandem.testing.Actors.Pair;
 import io.tandem.testing.Actors.Person;
 import io.tandem.testing.Actors;
 import io.tandem.testing.Poll;
+import io.tandem.testing.Scratch;
 import io.tandem.testing.ServerProcess;
 import io.tandem.testing.Sql;
 import io.tandem.testing.TestClient;

@@ -1,9 +1,9 @@
 package io.tandem.faults;
 
-import io.tandem.testing.Scratch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tandem.testing.Poll;
+import io.tandem.testing.Scratch;
 import io.tandem.testing.ServerProcess;
 import io.tandem.testing.TestClient;
 import java.io.IOException;
