@@ -149,9 +149,9 @@ public final class TandemNode {
           AuthFeature auth = AuthFeature.build(vertx, pool, config, secrets.jwtSecret(), secrets.hasher(), reliability.ledger());
           ExpertProfileRepository profiles = new ExpertProfileRepository(pool);
           PresenceFeature presence = PresenceFeature.build(vertx, pool, config, nodeId, profiles, users, reliability.reliability(),
-              reliability.rating());
+              reliability.rating(), metrics);
           MatchingFeature matching = MatchingFeature.build(vertx, pool, leasePool, config, nodeId, users, reliability, presence.store(),
-              SessionRepository::open, outages);
+              SessionRepository::open, outages, metrics);
           SessionFeature sessions = SessionFeature.build(vertx, pool, chatPool, config, reliability.penalties(), users, matching.loads(),
               matching.requeue(), metrics);
 
@@ -169,6 +169,7 @@ public final class TandemNode {
           sweeps.put("presence", presence.service()::sweep);
           sweeps.put("rooms", sessions.rooms()::sweep);
           sweeps.put("join windows", sessions.outcomes()::sweep);
+          sweeps.put("experts online", presence.online()::sample);
           return auth.accounts().ensureAdmins(config.auth().admins())
               .compose(v -> matching.leases().heartbeat())
               .compose(v -> deployOne(matching.verticle()))

@@ -1,5 +1,6 @@
 package io.tandem.matching;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tandem.auth.IceServers;
 import io.tandem.bus.UserEvents;
 import io.tandem.config.TandemConfig;
@@ -22,8 +23,10 @@ public record MatchingFeature(RequestService requests, OfferService offers, Expe
    * {@code sessions}: how an accepted offer's session is opened (the session feature owns that table).
    */
   public static MatchingFeature build(Vertx vertx, Pool pool, Pool leasePool, TandemConfig config, String nodeId, UserEvents users,
-      ReliabilityFeature reliability, ExpertPresence presence, SessionOpening sessions, DatabaseOutages outages) {
-    MatchingRepository store = new MatchingRepository(pool, config.ledger(), reliability.penalties(), config.penalties(), sessions, presence);
+      ReliabilityFeature reliability, ExpertPresence presence, SessionOpening sessions, DatabaseOutages outages, MeterRegistry meters) {
+    MatchingMetrics metrics = new MatchingMetrics(meters, config.ledger().topicPrices().keySet(), Clock.systemUTC());
+    MatchingRepository store = new MatchingRepository(pool, config.ledger(), reliability.penalties(), config.penalties(), sessions, presence,
+        metrics);
     ExpertLoads loads = new ExpertLoads(vertx.eventBus(), store);
     MatchingEvents events = new MatchingEvents(vertx.eventBus(), users, loads,
         new IceServers(config.session().iceServers(), config.turn(), Clock.systemUTC()));
@@ -34,7 +37,7 @@ public record MatchingFeature(RequestService requests, OfferService offers, Expe
         new ExpertStats(store, config.penalties(), config.matching().weights()),
         loads,
         (sql, request) -> MatchingRepository.requeueFirst(sql, request, config.matching().requestMaxWait()),
-        new MatchingVerticle(config.matching(), config.cluster().lease(), leases, store, presence, events, outages),
+        new MatchingVerticle(config.matching(), config.cluster().lease(), leases, store, presence, events, metrics, outages),
         leases);
   }
 }

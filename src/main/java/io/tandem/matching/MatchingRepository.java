@@ -48,10 +48,15 @@ public final class MatchingRepository {
   private final PenaltyConfig penaltyConfig;
   private final SessionOpening sessions;
   private final ExpertPresence presence;
+  private final MatchingMetrics metrics;
 
-  /** {@code presence}: the offer bookkeeping in experts' presence rows (presence owns them). */
+  /**
+   * {@code presence}: the offer bookkeeping in experts' presence rows (presence owns them); {@code metrics}:
+   * counted here, once each change has committed.
+   */
   public MatchingRepository(Pool pool, LedgerConfig ledger, Penalties penalties, PenaltyConfig penaltyConfig, SessionOpening sessions,
-      ExpertPresence presence) {
+      ExpertPresence presence, MatchingMetrics metrics) {
+    this.metrics = metrics;
     this.pool = pool;
     this.presence = presence;
     this.sessions = sessions;
@@ -81,11 +86,15 @@ public final class MatchingRepository {
             .addString(idempotencyKey)
             .addDouble((double) request.maxWait().toSeconds())
             .addString(request.fallbackMode() == null ? null : request.fallbackMode().wireName()))
-        .compose(rows -> rows.size() > 0
-            ? Future.succeededFuture(request(rows.iterator().next()))
-            : pool.preparedQuery("SELECT " + REQUEST_COLUMNS + " FROM requests r WHERE r.client_id = $1 AND r.idempotency_key = $2")
-                .execute(Tuple.of(client.value(), idempotencyKey))
-                .map(existing -> request(existing.iterator().next())));
+        .compose(rows -> {
+          if (rows.size() > 0) {
+            metrics.requestCreated(request.topic());
+            return Future.succeededFuture(request(rows.iterator().next()));
+          }
+          return pool.preparedQuery("SELECT " + REQUEST_COLUMNS + " FROM requests r WHERE r.client_id = $1 AND r.idempotency_key = $2")
+              .execute(Tuple.of(client.value(), idempotencyKey))
+              .map(existing -> request(existing.iterator().next()));
+        });
   }
 
   public Future<Optional<RequestRecord>> findRequest(RequestId id) {
@@ -262,6 +271,7 @@ public final class MatchingRepository {
             });
           }
           if (!offered.isEmpty()) {
+            metrics.offersMade(offered.size());
             presence.offered(pool, offered)
                 .onFailure(e -> log.debug("idle times of {} experts offered not recorded: {}", offered.size(), e.getMessage()));
           }
@@ -350,7 +360,8 @@ public final class MatchingRepository {
                   default -> Future.succeededFuture(closed);
                 });
           });
-    }));
+    }))
+        .onSuccess(closed -> closed.forEach(c -> metrics.offerClosed(state)));
   }
 
   /** A declined offer was answered: the expert's run of missed offers ends. */
@@ -432,7 +443,11 @@ public final class MatchingRepository {
             ? Future.succeededFuture(Optional.<Acceptance>empty())
             : matchRequest(conn, offer, request.get(), session, expert)
                 .compose(matched -> openAndHold(conn, offer, matched, session, expert, joinWindow, inPersonJoinWindow))
-                .map(Optional::of)));
+                .map(Optional::of)))
+        .onSuccess(accepted -> accepted.ifPresent(a -> {
+          metrics.offerClosed(OfferState.ACCEPTED);
+          metrics.requestMatched(a.topic(), Duration.between(a.queuedAt(), Instant.now()));
+        }));
   }
 
   /** The request of the offer, now accepted; empty when it was no longer pending or its time was up. */
@@ -476,7 +491,7 @@ public final class MatchingRepository {
   // ---- closing requests
 
   /** A request that left the queue without a match; {@code revoked} is the offer it had pending, if any. */
-  public record ClosedRequest(RequestId requestId, UserId clientId, int shard, Optional<ClosedOffer> revoked) {}
+  public record ClosedRequest(RequestId requestId, UserId clientId, Topic topic, int shard, Optional<ClosedOffer> revoked) {}
 
   /** The outcome of a client's cancel. */
   public sealed interface Cancellation {
@@ -516,7 +531,7 @@ public final class MatchingRepository {
 
   private Future<List<ClosedRequest>> closeRequests(RequestStatus status, String which, Tuple args) {
     return pool.withTransaction(conn -> conn.preparedQuery("UPDATE requests r SET status = '" + status.wireName() + "'"
-            + " WHERE r.status IN ('queued', 'offered') AND " + which + " RETURNING r.id, r.client_id, r.shard")
+            + " WHERE r.status IN ('queued', 'offered') AND " + which + " RETURNING r.id, r.client_id, r.topic, r.shard")
         .execute(args)
         .compose(rows -> {
           if (rows.size() == 0) {
@@ -533,10 +548,14 @@ public final class MatchingRepository {
                 closedOffers(revokedRows).forEach(o -> revoked.put(o.requestId(), o));
                 return closed.stream().map(row -> {
                   RequestId id = new RequestId(row.getUUID("id"));
-                  return new ClosedRequest(id, new UserId(row.getUUID("client_id")), row.getInteger("shard"),
+                  return new ClosedRequest(id, new UserId(row.getUUID("client_id")), new Topic(row.getString("topic")), row.getInteger("shard"),
                       Optional.ofNullable(revoked.get(id)));
                 }).toList();
               });
+        }))
+        .onSuccess(closed -> closed.forEach(r -> {
+          metrics.requestClosed(status, r.topic());
+          r.revoked().ifPresent(o -> metrics.offerClosed(OfferState.REVOKED));
         }));
   }
 

@@ -37,12 +37,14 @@ public final class MatchingVerticle extends VerticleBase {
   private final Map<Integer, ShardRuntime> owned = new HashMap<>();
   private final MatchingEvents events;
   private final DatabaseOutages outages;
+  private final MatchingMetrics metrics;
   private boolean ticking;
   private boolean sweeping;
   private boolean stopped;
 
   public MatchingVerticle(MatchingConfig config, Duration lease, ShardLeases leases, MatchingRepository repository,
-      ExpertPresence presence, MatchingEvents events, DatabaseOutages outages) {
+      ExpertPresence presence, MatchingEvents events, MatchingMetrics metrics, DatabaseOutages outages) {
+    this.metrics = metrics;
     this.outages = outages;
     this.config = config;
     this.events = events;
@@ -88,6 +90,7 @@ public final class MatchingVerticle extends VerticleBase {
     List<Future<Void>> released = new ArrayList<>();
     for (ShardRuntime shard : owned.values()) {
       shard.stop();
+      metrics.leaseReleased();
       released.add(leases.release(shard.shard()));
     }
     owned.clear();
@@ -105,7 +108,7 @@ public final class MatchingVerticle extends VerticleBase {
             Long epoch = kept.get(shard.shard());
             if (epoch == null || epoch != shard.epoch()) {
               log.warn("lease of shard {} lost; another node takes it over", shard.shard());
-              drop(shard.shard());
+              drop(shard.shard(), true);
             }
           }
           return null;
@@ -130,7 +133,7 @@ public final class MatchingVerticle extends VerticleBase {
     if (owned.size() > fairShare) {
       List<Integer> giveBack = owned.keySet().stream().sorted().skip(fairShare).toList();
       log.info("giving shards {} back: {} nodes share {} shards", giveBack, liveNodes, config.shards());
-      giveBack.forEach(this::drop);
+      giveBack.forEach(shard -> drop(shard, false));
       return Future.join(giveBack.stream().map(leases::release).toList()).mapEmpty();
     }
     if (owned.size() == fairShare) {
@@ -159,25 +162,33 @@ public final class MatchingVerticle extends VerticleBase {
       if (stopped) {
         return leases.release(shard);
       }
-      ShardRuntime runtime = new ShardRuntime(vertx, shard, epoch, leases.nodeId(), config, repository, presence, events, () -> drop(shard));
+      ShardRuntime runtime = new ShardRuntime(vertx, shard, epoch, leases.nodeId(), config, repository, presence, events, metrics,
+          () -> drop(shard, true));
       owned.put(shard, runtime);
+      metrics.leaseAcquired();
       log.debug("shard {} taken with epoch {}", shard, epoch);
       return runtime.start()
           .recover(e -> {
             if (!stopped) {
               log.warn("shard {} did not start: {}; giving it back", shard, e.getMessage());
             }
-            drop(shard);
+            drop(shard, false);
             return leases.release(shard);
           })
           .compose(v -> acquireSome(rest, wanted - 1));
     });
   }
 
-  private void drop(int shard) {
+  /** Stops the shard's runtime once, however many of its writes found it fenced; {@code lost}: taken from us, not given back. */
+  private void drop(int shard, boolean lost) {
     ShardRuntime runtime = owned.remove(shard);
     if (runtime != null) {
       runtime.stop();
+      if (lost) {
+        metrics.leaseLost();
+      } else {
+        metrics.leaseReleased();
+      }
     }
   }
 

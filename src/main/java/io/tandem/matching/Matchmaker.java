@@ -342,6 +342,18 @@ public final class Matchmaker {
     return List.copyOf(byTopic.getOrDefault(topic, Collections.emptyNavigableSet()));
   }
 
+  /** How many requests wait on {@code topic}. */
+  public int depth(Topic topic) {
+    NavigableSet<WaitingRequest> queue = byTopic.get(topic);
+    return queue == null ? 0 : queue.size();
+  }
+
+  /** The request first in line on {@code topic}: the one queued longest ago. */
+  public Optional<WaitingRequest> front(Topic topic) {
+    NavigableSet<WaitingRequest> queue = byTopic.get(topic);
+    return queue == null || queue.isEmpty() ? Optional.empty() : Optional.of(queue.first());
+  }
+
   /** The topics with requests waiting. */
   public Set<Topic> queuedTopics() {
     return Collections.unmodifiableSet(byTopic.keySet());

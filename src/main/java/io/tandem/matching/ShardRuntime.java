@@ -7,6 +7,7 @@ import io.tandem.kernel.ExpertSnapshot;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.OfferId;
 import io.tandem.kernel.RequestId;
+import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
 import io.tandem.matching.MatchingRepository.ClosedOffer;
 import io.tandem.matching.MatchingRepository.ClosedRequest;
@@ -57,6 +58,7 @@ final class ShardRuntime {
   private final Deadlines deadlines;
   private final Map<RequestId, OfferId> pendingOffers = new HashMap<>();
   /** In-person requests being switched to their fallback mode in PostgreSQL right now. */
+  private final MatchingMetrics metrics;
   private final Set<RequestId> fallingBack = new HashSet<>();
   private MessageConsumer<JsonObject> consumer;
   private boolean batchScheduled;
@@ -71,7 +73,8 @@ final class ShardRuntime {
   private Set<RequestId> touchedDuringReconcile;
 
   ShardRuntime(Vertx vertx, int shard, long epoch, String nodeId, MatchingConfig config, MatchingRepository repository,
-      ExpertPresence presence, MatchingEvents events, Runnable onFenced) {
+      ExpertPresence presence, MatchingEvents events, MatchingMetrics metrics, Runnable onFenced) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.shard = shard;
     this.epoch = epoch;
@@ -158,6 +161,7 @@ final class ShardRuntime {
 
   void stop() {
     stopped = true;
+    metrics.queues(shard, Map.of());
     if (consumer != null) {
       consumer.unregister();
     }
@@ -376,6 +380,9 @@ final class ShardRuntime {
       return;
     }
     if (!stopped) {
+      if (request.excludesNobody() && request.offeredTo().isEmpty()) {
+        metrics.firstOffer(request.topic(), request.waited(Instant.now()));
+      }
       matchmaker.offerMade(request.id(), p.expert().id(), Instant.now());
       trackOffer(request.id(), made.offerId(), made.expiresAt());
     }
@@ -531,11 +538,24 @@ final class ShardRuntime {
       return;
     }
     lastStandingPush = System.currentTimeMillis();
+    sampleQueues();
     for (QueueStanding.Standing standing : queueStanding.changed()) {
       events.requestStatus(standing.client(), standing);
     }
     if (queueStanding.behind()) {
       pushStanding();
     }
+  }
+
+  /** The queue of each topic root, for the {@code /metrics} gauges; taken as often as standings are pushed. */
+  private void sampleQueues() {
+    Map<String, MatchingMetrics.QueueSample> byRoot = new HashMap<>();
+    for (Topic topic : matchmaker.queuedTopics()) {
+      matchmaker.front(topic).ifPresent(front -> byRoot.merge(metrics.tag(topic),
+          new MatchingMetrics.QueueSample(matchmaker.depth(topic), front.queuedAt()),
+          (a, b) -> new MatchingMetrics.QueueSample(a.depth() + b.depth(),
+              a.oldestQueuedAt().isBefore(b.oldestQueuedAt()) ? a.oldestQueuedAt() : b.oldestQueuedAt())));
+    }
+    metrics.queues(shard, byRoot);
   }
 }

@@ -1,5 +1,6 @@
 package io.tandem.presence;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tandem.bus.UserEvents;
 import io.tandem.config.TandemConfig;
 import io.tandem.expert.ExpertProfiles;
@@ -9,11 +10,11 @@ import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 
 /** Who is connected and which experts are online: the store the shards read, and the service the gateway calls. */
-public record PresenceFeature(PresenceRepository store, PresenceService service) {
+public record PresenceFeature(PresenceRepository store, PresenceService service, OnlineExperts online) {
   public static PresenceFeature build(Vertx vertx, Pool pool, TandemConfig config, String nodeId, ExpertProfiles profiles,
-      UserEvents users, Reliability reliability, BayesianRating rating) {
+      UserEvents users, Reliability reliability, BayesianRating rating, MeterRegistry meters) {
     PresenceRepository store = new PresenceRepository(pool, rating, config.penalties());
     return new PresenceFeature(store, new PresenceService(vertx, store, profiles, users, config.session().reconnectGrace(),
-        config.cluster().lease(), nodeId, reliability));
+        config.cluster().lease(), nodeId, reliability), new OnlineExperts(store, meters));
   }
 }

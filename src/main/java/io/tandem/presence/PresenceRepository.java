@@ -109,6 +109,11 @@ public final class PresenceRepository implements ExpertPresence {
         .map(this::snapshots);
   }
 
+  public Future<Long> countOnline() {
+    return pool.query("SELECT count(*) AS online FROM expert_presence WHERE status = 'online'").execute()
+        .map(rows -> rows.iterator().next().getLong("online"));
+  }
+
   /** Starts the reconnect grace of an online expert who has no connection left; the snapshot when it started. */
   public Future<Optional<ExpertSnapshot>> markDisconnected(UserId expert) {
     return pool.preparedQuery("UPDATE expert_presence p SET disconnected_at = now() WHERE p.expert_id = $1 AND p.status = 'online'"

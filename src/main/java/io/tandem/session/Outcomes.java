@@ -50,10 +50,12 @@ public final class Outcomes {
   private final EventBus bus;
   private final UserEvents events;
   private final ExpertLoads loads;
+  private final SessionMetrics metrics;
 
   /** {@code requeue}: how a no-shown expert's request goes back to the front of its queue (matching's). */
   public Outcomes(Pool pool, Penalties penalties, LedgerConfig ledger, SessionConfig sessions, Requeue requeue, EventBus bus,
-      UserEvents events, ExpertLoads loads) {
+      UserEvents events, ExpertLoads loads, SessionMetrics metrics) {
+    this.metrics = metrics;
     this.pool = pool;
     this.penalties = penalties;
     this.ledger = ledger;
@@ -85,7 +87,10 @@ public final class Outcomes {
             .compose(closed -> closed.isEmpty()
                 ? Future.succeededFuture(Optional.<Settled>empty())
                 : settleNoShow(conn, closed.get()).map(Optional::of)))
-        .onSuccess(settled -> settled.ifPresent(this::announce));
+        .onSuccess(settled -> settled.ifPresent(s -> {
+          metrics.ended(s.session().status());
+          announce(s);
+        }));
   }
 
   private Future<Settled> settleNoShow(SqlConnection conn, Row row) {

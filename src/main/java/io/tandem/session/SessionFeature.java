@@ -16,8 +16,9 @@ public record SessionFeature(RoomService rooms, Outcomes outcomes) {
       ExpertLoads loads, Requeue requeue, MeterRegistry meters) {
     MessageStore messages = new MessageStore(vertx, chatPool, config.session().messageBatchMax(), config.session().messageWriteLanes(),
         meters);
+    SessionMetrics metrics = new SessionMetrics(meters);
     return new SessionFeature(
-        new RoomService(new SessionRepository(pool, penalties), messages, users, loads, config.session()),
-        new Outcomes(pool, penalties, config.ledger(), config.session(), requeue, vertx.eventBus(), users, loads));
+        new RoomService(new SessionRepository(pool, penalties, metrics), messages, users, loads, config.session()),
+        new Outcomes(pool, penalties, config.ledger(), config.session(), requeue, vertx.eventBus(), users, loads, metrics));
   }
 }

@@ -40,8 +40,11 @@ public final class SessionRepository {
 
   private final Pool pool;
   private final Penalties penalties;
+  private final SessionMetrics metrics;
 
-  public SessionRepository(Pool pool, Penalties penalties) {
+  /** {@code metrics}: sessions started and ended, counted here once the change has committed. */
+  public SessionRepository(Pool pool, Penalties penalties, SessionMetrics metrics) {
+    this.metrics = metrics;
     this.pool = pool;
     this.penalties = penalties;
   }
@@ -78,7 +81,8 @@ public final class SessionRepository {
     return pool.withTransaction(conn -> lockForJoin(conn, id, participant)
         .compose(locked -> locked.isEmpty()
             ? Future.succeededFuture(Optional.<Joined>empty())
-            : joinLocked(conn, locked.get(), participant, inPerson).map(Optional::of)));
+            : joinLocked(conn, locked.get(), participant, inPerson).map(Optional::of)))
+        .onSuccess(joined -> joined.filter(Joined::started).ifPresent(j -> metrics.started()));
   }
 
   /** The session row as a joining participant found it, locked until the join commits. */
@@ -217,6 +221,7 @@ public final class SessionRepository {
               // Completed: the held price is paid to the expert.
               return Ledger.capture(conn, session.id().value(), session.expertId(), row.getLong("price")).map(v -> Optional.of(new Ended(session, true)));
             }))
+        .onSuccess(ended -> ended.ifPresent(e -> metrics.ended(SessionStatus.COMPLETED)))
         .compose(ended -> ended.isPresent()
             ? Future.succeededFuture(ended)
             : find(id).map(found -> found.filter(s -> s.hasParticipant(participant)).map(s -> new Ended(s, false))));
@@ -232,7 +237,8 @@ public final class SessionRepository {
             + " WHERE s.status = 'active' AND (s.client_disconnected_at <= now() - make_interval(secs => $1)"
             + " OR s.expert_disconnected_at <= now() - make_interval(secs => $1)) RETURNING " + COLUMNS + ", s.ended_by, s.price")
         .execute(Tuple.of(grace.toMillis() / 1000.0))
-        .compose(rows -> settleAbandoned(conn, rows, null)));
+        .compose(rows -> settleAbandoned(conn, rows, null)))
+        .onSuccess(this::countAbandoned);
   }
 
   /**
@@ -305,7 +311,8 @@ public final class SessionRepository {
             + "   OR (s.expert_left_at <= now() - make_interval(secs => $1) AND s.client_left_at IS NULL))"
             + " RETURNING " + COLUMNS + ", s.ended_by, s.price")
         .execute(Tuple.of(alone.toMillis() / 1000.0))
-        .compose(rows -> settleAbandoned(conn, rows, "left the session and did not come back within " + alone.toSeconds() + " s")));
+        .compose(rows -> settleAbandoned(conn, rows, "left the session and did not come back within " + alone.toSeconds() + " s")))
+        .onSuccess(this::countAbandoned);
   }
 
   /** Active sessions that started more than {@code longest} ago: completed, the expert paid. */
@@ -313,7 +320,8 @@ public final class SessionRepository {
     return pool.withTransaction(conn -> conn.preparedQuery("UPDATE sessions s SET status = 'completed', ended_at = now()"
             + " WHERE s.status = 'active' AND s.started_at <= now() - make_interval(secs => $1) RETURNING " + COLUMNS + ", s.price")
         .execute(Tuple.of(longest.toMillis() / 1000.0))
-        .compose(rows -> capture(conn, rows)));
+        .compose(rows -> capture(conn, rows)))
+        .onSuccess(this::countCompleted);
   }
 
   /** Active sessions both participants left (room.leave) longer than {@code grace} ago: completed, the expert paid. */
@@ -322,7 +330,16 @@ public final class SessionRepository {
             + " WHERE s.status = 'active' AND s.client_left_at <= now() - make_interval(secs => $1)"
             + " AND s.expert_left_at <= now() - make_interval(secs => $1) RETURNING " + COLUMNS + ", s.price")
         .execute(Tuple.of(grace.toMillis() / 1000.0))
-        .compose(rows -> capture(conn, rows)));
+        .compose(rows -> capture(conn, rows)))
+        .onSuccess(this::countCompleted);
+  }
+
+  private void countAbandoned(List<Abandonment> abandoned) {
+    abandoned.forEach(a -> metrics.ended(SessionStatus.ABANDONED));
+  }
+
+  private void countCompleted(List<SessionRecord> completed) {
+    completed.forEach(s -> metrics.ended(SessionStatus.COMPLETED));
   }
 
   /** Sessions just completed (rows with {@code price}): each one's held price is paid to its expert. */

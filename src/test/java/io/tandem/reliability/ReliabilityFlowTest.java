@@ -2,14 +2,17 @@ package io.tandem.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tandem.auth.AccountRepository;
 import io.tandem.bus.UserEvents;
 import io.tandem.config.TandemConfig;
 import io.tandem.kernel.SessionId;
 import io.tandem.matching.ExpertLoads;
+import io.tandem.matching.MatchingMetrics;
 import io.tandem.matching.MatchingRepository;
 import io.tandem.presence.PresenceRepository;
 import io.tandem.session.Outcomes;
+import io.tandem.session.SessionMetrics;
 import io.tandem.session.SessionRepository;
 import io.tandem.testing.Actors.Pair;
 import io.tandem.testing.Actors.Person;
@@ -22,10 +25,12 @@ import io.tandem.testing.TestClient.Session;
 import io.tandem.testing.TestConfig;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -240,11 +245,12 @@ class ReliabilityFlowTest {
     try (Pair pair = Actors.matched(node)) {
       MatchingRepository matching = new MatchingRepository(node.node().pool(), config.ledger(), new Penalties(new PenaltyPolicy(config.penalties()), PresenceRepository::suspended, AccountRepository.SUSPENSIONS),
           config.penalties(), SessionRepository::open,
-          new PresenceRepository(node.node().pool(), new BayesianRating(config.ratings()), config.penalties()));
+          new PresenceRepository(node.node().pool(), new BayesianRating(config.ratings()), config.penalties()),
+          new MatchingMetrics(new SimpleMeterRegistry(), Set.of(), Clock.systemUTC()));
       Outcomes racer = new Outcomes(node.node().pool(), new Penalties(new PenaltyPolicy(config.penalties()), PresenceRepository::suspended, AccountRepository.SUSPENSIONS), config.ledger(), config.session(),
           (sql, request) -> MatchingRepository.requeueFirst(sql, request, config.matching().requestMaxWait()),
           node.node().vertx().eventBus(), new UserEvents(node.node().vertx().eventBus()),
-          new ExpertLoads(node.node().vertx().eventBus(), matching));
+          new ExpertLoads(node.node().vertx().eventBus(), matching), new SessionMetrics(new SimpleMeterRegistry()));
       Poll.until("the window is closing", Duration.ofSeconds(8), () -> Sql.count(
           "SELECT count(*) FROM sessions WHERE id = ?::uuid AND join_deadline + interval '1950 milliseconds' <= now()", pair.sessionId()) == 1);
       List<Future<?>> racing = new ArrayList<>();
