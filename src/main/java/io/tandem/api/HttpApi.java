@@ -5,6 +5,7 @@ import io.tandem.auth.AuthFeature;
 import io.tandem.auth.Tokens;
 import io.tandem.config.TandemConfig.HttpConfig;
 import io.tandem.expert.ExpertProfileRepository;
+import io.tandem.webhook.WebhookAdmin;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.ErrorCode;
 import io.tandem.loadtest.Seeder;
@@ -42,6 +43,7 @@ public final class HttpApi {
   private final Optional<Seeder> seeder;
   private final HealthRoutes health;
   private final OperatorRoutes operator;
+  private final WebhookRoutes webhooks;
   private final Tokens tokens;
   private final DatabaseOutages outages;
   private static final String SEED_PATH = "/api/v1/loadtest/seed";
@@ -61,7 +63,9 @@ public final class HttpApi {
       OperatorViews operatorViews,
       Supplier<Future<Map<String, String>>> readiness,
       DatabaseOutages outages,
-      PrometheusMeterRegistry metrics) {
+      PrometheusMeterRegistry metrics,
+      WebhookAdmin webhooks) {
+    this.webhooks = new WebhookRoutes(webhooks);
     this.outages = outages;
     this.config = config;
     this.tokens = auth.tokens();
@@ -101,6 +105,7 @@ public final class HttpApi {
     sessions.mount(router, authenticated);
     records.mount(router, authenticated);
     operator.mount(router, authenticated);
+    webhooks.mount(router, authenticated);
 
     new WebAppRoutes(config.webrootDir()).mount(router);
 

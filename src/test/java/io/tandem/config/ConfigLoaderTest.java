@@ -102,6 +102,10 @@ class ConfigLoaderTest {
         .hasMessageContaining("32 bytes");
     assertThatThrownBy(() -> load(Map.of("TANDEM_HTTP_ALLOWED_ORIGINS", "localhost:8080/app"), Map.of()))
         .hasMessageContaining("http.allowedOrigins");
+    assertThatThrownBy(() -> load(Map.of("TANDEM_WEBHOOKS_URL", "crm.example.com/hook"), Map.of()))
+        .hasMessageContaining("webhooks.url");
+    assertThatThrownBy(() -> load(Map.of("TANDEM_WEBHOOKS_URL", "https://crm.example.com/hook", "TANDEM_WEBHOOKS_SECRET", "short"), Map.of()))
+        .as("a subscription nobody can check is refused").hasMessageContaining("webhooks.secret");
   }
 
   @Test

@@ -1,0 +1,39 @@
+package io.tandem.api;
+
+import io.tandem.auth.Role;
+import io.tandem.webhook.WebhookAdmin;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Function;
+
+/** Webhook subscriptions, their delivery log and replays: admins only (docs/webhooks.md). */
+final class WebhookRoutes {
+  private static final String BASE = "/api/v1/admin/webhooks";
+
+  private final WebhookAdmin webhooks;
+
+  WebhookRoutes(WebhookAdmin webhooks) {
+    this.webhooks = webhooks;
+  }
+
+  void mount(Router router, BearerAuthentication authenticated) {
+    admin(router, authenticated, HttpMethod.GET, BASE, 200, ctx -> webhooks.list());
+    admin(router, authenticated, HttpMethod.POST, BASE, 201, ctx -> webhooks.subscribe(Replies.body(ctx)));
+    admin(router, authenticated, HttpMethod.DELETE, BASE + "/:id", 200, ctx -> webhooks.unsubscribe(ctx.pathParam("id")));
+    admin(router, authenticated, HttpMethod.GET, BASE + "/:id/deliveries", 200, ctx -> webhooks.deliveries(ctx.pathParam("id"),
+        ctx.queryParams().get("state"), ctx.queryParams().get("beforeSeq"), ctx.queryParams().get("limit")));
+    admin(router, authenticated, HttpMethod.POST, BASE + "/:id/deliveries/:eventId/replay", 200,
+        ctx -> webhooks.replay(ctx.pathParam("id"), ctx.pathParam("eventId")));
+  }
+
+  private static void admin(Router router, BearerAuthentication authenticated, HttpMethod method, String path, int status,
+      Function<RoutingContext, Future<JsonObject>> call) {
+    router.route(method, path).handler(authenticated).handler(Replies.json(status, ctx -> {
+      Replies.caller(ctx, Role.ADMIN, "manage webhooks");
+      return call.apply(ctx);
+    }));
+  }
+}

@@ -1,0 +1,23 @@
+package io.tandem.webhook;
+
+import java.util.List;
+
+/**
+ * The lifecycle events a subscription may ask for, as the outbox triggers name them
+ * ({@code db/migration/V9__webhooks.sql}); documented for receivers in docs/webhooks.md.
+ */
+public final class EventTypes {
+  public static final List<String> ALL = List.of(
+      "request.created", "request.matched", "request.expired", "request.cancelled", "request.requeued",
+      "offer.made", "offer.accepted", "offer.declined", "offer.timed_out", "offer.revoked",
+      "session.started", "session.completed", "session.no_show", "session.abandoned",
+      "penalty.recorded", "penalty.waived",
+      "ledger.hold", "ledger.capture", "ledger.release", "ledger.no_show_fee", "ledger.compensation");
+
+  private EventTypes() {}
+
+  /** The names in {@code wanted} that are not event types. */
+  static List<String> unknown(List<String> wanted) {
+    return wanted.stream().filter(type -> !ALL.contains(type)).toList();
+  }
+}

@@ -1,0 +1,117 @@
+package io.tandem.webhook;
+
+import io.tandem.config.TandemConfig.WebhookConfig;
+import io.tandem.wire.ApiError;
+import io.tandem.wire.JsonInput;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/** What an admin does with webhooks over HTTP: subscriptions, their delivery log, and replays. Callers check the admin role. */
+public final class WebhookAdmin {
+  private static final int DEFAULT_LOG = 50;
+  private static final int MAX_LOG = 500;
+  private static final int MAX_SECRET_CHARS = 200;
+  private static final Set<String> STATES = Set.of("pending", "delivered", "gave_up");
+
+  private final WebhookStore store;
+
+  WebhookAdmin(WebhookStore store) {
+    this.store = store;
+  }
+
+  /** {@code GET /api/v1/admin/webhooks}. */
+  public Future<JsonObject> list() {
+    return store.subscriptions().map(all -> new JsonObject()
+        .put("subscriptions", new JsonArray(all.stream().map(WebhookStore.Subscription::toJson).toList()))
+        .put("eventTypes", new JsonArray(EventTypes.ALL)));
+  }
+
+  /**
+   * {@code POST /api/v1/admin/webhooks} {@code {url, events?, secret?}}: 201 with the subscription and
+   * its secret, shown this once (one is made when none is given).
+   */
+  public Future<JsonObject> subscribe(JsonInput body) {
+    String url = body.requiredString("url", 1, 2000);
+    if (!WebhookConfig.validUrl(url)) {
+      throw body.invalid("url", "must be an absolute http:// or https:// URL, got " + url);
+    }
+    List<String> events = body.optionalStrings("events", 0, EventTypes.ALL.size(), 40).orElse(List.of());
+    List<String> unknown = EventTypes.unknown(events);
+    if (!unknown.isEmpty()) {
+      throw body.invalid("events", "names unknown event types " + unknown + "; known: " + String.join(", ", EventTypes.ALL));
+    }
+    String secret = body.optionalString("secret", WebhookConfig.MIN_SECRET_CHARS, MAX_SECRET_CHARS).orElseGet(WebhookSignature::newSecret);
+    return store.subscribe(url, secret, events).map(s -> s.toJson().put("secret", secret));
+  }
+
+  /** {@code DELETE /api/v1/admin/webhooks/{id}}: switched off, its log kept. */
+  public Future<JsonObject> unsubscribe(String id) {
+    UUID subscription = subscriptionId(id);
+    return store.deactivate(subscription).compose(off -> off.isPresent()
+        ? Future.succeededFuture(off.get().toJson())
+        : store.subscription(subscription).compose(found -> Future.failedFuture(found.isPresent()
+            ? ApiError.conflict("subscription " + id + " comes from the configuration (webhooks.url); change it there")
+            : notFound(id))));
+  }
+
+  /** {@code GET /api/v1/admin/webhooks/{id}/deliveries?state=&beforeSeq=&limit=}: newest first. */
+  public Future<JsonObject> deliveries(String id, String state, String beforeSeq, String limit) {
+    UUID subscription = subscriptionId(id);
+    if (state != null && !STATES.contains(state)) {
+      throw ApiError.badRequest("state must be one of pending, delivered, gave_up; got " + state);
+    }
+    Long before = beforeSeq == null ? null : wholeNumber("beforeSeq", beforeSeq, 1, Long.MAX_VALUE);
+    int n = limit == null ? DEFAULT_LOG : (int) wholeNumber("limit", limit, 1, MAX_LOG);
+    return existing(subscription, id)
+        .compose(s -> store.deliveries(subscription, state, before, n))
+        .map(log -> new JsonObject().put("deliveries", new JsonArray(log)));
+  }
+
+  /** {@code POST /api/v1/admin/webhooks/{id}/deliveries/{eventId}/replay}: sent again at once, same id. */
+  public Future<JsonObject> replay(String id, String eventId) {
+    UUID subscription = subscriptionId(id);
+    UUID event = uuid(eventId).orElseThrow(() -> ApiError.notFound("subscription " + id + " has no delivery of event " + eventId));
+    return store.replay(subscription, event).compose(replayed -> replayed
+        .map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(ApiError.notFound("subscription " + id + " has no delivery of event " + eventId))));
+  }
+
+  private Future<WebhookStore.Subscription> existing(UUID subscription, String id) {
+    return store.subscription(subscription).compose(found -> found
+        .map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(notFound(id))));
+  }
+
+  private static UUID subscriptionId(String id) {
+    return uuid(id).orElseThrow(() -> notFound(id));
+  }
+
+  private static ApiError notFound(String id) {
+    return ApiError.notFound("there is no webhook subscription " + id);
+  }
+
+  private static Optional<UUID> uuid(String text) {
+    try {
+      return Optional.of(UUID.fromString(text));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static long wholeNumber(String name, String text, long min, long max) {
+    try {
+      long n = Long.parseLong(text);
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw ApiError.badRequest(name + " must be a whole number from " + min + " to " + max + ", got " + text);
+  }
+}
