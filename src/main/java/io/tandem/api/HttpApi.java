@@ -42,6 +42,7 @@ public final class HttpApi {
   private final Optional<Seeder> seeder;
   private final HealthRoutes health;
   private final OperatorRoutes operator;
+  private final ContractRoutes contract = new ContractRoutes();
   private final Tokens tokens;
   private final DatabaseOutages outages;
   private static final String SEED_PATH = "/api/v1/loadtest/seed";
@@ -95,6 +96,7 @@ public final class HttpApi {
     });
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
     BearerAuthentication authenticated = new BearerAuthentication(tokens);
+    contract.mount(router);
     accounts.mount(router, authenticated);
     experts.mount(router, authenticated);
     requests.mount(router, authenticated);
