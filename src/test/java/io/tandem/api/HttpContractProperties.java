@@ -193,6 +193,17 @@ class HttpContractProperties {
     assertThat(api.violations(error, "{\"error\": {\"code\": \"gone\", \"message\": \"no\"}}")).isNotEmpty();
   }
 
+  @Example
+  @Label("a broken %-escape in a path or a query is a 400 with the error body, not a server error")
+  void brokenEscapes() {
+    String token = "Bearer " + fixtures.tokens().get("client");
+    for (String path : List.of("/api/v1/requests/%ZZ", "/api/v1/sessions/%", "/health%2", "/api/v1/me/sessions?limit=%ZZ", "/api/v1/me?x=%")) {
+      Answer answer = RawHttp.send(node.node().httpPort(), "GET", path, token, Map.of(), null);
+      assertThat(answer.statusCode()).as(path).isEqualTo(400);
+      assertThat(new JsonObject(answer.body()).getJsonObject("error").getString("code")).as(path).isEqualTo("bad_request");
+    }
+  }
+
   // ---- generating calls from the document
 
   @Provide
