@@ -79,6 +79,7 @@ public final class TandemNode {
   private final String nodeId = UUID.randomUUID().toString();
   private final List<String> deployments = new ArrayList<>();
   private int httpPort;
+  private HttpApi api;
 
   private TandemNode(Vertx vertx, Database database, TandemConfig config, HazelcastClusterManager clusterManager) {
     this.vertx = vertx;
@@ -170,6 +171,7 @@ public final class TandemNode {
           seeder.ifPresent(s -> log.warn("loadTest.seedEnabled is on: POST /api/v1/loadtest/seed creates accounts without authentication"));
           HttpApi api = new HttpApi(config.http(), auth, profiles, matching, sessions, reliability, seeder, new OperatorViews(pool),
               this::readiness, outages, metrics, webhooks.admin());
+          this.api = api;
           // Every node-wide sweep, in one place, run by one verticle.
           Map<String, Supplier<Future<Void>>> sweeps = new LinkedHashMap<>();
           sweeps.put("presence", presence.service()::sweep);
@@ -268,6 +270,14 @@ public final class TandemNode {
 
   public String nodeId() {
     return nodeId;
+  }
+
+  /**
+   * A router with the routes every HTTP instance of this node serves, built by the same
+   * {@link HttpApi}: for tests that hold the contract documents against what is really routed.
+   */
+  public io.vertx.ext.web.Router router() {
+    return api.router(vertx);
   }
 
   public int httpPort() {

@@ -44,6 +44,7 @@ public final class HttpApi {
   private final HealthRoutes health;
   private final OperatorRoutes operator;
   private final WebhookRoutes webhooks;
+  private final ContractRoutes contract = new ContractRoutes();
   private final Tokens tokens;
   private final DatabaseOutages outages;
   private static final String SEED_PATH = "/api/v1/loadtest/seed";
@@ -81,6 +82,16 @@ public final class HttpApi {
 
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
+    // First, before any route with a path: Vert.x throws while normalising a path, or decoding a
+    // query, with a broken escape (%ZZ, a lone %), which would be logged as a server error and
+    // answered without the contract's body. It is the caller's mistake: 400, like any malformed request.
+    router.route().handler(ctx -> {
+      if (wellEscaped(ctx.request().path()) && (ctx.request().query() == null || wellEscaped(ctx.request().query()))) {
+        ctx.next();
+      } else {
+        Replies.error(ctx, ApiError.badRequest("the path or query is malformed: every '%' must start an escape of two hex digits"));
+      }
+    });
     health.mount(router);
     // Load-test seeding exists only when loadTest.seedEnabled is true: otherwise the path is a plain 404.
     // Mounted before the call timeout: seeding thousands of accounts may take longer, and is not a user's call.
@@ -99,6 +110,7 @@ public final class HttpApi {
     });
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
     BearerAuthentication authenticated = new BearerAuthentication(tokens);
+    contract.mount(router);
     accounts.mount(router, authenticated);
     experts.mount(router, authenticated);
     requests.mount(router, authenticated);
@@ -121,6 +133,16 @@ public final class HttpApi {
     router.errorHandler(500, this::fail);
     router.errorHandler(503, this::fail);
     return router;
+  }
+
+  /** Whether every {@code %} in a raw path or query starts an escape of two hex digits (RFC 3986, 2.1). */
+  static boolean wellEscaped(String path) {
+    for (int i = path.indexOf('%'); i >= 0; i = path.indexOf('%', i + 1)) {
+      if (i + 2 >= path.length() || Character.digit(path.charAt(i + 1), 16) < 0 || Character.digit(path.charAt(i + 2), 16) < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Known errors go to the caller as they are; outages become {@code unavailable}; anything else is a bug, logged with its stack. */

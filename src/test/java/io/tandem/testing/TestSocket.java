@@ -10,8 +10,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,6 +24,10 @@ import java.util.function.Predicate;
 /**
  * A real WebSocket client for tests: frames in arrival order, waits that are always bounded, and
  * request/ack pairing by {@code cid}.
+ *
+ * <p>Every frame it receives is held to the AsyncAPI document ({@link FrameContract}), and so is
+ * every frame it sent that the server acknowledged; a frame off the contract fails the test at its
+ * next wait, call or close. So each test that talks over the WebSocket checks the contract too.
  */
 public final class TestSocket implements AutoCloseable {
   public static final Duration WAIT = Duration.ofSeconds(15);
@@ -31,11 +39,54 @@ public final class TestSocket implements AutoCloseable {
   private final BlockingQueue<JsonObject> inbox = new LinkedBlockingQueue<>();
   private final List<JsonObject> unread = new ArrayList<>();
   private final CompletableFuture<Short> closed = new CompletableFuture<>();
+  /** Frames sent with a {@code cid}, until their answer comes: an ack is checked against the frame's type. */
+  private final Map<Object, JsonObject> awaitingAnswer = new ConcurrentHashMap<>();
+  private final List<String> offContract = new CopyOnWriteArrayList<>();
+  private final Set<String> checkedTypes = ConcurrentHashMap.newKeySet();
+  private final AtomicLong checked = new AtomicLong();
 
   private TestSocket(WebSocket socket) {
     this.socket = socket;
-    socket.textMessageHandler(text -> inbox.add(new JsonObject(text)));
+    socket.textMessageHandler(text -> {
+      JsonObject frame = new JsonObject(text);
+      holdToContract(frame);
+      inbox.add(frame);
+    });
     socket.closeHandler(v -> closed.complete(socket.closeStatusCode()));
+  }
+
+  private void holdToContract(JsonObject frame) {
+    Object cid = frame.getValue("cid");
+    JsonObject asked = cid == null ? null : awaitingAnswer.remove(cid);
+    String answering = asked == null ? null : asked.getString("type");
+    offContract.addAll(FrameContract.received(frame, "ack".equals(frame.getString("type")) ? answering : null));
+    checked.incrementAndGet();
+    checkedTypes.add(frame.getString("type") + (answering != null && "ack".equals(frame.getString("type")) ? "(" + answering + ")" : ""));
+    if (asked != null && "ack".equals(frame.getString("type"))) {
+      offContract.addAll(FrameContract.sent(asked));
+      checked.incrementAndGet();
+      checkedTypes.add("→" + answering);
+    }
+  }
+
+  /** Fails with every frame seen so far that is off the AsyncAPI contract (each reported once). */
+  public void assertOnContract() {
+    if (!offContract.isEmpty()) {
+      List<String> problems = List.copyOf(offContract);
+      offContract.removeAll(problems);
+      throw new AssertionError("WebSocket frames off the AsyncAPI contract (src/main/resources/contract/asyncapi.json):\n  "
+          + String.join("\n  ", problems));
+    }
+  }
+
+  /** How many frames were held to the contract, received ones and acknowledged sent ones. */
+  public long framesChecked() {
+    return checked.get();
+  }
+
+  /** The types checked: {@code offer}, {@code ack(room.join)}, and {@code →room.join} for an acknowledged frame sent. */
+  public Set<String> typesChecked() {
+    return Set.copyOf(checkedTypes);
   }
 
   public static TestSocket connect(int port, String accessToken) {
@@ -104,6 +155,10 @@ public final class TestSocket implements AutoCloseable {
   }
 
   public void send(JsonObject frame) {
+    Object cid = frame.getValue("cid");
+    if (cid != null && frame.getValue("type") instanceof String type && FrameContract.describesFrame(type)) {
+      awaitingAnswer.put(cid, frame.copy());
+    }
     sendText(frame.encode());
   }
 
@@ -122,6 +177,7 @@ public final class TestSocket implements AutoCloseable {
 
   /** Waits (bounded) for the first unread frame that matches, leaving the others unread. */
   public JsonObject await(Predicate<JsonObject> matching, String what) {
+    assertOnContract();
     for (Iterator<JsonObject> it = unread.iterator(); it.hasNext(); ) {
       JsonObject frame = it.next();
       if (matching.test(frame)) {
@@ -138,6 +194,7 @@ public final class TestSocket implements AutoCloseable {
           throw new AssertionError("waited " + WAIT + " for " + what + "; got " + unread + " and nothing else");
         }
         if (matching.test(frame)) {
+          assertOnContract();
           return frame;
         }
         unread.add(frame);
@@ -150,6 +207,7 @@ public final class TestSocket implements AutoCloseable {
 
   /** True when no frame of this type arrives within {@code quiet}: for asserting that something did not happen. */
   public boolean staysWithout(String type, Duration quiet) {
+    assertOnContract();
     long deadline = System.nanoTime() + quiet.toNanos();
     if (unread.stream().anyMatch(f -> type.equals(f.getString("type")))) {
       return false;
@@ -177,6 +235,7 @@ public final class TestSocket implements AutoCloseable {
   /** How many frames of this type have arrived and not been taken by an {@code await}; takes none. */
   public long countReceived(String type) {
     inbox.drainTo(unread);
+    assertOnContract();
     return unread.stream().filter(f -> type.equals(f.getString("type"))).count();
   }
 
@@ -200,6 +259,14 @@ public final class TestSocket implements AutoCloseable {
 
   @Override
   public void close() {
+    try {
+      closeQuietly();
+    } finally {
+      assertOnContract();
+    }
+  }
+
+  private void closeQuietly() {
     if (!closed.isDone()) {
       socket.close();
       try {
