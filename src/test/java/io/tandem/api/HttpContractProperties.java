@@ -91,7 +91,7 @@ class HttpContractProperties {
   /** The people, ids and secrets the calls aim at. */
   record Fixtures(Map<String, String> tokens, String clientId, String expertId, String adminId, String username, String password,
       List<String> refreshTokens, String strangerId, String waitingRequest, String matchedRequest, String strangersRequest, String session,
-      String penalty) {}
+      String penalty, String webhook, String webhookEvent) {}
 
   @BeforeContainer
   static void start() {
@@ -113,6 +113,13 @@ class HttpContractProperties {
     String matched = node.http().get("/api/v1/sessions/" + pair.sessionId(), client.accessToken()).json().getString("requestId");
     String penalty = Sql.string("INSERT INTO penalties (user_id, kind, points, reason) VALUES (?, 'late', 1, 'joined late (contract test)') RETURNING id::text",
         UUID.fromString(pair.expert().id()));
+    // A subscription to a port nothing listens on (its deliveries fail fast), with one event in its log to replay.
+    String webhook = node.http().post("/api/v1/admin/webhooks", new JsonObject().put("url", "http://127.0.0.1:9/hook")
+        .put("events", new io.vertx.core.json.JsonArray().add("request.cancelled")), adminToken).json().getString("id");
+    String cancelled = node.http().post("/api/v1/requests", Actors.request(Actors.uniqueTopic(), "chat"), client.accessToken()).json().getString("id");
+    node.http().delete("/api/v1/requests/" + cancelled, client.accessToken());
+    String webhookEvent = node.http().get("/api/v1/admin/webhooks/" + webhook + "/deliveries", adminToken).json()
+        .getJsonArray("deliveries").getJsonObject(0).getString("eventId");
     List<String> refreshTokens = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       refreshTokens.add(node.http().post("/api/v1/tokens", new JsonObject().put("username", client.username()).put("password", "password-of-" + client.username()))
@@ -124,7 +131,7 @@ class HttpContractProperties {
     tokens.put("admin", adminToken);
     tokens.put("stranger", stranger.accessToken());
     fixtures = new Fixtures(tokens, client.userId(), pair.expert().id(), adminId, client.username(), "password-of-" + client.username(),
-        refreshTokens, stranger.userId(), waiting, matched, strangers, pair.sessionId(), penalty);
+        refreshTokens, stranger.userId(), waiting, matched, strangers, pair.sessionId(), penalty, webhook, webhookEvent);
     operations = new ArrayList<>();
     Contract.openApi().document().get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
       Operation operation = new Operation(op.getKey(), path.getKey(), op.getValue());
@@ -137,6 +144,8 @@ class HttpContractProperties {
   @AfterContainer
   static void stop() {
     if (fixtures != null) {
+      // Subscriptions the calls made would otherwise record events of every later test in this JVM.
+      Sql.update("UPDATE webhook_subscriptions SET active = false WHERE source = 'admin'");
       // Whatever the calls left waiting must not be offered to the experts of later tests in this JVM.
       Sql.update("UPDATE requests SET status = 'cancelled' WHERE client_id IN (?, ?) AND status IN ('queued', 'offered')",
           UUID.fromString(fixtures.clientId()), UUID.fromString(fixtures.strangerId()));
@@ -261,6 +270,15 @@ class HttpContractProperties {
               Tuple.of(3, Arbitraries.create(() -> UUID.randomUUID().toString())),
               Tuple.of(3, Arbitraries.of(garbageIds())))
           .map(id -> op.template().replace(placeholder, id));
+      // A second parameter (the replay's event): the known event, an unknown one, or garbage.
+      while (parameter.find()) {
+        String second = parameter.group();
+        path = path.flatMap(p -> Arbitraries.frequencyOf(
+                Tuple.of(12, Arbitraries.just(fixtures.webhookEvent())),
+                Tuple.of(3, Arbitraries.create(() -> UUID.randomUUID().toString())),
+                Tuple.of(3, Arbitraries.of(garbageIds())))
+            .map(id -> p.replace(second, id)));
+      }
     }
     List<Arbitrary<String>> queries = new ArrayList<>();
     for (JsonNode p : op.spec().path("parameters")) {
@@ -295,6 +313,9 @@ class HttpContractProperties {
     }
     if (template.startsWith("/api/v1/admin/penalties/")) {
       return List.of(fixtures.penalty());
+    }
+    if (template.startsWith("/api/v1/admin/webhooks/")) {
+      return List.of(fixtures.webhook());
     }
     throw new IllegalStateException("no known ids for " + template + ": add them to the fixtures");
   }
