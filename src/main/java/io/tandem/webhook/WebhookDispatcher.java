@@ -28,6 +28,8 @@ public final class WebhookDispatcher extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
   /** How much of a receiver's answer is kept in the delivery log, to show an operator what went wrong. */
   private static final int ERROR_EXCERPT = 300;
+  /** Bytes of a receiver's answer read at most; the rest is discarded as it arrives. */
+  private static final int ANSWER_KEPT = 4096;
   /** Beyond the request timeout, how long a claim lasts before another node may send the delivery again. */
   private static final Duration CLAIM_MARGIN = Duration.ofSeconds(5);
 
@@ -110,12 +112,19 @@ public final class WebhookDispatcher extends VerticleBase {
         .putHeader("webhook-signature", WebhookSignature.sign(c.secret(), c.eventId().toString(), timestamp, body));
     return client.request(request)
         .compose(req -> req.send(Buffer.buffer(body)))
-        .compose(response -> response.body().map(answer -> new Answer(response.statusCode(), answer.toString())))
+        .compose(response -> {
+          // Only the start of the answer is kept (for the log): a receiver cannot make the sender buffer a large one.
+          Buffer start = Buffer.buffer();
+          response.handler(chunk -> start.appendBuffer(chunk, 0, Math.max(0, Math.min(chunk.length(), ANSWER_KEPT - start.length()))));
+          return response.end().map(v -> new Answer(response.statusCode(), start.toString()));
+        })
         .otherwise(e -> new Answer(null, describe(e)))
         .compose(answer -> settle(c, answer))
         .recover(e -> {
-          // The settling write failed (the database is away): the claim runs out and the delivery is sent again.
-          outages.absorb(e, "webhook delivery");
+          // The settling write failed: the claim runs out and the delivery is sent again.
+          if (!outages.absorb(e, "webhook delivery")) {
+            log.warn("webhook {} to {} sent, but its outcome not written (it will be sent again): {}", c.eventId(), c.url(), e.getMessage());
+          }
           return Future.succeededFuture();
         });
   }
