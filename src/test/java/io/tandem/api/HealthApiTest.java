@@ -24,6 +24,7 @@ class HealthApiTest {
       assertThat(metrics.status()).isEqualTo(200);
       assertThat(metrics.text()).contains("# TYPE").contains("vertx_http_server_requests_total").contains("jvm_memory_used_bytes")
           .as("HTTP series by route template").contains("route=\"/api/v1/topics\"")
+          .as("HTTP answer times as a histogram").contains("vertx_http_server_response_time_seconds_bucket{")
           .contains("tandem_websocket_connections").contains("tandem_chat_messages_stored_total")
           .contains("tandem_chat_batch_messages").contains("tandem_chat_batch_commit_seconds");
     }
