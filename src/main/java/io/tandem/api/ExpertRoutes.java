@@ -26,7 +26,9 @@ final class ExpertRoutes {
   void mount(Router router, BearerAuthentication authenticated) {
     router.put("/api/v1/experts/me").handler(authenticated).handler(Replies.json(200, ctx -> {
       UserId expert = Replies.caller(ctx, Role.EXPERT, "have an expert profile").id();
-      return profiles.save(ExpertProfile.from(expert, Replies.body(ctx))).map(ExpertProfile::toJson);
+      return profiles.save(ExpertProfile.from(expert, Replies.body(ctx))).compose(saved -> saved
+          .map(profile -> Future.succeededFuture(profile.toJson()))
+          .orElseGet(() -> Future.failedFuture(ApiError.unauthorized("the account of this token no longer exists"))));
     }));
 
     router.get("/api/v1/me/stats").handler(authenticated).handler(Replies.json(200, ctx ->

@@ -21,9 +21,13 @@ public final class ExpertProfileRepository implements ExpertProfiles {
     this.pool = pool;
   }
 
-  public Future<ExpertProfile> save(ExpertProfile p) {
+  /**
+   * Creates or replaces the expert's profile; empty when their account no longer exists (a token
+   * outlives the account it was issued for), which the caller answers as it answers such a token.
+   */
+  public Future<Optional<ExpertProfile>> save(ExpertProfile p) {
     return pool.preparedQuery("INSERT INTO expert_profiles (account_id, topics, modes, lat, lng, capacity, bio, languages)"
-            + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            + " SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE EXISTS (SELECT 1 FROM accounts WHERE id = $1)"
             + " ON CONFLICT (account_id) DO UPDATE SET topics = excluded.topics, modes = excluded.modes, lat = excluded.lat,"
             + " lng = excluded.lng, capacity = excluded.capacity, bio = excluded.bio, languages = excluded.languages, updated_at = now()")
         .execute(Tuple.tuple()
@@ -35,7 +39,7 @@ public final class ExpertProfileRepository implements ExpertProfiles {
             .addInteger(p.offering().capacity())
             .addString(p.bio())
             .addArrayOfString(p.languages().toArray(String[]::new)))
-        .map(p);
+        .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(p));
   }
 
   @Override

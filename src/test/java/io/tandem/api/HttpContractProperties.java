@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import net.jqwik.api.AfterFailureMode;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -41,6 +42,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.statistics.Statistics;
 
@@ -141,6 +143,18 @@ class HttpContractProperties {
     }));
   }
 
+  @AfterProperty
+  void everyOperationCalledOften() {
+    Map<String, Integer> made = Map.copyOf(callsMade);
+    callsMade.clear();
+    if (made.isEmpty()) {
+      return; // another property of this class
+    }
+    for (Operation op : operations) {
+      assertThat(made.getOrDefault(op.key(), 0)).as("calls of %s", op.key()).isGreaterThanOrEqualTo(CALLS_PER_OPERATION);
+    }
+  }
+
   @AfterContainer
   static void stop() {
     if (fixtures != null) {
@@ -155,9 +169,15 @@ class HttpContractProperties {
     }
   }
 
-  @Property(tries = 1500, seed = "20261202", edgeCases = EdgeCasesMode.NONE)
+  /** Calls of each operation the property must have made: hundreds, valid and broken, of every one. */
+  private static final int CALLS_PER_OPERATION = 100;
+  private static final Map<String, Integer> callsMade = new java.util.concurrent.ConcurrentHashMap<>();
+
+  // After a failure the same seed again, all tries: the count of calls per operation is only meaningful for a whole run.
+  @Property(tries = 10_000, seed = "20261202", edgeCases = EdgeCasesMode.NONE, afterFailure = AfterFailureMode.PREVIOUS_SEED)
   @Label("no call, valid or not, gets a 5xx, an undocumented status or a body off the OpenAPI document")
   void everyAnswerIsOnContract(@ForAll("calls") Call call) {
+    callsMade.merge(call.op().key(), 1, Integer::sum);
     Answer response = send(call);
     int status = response.statusCode();
     Statistics.label("operation and status").collect(call.op().key(), status);
