@@ -56,6 +56,8 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE state = 'pending';
 CREATE INDEX webhook_deliveries_in_order ON webhook_deliveries (subscription_id, ordering_key, event_seq) WHERE state = 'pending';
 CREATE INDEX webhook_deliveries_event ON webhook_deliveries (event_seq);
+-- The admin list counts each subscription's given-up deliveries.
+CREATE INDEX webhook_deliveries_given_up ON webhook_deliveries (subscription_id) WHERE state = 'gave_up';
 
 CREATE FUNCTION webhook_record(p_type text, p_key uuid, p_data jsonb) RETURNS void
 LANGUAGE plpgsql VOLATILE AS $$

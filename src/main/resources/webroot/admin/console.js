@@ -1,7 +1,7 @@
 // The operator console (/admin): administrators sign in and watch the service live: the queue
-// per topic, experts online and suspended, live sessions, recent penalties (with the waiver) and
-// the ledger totals. Reads every 2 s (poller.js) and updates the page in place (dom.js), saying
-// plainly when the data is stale or the server cannot be reached.
+// per topic, experts online and suspended, live sessions, recent penalties (with the waiver), the
+// ledger totals and the webhooks' backlog. Reads every 2 s (poller.js) and updates the page in
+// place (dom.js), saying plainly when the data is stale or the server cannot be reached.
 import { t, addStrings, translate, bindLanguageSelect, onLanguageChange } from '/i18n/i18n.js';
 import adminEnglish from '/i18n/admin-en.js';
 import adminChinese from '/i18n/admin-zh-CN.js';
@@ -9,7 +9,7 @@ import * as api from './api.js';
 import { Poller } from './poller.js';
 import { setText, setAttr, toggleClass } from './dom.js';
 import { ago, duration, count } from './format.js';
-import { QueueSection, ExpertsSection, SessionsSection, PenaltiesSection, LedgerSection } from './sections.js';
+import { QueueSection, ExpertsSection, SessionsSection, PenaltiesSection, LedgerSection, WebhooksSection } from './sections.js';
 
 addStrings('en', adminEnglish);
 addStrings('zh-CN', adminChinese);
@@ -54,6 +54,7 @@ const sections = {
     announce,
   }),
   ledger: new LedgerSection($('[data-test=ledger]'), $('#ledger-alert')),
+  webhooks: new WebhooksSection($('[data-test=webhooks]')),
 };
 
 const poller = new Poller({
@@ -75,6 +76,8 @@ function renderAll() {
   if (data.sessions) sections.sessions.render(data.sessions, okAt.sessions, api.serverNow());
   if (data.penalties) sections.penalties.render(data.penalties);
   if (data.ledger) sections.ledger.render(data.ledger);
+  // Waits are ages of server timestamps, like the sessions'.
+  if (data.webhooks) sections.webhooks.render(data.webhooks, okAt.webhooks, api.serverNow());
   renderSectionFreshness(now);
   renderSummary(now);
   renderStatus(now);

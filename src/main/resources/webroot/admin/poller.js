@@ -1,4 +1,4 @@
-// Reads the five operator views every 2 seconds and remembers, per view, the last good answer and
+// Reads the operator views every 2 seconds and remembers, per view, the last good answer and
 // when it came. A failed read never wipes what is on screen: the console keeps showing the last
 // data and says how old it is. Reads do not overlap: the next one is scheduled when the last one
 // has answered, 2 s later while the server answers, backing off (4, 8, 16 s) while it does not.
@@ -16,6 +16,7 @@ export const SECTIONS = Object.freeze({
   sessions: '/api/v1/admin/sessions',
   penalties: `/api/v1/admin/penalties?limit=${PENALTY_LIMIT}`,
   ledger: '/api/v1/admin/ledger',
+  webhooks: '/api/v1/admin/webhooks',
 });
 
 export class Poller {

@@ -1,4 +1,4 @@
-// The five tables of the console. Each section turns one operator view (GET /api/v1/admin/...)
+// The tables of the console. Each section turns one operator view (GET /api/v1/admin/...)
 // into rows with KeyedTable, so a refresh only rewrites what changed. render(data, readAt, now)
 // is called after every read and every second (ages and waits keep counting between reads).
 import { t } from '/i18n/i18n.js';
@@ -380,5 +380,52 @@ export class LedgerSection {
 
   balanced(data) {
     return data ? Number(data.total ?? 0) === 0 : null;
+  }
+}
+
+/**
+ * Webhook subscriptions and their backlog (GET /api/v1/admin/webhooks): where events go, how many
+ * wait and since when, how many were given up, and the latest error. A subscription with
+ * deliveries failing or given up is flagged; replays are made through the admin API.
+ */
+export class WebhooksSection {
+  constructor(table) {
+    this.table = new KeyedTable(table, {
+      key: item => item.id,
+      empty: () => t('admin.webhooks.empty'),
+      create: item => {
+        const row = el('tr', { dataset: { test: 'webhook-row', subscriptionId: item.id } });
+        cells(row, 7);
+        row.cells[0].append(el('code', { className: 'webhook-url' }), el('span', { className: 'muted small webhook-source' }));
+        row.cells[2].append(el('span', { dataset: { test: 'webhook-state' } }));
+        row.cells[3].className = 'num';
+        row.cells[5].className = 'num';
+        row.cells[6].className = 'webhook-error';
+        return row;
+      },
+      update: (row, { url, source, events, active, backlog, now }) => {
+        const pending = Number(backlog?.pending ?? 0);
+        // A switched-off subscription retries nothing: what it has pending just waits.
+        const failing = active ? Number(backlog?.failing ?? 0) : 0;
+        const gaveUp = Number(backlog?.gaveUp ?? 0);
+        const state = !active ? 'off' : failing > 0 || gaveUp > 0 ? 'failing' : 'delivering';
+        setAttr(row, 'data-state', state);
+        setText(row.cells[0].firstChild, url);
+        setText(row.cells[0].lastChild, ` ${translated('admin.webhooks.source', source)}`);
+        setText(row.cells[1], events?.length ? events.join(', ') : t('admin.webhooks.allEvents'));
+        setPill(row.cells[2].firstChild, translated('admin.webhooks.state', state), `status-pill status-webhook-${state}`);
+        setText(row.cells[3], failing > 0 ? `${count(pending)} · ${t('admin.webhooks.retrying', { n: count(failing) })}` : count(pending));
+        toggleClass(row.cells[3], 'warn', failing > 0);
+        setText(row.cells[4], backlog?.oldestPendingAt ? duration(secondsSince(backlog.oldestPendingAt, now)) : t('admin.webhooks.none'));
+        setText(row.cells[5], count(gaveUp));
+        toggleClass(row.cells[5], 'warn', gaveUp > 0);
+        setText(row.cells[6], backlog?.lastError ?? t('admin.webhooks.none'));
+        toggleClass(row.cells[6], 'muted', !backlog?.lastError);
+      },
+    });
+  }
+
+  render(data, readAt, now) {
+    this.table.render((data?.subscriptions ?? []).map(item => ({ ...item, now })));
   }
 }

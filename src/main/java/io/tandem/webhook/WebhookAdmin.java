@@ -26,8 +26,8 @@ public final class WebhookAdmin {
 
   /** {@code GET /api/v1/admin/webhooks}. */
   public Future<JsonObject> list() {
-    return store.subscriptions().map(all -> new JsonObject()
-        .put("subscriptions", new JsonArray(all.stream().map(WebhookStore.Subscription::toJson).toList()))
+    return store.subscriptionsWithBacklog().map(all -> new JsonObject()
+        .put("subscriptions", new JsonArray(all))
         .put("eventTypes", new JsonArray(EventTypes.ALL)));
   }
 

@@ -141,11 +141,12 @@ public final class WebhookDispatcher extends VerticleBase {
     Optional<Duration> retryIn = retries.after(c.attempts(), Duration.between(c.occurredAt(), clock.instant()));
     if (retryIn.isEmpty()) {
       gaveUp.increment();
-      log.warn("webhook {} ({}) to {} given up after {} attempts: {}", c.eventId(), c.type(), c.url(), c.attempts(), error);
+      log.warn("webhook {} ({}) to {} (subscription {}) given up after {} attempts: {}", c.eventId(), c.type(), c.url(), c.subscription(),
+          c.attempts(), error);
     } else {
       failed.increment();
-      log.info("webhook {} ({}) to {} failed on attempt {} ({}); next in {} ms", c.eventId(), c.type(), c.url(), c.attempts(), error,
-          retryIn.get().toMillis());
+      log.info("webhook {} ({}) to {} (subscription {}) failed on attempt {} ({}); next in {} ms", c.eventId(), c.type(), c.url(),
+          c.subscription(), c.attempts(), error, retryIn.get().toMillis());
     }
     return store.failed(c, answer.status(), error, retryIn);
   }

@@ -82,11 +82,32 @@ public final class WebhookStore {
         .map(rows -> subscription(rows.iterator().next()));
   }
 
-  Future<List<Subscription>> subscriptions() {
-    return pool.query("SELECT " + SUBSCRIPTION_COLUMNS + " FROM webhook_subscriptions s ORDER BY s.created_at, s.id").execute()
+  /**
+   * Every subscription with its backlog: deliveries pending (and of those, failing: tried and not
+   * delivered yet), when the oldest pending event happened, the latest error, and deliveries given up.
+   */
+  Future<List<JsonObject>> subscriptionsWithBacklog() {
+    return pool.query("SELECT " + SUBSCRIPTION_COLUMNS + ", p.pending, p.failing, p.oldest, p.last_error, g.gave_up"
+            + " FROM webhook_subscriptions s"
+            + " CROSS JOIN LATERAL (SELECT count(*) AS pending, count(*) FILTER (WHERE d.last_error IS NOT NULL) AS failing,"
+            + "   min(e.occurred_at) AS oldest,"
+            + "   (array_agg(d.last_error ORDER BY d.last_attempt_at DESC) FILTER (WHERE d.last_error IS NOT NULL))[1] AS last_error"
+            + "   FROM webhook_deliveries d JOIN webhook_events e ON e.seq = d.event_seq"
+            + "   WHERE d.subscription_id = s.id AND d.state = 'pending') p"
+            + " CROSS JOIN LATERAL (SELECT count(*) AS gave_up FROM webhook_deliveries d"
+            + "   WHERE d.subscription_id = s.id AND d.state = 'gave_up') g"
+            + " ORDER BY s.created_at, s.id").execute()
         .map(rows -> {
-          List<Subscription> all = new ArrayList<>();
-          rows.forEach(row -> all.add(subscription(row)));
+          List<JsonObject> all = new ArrayList<>();
+          for (Row row : rows) {
+            JsonObject backlog = new JsonObject()
+                .put("pending", row.getLong("pending"))
+                .put("failing", row.getLong("failing"))
+                .put("gaveUp", row.getLong("gave_up"))
+                .put("lastError", row.getString("last_error"));
+            putInstant(backlog, "oldestPendingAt", row, "oldest");
+            all.add(subscription(row).toJson().put("backlog", backlog));
+          }
           return all;
         });
   }

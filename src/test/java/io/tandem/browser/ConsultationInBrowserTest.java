@@ -6,6 +6,7 @@ import io.tandem.testing.Actors;
 import io.tandem.testing.Actors.Person;
 import io.tandem.testing.RunningNode;
 import io.tandem.testing.TestConfig;
+import io.tandem.testing.WebhookReceiver;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -175,18 +176,25 @@ class ConsultationInBrowserTest {
 
   @Test
   @DisplayName("an expert who accepts and never joins: the client is told and is back at the front of the queue; a second expert"
-      + " gets the offer; the operator console shows the live session and waives the no-show penalty")
+      + " gets the offer; the operator console shows the live session, waives the no-show penalty and flags a failing webhook")
   void expertNoShowAndOperator() {
     Browsers.assumeAvailable();
     String topic = Actors.uniqueTopic();
-    try (RunningNode node = RunningNode.start(TestConfig.with(Map.of(
+    try (WebhookReceiver crm = WebhookReceiver.start();
+         RunningNode node = RunningNode.start(TestConfig.with(Map.of(
              "session.joinWindowSeconds", "6",
              "session.lateGraceSeconds", "1",
              "penalties.waiveFirstOffence", "false",
-             "auth.admins", TestConfig.admin(ADMIN, ADMIN_PASSWORD))));
+             "auth.admins", TestConfig.admin(ADMIN, ADMIN_PASSWORD),
+             // A receiver that is down: every delivery fails, and the console says so.
+             "webhooks.url", crm.url(),
+             "webhooks.secret", "browser-test-webhook-secret",
+             "webhooks.pollIntervalMs", "100",
+             "webhooks.initialBackoffMs", "500")));
          Person absent = Actors.expert(node, topic);
          AppUser client = new AppUser(baseUrl(node), "en-US", Browsers.DESKTOP);
          AppUser operator = new AppUser(baseUrl(node), "en-US", Browsers.DESKTOP)) {
+      crm.answer(delivery -> 503);
       client.signUp("client", "Sam Lee");
       client.request(topic, "chat", LAT, LNG, "A question about my contract.");
       JsonObject offer = absent.socket().awaitEvent("offer");
@@ -230,6 +238,13 @@ class ConsultationInBrowserTest {
             .filter(p -> penaltyId.equals(p.getString("id"))).findFirst().orElseThrow();
         assertThat(waived.getBoolean("waived")).isTrue();
         operator.screenshot("operator-console-waived");
+
+        By webhook = By.cssSelector("[data-test=webhook-row][data-state=failing]");
+        WebElement failing = operator.until("the failing webhook is flagged", () -> operator.browser.findElements(webhook).stream()
+            .findFirst().orElse(null));
+        assertThat(failing.getText()).contains(crm.url()).contains("HTTP 503");
+        ((org.openqa.selenium.JavascriptExecutor) operator.browser).executeScript("arguments[0].scrollIntoView({block: 'center'})", failing);
+        operator.screenshot("operator-console-webhooks");
       }
     }
   }
