@@ -66,6 +66,8 @@ public final class TandemNode {
   private static final long READY_CHECK_TIMEOUT_MS = 2000;
   /** The heartbeat and the lease tick each hold at most one connection at a time. */
   private static final int LEASE_CONNECTIONS = 2;
+  /** Webhook delivery claims and settles a batch per round, one statement at a time. */
+  private static final int WEBHOOK_CONNECTIONS = 2;
 
   private final Vertx vertx;
   /** Requests, matching, presence, sweeps: everything but chat writes and lease renewals. */
@@ -77,6 +79,11 @@ public final class TandemNode {
   private final Pool chatPool;
   /** Heartbeats and shard leases, so that load can never starve a renewal into a lost lease. */
   private final Pool leasePool;
+  /**
+   * The webhook outbox's claims and settlements, so that delivering events (two writes a round)
+   * never queues the requests and matching that make them, however many wait.
+   */
+  private final Pool webhookPool;
   private final DatabaseOutages outages;
   private final HazelcastClusterManager clusterManager;
   /** Identifies this node in PostgreSQL (heartbeats, shard leases, connections); new at every start. */
@@ -90,6 +97,7 @@ public final class TandemNode {
     this.pool = database.pool(vertx, "tandem", config.db().poolSize());
     this.chatPool = database.pool(vertx, "tandem-chat", config.session().messageWriteLanes());
     this.leasePool = database.pool(vertx, "tandem-leases", LEASE_CONNECTIONS);
+    this.webhookPool = database.pool(vertx, "tandem-webhooks", WEBHOOK_CONNECTIONS);
     this.outages = new DatabaseOutages(vertx, pool, config.db().callTimeout());
     this.clusterManager = clusterManager;
   }
@@ -187,7 +195,7 @@ public final class TandemNode {
           WebSocketGateway gateway = new WebSocketGateway(vertx, auth.tokens(), config.http().allowedOrigins(), config.ws(),
               Frames.dispatcher(presence.service(), matching.requests(), matching.offers(), sessions.rooms()),
               connectionListener(presence.service(), sessions.rooms()), outages, metrics);
-          WebhookFeature webhooks = WebhookFeature.build(pool, config.webhooks(), outages, metrics);
+          WebhookFeature webhooks = WebhookFeature.build(webhookPool, config.webhooks(), outages, metrics);
           Optional<Seeder> seeder = config.loadTest().seedEnabled()
               ? Optional.of(new Seeder(vertx, pool, auth.hasher(), auth.tokens(), config.ledger()))
               : Optional.empty();
@@ -316,7 +324,7 @@ public final class TandemNode {
     // caller's future must not: a context-free promise completes on whatever thread ends the close.
     Promise<Void> closed = Promise.promise();
     undeployInReverse(new ArrayList<>(deployments))
-        .eventually(() -> Future.join(pool.close(), chatPool.close(), leasePool.close()))
+        .eventually(() -> Future.join(pool.close(), chatPool.close(), leasePool.close(), webhookPool.close()))
         .onComplete(stopped -> vertx.close().onComplete(closed));
     return closed.future();
   }

@@ -14,6 +14,8 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,7 +86,9 @@ public final class WebhookDispatcher extends VerticleBase {
     }
     running = true;
     store.claim(config.batchSize(), config.timeout().plus(CLAIM_MARGIN))
-        .compose(claimed -> Future.join(claimed.stream().map(this::send).toList()).map(claimed.size()))
+        .compose(claimed -> Future.all(claimed.stream().map(this::send).toList())
+            .compose(sent -> settle(claimed, sent.list()))
+            .map(claimed.size()))
         .onComplete(done -> {
           running = false;
           if (done.failed()) {
@@ -97,8 +101,8 @@ public final class WebhookDispatcher extends VerticleBase {
         });
   }
 
-  /** One attempt; never fails: whatever happens is settled in the delivery's row. */
-  private Future<Void> send(WebhookStore.Claimed c) {
+  /** One attempt; never fails: what the receiver answered, or why it did not. */
+  private Future<Answer> send(WebhookStore.Claimed c) {
     String body = c.body();
     long timestamp = clock.instant().getEpochSecond();
     RequestOptions request = new RequestOptions()
@@ -118,25 +122,46 @@ public final class WebhookDispatcher extends VerticleBase {
           response.handler(chunk -> start.appendBuffer(chunk, 0, Math.max(0, Math.min(chunk.length(), ANSWER_KEPT - start.length()))));
           return response.end().map(v -> new Answer(response.statusCode(), start.toString()));
         })
-        .otherwise(e -> new Answer(null, describe(e)))
-        .compose(answer -> settle(c, answer))
-        .recover(e -> {
-          // The settling write failed: the claim runs out and the delivery is sent again.
-          if (!outages.absorb(e, "webhook delivery")) {
-            log.warn("webhook {} to {} sent, but its outcome not written (it will be sent again): {}", c.eventId(), c.url(), e.getMessage());
-          }
-          return Future.succeededFuture();
-        });
+        .otherwise(e -> new Answer(null, describe(e)));
   }
 
-  private record Answer(Integer status, String text) {}
-
-  private Future<Void> settle(WebhookStore.Claimed c, Answer answer) {
-    if (answer.status() != null && answer.status() >= 200 && answer.status() < 300) {
-      delivered.increment();
-      log.debug("webhook {} ({}) delivered to {} on attempt {}", c.eventId(), c.type(), c.url(), c.attempts());
-      return store.delivered(c, answer.status());
+  private record Answer(Integer status, String text) {
+    boolean delivered() {
+      return status != null && status >= 200 && status < 300;
     }
+  }
+
+  /**
+   * Writes what came of a round: its deliveries in one statement (a round of fifty costs one commit,
+   * not fifty), each failure in its own. Should the write fail, the claims run out and the deliveries
+   * are sent again: at least once.
+   */
+  private Future<Void> settle(List<WebhookStore.Claimed> claimed, List<Answer> answers) {
+    List<WebhookStore.Claimed> ok = new ArrayList<>();
+    List<Integer> statuses = new ArrayList<>();
+    List<Future<Void>> writes = new ArrayList<>();
+    for (int i = 0; i < claimed.size(); i++) {
+      WebhookStore.Claimed c = claimed.get(i);
+      Answer answer = answers.get(i);
+      if (answer.delivered()) {
+        delivered.increment();
+        log.debug("webhook {} ({}) delivered to {} on attempt {}", c.eventId(), c.type(), c.url(), c.attempts());
+        ok.add(c);
+        statuses.add(answer.status());
+      } else {
+        writes.add(failed(c, answer));
+      }
+    }
+    writes.add(ok.isEmpty() ? Future.succeededFuture() : store.delivered(ok, statuses));
+    return Future.join(writes).<Void>mapEmpty().recover(e -> {
+      if (!outages.absorb(e, "webhook delivery")) {
+        log.warn("webhook outcomes of a round not written (those deliveries will be sent again): {}", e.getMessage());
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Void> failed(WebhookStore.Claimed c, Answer answer) {
     String error = answer.status() == null ? answer.text() : "HTTP " + answer.status() + ": " + excerpt(answer.text());
     Optional<Duration> retryIn = retries.after(c.attempts(), Duration.between(c.occurredAt(), clock.instant()));
     if (retryIn.isEmpty()) {

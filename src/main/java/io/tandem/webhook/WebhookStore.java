@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The webhook tables' store (V9__webhooks.sql says who else writes them: the outbox triggers add
@@ -134,7 +136,7 @@ public final class WebhookStore {
    * makes them due again only after {@code claimTimeout}.
    */
   Future<List<Claimed>> claim(int limit, Duration claimTimeout) {
-    return pool.preparedQuery("WITH due AS ("
+    return bookkeeping(conn -> conn.preparedQuery("WITH due AS ("
             + " SELECT d.subscription_id, d.event_seq FROM webhook_deliveries d"
             + " JOIN webhook_subscriptions s ON s.id = d.subscription_id AND s.active"
             + " WHERE d.state = 'pending' AND d.next_attempt_at <= now()"
@@ -156,15 +158,20 @@ public final class WebhookStore {
                 row.getJsonObject("data"), row.getString("url"), row.getString("secret")));
           }
           return claimed;
-        });
+        }));
   }
 
-  /** The receiver answered 2xx. Whoever sent it, it is delivered (a slower claimer's success counts too). */
-  Future<Void> delivered(Claimed c, int status) {
-    return pool.preparedQuery("UPDATE webhook_deliveries SET state = 'delivered', delivered_at = now(), last_status = $3,"
-            + " last_error = NULL WHERE subscription_id = $1 AND event_seq = $2 AND state = 'pending'")
-        .execute(Tuple.of(c.subscription(), c.seq(), status))
-        .mapEmpty();
+  /**
+   * The receivers answered 2xx ({@code statuses}, in the order of {@code claimed}), in one statement.
+   * Whoever sent them, they are delivered (a slower claimer's success counts too).
+   */
+  Future<Void> delivered(List<Claimed> claimed, List<Integer> statuses) {
+    return bookkeeping(conn -> conn.preparedQuery("UPDATE webhook_deliveries d SET state = 'delivered', delivered_at = now(), last_status = u.status,"
+            + " last_error = NULL FROM unnest($1::uuid[], $2::bigint[], $3::int[]) AS u(subscription_id, event_seq, status)"
+            + " WHERE d.subscription_id = u.subscription_id AND d.event_seq = u.event_seq AND d.state = 'pending'")
+        .execute(Tuple.of(claimed.stream().map(Claimed::subscription).toArray(UUID[]::new),
+            claimed.stream().map(Claimed::seq).toArray(Long[]::new), statuses.toArray(Integer[]::new)))
+        .mapEmpty());
   }
 
   /**
@@ -173,13 +180,25 @@ public final class WebhookStore {
    * push back the attempt of the node that took over.
    */
   Future<Void> failed(Claimed c, Integer status, String error, Optional<Duration> retryIn) {
-    return pool.preparedQuery("UPDATE webhook_deliveries SET last_status = $4, last_error = $5,"
+    return bookkeeping(conn -> conn.preparedQuery("UPDATE webhook_deliveries SET last_status = $4, last_error = $5,"
             + " state = CASE WHEN $6::float8 IS NULL THEN 'gave_up' ELSE 'pending' END,"
             + " next_attempt_at = CASE WHEN $6::float8 IS NULL THEN next_attempt_at ELSE now() + make_interval(secs => $6::float8) END"
             + " WHERE subscription_id = $1 AND event_seq = $2 AND attempts = $3 AND state = 'pending'")
         .execute(Tuple.of(c.subscription(), c.seq(), c.attempts(), status, error,
             retryIn.map(d -> d.toMillis() / 1000.0).orElse(null)))
-        .mapEmpty();
+        .mapEmpty());
+  }
+
+  /**
+   * The dispatcher's own bookkeeping (claims and outcomes), in a transaction that commits without
+   * waiting for the WAL flush: {@code synchronous_commit} is off for it alone. None of it acknowledges
+   * anything to anyone: a claim lost in a crash is a delivery sent again once the claim would have run
+   * out, a lost outcome a delivery sent again, both within at-least-once. The events themselves are
+   * written durably, by the transaction of their change. So delivery does not add to the flushes that
+   * users' commits wait for.
+   */
+  private <T> Future<T> bookkeeping(Function<SqlConnection, Future<T>> work) {
+    return pool.withTransaction(conn -> conn.query("SET LOCAL synchronous_commit = off").execute().compose(v -> work.apply(conn)));
   }
 
   /**
