@@ -46,7 +46,8 @@ public final class ServerProcess implements AutoCloseable {
           "-Dtandem.auth.passwordHash.memoryKib=256", "-Dtandem.auth.passwordHash.iterations=1",
           "-Dtandem.cluster.configFile=cluster-test.xml",
           // Vert.x's file cache in a folder the test run deletes: a process killed with -9 cannot remove its own.
-          "-Dvertx.cacheDirBase=" + Scratch.directory("tandem-vertx-cache")));
+          // (Vert.x makes <base>-<uuid>, so the base is a name inside that folder.)
+          "-Dvertx.cacheDirBase=" + Scratch.directory("tandem-vertx-cache").resolve("vertx-cache")));
       overrides.forEach((key, value) -> java.add("-Dtandem." + key + "=" + value));
       java.addAll(List.of(jvmProperties));
       java.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.tandem.Main"));
