@@ -2,7 +2,7 @@ package io.tandem.api;
 
 import io.tandem.auth.Role;
 import io.tandem.operator.OperatorViews;
-import io.tandem.wire.ApiError;
+import io.tandem.wire.QueryNumbers;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -37,18 +37,7 @@ final class OperatorRoutes {
   }
 
   private static int limit(RoutingContext ctx) {
-    String limit = ctx.queryParams().get("limit");
-    if (limit == null) {
-      return DEFAULT_PENALTIES;
-    }
-    try {
-      int n = Integer.parseInt(limit);
-      if (n >= 1 && n <= MAX_PENALTIES) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // answered below
-    }
-    throw ApiError.badRequest("limit must be a whole number from 1 to " + MAX_PENALTIES + ", got " + limit);
+    Long limit = QueryNumbers.parse("limit", ctx.queryParams().get("limit"), 1, MAX_PENALTIES);
+    return limit == null ? DEFAULT_PENALTIES : limit.intValue();
   }
 }

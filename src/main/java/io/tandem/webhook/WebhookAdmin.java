@@ -1,13 +1,14 @@
 package io.tandem.webhook;
 
 import io.tandem.config.TandemConfig.WebhookConfig;
+import io.tandem.kernel.Uuids;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.JsonInput;
+import io.tandem.wire.QueryNumbers;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -65,17 +66,17 @@ public final class WebhookAdmin {
     if (state != null && !STATES.contains(state)) {
       throw ApiError.badRequest("state must be one of pending, delivered, gave_up; got " + state);
     }
-    Long before = beforeSeq == null ? null : wholeNumber("beforeSeq", beforeSeq, 1, Long.MAX_VALUE);
-    int n = limit == null ? DEFAULT_LOG : (int) wholeNumber("limit", limit, 1, MAX_LOG);
+    Long before = QueryNumbers.parse("beforeSeq", beforeSeq, 1, Long.MAX_VALUE);
+    Long n = QueryNumbers.parse("limit", limit, 1, MAX_LOG);
     return existing(subscription, id)
-        .compose(s -> store.deliveries(subscription, state, before, n))
+        .compose(s -> store.deliveries(subscription, state, before, n == null ? DEFAULT_LOG : n.intValue()))
         .map(log -> new JsonObject().put("deliveries", new JsonArray(log)));
   }
 
   /** {@code POST /api/v1/admin/webhooks/{id}/deliveries/{eventId}/replay}: sent again at once, same id. */
   public Future<JsonObject> replay(String id, String eventId) {
     UUID subscription = subscriptionId(id);
-    UUID event = uuid(eventId).orElseThrow(() -> ApiError.notFound("subscription " + id + " has no delivery of event " + eventId));
+    UUID event = Uuids.parse(eventId).orElseThrow(() -> ApiError.notFound("subscription " + id + " has no delivery of event " + eventId));
     return store.replay(subscription, event).compose(replayed -> replayed
         .map(Future::succeededFuture)
         .orElseGet(() -> Future.failedFuture(ApiError.notFound("subscription " + id + " has no delivery of event " + eventId))));
@@ -88,30 +89,12 @@ public final class WebhookAdmin {
   }
 
   private static UUID subscriptionId(String id) {
-    return uuid(id).orElseThrow(() -> notFound(id));
+    return Uuids.parse(id).orElseThrow(() -> notFound(id));
   }
 
   private static ApiError notFound(String id) {
     return ApiError.notFound("there is no webhook subscription " + id);
   }
 
-  private static Optional<UUID> uuid(String text) {
-    try {
-      return Optional.of(UUID.fromString(text));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
-  }
 
-  private static long wholeNumber(String name, String text, long min, long max) {
-    try {
-      long n = Long.parseLong(text);
-      if (n >= min && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // answered below
-    }
-    throw ApiError.badRequest(name + " must be a whole number from " + min + " to " + max + ", got " + text);
-  }
 }
