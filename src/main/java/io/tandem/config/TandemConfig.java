@@ -335,6 +335,7 @@ public record TandemConfig(
    * same lane); {@code iceServers}: sent in {@code session.ready} for WebRTC. An active session
    * ends by itself {@code aloneTimeout} after one participant left the room while the other stayed,
    * or {@code maxDuration} after it started, both told {@code endWarning} before.
+   * {@code sweepBatch}: sessions a sweep ends (or a join window it closes) per transaction.
    */
   public record SessionConfig(
       Duration joinWindow,
@@ -348,6 +349,7 @@ public record TandemConfig(
       Duration typingInterval,
       int messageBatchMax,
       int messageWriteLanes,
+      int sweepBatch,
       JsonArray iceServers) {
     static SessionConfig from(ConfigReader r) {
       return new SessionConfig(
@@ -362,6 +364,7 @@ public record TandemConfig(
           Duration.ofMillis(r.intBetween("typingIntervalMs", 0, 60_000)),
           r.intBetween("messageBatchMax", 1, 10_000),
           r.intBetween("messageWriteLanes", 1, 64),
+          r.intBetween("sweepBatch", 1, 10_000),
           r.iceServers("iceServers"));
     }
   }

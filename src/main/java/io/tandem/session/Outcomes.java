@@ -40,7 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Outcomes {
   private static final Logger log = LoggerFactory.getLogger(Outcomes.class);
-  private static final int SWEEP_BATCH = 100;
 
   private final Pool pool;
   private final Penalties penalties;
@@ -69,11 +68,14 @@ public final class Outcomes {
   /** What a settled session led to, for announcing after commit. */
   record Settled(SessionRecord session, UserId by, List<Penalties.Recorded> penalties, Optional<Requeue.Requeued> requeued) {}
 
-  /** Closes every waiting session whose join window has run out. */
+  /**
+   * Closes waiting sessions whose join window has run out, at most {@code session.sweepBatch} a round
+   * (the rest the next round), each in a transaction of its own.
+   */
   public Future<Void> sweep() {
     return pool.preparedQuery("SELECT id FROM sessions WHERE status = 'waiting'"
             + " AND join_deadline + make_interval(secs => $1) <= now() ORDER BY join_deadline LIMIT $2")
-        .execute(Tuple.of(sessions.lateGrace().toMillis() / 1000.0, SWEEP_BATCH))
+        .execute(Tuple.of(sessions.lateGrace().toMillis() / 1000.0, sessions.sweepBatch()))
         .compose(rows -> {
           List<Future<Optional<Settled>>> settled = new ArrayList<>();
           rows.forEach(row -> settled.add(closeJoinWindow(new SessionId(row.getUUID("id")))));

@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +47,7 @@ public final class RoomService {
   private final Duration endWarning;
   private final Duration typingInterval;
   private final int checkinRadiusMeters;
+  private final int sweepBatch;
   /** Sessions each connection of this node has joined, to notice drops when it closes. */
   private final Map<UUID, Set<SessionId>> joinedByConnection = new ConcurrentHashMap<>();
   /** Participants never change, so a session's pair is cached once seen; forgotten when it ends. */
@@ -63,6 +66,7 @@ public final class RoomService {
     this.endWarning = config.endWarning();
     this.typingInterval = config.typingInterval();
     this.checkinRadiusMeters = config.checkinRadiusMeters();
+    this.sweepBatch = config.sweepBatch();
   }
 
   /** {@code room.join}: the participants with their online state and every message after {@code afterSeq}. */
@@ -280,23 +284,26 @@ public final class RoomService {
           dropouts.forEach(d -> roomPresence(d.session(), d.who(), d.peer(), "disconnected"));
           return null;
         })
-        .compose(v -> sessions.abandonOverdue(reconnectGrace))
-        .map(abandoned -> {
-          abandoned.forEach(a -> {
-            log.info("session {} abandoned by {}: not back within {}", a.session().id(), a.by(), reconnectGrace);
-            ended(a.session(), a.by());
-          });
-          return null;
-        })
-        .compose(v -> sessions.completeLeftBehind(reconnectGrace))
-        .map(completed -> {
-          completed.forEach(session -> {
-            log.info("session {} completed: both participants left the room", session.id());
-            ended(session, null);
-          });
-          return null;
-        })
+        .compose(v -> inBatches(() -> sessions.abandonOverdue(reconnectGrace, sweepBatch), a -> {
+          log.info("session {} abandoned by {}: not back within {}", a.session().id(), a.by(), reconnectGrace);
+          ended(a.session(), a.by());
+        }))
+        .compose(v -> inBatches(() -> sessions.completeLeftBehind(reconnectGrace, sweepBatch), session -> {
+          log.info("session {} completed: both participants left the room", session.id());
+          ended(session, null);
+        }))
         .compose(v -> endByThemselves());
+  }
+
+  /**
+   * Runs one of the repository's batched sweeps until a batch comes back short, each batch its own
+   * transaction, announcing each batch's sessions once it has committed (SessionRepository: why batches).
+   */
+  private <T> Future<Void> inBatches(Supplier<Future<List<T>>> batch, Consumer<T> announce) {
+    return batch.get().compose(ended -> {
+      ended.forEach(announce);
+      return ended.size() < sweepBatch ? Future.<Void>succeededFuture() : inBatches(batch, announce);
+    });
   }
 
   /**
@@ -316,23 +323,15 @@ public final class RoomService {
           });
           return null;
         })
-        .compose(v -> sessions.abandonLeft(aloneTimeout))
-        .map(abandoned -> {
-          abandoned.forEach(a -> {
-            log.info("session {} abandoned by {}: left the room, and the other waited alone for {}", a.session().id(), a.by(), aloneTimeout);
-            ended(a.session(), a.by(), SessionEnd.ALONE);
-            a.penalty().ifPresent(p -> p.announce(events));
-          });
-          return null;
-        })
-        .compose(v -> sessions.completeOverlong(maxDuration))
-        .map(completed -> {
-          completed.forEach(session -> {
-            log.info("session {} completed: it ran {}", session.id(), maxDuration);
-            ended(session, null, SessionEnd.MAX_DURATION);
-          });
-          return null;
-        });
+        .compose(v -> inBatches(() -> sessions.abandonLeft(aloneTimeout, sweepBatch), a -> {
+          log.info("session {} abandoned by {}: left the room, and the other waited alone for {}", a.session().id(), a.by(), aloneTimeout);
+          ended(a.session(), a.by(), SessionEnd.ALONE);
+          a.penalty().ifPresent(p -> p.announce(events));
+        }))
+        .compose(v -> inBatches(() -> sessions.completeOverlong(maxDuration, sweepBatch), session -> {
+          log.info("session {} completed: it ran {}", session.id(), maxDuration);
+          ended(session, null, SessionEnd.MAX_DURATION);
+        }));
   }
 
   private void ended(SessionRecord session, UserId by) {

@@ -227,16 +227,31 @@ public final class SessionRepository {
             : find(id).map(found -> found.filter(s -> s.hasParticipant(participant)).map(s -> new Ended(s, false))));
   }
 
-  /** Sessions whose dropped participant did not come back within {@code grace}: abandoned by that side. */
-  public Future<List<Abandonment>> abandonOverdue(Duration grace) {
+  /**
+   * The sweeps that end sessions work in batches of at most {@code batch} sessions, one transaction
+   * each, the caller asking for the next batch while a full one comes back. Ending a session settles
+   * its money (and maybe a penalty) in the same transaction, a few statements per session: a thousand
+   * sessions ending at once (a node's clients all gone) in one transaction held their rows, their
+   * wallets and a connection for seconds, and offers stalled meanwhile (docs/benchmarks.md). Rows
+   * another transaction holds are skipped (SKIP LOCKED), not waited for: that one is ending or
+   * changing them, and a session still due is taken by the next batch or the next sweep.
+   */
+  private static String dueBatch(String condition) {
+    return " FROM (SELECT id FROM sessions WHERE status = 'active' AND " + condition + " LIMIT $2 FOR UPDATE SKIP LOCKED) due"
+        + " WHERE s.id = due.id";
+  }
+
+  /** Sessions whose dropped participant did not come back within {@code grace}: abandoned by that side; one batch. */
+  public Future<List<Abandonment>> abandonOverdue(Duration grace, int batch) {
     return pool.withTransaction(conn -> conn.preparedQuery("UPDATE sessions s SET status = 'abandoned', ended_at = now(),"
             // Blame whoever dropped first among those not back in time.
             + " ended_by = CASE WHEN s.client_disconnected_at <= now() - make_interval(secs => $1)"
             + "   AND (s.expert_disconnected_at IS NULL OR s.expert_disconnected_at > now() - make_interval(secs => $1)"
             + "     OR s.client_disconnected_at <= s.expert_disconnected_at) THEN s.client_id ELSE s.expert_id END"
-            + " WHERE s.status = 'active' AND (s.client_disconnected_at <= now() - make_interval(secs => $1)"
-            + " OR s.expert_disconnected_at <= now() - make_interval(secs => $1)) RETURNING " + COLUMNS + ", s.ended_by, s.price")
-        .execute(Tuple.of(grace.toMillis() / 1000.0))
+            + dueBatch("(client_disconnected_at <= now() - make_interval(secs => $1)"
+                + " OR expert_disconnected_at <= now() - make_interval(secs => $1))")
+            + " RETURNING " + COLUMNS + ", s.ended_by, s.price")
+        .execute(Tuple.of(grace.toMillis() / 1000.0, batch))
         .compose(rows -> settleAbandoned(conn, rows, null)))
         .onSuccess(this::countAbandoned);
   }
@@ -301,35 +316,35 @@ public final class SessionRepository {
   /**
    * Online sessions one participant left (room.leave) more than {@code alone} ago while the other
    * stayed: abandoned by the one who left, paid as any abandonment, and (leaving is on purpose, a
-   * drop is not) with an {@code abandoned} penalty when the policy gives it points.
+   * drop is not) with an {@code abandoned} penalty when the policy gives it points. One batch.
    */
-  public Future<List<Abandonment>> abandonLeft(Duration alone) {
+  public Future<List<Abandonment>> abandonLeft(Duration alone, int batch) {
     return pool.withTransaction(conn -> conn.preparedQuery("UPDATE sessions s SET status = 'abandoned', ended_at = now(),"
             + " ended_by = CASE WHEN s.client_left_at IS NOT NULL THEN s.client_id ELSE s.expert_id END"
-            + " WHERE s.status = 'active' AND s.mode <> 'in_person'"
-            + " AND ((s.client_left_at <= now() - make_interval(secs => $1) AND s.expert_left_at IS NULL)"
-            + "   OR (s.expert_left_at <= now() - make_interval(secs => $1) AND s.client_left_at IS NULL))"
+            + dueBatch("mode <> 'in_person'"
+                + " AND ((client_left_at <= now() - make_interval(secs => $1) AND expert_left_at IS NULL)"
+                + "   OR (expert_left_at <= now() - make_interval(secs => $1) AND client_left_at IS NULL))")
             + " RETURNING " + COLUMNS + ", s.ended_by, s.price")
-        .execute(Tuple.of(alone.toMillis() / 1000.0))
+        .execute(Tuple.of(alone.toMillis() / 1000.0, batch))
         .compose(rows -> settleAbandoned(conn, rows, "left the session and did not come back within " + alone.toSeconds() + " s")))
         .onSuccess(this::countAbandoned);
   }
 
-  /** Active sessions that started more than {@code longest} ago: completed, the expert paid. */
-  public Future<List<SessionRecord>> completeOverlong(Duration longest) {
+  /** Active sessions that started more than {@code longest} ago: completed, the expert paid; one batch. */
+  public Future<List<SessionRecord>> completeOverlong(Duration longest, int batch) {
     return pool.withTransaction(conn -> conn.preparedQuery("UPDATE sessions s SET status = 'completed', ended_at = now()"
-            + " WHERE s.status = 'active' AND s.started_at <= now() - make_interval(secs => $1) RETURNING " + COLUMNS + ", s.price")
-        .execute(Tuple.of(longest.toMillis() / 1000.0))
+            + dueBatch("started_at <= now() - make_interval(secs => $1)") + " RETURNING " + COLUMNS + ", s.price")
+        .execute(Tuple.of(longest.toMillis() / 1000.0, batch))
         .compose(rows -> capture(conn, rows)))
         .onSuccess(this::countCompleted);
   }
 
-  /** Active sessions both participants left (room.leave) longer than {@code grace} ago: completed, the expert paid. */
-  public Future<List<SessionRecord>> completeLeftBehind(Duration grace) {
+  /** Active sessions both participants left (room.leave) longer than {@code grace} ago: completed, the expert paid; one batch. */
+  public Future<List<SessionRecord>> completeLeftBehind(Duration grace, int batch) {
     return pool.withTransaction(conn -> conn.preparedQuery("UPDATE sessions s SET status = 'completed', ended_at = now()"
-            + " WHERE s.status = 'active' AND s.client_left_at <= now() - make_interval(secs => $1)"
-            + " AND s.expert_left_at <= now() - make_interval(secs => $1) RETURNING " + COLUMNS + ", s.price")
-        .execute(Tuple.of(grace.toMillis() / 1000.0))
+            + dueBatch("client_left_at <= now() - make_interval(secs => $1) AND expert_left_at <= now() - make_interval(secs => $1)")
+            + " RETURNING " + COLUMNS + ", s.price")
+        .execute(Tuple.of(grace.toMillis() / 1000.0, batch))
         .compose(rows -> capture(conn, rows)))
         .onSuccess(this::countCompleted);
   }
