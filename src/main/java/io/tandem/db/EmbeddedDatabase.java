@@ -7,6 +7,10 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -69,9 +73,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
   }
 
   private static EmbeddedPostgres launch(EmbeddedDbConfig config, Path dataDir, int port) {
+    EmbeddedPostgres started;
     try {
       Files.createDirectories(dataDir);
-      return EmbeddedPostgres.builder()
+      started = EmbeddedPostgres.builder()
           .setDataDirectory(dataDir)
           .setCleanDataDirectory(false)
           .setPort(port)
@@ -90,6 +95,46 @@ public final class EmbeddedDatabase implements AutoCloseable {
           .start();
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException(explain(e, dataDir, port), e);
+    }
+    return owned(started, dataDir, port);
+  }
+
+  /**
+   * zonky calls the start a success once something answers on the port. Another PostgreSQL already
+   * listening there (a second Tandem on the same machine, a system PostgreSQL on the configured
+   * port) answers while ours exits, unable to bind: the node then ran on a stranger's database, and
+   * the supervisor, finding no postmaster in its folder, "restarted" it twice a second. So the
+   * server that answers must say it serves this folder.
+   */
+  private static EmbeddedPostgres owned(EmbeddedPostgres started, Path dataDir, int port) {
+    String served;
+    try (Connection connection = started.getPostgresDatabase().getConnection();
+         Statement statement = connection.createStatement();
+         ResultSet rows = statement.executeQuery("SHOW data_directory")) {
+      rows.next();
+      served = rows.getString(1);
+    } catch (SQLException e) {
+      served = null;
+      log.debug("asking the embedded PostgreSQL for its data directory: {}", e.toString());
+    }
+    if (served != null && sameFolder(Path.of(served), dataDir)) {
+      return started;
+    }
+    try {
+      started.close(); // ours, if it is still starting; pg_ctl stops nothing in another folder
+    } catch (IOException | RuntimeException e) {
+      log.debug("closing the embedded PostgreSQL that lost its port: {}", e.toString());
+    }
+    throw new IllegalStateException("port " + started.getPort() + " is taken by another PostgreSQL"
+        + (served == null ? "" : " (serving " + served + ")") + ", not the embedded one of " + dataDir
+        + "; stop it, or set db.embedded.port (TANDEM_DB_EMBEDDED_PORT) to a free port, or db.url to use that database");
+  }
+
+  private static boolean sameFolder(Path a, Path b) {
+    try {
+      return Files.isSameFile(a, b);
+    } catch (IOException notHere) {
+      return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
     }
   }
 

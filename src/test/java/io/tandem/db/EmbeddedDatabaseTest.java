@@ -42,4 +42,17 @@ class EmbeddedDatabaseTest {
       assertThat(rows.getString(1)).isEqualTo("Kept");
     }
   }
+
+  @Test
+  @DisplayName("a port another PostgreSQL already answers on is refused with what to do, not taken for ours")
+  void portOfAnotherPostgres() throws Exception {
+    try (EmbeddedDatabase first = EmbeddedDatabase.start(EmbeddedDbConfig.at(dir.resolve("first"), 0))) {
+      int taken = Integer.parseInt(first.url().replaceAll(".*:(\\d+)/.*", "$1"));
+      assertThatThrownBy(() -> EmbeddedDatabase.start(EmbeddedDbConfig.at(dir.resolve("second"), taken)))
+          .hasMessageContaining("port " + taken + " is taken by another PostgreSQL")
+          .hasMessageContaining(dir.resolve("first").getFileName().toString())
+          .hasMessageContaining("db.embedded.port");
+      assertThat(first.postmaster()).as("the other one is left running").isPresent();
+    }
+  }
 }
