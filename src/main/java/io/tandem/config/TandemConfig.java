@@ -335,7 +335,7 @@ public record TandemConfig(
    * same lane); {@code iceServers}: sent in {@code session.ready} for WebRTC. An active session
    * ends by itself {@code aloneTimeout} after one participant left the room while the other stayed,
    * or {@code maxDuration} after it started, both told {@code endWarning} before.
-   * {@code sweepBatch}: sessions a sweep ends (or a join window it closes) per transaction.
+   * {@code sweepBatch}: active sessions a sweep ends per transaction.
    */
   public record SessionConfig(
       Duration joinWindow,

@@ -96,7 +96,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException(explain(e, dataDir, port), e);
     }
-    return owned(started, dataDir, port);
+    return owned(started, dataDir);
   }
 
   /**
@@ -106,7 +106,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
    * the supervisor, finding no postmaster in its folder, "restarted" it twice a second. So the
    * server that answers must say it serves this folder.
    */
-  private static EmbeddedPostgres owned(EmbeddedPostgres started, Path dataDir, int port) {
+  private static EmbeddedPostgres owned(EmbeddedPostgres started, Path dataDir) {
     String served;
     try (Connection connection = started.getPostgresDatabase().getConnection();
          Statement statement = connection.createStatement();

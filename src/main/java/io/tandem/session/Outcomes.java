@@ -40,6 +40,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Outcomes {
   private static final Logger log = LoggerFactory.getLogger(Outcomes.class);
+  /**
+   * Join windows the sweep closes per round, each in a transaction of its own, all at once: more
+   * would only queue on the pool ahead of users' calls. (The sweeps that end active sessions are
+   * sequential batches: session.sweepBatch.)
+   */
+  private static final int SWEEP_BATCH = 100;
 
   private final Pool pool;
   private final Penalties penalties;
@@ -68,14 +74,11 @@ public final class Outcomes {
   /** What a settled session led to, for announcing after commit. */
   record Settled(SessionRecord session, UserId by, List<Penalties.Recorded> penalties, Optional<Requeue.Requeued> requeued) {}
 
-  /**
-   * Closes waiting sessions whose join window has run out, at most {@code session.sweepBatch} a round
-   * (the rest the next round), each in a transaction of its own.
-   */
+  /** Closes every waiting session whose join window has run out. */
   public Future<Void> sweep() {
     return pool.preparedQuery("SELECT id FROM sessions WHERE status = 'waiting'"
             + " AND join_deadline + make_interval(secs => $1) <= now() ORDER BY join_deadline LIMIT $2")
-        .execute(Tuple.of(sessions.lateGrace().toMillis() / 1000.0, sessions.sweepBatch()))
+        .execute(Tuple.of(sessions.lateGrace().toMillis() / 1000.0, SWEEP_BATCH))
         .compose(rows -> {
           List<Future<Optional<Settled>>> settled = new ArrayList<>();
           rows.forEach(row -> settled.add(closeJoinWindow(new SessionId(row.getUUID("id")))));

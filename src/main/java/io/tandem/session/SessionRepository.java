@@ -230,11 +230,13 @@ public final class SessionRepository {
   /**
    * The sweeps that end sessions work in batches of at most {@code batch} sessions, one transaction
    * each, the caller asking for the next batch while a full one comes back. Ending a session settles
-   * its money (and maybe a penalty) in the same transaction, a few statements per session: a thousand
-   * sessions ending at once (a node's clients all gone) in one transaction held their rows, their
-   * wallets and a connection for seconds, and offers stalled meanwhile (docs/benchmarks.md). Rows
-   * another transaction holds are skipped (SKIP LOCKED), not waited for: that one is ending or
-   * changing them, and a session still due is taken by the next batch or the next sweep.
+   * its money (and maybe a penalty) in the same transaction, a few statements per session, so
+   * unbounded, every session of a storm (a node with thousands of rooms dying) would sit in one
+   * transaction holding their rows, their wallets and a connection until it commits. At a thousand
+   * sessions that measured harmless either way (docs/benchmarks.md, "A thousand sessions abandoned
+   * at once"); the bound is for larger storms. Rows another transaction holds are skipped (SKIP
+   * LOCKED), not waited for: that one is ending or changing them, and a session still due is taken
+   * by the next batch or the next sweep.
    */
   private static String dueBatch(String condition) {
     return " FROM (SELECT id FROM sessions WHERE status = 'active' AND " + condition + " LIMIT $2 FOR UPDATE SKIP LOCKED) due"

@@ -12,11 +12,11 @@ import io.tandem.testing.SchemaValues;
 import io.tandem.testing.Sql;
 import io.tandem.testing.TestConfig;
 import io.tandem.testing.TestSocket;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -198,7 +198,7 @@ class FrameContractProperties {
         // The cid stays as it was: a lone surrogate in it would come back as "?" (UTF-8 has no such character).
         Tuple.of(2, valid.flatMap(f -> SchemaValues.oddText(f).map(odd -> odd.put("cid", f.getValue("cid")))).map(f -> Tuple.of("odd text", f.encode()))),
         Tuple.of(1, valid.map(f -> f.copy().put("unknownField", new JsonObject().put("x", 1))).map(f -> Tuple.of("unknown field", f.encode()))),
-        Tuple.of(1, Combinators.combine(valid, Arbitraries.of(42, 4.5, true, new JsonObject().put("a", 1), new io.vertx.core.json.JsonArray().add("x"), "", "ключ"))
+        Tuple.of(1, Combinators.combine(valid, Arbitraries.of(42, 4.5, true, new JsonObject().put("a", 1), new JsonArray().add("x"), "", "ключ"))
             .as((f, odd) -> Tuple.of("odd cid", f.copy().put("cid", odd instanceof String s ? s + CIDS.incrementAndGet() : odd).encode()))),
         Tuple.of(1, Combinators.combine(cid, Arbitraries.of(7, "", "ROOM.SEND", type + " ", true, new JsonObject()))
             .as((c, t) -> Tuple.of("odd type", new JsonObject().put("type", t).put("cid", c).encode()))),
@@ -221,23 +221,25 @@ class FrameContractProperties {
    */
   private static Arbitrary<JsonObject> fitted(String type, JsonObject frame) {
     if (frame.getValue("topic") instanceof String topic) {
-      frame.put("topic", "wscontract." + topic.replace('.', '_').substring(0, Math.min(topic.length(), 20)));
+      frame.put("topic", ownTopic(topic));
     }
-    if (frame.getValue("topics") instanceof io.vertx.core.json.JsonArray topics) {
-      frame.put("topics", new io.vertx.core.json.JsonArray(topics.stream().map(t -> "wscontract." + String.valueOf(t).replace('.', '_')).toList()));
+    if (frame.getValue("topics") instanceof JsonArray topics) {
+      frame.put("topics", new JsonArray(topics.stream().map(t -> ownTopic(String.valueOf(t))).toList()));
     }
-    List<Arbitrary<JsonObject>> fits = new ArrayList<>();
     for (String field : List.of("sessionId", "offerId", "requestId")) {
       if (frame.containsKey(field)) {
         List<String> ids = new ArrayList<>(List.of(UUID.randomUUID().toString(), ended.sessionId(), "not-a-uuid", ""));
-        if ("sessionId".equals(field) && !Set.of("session.end").contains(type)) {
-          ids.add(live.sessionId());
-          ids.add(live.sessionId());
-          ids.add(live.sessionId());
+        if ("sessionId".equals(field) && !"session.end".equals(type)) {
+          ids.addAll(List.of(live.sessionId(), live.sessionId(), live.sessionId()));
         }
-        fits.add(Arbitraries.of(ids).map(id -> frame.copy().put(field, id)));
+        return Arbitraries.of(ids).map(id -> frame.copy().put(field, id));
       }
     }
-    return fits.isEmpty() ? Arbitraries.just(frame) : fits.get(0);
+    return Arbitraries.just(frame);
+  }
+
+  /** A topic under {@code wscontract}, still a valid topic (its segment at most 20 characters). */
+  private static String ownTopic(String topic) {
+    return "wscontract." + topic.replace('.', '_').substring(0, Math.min(topic.length(), 20));
   }
 }
