@@ -37,14 +37,14 @@ bounded() { # seconds what command...: polls the command until it succeeds, at m
   say "gave up waiting for $what after ${limit} s"; return 1
 }
 
-if curl -fs -o /dev/null http://localhost:8080/ready || (echo > "/dev/tcp/127.0.0.1/$PORT") 2> /dev/null; then
+if (echo > /dev/tcp/127.0.0.1/8080) 2> /dev/null || (echo > "/dev/tcp/127.0.0.1/$PORT") 2> /dev/null; then
   say "port 8080 or $PORT is already in use: stop the server using it first"; exit 1
 fi
 
 say "starting Tandem from $SERVER_DIR (fresh database under $out/abandon-data, reconnect grace $GRACE s)"
 rm -rf "$out/abandon-data"
 (cd "$SERVER_DIR" && TANDEM_LOAD_TEST_SEED_ENABLED=true TANDEM_DB_EMBEDDED_DATA_DIR="$out/abandon-data/postgres" \
-  TANDEM_SESSION_RECONNECT_GRACE_SECONDS="$GRACE" mvn -q compile exec:exec >> "$log" 2>&1) &
+  TANDEM_DB_EMBEDDED_PORT="$PORT" TANDEM_SESSION_RECONNECT_GRACE_SECONDS="$GRACE" mvn -q compile exec:exec >> "$log" 2>&1) &
 server=$!
 chat=
 # Gatling runs in a JVM that Maven forks: killing Maven alone would leave the rooms open.
@@ -77,13 +77,13 @@ echo "Abandoned sessions (committed; a transaction's sessions share its ended_at
 sql "SELECT count(*) || ' sessions, from ' || to_char(min(ended_at), 'HH24:MI:SS.MS') || ' to ' || to_char(max(ended_at), 'HH24:MI:SS.MS')
        || '; the largest transaction ended ' || (SELECT max(n) FROM (SELECT count(*) AS n FROM sessions WHERE status = 'abandoned' GROUP BY ended_at) t)
      FROM sessions WHERE status = 'abandoned'"
-echo "The longest time without an offer in the 10 s from the first abandonment:"
+echo "The longest time without an offer ending in the 10 s from the first abandonment (the gap across it included):"
 sql "WITH storm AS (SELECT min(ended_at) AS at FROM sessions WHERE status = 'abandoned'),
-          gaps AS (SELECT created_at - lag(created_at) OVER (ORDER BY created_at) AS gap FROM offers, storm
-                   WHERE created_at BETWEEN storm.at AND storm.at + interval '10 seconds')
-     SELECT coalesce(round(extract(epoch FROM max(gap)) * 1000)::text || ' ms', 'no offers then') FROM gaps"
+          gaps AS (SELECT created_at, created_at - lag(created_at) OVER (ORDER BY created_at) AS gap FROM offers)
+     SELECT coalesce(round(extract(epoch FROM max(gap)) * 1000)::text || ' ms', 'no offers then') FROM gaps, storm
+     WHERE created_at > storm.at AND created_at <= storm.at + interval '10 seconds'"
 echo "Offers made after the kill (the matching run's), and the longest time without one:"
 sql "WITH gaps AS (SELECT created_at, created_at - lag(created_at) OVER (ORDER BY created_at) AS gap FROM offers
-                   WHERE created_at > '$killed_at'::timestamptz)
+                   WHERE created_at > '$killed_at'::timestamptz) -- the matching run's offers: the gaps between them
      SELECT count(*) || ' offers; longest gap ' || coalesce(round(extract(epoch FROM max(gap)) * 1000)::text, '-') || ' ms, ending at '
        || coalesce((SELECT to_char(created_at, 'HH24:MI:SS.MS') FROM gaps ORDER BY gap DESC NULLS LAST LIMIT 1), '-') FROM gaps"

@@ -125,9 +125,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       log.debug("closing the embedded PostgreSQL that lost its port: {}", e.toString());
     }
-    throw new IllegalStateException("port " + started.getPort() + " is taken by another PostgreSQL"
-        + (served == null ? "" : " (serving " + served + ")") + ", not the embedded one of " + dataDir
-        + "; stop it, or set db.embedded.port (TANDEM_DB_EMBEDDED_PORT) to a free port, or db.url to use that database");
+    String what = served == null
+        ? "could not confirm that the PostgreSQL answering on port " + started.getPort() + " is the embedded one of " + dataDir
+            + " (SHOW data_directory failed); if another server holds that port,"
+        : "port " + started.getPort() + " is taken by another PostgreSQL (serving " + served + "), not the embedded one of " + dataDir + ";";
+    throw new IllegalStateException(what + " stop it, or set db.embedded.port (TANDEM_DB_EMBEDDED_PORT) to a free port,"
+        + " or db.url to use that database");
   }
 
   private static boolean sameFolder(Path a, Path b) {

@@ -232,14 +232,15 @@ public final class SessionRepository {
    * each, the caller asking for the next batch while a full one comes back. Ending a session settles
    * its money (and maybe a penalty) in the same transaction, a few statements per session, so
    * unbounded, every session of a storm (a node with thousands of rooms dying) would sit in one
-   * transaction holding their rows, their wallets and a connection until it commits. At a thousand
-   * sessions that measured harmless either way (docs/benchmarks.md, "A thousand sessions abandoned
+   * transaction holding their rows and a connection until it commits. At a thousand sessions that
+   * measured harmless either way (docs/benchmarks.md, "A thousand sessions abandoned
    * at once"); the bound is for larger storms. Rows another transaction holds are skipped (SKIP
    * LOCKED), not waited for: that one is ending or changing them, and a session still due is taken
-   * by the next batch or the next sweep.
+   * by the next sweep. The lock is the one the UPDATE takes anyway (NO KEY UPDATE), so rows that
+   * merely reference a session (ledger entries, penalties, ratings) are not blocked by it.
    */
   private static String dueBatch(String condition) {
-    return " FROM (SELECT id FROM sessions WHERE status = 'active' AND " + condition + " LIMIT $2 FOR UPDATE SKIP LOCKED) due"
+    return " FROM (SELECT id FROM sessions WHERE status = 'active' AND " + condition + " LIMIT $2 FOR NO KEY UPDATE SKIP LOCKED) due"
         + " WHERE s.id = due.id";
   }
 

@@ -17,14 +17,17 @@ import org.junit.jupiter.api.Test;
 /** The sweeps that end sessions go in batches of session.sweepBatch: more due sessions than a batch all end, each once. */
 class SweepBatchTest {
   private static final int SESSIONS = 7;
+  private static final int SWEEP_INTERVAL_MS = 3000;
 
   @Test
-  @DisplayName("seven experts drop at once with session.sweepBatch 2: every session is abandoned by its expert, refunded once")
+  @DisplayName("seven experts drop at once with session.sweepBatch 2: all abandoned in batches of two, in one or two sweep rounds, each refunded once")
   void moreThanABatch() {
     try (RunningNode node = RunningNode.start(TestConfig.with(Map.of(
         "session.reconnectGraceSeconds", "1",
         "session.sweepBatch", "2",
-        "matching.sweepIntervalMs", "200")))) {
+        // Rounds 3 s apart: one round must end them all (two at most, if the drops straddle one), in
+        // batches; ending two a round would take four rounds, 9 s or more.
+        "matching.sweepIntervalMs", String.valueOf(SWEEP_INTERVAL_MS))))) {
       List<Pair> pairs = new ArrayList<>();
       try {
         for (int i = 0; i < SESSIONS; i++) {
@@ -45,6 +48,13 @@ class SweepBatchTest {
         assertThat(Sql.count("SELECT count(*) FROM sessions WHERE status = 'abandoned' AND id IN (" + ids + ")")).isEqualTo(SESSIONS);
         assertThat(Sql.count("SELECT count(*) FROM ledger_entries WHERE kind = 'release' AND account = 'wallet' AND session_id IN (" + ids + ")"))
             .as("each client refunded once").isEqualTo(SESSIONS);
+        // A transaction's sessions share its ended_at (now() is the transaction's start).
+        assertThat(Sql.count("SELECT max(n) FROM (SELECT count(*) AS n FROM sessions WHERE id IN (" + ids + ") GROUP BY ended_at) t"))
+            .as("no transaction ended more than session.sweepBatch").isLessThanOrEqualTo(2);
+        assertThat(Sql.count("SELECT count(DISTINCT ended_at) FROM sessions WHERE id IN (" + ids + ")")).as("batches").isGreaterThanOrEqualTo(4);
+        assertThat(Sql.count("SELECT (extract(epoch FROM max(ended_at) - min(ended_at)) * 1000)::bigint FROM sessions WHERE id IN (" + ids + ")"))
+            .as("ms from the first batch to the last: batch after batch in a round, not one batch a round")
+            .isLessThan(2L * SWEEP_INTERVAL_MS);
       } finally {
         pairs.forEach(Pair::close);
       }
