@@ -79,6 +79,9 @@ export function renderProfile(ctx) {
     showStatus(status, '', 'profile.saving');
     try {
       await ctx.tandem.put('/api/v1/experts/me', body);
+      // The form shows what was saved: "Career Interview" is two topics, career and interview.
+      topics.value = topicList.join(', ');
+      languages.value = body.languages.join(', ');
       showStatus(status, 'ok', 'profile.saved');
       showStatus(locationStatus, '', ''); // an old "location could not be found" no longer applies
       ctx.profileSaved?.();
