@@ -95,6 +95,4 @@ public final class WebhookAdmin {
   private static ApiError notFound(String id) {
     return ApiError.notFound("there is no webhook subscription " + id);
   }
-
-
 }

@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tandem.testing.RunningNode;
 import io.tandem.testing.TestConfig;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -22,10 +20,7 @@ class ClearTextUpgradeTest {
   @Test
   @DisplayName("a client asking for h2c gets HTTP/1.1, and a 100 KB document whole, every one of 100 times")
   void upgradeRefused() throws Exception {
-    String expected;
-    try (InputStream in = getClass().getClassLoader().getResourceAsStream(ContractRoutes.OPENAPI)) {
-      expected = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+    String expected = ContractCoverageTest.resource(ContractRoutes.OPENAPI);
     try (RunningNode node = RunningNode.start(TestConfig.defaults())) {
       URI uri = URI.create("http://127.0.0.1:" + node.node().httpPort() + "/api/openapi.json");
       for (int i = 0; i < 100; i++) {

@@ -179,7 +179,8 @@ class ContractCoverageTest {
     return names;
   }
 
-  private static String resource(String name) throws IOException {
+  /** A document as the build put it on the classpath. */
+  static String resource(String name) throws IOException {
     try (InputStream in = ContractCoverageTest.class.getClassLoader().getResourceAsStream(name)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }

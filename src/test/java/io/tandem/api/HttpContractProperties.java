@@ -23,7 +23,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,8 +63,6 @@ class HttpContractProperties {
   private static final String ADMIN_PASSWORD = "contract-password-123";
   private static final Map<Integer, String> CODES = Map.of(400, "bad_request", 401, "unauthorized", 403, "forbidden", 404, "not_found",
       409, "conflict", 413, "too_large", 429, "rate_limited", 500, "internal", 503, "unavailable");
-  /** What a leaked internal looks like in a message meant for people. */
-  private static final Pattern LEAK = Pattern.compile("Exception|\\bat [a-z]+\\.[a-z]+\\.|io\\.vertx|org\\.postgresql|SQLSTATE|\\bSELECT\\b|\\bINSERT\\b");
   private static final Set<String> NOT_GENERATED = Set.of(
       // Seeding is off here (loadTest.seedEnabled) and its whole point is bulk accounts; ContractCoverageTest holds its route to the document.
       "POST /api/v1/loadtest/seed");
@@ -198,7 +195,7 @@ class HttpContractProperties {
     if (status >= 400) {
       JsonObject error = new JsonObject(response.body()).getJsonObject("error");
       assertThat(error.getString("code")).as("the code of a %d", status).isEqualTo(CODES.get(status));
-      assertThat(LEAK.matcher(error.getString("message")).find()).as("a leaked internal in %s", error.getString("message")).isFalse();
+      assertThat(Contract.leaksInternals(error.getString("message"))).as("a leaked internal in %s", error.getString("message")).isFalse();
     }
     if (status == 401) {
       assertThat(response.header("WWW-Authenticate")).hasValue("Bearer");

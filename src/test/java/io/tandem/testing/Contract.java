@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * One of the contract documents ({@code src/main/resources/contract/}), with its JSON Schemas
@@ -39,6 +40,14 @@ public final class Contract {
   private Contract(String name, JsonNode document) {
     this.name = name;
     this.document = document;
+  }
+
+  /** What a leaked internal looks like in an error message meant for people. */
+  private static final Pattern LEAK = Pattern.compile("Exception|\\bat [a-z]+\\.[a-z]+\\.|io\\.vertx|org\\.postgresql|SQLSTATE|\\bSELECT\\b|\\bINSERT\\b");
+
+  /** Whether an error message (HTTP or WebSocket) shows an internal: a stack frame, a class, SQL. */
+  public static boolean leaksInternals(String message) {
+    return LEAK.matcher(message).find();
   }
 
   public static Contract openApi() {
