@@ -11,6 +11,7 @@ import io.tandem.auth.AccountRepository;
 import io.tandem.auth.AuthFeature;
 import io.tandem.auth.JwtSecret;
 import io.tandem.auth.PasswordHasher;
+import io.tandem.auth.Role;
 import io.tandem.bus.ClusterSetup;
 import io.tandem.bus.UserEvents;
 import io.tandem.config.TandemConfig;
@@ -23,15 +24,17 @@ import io.tandem.gateway.Frames;
 import io.tandem.gateway.WebSocketGateway;
 import io.tandem.loadtest.Seeder;
 import io.tandem.matching.MatchingFeature;
-import io.tandem.operator.OperatorViews;
+import io.tandem.matching.RequestService;
+import io.tandem.money.MoneyFeature;
+import io.tandem.operator.OperatorFeature;
 import io.tandem.presence.PresenceFeature;
 import io.tandem.presence.PresenceRepository;
 import io.tandem.presence.PresenceService;
 import io.tandem.reliability.ReliabilityFeature;
 import io.tandem.session.RoomService;
 import io.tandem.session.SessionFeature;
-import io.tandem.webhook.WebhookFeature;
 import io.tandem.session.SessionRepository;
+import io.tandem.webhook.WebhookFeature;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -39,9 +42,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
-import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.sqlclient.Pool;
@@ -181,33 +184,37 @@ public final class TandemNode {
           // Features in dependency order, each built in one place; built once and shared: what every
           // feature uses to reach users.
           UserEvents users = new UserEvents(vertx.eventBus());
+          MoneyFeature money = MoneyFeature.build(pool, config, config.db().useEmbedded());
           ReliabilityFeature reliability = ReliabilityFeature.build(pool, config, PresenceRepository::suspended,
               AccountRepository.SUSPENSIONS);
-          AuthFeature auth = AuthFeature.build(vertx, pool, config, secrets.jwtSecret(), secrets.hasher(), reliability.ledger());
+          AuthFeature auth = AuthFeature.build(vertx, pool, config, secrets.jwtSecret(), secrets.hasher(), money.ledger());
           ExpertProfileRepository profiles = new ExpertProfileRepository(pool);
           PresenceFeature presence = PresenceFeature.build(vertx, pool, config, nodeId, profiles, users, reliability.reliability(),
               reliability.rating(), metrics);
-          MatchingFeature matching = MatchingFeature.build(vertx, pool, leasePool, config, nodeId, users, reliability, presence.store(),
+          MatchingFeature matching = MatchingFeature.build(vertx, pool, leasePool, config, nodeId, users, reliability, money, presence.store(),
               SessionRepository::open, outages, metrics);
-          SessionFeature sessions = SessionFeature.build(vertx, pool, chatPool, config, reliability.penalties(), users, matching.loads(),
-              matching.requeue(), metrics);
+          SessionFeature sessions = SessionFeature.build(vertx, pool, chatPool, config, reliability.penalties(), money.pricing(), users,
+              matching.loads(), matching.requeue(), metrics);
+          OperatorFeature operator = OperatorFeature.build(pool, money, reliability, sessions, matching.requests(), AccountRepository.SUSPENSIONS,
+              PresenceRepository::suspended, users);
 
           WebSocketGateway gateway = new WebSocketGateway(vertx, auth.tokens(), config.http().allowedOrigins(), config.ws(),
               Frames.dispatcher(presence.service(), matching.requests(), matching.offers(), sessions.rooms()),
-              connectionListener(presence.service(), sessions.rooms()), outages, metrics);
+              connectionListener(presence.service(), matching.requests(), sessions.rooms()), outages, metrics);
           WebhookFeature webhooks = WebhookFeature.build(webhookPool, config.webhooks(), outages, metrics);
           Optional<Seeder> seeder = config.loadTest().seedEnabled()
               ? Optional.of(new Seeder(vertx, pool, auth.hasher(), auth.tokens(), config.ledger()))
               : Optional.empty();
           seeder.ifPresent(s -> log.warn("loadTest.seedEnabled is on: POST /api/v1/loadtest/seed creates accounts without authentication"));
-          HttpApi api = new HttpApi(config.http(), auth, profiles, matching, sessions, reliability, seeder, new OperatorViews(pool),
+          HttpApi api = new HttpApi(config.http(), auth, profiles, matching, sessions, reliability, money, seeder, operator,
               this::readiness, outages, metrics, webhooks.admin());
           this.api = api;
           // Every node-wide sweep, in one place, run by one verticle.
           Map<String, Supplier<Future<Void>>> sweeps = new LinkedHashMap<>();
-          sweeps.put("presence", presence.service()::sweep);
+          // Connections of dead nodes forgotten: their clients are away from then on (matching's clock for client_left).
+          sweeps.put("presence", () -> presence.service().sweep().compose(matching.requests()::clientsGone));
           sweeps.put("rooms", sessions.rooms()::sweep);
-          sweeps.put("join windows", sessions.outcomes()::sweep);
+          sweeps.put("session endings", sessions.outcomes()::sweep);
           sweeps.put("experts online", presence.online()::sample);
           sweeps.put("webhook outbox", webhooks.backlog()::sweep);
           return auth.accounts().ensureAdmins(config.auth().admins())
@@ -220,17 +227,22 @@ public final class TandemNode {
         });
   }
 
-  /** Presence learns of every connection; rooms of closed ones, once presence has forgotten them. */
-  private ConnectionListener connectionListener(PresenceService presence, RoomService rooms) {
+  /**
+   * Presence learns of every connection; matching of clients coming and going (a waiting request is
+   * only offered while its client is there); rooms of closed ones, once presence has forgotten them.
+   */
+  private ConnectionListener connectionListener(PresenceService presence, RequestService requests, RoomService rooms) {
     return new ConnectionListener() {
       @Override
       public Future<Void> opened(ConnectionContext c) {
-        return presence.connected(c.user(), c.connectionId());
+        return presence.connected(c.user(), c.connectionId()).compose(v -> requests.clientConnected(c.user()));
       }
 
       @Override
       public Future<Void> closed(ConnectionContext c) {
-        return presence.disconnected(c.user(), c.connectionId()).eventually(() -> rooms.connectionClosed(c.user(), c.connectionId()));
+        return presence.disconnected(c.user(), c.connectionId())
+            .compose(lastOne -> lastOne && c.user().role() == Role.CLIENT ? requests.clientsGone(List.of(c.user().id())) : Future.<Void>succeededFuture())
+            .eventually(() -> rooms.connectionClosed(c.user(), c.connectionId()));
       }
     };
   }

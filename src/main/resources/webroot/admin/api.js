@@ -49,7 +49,8 @@ export function onSignedOut(listener) {
 export const serverNow = () => tandem.serverNow();
 export const me = () => tandem.me();
 export const get = path => tandem.get(path);
-export const post = (path, body) => tandem.post(path, body);
+/** options: {headers} (an Idempotency-Key, for actions that move money). */
+export const post = (path, body, options) => tandem.post(path, body, options);
 
 /**
  * What kind of trouble an error is, for the console's status line:

@@ -1,6 +1,7 @@
 // The operator console (/admin): administrators sign in and watch the service live: the queue
-// per topic, experts online and suspended, live sessions, recent penalties (with the waiver), the
-// ledger totals and the webhooks' backlog. Reads every 2 s (poller.js) and updates the page in
+// per topic and the requests waiting, experts online and suspended, live sessions, recent penalties
+// (with the waiver), the ledger totals, the webhooks' backlog and what operators did; and they put
+// things right in the people panel (people.js). Reads every 2 s (poller.js) and updates the page in
 // place (dom.js), saying plainly when the data is stale or the server cannot be reached.
 import { t, addStrings, translate, bindLanguageSelect, onLanguageChange } from '/i18n/i18n.js';
 import adminEnglish from '/i18n/admin-en.js';
@@ -9,7 +10,8 @@ import * as api from './api.js';
 import { Poller } from './poller.js';
 import { setText, setAttr, toggleClass } from './dom.js';
 import { ago, duration, count } from './format.js';
-import { QueueSection, ExpertsSection, SessionsSection, PenaltiesSection, LedgerSection, WebhooksSection } from './sections.js';
+import { QueueSection, ExpertsSection, SessionsSection, PenaltiesSection, LedgerSection, WebhooksSection, RequestsSection, AuditSection } from './sections.js';
+import { PeoplePanel } from './people.js';
 
 addStrings('en', adminEnglish);
 addStrings('zh-CN', adminChinese);
@@ -44,10 +46,15 @@ function describe(error) {
   }
 }
 
+const people = new PeoplePanel($('[data-test=people]'), { api, describe, announce });
+const openPerson = userId => people.open(userId);
+
 const sections = {
   queue: new QueueSection($('[data-test=queue]')),
   experts: new ExpertsSection($('[data-test=experts]')),
-  sessions: new SessionsSection($('[data-test=sessions]')),
+  sessions: new SessionsSection($('[data-test=sessions]'), openPerson),
+  requests: new RequestsSection($('[data-test=requests]'), openPerson),
+  audit: new AuditSection($('[data-test=audit]')),
   penalties: new PenaltiesSection($('[data-test=penalties]'), $('#penalty-filter'), {
     waive: (id, reason) => api.post(`/api/v1/admin/penalties/${encodeURIComponent(id)}/waive`, { reason }),
     describe,
@@ -78,6 +85,8 @@ function renderAll() {
   if (data.ledger) sections.ledger.render(data.ledger);
   // Waits are ages of server timestamps, like the sessions'.
   if (data.webhooks) sections.webhooks.render(data.webhooks, okAt.webhooks, api.serverNow());
+  if (data.requests) sections.requests.render(data.requests, okAt.requests, api.serverNow());
+  if (data.audit) sections.audit.render(data.audit);
   renderSectionFreshness(now);
   renderSummary(now);
   renderStatus(now);
@@ -287,6 +296,7 @@ setInterval(() => { if (poller.running) renderAll(); }, 1000);
 
 onLanguageChange(() => {
   renderWho();
+  people.render();
   renderSigninMessage();
   if (poller.running) renderAll();
   if (!signinSubmit.disabled) setText(signinSubmit, t('admin.signin.submit'));

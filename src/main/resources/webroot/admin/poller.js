@@ -17,6 +17,8 @@ export const SECTIONS = Object.freeze({
   penalties: `/api/v1/admin/penalties?limit=${PENALTY_LIMIT}`,
   ledger: '/api/v1/admin/ledger',
   webhooks: '/api/v1/admin/webhooks',
+  requests: '/api/v1/admin/requests?limit=50',
+  audit: '/api/v1/admin/audit?limit=20',
 });
 
 export class Poller {

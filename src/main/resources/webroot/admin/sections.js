@@ -7,7 +7,7 @@ import { duration, secondsSince, clock, money, count, shortId, ago } from './for
 
 /** A queue whose oldest request has waited longer than this is highlighted (requests give up at 300 s by default). */
 const LONG_WAIT_SECONDS = 300;
-const KNOWN_LEDGER_ACCOUNTS = ['escrow', 'funding', 'wallet'];
+const KNOWN_LEDGER_ACCOUNTS = ['escrow', 'funding', 'platform', 'wallet'];
 
 /** Appends n empty cells to a new row. */
 function cells(row, n) {
@@ -96,8 +96,20 @@ export class ExpertsSection {
   }
 }
 
+/** A person's name as a button that opens them in the people panel. */
+function personButton(test) {
+  return el('button', { type: 'button', className: 'link-button', dataset: { test } });
+}
+
+function updatePersonButton(button, person, openPerson) {
+  setText(button, person?.displayName ?? '');
+  button.dataset.userId = person?.id ?? '';
+  button.onclick = person?.id ? () => openPerson(person.id) : null;
+}
+
 export class SessionsSection {
-  constructor(table) {
+  /** openPerson(userId): shows that person in the people panel. */
+  constructor(table, openPerson = () => {}) {
     this.table = new KeyedTable(table, {
       key: item => item.id,
       empty: () => t('admin.sessions.empty'),
@@ -105,6 +117,8 @@ export class SessionsSection {
         const row = el('tr', { dataset: { test: 'session-row', sessionId: item.id } });
         cells(row, 7);
         row.cells[0].append(el('span', { dataset: { test: 'session-status' } }));
+        row.cells[2].append(personButton('session-client'));
+        row.cells[3].append(personButton('session-expert'));
         row.cells[4].className = 'num';
         row.cells[6].append(el('code', { title: item.id }, shortId(item.id)));
         return row;
@@ -113,8 +127,8 @@ export class SessionsSection {
         setAttr(row, 'data-status', status);
         setPill(row.cells[0].firstChild, translated('admin.session', status), `status-pill status-${status}`);
         setText(row.cells[1], translated('admin.mode', mode));
-        setText(row.cells[2], client?.displayName ?? '');
-        setText(row.cells[3], expert?.displayName ?? '');
+        updatePersonButton(row.cells[2].firstChild, client, openPerson);
+        updatePersonButton(row.cells[3].firstChild, expert, openPerson);
         setText(row.cells[4], duration(secondsSince(createdAt, now)));
         setText(row.cells[5], startedAt ? clock(startedAt) : t('admin.sessions.notStarted'));
         toggleClass(row.cells[5], 'muted', !startedAt);
@@ -352,9 +366,9 @@ export class LedgerSection {
         row.append(el('th', { scope: 'row' }), el('td', { className: 'num' }));
         return row;
       },
-      update: (row, { account, balance, isTotal, balanced }) => {
+      update: (row, { account, balance, isTotal, balanced, currency }) => {
         setText(row.cells[0], isTotal ? t('admin.ledger.total') : translated('admin.ledger', account));
-        setText(row.cells[1], money(balance));
+        setText(row.cells[1], money(balance, currency));
         toggleClass(row, 'total', isTotal);
         toggleClass(row.cells[1], 'bad', Boolean(isTotal && !balanced));
       },
@@ -367,15 +381,16 @@ export class LedgerSection {
     const names = [...KNOWN_LEDGER_ACCOUNTS, ...[...balances.keys()].filter(name => !KNOWN_LEDGER_ACCOUNTS.includes(name))];
     const total = Number(data.total ?? 0);
     const balanced = total === 0;
+    const currency = data.currency;
     this.table.render([
-      ...names.map(account => ({ account, balance: balances.get(account) ?? 0 })),
-      { account: 'total', balance: total, isTotal: true, balanced },
+      ...names.map(account => ({ account, balance: balances.get(account) ?? 0, currency })),
+      { account: 'total', balance: total, isTotal: true, balanced, currency },
     ]);
     setAttr(this.tableNode, 'data-balanced', String(balanced));
     setAttr(this.tableNode, 'data-total', String(total));
     toggleClass(this.alertNode, 'ledger-bad', !balanced);
     toggleClass(this.alertNode, 'callout-ok', balanced);
-    setText(this.alertNode, balanced ? t('admin.ledger.ok') : t('admin.ledger.bad', { amount: money(total) }));
+    setText(this.alertNode, balanced ? t('admin.ledger.ok') : t('admin.ledger.bad', { amount: money(total, currency) }));
   }
 
   balanced(data) {
@@ -427,5 +442,68 @@ export class WebhooksSection {
 
   render(data, readAt, now) {
     this.table.render((data?.subscriptions ?? []).map(item => ({ ...item, now })));
+  }
+}
+
+/**
+ * Every request waiting (GET /api/v1/admin/requests), longest first: what a stuck queue is made of.
+ * The client's name opens them in the people panel, where the request can be cancelled.
+ */
+export class RequestsSection {
+  constructor(table, openPerson) {
+    this.table = new KeyedTable(table, {
+      key: item => item.id,
+      empty: () => t('admin.requests.empty'),
+      create: item => {
+        const row = el('tr', { dataset: { test: 'request-row', requestId: item.id } });
+        cells(row, 6);
+        row.cells[1].append(personButton('request-client'));
+        row.cells[3].append(el('span'));
+        row.cells[4].className = 'num';
+        row.cells[5].append(el('code', { title: item.id }, shortId(item.id)));
+        return row;
+      },
+      update: (row, { topic, mode, status, client, queuedAt, now }) => {
+        setText(row.cells[0], topic);
+        updatePersonButton(row.cells[1].firstChild, client, openPerson);
+        setText(row.cells[2], translated('admin.mode', mode));
+        setPill(row.cells[3].firstChild, translated('admin.request', status), `status-pill status-${status}`);
+        const waited = secondsSince(queuedAt, now);
+        setText(row.cells[4], duration(waited));
+        toggleClass(row.cells[4], 'warn', waited >= LONG_WAIT_SECONDS);
+      },
+    });
+  }
+
+  render(data, readAt, now) {
+    this.table.render((data?.requests ?? []).map(item => ({ ...item, now })));
+  }
+}
+
+/** What operators did lately (GET /api/v1/admin/audit), newest first: who, what, to what, why. */
+export class AuditSection {
+  constructor(table) {
+    this.table = new KeyedTable(table, {
+      key: item => item.id,
+      empty: () => t('admin.audit.empty'),
+      create: item => {
+        const row = el('tr', { dataset: { test: 'audit-row', action: item.action } });
+        cells(row, 5);
+        row.cells[3].append(el('code'));
+        return row;
+      },
+      update: (row, { createdAt, actor, action, subject, reason }) => {
+        setText(row.cells[0], clock(createdAt));
+        setText(row.cells[1], actor?.username ?? '');
+        setText(row.cells[2], translated('admin.audit.action', action));
+        setText(row.cells[3].firstChild, `${translated('admin.audit.subject', subject?.type)} ${shortId(subject?.id)}`);
+        setAttr(row.cells[3].firstChild, 'title', subject?.id ?? '');
+        setText(row.cells[4], reason);
+      },
+    });
+  }
+
+  render(data) {
+    this.table.render(data?.actions ?? []);
   }
 }

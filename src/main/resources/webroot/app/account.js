@@ -1,7 +1,8 @@
-// The account: balance and ledger, past sessions; for experts also their rating, reliability,
-// penalties and earnings. Amounts are integer minor units shown with two decimals.
-import { h, setI18n } from './dom.js';
-import { money, signedMoney, dateTime, errorText, topicLabel, rating } from './format.js';
+// The account: balance, adding money and the ledger, past sessions; for experts also their rating,
+// reliability, penalties and earnings. Amounts are integer minor units of the server's currency,
+// shown in the reader's language with its sign.
+import { h, setI18n, statusLine, showStatus } from './dom.js';
+import { money, signedMoney, dateTime, errorText, topicLabel, rating, minorUnits } from './format.js';
 
 export function renderAccount(ctx) {
   const me = ctx.me;
@@ -40,7 +41,7 @@ export function renderAccount(ctx) {
       sections.push(penaltiesCard(data.penalties));
       sections.push(historyCard(data.sessions, me));
     } else {
-      sections.push(balanceCard(data.ledger));
+      sections.push(balanceCard(data.ledger, ctx, load));
       sections.push(historyCard(data.sessions, me));
       sections.push(ledgerCard(data.ledger));
     }
@@ -63,15 +64,71 @@ function failed(result) {
   return h('p', { class: 'form-status error', text: errorText(result.reason) });
 }
 
-function balanceCard(ledger) {
-  const card = h('section', { class: 'card stack-tight balance-card' }, h('h2', { i18n: 'account.balance' }));
-  if (ledger.status === 'rejected') card.append(failed(ledger));
-  else card.append(h('p', { class: 'big-number', dataTest: 'balance', text: money(ledger.value.balance) }),
+function balanceCard(ledger, ctx, reload) {
+  const card = h('section', { class: 'card stack-tight balance-card', id: 'wallet' }, h('h2', { i18n: 'account.balance' }));
+  if (ledger.status === 'rejected') { card.append(failed(ledger)); return card; }
+  const { balance, currency, payments } = ledger.value;
+  card.append(h('p', { class: 'big-number', dataTest: 'balance', dataset: { amount: String(balance) }, text: money(balance, currency) }),
     h('p', { class: 'hint', i18n: 'account.balanceHint' }));
+  if (payments?.provider) card.append(topUpForm(ctx, payments, reload));
   return card;
 }
 
-function ledgerTable(entries) {
+/**
+ * Adding money through the payment provider: demo money is credited at once (and says it is demo
+ * money); a real provider's top-up waits for its confirmation. One key per amount typed, so a retry
+ * of the same top-up never adds it twice.
+ */
+function topUpForm(ctx, payments, reload) {
+  const amount = h('input', { name: 'amount', type: 'text', inputmode: 'decimal', autocomplete: 'off', dataTest: 'top-up-amount', placeholder: '50', id: 'top-up-amount' });
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary', dataTest: 'top-up-submit', i18n: 'account.topUp' });
+  const status = statusLine('top-up-status');
+  const form = h('form', { class: 'stack-tight top-up', dataTest: 'top-up', novalidate: true },
+    h('h3', { i18n: 'account.topUpTitle' }),
+    payments.demo ? h('p', { class: 'callout callout-warning', dataTest: 'demo-money', i18n: 'account.demoMoney' }) : null,
+    h('div', { class: 'field' }, setI18n(h('label', { for: 'top-up-amount' }), 'account.topUpAmount', { currency: payments.currency }), amount),
+    h('p', { class: 'hint' }, setI18n(h('span'), 'account.topUpLimits',
+      { min: money(payments.minTopUp, payments.currency), max: money(payments.maxTopUp, payments.currency) })),
+    status,
+    h('div', { class: 'row' }, submit));
+  let key = null;
+  let keyFor = null;
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    const minor = minorUnits(amount.value, payments.currency);
+    if (minor === null || minor < payments.minTopUp || minor > payments.maxTopUp) {
+      showStatus(status, 'error', 'account.topUpInvalid', { min: money(payments.minTopUp, payments.currency), max: money(payments.maxTopUp, payments.currency) });
+      amount.focus();
+      return;
+    }
+    if (keyFor !== minor) { key = crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`; keyFor = minor; }
+    submit.disabled = true;
+    showStatus(status, '', 'account.topUpSending');
+    try {
+      const topUp = await ctx.tandem.post('/api/v1/wallet/top-ups', { amount: minor }, { headers: { 'Idempotency-Key': key } });
+      keyFor = null;
+      amount.value = '';
+      showStatus(status, 'ok', topUp.status === 'credited' ? 'account.topUpCredited' : 'account.topUpPending',
+        { amount: money(topUp.amount, topUp.currency) });
+      if (topUp.status === 'credited') reload();
+    } catch (error) {
+      showStatus(status, 'error', errorText(error), undefined, { raw: true });
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
+}
+
+/** What a wallet entry is, in the owner's words: a hold says what became of it. */
+function entryLabel(entry, role) {
+  if (entry.kind === 'hold') return `ledger.hold.${entry.settlement || 'held'}`;
+  if (entry.kind === 'capture' && role === 'expert') return 'ledger.earned';
+  if (entry.kind === 'refund' && entry.amount < 0) return 'ledger.refundGiven';
+  return `ledger.${entry.kind}`;
+}
+
+function ledgerTable(entries, currency, role) {
   if (!entries.length) return h('p', { class: 'muted', dataTest: 'ledger', i18n: 'account.noLedger' });
   return h('div', { class: 'table-scroll' },
     h('table', { class: 'data-table', dataTest: 'ledger' },
@@ -79,29 +136,31 @@ function ledgerTable(entries) {
         h('th', { scope: 'col', i18n: 'account.when' }),
         h('th', { scope: 'col', i18n: 'account.kind' }),
         h('th', { scope: 'col', class: 'num', i18n: 'account.amount' }))),
-      h('tbody', {}, entries.map(entry => h('tr', { dataTest: 'ledger-entry', dataset: { kind: entry.kind } },
+      h('tbody', {}, entries.map(entry => h('tr', { dataTest: 'ledger-entry', dataset: { kind: entry.kind, settlement: entry.settlement || '' } },
         h('td', { text: dateTime(entry.createdAt) }),
-        h('td', {}, setI18n(h('span'), `ledger.${entry.kind}`)),
-        h('td', { class: `num ${entry.amount < 0 ? 'negative' : 'positive'}`, text: signedMoney(entry.amount) }))))));
+        h('td', {}, setI18n(h('span', { dataTest: 'ledger-label' }), entryLabel(entry, role)),
+          entry.note ? h('span', { class: 'muted small ledger-note', text: ` · ${entry.note}` }) : null),
+        h('td', { class: `num ${entry.amount < 0 ? 'negative' : 'positive'}`, text: signedMoney(entry.amount, currency) }))))));
 }
 
 function ledgerCard(ledger) {
   const card = h('section', { class: 'card stack-tight' }, h('h2', { i18n: 'account.ledger' }));
   if (ledger.status === 'rejected') card.append(failed(ledger));
-  else card.append(ledgerTable(ledger.value.entries || []));
+  else card.append(ledgerTable(ledger.value.entries || [], ledger.value.currency, 'client'));
   return card;
 }
 
 function earningsCard(ledger) {
   const card = h('section', { class: 'card stack-tight', dataTest: 'earnings' }, h('h2', { i18n: 'account.earnings' }));
   if (ledger.status === 'rejected') { card.append(failed(ledger)); return card; }
-  const entries = ledger.value.entries || [];
-  const earned = entries.filter(entry => entry.kind === 'capture' || entry.kind === 'compensation').reduce((sum, entry) => sum + Math.max(0, entry.amount), 0);
+  const { entries = [], currency, balance } = ledger.value;
+  // Earned: the sessions' pay and no-show compensation, less what refunds to clients took back.
+  const earned = entries.filter(entry => ['capture', 'compensation', 'refund'].includes(entry.kind)).reduce((sum, entry) => sum + entry.amount, 0);
   card.append(
     h('div', { class: 'stat-row' },
-      h('div', { class: 'stat' }, h('span', { class: 'stat-label', i18n: 'account.earned' }), h('span', { class: 'big-number', dataTest: 'earned', text: money(earned) })),
-      h('div', { class: 'stat' }, h('span', { class: 'stat-label', i18n: 'account.balance' }), h('span', { class: 'big-number', dataTest: 'balance', text: money(ledger.value.balance) }))),
-    ledgerTable(entries));
+      h('div', { class: 'stat' }, h('span', { class: 'stat-label', i18n: 'account.earned' }), h('span', { class: 'big-number', dataTest: 'earned', text: money(earned, currency) })),
+      h('div', { class: 'stat' }, h('span', { class: 'stat-label', i18n: 'account.balance' }), h('span', { class: 'big-number', dataTest: 'balance', text: money(balance, currency) }))),
+    ledgerTable(entries, currency, 'expert'));
   return card;
 }
 

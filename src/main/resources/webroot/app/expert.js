@@ -2,7 +2,7 @@
 // shown above every expert view, and the expert's home view.
 import { t } from '/i18n/i18n.js';
 import { h, setI18n, setText, statusLine, showStatus } from './dom.js';
-import { errorText, dateTime, topicLabel, rating } from './format.js';
+import { errorText, dateTime, topicLabel, rating, money } from './format.js';
 
 const DESIRED_ONLINE_KEY = 'tandem.app.wantOnline';
 
@@ -155,6 +155,7 @@ export function mountExpertBar(ctx, root) {
       h('dt', { i18n: 'offer.client' }), h('dd', { text: offer.client?.displayName || '' }),
       h('dt', { i18n: 'offer.mode' }), h('dd', { i18n: `mode.${offer.mode}` }),
       offer.distanceKm !== undefined && offer.distanceKm !== null ? [h('dt', { i18n: 'offer.distance' }), h('dd', { i18n: ['offer.km', { n: formatKm(offer.distanceKm) }] })] : null,
+      offer.earns ? [h('dt', { i18n: 'offer.earns' }), h('dd', { class: 'offer-earns', dataTest: 'offer-earns', text: money(offer.earns.amount, offer.earns.currency) })] : null,
       offer.brief ? [h('dt', { i18n: 'offer.brief' }), h('dd', { class: 'offer-brief', text: offer.brief })] : null);
     const card = h('article', { class: 'offer-card', dataTest: 'offer', dataset: { offerId: offer.offerId }, 'aria-labelledby': '' },
       h('div', { class: 'offer-head' }, heading,

@@ -1,15 +1,48 @@
-// Formatting that follows the chosen language. Money is integer minor units (cents) shown as a
-// currency-neutral number with two decimals: the server does not say which currency it is.
+// Formatting that follows the chosen language. Money travels as integer minor units of an ISO 4217
+// currency (CNY's fen, USD's cents: docs/protocol.md); it is shown here in the reader's language
+// with the currency's sign and its own number of decimals ("¥20.00", "CN¥20.00", "$20.00").
 import { t, language } from '/i18n/i18n.js';
 
-export function money(cents) {
-  const value = Number(cents || 0) / 100;
-  return new Intl.NumberFormat(language(), { minimumFractionDigits: 2, maximumFractionDigits: 2, signDisplay: 'auto' }).format(value);
+/** The currency the server last named: amounts that come without one are in it. */
+let knownCurrency = null;
+
+export function rememberCurrency(currency) {
+  if (currency) knownCurrency = currency;
 }
 
-export function signedMoney(cents) {
-  const value = Number(cents || 0) / 100;
-  return new Intl.NumberFormat(language(), { minimumFractionDigits: 2, maximumFractionDigits: 2, signDisplay: 'exceptZero' }).format(value);
+function moneyFormat(currency, signDisplay) {
+  const code = currency || knownCurrency;
+  if (!code) return new Intl.NumberFormat(language(), { minimumFractionDigits: 2, maximumFractionDigits: 2, signDisplay });
+  return new Intl.NumberFormat(language(), { style: 'currency', currency: code, signDisplay });
+}
+
+function major(minorUnits, format) {
+  const digits = format.resolvedOptions().maximumFractionDigits;
+  return Number(minorUnits || 0) / 10 ** digits;
+}
+
+/** An amount in minor units of `currency` (or of the last currency the server named). */
+export function money(minorUnits, currency) {
+  rememberCurrency(currency);
+  const format = moneyFormat(currency, 'auto');
+  return format.format(major(minorUnits, format));
+}
+
+/** The same, always with its sign: "+¥50.00", "−¥20.00". */
+export function signedMoney(minorUnits, currency) {
+  rememberCurrency(currency);
+  const format = moneyFormat(currency, 'exceptZero');
+  return format.format(major(minorUnits, format));
+}
+
+/** Minor units of an amount a person typed in major units ("12.5" of CNY is 1250); null when it is not one. */
+export function minorUnits(typed, currency) {
+  const text = String(typed ?? '').trim().replace(',', '.');
+  if (!/^\d+(\.\d+)?$/.test(text)) return null;
+  const digits = moneyFormat(currency, 'auto').resolvedOptions().maximumFractionDigits;
+  const [whole, fraction = ''] = text.split('.');
+  if (fraction.length > digits) return null;
+  return Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, '0') || 0);
 }
 
 export function dateTime(iso) {
@@ -49,6 +82,11 @@ export function rating(average) {
 export function errorText(error) {
   if (!error) return t('error.unknown');
   const code = error.code || '';
+  const details = error.details || {};
+  if (code === 'conflict' && details.reason === 'insufficient_funds' && details.price) {
+    return t('error.insufficientFunds', { price: money(details.price.amount, details.price.currency), balance: money(details.balance, details.price.currency) });
+  }
+  if (code === 'conflict' && details.requestId) return t('error.liveRequest');
   if (code === 'disconnected') return t('error.disconnected');
   if (code === 'rate_limited') return t('error.rate_limited');
   if (code === 'unavailable') return t('error.unavailable');

@@ -11,6 +11,7 @@ import { renderRoom } from './room.js';
 import { renderAccount } from './account.js';
 import { renderProfile } from './profile.js';
 import { renderExpertHome, mountExpertBar } from './expert.js';
+import { mountLiveBanner } from './live.js';
 
 const tandem = new Tandem({ baseUrl: '', storage: window.localStorage });
 window.tandemApp = { tandem, call: null };
@@ -21,6 +22,7 @@ const whoami = document.getElementById('whoami');
 const signOutButton = document.getElementById('signout');
 const banner = document.getElementById('connection-banner');
 const expertBarRoot = document.getElementById('expert-bar');
+const liveBannerRoot = document.getElementById('live-banner');
 const toasts = document.getElementById('toasts');
 
 const NOTICE_KEY = 'tandem.app.notices';
@@ -174,6 +176,7 @@ function renderNav(active) {
 
 let sessionSubscriptions = [];
 let expertBar = null;
+let liveBanner = null;
 
 async function loadMe() {
   try {
@@ -206,8 +209,9 @@ function startSignedIn() {
       rememberSessionRequest(event.sessionId, event.requestId);
       ctx.navigate(`#/room/${event.sessionId}`);
     }));
+    // The expert failed the client (did not show, or left): the request is back at the front of the queue.
     sessionSubscriptions.push(tandem.on('session.ended', event => {
-      if (event.status === 'expert_no_show') handleExpertNoShow(event.sessionId);
+      if (event.status === 'expert_no_show' || event.status === 'expert_left') handleExpertFailed(event);
     }));
   }
   // The peer calls while this user looks at another view: say so, with a way into the room.
@@ -233,10 +237,12 @@ function startSignedIn() {
     if (event.state === 'joined' || event.state === 'reconnected') dropWarning(event.sessionId);
   }));
   sessionSubscriptions.push(tandem.on('penalty', event => {
+    // The kind, in the reader's language (the server's reason is English).
     ctx.toast(event.waived ? 'penalty.receivedWaived' : 'penalty.received',
-      { kind: event.waived ? 'info' : 'warning', params: { reason: event.reason || event.kind, points: event.points }, timeoutMs: 12000 });
+      { kind: event.waived ? 'info' : 'warning', params: { reason: t(`penaltyKind.${event.kind}`), points: event.points }, timeoutMs: 12000 });
   }));
   if (ctx.me.role === 'expert') expertBar = mountExpertBar(ctx, expertBarRoot);
+  liveBanner = mountLiveBanner(ctx, liveBannerRoot);
 }
 
 function stopSignedIn() {
@@ -244,6 +250,8 @@ function stopSignedIn() {
   sessionSubscriptions = [];
   expertBar?.destroy();
   expertBar = null;
+  liveBanner?.destroy();
+  liveBanner = null;
   expertBarRoot.hidden = true;
   banner.hidden = true;
 }
@@ -271,12 +279,20 @@ export async function requestIdOfSession(sessionId) {
 }
 ctx.requestIdOfSession = requestIdOfSession;
 
-/** The expert did not show: the client's request is back at the front of the queue; say so there. */
-async function handleExpertNoShow(sessionId) {
+/**
+ * The expert did not show, or left: the client's request is back at the front of the queue (unless
+ * the client asked again meanwhile); say so on its waiting screen, after a moment on the room's
+ * end screen for one who was in it.
+ */
+async function handleExpertFailed(event) {
   try {
-    const requestId = await requestIdOfSession(sessionId);
-    ctx.setNotice(requestId, 'notice.expertNoShow');
-    ctx.navigate(`#/waiting/${requestId}`);
+    const requestId = await requestIdOfSession(event.sessionId);
+    const request = await tandem.get(`/api/v1/requests/${requestId}`);
+    if (request.status !== 'queued' && request.status !== 'offered') return;
+    ctx.setNotice(requestId, event.status === 'expert_left' ? 'notice.expertLeft' : 'notice.expertNoShow');
+    const inRoom = location.hash === `#/room/${event.sessionId}`;
+    if (!inRoom || event.status === 'expert_no_show') { ctx.navigate(`#/waiting/${requestId}`); return; }
+    ctx.toast('notice.expertLeft', { kind: 'warning', timeoutMs: 0, action: { key: 'live.openRequest', href: `#/waiting/${requestId}` } });
   } catch (error) {
     ctx.toastError(error);
   }

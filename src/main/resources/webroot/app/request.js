@@ -1,6 +1,6 @@
 // The client's new request: topic (from what experts offer, or typed), mode, location, distance, brief.
 import { h, field, statusLine, showStatus, setI18n, setText, uniqueId } from './dom.js';
-import { errorText, topicLabel } from './format.js';
+import { errorText, topicLabel, money } from './format.js';
 import { locateInto, readLocation } from './geo.js';
 
 const TOPIC_PATTERN = /^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*){0,3}$/;
@@ -34,6 +34,11 @@ export function renderNewRequest(ctx) {
   const fallback = h('input', { type: 'checkbox', name: 'fallbackVideo', dataTest: 'fallback-video', id: uniqueId('fallback-video') });
   const fallbackField = h('label', { class: 'check', for: fallback.id }, fallback, h('span', { i18n: 'request.fallbackVideo' }));
   const brief = h('textarea', { name: 'brief', rows: 3, maxlength: 500, i18nAttr: 'placeholder:request.briefPlaceholder' });
+  // The price of the topic and mode chosen, before asking (GET /api/v1/quotes): what is held when an expert accepts.
+  const quoteAmount = h('strong', { class: 'quote-amount', dataTest: 'quote-amount', text: '…' });
+  const quote = h('div', { class: 'quote', dataTest: 'quote', 'aria-live': 'polite', hidden: true },
+    h('span', { class: 'quote-label', i18n: 'request.price' }), ' ', quoteAmount,
+    h('p', { class: 'hint', i18n: 'request.priceHint' }));
   const status = statusLine('request-status-line');
   const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block', i18n: 'request.submit' });
   const activeBanner = h('div', { class: 'callout', hidden: true });
@@ -53,6 +58,7 @@ export function renderNewRequest(ctx) {
     distanceField,
     fallbackField,
     field('request.brief', brief, 'request.briefHint'),
+    quote,
     status,
     submit);
 
@@ -64,6 +70,31 @@ export function renderNewRequest(ctx) {
   };
   modeRadios.forEach(radio => radio.addEventListener('change', updateModeDependent));
   updateModeDependent();
+
+  // The price follows the topic and the mode as they change; the last answer asked for wins.
+  let quoteAsked = 0;
+  let quoted = null;
+  const updateQuote = async () => {
+    const topic = topicOther.value.trim().toLowerCase() || topicSelect.value;
+    const mode = modeRadios.find(radio => radio.checked)?.value;
+    if (!topic || !TOPIC_PATTERN.test(topic)) { quote.hidden = true; quoted = null; return; }
+    const asked = ++quoteAsked;
+    try {
+      const answer = await ctx.tandem.get(`/api/v1/quotes?topic=${encodeURIComponent(topic)}&mode=${encodeURIComponent(mode)}`);
+      if (asked !== quoteAsked || destroyed) return;
+      quoted = answer;
+      setText(quoteAmount, money(answer.amount, answer.currency));
+      quote.dataset.amount = String(answer.amount);
+      quote.hidden = false;
+    } catch (error) {
+      if (asked === quoteAsked) quote.hidden = true;
+    }
+  };
+  let quoteTimer = null;
+  const quoteSoon = () => { clearTimeout(quoteTimer); quoteTimer = setTimeout(updateQuote, 250); };
+  topicSelect.addEventListener('change', updateQuote);
+  topicOther.addEventListener('input', quoteSoon);
+  modeRadios.forEach(radio => radio.addEventListener('change', updateQuote));
 
   locateInto(locate, lat, lng, locationStatus);
 
@@ -86,24 +117,21 @@ export function renderNewRequest(ctx) {
   topicsTimer = setInterval(loadTopics, 5000);
   topicSelect.addEventListener('focus', loadTopics);
 
-  // A client with a request still waiting is pointed back to it rather than asking twice.
-  const activeId = localStorage.getItem(ACTIVE_REQUEST_KEY);
-  if (activeId) {
-    ctx.tandem.get(`/api/v1/requests/${activeId}`).then(request => {
-      if (destroyed) return;
-      if (request.status === 'queued' || request.status === 'offered') {
-        activeBanner.replaceChildren(h('span', { i18n: 'request.activeExists' }), ' ',
-          h('a', { href: `#/waiting/${activeId}`, i18n: 'request.activeOpen', dataTest: 'open-active-request' }));
-        activeBanner.hidden = false;
-      } else if (request.status === 'matched' && request.sessionId) {
-        activeBanner.replaceChildren(h('span', { i18n: 'request.activeMatched' }), ' ',
-          h('a', { href: `#/room/${request.sessionId}`, i18n: 'request.activeRoom' }));
-        activeBanner.hidden = false;
-      } else {
-        rememberActiveRequest(null);
-      }
-    }).catch(() => rememberActiveRequest(null));
-  }
+  // A client with a request still waiting (from this device or another) is pointed back to it
+  // rather than asking twice: the server holds one live request per client.
+  const showLive = requestId => {
+    activeBanner.replaceChildren(h('span', { i18n: 'request.activeExists' }), ' ',
+      h('a', { href: `#/waiting/${requestId}`, i18n: 'request.activeOpen', dataTest: 'open-active-request' }));
+    activeBanner.hidden = false;
+  };
+  ctx.tandem.get('/api/v1/me/requests?limit=1').then(answer => {
+    const live = answer.requests?.[0];
+    if (destroyed || !live) return;
+    if (live.status === 'queued' || live.status === 'offered') {
+      rememberActiveRequest(live.id);
+      showLive(live.id);
+    }
+  }).catch(() => { /* the form works without it */ });
 
   let idempotencyKey = crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random();
   form.addEventListener('input', () => { idempotencyKey = crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random(); });
@@ -140,8 +168,11 @@ export function renderNewRequest(ctx) {
       sessionStorage.setItem(`tandem.app.request.${created.id}`, JSON.stringify({ ...created, topic, mode }));
       ctx.navigate(`#/waiting/${created.id}`);
     } catch (error) {
-      if (error?.code === 'conflict') showStatus(status, 'error', errorText(error), undefined, { raw: true });
-      else showStatus(status, 'error', errorText(error), undefined, { raw: true });
+      showStatus(status, 'error', errorText(error), undefined, { raw: true });
+      if (error?.details?.requestId) showLive(error.details.requestId);
+      if (error?.details?.reason === 'insufficient_funds') {
+        status.append(' ', h('a', { href: '#/account', i18n: 'request.topUpLink', dataTest: 'top-up-link' }));
+      }
       submit.disabled = false;
     }
   });
@@ -153,7 +184,8 @@ export function renderNewRequest(ctx) {
     form);
   return {
     element,
-    destroy() { destroyed = true; clearInterval(topicsTimer); },
+    onLanguageChange() { if (quoted) setText(quoteAmount, money(quoted.amount, quoted.currency)); },
+    destroy() { destroyed = true; clearInterval(topicsTimer); clearTimeout(quoteTimer); },
   };
 }
 

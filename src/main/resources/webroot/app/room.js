@@ -3,11 +3,11 @@
 import { Call } from '/sdk/tandem.js';
 import { t } from '/i18n/i18n.js';
 import { h, setI18n, setI18nAttr, setText, statusLine, showStatus, field } from './dom.js';
-import { errorText, clockTime, duration, topicLabel } from './format.js';
+import { errorText, clockTime, duration, topicLabel, money } from './format.js';
 import { currentLocation, readLocation } from './geo.js';
 import { rememberActiveRequest } from './request.js';
 
-const ENDED = new Set(['completed', 'expert_no_show', 'client_no_show', 'both_no_show', 'abandoned']);
+const ENDED = new Set(['completed', 'expert_no_show', 'client_no_show', 'both_no_show', 'abandoned', 'expert_left', 'client_left']);
 const TYPING_VISIBLE_MS = 3500;
 
 export function renderRoom(ctx, sessionId) {
@@ -25,6 +25,8 @@ export function renderRoom(ctx, sessionId) {
   const peerPresence = h('span', { class: 'presence-dot', dataTest: 'peer-presence', i18n: 'room.peerOffline' });
   const modeBadge = h('span', { class: 'badge' });
   const topicText = h('span', { class: 'muted' });
+  // The price held for the session: what the client pays, or what the expert earns of it.
+  const priceText = h('span', { class: 'muted room-price', dataTest: 'room-price' });
   const sessionStatus = h('span', { class: 'status-pill', dataTest: 'session-status', 'aria-live': 'polite' });
   const statusDetail = h('p', { class: 'muted room-detail', 'aria-live': 'polite' });
   const endButton = h('button', { type: 'button', class: 'btn btn-danger-quiet', dataTest: 'end-session', 'aria-expanded': 'false', i18n: 'room.end' });
@@ -92,7 +94,7 @@ export function renderRoom(ctx, sessionId) {
     h('header', { class: 'room-header card' },
       h('div', { class: 'room-title' },
         h('h1', {}, peerName),
-        h('div', { class: 'room-meta' }, peerPresence, modeBadge, topicText)),
+        h('div', { class: 'room-meta' }, peerPresence, modeBadge, topicText, priceText)),
       h('div', { class: 'room-actions' }, sessionStatus, endButton),
       endConfirm, statusDetail, roomStatus),
     endedPanel,
@@ -267,24 +269,46 @@ export function renderRoom(ctx, sessionId) {
     showEndedPanel(event);
   };
 
-  const showEndedPanel = event => {
+  /** What the ended session cost (client) or earned (expert): from the event, or the session as read since. */
+  const paymentLine = payment => {
+    if (!payment) return null;
+    const mine = me.role === 'client' ? payment.charged : payment.earned;
+    const key = me.role === 'client' ? (mine > 0 ? 'ended.paid' : 'ended.notCharged') : (mine > 0 ? 'ended.earned' : 'ended.notEarned');
+    return setI18n(h('p', { class: 'ended-payment', dataTest: 'ended-payment', dataset: { amount: String(mine) } }), key,
+      { amount: money(mine, payment.currency) });
+  };
+
+  const showEndedPanel = async event => {
     const parts = [h('h2', { i18n: 'ended.title' })];
-    // session.ended says who ended it (endedBy: a user id): who pressed "End session", or who
-    // left an abandoned session; a session that ended by itself also says why (reason).
-    if (event.endedBy) {
+    const peerName = { name: peer?.displayName || t(me.role === 'client' ? 'room.yourExpert' : 'room.yourClient') };
+    // Who ended it, where that is news: who pressed "End session", an operator, or who went and
+    // left the other. Who did not show is said by the status line below, not as "ended by".
+    if (event.reason === 'operator') {
+      parts.push(setI18n(h('p', { class: 'ended-by', dataTest: 'ended-by', dataset: { endedBy: 'operator' } }), 'ended.byOperator'));
+    } else if (event.endedBy && ['completed', 'expert_left', 'client_left', 'abandoned'].includes(event.status)) {
       const byMe = event.endedBy === me.id;
-      const verb = event.status === 'abandoned' ? 'left' : 'by';
+      const verb = event.status === 'completed' ? 'by' : event.reason === 'disconnected' ? 'dropped' : 'left';
       parts.push(setI18n(h('p', { class: 'ended-by', dataTest: 'ended-by', dataset: { endedBy: byMe ? 'me' : 'peer' } }),
-        byMe ? `ended.${verb}You` : `ended.${verb}Peer`, byMe ? undefined : { name: peer?.displayName || t(me.role === 'client' ? 'room.yourExpert' : 'room.yourClient') }));
+        byMe ? `ended.${verb}You` : `ended.${verb}Peer`, byMe ? undefined : peerName));
     }
-    parts.push(setI18n(h('p', { dataTest: 'ended-reason' }), event.reason ? `ended.${event.status}.${event.reason}` : `ended.${event.status}.${me.role}`));
+    parts.push(setI18n(h('p', { dataTest: 'ended-reason' }),
+      event.reason === 'max_duration' ? 'ended.completed.max_duration' : `ended.${event.status}.${me.role}`, peerName));
     if (event.durationSeconds) parts.push(h('p', { class: 'muted', text: duration(event.durationSeconds) }));
-    if (event.status === 'completed' && me.role === 'client') parts.push(ratingForm());
+    // What it cost or earned: from the event, else (ended from this page's own end, or reopened later) from the session.
+    const paymentSlot = h('div', { class: 'ended-payment-slot' }, paymentLine(event.payment));
+    parts.push(paymentSlot);
+    if (['completed', 'client_left', 'expert_left'].includes(event.status) && me.role === 'client') parts.push(ratingForm());
     parts.push(h('div', { class: 'row' },
       h('a', { class: 'btn', href: me.role === 'client' ? '#/request' : '#/expert', i18n: me.role === 'client' ? 'ended.newRequest' : 'ended.backHome' }),
       h('a', { class: 'btn btn-quiet', href: '#/account', i18n: 'ended.account' })));
     endedPanel.replaceChildren(...parts);
     endedPanel.hidden = false;
+    if (!event.payment) {
+      try {
+        const read = await tandem.get(`/api/v1/sessions/${sessionId}`);
+        if (!destroyed) paymentSlot.replaceChildren(...[paymentLine(read.payment)].filter(Boolean));
+      } catch { /* the rest of the panel stands */ }
+    }
   };
 
   const ratingForm = () => {
@@ -540,6 +564,14 @@ export function renderRoom(ctx, sessionId) {
     updateCallControls();
   }));
 
+  let shownPrice = null;
+  const showPrice = price => {
+    if (!price) return;
+    shownPrice = price;
+    setI18n(priceText, me.role === 'client' ? 'room.price' : 'room.earns',
+      { amount: money(me.role === 'client' ? price.amount : price.expertEarns, price.currency) });
+  };
+
   // ---- start ----
   const load = async () => {
     const infoFromSocket = tandem.sessionInfo?.(sessionId);
@@ -564,6 +596,7 @@ export function renderRoom(ctx, sessionId) {
 
     const mode = session?.mode || infoFromSocket?.mode;
     if (mode) setI18n(modeBadge, `mode.${mode}`);
+    showPrice(session?.price || infoFromSocket?.price);
     const historyEntry = await ctx.tandem.get('/api/v1/me/sessions?limit=50')
       .then(body => (body.sessions || []).find(item => item.id === sessionId) || null).catch(() => null);
     if (destroyed) return;
@@ -601,6 +634,7 @@ export function renderRoom(ctx, sessionId) {
     // Times are formatted for a language: format them again after a switch.
     onLanguageChange() {
       for (const time of messageList.querySelectorAll('time[datetime]')) time.textContent = clockTime(time.getAttribute('datetime'));
+      showPrice(shownPrice);
       if (status && !ended) applyStatus(status);
     },
     destroy() {

@@ -2,11 +2,13 @@
 // server says), a cancel button; on a match the app goes to the room (main.js listens for that).
 import { t } from '/i18n/i18n.js';
 import { h, setI18n, setText, statusLine, showStatus } from './dom.js';
-import { etaText, errorText, topicLabel, clockTime } from './format.js';
+import { etaText, errorText, topicLabel, clockTime, money } from './format.js';
 import { rememberActiveRequest } from './request.js';
 
 const WAITING_STATES = new Set(['queued', 'offered']);
 const REASONS = new Set(['no_expert_online', 'none_in_range', 'all_busy', 'declined_by_all']);
+/** Why a request was cancelled (request.status's reason once cancelled). */
+const CANCEL_REASONS = new Set(['client', 'client_left', 'operator', 'unpayable']);
 
 export function renderWaiting(ctx, requestId) {
   const notice = h('div', { class: 'callout callout-warning', dataTest: 'notice', role: 'alert', hidden: true });
@@ -48,8 +50,10 @@ export function renderWaiting(ctx, requestId) {
   let summaryState = null;
   const apply = state => {
     if (state.status) {
-      setI18n(statusText, `request.status.${state.status}`);
+      const cancelledWhy = state.status === 'cancelled' && CANCEL_REASONS.has(state.reason) ? `.${state.reason}` : '';
+      setI18n(statusText, `request.status.${state.status}${cancelledWhy}`);
       statusText.dataset.status = state.status;
+      if (cancelledWhy) statusText.dataset.reason = state.reason;
     }
     if (state.position !== undefined && state.position !== null) setText(position, String(state.position));
     else if (!WAITING_STATES.has(state.status)) setText(position, '–');
@@ -72,11 +76,15 @@ export function renderWaiting(ctx, requestId) {
       notice.hidden = false;
       if (!state.topic) state = { ...state, topic: summaryState.topic, expiresAt: summaryState.expiresAt };
     }
-    if (state.topic) summaryState = state;
-    if (state.topic) {
-      summary.replaceChildren(setI18n(h('span'), 'waiting.summaryTopic', { topic: topicLabel(state.topic) }),
-        state.mode ? ' · ' : '', state.mode ? setI18n(h('span'), `mode.${state.mode}`) : '',
-        state.expiresAt ? ' · ' : '', state.expiresAt ? setI18n(h('span'), 'waiting.expiresAt', { time: clockTime(state.expiresAt) }) : '');
+    if (state.price && summaryState) summaryState = { ...summaryState, price: state.price };
+    if (state.topic) summaryState = { ...state, price: state.price || summaryState?.price };
+    if (state.topic || state.price) {
+      const shown = summaryState || state;
+      const price = shown.price;
+      summary.replaceChildren(setI18n(h('span'), 'waiting.summaryTopic', { topic: topicLabel(shown.topic || '') }),
+        shown.mode ? ' · ' : '', shown.mode ? setI18n(h('span'), `mode.${shown.mode}`) : '',
+        price ? ' · ' : '', price ? setI18n(h('span', { dataTest: 'waiting-price' }), 'waiting.price', { price: money(price.amount, price.currency) }) : '',
+        shown.expiresAt ? ' · ' : '', shown.expiresAt ? setI18n(h('span'), 'waiting.expiresAt', { time: clockTime(shown.expiresAt) }) : '');
     }
     if (state.status === 'matched' && state.sessionId) {
       ctx.clearNotice(requestId);
@@ -155,7 +163,7 @@ export function renderWaiting(ctx, requestId) {
   return {
     element,
     // The summary holds a formatted time: format it again in the new language.
-    onLanguageChange() { if (summaryState) apply({ topic: summaryState.topic, mode: summaryState.mode, expiresAt: summaryState.expiresAt }); },
+    onLanguageChange() { if (summaryState) apply({ topic: summaryState.topic, mode: summaryState.mode, expiresAt: summaryState.expiresAt, price: summaryState.price }); },
     destroy() { destroyed = true; subscriptions.forEach(off => off()); },
   };
 }

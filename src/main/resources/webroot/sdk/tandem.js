@@ -220,12 +220,15 @@ export class TandemError extends Error {
    * @param {string} code
    * @param {string} message
    * @param {number} [status] the HTTP status; 0 for WebSocket and client-side errors
+   * @param {object} [details] the error's other fields, for programs (docs/protocol.md names them):
+   *   a second request's `requestId` (the live one), `reason: 'insufficient_funds'` with `price` and `balance`
    */
-  constructor(code, message, status = 0) {
+  constructor(code, message, status = 0, details = {}) {
     super(message);
     this.name = 'TandemError';
     /** @type {string} */ this.code = code;
     /** @type {number} */ this.status = status;
+    /** @type {object} */ this.details = details;
   }
 }
 
@@ -466,9 +469,9 @@ export class Tandem extends Emitter {
     let json = null;
     try { json = text ? JSON.parse(text) : null; } catch { /* not JSON: described below */ }
     if (res.ok) return json;
-    const err = json?.error;
-    throw new TandemError(err?.code ?? STATUS_CODES[res.status] ?? 'internal',
-      err?.message ?? `HTTP ${res.status}`, res.status);
+    const { code, message, ...details } = json?.error ?? {};
+    throw new TandemError(code ?? STATUS_CODES[res.status] ?? 'internal',
+      message ?? `HTTP ${res.status}`, res.status, details);
   }
 
   /**
@@ -804,8 +807,9 @@ export class Tandem extends Emitter {
     this._inflight.delete(String(msg.cid));
     clearTimeout(entry.timer);
     const { type, cid, ...fields } = msg;
-    if (type === 'ack') entry.resolve(fields);
-    else entry.reject(new TandemError(fields.code ?? 'internal', fields.message ?? 'error', 0));
+    if (type === 'ack') { entry.resolve(fields); return; }
+    const { code, message, ...details } = fields;
+    entry.reject(new TandemError(code ?? 'internal', message ?? 'error', 0, details));
   }
 
   /** @internal */
@@ -1242,6 +1246,8 @@ export class Offer extends Emitter {
     /** @type {string|null} */ this.brief = ev.brief ?? null;
     /** @type {number|null} */ this.distanceKm = ev.distanceKm ?? null;
     /** @type {{displayName: string}} */ this.client = ev.client ?? { displayName: '' };
+    /** @type {{amount: number, currency: string}|null} what the expert earns if they take it, in minor units */
+    this.earns = ev.earns ?? null;
     /** @type {string} ISO-8601 on the server's clock */ this.expiresAt = ev.expiresAt;
     // The deadline on this machine's clock, from the time left when the server sent the offer: it
     // needs no clock agreement, only the (small) transit time, which it leaves in the expert's favour.

@@ -4,21 +4,22 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tandem.auth.AuthFeature;
 import io.tandem.auth.Tokens;
 import io.tandem.config.TandemConfig.HttpConfig;
+import io.tandem.db.DatabaseOutages;
 import io.tandem.expert.ExpertProfileRepository;
+import io.tandem.loadtest.Seeder;
+import io.tandem.matching.MatchingFeature;
+import io.tandem.money.MoneyFeature;
+import io.tandem.operator.OperatorFeature;
+import io.tandem.reliability.ReliabilityFeature;
+import io.tandem.session.SessionFeature;
 import io.tandem.webhook.WebhookAdmin;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.ErrorCode;
-import io.tandem.loadtest.Seeder;
-import io.tandem.operator.OperatorViews;
-import io.tandem.matching.MatchingFeature;
-import io.tandem.reliability.ReliabilityFeature;
-import io.tandem.session.SessionFeature;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.tandem.db.DatabaseOutages;
 import io.vertx.ext.web.handler.TimeoutHandler;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -40,6 +41,7 @@ public final class HttpApi {
   private final RequestRoutes requests;
   private final SessionRoutes sessions;
   private final ReliabilityRoutes records;
+  private final MoneyRoutes money;
   private final Optional<Seeder> seeder;
   private final HealthRoutes health;
   private final OperatorRoutes operator;
@@ -60,8 +62,9 @@ public final class HttpApi {
       MatchingFeature matching,
       SessionFeature sessionFeature,
       ReliabilityFeature reliability,
+      MoneyFeature money,
       Optional<Seeder> seeder,
-      OperatorViews operatorViews,
+      OperatorFeature operator,
       Supplier<Future<Map<String, String>>> readiness,
       DatabaseOutages outages,
       PrometheusMeterRegistry metrics,
@@ -72,12 +75,13 @@ public final class HttpApi {
     this.tokens = auth.tokens();
     this.accounts = new AccountRoutes(auth.service());
     this.experts = new ExpertRoutes(profiles, reliability.reliability(), matching.stats());
-    this.records = new ReliabilityRoutes(reliability.reliability(), reliability.ledger());
+    this.records = new ReliabilityRoutes(reliability.reliability());
+    this.money = new MoneyRoutes(money, matching.requests());
     this.seeder = seeder;
     this.requests = new RequestRoutes(matching.requests());
-    this.sessions = new SessionRoutes(sessionFeature.rooms());
+    this.sessions = new SessionRoutes(sessionFeature.views());
     this.health = new HealthRoutes(readiness, metrics);
-    this.operator = new OperatorRoutes(operatorViews);
+    this.operator = new OperatorRoutes(operator);
   }
 
   public Router router(Vertx vertx) {
@@ -116,6 +120,7 @@ public final class HttpApi {
     requests.mount(router, authenticated);
     sessions.mount(router, authenticated);
     records.mount(router, authenticated);
+    money.mount(router, authenticated);
     operator.mount(router, authenticated);
     webhooks.mount(router, authenticated);
 

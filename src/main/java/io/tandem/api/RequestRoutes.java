@@ -1,10 +1,14 @@
 package io.tandem.api;
 
 import io.tandem.matching.RequestService;
+import io.tandem.wire.QueryNumbers;
 import io.vertx.ext.web.Router;
 
 /** Consultation requests over HTTP; the same service answers {@code request.*} frames. */
 final class RequestRoutes {
+  private static final int DEFAULT_LIMIT = 20;
+  private static final int MAX_LIMIT = 100;
+
   private final RequestService requests;
 
   RequestRoutes(RequestService requests) {
@@ -18,5 +22,9 @@ final class RequestRoutes {
         requests.get(Replies.caller(ctx), ctx.pathParam("id"))));
     router.delete("/api/v1/requests/:id").handler(authenticated).handler(Replies.json(200, ctx ->
         requests.cancel(Replies.caller(ctx), ctx.pathParam("id"))));
+    router.get("/api/v1/me/requests").handler(authenticated).handler(Replies.json(200, ctx -> {
+      Long limit = QueryNumbers.parse("limit", ctx.queryParams().get("limit"), 1, MAX_LIMIT);
+      return requests.mine(Replies.caller(ctx), limit == null ? DEFAULT_LIMIT : limit.intValue());
+    }));
   }
 }

@@ -1,6 +1,6 @@
 package io.tandem.api;
 
-import io.tandem.session.RoomService;
+import io.tandem.session.SessionViews;
 import io.tandem.wire.JsonInput;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -10,20 +10,20 @@ import io.vertx.ext.web.RoutingContext;
 final class SessionRoutes {
   private static final int MAX_PAGE = 500;
 
-  private final RoomService rooms;
+  private final SessionViews sessions;
 
-  SessionRoutes(RoomService rooms) {
-    this.rooms = rooms;
+  SessionRoutes(SessionViews sessions) {
+    this.sessions = sessions;
   }
 
   void mount(Router router, BearerAuthentication authenticated) {
     router.get("/api/v1/me/sessions").handler(authenticated).handler(Replies.json(200, ctx ->
-        rooms.history(Replies.caller(ctx), queryParameters(ctx).optionalInt("limit", 1, MAX_PAGE).orElse(20))));
+        sessions.history(Replies.caller(ctx).id(), queryParameters(ctx).optionalInt("limit", 1, MAX_PAGE).orElse(20))));
     router.get("/api/v1/sessions/:id").handler(authenticated).handler(Replies.json(200, ctx ->
-        rooms.describe(Replies.caller(ctx), ctx.pathParam("id"))));
+        sessions.describe(Replies.caller(ctx), ctx.pathParam("id"))));
     router.get("/api/v1/sessions/:id/messages").handler(authenticated).handler(Replies.json(200, ctx -> {
       JsonInput query = queryParameters(ctx);
-      return rooms.transcript(Replies.caller(ctx), ctx.pathParam("id"),
+      return sessions.transcript(Replies.caller(ctx), ctx.pathParam("id"),
           query.optionalInt("afterSeq", 0, Integer.MAX_VALUE).orElse(0), query.optionalInt("limit", 1, MAX_PAGE).orElse(100));
     }));
   }

@@ -93,14 +93,30 @@ public final class AccountRepository {
   public static final AccountSuspensions SUSPENSIONS = new AccountSuspensions() {
     @Override
     public Future<Void> suspendUntil(SqlClient sql, UserId user, Instant until) {
-      return sql.preparedQuery("UPDATE accounts SET suspended_until = greatest(coalesce(suspended_until, $2), $2) WHERE id = $1")
+      // An operator's suspension that has run out no longer shields this one from a waiver.
+      return sql.preparedQuery("UPDATE accounts SET suspended_until = greatest(coalesce(suspended_until, $2), $2),"
+              + " suspended_by_operator = suspended_by_operator AND coalesce(suspended_until > now(), false) WHERE id = $1")
           .execute(Tuple.of(user.value(), until.atOffset(ZoneOffset.UTC))).mapEmpty();
     }
 
     @Override
     public Future<Void> lift(SqlClient sql, UserId user) {
-      return sql.preparedQuery("UPDATE accounts SET suspended_until = NULL WHERE id = $1 AND suspended_until > now()")
+      return sql.preparedQuery("UPDATE accounts SET suspended_until = NULL WHERE id = $1 AND suspended_until > now() AND NOT suspended_by_operator")
           .execute(Tuple.of(user.value())).mapEmpty();
+    }
+
+    @Override
+    public Future<Instant> suspendByOperator(SqlClient sql, UserId user, Instant until) {
+      return sql.preparedQuery("UPDATE accounts SET suspended_until = greatest(coalesce(suspended_until, $2), $2), suspended_by_operator = true"
+              + " WHERE id = $1 RETURNING suspended_until")
+          .execute(Tuple.of(user.value(), until.atOffset(ZoneOffset.UTC)))
+          .map(rows -> rows.iterator().next().getOffsetDateTime("suspended_until").toInstant());
+    }
+
+    @Override
+    public Future<Boolean> reinstate(SqlClient sql, UserId user) {
+      return sql.preparedQuery("UPDATE accounts SET suspended_until = NULL, suspended_by_operator = false WHERE id = $1 AND suspended_until > now()")
+          .execute(Tuple.of(user.value())).map(rows -> rows.rowCount() > 0);
     }
   };
 }

@@ -111,19 +111,55 @@ final class ConfigReader {
     return array.copy();
   }
 
-  /** A map from topic root to a non-negative price in minor units. */
-  Map<String, Long> prices(String key) {
+  /**
+   * Prices by topic: {@code {"legal": 5000, "career.interview": {"chat": 1500, "video": 2500}}}, whole
+   * non-negative minor units; a number is the price of every mode ({@link TandemConfig.LedgerConfig#EVERY_MODE}).
+   */
+  Map<String, Map<String, Long>> prices(String key) {
     if (!(json.getValue(key) instanceof JsonObject object)) {
-      throw problem(key, "must be an object from topic root to price, got " + json.getValue(key));
+      throw problem(key, "must be an object from topic to price, got " + json.getValue(key));
     }
-    Map<String, Long> prices = new java.util.HashMap<>();
+    Map<String, Map<String, Long>> prices = new java.util.HashMap<>();
     for (String topic : object.fieldNames()) {
-      if (!(object.getValue(topic) instanceof Number n) || n.longValue() < 0 || n.doubleValue() != Math.rint(n.doubleValue())) {
-        throw problem(key, "must map topics to whole, non-negative prices; " + topic + " has " + object.getValue(topic));
+      if (!topic.matches("[a-z][a-z0-9_-]*(\\.[a-z][a-z0-9_-]*){0,3}")) {
+        throw problem(key, "must map topics (lowercase dotted words like career.interview) to prices; " + topic + " is not a topic");
       }
-      prices.put(topic, n.longValue());
+      Object value = object.getValue(topic);
+      if (value instanceof JsonObject byMode) {
+        Map<String, Long> modes = new java.util.HashMap<>();
+        for (String mode : byMode.fieldNames()) {
+          if (!List.of("chat", "video", "in_person").contains(mode)) {
+            throw problem(key, "gives " + topic + " a price for " + mode + ", which is not a mode (chat, video, in_person)");
+          }
+          modes.put(mode, price(key, topic + "." + mode, byMode.getValue(mode)));
+        }
+        prices.put(topic, Map.copyOf(modes));
+      } else {
+        prices.put(topic, Map.of(TandemConfig.LedgerConfig.EVERY_MODE, price(key, topic, value)));
+      }
     }
     return Map.copyOf(prices);
+  }
+
+  private long price(String key, String what, Object value) {
+    if (!(value instanceof Number n) || n.longValue() < 0 || n.doubleValue() != Math.rint(n.doubleValue()) || n.doubleValue() > Integer.MAX_VALUE) {
+      throw problem(key, "must map topics to whole, non-negative prices in minor units; " + what + " has " + value);
+    }
+    return n.longValue();
+  }
+
+  /** An ISO 4217 currency code the JVM knows ({@code CNY}, {@code USD}, {@code EUR}). */
+  String currency(String key) {
+    String code = nonEmptyString(key);
+    try {
+      java.util.Currency currency = java.util.Currency.getInstance(code);
+      if (currency.getDefaultFractionDigits() < 0) {
+        throw problem(key, "must be a currency with minor units, got " + code);
+      }
+      return currency.getCurrencyCode();
+    } catch (IllegalArgumentException e) {
+      throw problem(key, "must be an ISO 4217 currency code such as CNY, USD or EUR, got " + code);
+    }
   }
 
   /** Administrators: {@code [{"username": "...", "passwordHash": "$argon2id$..."}]}. */

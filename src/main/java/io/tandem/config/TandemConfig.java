@@ -29,7 +29,8 @@ public record TandemConfig(
     LoadTestConfig loadTest,
     WsConfig ws,
     TurnConfig turn,
-    WebhookConfig webhooks) {
+    WebhookConfig webhooks,
+    PaymentsConfig payments) {
 
   public static TandemConfig from(JsonObject json) {
     ConfigReader root = new ConfigReader(json, "");
@@ -46,7 +47,8 @@ public record TandemConfig(
         LoadTestConfig.from(root.section("loadTest")),
         WsConfig.from(root.section("ws")),
         TurnConfig.from(root.section("turn")),
-        WebhookConfig.from(root.section("webhooks")));
+        WebhookConfig.from(root.section("webhooks")),
+        PaymentsConfig.from(root.section("payments")));
   }
 
   /**
@@ -280,6 +282,9 @@ public record TandemConfig(
    * {@code maxDistanceKm} bounds what a request may ask for; {@code defaultEta} is the estimate
    * for a topic that has no matches yet; {@code statusPushInterval} spaces a shard's rounds of
    * queue positions pushed to waiting clients, and {@code statusPushesPerRound} bounds one round.
+   * A request is offered only while its client is there: connected over the WebSocket, or, without
+   * one, having polled the request within {@code clientPresent}; a client gone (no connection, no
+   * poll) for {@code clientGone} has the request cancelled as {@code client_left}.
    */
   public record MatchingConfig(
       Duration offerTimeout,
@@ -294,6 +299,8 @@ public record TandemConfig(
       Duration defaultEta,
       Duration statusPushInterval,
       int statusPushesPerRound,
+      Duration clientGone,
+      Duration clientPresent,
       Weights weights) {
     static MatchingConfig from(ConfigReader r) {
       return new MatchingConfig(
@@ -309,6 +316,8 @@ public record TandemConfig(
           Duration.ofSeconds(r.intBetween("defaultEtaSeconds", 1, 24 * 3600)),
           Duration.ofMillis(r.intBetween("statusPushIntervalMs", 0, 60_000)),
           r.intBetween("statusPushesPerRound", 1, 1_000_000),
+          Duration.ofSeconds(r.intBetween("clientGoneSeconds", 1, 3600)),
+          Duration.ofSeconds(r.intBetween("clientPresentSeconds", 1, 3600)),
           Weights.from(r.section("weights")));
     }
   }
@@ -380,7 +389,7 @@ public record TandemConfig(
       int expertNoShowPoints,
       int clientNoShowPoints,
       int latePoints,
-      int abandonedPoints,
+      int expertLeftPoints,
       Duration window,
       int suspendAtPoints,
       Duration suspension,
@@ -392,7 +401,7 @@ public record TandemConfig(
           r.intBetween("expertNoShowPoints", 0, 100),
           r.intBetween("clientNoShowPoints", 0, 100),
           r.intBetween("latePoints", 0, 100),
-          r.intBetween("abandonedPoints", 0, 100),
+          r.intBetween("expertLeftPoints", 0, 100),
           Duration.ofDays(r.intBetween("windowDays", 1, 365)),
           r.intBetween("suspendAtPoints", 1, 1000),
           Duration.ofHours(r.intBetween("suspendHours", 1, 24 * 365)),
@@ -408,21 +417,59 @@ public record TandemConfig(
   }
 
   /**
-   * Money, in minor units (cents). {@code initialBalance} is what a new client starts with (a
-   * stand-in for a payment provider); a topic costs the price of its root in {@code topicPrices},
-   * else {@code defaultPrice}; a client who does not show pays {@code clientNoShowFeePercent} of it.
+   * Money, in minor units of {@code currency} (ISO 4217: CNY's are fen, USD's cents). {@code
+   * initialBalance} is what a new client starts with (a welcome credit). A consultation's price is
+   * the most specific entry of {@code topicPrices} for its topic (the topic itself, else its parent,
+   * up to its root; each entry one price for every mode, or one per mode), else {@code defaultPrice};
+   * the platform keeps {@code platformFeePercent} of it and the expert earns the rest. A client who
+   * does not show pays {@code clientNoShowFeePercent} of the price.
    */
-  public record LedgerConfig(long initialBalance, long defaultPrice, Map<String, Long> topicPrices, int clientNoShowFeePercent) {
-    public long priceOf(String topicRoot) {
-      return topicPrices.getOrDefault(topicRoot, defaultPrice);
-    }
+  public record LedgerConfig(long initialBalance, String currency, long defaultPrice, Map<String, Map<String, Long>> topicPrices,
+      int platformFeePercent, int clientNoShowFeePercent) {
+    /** The key of a {@code topicPrices} entry's price that holds for every mode. */
+    public static final String EVERY_MODE = "*";
 
     static LedgerConfig from(ConfigReader r) {
       return new LedgerConfig(
           r.intBetween("initialBalance", 0, Integer.MAX_VALUE),
+          r.currency("currency"),
           r.intBetween("defaultPrice", 0, Integer.MAX_VALUE),
           r.prices("topicPrices"),
+          r.intBetween("platformFeePercent", 0, 100),
           r.intBetween("clientNoShowFeePercent", 0, 100));
+    }
+  }
+
+  /**
+   * Top-ups (docs/operations.md, "Payments"). {@code provider}: {@code demo} credits at once (demo
+   * money, the default with the embedded database: {@code auto}), {@code external} leaves a top-up
+   * pending until the operator's payment service confirms it with a webhook signed with
+   * {@code webhookSecret}, {@code none} takes no top-ups. Amounts from {@code minTopUp} to {@code maxTopUp}.
+   */
+  public record PaymentsConfig(String provider, String webhookSecret, long minTopUp, long maxTopUp) {
+    public static final List<String> PROVIDERS = List.of("auto", "demo", "external", "none");
+
+    /** The provider in effect: {@code auto} is {@code demo} with the embedded database, {@code none} with another. */
+    public String effectiveProvider(boolean embeddedDatabase) {
+      return provider.equals("auto") ? (embeddedDatabase ? "demo" : "none") : provider;
+    }
+
+    static PaymentsConfig from(ConfigReader r) {
+      String provider = r.nonEmptyString("provider");
+      if (!PROVIDERS.contains(provider)) {
+        throw r.problem("provider", "must be one of " + String.join(", ", PROVIDERS) + ", got " + provider);
+      }
+      String secret = r.string("webhookSecret");
+      if (provider.equals("external") && secret.length() < WebhookConfig.MIN_SECRET_CHARS) {
+        throw r.problem("webhookSecret", "must be set, " + WebhookConfig.MIN_SECRET_CHARS + " characters or more, when payments.provider is"
+            + " external: the payment service signs its confirmations with it (for example whsec_ followed by: openssl rand -base64 32)");
+      }
+      long min = r.intBetween("minTopUp", 1, Integer.MAX_VALUE);
+      long max = r.intBetween("maxTopUp", 1, Integer.MAX_VALUE);
+      if (max < min) {
+        throw r.problem("maxTopUp", "must not be below payments.minTopUp (" + min + "), got " + max);
+      }
+      return new PaymentsConfig(provider, secret, min, max);
     }
   }
 

@@ -324,7 +324,7 @@ final class Connection {
     if (cid != null) {
       frame.put("cid", cid);
     }
-    write(frame.put("code", error.code().wireName()).put("message", error.getMessage()));
+    write(frame.put("code", error.code().wireName()).put("message", error.getMessage()).mergeIn(error.details()));
   }
 
   /**

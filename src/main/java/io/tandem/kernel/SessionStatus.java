@@ -10,7 +10,12 @@ public enum SessionStatus {
   EXPERT_NO_SHOW("expert_no_show"),
   CLIENT_NO_SHOW("client_no_show"),
   BOTH_NO_SHOW("both_no_show"),
-  ABANDONED("abandoned");
+  /** Both participants went for good, neither left the other waiting alone. */
+  ABANDONED("abandoned"),
+  /** The expert joined, then went for good while the client stayed. */
+  EXPERT_LEFT("expert_left"),
+  /** The client joined, then went for good while the expert stayed. */
+  CLIENT_LEFT("client_left");
 
   private final String wireName;
 

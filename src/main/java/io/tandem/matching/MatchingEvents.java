@@ -4,11 +4,12 @@ import io.tandem.auth.IceServers;
 import io.tandem.bus.Addresses;
 import io.tandem.bus.PresenceMessages;
 import io.tandem.bus.UserEvents;
-import io.tandem.kernel.RequestStatus;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.OfferId;
 import io.tandem.kernel.RequestId;
+import io.tandem.kernel.RequestStatus;
 import io.tandem.kernel.UserId;
+import io.tandem.money.Price;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -28,7 +29,8 @@ public final class MatchingEvents {
     this.iceServers = iceServers;
   }
 
-  void offer(UserId expert, OfferId offer, WaitingRequest request, double distanceKm, String brief, String clientName, Instant expiresAt) {
+  void offer(UserId expert, OfferId offer, WaitingRequest request, double distanceKm, String brief, String clientName, Instant expiresAt,
+      Price price) {
     users.send(expert, "offer", new JsonObject()
         .put("offerId", offer.toString())
         .put("requestId", request.id().toString())
@@ -39,10 +41,12 @@ public final class MatchingEvents {
         .put("client", new JsonObject().put("displayName", clientName))
         .put("expiresAt", expiresAt.toString())
         // The same deadline as a duration from now, which needs no agreement between the two clocks.
-        .put("expiresInMs", Math.max(0, Duration.between(Instant.now(), expiresAt).toMillis())));
+        .put("expiresInMs", Math.max(0, Duration.between(Instant.now(), expiresAt).toMillis()))
+        // What the expert earns if they take it: the price less the platform's fee.
+        .put("earns", new JsonObject().put("amount", price.expertEarns()).put("currency", price.currency())));
   }
 
-  /** @param reason {@code timeout}, {@code cancelled}, {@code expired} or {@code taken} */
+  /** @param reason {@code timeout}, {@code cancelled}, {@code expired}, {@code expert_offline} or {@code client_left} */
   void offerRevoked(UserId expert, OfferId offer, String reason) {
     users.send(expert, "offer.revoked", new JsonObject().put("offerId", offer.toString()).put("reason", reason));
   }
@@ -56,9 +60,14 @@ public final class MatchingEvents {
     users.send(client, "request.status", standing.toJson());
   }
 
-  /** {@code request.status} of an in-person request now served in its fallback mode: it carries the new {@code mode}. */
-  void requestFellBack(UserId client, QueueStanding.Standing standing, Mode mode) {
-    users.send(client, "request.status", standing.toJson().put("mode", mode.wireName()));
+  /** {@code request.status} of an in-person request now served in its fallback mode: it carries the new {@code mode} and {@code price}. */
+  void requestFellBack(UserId client, QueueStanding.Standing standing, Mode mode, Price price) {
+    users.send(client, "request.status", standing.toJson().put("mode", mode.wireName()).put("price", price.toJson()));
+  }
+
+  /** {@code request.status} of a cancelled request, saying why. */
+  void requestCancelled(UserId client, RequestId request, CancelReason why) {
+    users.send(client, "request.status", requestStatusEvent(request, RequestStatus.CANCELLED).put("reason", why.wireName()));
   }
 
   /**
@@ -102,6 +111,7 @@ public final class MatchingEvents {
         .put("sessionId", a.sessionId().toString())
         .put("requestId", a.requestId().toString())
         .put("mode", a.mode().wireName())
+        .put("price", a.price().toJson())
         .put("peer", new JsonObject().put("id", peer.toString()).put("displayName", peerName).put("role", peerRole))
         .put("joinDeadline", a.joinDeadline().toString())
         .put("iceServers", iceServers.forUser(to));

@@ -5,11 +5,15 @@ import io.tandem.auth.IceServers;
 import io.tandem.bus.UserEvents;
 import io.tandem.config.TandemConfig;
 import io.tandem.db.DatabaseOutages;
+import io.tandem.kernel.Topic;
+import io.tandem.money.MoneyFeature;
 import io.tandem.presence.ExpertPresence;
 import io.tandem.reliability.ReliabilityFeature;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Requests, offers and the shards that match them, as the rest of the node uses them: the services
@@ -23,21 +27,26 @@ public record MatchingFeature(RequestService requests, OfferService offers, Expe
    * {@code sessions}: how an accepted offer's session is opened (the session feature owns that table).
    */
   public static MatchingFeature build(Vertx vertx, Pool pool, Pool leasePool, TandemConfig config, String nodeId, UserEvents users,
-      ReliabilityFeature reliability, ExpertPresence presence, SessionOpening sessions, DatabaseOutages outages, MeterRegistry meters) {
-    MatchingMetrics metrics = new MatchingMetrics(meters, config.ledger().topicPrices().keySet(), Clock.systemUTC());
-    MatchingRepository store = new MatchingRepository(pool, config.ledger(), reliability.penalties(), config.penalties(), sessions, presence,
+      ReliabilityFeature reliability, MoneyFeature money, ExpertPresence presence, SessionOpening sessions, DatabaseOutages outages,
+      MeterRegistry meters) {
+    // Topic roots that have a price of their own are the metrics' topics; the rest count as "other".
+    Set<String> pricedRoots = config.ledger().topicPrices().keySet().stream().map(t -> new Topic(t).root()).collect(Collectors.toSet());
+    MatchingMetrics metrics = new MatchingMetrics(meters, pricedRoots, Clock.systemUTC());
+    MatchingRepository store = new MatchingRepository(pool, money.pricing(), reliability.penalties(), config.penalties(), sessions, presence,
         metrics);
     ExpertLoads loads = new ExpertLoads(vertx.eventBus(), store);
     MatchingEvents events = new MatchingEvents(vertx.eventBus(), users, loads,
         new IceServers(config.session().iceServers(), config.turn(), Clock.systemUTC()));
     ShardLeases leases = new ShardLeases(leasePool, nodeId, config.cluster().lease());
+    RequestService requests = new RequestService(vertx.eventBus(), store, events, config.matching(), money.ledger(), money.pricing(),
+        reliability.reliability());
     return new MatchingFeature(
-        new RequestService(vertx.eventBus(), store, events, config.matching(), reliability.ledger(), config.ledger(), reliability.reliability()),
-        new OfferService(store, events, config.session(), reliability.reliability()),
+        requests,
+        new OfferService(store, requests, events, config.session(), config.matching().clientPresent(), reliability.reliability()),
         new ExpertStats(store, config.penalties(), config.matching().weights()),
         loads,
-        (sql, request) -> MatchingRepository.requeueFirst(sql, request, config.matching().requestMaxWait()),
-        new MatchingVerticle(config.matching(), config.cluster().lease(), leases, store, presence, events, metrics, outages),
+        new Requeues(config.matching().requestMaxWait(), events),
+        new MatchingVerticle(config.matching(), config.cluster().lease(), leases, store, requests, presence, events, metrics, outages),
         leases);
   }
 }

@@ -1,19 +1,21 @@
 package io.tandem.matching;
 
-import io.tandem.config.TandemConfig.LedgerConfig;
 import io.tandem.config.TandemConfig.PenaltyConfig;
-import io.tandem.kernel.RequestStatus;
 import io.tandem.kernel.GeoPoint;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.OfferId;
 import io.tandem.kernel.RequestId;
+import io.tandem.kernel.RequestStatus;
 import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
+import io.tandem.money.Ledger;
+import io.tandem.money.Price;
+import io.tandem.money.Pricing;
 import io.tandem.presence.ExpertPresence;
-import io.tandem.reliability.Ledger;
 import io.tandem.reliability.Penalties;
 import io.tandem.reliability.PenaltyKind;
 import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -40,10 +42,10 @@ public final class MatchingRepository {
   private static final Logger log = LoggerFactory.getLogger(MatchingRepository.class);
   private static final String REQUEST_COLUMNS =
       "r.id, r.client_id, r.topic, r.shard, r.mode, r.lat, r.lng, r.max_distance_km, r.brief, r.status,"
-          + " r.queued_at, r.created_at, r.expires_at, r.session_id, r.fallback_mode";
+          + " r.queued_at, r.created_at, r.expires_at, r.session_id, r.fallback_mode, r.price, r.platform_fee, r.cancel_reason";
 
   private final Pool pool;
-  private final LedgerConfig ledger;
+  private final Pricing pricing;
   private final Penalties penalties;
   private final PenaltyConfig penaltyConfig;
   private final SessionOpening sessions;
@@ -54,24 +56,42 @@ public final class MatchingRepository {
    * {@code presence}: the offer bookkeeping in experts' presence rows (presence owns them); {@code metrics}:
    * counted here, once each change has committed.
    */
-  public MatchingRepository(Pool pool, LedgerConfig ledger, Penalties penalties, PenaltyConfig penaltyConfig, SessionOpening sessions,
+  public MatchingRepository(Pool pool, Pricing pricing, Penalties penalties, PenaltyConfig penaltyConfig, SessionOpening sessions,
       ExpertPresence presence, MatchingMetrics metrics) {
     this.metrics = metrics;
     this.pool = pool;
     this.presence = presence;
     this.sessions = sessions;
-    this.ledger = ledger;
+    this.pricing = pricing;
     this.penalties = penalties;
     this.penaltyConfig = penaltyConfig;
   }
 
   // ---- requests
 
-  /** Stores a new request; with an idempotency key the client already used, returns that request instead. */
-  public Future<RequestRecord> insertRequest(UserId client, NewRequest request, int shard, String idempotencyKey) {
+  /** Thrown by {@link #insertRequest} when the client already has a live request: that one's id. */
+  public static final class LiveRequestExists extends RuntimeException {
+    private final RequestId live;
+
+    LiveRequestExists(RequestId live) {
+      super("the client already has a live request", null, false, false);
+      this.live = live;
+    }
+
+    public RequestId live() {
+      return live;
+    }
+  }
+
+  /**
+   * Stores a new request at {@code price}; with an idempotency key the client already used, returns
+   * that request instead. A client with a request still queued or offered gets {@link LiveRequestExists}:
+   * the unique index on live requests is the guard, however many nodes take the client's calls.
+   */
+  public Future<RequestRecord> insertRequest(UserId client, NewRequest request, int shard, String idempotencyKey, Price price) {
     return pool.preparedQuery("INSERT INTO requests AS r (id, client_id, topic, shard, mode, lat, lng, max_distance_km, brief, status,"
-            + " idempotency_key, expires_at, fallback_mode) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10,"
-            + " now() + make_interval(secs => $11), $12) ON CONFLICT (client_id, idempotency_key) WHERE idempotency_key IS NOT NULL"
+            + " idempotency_key, expires_at, fallback_mode, price, platform_fee) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10,"
+            + " now() + make_interval(secs => $11), $12, $13, $14) ON CONFLICT (client_id, idempotency_key) WHERE idempotency_key IS NOT NULL"
             + " DO NOTHING RETURNING " + REQUEST_COLUMNS)
         .execute(Tuple.tuple()
             .addUUID(UUID.randomUUID())
@@ -79,13 +99,18 @@ public final class MatchingRepository {
             .addString(request.topic().value())
             .addInteger(shard)
             .addString(request.mode().wireName())
-            .addDouble(request.location().lat())
-            .addDouble(request.location().lng())
+            .addDouble(request.location() == null ? null : request.location().lat())
+            .addDouble(request.location() == null ? null : request.location().lng())
             .addDouble(request.maxDistanceKm())
             .addString(request.brief())
             .addString(idempotencyKey)
             .addDouble((double) request.maxWait().toSeconds())
-            .addString(request.fallbackMode() == null ? null : request.fallbackMode().wireName()))
+            .addString(request.fallbackMode() == null ? null : request.fallbackMode().wireName())
+            .addLong(price.amount())
+            .addLong(price.platformFee()))
+        .recover(failure -> failure instanceof PgException pg && "requests_one_live_per_client".equals(pg.getConstraint())
+            ? liveRequestOf(client).compose(live -> Future.failedFuture(live.<Throwable>map(LiveRequestExists::new).orElse(failure)))
+            : Future.failedFuture(failure))
         .compose(rows -> {
           if (rows.size() > 0) {
             metrics.requestCreated(request.topic());
@@ -95,6 +120,42 @@ public final class MatchingRepository {
               .execute(Tuple.of(client.value(), idempotencyKey))
               .map(existing -> request(existing.iterator().next()));
         });
+  }
+
+  /** The client's request still queued or offered, if any (there is at most one). */
+  public Future<Optional<RequestId>> liveRequestOf(UserId client) {
+    return pool.preparedQuery("SELECT id FROM requests WHERE client_id = $1 AND status IN ('queued', 'offered')")
+        .execute(Tuple.of(client.value()))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(new RequestId(rows.iterator().next().getUUID("id"))));
+  }
+
+  /** The client's requests, live ones first, then the newest; at most {@code limit}. */
+  public Future<List<RequestRecord>> requestsOf(UserId client, int limit) {
+    return pool.preparedQuery("SELECT " + REQUEST_COLUMNS + " FROM requests r WHERE r.client_id = $1"
+            + " ORDER BY r.status IN ('queued', 'offered') DESC, r.created_at DESC LIMIT $2")
+        .execute(Tuple.of(client.value(), limit))
+        .map(rows -> {
+          List<RequestRecord> requests = new ArrayList<>();
+          rows.forEach(row -> requests.add(request(row)));
+          return requests;
+        });
+  }
+
+  // ---- is the client there?
+
+  /** The client polled (or made) their live request: a sign of life without a WebSocket. */
+  public Future<Void> clientSeen(UserId client) {
+    return pool.preparedQuery("UPDATE requests SET client_seen_at = now() WHERE client_id = $1 AND status IN ('queued', 'offered')")
+        .execute(Tuple.of(client.value())).mapEmpty();
+  }
+
+  /**
+   * These clients' last connection closed (or their node died): their live request is offered to
+   * nobody until they are back, and is cancelled if they are not within {@code matching.clientGoneSeconds}.
+   */
+  public Future<Void> clientsAway(List<UserId> clients) {
+    return pool.preparedQuery("UPDATE requests SET client_away_since = now() WHERE client_id = ANY($1) AND status IN ('queued', 'offered')")
+        .execute(Tuple.of(clients.stream().map(UserId::value).toArray(UUID[]::new))).mapEmpty();
   }
 
   public Future<Optional<RequestRecord>> findRequest(RequestId id) {
@@ -119,14 +180,18 @@ public final class MatchingRepository {
   }
 
   /**
-   * After an expert no-show: the same request goes back to the queue at its original place (its
-   * {@code queued_at} is kept, so it is served first), with a fresh wait of {@code maxWait}.
+   * After the expert did not show or left: the same request goes back to the queue at its original
+   * place (its {@code queued_at} is kept, so it is served first), with a fresh wait of
+   * {@code maxWait}; unless the client has asked again meanwhile (one live request each), when the
+   * request stays as it was. Empty when nothing went back.
    */
   public static Future<Optional<Requeue.Requeued>> requeueFirst(SqlClient sql, RequestId id, Duration maxWait) {
-    return sql.preparedQuery("UPDATE requests SET status = 'queued', session_id = NULL, matched_at = NULL,"
-            + " expires_at = now() + make_interval(secs => $2) WHERE id = $1 AND status = 'matched'")
+    return sql.preparedQuery("UPDATE requests r SET status = 'queued', session_id = NULL, matched_at = NULL, client_seen_at = now(),"
+            + " expires_at = now() + make_interval(secs => $2) WHERE r.id = $1 AND r.status = 'matched'"
+            + " AND NOT EXISTS (SELECT 1 FROM requests o WHERE o.client_id = r.client_id AND o.status IN ('queued', 'offered'))"
+            + " RETURNING r.id")
         .execute(Tuple.of(id.value(), maxWait.toMillis() / 1000.0))
-        .compose(v -> findRequest(sql, id))
+        .compose(requeued -> requeued.size() == 0 ? Future.succeededFuture(Optional.<RequestRecord>empty()) : findRequest(sql, id))
         .compose(found -> found.isEmpty()
             ? Future.succeededFuture(Optional.<Requeue.Requeued>empty())
             : sql.preparedQuery("SELECT DISTINCT expert_id FROM offers WHERE request_id = $1").execute(Tuple.of(id.value()))
@@ -139,13 +204,18 @@ public final class MatchingRepository {
 
   /**
    * Nobody is within range of an in-person request: it is served in the fallback mode the client
-   * chose, from now on. True when this switched it (it was still queued in person).
+   * chose, from now on, and costs the fallback's price if that is less (never more than quoted).
+   * The price it has now when this switched it (it was still queued in person); empty otherwise.
    */
-  public Future<Boolean> fallBack(RequestId request, Mode fallback) {
-    return pool.preparedQuery("UPDATE requests SET mode = $2, fallback_mode = NULL WHERE id = $1 AND status = 'queued'"
-            + " AND mode = 'in_person' AND fallback_mode = $2")
-        .execute(Tuple.of(request.value(), fallback.wireName()))
-        .map(rows -> rows.rowCount() > 0);
+  public Future<Optional<Price>> fallBack(RequestId request, Topic topic, Mode fallback) {
+    Price instead = pricing.of(topic, fallback);
+    return pool.preparedQuery("UPDATE requests SET mode = $2, fallback_mode = NULL,"
+            + " platform_fee = CASE WHEN price IS NULL OR $3 < price THEN $4 ELSE platform_fee END,"
+            + " price = CASE WHEN price IS NULL OR $3 < price THEN $3 ELSE price END"
+            + " WHERE id = $1 AND status = 'queued' AND mode = 'in_person' AND fallback_mode = $2 RETURNING price, platform_fee")
+        .execute(Tuple.of(request.value(), fallback.wireName(), instead.amount(), instead.platformFee()))
+        .map(rows -> rows.size() == 0 ? Optional.empty()
+            : Optional.of(new Price(rows.iterator().next().getLong("price"), rows.iterator().next().getLong("platform_fee"), pricing.currency())));
   }
 
   /** An expert's offers over a window, by what became of them. */
@@ -213,11 +283,14 @@ public final class MatchingRepository {
 
   /** What came of trying to write an offer. */
   public sealed interface OfferAttempt {
-    /** Written: the offer and what the expert is shown. */
-    record Made(OfferId offerId, Instant expiresAt, String clientDisplayName, String brief) implements OfferAttempt {}
+    /** Written: the offer and what the expert is shown, the price among it. */
+    record Made(OfferId offerId, Instant expiresAt, String clientDisplayName, String brief, Price price) implements OfferAttempt {}
 
     /** The request is no longer queued (cancelled, expired, or offered by someone else). */
     record RequestGone() implements OfferAttempt {}
+
+    /** The request's client is not there (no connection, no recent poll): it waits for them. */
+    record ClientAway() implements OfferAttempt {}
 
     /** The expert is offline, disconnected or at capacity. */
     record ExpertUnavailable() implements OfferAttempt {}
@@ -226,8 +299,8 @@ public final class MatchingRepository {
     record Fenced() implements OfferAttempt {}
   }
 
-  /** One offer a shard's batch wants to write. */
-  public record OfferProposal(RequestId request, UserId expert, double distanceKm) {}
+  /** One offer a shard's batch wants to write; {@code topic} and {@code mode}: the request's, to price one made before prices were quoted. */
+  public record OfferProposal(RequestId request, UserId expert, double distanceKm, Topic topic, Mode mode) {}
 
   /**
    * Writes a shard's batch of offers in one round trip ({@code make_offers}, migration V8), each
@@ -237,7 +310,8 @@ public final class MatchingRepository {
    * the fairness ranking (presence's column, written after the commit: a lost write costs an
    * expert a little fairness, never a guarantee).
    */
-  public Future<List<OfferAttempt>> makeOffers(int shard, long epoch, String nodeId, List<OfferProposal> proposals, Duration timeout) {
+  public Future<List<OfferAttempt>> makeOffers(int shard, long epoch, String nodeId, List<OfferProposal> proposals, Duration timeout,
+      Duration clientPresent) {
     int n = proposals.size();
     UUID[] requests = new UUID[n];
     UUID[] experts = new UUID[n];
@@ -250,9 +324,10 @@ public final class MatchingRepository {
       distances[i] = p.distanceKm();
       offers[i] = UUID.randomUUID();
     }
-    return pool.preparedQuery("SELECT o_idx, o_outcome, o_expires_at, o_client_name, o_brief"
-            + " FROM make_offers($1, $2, $3, $4, $5, $6, $7, $8) ORDER BY o_idx")
-        .execute(Tuple.of(shard, nodeId, epoch, requests, experts, distances, offers, timeout.toMillis() / 1000.0))
+    return pool.preparedQuery("SELECT o_idx, o_outcome, o_expires_at, o_client_name, o_brief, o_price, o_fee"
+            + " FROM make_offers($1, $2, $3, $4, $5, $6, $7, $8, $9) ORDER BY o_idx")
+        .execute(Tuple.tuple().addInteger(shard).addString(nodeId).addLong(epoch).addArrayOfUUID(requests).addArrayOfUUID(experts)
+            .addArrayOfDouble(distances).addArrayOfUUID(offers).addDouble(timeout.toMillis() / 1000.0).addDouble(clientPresent.toMillis() / 1000.0))
         .map(rows -> {
           List<OfferAttempt> attempts = new ArrayList<>(n);
           List<UserId> offered = new ArrayList<>();
@@ -262,9 +337,12 @@ public final class MatchingRepository {
               case "made" -> {
                 offered.add(proposals.get(i).expert());
                 yield new OfferAttempt.Made(new OfferId(offers[i]), row.getOffsetDateTime("o_expires_at").toInstant(),
-                    row.getString("o_client_name"), row.getString("o_brief"));
+                    row.getString("o_client_name"), row.getString("o_brief"), row.getLong("o_price") == null
+                        ? pricing.of(proposals.get(i).topic(), proposals.get(i).mode())
+                        : new Price(row.getLong("o_price"), row.getLong("o_fee"), pricing.currency()));
               }
               case "request_gone" -> new OfferAttempt.RequestGone();
+              case "client_away" -> new OfferAttempt.ClientAway();
               case "expert_unavailable" -> new OfferAttempt.ExpertUnavailable();
               case "fenced" -> new OfferAttempt.Fenced();
               default -> throw new IllegalStateException("make_offers answered " + row.getString("o_outcome"));
@@ -401,15 +479,22 @@ public final class MatchingRepository {
             .map(wentOffline -> new ClosedOffer(offer.offerId(), offer.requestId(), offer.expertId(), offer.shard(), penalty, wentOffline)));
   }
 
-  /** What an accepted offer became. */
+  /** What an accepted offer became; {@code price}: what was held, with what the expert earns of it. */
   public record Acceptance(
       UUID sessionId, RequestId requestId, UserId clientId, UserId expertId, Topic topic, Mode mode, int shard,
-      Instant queuedAt, Instant joinDeadline, String clientName, String expertName) {}
+      Instant queuedAt, Instant joinDeadline, String clientName, String expertName, Price price) {}
 
-  /**
-   * {@code offer.accept}: the pending offer becomes accepted, its request matched and a session
-   * waiting for both to join, all or nothing. Of any number of concurrent accepts, one succeeds.
-   */
+  /** What came of an expert's accept. */
+  public sealed interface AcceptOutcome {
+    record Accepted(Acceptance acceptance) implements AcceptOutcome {}
+
+    /** The offer was no longer pending, or its time was up. */
+    record OfferGone() implements AcceptOutcome {}
+
+    /** The client was not there: the offer is withdrawn (revoked, no penalty) and the request waits for them. */
+    record ClientAway(ClosedOffer offer) implements AcceptOutcome {}
+  }
+
   /** Thrown inside {@link #accept} to roll it back when the client's wallet cannot cover the price. */
   public static final class ClientCannotPay extends RuntimeException {
     private final RequestId request;
@@ -433,21 +518,46 @@ public final class MatchingRepository {
   /**
    * An expert accepts: in one transaction the offer is accepted (if still pending and in time), its
    * request matched, the session opened and the client's price held; a client who cannot pay undoes
-   * it all ({@link ClientCannotPay}). Empty when the offer is gone.
+   * it all ({@link ClientCannotPay}). A client who is not there (client_there, as for offers) is not
+   * matched: nobody is charged for a session they were not there to be told of. Of any number of
+   * concurrent accepts, one succeeds.
    */
-  public Future<Optional<Acceptance>> accept(OfferId offer, UserId expert, Duration joinWindow, Duration inPersonJoinWindow) {
+  public Future<AcceptOutcome> accept(OfferId offer, UserId expert, Duration joinWindow, Duration inPersonJoinWindow, Duration clientPresent) {
     UUID session = UUID.randomUUID();
-    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_REQUEST_OF_OFFER).execute(Tuple.of(offer.value()))
-        .compose(locked -> acceptPending(conn, offer, expert))
-        .compose(request -> request.isEmpty()
-            ? Future.succeededFuture(Optional.<Acceptance>empty())
-            : matchRequest(conn, offer, request.get(), session, expert)
-                .compose(matched -> openAndHold(conn, offer, matched, session, expert, joinWindow, inPersonJoinWindow))
-                .map(Optional::of)))
-        .onSuccess(accepted -> accepted.ifPresent(a -> {
-          metrics.offerClosed(OfferState.ACCEPTED);
-          metrics.requestMatched(a.topic(), Duration.between(a.queuedAt(), Instant.now()));
-        }));
+    return pool.withTransaction(conn -> conn.preparedQuery("SELECT r.id, client_there(r.client_id, r.client_seen_at, r.client_away_since, $2)"
+                + " AS there FROM requests r JOIN offers o ON o.request_id = r.id WHERE o.id = $1 FOR UPDATE OF r")
+            .execute(Tuple.of(offer.value(), clientPresent.toMillis() / 1000.0))
+            .compose(locked -> locked.size() > 0 && !locked.iterator().next().getBoolean("there")
+                ? withdrawFromAbsentClient(conn, offer, expert)
+                : acceptPending(conn, offer, expert).compose(request -> request.isEmpty()
+                    ? Future.succeededFuture((AcceptOutcome) new AcceptOutcome.OfferGone())
+                    : matchRequest(conn, offer, request.get(), session, expert)
+                        .compose(matched -> openAndHold(conn, offer, matched, session, expert, joinWindow, inPersonJoinWindow))
+                        .map(acceptance -> (AcceptOutcome) new AcceptOutcome.Accepted(acceptance)))))
+        .onSuccess(outcome -> {
+          if (outcome instanceof AcceptOutcome.Accepted accepted) {
+            metrics.offerClosed(OfferState.ACCEPTED);
+            metrics.requestMatched(accepted.acceptance().topic(), Duration.between(accepted.acceptance().queuedAt(), Instant.now()));
+          } else if (outcome instanceof AcceptOutcome.ClientAway) {
+            metrics.offerClosed(OfferState.REVOKED);
+          }
+        });
+  }
+
+  /** The offer, still pending, is revoked (no penalty) and its request goes back to the queue to wait for its client. */
+  private static Future<AcceptOutcome> withdrawFromAbsentClient(SqlConnection conn, OfferId offer, UserId expert) {
+    return conn.preparedQuery("UPDATE offers SET state = 'revoked', resolved_at = now() WHERE id = $1 AND expert_id = $2 AND state = 'pending'"
+            + " RETURNING id, request_id, expert_id, shard")
+        .execute(Tuple.of(offer.value(), expert.value()))
+        .compose(rows -> {
+          List<ClosedOffer> closed = closedOffers(rows);
+          if (closed.isEmpty()) {
+            return Future.succeededFuture((AcceptOutcome) new AcceptOutcome.OfferGone());
+          }
+          return conn.preparedQuery("UPDATE requests SET status = 'queued' WHERE id = $1 AND status = 'offered'")
+              .execute(Tuple.of(closed.get(0).requestId().value()))
+              .map(v -> (AcceptOutcome) new AcceptOutcome.ClientAway(closed.get(0)));
+        });
   }
 
   /** The request of the offer, now accepted; empty when it was no longer pending or its time was up. */
@@ -458,12 +568,12 @@ public final class MatchingRepository {
         .map(accepted -> accepted.size() == 0 ? Optional.empty() : Optional.of(accepted.iterator().next().getUUID("request_id")));
   }
 
-  /** The request turns matched to the session; its row, with both names and where the expert is. */
+  /** The request turns matched to the session; its row, with both names, its price and where the expert is. */
   private static Future<Row> matchRequest(SqlConnection conn, OfferId offer, UUID request, UUID session, UserId expert) {
     return conn.preparedQuery("UPDATE requests r SET status = 'matched', matched_at = now(), session_id = $2"
             + " FROM accounts c, accounts e, expert_presence p"
             + " WHERE r.id = $1 AND r.status = 'offered' AND c.id = r.client_id AND e.id = $3 AND p.expert_id = $3"
-            + " RETURNING r.id, r.client_id, r.topic, r.mode, r.shard, r.queued_at, c.display_name AS client_name,"
+            + " RETURNING r.id, r.client_id, r.topic, r.mode, r.shard, r.queued_at, r.price, r.platform_fee, c.display_name AS client_name,"
             + " e.display_name AS expert_name, p.lat, p.lng")
         .execute(Tuple.of(request, session, expert.value()))
         .compose(matched -> matched.size() == 0
@@ -471,21 +581,24 @@ public final class MatchingRepository {
             : Future.succeededFuture(matched.iterator().next()));
   }
 
-  /** Opens the session (meeting where the expert is, for in-person) and holds its price in escrow, or the match does not happen. */
+  /**
+   * Opens the session (meeting where the expert is, for in-person) and holds its price in escrow, or
+   * the match does not happen. The price is the one quoted when the request was made.
+   */
   private Future<Acceptance> openAndHold(SqlConnection conn, OfferId offer, Row r, UUID session, UserId expert, Duration joinWindow,
       Duration inPersonJoinWindow) {
     RequestId request = new RequestId(r.getUUID("id"));
     UserId client = new UserId(r.getUUID("client_id"));
     Topic topic = new Topic(r.getString("topic"));
     Mode mode = Mode.fromWire(r.getString("mode")).orElseThrow();
-    long price = ledger.priceOf(topic.root());
+    Price price = r.getLong("price") == null ? pricing.of(topic, mode) : new Price(r.getLong("price"), r.getLong("platform_fee"), pricing.currency());
     return sessions.open(conn, new SessionOpening.NewSession(session, request, offer, client, expert, topic, mode,
             mode == Mode.IN_PERSON ? inPersonJoinWindow : joinWindow, new GeoPoint(r.getDouble("lat"), r.getDouble("lng")), price))
-        .compose(joinDeadline -> Ledger.hold(conn, session, client, price)
-            .compose(held -> held ? Future.succeededFuture(joinDeadline) : Future.failedFuture(new ClientCannotPay(request, client))))
+        .compose(joinDeadline -> Ledger.hold(conn, session, client, price.amount())
+            .compose(held -> held == Ledger.Posting.POSTED ? Future.succeededFuture(joinDeadline) : Future.failedFuture(new ClientCannotPay(request, client))))
         .compose(joinDeadline -> presence.answered(conn, List.of(expert)).map(joinDeadline))
         .map(joinDeadline -> new Acceptance(session, request, client, expert, topic, mode, r.getInteger("shard"),
-            r.getOffsetDateTime("queued_at").toInstant(), joinDeadline, r.getString("client_name"), r.getString("expert_name")));
+            r.getOffsetDateTime("queued_at").toInstant(), joinDeadline, r.getString("client_name"), r.getString("expert_name"), price));
   }
 
   // ---- closing requests
@@ -493,44 +606,76 @@ public final class MatchingRepository {
   /** A request that left the queue without a match; {@code revoked} is the offer it had pending, if any. */
   public record ClosedRequest(RequestId requestId, UserId clientId, Topic topic, int shard, Optional<ClosedOffer> revoked) {}
 
-  /** The outcome of a client's cancel. */
-  public sealed interface Cancellation {
-    record Cancelled(ClosedRequest request) implements Cancellation {}
-
-    record NotFound() implements Cancellation {}
-
-    record AlreadyClosed(RequestStatus status) implements Cancellation {}
+  /** Cancels a waiting request, for {@code why}; {@code client}, when given, must be its client (else: not found). */
+  public Future<Cancellation> cancel(RequestId request, UserId client, CancelReason why) {
+    return pool.withTransaction(conn -> cancel(conn, request, client, why));
   }
 
-  public Future<Cancellation> cancel(RequestId request, UserId client) {
-    return closeRequests(RequestStatus.CANCELLED, "r.id = $1 AND r.client_id = $2", Tuple.of(request.value(), client.value()))
+  /** {@link #cancel(RequestId, UserId, CancelReason)} inside the caller's transaction (an operator's, with its audit). */
+  public Future<Cancellation> cancel(SqlConnection conn, RequestId request, UserId client, CancelReason why) {
+    return closeRequests(conn, RequestStatus.CANCELLED, why, "r.id = $1 AND ($2::uuid IS NULL OR r.client_id = $2)",
+        Tuple.of(request.value(), client == null ? null : client.value()))
         .compose(closed -> {
           if (!closed.isEmpty()) {
             return Future.succeededFuture((Cancellation) new Cancellation.Cancelled(closed.get(0)));
           }
-          return pool.preparedQuery("SELECT status FROM requests WHERE id = $1 AND client_id = $2")
-              .execute(Tuple.of(request.value(), client.value()))
+          return conn.preparedQuery("SELECT status FROM requests WHERE id = $1 AND ($2::uuid IS NULL OR client_id = $2)")
+              .execute(Tuple.of(request.value(), client == null ? null : client.value()))
               .map(rows -> rows.size() == 0
                   ? new Cancellation.NotFound()
                   : new Cancellation.AlreadyClosed(RequestStatus.stored(rows.iterator().next().getString("status"))));
         });
   }
 
+  /** Counts a cancellation once it has committed (the cancels above leave that to their caller). */
+  public void countCancelled(Cancellation outcome) {
+    if (outcome instanceof Cancellation.Cancelled cancelled) {
+      counted(RequestStatus.CANCELLED, List.of(cancelled.request()));
+    }
+  }
+
   /** The request's deadline passed (the owner's timer). */
   public Future<Optional<ClosedRequest>> expire(RequestId request) {
-    return closeRequests(RequestStatus.EXPIRED, "r.id = $1 AND r.expires_at <= now()", Tuple.of(request.value()))
+    return closeRequests(RequestStatus.EXPIRED, null, "r.id = $1 AND r.expires_at <= now()", Tuple.of(request.value()))
         .map(closed -> closed.stream().findFirst());
   }
 
   /** Sweeper: waiting requests whose deadline passed more than {@code grace} ago. */
   public Future<List<ClosedRequest>> expireOverdue(Duration grace, int limit) {
-    return closeRequests(RequestStatus.EXPIRED, "r.id IN (SELECT id FROM requests WHERE status IN ('queued', 'offered')"
+    return closeRequests(RequestStatus.EXPIRED, null, "r.id IN (SELECT id FROM requests WHERE status IN ('queued', 'offered')"
         + " AND expires_at <= now() - make_interval(secs => $1) ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)",
         Tuple.of(grace.toMillis() / 1000.0, limit));
   }
 
-  private Future<List<ClosedRequest>> closeRequests(RequestStatus status, String which, Tuple args) {
-    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE requests r SET status = '" + status.wireName() + "'"
+  /**
+   * Sweeper: waiting requests whose client has been gone for {@code gone} (no connection anywhere,
+   * and neither a poll nor the loss of their last connection within it) are cancelled as
+   * {@code client_left}, a pending offer withdrawn with them: nobody is matched, or charged, for a
+   * request they are not there to see.
+   */
+  public Future<List<ClosedRequest>> cancelForGoneClients(Duration gone, int limit) {
+    return closeRequests(RequestStatus.CANCELLED, CancelReason.CLIENT_LEFT, "r.id IN (SELECT q.id FROM requests q"
+        + " WHERE q.status IN ('queued', 'offered') AND greatest(q.client_seen_at, q.client_away_since) <= now() - make_interval(secs => $1)"
+        + " AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.user_id = q.client_id)"
+        + " ORDER BY q.client_seen_at LIMIT $2 FOR UPDATE SKIP LOCKED)",
+        Tuple.of(gone.toMillis() / 1000.0, limit));
+  }
+
+  private Future<List<ClosedRequest>> closeRequests(RequestStatus status, CancelReason why, String which, Tuple args) {
+    return pool.withTransaction(conn -> closeRequests(conn, status, why, which, args)).onSuccess(closed -> counted(status, closed));
+  }
+
+  private void counted(RequestStatus status, List<ClosedRequest> closed) {
+    closed.forEach(r -> {
+      metrics.requestClosed(status, r.topic());
+      r.revoked().ifPresent(o -> metrics.offerClosed(OfferState.REVOKED));
+    });
+  }
+
+  /** Closes the waiting requests {@code which} selects as {@code status} (for {@code why}: cancelled ones), withdrawing their pending offers. */
+  private static Future<List<ClosedRequest>> closeRequests(SqlConnection conn, RequestStatus status, CancelReason why, String which, Tuple args) {
+    return conn.preparedQuery("UPDATE requests r SET status = '" + status.wireName() + "', cancel_reason = "
+            + (why == null ? "NULL" : "'" + why.wireName() + "'")
             + " WHERE r.status IN ('queued', 'offered') AND " + which + " RETURNING r.id, r.client_id, r.topic, r.shard")
         .execute(args)
         .compose(rows -> {
@@ -552,12 +697,9 @@ public final class MatchingRepository {
                       Optional.ofNullable(revoked.get(id)));
                 }).toList();
               });
-        }))
-        .onSuccess(closed -> closed.forEach(r -> {
-          metrics.requestClosed(status, r.topic());
-          r.revoked().ifPresent(o -> metrics.offerClosed(OfferState.REVOKED));
-        }));
+        });
   }
+
 
   /** Sessions waiting or active plus pending offers: what counts against the expert's capacity. */
   public Future<Integer> loadOf(UserId expert) {
@@ -587,6 +729,9 @@ public final class MatchingRepository {
         row.getOffsetDateTime("created_at").toInstant(),
         row.getOffsetDateTime("expires_at").toInstant(),
         row.getUUID("session_id"),
-        row.getString("fallback_mode") == null ? null : Mode.fromWire(row.getString("fallback_mode")).orElseThrow());
+        row.getString("fallback_mode") == null ? null : Mode.fromWire(row.getString("fallback_mode")).orElseThrow(),
+        row.getLong("price"),
+        row.getLong("platform_fee"),
+        CancelReason.stored(row.getString("cancel_reason")).orElse(null));
   }
 }

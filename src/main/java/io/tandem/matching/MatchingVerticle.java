@@ -33,6 +33,7 @@ public final class MatchingVerticle extends VerticleBase {
   private final Duration lease;
   private final ShardLeases leases;
   private final MatchingRepository repository;
+  private final RequestService requests;
   private final ExpertPresence presence;
   private final Map<Integer, ShardRuntime> owned = new HashMap<>();
   private final MatchingEvents events;
@@ -42,8 +43,9 @@ public final class MatchingVerticle extends VerticleBase {
   private boolean sweeping;
   private boolean stopped;
 
-  public MatchingVerticle(MatchingConfig config, Duration lease, ShardLeases leases, MatchingRepository repository,
+  public MatchingVerticle(MatchingConfig config, Duration lease, ShardLeases leases, MatchingRepository repository, RequestService requests,
       ExpertPresence presence, MatchingEvents events, MatchingMetrics metrics, DatabaseOutages outages) {
+    this.requests = requests;
     this.metrics = metrics;
     this.outages = outages;
     this.config = config;
@@ -192,7 +194,10 @@ public final class MatchingVerticle extends VerticleBase {
     }
   }
 
-  /** Fires overdue offer and request deadlines whose timers died with their node. */
+  /**
+   * Fires overdue offer and request deadlines whose timers died with their node, and cancels the
+   * requests of clients who are gone ({@code matching.clientGoneSeconds}).
+   */
   private void sweep() {
     if (sweeping || stopped) {
       return;
@@ -218,6 +223,11 @@ public final class MatchingVerticle extends VerticleBase {
             });
             events.toShard(request.shard(), ShardMessages.requestClosed(request.requestId()));
           }
+          return null;
+        })
+        .compose(v -> repository.cancelForGoneClients(config.clientGone(), SWEEP_BATCH))
+        .map(cancelled -> {
+          cancelled.forEach(request -> requests.closed(request, CancelReason.CLIENT_LEFT));
           return null;
         })
         .onFailure(e -> {

@@ -129,6 +129,14 @@ public final class Matchmaker {
     experts.get(expert).ifPresent(e -> experts.put(e.withLoad(e.load() - 1)));
   }
 
+  /** PostgreSQL found the request's client not there ({@code away}), or they are back: only then is it proposed again. */
+  public void clientAway(RequestId id, boolean away) {
+    WaitingRequest request = waiting.get(id);
+    if (request != null) {
+      request.clientAway(away);
+    }
+  }
+
   /**
    * PostgreSQL refused the proposal because the expert is full or gone. Treat them as full until
    * the next load update says otherwise.
@@ -138,7 +146,7 @@ public final class Matchmaker {
   }
 
   /**
-   * The best offers to make now: requests without a pending offer, oldest first (at most
+   * The best offers to make now: requests without a pending offer whose client is there, oldest first (at most
    * {@code maxBatchRequests}), each with its top {@code candidatesPerRequest} experts, assigned so
    * that the total score is maximal and no expert gets two new offers in one batch.
    *
@@ -151,7 +159,7 @@ public final class Matchmaker {
    */
   public List<Proposal> assign(Instant now) {
     List<WaitingRequest> rows = inOrder.stream()
-        .filter(r -> r.offeredTo().isEmpty() && r.expiresAt().isAfter(now))
+        .filter(r -> r.offeredTo().isEmpty() && !r.clientAway() && r.expiresAt().isAfter(now))
         .limit(config.maxBatchRequests())
         .toList();
     if (rows.isEmpty()) {

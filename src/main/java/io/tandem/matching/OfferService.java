@@ -3,7 +3,6 @@ package io.tandem.matching;
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Role;
 import io.tandem.config.TandemConfig.SessionConfig;
-import io.tandem.kernel.RequestStatus;
 import io.tandem.kernel.ExpertSnapshot;
 import io.tandem.kernel.OfferId;
 import io.tandem.reliability.Reliability;
@@ -11,6 +10,7 @@ import io.tandem.wire.ApiError;
 import io.tandem.wire.JsonInput;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,52 +22,64 @@ public final class OfferService {
   private static final Logger log = LoggerFactory.getLogger(OfferService.class);
 
   private final MatchingRepository repository;
+  private final RequestService requests;
   private final MatchingEvents events;
   private final SessionConfig sessions;
+  private final Duration clientPresent;
   private final Reliability reliability;
 
-  public OfferService(MatchingRepository repository, MatchingEvents events, SessionConfig sessions, Reliability reliability) {
+  /** {@code clientPresent}: matching.clientPresentSeconds, how long a poll counts as the client being there. */
+  public OfferService(MatchingRepository repository, RequestService requests, MatchingEvents events, SessionConfig sessions, Duration clientPresent,
+      Reliability reliability) {
+    this.requests = requests;
+    this.clientPresent = clientPresent;
     this.reliability = reliability;
     this.repository = repository;
     this.events = events;
     this.sessions = sessions;
   }
 
-  /** {@code offer.accept}: ack {@code {sessionId}}, or {@code conflict} when the offer is gone. */
+  /**
+   * {@code offer.accept}: ack {@code {sessionId}}; {@code conflict} when the offer is gone, when the
+   * client is not there (the offer is withdrawn, no penalty: {@code offer.revoked}, {@code client_left}),
+   * or when the client can no longer pay (the request is cancelled).
+   */
   public Future<JsonObject> accept(AuthenticatedUser caller, JsonInput frame) {
     OfferId offer = offerId(caller, frame);
-    return repository.accept(offer, caller.id(), sessions.joinWindow(), sessions.inPersonJoinWindow())
+    return repository.accept(offer, caller.id(), sessions.joinWindow(), sessions.inPersonJoinWindow(), clientPresent)
         .recover(failure -> failure instanceof MatchingRepository.ClientCannotPay cannotPay
             ? cancelUnpayable(cannotPay)
             : Future.failedFuture(failure))
-        .compose(accepted -> {
-      if (accepted.isEmpty()) {
-        return Future.failedFuture(ApiError.conflict("the offer is gone: taken, timed out or withdrawn"));
-      }
-      MatchingRepository.Acceptance a = accepted.get();
-      log.info("offer {} accepted by expert {}: session {} for request {}", offer, caller.id(), a.sessionId(), a.requestId());
-      events.toShard(a.shard(), ShardMessages.offerClosed(a.requestId(), caller.id(), ShardMessages.ACCEPTED));
-      return reliability.rating(caller.id())
-          .map(rating -> rating.getDouble("average"))
-          .otherwise(ExpertSnapshot.UNRATED)
-          .map(rating -> {
-            events.matched(a, rating);
-            return new JsonObject().put("sessionId", a.sessionId().toString());
-          });
-    });
+        .compose(outcome -> {
+          if (outcome instanceof MatchingRepository.AcceptOutcome.ClientAway away) {
+            MatchingRepository.ClosedOffer closed = away.offer();
+            log.info("offer {} withdrawn at accept: the client of request {} is not there", offer, closed.requestId());
+            events.offerRevoked(caller.id(), offer, "client_left");
+            events.loadChanged(caller.id());
+            events.toShard(closed.shard(), ShardMessages.offerClosed(closed.requestId(), caller.id(), ShardMessages.REVOKED));
+            return Future.failedFuture(ApiError.conflict("the client has stepped away; the offer is withdrawn, with no penalty to you"));
+          }
+          if (!(outcome instanceof MatchingRepository.AcceptOutcome.Accepted accepted)) {
+            return Future.failedFuture(ApiError.conflict("the offer is gone: taken, timed out or withdrawn"));
+          }
+          MatchingRepository.Acceptance a = accepted.acceptance();
+          log.info("offer {} accepted by expert {}: session {} for request {}", offer, caller.id(), a.sessionId(), a.requestId());
+          events.toShard(a.shard(), ShardMessages.offerClosed(a.requestId(), caller.id(), ShardMessages.ACCEPTED));
+          return reliability.rating(caller.id())
+              .map(rating -> rating.getDouble("average"))
+              .otherwise(ExpertSnapshot.UNRATED)
+              .map(rating -> {
+                events.matched(a, rating);
+                return new JsonObject().put("sessionId", a.sessionId().toString());
+              });
+        });
   }
 
   /** The client's money ran out between request and match: the request is cancelled, the expert told. */
-  private Future<java.util.Optional<MatchingRepository.Acceptance>> cancelUnpayable(MatchingRepository.ClientCannotPay cannotPay) {
+  private Future<MatchingRepository.AcceptOutcome> cancelUnpayable(MatchingRepository.ClientCannotPay cannotPay) {
     log.info("request {} cancelled at accept: its client cannot pay", cannotPay.request());
-    return repository.cancel(cannotPay.request(), cannotPay.client()).compose(outcome -> {
-      if (outcome instanceof MatchingRepository.Cancellation.Cancelled cancelled) {
-        events.requestStatus(cannotPay.client(), cannotPay.request(), RequestStatus.CANCELLED);
-        events.toShard(cancelled.request().shard(), ShardMessages.requestClosed(cannotPay.request()));
-        cancelled.request().revoked().ifPresent(o -> events.loadChanged(o.expertId()));
-      }
-      return Future.failedFuture(ApiError.conflict("the client can no longer pay for this consultation; the request is cancelled"));
-    });
+    return requests.cancel(cannotPay.request(), cannotPay.client(), CancelReason.UNPAYABLE)
+        .compose(outcome -> Future.failedFuture(ApiError.conflict("the client can no longer pay for this consultation; the request is cancelled")));
   }
 
   /** {@code offer.decline}: the request moves on to the next candidate. */

@@ -1,15 +1,18 @@
 package io.tandem.matching;
 
-import io.tandem.kernel.RequestStatus;
 import io.tandem.kernel.GeoPoint;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.RequestId;
+import io.tandem.kernel.RequestStatus;
 import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A request as stored; {@code fallbackMode} may be null. */
+/**
+ * A request as stored; {@code fallbackMode} may be null, so may {@code price} and {@code platformFee}
+ * (a request made before prices were quoted) and {@code cancelReason} (not cancelled, or before reasons were kept).
+ */
 public record RequestRecord(
     RequestId id,
     UserId clientId,
@@ -24,7 +27,10 @@ public record RequestRecord(
     Instant createdAt,
     Instant expiresAt,
     UUID sessionId,
-    Mode fallbackMode) {
+    Mode fallbackMode,
+    Long price,
+    Long platformFee,
+    CancelReason cancelReason) {
 
   public boolean waiting() {
     return status.waiting();

@@ -3,18 +3,26 @@ package io.tandem.matching;
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Role;
 import io.tandem.bus.Addresses;
-import io.tandem.config.TandemConfig.LedgerConfig;
 import io.tandem.config.TandemConfig.MatchingConfig;
-import io.tandem.kernel.RequestStatus;
+import io.tandem.kernel.Mode;
 import io.tandem.kernel.RequestId;
-import io.tandem.reliability.Ledger;
+import io.tandem.kernel.RequestStatus;
+import io.tandem.kernel.Topic;
+import io.tandem.kernel.UserId;
+import io.tandem.money.Amounts;
+import io.tandem.money.Ledger;
+import io.tandem.money.Price;
+import io.tandem.money.Pricing;
 import io.tandem.reliability.Reliability;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.JsonInput;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,14 +43,14 @@ public final class RequestService {
   private final MatchingConfig config;
 
   private final Ledger ledger;
-  private final LedgerConfig money;
+  private final Pricing pricing;
   private final Reliability reliability;
 
   public RequestService(EventBus bus, MatchingRepository repository, MatchingEvents events, MatchingConfig config, Ledger ledger,
-      LedgerConfig money, Reliability reliability) {
+      Pricing pricing, Reliability reliability) {
     this.reliability = reliability;
     this.ledger = ledger;
-    this.money = money;
+    this.pricing = pricing;
     this.bus = bus;
     this.repository = repository;
     this.events = events;
@@ -50,10 +58,11 @@ public final class RequestService {
   }
 
   /**
-   * {@code POST /api/v1/requests} and {@code request.create}.
+   * {@code POST /api/v1/requests} and {@code request.create}: priced now (the price held at match),
+   * one live request per client ({@code conflict} naming the live one's {@code requestId}).
    *
    * @param idempotencyKey the client's key, or null; the same key again returns the same request
-   * @return {@code {id, status, position, etaSeconds, expiresAt}}
+   * @return {@code {id, status, position, etaSeconds, expiresAt, price}}
    */
   public Future<JsonObject> create(AuthenticatedUser caller, JsonInput body, String idempotencyKey) {
     if (caller.role() != Role.CLIENT) {
@@ -64,16 +73,19 @@ public final class RequestService {
     }
     NewRequest request = NewRequest.from(body, config);
     int shard = Shards.of(request.topic(), config.shards());
-    long price = money.priceOf(request.topic().root());
+    Price price = pricing.of(request.topic(), request.mode());
     return repository.findByIdempotencyKey(caller.id(), idempotencyKey)
         .compose(existing -> existing.isPresent()
             ? Future.succeededFuture(existing.get())
             : reliability.suspendedUntil(caller.id()).compose(suspended -> suspended.isPresent()
                 ? Future.failedFuture(ApiError.forbidden("you are suspended until " + suspended.get() + " and cannot request consultations"))
-                : ledger.balance(caller.id()).compose(balance -> balance >= price
-                    ? repository.insertRequest(caller.id(), request, shard, idempotencyKey)
-                    : Future.failedFuture(ApiError.conflict("a consultation on " + request.topic().root() + " costs " + price
-                        + " and your balance is " + balance)))))
+                : ledger.balance(caller.id()).compose(balance -> balance >= price.amount()
+                    ? repository.insertRequest(caller.id(), request, shard, idempotencyKey, price)
+                    : Future.failedFuture(cannotAfford(request.topic(), price, balance)))))
+        .recover(failure -> failure instanceof MatchingRepository.LiveRequestExists live
+            ? Future.failedFuture(ApiError.conflict("you already have a request waiting (" + live.live() + "): cancel it or wait for it"
+                + " before asking again").with("requestId", live.live().toString()))
+            : Future.failedFuture(failure))
         .compose(record -> {
           log.debug("request {} by client {} on {} ({})", record.id(), caller.id(), record.topic(), record.mode().wireName());
           Future<JsonObject> standing = record.waiting()
@@ -83,9 +95,52 @@ public final class RequestService {
         });
   }
 
-  /** {@code GET /api/v1/requests/{id}}, for its owner only. */
+  /** The client's balance is below the price: said in words, and in fields the app formats in the user's language. */
+  private ApiError cannotAfford(Topic topic, Price price, long balance) {
+    return ApiError.conflict("a consultation on " + topic + " costs " + Amounts.format(price.amount(), price.currency())
+            + " and your balance is " + Amounts.format(balance, price.currency()) + ": top up your wallet first")
+        .with("reason", "insufficient_funds")
+        .with("price", new JsonObject().put("amount", price.amount()).put("currency", price.currency()))
+        .with("balance", balance);
+  }
+
+  /** {@code GET /api/v1/quotes?topic&mode}: what a consultation costs, before asking; no sign-in needed. */
+  public JsonObject quote(String topicName, String modeName) {
+    if (topicName == null || topicName.isBlank()) {
+      throw ApiError.badRequest("topic is required: a topic like career.interview");
+    }
+    Topic topic = Topic.parse(topicName)
+        .orElseThrow(() -> ApiError.badRequest("topic '" + topicName + "' is not a topic: lowercase dotted words, most general first, like career.interview"));
+    if (modeName == null || modeName.isBlank()) {
+      throw ApiError.badRequest("mode is required: chat, video or in_person");
+    }
+    Mode mode = Mode.fromWire(modeName).orElseThrow(() -> ApiError.badRequest("mode '" + modeName + "' is not a mode; the modes are chat, video and in_person"));
+    return new JsonObject().put("topic", topic.value()).put("mode", mode.wireName()).mergeIn(pricing.of(topic, mode).toJson());
+  }
+
+  /**
+   * {@code GET /api/v1/me/requests?limit}: the caller's live request first (with its standing),
+   * then the newest; polling it is a sign of life, like polling the request itself.
+   */
+  public Future<JsonObject> mine(AuthenticatedUser caller, int limit) {
+    if (caller.role() != Role.CLIENT) {
+      return Future.succeededFuture(new JsonObject().put("requests", new JsonArray()));
+    }
+    return repository.clientSeen(caller.id())
+        .compose(v -> repository.requestsOf(caller.id(), limit))
+        .compose(requests -> Future.all(requests.stream().map(this::view).toList())
+            .map(all -> new JsonObject().put("requests", new JsonArray(all.<JsonObject>list()))));
+  }
+
+  /** {@code GET /api/v1/requests/{id}}, for its owner only: polling it is a sign of life (the client is there). */
   public Future<JsonObject> get(AuthenticatedUser caller, String id) {
-    return own(caller, id).compose(record -> (record.waiting() ? ask(record, ShardMessages.position(record.id())) : Future.succeededFuture(new JsonObject()))
+    return own(caller, id).compose(record -> (record.waiting() ? repository.clientSeen(caller.id()) : Future.<Void>succeededFuture())
+        .compose(v -> view(record)));
+  }
+
+  /** A request as its client reads it: while waiting with its standing, once cancelled with why. */
+  private Future<JsonObject> view(RequestRecord record) {
+    return (record.waiting() ? ask(record, ShardMessages.position(record.id())) : Future.succeededFuture(new JsonObject()))
         .map(standing -> {
           JsonObject view = summary(record, standing)
               .put("topic", record.topic().value())
@@ -95,28 +150,84 @@ public final class RequestService {
           if (record.sessionId() != null) {
             view.put("sessionId", record.sessionId().toString());
           }
+          if (record.cancelReason() != null) {
+            view.put("reason", record.cancelReason().wireName());
+          }
           return view;
-        }));
+        });
   }
 
   /** {@code DELETE /api/v1/requests/{id}} and {@code request.cancel}: 409 once matched. */
   public Future<JsonObject> cancel(AuthenticatedUser caller, String id) {
     RequestId request = RequestId.parse(id).orElseThrow(() -> ApiError.notFound("there is no request " + id));
-    return repository.cancel(request, caller.id()).compose(outcome -> {
-      if (outcome instanceof MatchingRepository.Cancellation.Cancelled cancelled) {
-        log.info("request {} cancelled by its client", request);
-        cancelled.request().revoked().ifPresent(offer -> {
-          events.offerRevoked(offer.expertId(), offer.offerId(), "cancelled");
-          events.loadChanged(offer.expertId());
-        });
-        events.toShard(cancelled.request().shard(), ShardMessages.requestClosed(request));
-      } else if (outcome instanceof MatchingRepository.Cancellation.AlreadyClosed closed && closed.status() != RequestStatus.CANCELLED) {
+    return cancel(request, caller.id(), CancelReason.CLIENT).compose(outcome -> {
+      if (outcome instanceof Cancellation.AlreadyClosed closed && closed.status() != RequestStatus.CANCELLED) {
         return Future.failedFuture(ApiError.conflict("the request is already " + closed.status()));
-      } else if (outcome instanceof MatchingRepository.Cancellation.NotFound) {
+      } else if (outcome instanceof Cancellation.NotFound) {
         return Future.failedFuture(ApiError.notFound("there is no request " + id));
       }
       return Future.succeededFuture(identified(id).put("status", RequestStatus.CANCELLED.wireName()));
     });
+  }
+
+  /**
+   * Cancels a waiting request for {@code why} ({@code client}, when given, must be its client) and
+   * tells whom it concerns once committed: a pending offer's expert, the client (every device), the shard.
+   */
+  public Future<Cancellation> cancel(RequestId request, UserId client, CancelReason why) {
+    return repository.cancel(request, client, why).onSuccess(outcome -> announceCancelled(outcome, why));
+  }
+
+  /** An operator's cancel, inside their transaction (with its audit record); {@link #announceCancelled} once it committed. */
+  public Future<Cancellation> cancel(SqlConnection conn, RequestId request) {
+    return repository.cancel(conn, request, null, CancelReason.OPERATOR);
+  }
+
+  /** Tells whom a cancellation concerns, once it committed (counted, too). */
+  public void announceCancelled(Cancellation outcome, CancelReason why) {
+    repository.countCancelled(outcome);
+    if (outcome instanceof Cancellation.Cancelled cancelled) {
+      closed(cancelled.request(), why);
+    }
+  }
+
+  /** The client's request still queued or offered, if any. */
+  public Future<java.util.Optional<RequestId>> liveRequestOf(UserId client) {
+    return repository.liveRequestOf(client);
+  }
+
+  /** A request closed as cancelled for {@code why}, announced. */
+  void closed(MatchingRepository.ClosedRequest request, CancelReason why) {
+    log.info("request {} cancelled ({})", request.requestId(), why.wireName());
+    request.revoked().ifPresent(offer -> {
+      events.offerRevoked(offer.expertId(), offer.offerId(), why == CancelReason.CLIENT_LEFT ? "client_left" : "cancelled");
+      events.loadChanged(offer.expertId());
+    });
+    events.requestCancelled(request.clientId(), request.requestId(), why);
+    events.toShard(request.shard(), ShardMessages.requestClosed(request.requestId()));
+  }
+
+  // ---- is the client there? (their WebSocket connections, as the gateway tells)
+
+  /** A client connected: a request of theirs held while they were away may be offered again at once. */
+  public Future<Void> clientConnected(AuthenticatedUser user) {
+    if (user.role() != Role.CLIENT) {
+      return Future.succeededFuture();
+    }
+    return repository.requestsOf(user.id(), 1).map(requests -> {
+      requests.stream().filter(RequestRecord::waiting)
+          .forEach(r -> events.toShard(r.shard(), ShardMessages.clientBack(r.id())));
+      return null;
+    });
+  }
+
+  /**
+   * Clients whose last connection closed (or whose node died, {@code PresenceService}): their
+   * waiting request is offered to nobody until they are back, and cancelled if they are not within
+   * {@code matching.clientGoneSeconds}.
+   */
+  public Future<Void> clientsGone(List<UserId> clients) {
+    return clients.isEmpty() ? Future.succeededFuture() : repository.clientsAway(clients);
   }
 
   private Future<RequestRecord> own(AuthenticatedUser caller, String id) {
@@ -150,8 +261,11 @@ public final class RequestService {
     return new JsonObject().put("id", id).put("requestId", id);
   }
 
-  private static JsonObject summary(RequestRecord record, JsonObject standing) {
+  private JsonObject summary(RequestRecord record, JsonObject standing) {
     JsonObject view = identified(record.id().toString()).put("status", standing.getString("status", record.status().wireName()));
+    if (record.price() != null) {
+      view.put("price", new Price(record.price(), record.platformFee(), pricing.currency()).toJson());
+    }
     if (standing.containsKey("position")) {
       view.put("position", standing.getInteger("position")).put("etaSeconds", standing.getLong("etaSeconds"));
     }

@@ -8,16 +8,18 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What the session feature may do to a request, inside its own transaction: after an expert
- * no-show, put the matched request back at its original place in the queue, with a fresh wait.
- * Matching implements it ({@code MatchingRepository::requeueFirst}); sessions reach it through
- * this interface, not matching's repository.
+ * What the session feature may do to a request: after its expert did not show or left, put the
+ * matched request back at its original place in the queue with a fresh wait, inside the ending's
+ * transaction; then, once that committed, announce it. Matching implements it ({@link Requeues});
+ * sessions reach it through this interface, not matching's repository.
  */
-@FunctionalInterface
 public interface Requeue {
   /** A request back in the queue, and the experts it must not be offered to again. */
   record Requeued(RequestRecord request, List<UserId> excluded) {}
 
-  /** Empty when the request was no longer matched (nothing to put back). */
+  /** Empty when nothing went back (the request was no longer matched, or its client asked again meanwhile). */
   Future<Optional<Requeued>> first(SqlClient sql, RequestId request);
+
+  /** After the commit: the client is told their request is queued again, its shard takes it back. */
+  void announce(Requeued requeued);
 }

@@ -6,6 +6,7 @@ import io.tandem.kernel.OfferId;
 import io.tandem.kernel.RequestId;
 import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
+import io.tandem.money.Price;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import java.time.Duration;
@@ -20,9 +21,9 @@ import java.util.UUID;
  */
 @FunctionalInterface
 public interface SessionOpening {
-  /** A session about to be opened: {@code meetingPoint} is where an in-person session meets. */
+  /** A session about to be opened: {@code meetingPoint} is where an in-person session meets; {@code price} is held for it. */
   record NewSession(UUID id, RequestId request, OfferId offer, UserId client, UserId expert, Topic topic, Mode mode,
-      Duration joinWindow, GeoPoint meetingPoint, long price) {}
+      Duration joinWindow, GeoPoint meetingPoint, Price price) {}
 
   /** Inserts the session, {@code waiting}; its join deadline (the database's clock decides it). */
   Future<Instant> open(SqlClient sql, NewSession session);

@@ -18,9 +18,12 @@ public final class ShardMessages {
   public static final String POSITION = "position";
   public static final String OFFER_CLOSED = "offer-closed";
   public static final String REQUEST_CLOSED = "request-closed";
+  public static final String CLIENT_BACK = "client-back";
 
   public static final String ACCEPTED = "accepted";
   public static final String DECLINED = "declined";
+  /** Taken back for a reason that is not the expert's (the client was not there): the request may go to them again. */
+  public static final String REVOKED = "revoked";
 
   private ShardMessages() {}
 
@@ -66,9 +69,14 @@ public final class ShardMessages {
     return new JsonObject().put("op", POSITION).put("requestId", request.toString());
   }
 
-  /** An offer ended elsewhere: accepted (the request is matched) or declined/timed out (back in the queue). */
+  /** An offer ended elsewhere: accepted (the request is matched), declined or timed out, or revoked (back in the queue). */
   public static JsonObject offerClosed(RequestId request, UserId expert, String outcome) {
     return new JsonObject().put("op", OFFER_CLOSED).put("requestId", request.toString()).put("expertId", expert.toString()).put("outcome", outcome);
+  }
+
+  /** The request's client is there again (a connection opened): it may be offered again at once. */
+  public static JsonObject clientBack(RequestId request) {
+    return new JsonObject().put("op", CLIENT_BACK).put("requestId", request.toString());
   }
 
   /** A request left the queue elsewhere (cancelled or expired). */

@@ -2,11 +2,11 @@ package io.tandem.matching;
 
 import io.tandem.bus.Addresses;
 import io.tandem.config.TandemConfig.MatchingConfig;
-import io.tandem.kernel.RequestStatus;
 import io.tandem.kernel.ExpertSnapshot;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.OfferId;
 import io.tandem.kernel.RequestId;
+import io.tandem.kernel.RequestStatus;
 import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
 import io.tandem.matching.MatchingRepository.ClosedOffer;
@@ -240,13 +240,21 @@ final class ShardRuntime {
           .ifPresentOrElse(message::reply, () -> message.fail(404, "not waiting"));
       case ShardMessages.OFFER_CLOSED -> {
         touched(request);
-        if (ShardMessages.ACCEPTED.equals(m.getString("outcome"))) {
+        String outcome = m.getString("outcome");
+        if (ShardMessages.ACCEPTED.equals(outcome)) {
           matchmaker.remove(request).ifPresent(r -> eta.recordMatch(r.topic(), r.waited(Instant.now())));
           forget(request);
         } else {
-          offerEnded(request, ShardMessages.expertId(m), true);
+          offerEnded(request, ShardMessages.expertId(m), !ShardMessages.REVOKED.equals(outcome));
+          if (ShardMessages.REVOKED.equals(outcome)) {
+            matchmaker.clientAway(request, true);
+          }
         }
         pushStanding();
+      }
+      case ShardMessages.CLIENT_BACK -> {
+        matchmaker.clientAway(request, false);
+        markDirty();
       }
       case ShardMessages.REQUEST_CLOSED -> {
         touched(request);
@@ -293,8 +301,9 @@ final class ShardRuntime {
     }
     batchRunning = true;
     List<MatchingRepository.OfferProposal> writes = proposals.stream()
-        .map(p -> new MatchingRepository.OfferProposal(p.request().id(), p.expert().id(), p.distanceKm())).toList();
-    repository.makeOffers(shard, epoch, nodeId, writes, config.offerTimeout())
+        .map(p -> new MatchingRepository.OfferProposal(p.request().id(), p.expert().id(), p.distanceKm(), p.request().topic(),
+            p.request().mode())).toList();
+    repository.makeOffers(shard, epoch, nodeId, writes, config.offerTimeout(), config.clientPresent())
         .onSuccess(attempts -> {
           for (int i = 0; i < attempts.size(); i++) {
             written(proposals.get(i), attempts.get(i));
@@ -331,15 +340,15 @@ final class ShardRuntime {
       RequestId id = request.id();
       Mode fallback = request.fallbackMode().get();
       fallingBack.add(id);
-      repository.fallBack(id, fallback)
+      repository.fallBack(id, request.topic(), fallback)
           .onSuccess(switched -> {
-            if (!switched || stopped) {
+            if (switched.isEmpty() || stopped) {
               return;
             }
             matchmaker.request(id).ifPresent(r -> {
               r.fallBack();
               log.info("request {}: nobody within range in person; switched to {} as its client chose", id, fallback.wireName());
-              queueStanding.tellNow(id).ifPresent(standing -> events.requestFellBack(r.clientId(), standing, fallback));
+              queueStanding.tellNow(id).ifPresent(standing -> events.requestFellBack(r.clientId(), standing, fallback, switched.get()));
               markDirty();
             });
           })
@@ -363,6 +372,11 @@ final class ShardRuntime {
     } else if (attempt instanceof OfferAttempt.RequestGone) {
       matchmaker.remove(p.request().id());
       forget(p.request().id());
+    } else if (attempt instanceof OfferAttempt.ClientAway) {
+      // Proposed to nobody until the client is back (a connection of theirs opens, or the next
+      // reconciliation asks PostgreSQL again); the sweep cancels it if they stay gone.
+      log.debug("request {}: its client is not there; held", p.request().id());
+      matchmaker.clientAway(p.request().id(), true);
     } else if (attempt instanceof OfferAttempt.Fenced) {
       log.warn("shard {} lost its lease (epoch {}): offering stops here", shard, epoch);
       onFenced.run();
@@ -393,7 +407,7 @@ final class ShardRuntime {
         () -> events.requestStatus(request.clientId(), request.id(), RequestStatus.OFFERED));
     log.info("request {} offered to expert {} (offer {}, score {}, {} km)", request.id(), p.expert().id(), made.offerId(),
         String.format("%.2f", p.score()), String.format("%.1f", p.distanceKm()));
-    events.offer(p.expert().id(), made.offerId(), request, p.distanceKm(), made.brief(), made.clientDisplayName(), made.expiresAt());
+    events.offer(p.expert().id(), made.offerId(), request, p.distanceKm(), made.brief(), made.clientDisplayName(), made.expiresAt(), made.price());
     events.loadChanged(p.expert().id());
   }
 
@@ -421,6 +435,9 @@ final class ShardRuntime {
       state.pendingOffers().forEach(o -> pendingInDb.put(o.requestId(), o));
       for (WaitingRequest inMemory : matchmaker.waiting()) {
         RequestId id = inMemory.id();
+        // Held for a client who was not there: asked again now (make_offers says whether they are
+        // back), should the message that they are back have been lost.
+        inMemory.clientAway(false);
         if (recent.contains(id)) {
           continue;
         }

@@ -31,6 +31,8 @@ public final class WaitingRequest {
   private final Instant expiresAt;
   private final Set<UserId> excludedExperts = new HashSet<>();
   private UserId offeredTo;
+  /** Its client was found not there when an offer was to be written: it is proposed to nobody until they are back. */
+  private boolean clientAway;
 
   public WaitingRequest(
       RequestId id, UserId clientId, Topic topic, Mode mode, GeoPoint location, Double maxDistanceKm, Instant queuedAt, Instant expiresAt) {
@@ -116,5 +118,13 @@ public final class WaitingRequest {
 
   void offeredTo(UserId expert) {
     this.offeredTo = expert;
+  }
+
+  public boolean clientAway() {
+    return clientAway;
+  }
+
+  void clientAway(boolean away) {
+    this.clientAway = away;
   }
 }

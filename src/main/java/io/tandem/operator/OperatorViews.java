@@ -1,5 +1,10 @@
 package io.tandem.operator;
 
+import io.tandem.kernel.UserId;
+import io.tandem.money.Statements;
+import io.tandem.reliability.Reliability;
+import io.tandem.session.SessionViews;
+import io.tandem.wire.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -9,21 +14,100 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Function;
 
 /**
  * What the operator console and the client's topic picker read: a read model over the tables of
- * several features. It writes nothing, so it owns no table and breaks no owner's invariant; every
- * figure is what PostgreSQL says now, whichever node owns which shard.
+ * several features, and their own reads of a person. It writes nothing, so it owns no table and
+ * breaks no owner's invariant; every figure is what PostgreSQL says now, whichever node owns which shard.
  */
 public final class OperatorViews {
   /** How far back matches are looked at to tell a topic's typical time to match. */
   private static final String RECENT_MATCHES = "1 hour";
 
   private final Pool pool;
+  private final Statements statements;
+  private final Reliability reliability;
+  private final SessionViews sessions;
+  private final Audit audit;
 
-  public OperatorViews(Pool pool) {
+  OperatorViews(Pool pool, Statements statements, Reliability reliability, SessionViews sessions, Audit audit) {
     this.pool = pool;
+    this.statements = statements;
+    this.reliability = reliability;
+    this.sessions = sessions;
+    this.audit = audit;
+  }
+
+  /**
+   * {@code GET /api/v1/admin/users?query&limit}: people whose username starts with, or whose display
+   * name holds, {@code query} (any case), newest first; without a query the newest accounts.
+   */
+  public Future<JsonObject> users(String query, int limit) {
+    String pattern = query == null ? "" : query.trim().toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    return list("users", pool.preparedQuery("SELECT a.id, a.username, a.display_name, a.role, a.created_at,"
+            + " CASE WHEN a.suspended_until > now() THEN a.suspended_until END AS suspended_until,"
+            + " (SELECT coalesce(sum(amount), 0) FROM ledger_entries l WHERE l.account = 'wallet' AND l.user_id = a.id) AS balance"
+            + " FROM accounts a WHERE $1 = '' OR lower(a.username) LIKE $1 || '%' OR lower(a.display_name) LIKE '%' || $1 || '%'"
+            + " ORDER BY a.created_at DESC LIMIT $2").execute(Tuple.of(pattern, limit)),
+        OperatorViews::user);
+  }
+
+  /**
+   * {@code GET /api/v1/admin/users/{id}}: a person as the console shows them: the account, their
+   * live request, their sessions, their wallet, their record, and what operators did to them.
+   */
+  public Future<JsonObject> user(UserId id) {
+    return pool.preparedQuery("SELECT a.id, a.username, a.display_name, a.role, a.created_at,"
+            + " CASE WHEN a.suspended_until > now() THEN a.suspended_until END AS suspended_until,"
+            + " (SELECT coalesce(sum(amount), 0) FROM ledger_entries l WHERE l.account = 'wallet' AND l.user_id = a.id) AS balance"
+            + " FROM accounts a WHERE a.id = $1").execute(Tuple.of(id.value()))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(ApiError.notFound("there is no user " + id));
+          }
+          JsonObject account = user(rows.iterator().next());
+          return Future.all(List.of(
+                  list("requests", pool.preparedQuery("SELECT r.id, r.topic, r.mode, r.status, r.created_at, r.price, r.cancel_reason, r.session_id"
+                      + " FROM requests r WHERE r.client_id = $1 ORDER BY r.status IN ('queued', 'offered') DESC, r.created_at DESC LIMIT 20")
+                      .execute(Tuple.of(id.value())), OperatorViews::request),
+                  sessions.history(id, 20),
+                  statements.statement(id),
+                  reliability.penaltiesOf(id),
+                  audit.recent(50, id.value())))
+              .map(all -> account
+                  .put("requests", all.<JsonObject>resultAt(0).getJsonArray("requests"))
+                  .put("sessions", all.<JsonObject>resultAt(1).getJsonArray("sessions"))
+                  .put("ledger", all.<JsonObject>resultAt(2).getJsonArray("entries"))
+                  .put("reliability", all.<JsonObject>resultAt(3).getJsonObject("reliability"))
+                  .put("penalties", all.<JsonObject>resultAt(3).getJsonArray("penalties"))
+                  .put("audit", all.<JsonObject>resultAt(4).getJsonArray("actions")));
+        });
+  }
+
+  /** {@code GET /api/v1/admin/requests}: every waiting request, longest waiting first, with its client. */
+  public Future<JsonObject> waitingRequests(int limit) {
+    return list("requests", pool.preparedQuery("SELECT r.id, r.topic, r.mode, r.status, r.created_at, r.queued_at, r.price, r.cancel_reason,"
+            + " r.session_id, c.id AS client_id, c.display_name AS client_name FROM requests r JOIN accounts c ON c.id = r.client_id"
+            + " WHERE r.status IN ('queued', 'offered') ORDER BY r.queued_at LIMIT $1").execute(Tuple.of(limit)),
+        row -> request(row).put("client", person(row.getUUID("client_id").toString(), row.getString("client_name")))
+            .put("queuedAt", instant(row.getOffsetDateTime("queued_at"))));
+  }
+
+  private static JsonObject user(Row row) {
+    return new JsonObject().put("id", row.getUUID("id").toString()).put("username", row.getString("username"))
+        .put("displayName", row.getString("display_name")).put("role", row.getString("role"))
+        .put("createdAt", instant(row.getOffsetDateTime("created_at")))
+        .put("suspendedUntil", instant(row.getOffsetDateTime("suspended_until")))
+        .put("balance", row.getLong("balance"));
+  }
+
+  private static JsonObject request(Row row) {
+    return new JsonObject().put("id", row.getUUID("id").toString()).put("topic", row.getString("topic")).put("mode", row.getString("mode"))
+        .put("status", row.getString("status")).put("createdAt", instant(row.getOffsetDateTime("created_at")))
+        .put("price", row.getLong("price")).put("reason", row.getString("cancel_reason"))
+        .put("sessionId", row.getUUID("session_id") == null ? null : row.getUUID("session_id").toString());
   }
 
   /** {@code GET /api/v1/topics}: every topic some expert offers, with how many offer it and how many of them are online now. */
@@ -111,7 +195,7 @@ public final class OperatorViews {
             accounts.add(new JsonObject().put("account", row.getString("account")).put("balance", row.getLong("balance")));
             total += row.getLong("balance");
           }
-          return new JsonObject().put("accounts", accounts).put("total", total);
+          return new JsonObject().put("accounts", accounts).put("total", total).put("currency", statements.currency());
         });
   }
 

@@ -7,8 +7,8 @@ import io.tandem.kernel.GeoPoint;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
-import io.tandem.reliability.BayesianRating;
 import io.tandem.reliability.AcceptanceRate;
+import io.tandem.reliability.BayesianRating;
 import io.tandem.reliability.PenaltyPolicy;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -64,8 +64,13 @@ public final class PresenceRepository implements ExpertPresence {
         .mapEmpty();
   }
 
-  public Future<Void> unregisterConnection(UUID connectionId) {
-    return pool.preparedQuery("DELETE FROM connections WHERE connection_id = $1").execute(Tuple.of(connectionId)).mapEmpty();
+  /** Forgets a closed connection; true when its user has none left. */
+  public Future<Boolean> unregisterConnection(UUID connectionId) {
+    // The DELETE of the CTE is not seen by the statement's own snapshot of connections: the closed one is left out by hand.
+    return pool.preparedQuery("WITH gone AS (DELETE FROM connections WHERE connection_id = $1 RETURNING user_id)"
+            + " SELECT NOT EXISTS (SELECT 1 FROM connections c JOIN gone g ON g.user_id = c.user_id WHERE c.connection_id <> $1) AS last_one")
+        .execute(Tuple.of(connectionId))
+        .map(rows -> rows.iterator().next().getBoolean("last_one"));
   }
 
   /** Online with this offering; an expert coming (back) online counts as idle from now. */

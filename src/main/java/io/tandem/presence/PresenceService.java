@@ -17,6 +17,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,40 +100,41 @@ public final class PresenceService {
   }
 
   /**
-   * A connection closed. An expert with no connection left gets no offers from now on and goes
-   * offline unless they come back within {@code session.reconnectGraceSeconds}.
+   * A connection closed; true when it was the user's last. An expert with no connection left gets
+   * no offers from now on and goes offline unless they come back within {@code session.reconnectGraceSeconds}.
    */
-  public Future<Void> disconnected(AuthenticatedUser user, UUID connectionId) {
-    Future<Void> unregistered = presence.unregisterConnection(connectionId);
+  public Future<Boolean> disconnected(AuthenticatedUser user, UUID connectionId) {
+    Future<Boolean> unregistered = presence.unregisterConnection(connectionId);
     if (user.role() != Role.EXPERT) {
       return unregistered;
     }
-    return unregistered.compose(v -> presence.markDisconnected(user.id())).map(gone -> {
+    return unregistered.compose(lastOne -> presence.markDisconnected(user.id()).map(gone -> {
       gone.ifPresent(snapshot -> {
         log.info("expert {} lost their last connection; offline in {} unless they return", user.id(), reconnectGrace);
         publish(snapshot);
       });
-      return null;
-    });
+      return lastOne;
+    }));
   }
 
   /**
    * Repairs what timers on a dead node would have done: forgets its connections, starts the
    * grace of experts left with none, and takes offline those whose grace ran out. Every step is a
-   * conditional write, so running it on every node at once is harmless.
+   * conditional write, so running it on every node at once is harmless. The users whose
+   * connections were forgotten, for whom else it concerns (a waiting client is away from now on).
    */
-  public Future<Void> sweep() {
+  public Future<List<UserId>> sweep() {
     return presence.forgetConnectionsOfDeadNodes(lease, nodeId)
         .compose(orphaned -> Future.join(orphaned.stream().distinct().map(user -> presence.markDisconnected(user)
-            .map(gone -> {
-              gone.ifPresent(this::publish);
-              return null;
-            })).toList()))
-        .compose(v -> presence.expireDisconnected(reconnectGrace))
-        .map(expired -> {
-          expired.forEach(this::wentOfflineDisconnected);
-          return null;
-        });
+                .map(gone -> {
+                  gone.ifPresent(this::publish);
+                  return null;
+                })).toList())
+            .compose(v -> presence.expireDisconnected(reconnectGrace))
+            .map(expired -> {
+              expired.forEach(this::wentOfflineDisconnected);
+              return orphaned.stream().distinct().toList();
+            }));
   }
 
   private void wentOfflineDisconnected(UserId expert) {

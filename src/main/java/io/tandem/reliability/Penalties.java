@@ -61,16 +61,21 @@ public final class Penalties {
     }
   }
 
+  /** A penalty's row after a waiver; {@code now}: this waiver waived it (false: it was waived before, and nothing changed). */
+  public record Waiver(Row penalty, boolean now) {}
+
   /**
    * Waives a penalty; a suspension the remaining unwaived points in the window no longer reach is
-   * lifted with it. The waived penalty's row, or empty when there is no such penalty.
+   * lifted with it (penalties' suspensions only: AccountSuspensions). Empty when there is no such
+   * penalty; a penalty waived before is left as it is.
    */
-  public Future<Optional<Row>> waive(SqlClient sql, UUID penalty, String reason) {
-    return sql.preparedQuery("UPDATE penalties SET waived = true, waived_reason = $2 WHERE id = $1 RETURNING *")
+  public Future<Optional<Waiver>> waive(SqlClient sql, UUID penalty, String reason) {
+    return sql.preparedQuery("UPDATE penalties SET waived = true, waived_reason = $2 WHERE id = $1 AND NOT waived RETURNING *")
         .execute(Tuple.of(penalty, reason))
         .compose(rows -> {
           if (rows.size() == 0) {
-            return Future.succeededFuture(Optional.<Row>empty());
+            return sql.preparedQuery("SELECT * FROM penalties WHERE id = $1").execute(Tuple.of(penalty))
+                .map(before -> before.size() == 0 ? Optional.<Waiver>empty() : Optional.of(new Waiver(before.iterator().next(), false)));
           }
           Row waived = rows.iterator().next();
           UUID user = waived.getUUID("user_id");
@@ -80,7 +85,7 @@ public final class Penalties {
               .compose(points -> policy.suspends(points.iterator().next().getLong("points"))
                   ? Future.succeededFuture()
                   : accounts.lift(sql, new UserId(user)))
-              .map(v -> Optional.of(waived));
+              .map(v -> Optional.of(new Waiver(waived, true)));
         });
   }
 

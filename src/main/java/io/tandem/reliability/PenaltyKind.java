@@ -5,7 +5,10 @@ public enum PenaltyKind {
   OFFER_TIMEOUT("offer_timeout"),
   NO_SHOW("no_show"),
   LATE("late"),
-  ABANDONED("abandoned");
+  /** Retired: left the room and did not come back, recorded before sessions ended as {@code expert_left}; old records keep it. */
+  ABANDONED("abandoned"),
+  /** An expert joined, then left the client alone for good: the session ends {@code expert_left}. */
+  EXPERT_LEFT("expert_left");
 
   private final String wireName;
 

@@ -34,7 +34,8 @@ public final class PenaltyPolicy {
       case OFFER_TIMEOUT -> config.offerTimeoutPoints();
       case NO_SHOW -> expert ? config.expertNoShowPoints() : config.clientNoShowPoints();
       case LATE -> config.latePoints();
-      case ABANDONED -> config.abandonedPoints();
+      case EXPERT_LEFT -> config.expertLeftPoints();
+      case ABANDONED -> 0;
     };
   }
 

@@ -1,8 +1,8 @@
 package io.tandem.reliability;
 
-import io.tandem.kernel.SessionStatus;
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Role;
+import io.tandem.kernel.SessionStatus;
 import io.tandem.kernel.UserId;
 import io.tandem.kernel.Uuids;
 import io.tandem.wire.ApiError;
@@ -21,7 +21,7 @@ import java.util.UUID;
 
 /**
  * A person's record as others and they themselves see it: reliability score, no-shows and
- * suspension, penalties, ratings; and the admin's waiver.
+ * suspension, penalties, ratings. (An operator's waiver is the operator feature's.)
  */
 public final class Reliability {
   private final Pool pool;
@@ -95,24 +95,13 @@ public final class Reliability {
         }));
   }
 
-  /** {@code POST /api/v1/admin/penalties/{id}/waive}, for admins only. */
-  public Future<JsonObject> waive(AuthenticatedUser caller, String id, JsonInput body) {
-    if (caller.role() != Role.ADMIN) {
-      throw ApiError.forbidden("only administrators may waive penalties");
-    }
-    String reason = body.requiredString("reason", 1, 500);
-    UUID penalty = Uuids.parse(id).orElseThrow(() -> ApiError.notFound("there is no penalty " + id));
-    return pool.withTransaction(conn -> penalties.waive(conn, penalty, reason))
-        .compose(waived -> waived.map(row -> Future.succeededFuture(penalty(row)))
-            .orElseGet(() -> Future.failedFuture(ApiError.notFound("there is no penalty " + id))));
-  }
-
-  /** {@code POST /api/v1/sessions/{id}/ratings}: a participant of a completed session rates the other, once. */
+  /** {@code POST /api/v1/sessions/{id}/ratings}: a participant of a session that took place and is over rates the other, once. */
   public Future<JsonObject> rate(AuthenticatedUser caller, String sessionId, JsonInput body) {
     UUID session = Uuids.parse(sessionId).orElseThrow(() -> ApiError.notFound("there is no session " + sessionId));
     int stars = body.requiredInt("stars", 1, 5);
     String comment = body.optionalString("comment", 0, 2000).orElse("");
-    return pool.preparedQuery("SELECT client_id, expert_id, status FROM sessions WHERE id = $1").execute(Tuple.of(session))
+    return pool.preparedQuery("SELECT client_id, expert_id, status, started_at IS NOT NULL AS took_place FROM sessions WHERE id = $1")
+        .execute(Tuple.of(session))
         .compose(rows -> {
           if (rows.size() == 0) {
             return Future.failedFuture(ApiError.notFound("there is no session " + sessionId));
@@ -123,8 +112,10 @@ public final class Reliability {
           if (!caller.id().value().equals(client) && !caller.id().value().equals(expert)) {
             return Future.failedFuture(ApiError.forbidden("only the session's participants may rate it"));
           }
-          if (SessionStatus.stored(row.getString("status")) != SessionStatus.COMPLETED) {
-            return Future.failedFuture(ApiError.conflict("only a completed session can be rated; this one is " + row.getString("status")));
+          // A session that took place and is over: completed, or one of the two left the other.
+          if (SessionStatus.stored(row.getString("status")).open() || !row.getBoolean("took_place")) {
+            return Future.failedFuture(ApiError.conflict("only a session that took place and is over can be rated; this one is "
+                + row.getString("status")));
           }
           UUID ratee = caller.id().value().equals(client) ? expert : client;
           return pool.preparedQuery("INSERT INTO ratings (session_id, rater_id, ratee_id, stars, comment) VALUES ($1, $2, $3, $4, $5)"
@@ -137,7 +128,8 @@ public final class Reliability {
         });
   }
 
-  private static JsonObject penalty(Row row) {
+  /** A penalty as the contract shows it. */
+  public static JsonObject penalty(Row row) {
     JsonObject json = new JsonObject()
         .put("id", row.getUUID("id").toString())
         .put("kind", row.getString("kind"))

@@ -5,10 +5,10 @@ import io.tandem.config.TandemConfig;
 import io.vertx.sqlclient.Pool;
 
 /**
- * Reliability as the rest of the node uses it: penalties recorded inside others' transactions,
- * the ledger, and the reads and writes of ratings and standing.
+ * Reliability as the rest of the node uses it: penalties recorded inside others' transactions, and
+ * the reads and writes of ratings and standing.
  */
-public record ReliabilityFeature(Penalties penalties, Ledger ledger, Reliability reliability, BayesianRating rating) {
+public record ReliabilityFeature(Penalties penalties, Reliability reliability, BayesianRating rating) {
   /**
    * {@code suspension}: how a suspended expert is taken offline (presence owns that table);
    * {@code accounts}: how the account itself is suspended (auth owns that one).
@@ -17,6 +17,6 @@ public record ReliabilityFeature(Penalties penalties, Ledger ledger, Reliability
     PenaltyPolicy policy = new PenaltyPolicy(config.penalties());
     Penalties penalties = new Penalties(policy, suspension, accounts);
     BayesianRating rating = new BayesianRating(config.ratings());
-    return new ReliabilityFeature(penalties, new Ledger(pool), new Reliability(pool, penalties, policy, rating), rating);
+    return new ReliabilityFeature(penalties, new Reliability(pool, penalties, policy, rating), rating);
   }
 }

@@ -1,14 +1,13 @@
 package io.tandem.session;
 
-import io.tandem.kernel.SessionStatus;
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.bus.UserEvents;
 import io.tandem.config.TandemConfig.SessionConfig;
 import io.tandem.kernel.GeoPoint;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.SessionId;
+import io.tandem.kernel.SessionStatus;
 import io.tandem.kernel.UserId;
-import io.tandem.matching.ExpertLoads;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.JsonInput;
 import io.vertx.core.Future;
@@ -21,8 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,33 +37,35 @@ public final class RoomService {
   private final SessionRepository sessions;
   private final MessageStore messages;
   private final UserEvents events;
-  private final ExpertLoads loads;
+  private final Outcomes outcomes;
   private final Duration reconnectGrace;
   private final Duration aloneTimeout;
   private final Duration maxDuration;
   private final Duration endWarning;
   private final Duration typingInterval;
   private final int checkinRadiusMeters;
-  private final int sweepBatch;
   /** Sessions each connection of this node has joined, to notice drops when it closes. */
   private final Map<UUID, Set<SessionId>> joinedByConnection = new ConcurrentHashMap<>();
-  /** Participants never change, so a session's pair is cached once seen; forgotten when it ends. */
+  /**
+   * Participants never change, so a session's pair is cached once seen (only the pair is read from
+   * it): forgotten when a participant ends it here, and all at once past {@value #MAX_CACHED}
+   * sessions (sessions that ended elsewhere are then read again when next used).
+   */
   private final Map<SessionId, SessionRecord> participants = new ConcurrentHashMap<>();
+  private static final int MAX_CACHED = 100_000;
   private final Map<String, Long> lastTyping = new ConcurrentHashMap<>();
 
-  public RoomService(SessionRepository sessions, MessageStore messages, UserEvents events, ExpertLoads loads,
-      SessionConfig config) {
+  public RoomService(SessionRepository sessions, MessageStore messages, UserEvents events, Outcomes outcomes, SessionConfig config) {
     this.sessions = sessions;
     this.messages = messages;
     this.events = events;
-    this.loads = loads;
+    this.outcomes = outcomes;
     this.reconnectGrace = config.reconnectGrace();
     this.aloneTimeout = config.aloneTimeout();
     this.maxDuration = config.maxDuration();
     this.endWarning = config.endWarning();
     this.typingInterval = config.typingInterval();
     this.checkinRadiusMeters = config.checkinRadiusMeters();
-    this.sweepBatch = config.sweepBatch();
   }
 
   /** {@code room.join}: the participants with their online state and every message after {@code afterSeq}. */
@@ -80,7 +79,7 @@ public final class RoomService {
       }
       SessionRecord session = joined.get().session();
       joined.get().late().ifPresent(p -> p.announce(events));
-      participants.put(id, session);
+      remember(session);
       if (session.open()) {
         joinedByConnection.computeIfAbsent(connectionId, c -> ConcurrentHashMap.newKeySet()).add(id);
         UserId peer = session.peerOf(user).orElseThrow();
@@ -208,48 +207,24 @@ public final class RoomService {
     });
   }
 
-  /** {@code session.end}: completes an active session; {@code session.ended} goes to both. */
+  /** {@code session.end}: completes an active session (Outcomes); {@code session.ended} goes to both. */
   public Future<JsonObject> end(AuthenticatedUser caller, UUID connectionId, JsonInput frame) {
     SessionId id = sessionId(frame);
     UserId user = caller.id();
-    return sessions.end(id, user).compose(ended -> {
-      if (ended.isEmpty()) {
-        return Future.failedFuture(refuse(caller, id, "end"));
+    return outcomes.endByParticipant(id, user).compose(ended -> {
+      if (ended.isPresent()) {
+        participants.remove(id);
+        return Future.succeededFuture(new JsonObject().put("status", ended.get().session().status().wireName()));
       }
-      SessionRecord session = ended.get().session();
-      if (ended.get().now()) {
-        log.info("session {} completed by {}", id, user);
-        ended(session, user);
-      } else if (session.status() == SessionStatus.WAITING) {
-        return Future.failedFuture(ApiError.conflict("the session has not started: both participants must join first"));
-      }
-      return Future.succeededFuture(new JsonObject().put("status", session.status().wireName()));
-    });
-  }
-
-  /** {@code GET /api/v1/sessions/{id}}, for participants. */
-  public Future<JsonObject> describe(AuthenticatedUser caller, String id) {
-    SessionId session = SessionId.parse(id).orElseThrow(() -> ApiError.notFound("there is no session " + id));
-    return sessions.find(session).compose(found -> found.filter(s -> s.hasParticipant(caller.id()))
-        .map(s -> Future.succeededFuture(s.toJson()))
-        .orElseGet(() -> Future.failedFuture(ApiError.notFound("there is no session " + id))));
-  }
-
-  /** {@code GET /api/v1/me/sessions?limit}: the caller's sessions, newest first. */
-  public Future<JsonObject> history(AuthenticatedUser caller, int limit) {
-    return sessions.history(caller.id(), limit).map(list -> new JsonObject().put("sessions", new JsonArray(list)));
-  }
-
-  /** {@code GET /api/v1/sessions/{id}/messages?afterSeq&limit}: the transcript, a page at a time. */
-  public Future<JsonObject> transcript(AuthenticatedUser caller, String id, int afterSeq, int limit) {
-    SessionId session = SessionId.parse(id).orElseThrow(() -> ApiError.notFound("there is no session " + id));
-    return sessions.find(session).compose(found -> {
-      if (found.isEmpty() || !found.get().hasParticipant(caller.id())) {
-        return Future.failedFuture(ApiError.notFound("there is no session " + id));
-      }
-      return sessions.messages(session, afterSeq, limit).map(page -> new JsonObject()
-          .put("messages", new JsonArray(page.stream().map(ChatMessage::toJson).toList()))
-          .put("lastSeq", found.get().lastSeq()));
+      return sessions.find(id).compose(found -> {
+        if (found.isEmpty() || !found.get().hasParticipant(user)) {
+          return Future.failedFuture(refuse(caller, id, "end"));
+        }
+        if (found.get().status() == SessionStatus.WAITING) {
+          return Future.failedFuture(ApiError.conflict("the session has not started: both participants must join first"));
+        }
+        return Future.succeededFuture(new JsonObject().put("status", found.get().status().wireName()));
+      });
     });
   }
 
@@ -266,7 +241,7 @@ public final class RoomService {
     UserId user = caller.id();
     return Future.join(joined.stream().map(id -> sessions.dropped(id, user).map(dropped -> {
       dropped.ifPresent(session -> {
-        log.info("participant {} of session {} dropped; abandoned in {} unless they return", user, id, reconnectGrace);
+        log.info("participant {} of session {} dropped; the session ends without them in {} unless they return", user, id, reconnectGrace);
         roomPresence(id, user, session.peerOf(user).orElseThrow(), "disconnected");
       });
       return null;
@@ -274,9 +249,9 @@ public final class RoomService {
   }
 
   /**
-   * Repairs what a dead node could not do: participants who lost their node start their grace,
-   * and sessions whose dropped participant did not return are abandoned. Conditional writes make
-   * it safe on every node at once.
+   * Repairs what a dead node could not do: participants who lost their node start their grace
+   * (Outcomes' sweep ends the sessions they do not come back to); and warns both participants of a
+   * session about to end by itself. Conditional writes make it safe on every node at once.
    */
   public Future<Void> sweep() {
     return sessions.droppedWithoutNotice()
@@ -284,35 +259,16 @@ public final class RoomService {
           dropouts.forEach(d -> roomPresence(d.session(), d.who(), d.peer(), "disconnected"));
           return null;
         })
-        .compose(v -> inBatches(() -> sessions.abandonOverdue(reconnectGrace, sweepBatch), a -> {
-          log.info("session {} abandoned by {}: not back within {}", a.session().id(), a.by(), reconnectGrace);
-          ended(a.session(), a.by());
-        }))
-        .compose(v -> inBatches(() -> sessions.completeLeftBehind(reconnectGrace, sweepBatch), session -> {
-          log.info("session {} completed: both participants left the room", session.id());
-          ended(session, null);
-        }))
-        .compose(v -> endByThemselves());
-  }
-
-  /**
-   * Runs one of the repository's batched sweeps until a batch comes back short, each batch its own
-   * transaction, announcing each batch's sessions once it has committed (SessionRepository: why batches).
-   */
-  private <T> Future<Void> inBatches(Supplier<Future<List<T>>> batch, Consumer<T> announce) {
-    return batch.get().compose(ended -> {
-      ended.forEach(announce);
-      return ended.size() < sweepBatch ? Future.<Void>succeededFuture() : inBatches(batch, announce);
-    });
+        .compose(v -> warnEnding());
   }
 
   /**
    * Sessions nobody ends: both participants are told {@code session.ending} once,
-   * {@code session.endWarningSeconds} ahead; then one a participant left (room.leave) and the other
-   * sat in alone for {@code session.aloneTimeoutSeconds} is abandoned by the one who left, and one
-   * that ran {@code session.maxMinutes} completes.
+   * {@code session.endWarningSeconds} ahead of the end by itself: one a participant left
+   * (room.leave) while the other stayed, {@code session.aloneTimeoutSeconds} after the leave, and
+   * any {@code session.maxMinutes} after it started (OutcomeTable decides the ending itself).
    */
-  private Future<Void> endByThemselves() {
+  private Future<Void> warnEnding() {
     return sessions.warnEnding(aloneTimeout, maxDuration, endWarning)
         .map(endings -> {
           endings.forEach(e -> {
@@ -322,28 +278,7 @@ public final class RoomService {
             events.send(e.session().expertId(), "session.ending", event);
           });
           return null;
-        })
-        .compose(v -> inBatches(() -> sessions.abandonLeft(aloneTimeout, sweepBatch), a -> {
-          log.info("session {} abandoned by {}: left the room, and the other waited alone for {}", a.session().id(), a.by(), aloneTimeout);
-          ended(a.session(), a.by(), SessionEnd.ALONE);
-          a.penalty().ifPresent(p -> p.announce(events));
-        }))
-        .compose(v -> inBatches(() -> sessions.completeOverlong(maxDuration, sweepBatch), session -> {
-          log.info("session {} completed: it ran {}", session.id(), maxDuration);
-          ended(session, null, SessionEnd.MAX_DURATION);
-        }));
-  }
-
-  private void ended(SessionRecord session, UserId by) {
-    ended(session, by, null);
-  }
-
-  private void ended(SessionRecord session, UserId by, SessionEnd reason) {
-    participants.remove(session.id());
-    JsonObject event = session.endedEvent(by, reason);
-    events.send(session.clientId(), "session.ended", event);
-    events.send(session.expertId(), "session.ended", event);
-    loads.changed(session.expertId());
+        });
   }
 
   /** The session, if the caller is one of its two participants; {@code forbidden} (and logged) otherwise. */
@@ -352,7 +287,7 @@ public final class RoomService {
     Future<SessionRecord> found = cached != null
         ? Future.succeededFuture(cached)
         : sessions.find(id).map(s -> {
-          s.ifPresent(session -> participants.put(id, session));
+          s.ifPresent(this::remember);
           return s.orElse(null);
         });
     return found.compose(session -> {
@@ -361,6 +296,13 @@ public final class RoomService {
       }
       return Future.succeededFuture(session);
     });
+  }
+
+  private void remember(SessionRecord session) {
+    if (participants.size() >= MAX_CACHED) {
+      participants.clear();
+    }
+    participants.put(session.id(), session);
   }
 
   private static ApiError refuse(AuthenticatedUser caller, SessionId id, String what) {

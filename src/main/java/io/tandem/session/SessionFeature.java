@@ -5,20 +5,22 @@ import io.tandem.bus.UserEvents;
 import io.tandem.config.TandemConfig;
 import io.tandem.matching.ExpertLoads;
 import io.tandem.matching.Requeue;
+import io.tandem.money.Pricing;
 import io.tandem.reliability.Penalties;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 
 /** Rooms (chat, signals, presence in the room) and the outcomes of sessions, as the rest of the node uses them. */
-public record SessionFeature(RoomService rooms, Outcomes outcomes) {
+public record SessionFeature(RoomService rooms, Outcomes outcomes, SessionViews views) {
   /** {@code chatPool}: the connections chat batches are written on, apart from everything else. */
-  public static SessionFeature build(Vertx vertx, Pool pool, Pool chatPool, TandemConfig config, Penalties penalties, UserEvents users,
-      ExpertLoads loads, Requeue requeue, MeterRegistry meters) {
+  public static SessionFeature build(Vertx vertx, Pool pool, Pool chatPool, TandemConfig config, Penalties penalties, Pricing pricing,
+      UserEvents users, ExpertLoads loads, Requeue requeue, MeterRegistry meters) {
     MessageStore messages = new MessageStore(vertx, chatPool, config.session().messageBatchMax(), config.session().messageWriteLanes(),
         meters);
     SessionMetrics metrics = new SessionMetrics(meters);
-    return new SessionFeature(
-        new RoomService(new SessionRepository(pool, penalties, metrics), messages, users, loads, config.session()),
-        new Outcomes(pool, penalties, config.ledger(), config.session(), requeue, vertx.eventBus(), users, loads, metrics));
+    SessionRepository repository = new SessionRepository(pool, penalties, metrics);
+    Outcomes outcomes = new Outcomes(pool, penalties, pricing, config.session(), requeue, users, loads, metrics);
+    return new SessionFeature(new RoomService(repository, messages, users, outcomes, config.session()), outcomes,
+        new SessionViews(pool, repository, pricing));
   }
 }

@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
-/** A session as stored; timestamps are null until they happen. */
+/** A session as stored; timestamps are null until they happen; {@code price} (with the platform's part) was held at match. */
 public record SessionRecord(
     SessionId id,
     UUID requestId,
@@ -21,7 +21,9 @@ public record SessionRecord(
     Instant joinDeadline,
     Instant startedAt,
     Instant endedAt,
-    int lastSeq) {
+    int lastSeq,
+    long price,
+    long platformFee) {
 
   public boolean open() {
     return status.open();

@@ -1,12 +1,11 @@
 package io.tandem.session;
 
-import io.tandem.kernel.SessionStatus;
 import io.tandem.kernel.GeoPoint;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.SessionId;
+import io.tandem.kernel.SessionStatus;
 import io.tandem.kernel.UserId;
 import io.tandem.matching.SessionOpening;
-import io.tandem.reliability.Ledger;
 import io.tandem.reliability.Penalties;
 import io.tandem.reliability.PenaltyKind;
 import io.vertx.core.Future;
@@ -34,7 +33,7 @@ import java.util.UUID;
  */
 public final class SessionRepository {
   static final String COLUMNS = "s.id, s.request_id, s.client_id, s.expert_id, s.mode, s.status, s.join_deadline,"
-      + " s.started_at, s.ended_at, s.last_seq";
+      + " s.started_at, s.ended_at, s.last_seq, s.price, s.platform_fee";
   /** Which role's columns a statement touches: {@code $2} is the participant. */
   private static final String ROLE = "CASE WHEN s.client_id = $2 THEN 'client' ELSE 'expert' END";
 
@@ -50,8 +49,11 @@ public final class SessionRepository {
   }
 
   public Future<Optional<SessionRecord>> find(SessionId id) {
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM sessions s WHERE s.id = $1")
-        .execute(Tuple.of(id.value()))
+    return find(pool, id);
+  }
+
+  static Future<Optional<SessionRecord>> find(SqlClient sql, SessionId id) {
+    return sql.preparedQuery("SELECT " + COLUMNS + " FROM sessions s WHERE s.id = $1").execute(Tuple.of(id.value()))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(session(rows.iterator().next())));
   }
 
@@ -204,27 +206,29 @@ public final class SessionRepository {
 
   public record Dropout(SessionId session, UserId who, UserId peer) {}
 
-  /** What ending a session did: the session afterwards, and whether this call ended it. */
-  public record Ended(SessionRecord session, boolean now) {}
+  // ---- endings: which sessions are due, and the conditional write that ends one (Outcomes settles them)
 
-  /** {@code session.end}: an active session completes; one that is over stays as it is. */
-  public Future<Optional<Ended>> end(SessionId id, UserId participant) {
-    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE sessions s SET status = 'completed', ended_at = now(), ended_by = $2"
-                + " WHERE s.id = $1 AND (s.client_id = $2 OR s.expert_id = $2) AND s.status = 'active' RETURNING " + COLUMNS + ", s.price")
-            .execute(Tuple.of(id.value(), participant.value()))
-            .compose(rows -> {
-              if (rows.size() == 0) {
-                return Future.succeededFuture(Optional.<Ended>empty());
-              }
-              Row row = rows.iterator().next();
-              SessionRecord session = session(row);
-              // Completed: the held price is paid to the expert.
-              return Ledger.capture(conn, session.id().value(), session.expertId(), row.getLong("price")).map(v -> Optional.of(new Ended(session, true)));
-            }))
-        .onSuccess(ended -> ended.ifPresent(e -> metrics.ended(SessionStatus.COMPLETED)))
-        .compose(ended -> ended.isPresent()
-            ? Future.succeededFuture(ended)
-            : find(id).map(found -> found.filter(s -> s.hasParticipant(participant)).map(s -> new Ended(s, false))));
+  /**
+   * The session, locked until the caller's transaction ends, if it is still open; {@code participant}
+   * (may be null) must be one of its two. The lock is the one ending it takes anyway (NO KEY UPDATE),
+   * so rows that merely reference the session (ledger entries, penalties, ratings) are not blocked.
+   */
+  public static Future<Optional<SessionRecord>> lockOpen(SqlClient sql, SessionId id, UserId participant) {
+    return sql.preparedQuery("SELECT " + COLUMNS + " FROM sessions s WHERE s.id = $1 AND s.status IN ('waiting', 'active')"
+            + " AND ($2::uuid IS NULL OR s.client_id = $2 OR s.expert_id = $2) FOR NO KEY UPDATE")
+        .execute(Tuple.of(id.value(), participant == null ? null : participant.value()))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(session(rows.iterator().next())));
+  }
+
+  /**
+   * Ends an open session as {@code status}: the conditional write that makes every ending happen
+   * once, whoever tries it. The session as it ended, or empty when it was no longer open.
+   */
+  public static Future<Optional<SessionRecord>> finish(SqlClient sql, SessionId id, SessionStatus status, UserId endedBy) {
+    return sql.preparedQuery("UPDATE sessions s SET status = $2, ended_at = now(), ended_by = $3"
+            + " WHERE s.id = $1 AND s.status IN ('waiting', 'active') RETURNING " + COLUMNS)
+        .execute(Tuple.of(id.value(), status.wireName(), endedBy == null ? null : endedBy.value()))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(session(rows.iterator().next())));
   }
 
   /**
@@ -236,54 +240,70 @@ public final class SessionRepository {
    * measured harmless either way (docs/benchmarks.md, "A thousand sessions abandoned
    * at once"); the bound is for larger storms. Rows another transaction holds are skipped (SKIP
    * LOCKED), not waited for: that one is ending or changing them, and a session still due is taken
-   * by the next sweep. The lock is the one the UPDATE takes anyway (NO KEY UPDATE), so rows that
-   * merely reference a session (ledger entries, penalties, ratings) are not blocked by it.
+   * by the next sweep. The lock is the one ending them takes anyway (NO KEY UPDATE).
    */
-  private static String dueBatch(String condition) {
-    return " FROM (SELECT id FROM sessions WHERE status = 'active' AND " + condition + " LIMIT $2 FOR NO KEY UPDATE SKIP LOCKED) due"
-        + " WHERE s.id = due.id";
+  private static final String DUE = " ORDER BY s.id LIMIT $%d FOR NO KEY UPDATE OF s SKIP LOCKED";
+
+  /** A session whose join window closed, and who had joined it. */
+  public record JoinWindowClosed(SessionRecord session, boolean clientJoined, boolean expertJoined) {}
+
+  /** Waiting sessions whose join deadline plus {@code lateGrace} has passed ({@code only}: just that one, else a batch), locked. */
+  public static Future<List<JoinWindowClosed>> dueJoinWindows(SqlClient sql, Duration lateGrace, SessionId only, int batch) {
+    return sql.preparedQuery("SELECT " + COLUMNS + ", s.client_joined_at IS NOT NULL AS client_joined,"
+            + " s.expert_joined_at IS NOT NULL AS expert_joined FROM sessions s"
+            + " WHERE s.status = 'waiting' AND s.join_deadline + make_interval(secs => $1) <= now() AND ($2::uuid IS NULL OR s.id = $2)"
+            + String.format(DUE, 3))
+        .execute(Tuple.of(lateGrace.toMillis() / 1000.0, only == null ? null : only.value(), batch))
+        .map(rows -> {
+          List<JoinWindowClosed> due = new ArrayList<>();
+          rows.forEach(row -> due.add(new JoinWindowClosed(session(row), row.getBoolean("client_joined"), row.getBoolean("expert_joined"))));
+          return due;
+        });
   }
 
-  /** Sessions whose dropped participant did not come back within {@code grace}: abandoned by that side; one batch. */
-  public Future<List<Abandonment>> abandonOverdue(Duration grace, int batch) {
-    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE sessions s SET status = 'abandoned', ended_at = now(),"
-            // Blame whoever dropped first among those not back in time.
-            + " ended_by = CASE WHEN s.client_disconnected_at <= now() - make_interval(secs => $1)"
-            + "   AND (s.expert_disconnected_at IS NULL OR s.expert_disconnected_at > now() - make_interval(secs => $1)"
-            + "     OR s.client_disconnected_at <= s.expert_disconnected_at) THEN s.client_id ELSE s.expert_id END"
-            + dueBatch("(client_disconnected_at <= now() - make_interval(secs => $1)"
-                + " OR expert_disconnected_at <= now() - make_interval(secs => $1))")
-            + " RETURNING " + COLUMNS + ", s.ended_by, s.price")
-        .execute(Tuple.of(grace.toMillis() / 1000.0, batch))
-        .compose(rows -> settleAbandoned(conn, rows, null)))
-        .onSuccess(this::countAbandoned);
-  }
+  /** An active session where someone went, and where each participant is. */
+  public record Departure(SessionRecord session, OutcomeTable.Whereabouts client, OutcomeTable.Whereabouts expert) {}
+
+  /** Where a participant of an active session is (OutcomeTable.Whereabouts); {@code %1$s}: client or expert. */
+  private static final String WHEREABOUTS = "CASE WHEN s.%1$s_disconnected_at IS NOT NULL"
+      + " THEN CASE WHEN s.%1$s_disconnected_at <= now() - make_interval(secs => $1) THEN 'dropped' ELSE 'away' END"
+      + " WHEN s.%1$s_left_at IS NOT NULL"
+      + " THEN CASE WHEN s.%1$s_left_at <= now() - make_interval(secs => $2) THEN 'left'"
+      + "   WHEN s.%1$s_left_at <= now() - make_interval(secs => $1) THEN 'out' ELSE 'away' END"
+      + " ELSE 'there' END";
 
   /**
-   * Sessions just abandoned (rows with {@code ended_by} and {@code price}): the expert walked away,
-   * the client gets the price back; the client walked away, the expert is paid. With a
-   * {@code penaltyReason} the one who walked away also gets an {@code abandoned} penalty, when the
-   * policy gives it points.
+   * Active online sessions whose participants' whereabouts are one of {@code deciding}
+   * ({@code client:expert}, OutcomeTable.decidingWhereabouts), locked; {@code grace} is the
+   * reconnect grace, {@code alone} how long one may leave the other alone in the room. In-person
+   * sessions have none: a meeting does not depend on anyone's app staying open.
    */
-  private Future<List<Abandonment>> settleAbandoned(SqlConnection conn, RowSet<Row> rows, String penaltyReason) {
-    Future<List<Abandonment>> done = Future.succeededFuture(new ArrayList<>());
-    for (Row row : rows) {
-      SessionRecord session = session(row);
-      UserId by = new UserId(row.getUUID("ended_by"));
-      long price = row.getLong("price");
-      boolean expert = by.equals(session.expertId());
-      done = done.compose(list -> (expert
-              ? Ledger.release(conn, session.id().value(), session.clientId(), price)
-              : Ledger.capture(conn, session.id().value(), session.expertId(), price))
-          .compose(v -> penaltyReason != null && penalties.costsPoints(PenaltyKind.ABANDONED, expert)
-              ? penalties.record(conn, by, PenaltyKind.ABANDONED, expert, penaltyReason, session.id().value(), null)
-              : Future.succeededFuture(Optional.<Penalties.Recorded>empty()))
-          .map(penalty -> {
-            list.add(new Abandonment(session, by, penalty));
-            return list;
-          }));
-    }
-    return done;
+  public static Future<List<Departure>> dueDepartures(SqlClient sql, Duration grace, Duration alone, List<String> deciding, int batch) {
+    return sql.preparedQuery("WITH w AS (SELECT s.id, " + String.format(WHEREABOUTS, "client") + " AS client_at, "
+            + String.format(WHEREABOUTS, "expert") + " AS expert_at FROM sessions s WHERE s.status = 'active' AND s.mode <> 'in_person'"
+            + " AND (s.client_disconnected_at IS NOT NULL OR s.expert_disconnected_at IS NOT NULL"
+            + "   OR s.client_left_at IS NOT NULL OR s.expert_left_at IS NOT NULL))"
+            + " SELECT " + COLUMNS + ", w.client_at, w.expert_at FROM sessions s JOIN w ON w.id = s.id"
+            + " WHERE s.status = 'active' AND w.client_at || ':' || w.expert_at = ANY($3)" + String.format(DUE, 4))
+        .execute(Tuple.of(grace.toMillis() / 1000.0, alone.toMillis() / 1000.0, deciding.toArray(String[]::new), batch))
+        .map(rows -> {
+          List<Departure> due = new ArrayList<>();
+          rows.forEach(row -> due.add(new Departure(session(row), OutcomeTable.Whereabouts.stored(row.getString("client_at")),
+              OutcomeTable.Whereabouts.stored(row.getString("expert_at")))));
+          return due;
+        });
+  }
+
+  /** Active sessions that started more than {@code longest} ago, locked. */
+  public static Future<List<SessionRecord>> dueOverlong(SqlClient sql, Duration longest, int batch) {
+    return sql.preparedQuery("SELECT " + COLUMNS + " FROM sessions s WHERE s.status = 'active'"
+            + " AND s.started_at <= now() - make_interval(secs => $1)" + String.format(DUE, 2))
+        .execute(Tuple.of(longest.toMillis() / 1000.0, batch))
+        .map(rows -> {
+          List<SessionRecord> due = new ArrayList<>();
+          rows.forEach(row -> due.add(session(row)));
+          return due;
+        });
   }
 
   /** An active session about to end by itself: why, and when. Both participants are to be told, once. */
@@ -316,62 +336,6 @@ public final class SessionRepository {
         });
   }
 
-  /**
-   * Online sessions one participant left (room.leave) more than {@code alone} ago while the other
-   * stayed: abandoned by the one who left, paid as any abandonment, and (leaving is on purpose, a
-   * drop is not) with an {@code abandoned} penalty when the policy gives it points. One batch.
-   */
-  public Future<List<Abandonment>> abandonLeft(Duration alone, int batch) {
-    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE sessions s SET status = 'abandoned', ended_at = now(),"
-            + " ended_by = CASE WHEN s.client_left_at IS NOT NULL THEN s.client_id ELSE s.expert_id END"
-            + dueBatch("mode <> 'in_person'"
-                + " AND ((client_left_at <= now() - make_interval(secs => $1) AND expert_left_at IS NULL)"
-                + "   OR (expert_left_at <= now() - make_interval(secs => $1) AND client_left_at IS NULL))")
-            + " RETURNING " + COLUMNS + ", s.ended_by, s.price")
-        .execute(Tuple.of(alone.toMillis() / 1000.0, batch))
-        .compose(rows -> settleAbandoned(conn, rows, "left the session and did not come back within " + alone.toSeconds() + " s")))
-        .onSuccess(this::countAbandoned);
-  }
-
-  /** Active sessions that started more than {@code longest} ago: completed, the expert paid; one batch. */
-  public Future<List<SessionRecord>> completeOverlong(Duration longest, int batch) {
-    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE sessions s SET status = 'completed', ended_at = now()"
-            + dueBatch("started_at <= now() - make_interval(secs => $1)") + " RETURNING " + COLUMNS + ", s.price")
-        .execute(Tuple.of(longest.toMillis() / 1000.0, batch))
-        .compose(rows -> capture(conn, rows)))
-        .onSuccess(this::countCompleted);
-  }
-
-  /** Active sessions both participants left (room.leave) longer than {@code grace} ago: completed, the expert paid; one batch. */
-  public Future<List<SessionRecord>> completeLeftBehind(Duration grace, int batch) {
-    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE sessions s SET status = 'completed', ended_at = now()"
-            + dueBatch("client_left_at <= now() - make_interval(secs => $1) AND expert_left_at <= now() - make_interval(secs => $1)")
-            + " RETURNING " + COLUMNS + ", s.price")
-        .execute(Tuple.of(grace.toMillis() / 1000.0, batch))
-        .compose(rows -> capture(conn, rows)))
-        .onSuccess(this::countCompleted);
-  }
-
-  private void countAbandoned(List<Abandonment> abandoned) {
-    abandoned.forEach(a -> metrics.ended(SessionStatus.ABANDONED));
-  }
-
-  private void countCompleted(List<SessionRecord> completed) {
-    completed.forEach(s -> metrics.ended(SessionStatus.COMPLETED));
-  }
-
-  /** Sessions just completed (rows with {@code price}): each one's held price is paid to its expert. */
-  private static Future<List<SessionRecord>> capture(SqlConnection conn, RowSet<Row> rows) {
-    List<SessionRecord> completed = new ArrayList<>();
-    Future<Void> paid = Future.succeededFuture();
-    for (Row row : rows) {
-      SessionRecord session = session(row);
-      completed.add(session);
-      paid = paid.compose(v -> Ledger.capture(conn, session.id().value(), session.expertId(), row.getLong("price")));
-    }
-    return paid.map(completed);
-  }
-
   /** The meeting point of an in-person session (the expert's location at match time). */
   public Future<Optional<GeoPoint>> meetingPoint(SessionId id) {
     return pool.preparedQuery("SELECT meeting_lat, meeting_lng FROM sessions WHERE id = $1").execute(Tuple.of(id.value()))
@@ -379,9 +343,6 @@ public final class SessionRepository {
             ? Optional.empty()
             : Optional.of(new GeoPoint(rows.iterator().next().getDouble("meeting_lat"), rows.iterator().next().getDouble("meeting_lng"))));
   }
-
-  /** A session abandoned by {@code by}, and the penalty that cost them, if any. */
-  public record Abandonment(SessionRecord session, UserId by, Optional<Penalties.Recorded> penalty) {}
 
   /**
    * {@code GET /api/v1/me/sessions}: the participant's sessions, newest first, each with the peer and
@@ -418,28 +379,13 @@ public final class SessionRepository {
   /** Opens an accepted offer's session, {@code waiting}, in the acceptance's transaction ({@link SessionOpening}). */
   public static Future<Instant> open(SqlClient sql, SessionOpening.NewSession s) {
     return sql.preparedQuery("INSERT INTO sessions (id, request_id, offer_id, client_id, expert_id, topic, mode, status,"
-            + " join_deadline, meeting_lat, meeting_lng, price) VALUES ($1, $2, $3, $4, $5, $6, $7, 'waiting',"
-            + " now() + make_interval(secs => $8), $9, $10, $11) RETURNING join_deadline")
+            + " join_deadline, meeting_lat, meeting_lng, price, platform_fee) VALUES ($1, $2, $3, $4, $5, $6, $7, 'waiting',"
+            + " now() + make_interval(secs => $8), $9, $10, $11, $12) RETURNING join_deadline")
         .execute(Tuple.tuple()
             .addUUID(s.id()).addUUID(s.request().value()).addUUID(s.offer().value()).addUUID(s.client().value()).addUUID(s.expert().value())
             .addString(s.topic().value()).addString(s.mode().wireName()).addDouble(s.joinWindow().toMillis() / 1000.0)
-            .addDouble(s.meetingPoint().lat()).addDouble(s.meetingPoint().lng()).addLong(s.price()))
+            .addDouble(s.meetingPoint().lat()).addDouble(s.meetingPoint().lng()).addLong(s.price().amount()).addLong(s.price().platformFee()))
         .map(rows -> rows.iterator().next().getOffsetDateTime("join_deadline").toInstant());
-  }
-
-  /**
-   * Closes the join window of a session still {@code waiting} whose deadline plus {@code lateGrace}
-   * has passed, with who did not show; its row (with the price held for it), or empty when it was
-   * not, or no longer, due.
-   */
-  public static Future<Optional<Row>> closeJoinWindow(SqlClient sql, SessionId id, Duration lateGrace) {
-    return sql.preparedQuery("UPDATE sessions s SET ended_at = now(), status = CASE"
-            + " WHEN s.client_joined_at IS NULL AND s.expert_joined_at IS NULL THEN 'both_no_show'"
-            + " WHEN s.expert_joined_at IS NULL THEN 'expert_no_show' ELSE 'client_no_show' END"
-            + " WHERE s.id = $1 AND s.status = 'waiting' AND s.join_deadline + make_interval(secs => $2) <= now()"
-            + " RETURNING " + COLUMNS + ", s.price")
-        .execute(Tuple.of(id.value(), lateGrace.toMillis() / 1000.0))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
   }
 
   /** Messages after {@code afterSeq}, in order, at most {@code limit}. */
@@ -483,7 +429,9 @@ public final class SessionRepository {
         instant(row.getOffsetDateTime("join_deadline")),
         instant(row.getOffsetDateTime("started_at")),
         instant(row.getOffsetDateTime("ended_at")),
-        row.getInteger("last_seq"));
+        row.getInteger("last_seq"),
+        row.getLong("price"),
+        row.getLong("platform_fee"));
   }
 
   private static Instant instant(OffsetDateTime time) {

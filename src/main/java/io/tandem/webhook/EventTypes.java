@@ -12,7 +12,8 @@ public final class EventTypes {
       "offer.made", "offer.accepted", "offer.declined", "offer.timed_out", "offer.revoked",
       "session.started", "session.completed", "session.no_show", "session.abandoned",
       "penalty.recorded", "penalty.waived",
-      "ledger.hold", "ledger.capture", "ledger.release", "ledger.no_show_fee", "ledger.compensation");
+      "ledger.hold", "ledger.capture", "ledger.release", "ledger.no_show_fee", "ledger.compensation",
+      "ledger.refund", "ledger.top_up", "ledger.credit");
 
   private EventTypes() {}
 

@@ -5,6 +5,7 @@ import io.tandem.kernel.Uuids;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.JsonInput;
 import io.tandem.wire.QueryNumbers;
+import io.tandem.wire.StandardWebhooks;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -46,7 +47,7 @@ public final class WebhookAdmin {
     if (!unknown.isEmpty()) {
       throw body.invalid("events", "names unknown event types " + unknown + "; known: " + String.join(", ", EventTypes.ALL));
     }
-    String secret = body.optionalString("secret", WebhookConfig.MIN_SECRET_CHARS, MAX_SECRET_CHARS).orElseGet(WebhookSignature::newSecret);
+    String secret = body.optionalString("secret", WebhookConfig.MIN_SECRET_CHARS, MAX_SECRET_CHARS).orElseGet(StandardWebhooks::newSecret);
     return store.subscribe(url, secret, events).map(s -> s.toJson().put("secret", secret));
   }
 

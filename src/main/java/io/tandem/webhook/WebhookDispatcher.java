@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tandem.config.TandemConfig.WebhookConfig;
 import io.tandem.db.DatabaseOutages;
+import io.tandem.wire.StandardWebhooks;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -113,7 +114,7 @@ public final class WebhookDispatcher extends VerticleBase {
         .putHeader("user-agent", "Tandem-Webhooks/1")
         .putHeader("webhook-id", c.eventId().toString())
         .putHeader("webhook-timestamp", Long.toString(timestamp))
-        .putHeader("webhook-signature", WebhookSignature.sign(c.secret(), c.eventId().toString(), timestamp, body));
+        .putHeader("webhook-signature", StandardWebhooks.sign(c.secret(), c.eventId().toString(), timestamp, body));
     return client.request(request)
         .compose(req -> req.send(Buffer.buffer(body)))
         .compose(response -> {

@@ -9,10 +9,27 @@ import io.vertx.core.json.JsonObject;
  */
 public final class ApiError extends RuntimeException {
   private final ErrorCode code;
+  /** Fields a program acts on, beside the message a person reads: the live request's id of a second request, say. */
+  private final JsonObject details;
 
   public ApiError(ErrorCode code, String message) {
+    this(code, message, new JsonObject());
+  }
+
+  private ApiError(ErrorCode code, String message, JsonObject details) {
     super(message, null, false, false);
     this.code = code;
+    this.details = details;
+  }
+
+  /** This error with one field more beside {@code code} and {@code message} (docs/protocol.md names each). */
+  public ApiError with(String field, Object value) {
+    return new ApiError(code, getMessage(), details.copy().put(field, value));
+  }
+
+  /** The fields beside {@code code} and {@code message}, in order of addition. */
+  public JsonObject details() {
+    return details.copy();
   }
 
   public static ApiError badRequest(String message) {
@@ -53,6 +70,6 @@ public final class ApiError extends RuntimeException {
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("error", new JsonObject().put("code", code.wireName()).put("message", getMessage()));
+    return new JsonObject().put("error", new JsonObject().put("code", code.wireName()).put("message", getMessage()).mergeIn(details));
   }
 }

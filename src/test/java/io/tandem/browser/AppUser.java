@@ -149,12 +149,18 @@ final class AppUser implements AutoCloseable {
     });
   }
 
-  private void request(String topic, String mode, double lat, double lng, String brief, java.util.function.Consumer<WebElement> more) {
+  /** Opens the request form and picks {@code topic} from the list the server offers; answers the form. */
+  WebElement chooseTopic(String topic) {
     open("/#/request");
     WebElement form = find("new-request");
     Select topics = new Select(form.findElement(By.name("topic")));
     until("the topic " + topic + " is offered", () -> topics.getOptions().stream().anyMatch(o -> topic.equals(o.getAttribute("value"))));
     topics.selectByValue(topic);
+    return form;
+  }
+
+  private void request(String topic, String mode, double lat, double lng, String brief, java.util.function.Consumer<WebElement> more) {
+    WebElement form = chooseTopic(topic);
     form.findElement(By.cssSelector("input[name=mode][value=" + mode + "]")).click();
     fill(form, "lat", Double.toString(lat));
     fill(form, "lng", Double.toString(lng));

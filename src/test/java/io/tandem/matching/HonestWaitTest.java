@@ -4,8 +4,8 @@ import static io.tandem.testing.Actors.SHANGHAI_LAT;
 import static io.tandem.testing.Actors.SHANGHAI_LNG;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.testing.Actors;
 import io.tandem.testing.Actors.Person;
+import io.tandem.testing.Actors;
 import io.tandem.testing.Poll;
 import io.tandem.testing.RunningNode;
 import io.tandem.testing.Sql;
@@ -72,14 +72,16 @@ class HonestWaitTest {
   void inPersonOutOfRange() {
     String topic = Actors.uniqueTopic();
     try (Person farExpert = Actors.expert(node, topic, BEIJING_LAT, BEIJING_LNG, 2, "in_person", "video");
-         Person client = Actors.client(node)) {
+         Person client = Actors.client(node);
+         Person flexible = Actors.client(node)) {
       JsonObject stuck = client.socket().ack("request.create", inPerson(topic, 20));
       assertThat(stuck.getString("reason")).isEqualTo("none_in_range");
       assertThat(stuck.getValue("etaSeconds")).isNull();
 
-      String fallingBack = client.socket().ack("request.create", inPerson(topic, 20).put("fallbackMode", "video")).getString("requestId");
-      JsonObject told = client.socket().awaitEvent("request.status", s -> fallingBack.equals(s.getString("requestId")) && s.containsKey("mode"));
+      String fallingBack = flexible.socket().ack("request.create", inPerson(topic, 20).put("fallbackMode", "video")).getString("requestId");
+      JsonObject told = flexible.socket().awaitEvent("request.status", s -> fallingBack.equals(s.getString("requestId")) && s.containsKey("mode"));
       assertThat(told.getString("mode")).isEqualTo("video");
+      assertThat(told.getJsonObject("price").getLong("amount")).as("the video price, lower than in person's here? the same default").isEqualTo(2000);
       JsonObject offer = farExpert.socket().awaitEvent("offer", o -> fallingBack.equals(o.getString("requestId")));
       assertThat(offer.getString("mode")).isEqualTo("video");
       assertThat(Sql.string("SELECT mode FROM requests WHERE id = ?::uuid", fallingBack)).isEqualTo("video");

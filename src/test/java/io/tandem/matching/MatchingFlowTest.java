@@ -40,18 +40,18 @@ class MatchingFlowTest {
   @Test
   @DisplayName("HTTP and WebSocket answer the same shape about a request: its id as both id and requestId")
   void sameShapeOverHttpAndWebSocket() {
-    try (Person client = Actors.client(node)) {
-      String token = client.session().accessToken();
-      JsonObject overSocket = client.socket().ack("request.create", Actors.request(Actors.uniqueTopic(), "chat"));
-      JsonObject overHttp = node.http().post("/api/v1/requests", Actors.request(Actors.uniqueTopic(), "chat"), token).json();
+    try (Person viaSocket = Actors.client(node);
+         Person viaHttp = Actors.client(node)) {
+      JsonObject overSocket = viaSocket.socket().ack("request.create", Actors.request(Actors.uniqueTopic(), "chat"));
+      JsonObject overHttp = node.http().post("/api/v1/requests", Actors.request(Actors.uniqueTopic(), "chat"), viaHttp.session().accessToken()).json();
       for (JsonObject created : List.of(overSocket, overHttp)) {
         assertThat(created.getString("id")).isNotNull().isEqualTo(created.getString("requestId"));
-        assertThat(created.fieldNames()).contains("status", "position", "etaSeconds", "expiresAt");
+        assertThat(created.fieldNames()).contains("status", "position", "etaSeconds", "expiresAt", "price");
       }
-      JsonObject read = node.http().get("/api/v1/requests/" + overSocket.getString("id"), token).json();
+      JsonObject read = node.http().get("/api/v1/requests/" + overSocket.getString("id"), viaSocket.session().accessToken()).json();
       assertThat(read.getString("requestId")).isEqualTo(overSocket.getString("id"));
-      JsonObject cancelledOverSocket = client.socket().ack("request.cancel", new JsonObject().put("requestId", overHttp.getString("id")));
-      JsonObject cancelledOverHttp = node.http().delete("/api/v1/requests/" + overSocket.getString("id"), token).json();
+      JsonObject cancelledOverSocket = viaHttp.socket().ack("request.cancel", new JsonObject().put("requestId", overHttp.getString("id")));
+      JsonObject cancelledOverHttp = node.http().delete("/api/v1/requests/" + overSocket.getString("id"), viaSocket.session().accessToken()).json();
       assertThat(cancelledOverSocket.getString("requestId")).isEqualTo(overHttp.getString("id"));
       assertThat(cancelledOverHttp.getString("requestId")).isEqualTo(overSocket.getString("id"));
       assertThat(List.of(cancelledOverSocket.getString("status"), cancelledOverHttp.getString("status"))).containsOnly("cancelled");

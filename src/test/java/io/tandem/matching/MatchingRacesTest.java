@@ -6,7 +6,6 @@ import io.tandem.testing.Actors;
 import io.tandem.testing.Poll;
 import io.tandem.testing.RunningNode;
 import io.tandem.testing.Sql;
-import io.tandem.testing.TestClient.Session;
 import io.tandem.testing.TestConfig;
 import io.tandem.testing.TestSocket;
 import io.vertx.core.json.JsonObject;
@@ -34,7 +33,10 @@ class MatchingRacesTest {
         "ws.framesPerSecond", "1000",
         "ws.frameBurst", "1000",
         "db.poolSize", "32",
-        "ledger.initialBalance", "100000000")));
+        "ledger.initialBalance", "100000000",
+        // The clients here only make requests over HTTP, without a WebSocket: they count as there a poll long.
+        "matching.clientPresentSeconds", "600",
+        "matching.clientGoneSeconds", "600")));
   }
 
   @AfterAll
@@ -105,10 +107,10 @@ class MatchingRacesTest {
         expert.socket().ack("presence.online", new JsonObject().put("topics", new io.vertx.core.json.JsonArray().add(first).add(other)));
         experts.add(expert);
       }
-      Session client = node.http().signUp("client");
+      // One live request per client: a client for each.
       for (int i = 0; i < 30; i++) {
-        node.http().post("/api/v1/requests", Actors.request(first, "chat"), client.accessToken());
-        node.http().post("/api/v1/requests", Actors.request(other, "chat"), client.accessToken());
+        node.http().post("/api/v1/requests", Actors.request(first, "chat"), node.http().signUp("client").accessToken());
+        node.http().post("/api/v1/requests", Actors.request(other, "chat"), node.http().signUp("client").accessToken());
       }
       String offered = "SELECT count(*) FROM offers o JOIN requests r ON r.id = o.request_id WHERE o.state = 'pending' AND r.topic IN (?, ?)";
       Poll.until("every expert holds an offer", Duration.ofSeconds(20), () -> Sql.count(offered, first, other) == 10);
@@ -129,12 +131,13 @@ class MatchingRacesTest {
       for (int i = 0; i < 20; i++) {
         experts.add(Actors.expert(node, topic, Actors.SHANGHAI_LAT + i * 0.01, Actors.SHANGHAI_LNG, 1));
       }
-      Session client = node.http().signUp("client");
       ExecutorService pool = Executors.newFixedThreadPool(8);
       try {
         List<Future<Integer>> created = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-          created.add(pool.submit(() -> node.http().post("/api/v1/requests", Actors.request(topic, "chat"), client.accessToken()).status()));
+          // One live request per client: a client for each.
+          created.add(pool.submit(() -> node.http().post("/api/v1/requests", Actors.request(topic, "chat"),
+              node.http().signUp("client").accessToken()).status()));
         }
         for (Future<Integer> status : created) {
           assertThat(status.get(30, TimeUnit.SECONDS)).isEqualTo(201);

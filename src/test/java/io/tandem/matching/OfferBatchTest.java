@@ -64,12 +64,13 @@ class OfferBatchTest {
     return ids;
   }
 
+  /** Requests of clients of their own (one live request each), made just now: their clients count as there for a while. */
   private static List<UUID> requests(int count, int shard) {
-    UUID client = UUID.randomUUID();
-    Sql.update("INSERT INTO accounts (id, username, password_hash, role, display_name) VALUES (?::uuid, ?, 'x', 'client', 'Sam')",
-        client.toString(), "ob-c-" + client);
     List<UUID> ids = new ArrayList<>();
     for (int i = 0; i < count; i++) {
+      UUID client = UUID.randomUUID();
+      Sql.update("INSERT INTO accounts (id, username, password_hash, role, display_name) VALUES (?::uuid, ?, 'x', 'client', 'Sam')",
+          client.toString(), "ob-c-" + client);
       UUID id = UUID.randomUUID();
       Sql.update("INSERT INTO requests (id, client_id, topic, shard, mode, lat, lng, status, expires_at)"
           + " VALUES (?::uuid, ?::uuid, 'offerbatchtest', ?, 'chat', 31.2, 121.4, 'queued', now() + interval '5 minutes')", id.toString(), client.toString(), shard);
@@ -81,7 +82,7 @@ class OfferBatchTest {
   /** Calls make_offers on a connection of its own; the outcomes by place. */
   private static List<String> makeOffers(int shard, long epoch, List<UUID> requests, List<UUID> experts) throws Exception {
     try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
-         PreparedStatement call = c.prepareStatement("SELECT o_outcome FROM make_offers(?, ?, ?, ?, ?, ?, ?, 20) ORDER BY o_idx")) {
+         PreparedStatement call = c.prepareStatement("SELECT o_outcome FROM make_offers(?, ?, ?, ?, ?, ?, ?, 20, 60) ORDER BY o_idx")) {
       int n = requests.size();
       Double[] distances = new Double[n];
       UUID[] offers = new UUID[n];
@@ -164,5 +165,21 @@ class OfferBatchTest {
     String in = "('" + requests.get(0) + "','" + requests.get(1) + "')";
     assertThat(Sql.count("SELECT count(*) FROM offers WHERE request_id IN " + in)).isZero();
     assertThat(Sql.count("SELECT count(*) FROM requests WHERE status = 'queued' AND id IN " + in)).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("a request whose client is not there (no connection, no poll since their last connection closed) is offered to nobody")
+  void clientAway() throws Exception {
+    List<UUID> experts = experts(3, 1);
+    List<UUID> requests = requests(3, 900);
+    // Polled long ago; polled, then their connection closed; polled just now, after a closed connection: there.
+    Sql.update("UPDATE requests SET client_seen_at = now() - interval '2 minutes' WHERE id = ?::uuid", requests.get(0).toString());
+    Sql.update("UPDATE requests SET client_seen_at = now() - interval '1 second', client_away_since = now() WHERE id = ?::uuid",
+        requests.get(1).toString());
+    Sql.update("UPDATE requests SET client_seen_at = now(), client_away_since = now() - interval '5 seconds' WHERE id = ?::uuid",
+        requests.get(2).toString());
+    assertThat(makeOffers(900, 3, requests, experts)).containsExactly("client_away", "client_away", "made");
+    assertThat(Sql.count("SELECT count(*) FROM requests WHERE status = 'queued' AND id IN (?::uuid, ?::uuid)", requests.get(0).toString(),
+        requests.get(1).toString())).as("still waiting, for their client").isEqualTo(2);
   }
 }

@@ -25,7 +25,7 @@ class ShardMessagesTest {
     UserId client = new UserId(UUID.randomUUID());
     UserId declined = new UserId(UUID.randomUUID());
     RequestRecord record = new RequestRecord(new RequestId(UUID.randomUUID()), client, new Topic("legal.labour"), 3, Mode.IN_PERSON,
-        SHANGHAI, 12.5, "brief", RequestStatus.QUEUED, NOW, NOW, NOW.plusSeconds(300), null, Mode.VIDEO);
+        SHANGHAI, 12.5, "brief", RequestStatus.QUEUED, NOW, NOW, NOW.plusSeconds(300), null, Mode.VIDEO, 2000L, 200L, null);
     WaitingRequest decoded = ShardMessages.waiting(ShardMessages.queued(record, List.of(declined)).copy());
     assertThat(decoded.id()).isEqualTo(record.id());
     assertThat(decoded.clientId()).isEqualTo(client);

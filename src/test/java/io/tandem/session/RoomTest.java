@@ -2,8 +2,8 @@ package io.tandem.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.testing.Actors;
 import io.tandem.testing.Actors.Pair;
+import io.tandem.testing.Actors;
 import io.tandem.testing.Poll;
 import io.tandem.testing.RunningNode;
 import io.tandem.testing.Sql;
@@ -324,19 +324,29 @@ class RoomTest {
   }
 
   @Test
-  @DisplayName("a participant dropped longer than the reconnect grace abandons the session")
+  @DisplayName("an expert dropped longer than the reconnect grace while the client stays: expert_left, the client refunded and requeued first, the expert penalised")
   void abandon() {
     try (Pair pair = Actors.matched(node)) {
       String id = pair.sessionId();
+      String requestId = Sql.string("SELECT request_id::text FROM sessions WHERE id = ?::uuid", id);
       join(pair.client().socket(), id, 0);
       join(pair.expert().socket(), id, 0);
       pair.expert().socket().close();
       assertThat(pair.client().socket().awaitEvent("room.presence", e -> "disconnected".equals(e.getString("state"))).getString("userId"))
           .isEqualTo(pair.expert().id());
       JsonObject ended = pair.client().socket().awaitEvent("session.ended");
-      assertThat(ended.getString("status")).isEqualTo("abandoned");
+      assertThat(ended.getString("status")).isEqualTo("expert_left");
+      assertThat(ended.getString("reason")).isEqualTo("disconnected");
       assertThat(ended.getString("endedBy")).isEqualTo(pair.expert().id());
-      assertThat(Sql.string("SELECT status FROM sessions WHERE id = ?::uuid", id)).isEqualTo("abandoned");
+      assertThat(ended.getJsonObject("payment").getLong("charged")).as("released in full").isZero();
+      assertThat(Sql.string("SELECT status FROM sessions WHERE id = ?::uuid", id)).isEqualTo("expert_left");
+      assertThat(pair.client().socket().awaitEvent("request.status", s -> requestId.equals(s.getString("requestId"))
+          && "queued".equals(s.getString("status")))).as("back in the queue at its old place").isNotNull();
+      assertThat(Sql.count("SELECT count(*) FROM penalties WHERE session_id = ?::uuid AND user_id = ?::uuid AND kind = 'expert_left'",
+          id, pair.expert().id())).isEqualTo(1);
+      assertThat(Sql.count("SELECT coalesce(sum(amount), 0) FROM ledger_entries WHERE session_id = ?::uuid AND account = 'wallet' AND user_id = ?::uuid",
+          id, pair.client().id())).as("the client's hold came back").isZero();
+      pair.client().socket().ack("request.cancel", new JsonObject().put("requestId", requestId));
     }
   }
 

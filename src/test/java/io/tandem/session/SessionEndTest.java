@@ -2,8 +2,8 @@ package io.tandem.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.testing.Actors;
 import io.tandem.testing.Actors.Pair;
+import io.tandem.testing.Actors;
 import io.tandem.testing.Poll;
 import io.tandem.testing.RunningNode;
 import io.tandem.testing.Sql;
@@ -29,6 +29,7 @@ class SessionEndTest {
         "session.aloneTimeoutSeconds", "3",
         "session.endWarningSeconds", "2",
         "session.maxMinutes", "60",
+        "session.reconnectGraceSeconds", "1",
         "matching.sweepIntervalMs", "200")));
   }
 
@@ -47,7 +48,7 @@ class SessionEndTest {
   }
 
   @Test
-  @DisplayName("the client leaves the room and does not come back: both are warned, then the session is abandoned by the client")
+  @DisplayName("the client leaves the room and does not come back: both are warned, then the session ends client_left, paid, no penalty")
   void leftAlone() {
     try (Pair pair = Actors.matched(node)) {
       bothJoin(pair);
@@ -60,15 +61,15 @@ class SessionEndTest {
       }
       for (TestSocket socket : List.of(pair.client().socket(), pair.expert().socket())) {
         JsonObject ended = socket.awaitEvent("session.ended");
-        assertThat(ended.getString("status")).isEqualTo("abandoned");
+        assertThat(ended.getString("status")).isEqualTo("client_left");
         assertThat(ended.getString("reason")).isEqualTo("alone");
         assertThat(ended.getString("endedBy")).isEqualTo(pair.client().id());
+        assertThat(ended.getJsonObject("payment").getLong("charged")).as("the expert was there for it: paid").isEqualTo(2000);
       }
-      assertThat(pair.client().socket().awaitEvent("penalty").getString("kind"))
-          .as("leaving on purpose is the leaver's doing; a first offence is recorded, waived").isEqualTo("abandoned");
-      assertThat(Sql.count("SELECT count(*) FROM penalties WHERE session_id = ?::uuid AND kind = 'abandoned'", pair.sessionId())).isEqualTo(1);
-      assertThat(Sql.count("SELECT count(*) FROM ledger_entries WHERE session_id = ?::uuid AND kind = 'capture'", pair.sessionId()))
-          .as("the client walked away: the expert is paid").isPositive();
+      assertThat(Sql.count("SELECT count(*) FROM penalties WHERE session_id = ?::uuid", pair.sessionId()))
+          .as("a client who leaves pays the price, not points").isZero();
+      assertThat(Sql.count("SELECT count(*) FROM ledger_entries WHERE session_id = ?::uuid AND kind = 'capture' AND account = 'wallet'",
+          pair.sessionId())).as("the client walked away: the expert is paid").isEqualTo(1);
     }
   }
 
@@ -100,6 +101,39 @@ class SessionEndTest {
       assertThat(ended.getString("reason")).isEqualTo("max_duration");
       assertThat(ended.containsKey("endedBy")).isFalse();
       assertThat(Sql.count("SELECT count(*) FROM ledger_entries WHERE session_id = ?::uuid AND kind = 'capture'", pair.sessionId())).isPositive();
+    }
+  }
+
+  @Test
+  @DisplayName("the client's connection drops and they are not back within the grace while the expert stays: client_left, the expert paid, nobody penalised")
+  void clientDropped() {
+    try (Pair pair = Actors.matched(node)) {
+      bothJoin(pair);
+      pair.client().socket().close();
+      JsonObject ended = pair.expert().socket().awaitEvent("session.ended");
+      assertThat(ended.getString("status")).isEqualTo("client_left");
+      assertThat(ended.getString("reason")).isEqualTo("disconnected");
+      assertThat(ended.getString("endedBy")).isEqualTo(pair.client().id());
+      assertThat(ended.getJsonObject("payment").getLong("earned")).isEqualTo(1800);
+      assertThat(Sql.count("SELECT count(*) FROM penalties WHERE session_id = ?::uuid", pair.sessionId())).isZero();
+    }
+  }
+
+  @Test
+  @DisplayName("both drop and neither comes back: abandoned, nobody's fault that can be told from a network fault; the client refunded, nobody penalised, nothing requeued")
+  void bothDropped() {
+    try (Pair pair = Actors.matched(node)) {
+      bothJoin(pair);
+      String requestId = Sql.string("SELECT request_id::text FROM sessions WHERE id = ?::uuid", pair.sessionId());
+      pair.client().socket().close();
+      pair.expert().socket().close();
+      Poll.until("the session ends", Duration.ofSeconds(10),
+          () -> !"active".equals(Sql.string("SELECT status FROM sessions WHERE id = ?::uuid", pair.sessionId())));
+      assertThat(Sql.string("SELECT status FROM sessions WHERE id = ?::uuid", pair.sessionId())).isEqualTo("abandoned");
+      assertThat(Sql.count("SELECT coalesce(sum(amount), 0) FROM ledger_entries WHERE session_id = ?::uuid AND account = 'wallet'"
+          + " AND user_id = ?::uuid", pair.sessionId(), pair.client().id())).as("released in full").isZero();
+      assertThat(Sql.count("SELECT count(*) FROM penalties WHERE session_id = ?::uuid", pair.sessionId())).isZero();
+      assertThat(Sql.string("SELECT status FROM requests WHERE id = ?::uuid", requestId)).isEqualTo("matched");
     }
   }
 }

@@ -2,8 +2,8 @@ package io.tandem.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.testing.Actors;
 import io.tandem.testing.Actors.Pair;
+import io.tandem.testing.Actors;
 import io.tandem.testing.RunningNode;
 import io.tandem.testing.Sql;
 import io.tandem.testing.TestConfig;
@@ -20,7 +20,7 @@ class SweepBatchTest {
   private static final int SWEEP_INTERVAL_MS = 3000;
 
   @Test
-  @DisplayName("seven experts drop at once with session.sweepBatch 2: all abandoned in batches of two, in one or two sweep rounds, each refunded once")
+  @DisplayName("seven experts drop at once with session.sweepBatch 2: all end expert_left in batches of two, in one or two sweep rounds, each refunded once")
   void moreThanABatch() {
     try (RunningNode node = RunningNode.start(TestConfig.with(Map.of(
         "session.reconnectGraceSeconds", "1",
@@ -41,11 +41,11 @@ class SweepBatchTest {
         pairs.forEach(pair -> pair.expert().socket().close());
         for (Pair pair : pairs) {
           JsonObject ended = pair.client().socket().awaitEvent("session.ended");
-          assertThat(ended.getString("status")).isEqualTo("abandoned");
+          assertThat(ended.getString("status")).isEqualTo("expert_left");
           assertThat(ended.getString("endedBy")).isEqualTo(pair.expert().id());
         }
         String ids = String.join(",", pairs.stream().map(p -> "'" + p.sessionId() + "'").toList());
-        assertThat(Sql.count("SELECT count(*) FROM sessions WHERE status = 'abandoned' AND id IN (" + ids + ")")).isEqualTo(SESSIONS);
+        assertThat(Sql.count("SELECT count(*) FROM sessions WHERE status = 'expert_left' AND id IN (" + ids + ")")).isEqualTo(SESSIONS);
         assertThat(Sql.count("SELECT count(*) FROM ledger_entries WHERE kind = 'release' AND account = 'wallet' AND session_id IN (" + ids + ")"))
             .as("each client refunded once").isEqualTo(SESSIONS);
         // A transaction's sessions share its ended_at (now() is the transaction's start).

@@ -18,6 +18,11 @@ public final class Actors {
       return session.userId();
     }
 
+    /** The wallet's balance in minor units, as the person reads it from {@code GET /me}. */
+    public long balance(RunningNode node) {
+      return node.http().get("/api/v1/me", session.accessToken()).json().getLong("balance");
+    }
+
     @Override
     public void close() {
       socket.close();

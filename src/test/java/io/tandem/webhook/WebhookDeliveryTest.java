@@ -11,6 +11,7 @@ import io.tandem.testing.TestClient.Response;
 import io.tandem.testing.TestConfig;
 import io.tandem.testing.WebhookReceiver;
 import io.tandem.testing.WebhookReceiver.Delivery;
+import io.tandem.wire.StandardWebhooks;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -72,7 +73,7 @@ class WebhookDeliveryTest {
           "session.started", "session.completed", "ledger.capture");
       assertThat(got).extracting(Delivery::id).doesNotHaveDuplicates();
       for (Delivery d : got) {
-        assertThat(d.signature()).isEqualTo(WebhookSignature.sign(SECRET, d.id(), d.timestamp(), d.body()));
+        assertThat(d.signature()).isEqualTo(StandardWebhooks.sign(SECRET, d.id(), d.timestamp(), d.body()));
         assertThat(Duration.between(Instant.ofEpochSecond(d.timestamp()), Instant.now()).abs()).isLessThan(Duration.ofMinutes(1));
         assertThat(d.json().getString("id")).as("the body names its idempotency id too").isEqualTo(d.id());
       }

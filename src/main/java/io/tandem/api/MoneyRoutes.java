@@ -1,0 +1,37 @@
+package io.tandem.api;
+
+import io.tandem.matching.RequestService;
+import io.tandem.money.MoneyFeature;
+import io.vertx.ext.web.Router;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Prices before asking, wallets, top-ups, and the payment provider's confirmations. */
+final class MoneyRoutes {
+  private final MoneyFeature money;
+  private final RequestService requests;
+
+  MoneyRoutes(MoneyFeature money, RequestService requests) {
+    this.money = money;
+    this.requests = requests;
+  }
+
+  void mount(Router router, BearerAuthentication authenticated) {
+    // No sign-in needed: a price is shown before anyone signs up.
+    router.get("/api/v1/quotes").handler(Replies.json(200, ctx ->
+        io.vertx.core.Future.succeededFuture(requests.quote(ctx.queryParams().get("topic"), ctx.queryParams().get("mode")))));
+    router.get("/api/v1/me/ledger").handler(authenticated).handler(Replies.json(200, ctx ->
+        money.statements().statement(Replies.caller(ctx).id())));
+    router.post("/api/v1/wallet/top-ups").handler(authenticated).handler(Replies.json(201, ctx ->
+        money.topUps().create(Replies.caller(ctx), Replies.body(ctx), ctx.request().getHeader("Idempotency-Key"))));
+    router.get("/api/v1/wallet/top-ups/:id").handler(authenticated).handler(Replies.json(200, ctx ->
+        money.topUps().get(Replies.caller(ctx), ctx.pathParam("id"))));
+    // The provider signs its webhooks: no bearer token, the signature over the raw body is the proof.
+    router.post("/api/v1/payments/webhooks/:provider").handler(Replies.json(200, ctx -> {
+      Map<String, String> headers = new HashMap<>();
+      ctx.request().headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
+      String body = ctx.body().buffer() == null ? "" : ctx.body().asString();
+      return money.topUps().confirm(ctx.pathParam("provider"), headers, body, System.currentTimeMillis() / 1000);
+    }));
+  }
+}

@@ -1,0 +1,12 @@
+package io.tandem.matching;
+
+import io.tandem.kernel.RequestStatus;
+
+/** What came of cancelling a request. */
+public sealed interface Cancellation {
+  record Cancelled(MatchingRepository.ClosedRequest request) implements Cancellation {}
+
+  record NotFound() implements Cancellation {}
+
+  record AlreadyClosed(RequestStatus status) implements Cancellation {}
+}

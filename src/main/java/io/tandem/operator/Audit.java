@@ -1,0 +1,104 @@
+package io.tandem.operator;
+
+import io.tandem.kernel.UserId;
+import io.tandem.wire.ApiError;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * What operators did: every action recorded in the transaction that did it, with who, when, to
+ * what and why. The one writer of {@code audit_log}; read at {@code GET /api/v1/admin/audit}.
+ */
+public final class Audit {
+  private final Pool pool;
+
+  Audit(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** One action, as recorded. */
+  record Action(String action, String subjectType, UUID subjectId, String reason, JsonObject details) {}
+
+  /** Records {@code action} by {@code actor} inside the action's own transaction. */
+  static Future<Void> record(SqlClient sql, UserId actor, Action action) {
+    return insert(sql, actor, action, null).mapEmpty();
+  }
+
+  /**
+   * Claims {@code idempotencyKey} for an action that moves money, recording it inside the action's
+   * transaction before it acts: empty when the key is new (act, then {@link #complete} the record
+   * with what was done); the recorded details when this operator used the key before for the same
+   * action on the same subject with the same request (a retry: answer it, act again never);
+   * {@code conflict} when they used it for something else. A concurrent retry waits on the key's
+   * unique index until the first commits, then finds it here.
+   */
+  static Future<Optional<JsonObject>> claim(SqlClient sql, UserId actor, Action action, String idempotencyKey) {
+    return insert(sql, actor, action, idempotencyKey).compose(claimed -> claimed
+        ? Future.succeededFuture(Optional.<JsonObject>empty())
+        : sql.preparedQuery("SELECT action, subject_id, details FROM audit_log WHERE actor_id = $1 AND idempotency_key = $2")
+            .execute(Tuple.of(actor.value(), idempotencyKey))
+            .compose(rows -> {
+              Row earlier = rows.iterator().next();
+              JsonObject details = earlier.getJsonObject("details");
+              boolean same = earlier.getString("action").equals(action.action()) && earlier.getUUID("subject_id").equals(action.subjectId())
+                  && action.details().fieldNames().stream().allMatch(field -> sameValue(action.details().getValue(field), details.getValue(field)));
+              return same ? Future.succeededFuture(Optional.of(details))
+                  : Future.failedFuture(ApiError.conflict("this Idempotency-Key was used for " + earlier.getString("action") + " of "
+                      + earlier.getUUID("subject_id") + " " + details.encode() + "; use a new key for a new action"));
+            }));
+  }
+
+  /** What a claimed action did, added to its record: a retry of its key is answered with it. */
+  static Future<Void> complete(SqlClient sql, UserId actor, String idempotencyKey, JsonObject done) {
+    return sql.preparedQuery("UPDATE audit_log SET details = details || $3 WHERE actor_id = $1 AND idempotency_key = $2")
+        .execute(Tuple.of(actor.value(), idempotencyKey, done))
+        .mapEmpty();
+  }
+
+  /** JSON values alike: a number read back from jsonb may be an Integer where a Long went in. */
+  private static boolean sameValue(Object asked, Object recorded) {
+    return asked instanceof Number a && recorded instanceof Number r ? a.longValue() == r.longValue() : java.util.Objects.equals(asked, recorded);
+  }
+
+  private static Future<Boolean> insert(SqlClient sql, UserId actor, Action action, String idempotencyKey) {
+    return sql.preparedQuery("INSERT INTO audit_log (id, actor_id, action, subject_type, subject_id, reason, details, idempotency_key)"
+            + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (actor_id, idempotency_key) DO NOTHING")
+        .execute(Tuple.of(UUID.randomUUID(), actor.value(), action.action(), action.subjectType(), action.subjectId(), action.reason(),
+            action.details(), idempotencyKey))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /**
+   * {@code GET /api/v1/admin/audit?limit&subject}: the newest actions first, with who did them;
+   * {@code subject} (may be null) narrows to what concerns one thing or person: a person's own
+   * actions and those on their requests, sessions and penalties.
+   */
+  public Future<JsonObject> recent(int limit, UUID subject) {
+    return pool.preparedQuery("SELECT l.id, l.action, l.subject_type, l.subject_id, l.reason, l.details, l.created_at,"
+            + " a.id AS actor_id, a.username AS actor FROM audit_log l JOIN accounts a ON a.id = l.actor_id"
+            + " WHERE $2::uuid IS NULL OR l.subject_id = $2 OR l.subject_id IN ("
+            + "   SELECT id FROM sessions WHERE client_id = $2 OR expert_id = $2"
+            + "   UNION ALL SELECT id FROM requests WHERE client_id = $2 UNION ALL SELECT id FROM penalties WHERE user_id = $2)"
+            + " ORDER BY l.created_at DESC, l.id LIMIT $1")
+        .execute(Tuple.of(limit, subject))
+        .map(rows -> {
+          JsonArray actions = new JsonArray();
+          rows.forEach(row -> actions.add(new JsonObject()
+              .put("id", row.getUUID("id").toString())
+              .put("actor", new JsonObject().put("id", row.getUUID("actor_id").toString()).put("username", row.getString("actor")))
+              .put("action", row.getString("action"))
+              .put("subject", new JsonObject().put("type", row.getString("subject_type")).put("id", row.getUUID("subject_id").toString()))
+              .put("reason", row.getString("reason"))
+              .put("details", row.getJsonObject("details"))
+              .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString())));
+          return new JsonObject().put("actions", actions);
+        });
+  }
+}

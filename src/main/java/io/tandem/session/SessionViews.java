@@ -1,0 +1,62 @@
+package io.tandem.session;
+
+import io.tandem.auth.AuthenticatedUser;
+import io.tandem.kernel.SessionId;
+import io.tandem.kernel.UserId;
+import io.tandem.money.Ledger;
+import io.tandem.money.Price;
+import io.tandem.money.Pricing;
+import io.tandem.wire.ApiError;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+
+/** What participants read of their sessions over HTTP: a session with its price and what it cost, their history, a transcript. */
+public final class SessionViews {
+  private final Pool pool;
+  private final SessionRepository sessions;
+  private final Pricing pricing;
+
+  SessionViews(Pool pool, SessionRepository sessions, Pricing pricing) {
+    this.pool = pool;
+    this.sessions = sessions;
+    this.pricing = pricing;
+  }
+
+  /**
+   * {@code GET /api/v1/sessions/{id}}, for participants: with its {@code price}, and once it is over
+   * its {@code payment} (what it cost the client and earned the expert, refunds included).
+   */
+  public Future<JsonObject> describe(AuthenticatedUser caller, String id) {
+    return participantOf(caller, id).compose(session -> {
+      JsonObject view = session.toJson().put("price", new Price(session.price(), session.platformFee(), pricing.currency()).toJson());
+      if (session.open()) {
+        return Future.succeededFuture(view);
+      }
+      return Ledger.ofSession(pool, session.id().value(), session.clientId(), session.expertId())
+          .map(money -> view.put("payment", new OutcomeTable.Payment(money.charged(), money.earned()).toJson(pricing.currency())));
+    });
+  }
+
+  /** {@code GET /api/v1/me/sessions?limit}: the caller's sessions, newest first. */
+  public Future<JsonObject> history(UserId user, int limit) {
+    return sessions.history(user, limit).map(list -> new JsonObject().put("sessions", new JsonArray(list)));
+  }
+
+  /** {@code GET /api/v1/sessions/{id}/messages?afterSeq&limit}: the transcript, a page at a time. */
+  public Future<JsonObject> transcript(AuthenticatedUser caller, String id, int afterSeq, int limit) {
+    return participantOf(caller, id).compose(session -> sessions.messages(session.id(), afterSeq, limit).map(page -> new JsonObject()
+        .put("messages", new JsonArray(page.stream().map(ChatMessage::toJson).toList()))
+        .put("lastSeq", session.lastSeq())));
+  }
+
+  private Future<SessionRecord> participantOf(AuthenticatedUser caller, String id) {
+    ApiError notFound = ApiError.notFound("there is no session " + id);
+    return SessionId.parse(id)
+        .map(session -> sessions.find(session).compose(found -> found.filter(s -> s.hasParticipant(caller.id()))
+            .map(Future::succeededFuture)
+            .orElseGet(() -> Future.failedFuture(notFound))))
+        .orElseGet(() -> Future.failedFuture(notFound));
+  }
+}

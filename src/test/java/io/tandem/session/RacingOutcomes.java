@@ -1,0 +1,51 @@
+package io.tandem.session;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tandem.auth.AccountRepository;
+import io.tandem.bus.UserEvents;
+import io.tandem.config.TandemConfig;
+import io.tandem.kernel.RequestId;
+import io.tandem.matching.ExpertLoads;
+import io.tandem.matching.MatchingMetrics;
+import io.tandem.matching.MatchingRepository;
+import io.tandem.matching.Requeue;
+import io.tandem.money.Pricing;
+import io.tandem.presence.PresenceRepository;
+import io.tandem.reliability.BayesianRating;
+import io.tandem.reliability.Penalties;
+import io.tandem.reliability.PenaltyPolicy;
+import io.tandem.testing.RunningNode;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * An outcome service of its own on a running node's pool and event bus, as another node's would be:
+ * tests race several of these against each other and against the nodes' own sweepers.
+ */
+public final class RacingOutcomes {
+  private RacingOutcomes() {}
+
+  public static Outcomes on(RunningNode node, TandemConfig config) {
+    Penalties penalties = new Penalties(new PenaltyPolicy(config.penalties()), PresenceRepository::suspended, AccountRepository.SUSPENSIONS);
+    Pricing pricing = new Pricing(config.ledger());
+    MatchingRepository matching = new MatchingRepository(node.node().pool(), pricing, penalties, config.penalties(),
+        SessionRepository::open, new PresenceRepository(node.node().pool(), new BayesianRating(config.ratings()), config.penalties()),
+        new MatchingMetrics(new SimpleMeterRegistry(), Set.of(), Clock.systemUTC()));
+    // Requeues without announcing them: nobody in these tests waits on the event bus for a requeued request.
+    Requeue requeue = new Requeue() {
+      @Override
+      public Future<Optional<Requeued>> first(SqlClient sql, RequestId request) {
+        return MatchingRepository.requeueFirst(sql, request, config.matching().requestMaxWait());
+      }
+
+      @Override
+      public void announce(Requeued requeued) {}
+    };
+    return new Outcomes(node.node().pool(), penalties, pricing, config.session(), requeue,
+        new UserEvents(node.node().vertx().eventBus()), new ExpertLoads(node.node().vertx().eventBus(), matching),
+        new SessionMetrics(new SimpleMeterRegistry()));
+  }
+}
