@@ -1,5 +1,6 @@
 // How the console writes durations, times, money and ids, in the current language.
 import { t, language } from '/i18n/i18n.js';
+import { money, minorUnits, knownCurrencyCode } from '/app/format.js';
 
 /** A duration in whole seconds, coarsened as it grows: "42 s", "3 min 5 s", "2 h 10 min", "1 d 3 h". */
 export function duration(totalSeconds) {
@@ -35,7 +36,7 @@ export function clock(iso) {
 }
 
 /** Ledger minor units (cents) as currency units with two decimals and grouping: the app's own. */
-export { money } from '/app/format.js';
+export { money, minorUnits, knownCurrencyCode };
 
 export function count(n) {
   return new Intl.NumberFormat(language()).format(Number(n) || 0);
@@ -44,4 +45,34 @@ export function count(n) {
 /** The first block of a UUID: enough to tell sessions apart on screen; the full id goes in a title. */
 export function shortId(id) {
   return id ? String(id).split('-')[0] : '';
+}
+
+/** The translation of `${prefix}.${value}`, or the value itself when there is none (a state a newer server added). */
+export function translated(prefix, value) {
+  const key = `${prefix}.${value}`;
+  const text = t(key);
+  return text === key ? String(value) : text;
+}
+
+/** What an audited action did, in a few words beside its name: the amount, the outcome, the end of a suspension. */
+export function auditDetail({ action, details = {} }) {
+  switch (action) {
+    case 'session.refund':
+    case 'wallet.credit':
+      return details.amount != null ? money(details.amount) : '';
+    case 'session.end':
+      return details.outcome ? translated('admin.session', details.outcome) : '';
+    case 'user.suspend':
+      return details.until ? t('admin.audit.until', { time: clock(details.until) }) : '';
+    case 'penalty.waive':
+      return details.feeRefunded ? t('admin.audit.feeBack', { amount: money(details.feeRefunded) }) : '';
+    default:
+      return '';
+  }
+}
+
+/** Whom an audited action concerned: their name when the server knows it, and what it was. */
+export function auditSubject(subject) {
+  const what = `${translated('admin.audit.subject', subject?.type)} ${shortId(subject?.id)}`;
+  return subject?.name ? `${subject.name} (${what})` : what;
 }

@@ -7,7 +7,7 @@
 // again after each action.
 import { t } from '/i18n/i18n.js';
 import { el, setText } from './dom.js';
-import { clock, money, shortId } from './format.js';
+import { auditDetail, clock, knownCurrencyCode, minorUnits, money, shortId, translated } from './format.js';
 
 const LIVE_REQUEST = new Set(['queued', 'offered']);
 const OPEN_SESSION = new Set(['waiting', 'active']);
@@ -15,12 +15,6 @@ const OPEN_SESSION = new Set(['waiting', 'active']);
 const OUTCOMES = ['completed', 'client_left', 'expert_left', 'expert_no_show', 'client_no_show', 'both_no_show', 'abandoned'];
 /** Sessions whose money was paid: a refund gives some of it back. */
 const PAID = new Set(['completed', 'client_left', 'client_no_show']);
-
-function translated(prefix, value) {
-  const key = `${prefix}.${value}`;
-  const text = t(key);
-  return text === key ? String(value) : text;
-}
 
 function newKey() {
   return crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
@@ -112,7 +106,8 @@ export class PeoplePanel {
       `${clock(entry.createdAt)} · ${translated('admin.entry', entry.kind)}${entry.settlement ? ` (${translated('admin.settlement', entry.settlement)})` : ''} · `,
       el('strong', {}, money(entry.amount)), entry.note ? el('span', { className: 'muted' }, ` · ${entry.note}`) : ''))));
     parts.push(this.list('admin.people.audit', (p.audit ?? []).map(action => el('li', { dataset: { test: 'person-audit' } },
-      `${clock(action.createdAt)} · ${action.actor?.username ?? ''} · ${translated('admin.audit.action', action.action)} · `,
+      `${clock(action.createdAt)} · ${action.actor?.username ?? ''} · ${translated('admin.audit.action', action.action)}`
+        + `${auditDetail(action) ? ` · ${auditDetail(action)}` : ''} · `,
       el('span', { className: 'muted' }, action.reason)))));
     return parts;
   }
@@ -168,9 +163,22 @@ export class PeoplePanel {
     if (!open || open.target !== target || !actions.includes(open.action)) return '';
     const id = `action-${open.action}-${target}`;
     const fields = [];
-    if (open.action === 'credit' || open.action === 'refund') {
-      fields.push(el('label', { htmlFor: `${id}-amount` }, t('admin.action.amount')),
-        el('input', { id: `${id}-amount`, name: 'amount', type: 'number', min: 1, step: 1, required: true, dataset: { test: 'action-amount' } }));
+    const movesMoney = open.action === 'credit' || open.action === 'refund';
+    if (movesMoney) {
+      // Typed in currency units ("30" is ¥30.00), as every amount on screen reads; sent in minor units.
+      const code = knownCurrencyCode();
+      const preview = el('p', { className: 'muted small', id: `${id}-amount-preview`, 'aria-live': 'polite', dataset: { test: 'action-amount-preview' } });
+      const input = el('input', {
+        id: `${id}-amount`, name: 'amount', type: 'text', inputMode: 'decimal', autocomplete: 'off', required: true,
+        placeholder: money(2000), 'aria-describedby': `${id}-amount-preview`, dataset: { test: 'action-amount' },
+      });
+      const showPreview = () => {
+        const minor = minorUnits(input.value);
+        setText(preview, input.value.trim() === '' ? '' : minor === null ? t('admin.action.amountInvalid') : t(`admin.action.${open.action}.preview`, { amount: money(minor) }));
+      };
+      input.addEventListener('input', showPreview);
+      queueMicrotask(showPreview);
+      fields.push(el('label', { htmlFor: `${id}-amount` }, code ? t('admin.action.amountIn', { currency: code }) : t('admin.action.amount')), input, preview);
     }
     if (open.action === 'suspend') {
       fields.push(el('label', { htmlFor: `${id}-hours` }, t('admin.action.hours')),
@@ -181,7 +189,7 @@ export class PeoplePanel {
         el('select', { id: `${id}-outcome`, name: 'outcome', dataset: { test: 'action-outcome' } },
           ...OUTCOMES.map(outcome => el('option', { value: outcome }, translated('admin.session', outcome)))));
     }
-    fields.push(el('label', { htmlFor: `${id}-reason` }, t('admin.action.reason')),
+    fields.push(el('label', { htmlFor: `${id}-reason` }, t(movesMoney ? 'admin.action.reasonShown' : 'admin.action.reason')),
       el('input', { id: `${id}-reason`, name: 'reason', type: 'text', maxLength: 500, required: true, dataset: { test: 'action-reason' } }));
     const form = el('form', { className: 'action-form', noValidate: true, dataset: { test: 'action-form' } }, ...fields,
       el('p', { className: 'muted small' }, t(`admin.action.${open.action}.help`)),
@@ -209,8 +217,8 @@ export class PeoplePanel {
     if (!reason) { open.error = t('admin.action.reasonRequired'); this.render(); return; }
     const body = { reason };
     if ('amount' in values) {
-      body.amount = Number(values.amount);
-      if (!Number.isInteger(body.amount) || body.amount < 1) { open.error = t('admin.action.amountInvalid'); this.render(); return; }
+      body.amount = minorUnits(values.amount);
+      if (body.amount === null || body.amount < 1) { open.error = t('admin.action.amountInvalid'); this.render(); return; }
     }
     if ('hours' in values) body.hours = Number(values.hours);
     if ('outcome' in values) body.outcome = values.outcome;
@@ -234,7 +242,8 @@ export class PeoplePanel {
       await this.open(this.person.id, { focus: false });
     } catch (error) {
       open.busy = false;
-      open.error = this.describe(error);
+      const refundable = error?.details?.refundable;
+      open.error = refundable != null ? t('admin.action.refund.atMost', { amount: money(refundable) }) : this.describe(error);
       this.render();
     }
   }

@@ -3,7 +3,7 @@
 // is called after every read and every second (ages and waits keep counting between reads).
 import { t } from '/i18n/i18n.js';
 import { el, setText, setAttr, toggleClass, KeyedTable } from './dom.js';
-import { duration, secondsSince, clock, money, count, shortId, ago } from './format.js';
+import { duration, secondsSince, clock, money, count, shortId, ago, translated, auditDetail, auditSubject } from './format.js';
 
 /** A queue whose oldest request has waited longer than this is highlighted (requests give up at 300 s by default). */
 const LONG_WAIT_SECONDS = 300;
@@ -21,12 +21,6 @@ function cells(row, n) {
 function setPill(node, text, className) {
   setText(node, text);
   if (node.className !== className) node.className = className;
-}
-
-function translated(prefix, value) {
-  const key = `${prefix}.${value}`;
-  const text = t(key);
-  return text === key ? String(value) : text;
 }
 
 export class QueueSection {
@@ -492,11 +486,13 @@ export class AuditSection {
         row.cells[3].append(el('code'));
         return row;
       },
-      update: (row, { createdAt, actor, action, subject, reason }) => {
+      update: (row, item) => {
+        const { createdAt, actor, action, subject, reason } = item;
+        const detail = auditDetail(item);
         setText(row.cells[0], clock(createdAt));
         setText(row.cells[1], actor?.username ?? '');
-        setText(row.cells[2], translated('admin.audit.action', action));
-        setText(row.cells[3].firstChild, `${translated('admin.audit.subject', subject?.type)} ${shortId(subject?.id)}`);
+        setText(row.cells[2], detail ? `${translated('admin.audit.action', action)} · ${detail}` : translated('admin.audit.action', action));
+        setText(row.cells[3].firstChild, auditSubject(subject));
         setAttr(row.cells[3].firstChild, 'title', subject?.id ?? '');
         setText(row.cells[4], reason);
       },

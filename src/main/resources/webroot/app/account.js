@@ -96,7 +96,12 @@ function topUpForm(ctx, payments, reload) {
   form.addEventListener('submit', async event => {
     event.preventDefault();
     const minor = minorUnits(amount.value, payments.currency);
-    if (minor === null || minor < payments.minTopUp || minor > payments.maxTopUp) {
+    if (minor === null) {
+      showStatus(status, 'error', 'account.topUpNotAmount', { example: money(2000, payments.currency) });
+      amount.focus();
+      return;
+    }
+    if (minor < payments.minTopUp || minor > payments.maxTopUp) {
       showStatus(status, 'error', 'account.topUpInvalid', { min: money(payments.minTopUp, payments.currency), max: money(payments.maxTopUp, payments.currency) });
       amount.focus();
       return;
@@ -139,6 +144,11 @@ function ledgerTable(entries, currency, role) {
       h('tbody', {}, entries.map(entry => h('tr', { dataTest: 'ledger-entry', dataset: { kind: entry.kind, settlement: entry.settlement || '' } },
         h('td', { text: dateTime(entry.createdAt) }),
         h('td', {}, setI18n(h('span', { dataTest: 'ledger-label' }), entryLabel(entry, role)),
+          entry.sessionId && entry.topic
+            ? h('span', { class: 'muted small ledger-session', dataTest: 'ledger-session' }, ' · ',
+              h('a', { href: `#/room/${entry.sessionId}`, text: topicLabel(entry.topic) }),
+              entry.peerName ? setI18n(h('span'), 'ledger.with', { name: entry.peerName }) : null)
+            : null,
           entry.note ? h('span', { class: 'muted small ledger-note', text: ` · ${entry.note}` }) : null),
         h('td', { class: `num ${entry.amount < 0 ? 'negative' : 'positive'}`, text: signedMoney(entry.amount, currency) }))))));
 }

@@ -10,6 +10,11 @@ export function rememberCurrency(currency) {
   if (currency) knownCurrency = currency;
 }
 
+/** The currency the server last named, or null before it named one. */
+export function knownCurrencyCode() {
+  return knownCurrency;
+}
+
 function moneyFormat(currency, signDisplay) {
   const code = currency || knownCurrency;
   if (!code) return new Intl.NumberFormat(language(), { minimumFractionDigits: 2, maximumFractionDigits: 2, signDisplay });
@@ -87,6 +92,7 @@ export function errorText(error) {
     return t('error.insufficientFunds', { price: money(details.price.amount, details.price.currency), balance: money(details.balance, details.price.currency) });
   }
   if (code === 'conflict' && details.requestId) return t('error.liveRequest');
+  if (code === 'forbidden' && details.reason === 'suspended') return t('error.suspended', { until: dateTime(details.suspendedUntil) });
   if (code === 'disconnected') return t('error.disconnected');
   if (code === 'rate_limited') return t('error.rate_limited');
   if (code === 'unavailable') return t('error.unavailable');

@@ -238,7 +238,7 @@ function startSignedIn() {
   }));
   sessionSubscriptions.push(tandem.on('penalty', event => {
     // The kind, in the reader's language (the server's reason is English).
-    ctx.toast(event.waived ? 'penalty.receivedWaived' : 'penalty.received',
+    ctx.toast(event.waived ? 'penalty.receivedWaived' : event.points === 1 ? 'penalty.receivedOne' : 'penalty.received',
       { kind: event.waived ? 'info' : 'warning', params: { reason: t(`penaltyKind.${event.kind}`), points: event.points }, timeoutMs: 12000 });
   }));
   if (ctx.me.role === 'expert') expertBar = mountExpertBar(ctx, expertBarRoot);

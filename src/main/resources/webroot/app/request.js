@@ -36,8 +36,9 @@ export function renderNewRequest(ctx) {
   const brief = h('textarea', { name: 'brief', rows: 3, maxlength: 500, i18nAttr: 'placeholder:request.briefPlaceholder' });
   // The price of the topic and mode chosen, before asking (GET /api/v1/quotes): what is held when an expert accepts.
   const quoteAmount = h('strong', { class: 'quote-amount', dataTest: 'quote-amount', text: '…' });
+  const quoteCovers = h('span', { class: 'quote-covers muted', dataTest: 'quote-covers' });
   const quote = h('div', { class: 'quote', dataTest: 'quote', 'aria-live': 'polite', hidden: true },
-    h('span', { class: 'quote-label', i18n: 'request.price' }), ' ', quoteAmount,
+    h('span', { class: 'quote-label', i18n: 'request.price' }), ' ', quoteAmount, ' ', quoteCovers,
     h('p', { class: 'hint', i18n: 'request.priceHint' }));
   const status = statusLine('request-status-line');
   const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block', i18n: 'request.submit' });
@@ -84,6 +85,7 @@ export function renderNewRequest(ctx) {
       if (asked !== quoteAsked || destroyed) return;
       quoted = answer;
       setText(quoteAmount, money(answer.amount, answer.currency));
+      if (answer.maxMinutes) setI18n(quoteCovers, 'request.priceCovers', { minutes: answer.maxMinutes });
       quote.dataset.amount = String(answer.amount);
       quote.hidden = false;
     } catch (error) {

@@ -568,8 +568,10 @@ export function renderRoom(ctx, sessionId) {
   const showPrice = price => {
     if (!price) return;
     shownPrice = price;
-    setI18n(priceText, me.role === 'client' ? 'room.price' : 'room.earns',
-      { amount: money(me.role === 'client' ? price.amount : price.expertEarns, price.currency) });
+    const amount = money(me.role === 'client' ? price.amount : price.expertEarns, price.currency);
+    setI18n(priceText, me.role === 'client' ? 'room.price' : 'room.earns', { amount });
+    // Ending it is what settles the price: the question says so.
+    setI18n(endQuestion, me.role === 'client' ? 'room.endQuestionPays' : 'room.endQuestionEarns', { amount });
   };
 
   // ---- start ----

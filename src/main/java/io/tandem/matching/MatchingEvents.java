@@ -117,13 +117,26 @@ public final class MatchingEvents {
         .put("iceServers", iceServers.forUser(to));
   }
 
-  /** A timed-out offer: the expert sees it revoked, their penalty, and whether it set them offline. */
+  /**
+   * A timed-out offer: the expert sees it revoked, their penalty, and whether it set them offline;
+   * or, when its client was not there, withdrawn as {@code client_left}.
+   */
   void timedOut(MatchingRepository.ClosedOffer offer) {
+    if (offer.clientAway()) {
+      withdrawnFromAbsentClient(offer);
+      return;
+    }
     offerRevoked(offer.expertId(), offer.offerId(), "timeout");
     offer.penalty().ifPresent(p -> p.announce(users));
     if (offer.expertWentOffline()) {
       PresenceMessages.announceOffline(users, offer.expertId(), PresenceMessages.offlineStatus("missed_offers"));
     }
+    loadChanged(offer.expertId());
+  }
+
+  /** An offer withdrawn because its client is not there: no penalty, the expert told why. */
+  void withdrawnFromAbsentClient(MatchingRepository.ClosedOffer offer) {
+    offerRevoked(offer.expertId(), offer.offerId(), "client_left");
     loadChanged(offer.expertId());
   }
 

@@ -39,7 +39,7 @@ public record MatchingFeature(RequestService requests, OfferService offers, Expe
         new IceServers(config.session().iceServers(), config.turn(), Clock.systemUTC()));
     ShardLeases leases = new ShardLeases(leasePool, nodeId, config.cluster().lease());
     RequestService requests = new RequestService(vertx.eventBus(), store, events, config.matching(), money.ledger(), money.pricing(),
-        reliability.reliability());
+        reliability.reliability(), config.session().maxDuration());
     return new MatchingFeature(
         requests,
         new OfferService(store, requests, events, config.session(), config.matching().clientPresent(), reliability.reliability()),

@@ -361,19 +361,20 @@ public final class MatchingRepository {
    * An offer that ended without a session: the request went back to the queue (or was closed).
    * A timed-out offer may carry the expert's penalty, and may have set them offline (too many
    * missed in a row); both are to be announced once the transaction committed. An offer missed
-   * while the expert was away carries neither.
+   * while the expert was away carries neither; {@code clientAway}: it ran out while its client was
+   * not there, and was withdrawn instead (no penalty; the request waits for its client).
    */
   public record ClosedOffer(OfferId offerId, RequestId requestId, UserId expertId, int shard,
-      Optional<Penalties.Recorded> penalty, boolean expertWentOffline) {
+      Optional<Penalties.Recorded> penalty, boolean expertWentOffline, boolean clientAway) {
     ClosedOffer(OfferId offerId, RequestId requestId, UserId expertId, int shard) {
-      this(offerId, requestId, expertId, shard, Optional.empty(), false);
+      this(offerId, requestId, expertId, shard, Optional.empty(), false, false);
     }
   }
 
   /** {@code offer.decline} by the offer's expert, while it is pending. */
   public Future<Optional<ClosedOffer>> decline(OfferId offer, UserId expert) {
     return closeOffer(OfferState.DECLINED, LOCK_REQUEST_OF_OFFER, Tuple.of(offer.value()), "o.id = $2 AND o.expert_id = $3",
-        Tuple.of(offer.value(), expert.value()))
+        Tuple.of(offer.value(), expert.value()), this::answered)
         .map(closed -> closed.stream().findFirst());
   }
 
@@ -382,23 +383,28 @@ public final class MatchingRepository {
    * taken back, without a penalty, and the request goes back to the queue.
    */
   public Future<Optional<ClosedOffer>> revoke(OfferId offer) {
-    return closeOffer(OfferState.REVOKED, LOCK_REQUEST_OF_OFFER, Tuple.of(offer.value()), "o.id = $2", Tuple.of(offer.value()))
+    return closeOffer(OfferState.REVOKED, LOCK_REQUEST_OF_OFFER, Tuple.of(offer.value()), "o.id = $2", Tuple.of(offer.value()),
+        (conn, closed) -> Future.succeededFuture(closed))
         .map(closed -> closed.stream().findFirst());
   }
 
-  /** The offer's deadline passed (the owner's timer). */
-  public Future<Optional<ClosedOffer>> timeOut(OfferId offer) {
+  /**
+   * The offer's deadline passed (the owner's timer). {@code clientPresent}: matching.clientPresentSeconds,
+   * for telling whether the client was there ({@link #missed}).
+   */
+  public Future<Optional<ClosedOffer>> timeOut(OfferId offer, Duration clientPresent) {
     return closeOffer(OfferState.TIMED_OUT, LOCK_REQUEST_OF_OFFER, Tuple.of(offer.value()), "o.id = $2 AND o.expires_at <= now()",
-        Tuple.of(offer.value()))
+        Tuple.of(offer.value(), clientPresent.toMillis() / 1000.0), this::missed)
         .map(closed -> closed.stream().findFirst());
   }
 
   /** Sweeper: every pending offer whose deadline passed more than {@code grace} ago (a dead node's timers). */
-  public Future<List<ClosedOffer>> timeOutOverdue(Duration grace, int limit) {
+  public Future<List<ClosedOffer>> timeOutOverdue(Duration grace, int limit, Duration clientPresent) {
     double graceSeconds = grace.toMillis() / 1000.0;
     return closeOffer(OfferState.TIMED_OUT, "SELECT r.id FROM requests r WHERE r.id IN (SELECT o.request_id FROM offers o WHERE o.state = 'pending'"
             + " AND o.expires_at <= now() - make_interval(secs => $1) ORDER BY o.expires_at LIMIT $2) ORDER BY r.id FOR UPDATE OF r SKIP LOCKED",
-        Tuple.of(graceSeconds, limit), "o.expires_at <= now() - make_interval(secs => $2)", Tuple.of(graceSeconds));
+        Tuple.of(graceSeconds, limit), "o.expires_at <= now() - make_interval(secs => $2)", Tuple.of(graceSeconds, clientPresent.toMillis() / 1000.0),
+        this::missed);
   }
 
   /** Every transaction locks a request before its offers, so that none waits on another in the opposite order. */
@@ -408,9 +414,14 @@ public final class MatchingRepository {
   /**
    * Closes pending offers without a session: locks their requests ({@code lockRequests} returns
    * the ids), then closes the offers of those requests that {@code which} selects ({@code $1} is
-   * the locked ids, {@code whichArgs} follow), and puts the requests back in the queue.
+   * the locked ids, {@code whichArgs} follow), puts the requests back in the queue, and does
+   * {@code then} with what it closed (the bookkeeping of a decline or a timeout) in the same transaction.
+   * A timeout's last argument is matching.clientPresentSeconds: an offer whose client was not there
+   * when it ran out (client_there) was nobody's to answer, and is revoked instead, as at an accept
+   * ({@link ClosedOffer#clientAway}); one statement decides it, so the offer changes state once.
    */
-  private Future<List<ClosedOffer>> closeOffer(OfferState state, String lockRequests, Tuple lockArgs, String which, Tuple whichArgs) {
+  private Future<List<ClosedOffer>> closeOffer(OfferState state, String lockRequests, Tuple lockArgs, String which, Tuple whichArgs,
+      java.util.function.BiFunction<SqlConnection, List<ClosedOffer>, Future<List<ClosedOffer>>> then) {
     return pool.withTransaction(conn -> conn.preparedQuery(lockRequests).execute(lockArgs).compose(locked -> {
       List<UUID> ids = new ArrayList<>();
       locked.forEach(row -> ids.add(row.getUUID("id")));
@@ -421,25 +432,27 @@ public final class MatchingRepository {
       for (int i = 0; i < whichArgs.size(); i++) {
         args.addValue(whichArgs.getValue(i));
       }
-      return conn.preparedQuery("UPDATE offers o SET state = '" + state.stored() + "', resolved_at = now()"
-              + " WHERE o.state = 'pending' AND o.request_id = ANY($1) AND " + which + " RETURNING o.id, o.request_id, o.expert_id, o.shard")
+      String newState = state != OfferState.TIMED_OUT ? "'" + state.stored() + "'"
+          : "CASE WHEN client_there(r.client_id, r.client_seen_at, r.client_away_since, $" + args.size() + ") THEN 'timed_out' ELSE 'revoked' END";
+      return conn.preparedQuery("UPDATE offers o SET state = " + newState + ", resolved_at = now() FROM requests r"
+              + " WHERE r.id = o.request_id AND o.state = 'pending' AND o.request_id = ANY($1) AND " + which
+              + " RETURNING o.id, o.request_id, o.expert_id, o.shard, o.state")
           .execute(args)
           .compose(rows -> {
-            List<ClosedOffer> closed = closedOffers(rows);
+            List<ClosedOffer> closed = new ArrayList<>();
+            rows.forEach(row -> closed.add(new ClosedOffer(new OfferId(row.getUUID("id")), new RequestId(row.getUUID("request_id")),
+                new UserId(row.getUUID("expert_id")), row.getInteger("shard"), Optional.empty(), false,
+                state == OfferState.TIMED_OUT && OfferState.REVOKED.stored().equals(row.getString("state")))));
             if (closed.isEmpty()) {
               return Future.succeededFuture(closed);
             }
             UUID[] requests = closed.stream().map(c -> c.requestId().value()).toArray(UUID[]::new);
             return conn.preparedQuery("UPDATE requests SET status = 'queued' WHERE id = ANY($1) AND status = 'offered'")
                 .execute(Tuple.of(requests))
-                .compose(v -> switch (state) {
-                  case TIMED_OUT -> missed(conn, closed);
-                  case DECLINED -> answered(conn, closed);
-                  default -> Future.succeededFuture(closed);
-                });
+                .compose(v -> then.apply(conn, closed));
           });
     }))
-        .onSuccess(closed -> closed.forEach(c -> metrics.offerClosed(state)));
+        .onSuccess(closed -> closed.forEach(c -> metrics.offerClosed(c.clientAway() ? OfferState.REVOKED : state)));
   }
 
   /** A declined offer was answered: the expert's run of missed offers ends. */
@@ -451,7 +464,8 @@ public final class MatchingRepository {
    * Missed offers: each costs its expert the offer-timeout penalty, and the
    * {@code penalties.missedOffersOffline}-th in a row sets them offline; but one missed while the
    * expert was away (offline, or in the reconnect grace) costs nothing and is marked
-   * {@code expert_away}, so that their acceptance rate does not count it either.
+   * {@code expert_away}, so that their acceptance rate does not count it either; and one whose
+   * client was not there (revoked instead: closeOffer) was nobody's to answer, and costs nothing.
    */
   private Future<List<ClosedOffer>> missed(SqlConnection conn, List<ClosedOffer> closed) {
     // Accounts are locked before presence rows everywhere (the penalty locks the account), and
@@ -459,8 +473,8 @@ public final class MatchingRepository {
     List<ClosedOffer> byExpert = closed.stream().sorted(java.util.Comparator.comparing(c -> c.expertId().value())).toList();
     Future<List<ClosedOffer>> result = Future.succeededFuture(new ArrayList<>());
     for (ClosedOffer offer : byExpert) {
-      result = result.compose(done -> presence.away(conn, offer.expertId())
-          .compose(away -> away ? missedWhileAway(conn, offer) : missedPresent(conn, offer))
+      result = result.compose(done -> (offer.clientAway() ? Future.succeededFuture(offer) : presence.away(conn, offer.expertId())
+              .compose(away -> away ? missedWhileAway(conn, offer) : missedPresent(conn, offer)))
           .map(missed -> {
             done.add(missed);
             return done;
@@ -476,7 +490,7 @@ public final class MatchingRepository {
   private Future<ClosedOffer> missedPresent(SqlConnection conn, ClosedOffer offer) {
     return penalties.record(conn, offer.expertId(), PenaltyKind.OFFER_TIMEOUT, true, "did not answer an offer in time", null, offer.offerId().value())
         .compose(penalty -> presence.missed(conn, offer.expertId(), penaltyConfig.missedOffersOffline())
-            .map(wentOffline -> new ClosedOffer(offer.offerId(), offer.requestId(), offer.expertId(), offer.shard(), penalty, wentOffline)));
+            .map(wentOffline -> new ClosedOffer(offer.offerId(), offer.requestId(), offer.expertId(), offer.shard(), penalty, wentOffline, false)));
   }
 
   /** What an accepted offer became; {@code price}: what was held, with what the expert earns of it. */

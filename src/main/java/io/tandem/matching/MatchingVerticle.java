@@ -203,12 +203,13 @@ public final class MatchingVerticle extends VerticleBase {
       return;
     }
     sweeping = true;
-    repository.timeOutOverdue(SWEEP_GRACE, SWEEP_BATCH)
+    repository.timeOutOverdue(SWEEP_GRACE, SWEEP_BATCH, config.clientPresent())
         .map(closed -> {
           for (MatchingRepository.ClosedOffer offer : closed) {
-            log.info("sweeper: offer {} to expert {} timed out", offer.offerId(), offer.expertId());
+            log.info("sweeper: offer {} to expert {} {}", offer.offerId(), offer.expertId(), offer.clientAway() ? "withdrawn, its client away" : "timed out");
             events.timedOut(offer);
-            events.toShard(offer.shard(), ShardMessages.offerClosed(offer.requestId(), offer.expertId(), "timed_out"));
+            events.toShard(offer.shard(), ShardMessages.offerClosed(offer.requestId(), offer.expertId(),
+                offer.clientAway() ? ShardMessages.REVOKED : "timed_out"));
           }
           return null;
         })

@@ -54,8 +54,7 @@ public final class OfferService {
           if (outcome instanceof MatchingRepository.AcceptOutcome.ClientAway away) {
             MatchingRepository.ClosedOffer closed = away.offer();
             log.info("offer {} withdrawn at accept: the client of request {} is not there", offer, closed.requestId());
-            events.offerRevoked(caller.id(), offer, "client_left");
-            events.loadChanged(caller.id());
+            events.withdrawnFromAbsentClient(closed);
             events.toShard(closed.shard(), ShardMessages.offerClosed(closed.requestId(), caller.id(), ShardMessages.REVOKED));
             return Future.failedFuture(ApiError.conflict("the client has stepped away; the offer is withdrawn, with no penalty to you"));
           }

@@ -22,6 +22,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -37,6 +38,7 @@ public final class RequestService {
   private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,128}");
   private static final long SHARD_ANSWER_TIMEOUT_MS = 2000;
 
+  private final Duration longestSession;
   private final EventBus bus;
   private final MatchingRepository repository;
   private final MatchingEvents events;
@@ -46,8 +48,10 @@ public final class RequestService {
   private final Pricing pricing;
   private final Reliability reliability;
 
+  /** {@code longestSession}: session.maxMinutes, what a price pays for at most (told with every quote). */
   public RequestService(EventBus bus, MatchingRepository repository, MatchingEvents events, MatchingConfig config, Ledger ledger,
-      Pricing pricing, Reliability reliability) {
+      Pricing pricing, Reliability reliability, Duration longestSession) {
+    this.longestSession = longestSession;
     this.reliability = reliability;
     this.ledger = ledger;
     this.pricing = pricing;
@@ -78,7 +82,8 @@ public final class RequestService {
         .compose(existing -> existing.isPresent()
             ? Future.succeededFuture(existing.get())
             : reliability.suspendedUntil(caller.id()).compose(suspended -> suspended.isPresent()
-                ? Future.failedFuture(ApiError.forbidden("you are suspended until " + suspended.get() + " and cannot request consultations"))
+                ? Future.failedFuture(ApiError.forbidden("you are suspended until " + suspended.get() + " and cannot request consultations")
+                    .with("reason", "suspended").with("suspendedUntil", suspended.get().toString()))
                 : ledger.balance(caller.id()).compose(balance -> balance >= price.amount()
                     ? repository.insertRequest(caller.id(), request, shard, idempotencyKey, price)
                     : Future.failedFuture(cannotAfford(request.topic(), price, balance)))))
@@ -115,7 +120,8 @@ public final class RequestService {
       throw ApiError.badRequest("mode is required: chat, video or in_person");
     }
     Mode mode = Mode.fromWire(modeName).orElseThrow(() -> ApiError.badRequest("mode '" + modeName + "' is not a mode; the modes are chat, video and in_person"));
-    return new JsonObject().put("topic", topic.value()).put("mode", mode.wireName()).mergeIn(pricing.of(topic, mode).toJson());
+    return new JsonObject().put("topic", topic.value()).put("mode", mode.wireName()).mergeIn(pricing.of(topic, mode).toJson())
+        .put("maxMinutes", longestSession.toMinutes());
   }
 
   /**

@@ -479,15 +479,24 @@ final class ShardRuntime {
   private void trackOffer(RequestId request, OfferId offer, Instant expiresAt) {
     touched(request);
     pendingOffers.put(request, offer);
-    deadlines.offer(request, expiresAt, () -> repository.timeOut(offer).onSuccess(closed -> closed.ifPresent(this::timedOut))
+    deadlines.offer(request, expiresAt, () -> repository.timeOut(offer, config.clientPresent()).onSuccess(closed -> closed.ifPresent(this::timedOut))
         .onFailure(e -> log.warn("offer {} timeout not written (the sweeper will retry): {}", offer, e.getMessage())));
   }
 
   private void timedOut(ClosedOffer closed) {
-    log.info("offer {} to expert {} timed out; request {} goes to the next candidate", closed.offerId(), closed.expertId(), closed.requestId());
     events.timedOut(closed);
+    if (closed.clientAway()) {
+      // Nobody's fault: the expert may be asked again, once the client is back.
+      log.info("offer {} to expert {} withdrawn at its deadline: the client of request {} is not there", closed.offerId(), closed.expertId(),
+          closed.requestId());
+    } else {
+      log.info("offer {} to expert {} timed out; request {} goes to the next candidate", closed.offerId(), closed.expertId(), closed.requestId());
+    }
     if (!stopped) {
-      offerEnded(closed.requestId(), closed.expertId(), true);
+      offerEnded(closed.requestId(), closed.expertId(), !closed.clientAway());
+      if (closed.clientAway()) {
+        matchmaker.clientAway(closed.requestId(), true);
+      }
       pushStanding();
     }
   }

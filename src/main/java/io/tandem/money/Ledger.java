@@ -184,13 +184,18 @@ public final class Ledger implements Wallets {
             + "   WHEN EXISTS (SELECT 1 FROM ledger_entries s WHERE s.session_id = e.session_id AND s.account = 'escrow' AND s.kind = 'capture')"
             + "   THEN 'paid'"
             + "   WHEN EXISTS (SELECT 1 FROM ledger_entries s WHERE s.session_id = e.session_id AND s.account = 'escrow' AND s.kind = 'release')"
-            + "   THEN 'refunded' ELSE 'held' END AS settlement"
-            + " FROM ledger_entries e WHERE e.account = 'wallet' AND e.user_id = $1 ORDER BY e.created_at DESC, e.id LIMIT $2")
+            + "   THEN 'refunded' ELSE 'held' END AS settlement,"
+            // Which consultation an entry is of, as its reader knows it: the topic and the other person.
+            + " x.topic, p.display_name AS peer_name"
+            + " FROM ledger_entries e LEFT JOIN sessions x ON x.id = e.session_id"
+            + " LEFT JOIN accounts p ON p.id = CASE WHEN x.client_id = $1 THEN x.expert_id ELSE x.client_id END"
+            + " WHERE e.account = 'wallet' AND e.user_id = $1 ORDER BY e.created_at DESC, e.id LIMIT $2")
         .execute(Tuple.of(user.value(), limit))
         .map(rows -> {
           List<Entry> entries = new ArrayList<>();
           rows.forEach(row -> entries.add(new Entry(row.getUUID("id"), EntryKind.stored(row.getString("kind")), row.getLong("amount"),
-              row.getUUID("session_id"), row.getString("note"), row.getOffsetDateTime("created_at").toInstant(), row.getString("settlement"))));
+              row.getUUID("session_id"), row.getString("note"), row.getOffsetDateTime("created_at").toInstant(), row.getString("settlement"),
+              row.getString("topic"), row.getString("peer_name"))));
           return entries;
         });
   }
@@ -209,7 +214,9 @@ public final class Ledger implements Wallets {
   public record AccountTotal(String account, long balance) {}
 
   /** One wallet entry as its owner reads it; {@code settlement} (holds only): {@code held}, {@code paid} or {@code refunded}. */
-  public record Entry(UUID id, EntryKind kind, long amount, UUID sessionId, String note, java.time.Instant createdAt, String settlement) {}
+  /** A wallet's entry; of a session, with its {@code topic} and the other participant's name ({@code peerName}); else those are null. */
+  public record Entry(UUID id, EntryKind kind, long amount, UUID sessionId, String note, java.time.Instant createdAt, String settlement,
+      String topic, String peerName) {}
 
   /** A session's money for its participants: what the client was charged and what the expert earned, net. */
   public record SessionMoney(long charged, long earned) {}

@@ -25,9 +25,11 @@ public final class Refunds {
 
   /**
    * Refunds {@code amount} of {@code session} to its client; {@code conflict} when the session's money
-   * is still held, nothing was paid, or more is asked than is left to refund.
+   * is still held, nothing was paid, or more is asked than is left to refund (with {@code refundable}:
+   * what is left). {@code currency}: the ledger's, for the messages.
    */
-  public static Future<Refund> refund(SqlClient sql, UUID session, UserId client, UserId expert, long amount, String note, String key) {
+  public static Future<Refund> refund(SqlClient sql, UUID session, UserId client, UserId expert, long amount, String note, String key,
+      String currency) {
     String entryKey = "refund:" + session + ":" + key;
     return standing(sql, session, client).compose(before -> {
       long paid = before.getLong("paid");
@@ -39,8 +41,9 @@ public final class Refunds {
         return Future.failedFuture(ApiError.conflict("the client paid nothing for this session, or it was refunded in full already"));
       }
       if (amount > paid) {
-        return Future.failedFuture(ApiError.conflict("at most " + paid + " can be refunded for this session: the client paid "
-            + (paid + refunded) + " and got " + refunded + " back already"));
+        return Future.failedFuture(ApiError.conflict("at most " + Amounts.format(paid, currency) + " can be refunded for this session:"
+            + " the client paid " + Amounts.format(paid + refunded, currency) + " and got " + Amounts.format(refunded, currency) + " back already")
+            .with("refundable", paid));
       }
       long platformNet = Math.max(0, before.getLong("platform"));
       long fromPlatform = Math.min(amount, amount * platformNet / paid);
@@ -52,8 +55,8 @@ public final class Refunds {
           .compose(posted -> switch (posted) {
             case POSTED -> Future.succeededFuture(new Refund(amount, fromExpert, fromPlatform));
             case ALREADY_POSTED -> Future.failedFuture(ApiError.conflict("a refund of this session was made under this key already"));
-            case UNAFFORDABLE -> Future.failedFuture(
-                ApiError.conflict("the expert's wallet no longer holds the " + fromExpert + " this refund takes back"));
+            case UNAFFORDABLE -> Future.failedFuture(ApiError.conflict("the expert's wallet no longer holds the "
+                + Amounts.format(fromExpert, currency) + " this refund takes back"));
           });
     });
   }

@@ -26,8 +26,10 @@ public final class Statements {
 
   /**
    * {@code {balance, currency, entries, payments}}: the balance and the wallet's entries, newest
-   * first; a {@code hold} says what became of it ({@code settlement}: held, paid or refunded), an
-   * operator's refund or credit why ({@code note}); {@code payments} says how money is added here.
+   * first; an entry of a session says which ({@code sessionId}, {@code topic}, and {@code peerName}:
+   * the other participant), a {@code hold} what became of it ({@code settlement}: held, paid or
+   * refunded), an operator's refund or credit why ({@code note}); {@code payments} says how money is
+   * added here.
    */
   public Future<JsonObject> statement(UserId user) {
     return Future.all(ledger.balance(user), ledger.entries(user, ENTRIES)).map(both -> {
@@ -39,7 +41,7 @@ public final class Statements {
             .put("amount", entry.amount())
             .put("createdAt", entry.createdAt().toString());
         if (entry.sessionId() != null) {
-          json.put("sessionId", entry.sessionId().toString());
+          json.put("sessionId", entry.sessionId().toString()).put("topic", entry.topic()).put("peerName", entry.peerName());
         }
         if (entry.settlement() != null) {
           json.put("settlement", entry.settlement());

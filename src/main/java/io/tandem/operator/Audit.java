@@ -75,6 +75,14 @@ public final class Audit {
         .map(rows -> rows.rowCount() == 1);
   }
 
+  /** Whom an action concerned, by name: the person; a session's client and expert; a request's client; a penalty's penalised. */
+  private static final String SUBJECT_NAME = "CASE l.subject_type"
+      + " WHEN 'user' THEN (SELECT u.display_name FROM accounts u WHERE u.id = l.subject_id)"
+      + " WHEN 'session' THEN (SELECT c.display_name || ' · ' || e.display_name FROM sessions s JOIN accounts c ON c.id = s.client_id"
+      + "   JOIN accounts e ON e.id = s.expert_id WHERE s.id = l.subject_id)"
+      + " WHEN 'request' THEN (SELECT c.display_name FROM requests r JOIN accounts c ON c.id = r.client_id WHERE r.id = l.subject_id)"
+      + " WHEN 'penalty' THEN (SELECT u.display_name FROM penalties p JOIN accounts u ON u.id = p.user_id WHERE p.id = l.subject_id) END";
+
   /**
    * {@code GET /api/v1/admin/audit?limit&subject}: the newest actions first, with who did them;
    * {@code subject} (may be null) narrows to what concerns one thing or person: a person's own
@@ -82,7 +90,8 @@ public final class Audit {
    */
   public Future<JsonObject> recent(int limit, UUID subject) {
     return pool.preparedQuery("SELECT l.id, l.action, l.subject_type, l.subject_id, l.reason, l.details, l.created_at,"
-            + " a.id AS actor_id, a.username AS actor FROM audit_log l JOIN accounts a ON a.id = l.actor_id"
+            + " a.id AS actor_id, a.username AS actor, " + SUBJECT_NAME + " AS subject_name"
+            + " FROM audit_log l JOIN accounts a ON a.id = l.actor_id"
             + " WHERE $2::uuid IS NULL OR l.subject_id = $2 OR l.subject_id IN ("
             + "   SELECT id FROM sessions WHERE client_id = $2 OR expert_id = $2"
             + "   UNION ALL SELECT id FROM requests WHERE client_id = $2 UNION ALL SELECT id FROM penalties WHERE user_id = $2)"
@@ -94,7 +103,8 @@ public final class Audit {
               .put("id", row.getUUID("id").toString())
               .put("actor", new JsonObject().put("id", row.getUUID("actor_id").toString()).put("username", row.getString("actor")))
               .put("action", row.getString("action"))
-              .put("subject", new JsonObject().put("type", row.getString("subject_type")).put("id", row.getUUID("subject_id").toString()))
+              .put("subject", new JsonObject().put("type", row.getString("subject_type")).put("id", row.getUUID("subject_id").toString())
+                  .put("name", row.getString("subject_name")))
               .put("reason", row.getString("reason"))
               .put("details", row.getJsonObject("details"))
               .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString())));

@@ -143,7 +143,8 @@ public final class OperatorActions {
               }
               SessionRecord s = found.get();
               return Ledger.lockWallets(conn, List.of(s.clientId(), s.expertId()))
-                  .compose(v -> Refunds.refund(conn, session.value(), s.clientId(), s.expertId(), amount, reason, operator + ":" + key))
+                  .compose(v -> Refunds.refund(conn, session.value(), s.clientId(), s.expertId(), amount, reason, operator + ":" + key,
+                      pricing.currency()))
                   .compose(refund -> Audit.complete(conn, operator, key,
                       new JsonObject().put("fromExpert", refund.fromExpert()).put("fromPlatform", refund.fromPlatform())).map(refund));
             })))

@@ -59,7 +59,8 @@ public final class PresenceService {
         .compose(suspended -> {
           if (suspended.isPresent()) {
             events.send(expert, "presence.status", PresenceMessages.suspendedStatus(suspended.get()));
-            return Future.failedFuture(ApiError.forbidden("you are suspended until " + suspended.get() + " and get no offers until then"));
+            return Future.failedFuture(ApiError.forbidden("you are suspended until " + suspended.get() + " and get no offers until then")
+                .with("reason", "suspended").with("suspendedUntil", suspended.get().toString()));
           }
           return profiles.find(expert);
         })

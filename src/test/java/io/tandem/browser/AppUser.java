@@ -224,6 +224,11 @@ final class AppUser implements AutoCloseable {
     ((JavascriptExecutor) browser).executeScript("localStorage.setItem(arguments[0], arguments[1])", key, value);
   }
 
+  /** Scrolls {@code element} to the middle of the viewport, for a screenshot of it. */
+  void scrollTo(WebElement element) {
+    ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
+  }
+
   void screenshot(String name) {
     Browsers.screenshot(browser, name);
   }

@@ -90,17 +90,24 @@ class MoneyInBrowserTest {
       WebElement refund = operator.until("the session can be refunded", () -> operator.browser.findElements(
           By.cssSelector("[data-test=action-refund][data-target=\"" + sessionId + "\"]")).stream().findFirst().orElse(null));
       refund.click();
-      operator.find("action-amount").sendKeys("500");
+      // Typed in yuan, as every amount on screen reads.
+      operator.find("action-amount").sendKeys("5");
+      operator.until("the amount is read back in the currency", () -> operator.find("action-amount-preview").getText().contains("CN¥5.00"));
       operator.find("action-reason").sendKeys("The audio kept dropping.");
       operator.screenshot("money-operator-refund");
       operator.find("action-confirm").click();
-      operator.until("the refund is in the person's audit", () -> operator.browser.findElements(AppUser.test("person-audit")).stream()
-          .anyMatch(e -> e.getText().contains("The audio kept dropping.")));
+      WebElement audited = operator.until("the refund is in the person's audit, with its amount", () -> operator.browser.findElements(
+          AppUser.test("person-audit")).stream().filter(e -> e.getText().contains("The audio kept dropping.")).findFirst().orElse(null));
+      assertThat(audited.getText()).contains("CN¥5.00");
+      operator.scrollTo(audited);
+      operator.screenshot("money-operator-audit");
 
       client.browser.navigate().refresh();
       WebElement refunded = client.until("the refund is in the client's ledger", () -> client.browser.findElements(
           By.cssSelector("[data-test=ledger-entry][data-kind=refund]")).stream().findFirst().orElse(null));
-      assertThat(refunded.getText()).contains("Refund").contains("+CN¥5.00").contains("The audio kept dropping.");
+      assertThat(refunded.getText()).contains("Refund").contains("+CN¥5.00").contains("The audio kept dropping.")
+          .as("which consultation it is of").contains("Career: job interviews").contains("Mei Chen");
+      client.scrollTo(refunded);
       client.screenshot("money-client-refunded");
       JsonObject ledger = node.http().get("/api/v1/me/ledger", node.http().logIn(client.username, "password-" + client.username)).json();
       assertThat(ledger.getLong("balance")).isEqualTo(10000 - 2000 + 5000 + 500);
@@ -141,6 +148,11 @@ class MoneyInBrowserTest {
       try (AppUser back = new AppUser(baseUrl(node), "zh-CN", Browsers.PHONE)) {
         back.signIn(username, "password-" + username);
         back.until("signed in", () -> back.shows("signout"));
+        WebElement notice = back.until("told at once what became of the request", () -> back.shows("cancelled-notice") ? back.find("cancelled-notice") : null);
+        assertThat(notice.getText()).contains("已取消").contains("未向您收取任何费用");
+        back.screenshot("money-zh-phone-cancelled-notice");
+        back.find("live-dismiss").click();
+        back.until("dismissed", () -> !back.shows("cancelled-notice"));
         String requestId = Sql.string("SELECT id::text FROM requests WHERE client_id = ?::uuid", clientId);
         back.open("/#/waiting/" + requestId);
         WebElement status = back.until("the client learns why", () -> back.find("request-status").getText().contains("未向您收取") ? back.find("request-status") : null);

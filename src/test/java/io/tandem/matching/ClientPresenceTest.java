@@ -161,6 +161,29 @@ class ClientPresenceTest {
   }
 
   @Test
+  @DisplayName("an offer that runs out while its client is away was nobody's to answer: withdrawn client_left, no penalty, not a missed offer")
+  void offerRunsOutWhileClientAway() {
+    String topic = Actors.uniqueTopic();
+    Person client = Actors.client(node);
+    try (Person expert = Actors.expert(node, topic)) {
+      String requestId = client.socket().ack("request.create", Actors.request(topic, "chat")).getString("requestId");
+      String offerId = expert.socket().awaitEvent("offer").getString("offerId");
+      gone(client);
+      // Its deadline long past, as when a node died with its timer: the sweeper's timeout, the same statement as the timer's.
+      Sql.update("UPDATE offers SET expires_at = now() - interval '1 minute' WHERE id = ?::uuid", offerId);
+      JsonObject revoked = expert.socket().awaitEvent("offer.revoked");
+      assertThat(revoked.getString("offerId")).isEqualTo(offerId);
+      assertThat(revoked.getString("reason")).isEqualTo("client_left");
+      assertThat(Sql.string("SELECT state FROM offers WHERE id = ?::uuid", offerId)).isEqualTo("revoked");
+      assertThat(Sql.count("SELECT count(*) FROM penalties WHERE user_id = ?::uuid", expert.id())).isZero();
+      assertThat(node.http().get("/api/v1/me/stats", expert.session().accessToken()).json().getJsonObject("offers").getLong("missed"))
+          .as("not a missed offer").isZero();
+      Poll.until("the request is cancelled, its client gone", Duration.ofSeconds(5),
+          () -> "cancelled".equals(Sql.string("SELECT status FROM requests WHERE id = ?::uuid", requestId)));
+    }
+  }
+
+  @Test
   @DisplayName("a client without a WebSocket is there while they poll their request")
   void pollingIsBeingThere() {
     String topic = Actors.uniqueTopic();

@@ -53,7 +53,7 @@ class MoneyFlowTest {
   void quotes() {
     JsonObject chat = node.http().get("/api/v1/quotes?topic=career.interview&mode=chat").json();
     assertThat(chat).isEqualTo(new JsonObject().put("topic", "career.interview").put("mode", "chat").put("amount", 1500).put("currency", "CNY")
-        .put("platformFee", 150).put("expertEarns", 1350));
+        .put("platformFee", 150).put("expertEarns", 1350).put("maxMinutes", 120));
     assertThat(node.http().get("/api/v1/quotes?topic=career.interview&mode=video").json().getLong("amount"))
         .as("no video price of its own: its parent's").isEqualTo(2000);
     assertThat(node.http().get("/api/v1/quotes?topic=career.interview.final&mode=in_person").json().getLong("amount")).isEqualTo(6000);

@@ -91,7 +91,8 @@ class OperatorActionsTest {
 
       Response tooMuch = act(path, new JsonObject().put("amount", 1501).put("reason", "all of it"), "r-2");
       assertThat(tooMuch.status()).isEqualTo(409);
-      assertThat(tooMuch.errorMessage()).contains("at most 1500");
+      assertThat(tooMuch.errorMessage()).contains("at most CNY 15.00");
+      assertThat(tooMuch.json().getJsonObject("error").getLong("refundable")).isEqualTo(1500);
       assertThat(act(path, new JsonObject().put("amount", 1500).put("reason", "all of it"), "r-3").status()).isEqualTo(200);
       assertThat(pair.client().balance(node)).isEqualTo(10000);
       assertThat(pair.expert().balance(node)).isZero();
@@ -180,7 +181,10 @@ class OperatorActionsTest {
           .status()).isEqualTo(200);
       assertThat(client.socket().awaitEvent("request.status", s -> "cancelled".equals(s.getString("status"))).getString("requestId"))
           .isEqualTo(request);
-      assertThat(client.socket().call("request.create", Actors.request(topic, "chat")).getString("code")).isEqualTo("forbidden");
+      JsonObject refused = client.socket().call("request.create", Actors.request(topic, "chat"));
+      assertThat(refused.getString("code")).isEqualTo("forbidden");
+      assertThat(refused.getString("reason")).as("apps say it in their own words, with the time").isEqualTo("suspended");
+      assertThat(refused.getString("suspendedUntil")).isNotBlank();
       assertThat(act("/api/v1/admin/users/" + client.id() + "/reinstate", reason("sorted out"), null).status()).isEqualTo(200);
       String again = client.socket().ack("request.create", Actors.request(topic, "chat")).getString("requestId");
       client.socket().ack("request.cancel", new JsonObject().put("requestId", again));
