@@ -154,7 +154,9 @@ export function mountExpertBar(ctx, root) {
     const details = h('dl', { class: 'offer-details' },
       h('dt', { i18n: 'offer.client' }), h('dd', { text: offer.client?.displayName || '' }),
       h('dt', { i18n: 'offer.mode' }), h('dd', { i18n: `mode.${offer.mode}` }),
-      offer.distanceKm !== undefined && offer.distanceKm !== null ? [h('dt', { i18n: 'offer.distance' }), h('dd', { i18n: ['offer.km', { n: formatKm(offer.distanceKm) }] })] : null,
+      // How far only matters for meeting in person; online it would only tell where the client is.
+      offer.mode === 'in_person' && offer.distanceKm !== undefined && offer.distanceKm !== null
+        ? [h('dt', { i18n: 'offer.distance' }), h('dd', { i18n: ['offer.km', { n: formatKm(offer.distanceKm) }] })] : null,
       offer.earns ? [h('dt', { i18n: 'offer.earns' }), h('dd', { class: 'offer-earns', dataTest: 'offer-earns', text: money(offer.earns.amount, offer.earns.currency) })] : null,
       offer.brief ? [h('dt', { i18n: 'offer.brief' }), h('dd', { class: 'offer-brief', text: offer.brief })] : null);
     const card = h('article', { class: 'offer-card', dataTest: 'offer', dataset: { offerId: offer.offerId }, 'aria-labelledby': '' },

@@ -1,4 +1,5 @@
-import { showStatus } from './dom.js';
+import { h, field, showStatus, statusLine, uniqueId } from './dom.js';
+import { PLACES, placeAt } from './places.js';
 
 // The browser's location as {lat, lng}, rounded to 5 decimals (about a metre).
 export function currentLocation({ timeoutMs = 10000 } = {}) {
@@ -28,7 +29,7 @@ export function readLocation(latInput, lngInput) {
  * Wires a "use my location" button: the browser's location fills the two inputs, and
  * `statusElement` says how it went (finding, found, denied, failed).
  */
-export function locateInto(button, latInput, lngInput, statusElement) {
+export function locateInto(button, latInput, lngInput, statusElement, onFound = () => {}) {
   button.addEventListener('click', async () => {
     button.disabled = true;
     showStatus(statusElement, '', 'location.finding');
@@ -36,6 +37,7 @@ export function locateInto(button, latInput, lngInput, statusElement) {
       const where = await currentLocation();
       latInput.value = String(where.lat);
       lngInput.value = String(where.lng);
+      onFound(where);
       showStatus(statusElement, 'ok', 'location.found');
     } catch (error) {
       showStatus(statusElement, 'error', error.code === 'geo_denied' ? 'location.denied' : 'location.failed');
@@ -43,4 +45,55 @@ export function locateInto(button, latInput, lngInput, statusElement) {
       button.disabled = false;
     }
   });
+}
+
+/**
+ * Where someone is, for meeting in person, without knowing coordinates: a city or district from a
+ * list, or "Use my location", or, behind "Enter coordinates", latitude and longitude by hand (the
+ * list's choice wins while one is picked). {element, read() -> {lat, lng} | null, set(location)}.
+ */
+export function placePicker({ legendKey, hintKey }) {
+  const place = h('select', { name: 'place', dataTest: 'place' },
+    h('option', { value: '', i18n: 'location.choosePlace' }),
+    PLACES.map(p => h('option', { value: p.id, i18n: `place.${p.id}` })),
+    h('option', { value: 'exact', i18n: 'location.exact' }));
+  const lat = h('input', { name: 'lat', type: 'number', step: 'any', min: -90, max: 90, inputmode: 'decimal' });
+  const lng = h('input', { name: 'lng', type: 'number', step: 'any', min: -180, max: 180, inputmode: 'decimal' });
+  const locate = h('button', { type: 'button', class: 'btn', dataTest: 'use-my-location', i18n: 'location.useMine' });
+  const status = statusLine('location-status');
+  const exact = h('details', { class: 'exact-location', dataTest: 'exact-location' },
+    h('summary', { dataTest: 'enter-coordinates', i18n: 'location.enterCoordinates' }),
+    h('div', { class: 'row-fields' }, field('location.lat', lat), field('location.lng', lng)));
+  // Coordinates found or typed are "exact": the list says so rather than keep a district that is not them.
+  const typed = () => { if (readLocation(lat, lng)) place.value = 'exact'; };
+  lat.addEventListener('input', typed);
+  lng.addEventListener('input', typed);
+  place.addEventListener('change', () => {
+    const chosen = PLACES.find(p => p.id === place.value);
+    if (chosen) { lat.value = String(chosen.lat); lng.value = String(chosen.lng); }
+  });
+  locateInto(locate, lat, lng, status, typed);
+  place.id = uniqueId('place');
+  const element = h('fieldset', { class: 'plain-group stack-tight', dataTest: 'place-picker' },
+    h('legend', { i18n: legendKey }),
+    hintKey ? h('p', { class: 'hint', i18n: hintKey }) : null,
+    h('div', { class: 'field' }, h('label', { for: place.id, i18n: 'location.place' }), place),
+    h('div', { class: 'row' }, locate),
+    status,
+    exact);
+  return {
+    element,
+    read() {
+      const chosen = PLACES.find(p => p.id === place.value);
+      return chosen ? { lat: chosen.lat, lng: chosen.lng } : readLocation(lat, lng);
+    },
+    set(location) {
+      if (!location) { place.value = ''; lat.value = ''; lng.value = ''; return; }
+      lat.value = String(location.lat);
+      lng.value = String(location.lng);
+      place.value = placeAt(location)?.id || 'exact';
+    },
+    focus() { place.focus(); },
+    clearStatus() { showStatus(status, '', ''); },
+  };
 }

@@ -1,18 +1,16 @@
-// The expert's profile: topics, modes, meeting location, capacity, bio, languages.
+// The expert's profile: topics, modes, capacity, bio, languages; and where they meet clients, when
+// they meet in person (chat and video need no location).
 // Prefilled from GET /api/v1/experts/me (404 before the first save); saved with PUT, which replaces it.
 import { h, field, statusLine, showStatus, uniqueId, setI18n } from './dom.js';
 import { errorText } from './format.js';
-import { locateInto, readLocation } from './geo.js';
+import { placePicker } from './geo.js';
 
 const TOPIC_PATTERN = /^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*){0,3}$/;
 
 export function renderProfile(ctx) {
   const topics = h('input', { name: 'topics', autocapitalize: 'none', spellcheck: 'false', i18nAttr: 'placeholder:profile.topicsPlaceholder' });
   const modeBoxes = ['chat', 'video', 'in_person'].map(mode => h('input', { type: 'checkbox', name: 'modes', value: mode, id: uniqueId(`pmode-${mode}`) }));
-  const lat = h('input', { name: 'lat', type: 'number', step: 'any', min: -90, max: 90, inputmode: 'decimal' });
-  const lng = h('input', { name: 'lng', type: 'number', step: 'any', min: -180, max: 180, inputmode: 'decimal' });
-  const locate = h('button', { type: 'button', class: 'btn', dataTest: 'use-my-location', i18n: 'location.useMine' });
-  const locationStatus = statusLine();
+  const where = placePicker({ legendKey: 'profile.location', hintKey: 'profile.locationHint' });
   // Empty means 1 (the placeholder says so): a pre-filled value would turn a typed "2" into "12".
   const capacity = h('input', { name: 'capacity', type: 'number', min: 1, max: 10, step: 1, placeholder: '1', inputmode: 'numeric' });
   const bio = h('textarea', { name: 'bio', rows: 4, maxlength: 2000 });
@@ -26,19 +24,17 @@ export function renderProfile(ctx) {
     h('fieldset', { class: 'choice-group' },
       h('legend', { i18n: 'profile.modes' }),
       h('div', { class: 'segmented' }, modeBoxes.map(box => h('label', { for: box.id, class: 'segment' }, box, h('span', { i18n: `mode.${box.value}` }))))),
-    h('fieldset', { class: 'plain-group stack-tight' },
-      h('legend', { i18n: 'profile.location' }),
-      h('p', { class: 'hint', i18n: 'profile.locationHint' }),
-      h('div', { class: 'row-fields' }, field('location.lat', lat), field('location.lng', lng)),
-      h('div', { class: 'row' }, locate),
-      locationStatus),
+    where.element,
     field('profile.capacity', capacity, 'profile.capacityHint'),
     field('profile.bio', bio),
     field('profile.languages', languages, 'profile.languagesHint'),
     status,
     submit);
 
-  locateInto(locate, lat, lng, locationStatus);
+  const inPerson = modeBoxes.find(box => box.value === 'in_person');
+  const showWhere = () => { where.element.hidden = !inPerson.checked; };
+  inPerson.addEventListener('change', showWhere);
+  showWhere();
 
   let destroyed = false;
   // The saved profile fills the form unless the expert has started typing already.
@@ -48,7 +44,8 @@ export function renderProfile(ctx) {
     if (destroyed || edited) return;
     topics.value = (profile.topics || []).join(', ');
     modeBoxes.forEach(box => { box.checked = (profile.modes || []).includes(box.value); });
-    if (profile.location) { lat.value = String(profile.location.lat); lng.value = String(profile.location.lng); }
+    where.set(profile.location);
+    showWhere();
     capacity.value = profile.capacity ? String(profile.capacity) : '';
     bio.value = profile.bio || '';
     languages.value = (profile.languages || []).join(', ');
@@ -70,11 +67,13 @@ export function renderProfile(ctx) {
     }
     const modes = modeBoxes.filter(box => box.checked).map(box => box.value);
     if (!modes.length) { showStatus(status, 'error', 'profile.modesMissing'); modeBoxes[0].focus(); return; }
-    const location = readLocation(lat, lng);
-    if (!location) { showStatus(status, 'error', 'location.missing'); lat.focus(); return; }
+    // Only meeting in person needs a place; one given anyway is kept (it ranks them for nearby clients).
+    const location = where.read();
+    if (modes.includes('in_person') && !location) { showStatus(status, 'error', 'location.missing'); where.focus(); return; }
     const capacityValue = Number(capacity.value || 1);
     if (!Number.isInteger(capacityValue) || capacityValue < 1 || capacityValue > 10) { showStatus(status, 'error', 'profile.capacityInvalid'); capacity.focus(); return; }
-    const body = { topics: topicList, modes, location, capacity: capacityValue, bio: bio.value.trim(), languages: splitList(languages.value) };
+    const body = { topics: topicList, modes, capacity: capacityValue, bio: bio.value.trim(), languages: splitList(languages.value) };
+    if (location) body.location = location;
     submit.disabled = true;
     showStatus(status, '', 'profile.saving');
     try {
@@ -83,7 +82,7 @@ export function renderProfile(ctx) {
       topics.value = topicList.join(', ');
       languages.value = body.languages.join(', ');
       showStatus(status, 'ok', 'profile.saved');
-      showStatus(locationStatus, '', ''); // an old "location could not be found" no longer applies
+      where.clearStatus(); // an old "location could not be found" no longer applies
       ctx.profileSaved?.();
       setI18n(intro, 'profile.lead');
       intro.classList.remove('callout');

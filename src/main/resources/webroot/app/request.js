@@ -1,7 +1,8 @@
-// The client's new request: topic (from what experts offer, or typed), mode, location, distance, brief.
+// The client's new request: topic (from what experts offer, or typed), mode, brief; and for meeting in
+// person only, where the client is and how far they would go.
 import { h, field, statusLine, showStatus, setI18n, setText, uniqueId } from './dom.js';
 import { errorText, topicLabel, money } from './format.js';
-import { locateInto, readLocation } from './geo.js';
+import { placePicker } from './geo.js';
 
 const TOPIC_PATTERN = /^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*){0,3}$/;
 const ACTIVE_REQUEST_KEY = 'tandem.app.activeRequest';
@@ -23,10 +24,8 @@ export function renderNewRequest(ctx) {
     h('div', { class: 'segmented' }, modeRadios.map(radio =>
       h('label', { for: radio.id, class: 'segment' }, radio, h('span', { i18n: `mode.${radio.value}` })))));
 
-  const lat = h('input', { name: 'lat', type: 'number', step: 'any', min: -90, max: 90, inputmode: 'decimal' });
-  const lng = h('input', { name: 'lng', type: 'number', step: 'any', min: -180, max: 180, inputmode: 'decimal' });
-  const locate = h('button', { type: 'button', class: 'btn', dataTest: 'use-my-location', i18n: 'location.useMine' });
-  const locationStatus = statusLine('location-status');
+  // Chat and video need no location; meeting in person needs where the client is.
+  const where = placePicker({ legendKey: 'location.legend', hintKey: 'location.inPersonHint' });
   // Empty means the default distance (the placeholder shows it), so typing never appends to a preset value.
   const maxDistance = h('input', { name: 'maxDistanceKm', type: 'number', min: 0.1, max: 100, step: 'any', inputmode: 'decimal', placeholder: String(DEFAULT_DISTANCE_KM) });
   const distanceField = field('request.maxDistance', maxDistance, 'request.maxDistanceHint');
@@ -51,11 +50,7 @@ export function renderNewRequest(ctx) {
       field('request.topicOther', topicOther, 'request.topicOtherHint'),
       topicsNote),
     modeGroup,
-    h('fieldset', { class: 'plain-group stack-tight' },
-      h('legend', { i18n: 'location.legend' }),
-      h('div', { class: 'row-fields' }, field('location.lat', lat), field('location.lng', lng)),
-      h('div', { class: 'row' }, locate),
-      locationStatus),
+    where.element,
     distanceField,
     fallbackField,
     field('request.brief', brief, 'request.briefHint'),
@@ -65,7 +60,8 @@ export function renderNewRequest(ctx) {
 
   const updateModeDependent = () => {
     const inPerson = modeRadios.find(radio => radio.checked)?.value === 'in_person';
-    distanceField.classList.toggle('emphasised', inPerson);
+    where.element.hidden = !inPerson;
+    distanceField.hidden = !inPerson;
     maxDistance.required = inPerson;
     fallbackField.hidden = !inPerson;
   };
@@ -97,8 +93,6 @@ export function renderNewRequest(ctx) {
   topicSelect.addEventListener('change', updateQuote);
   topicOther.addEventListener('input', quoteSoon);
   modeRadios.forEach(radio => radio.addEventListener('change', updateQuote));
-
-  locateInto(locate, lat, lng, locationStatus);
 
   let topicsTimer = null;
   let destroyed = false;
@@ -148,13 +142,16 @@ export function renderNewRequest(ctx) {
       return;
     }
     const mode = modeRadios.find(radio => radio.checked).value;
-    const location = readLocation(lat, lng);
-    if (!location) {
-      showStatus(status, 'error', 'location.missing');
-      lat.focus();
-      return;
+    const body = { topic, mode };
+    if (mode === 'in_person') {
+      const location = where.read();
+      if (!location) {
+        showStatus(status, 'error', 'location.missing');
+        where.focus();
+        return;
+      }
+      body.location = location;
     }
-    const body = { topic, mode, location };
     const distance = maxDistance.value.trim() === '' ? DEFAULT_DISTANCE_KM : Number(maxDistance.value);
     if (mode === 'in_person') {
       if (!(distance >= 0.1 && distance <= 100)) { showStatus(status, 'error', 'request.maxDistanceInvalid'); maxDistance.focus(); return; }

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
@@ -90,7 +91,7 @@ public class MatchmakerBenchmark {
     return new Topic("topic" + i + ".sub");
   }
 
-  private GeoPoint near() {
-    return new GeoPoint(31.23 + (random.nextDouble() - 0.5) * 0.6, 121.47 + (random.nextDouble() - 0.5) * 0.6);
+  private Optional<GeoPoint> near() {
+    return Optional.of(new GeoPoint(31.23 + (random.nextDouble() - 0.5) * 0.6, 121.47 + (random.nextDouble() - 0.5) * 0.6));
   }
 }

@@ -27,8 +27,8 @@ public final class PresenceMessages {
         .put("available", e.available())
         .put("topics", new JsonArray(e.topics().stream().map(Topic::value).toList()))
         .put("modes", new JsonArray(e.modes().stream().map(Mode::wireName).toList()))
-        .put("lat", e.location().lat())
-        .put("lng", e.location().lng())
+        .put("lat", e.location().map(GeoPoint::lat).orElse(null))
+        .put("lng", e.location().map(GeoPoint::lng).orElse(null))
         .put("capacity", e.capacity())
         .put("load", e.load())
         .put("idleSince", e.idleSince().toEpochMilli())
@@ -80,7 +80,7 @@ public final class PresenceMessages {
     Set<Mode> modes = EnumSet.noneOf(Mode.class);
     m.getJsonArray("modes").forEach(name -> Mode.fromWire((String) name).ifPresent(modes::add));
     return Optional.of(new ExpertSnapshot(
-        expertId(m), topics, modes, new GeoPoint(m.getDouble("lat"), m.getDouble("lng")), m.getInteger("capacity"),
+        expertId(m), topics, modes, GeoPoint.of(m.getDouble("lat"), m.getDouble("lng")), m.getInteger("capacity"),
         m.getBoolean("available"), m.getInteger("load"), Instant.ofEpochMilli(m.getLong("idleSince")),
         m.getDouble("rating"), m.getDouble("reliability"), m.getDouble("acceptance", ExpertSnapshot.FULLY_ACCEPTING)));
   }

@@ -1,5 +1,6 @@
 package io.tandem.expert;
 
+import io.tandem.kernel.GeoPoint;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
@@ -37,7 +38,7 @@ public record ExpertProfile(UserId expertId, Offering offering, String bio, List
         .put("id", expertId.toString())
         .put("topics", topicsJson())
         .put("modes", modesJson())
-        .put("location", offering.location().toJson())
+        .put("location", offering.location().map(GeoPoint::toJson).orElse(null))
         .put("capacity", offering.capacity())
         .put("bio", bio)
         .put("languages", new JsonArray(languages));

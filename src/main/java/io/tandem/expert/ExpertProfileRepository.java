@@ -34,8 +34,8 @@ public final class ExpertProfileRepository implements ExpertProfiles {
             .addUUID(p.expertId().value())
             .addArrayOfString(p.offering().topics().stream().map(Topic::value).toArray(String[]::new))
             .addArrayOfString(p.offering().modes().stream().map(Mode::wireName).toArray(String[]::new))
-            .addDouble(p.offering().location().lat())
-            .addDouble(p.offering().location().lng())
+            .addDouble(p.offering().location().map(GeoPoint::lat).orElse(null))
+            .addDouble(p.offering().location().map(GeoPoint::lng).orElse(null))
             .addInteger(p.offering().capacity())
             .addString(p.bio())
             .addArrayOfString(p.languages().toArray(String[]::new)))
@@ -80,7 +80,7 @@ public final class ExpertProfileRepository implements ExpertProfiles {
         new Offering(
             Arrays.stream(row.getArrayOfStrings("topics")).map(Topic::new).toList(),
             Arrays.stream(row.getArrayOfStrings("modes")).map(m -> Mode.fromWire(m).orElseThrow()).toList(),
-            new GeoPoint(row.getDouble("lat"), row.getDouble("lng")),
+            GeoPoint.of(row.getDouble("lat"), row.getDouble("lng")),
             row.getInteger("capacity")),
         row.getString("bio"),
         List.of(row.getArrayOfStrings("languages")));

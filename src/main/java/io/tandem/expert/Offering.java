@@ -11,9 +11,11 @@ import java.util.Set;
 
 /**
  * What an expert offers: topics, modes, where they are and how many sessions they take at once.
- * Read from a profile body, or from {@code presence.online} with the profile as defaults.
+ * Read from a profile body, or from {@code presence.online} with the profile as defaults. The
+ * location is where in-person clients meet them: required when they offer {@code in_person},
+ * optional otherwise (where given it ranks them for nearby clients).
  */
-public record Offering(List<Topic> topics, List<Mode> modes, GeoPoint location, int capacity) {
+public record Offering(List<Topic> topics, List<Mode> modes, Optional<GeoPoint> location, int capacity) {
   public static final int MAX_TOPICS = 20;
   public static final int MAX_CAPACITY = 10;
 
@@ -23,11 +25,15 @@ public record Offering(List<Topic> topics, List<Mode> modes, GeoPoint location, 
     Optional<List<String>> modeNames = body.optionalStrings("modes", 1, Mode.values().length, 16);
     Optional<GeoPoint> location = body.optionalLocation("location");
     Optional<Integer> capacity = body.optionalInt("capacity", 1, MAX_CAPACITY);
-    return new Offering(
-        topicNames.map(names -> topics(body, names)).or(() -> defaults.map(Offering::topics)).orElseThrow(() -> missing(body, "topics")),
-        modeNames.map(names -> modes(body, names)).or(() -> defaults.map(Offering::modes)).orElseThrow(() -> missing(body, "modes")),
-        location.or(() -> defaults.map(Offering::location)).orElseThrow(() -> missing(body, "location")),
-        capacity.or(() -> defaults.map(Offering::capacity)).orElse(1));
+    List<Topic> topics = topicNames.map(names -> topics(body, names)).or(() -> defaults.map(Offering::topics))
+        .orElseThrow(() -> missing(body, "topics"));
+    List<Mode> modes = modeNames.map(names -> modes(body, names)).or(() -> defaults.map(Offering::modes))
+        .orElseThrow(() -> missing(body, "modes"));
+    Optional<GeoPoint> where = location.or(() -> defaults.flatMap(Offering::location));
+    if (modes.contains(Mode.IN_PERSON) && where.isEmpty()) {
+      throw body.invalid("location", "is required when you offer in_person: where clients meet you");
+    }
+    return new Offering(topics, modes, where, capacity.or(() -> defaults.map(Offering::capacity)).orElse(1));
   }
 
   private static List<Topic> topics(JsonInput body, List<String> names) {

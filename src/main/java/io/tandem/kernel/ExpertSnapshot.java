@@ -1,12 +1,14 @@
 package io.tandem.kernel;
 
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * What matching knows about one expert, as carried by presence events: what they offer now,
  * whether they can take offers at all, how loaded they are, and how they rank.
  *
+ * @param location where in-person clients meet them; empty for an expert who offers no in-person meetings and gave none
  * @param available online, connected and not suspended
  * @param load sessions waiting or active plus pending offers
  * @param idleSince when the expert last got an offer or came online (longest idle ranks first)
@@ -18,7 +20,7 @@ public record ExpertSnapshot(
     UserId id,
     Set<Topic> topics,
     Set<Mode> modes,
-    GeoPoint location,
+    Optional<GeoPoint> location,
     int capacity,
     boolean available,
     int load,
@@ -30,7 +32,7 @@ public record ExpertSnapshot(
   /** An expert with no offer counted yet ranks as fully accepting. */
   public static final double FULLY_ACCEPTING = 1.0;
 
-  public ExpertSnapshot(UserId id, Set<Topic> topics, Set<Mode> modes, GeoPoint location, int capacity, boolean available, int load,
+  public ExpertSnapshot(UserId id, Set<Topic> topics, Set<Mode> modes, Optional<GeoPoint> location, int capacity, boolean available, int load,
       Instant idleSince, double rating, double reliability) {
     this(id, topics, modes, location, capacity, available, load, idleSince, rating, reliability, FULLY_ACCEPTING);
   }

@@ -1,8 +1,12 @@
 package io.tandem.kernel;
 
 import io.vertx.core.json.JsonObject;
+import java.util.Optional;
 
-/** A WGS84 position in degrees. */
+/**
+ * A WGS84 position in degrees. Where a position is optional (online consultations need none) it is
+ * an {@code Optional<GeoPoint>}; a distance with an unknown end is infinite: it ranks as the farthest.
+ */
 public record GeoPoint(double lat, double lng) {
   private static final double EARTH_RADIUS_KM = 6371.0088;
 
@@ -19,6 +23,16 @@ public record GeoPoint(double lat, double lng) {
     double a = Math.sin(dLat / 2) * Math.sin(dLat / 2)
         + Math.cos(Math.toRadians(lat)) * Math.cos(Math.toRadians(other.lat)) * Math.sin(dLng / 2) * Math.sin(dLng / 2);
     return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
+  }
+
+  /** The position stored in a pair of nullable columns: empty when they are null. */
+  public static Optional<GeoPoint> of(Double lat, Double lng) {
+    return lat == null || lng == null ? Optional.empty() : Optional.of(new GeoPoint(lat, lng));
+  }
+
+  /** The distance between two positions that may be unknown: infinite when either is. */
+  public static double distanceKm(Optional<GeoPoint> a, Optional<GeoPoint> b) {
+    return a.isPresent() && b.isPresent() ? a.get().distanceKm(b.get()) : Double.POSITIVE_INFINITY;
   }
 
   public JsonObject toJson() {

@@ -58,7 +58,7 @@ public final class Seeder {
     int clients = body.optionalInt("clients", 0, MAX_ACCOUNTS).orElse(0);
     int experts = body.optionalInt("experts", 0, MAX_ACCOUNTS).orElse(0);
     Offering offering = Offering.from(body, Optional.of(new Offering(List.of(new Topic("career")), List.of(Mode.CHAT, Mode.VIDEO),
-        new io.tandem.kernel.GeoPoint(31.2304, 121.4737), 1)));
+        Optional.of(new io.tandem.kernel.GeoPoint(31.2304, 121.4737)), 1)));
     String password = "loadtest-" + prefix;
     return vertx.executeBlocking(() -> hasher.hash(password), false)
         // Tens of thousands of rows may take longer than db.statementTimeoutMs, which is for users' calls.
@@ -77,7 +77,8 @@ public final class Seeder {
                   .execute(Tuple.tuple().addString(prefix)
                       .addArrayOfString(offering.topics().stream().map(Topic::value).toArray(String[]::new))
                       .addArrayOfString(offering.modes().stream().map(Mode::wireName).toArray(String[]::new))
-                      .addDouble(offering.location().lat()).addDouble(offering.location().lng()).addInteger(offering.capacity()))
+                      .addDouble(offering.location().map(io.tandem.kernel.GeoPoint::lat).orElse(null))
+                      .addDouble(offering.location().map(io.tandem.kernel.GeoPoint::lng).orElse(null)).addInteger(offering.capacity()))
                   .compose(v -> conn.preparedQuery("INSERT INTO ledger_entries (transfer_id, account, user_id, kind, amount, entry_key)"
                           + " SELECT t.transfer, leg.account, CASE WHEN leg.account = 'wallet' THEN a.id END, 'initial',"
                          + " CASE WHEN leg.account = 'wallet' THEN $2::bigint ELSE -$2::bigint END, 'initial:' || a.id || CASE WHEN leg.account = 'wallet'"

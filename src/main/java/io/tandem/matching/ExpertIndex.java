@@ -37,7 +37,8 @@ final class ExpertIndex {
       byTopic.computeIfAbsent(topic, t -> new LinkedHashSet<>()).add(expert.id());
     }
     if (expert.modes().contains(Mode.IN_PERSON)) {
-      long cell = GeoCells.cellOf(expert.location());
+      // An expert who meets in person has a location: Offering and the database's check require one.
+      long cell = GeoCells.cellOf(expert.location().orElseThrow());
       cellOf.put(expert.id(), cell);
       for (Topic topic : expert.topics()) {
         inPersonByTopicAndCell.computeIfAbsent(topic, t -> new HashMap<>()).computeIfAbsent(cell, c -> new LinkedHashSet<>()).add(expert.id());

@@ -36,7 +36,7 @@ public final class MatchingEvents {
         .put("requestId", request.id().toString())
         .put("topic", request.topic().value())
         .put("mode", request.mode().wireName())
-        .put("distanceKm", Math.round(distanceKm * 10) / 10.0)
+        .put("distanceKm", Double.isFinite(distanceKm) ? Math.round(distanceKm * 10) / 10.0 : null)
         .put("brief", brief)
         .put("client", new JsonObject().put("displayName", clientName))
         .put("expiresAt", expiresAt.toString())

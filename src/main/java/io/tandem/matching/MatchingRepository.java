@@ -99,8 +99,8 @@ public final class MatchingRepository {
             .addString(request.topic().value())
             .addInteger(shard)
             .addString(request.mode().wireName())
-            .addDouble(request.location() == null ? null : request.location().lat())
-            .addDouble(request.location() == null ? null : request.location().lng())
+            .addDouble(request.location().map(GeoPoint::lat).orElse(null))
+            .addDouble(request.location().map(GeoPoint::lng).orElse(null))
             .addDouble(request.maxDistanceKm())
             .addString(request.brief())
             .addString(idempotencyKey)
@@ -321,7 +321,8 @@ public final class MatchingRepository {
       OfferProposal p = proposals.get(i);
       requests[i] = p.request().value();
       experts[i] = p.expert().value();
-      distances[i] = p.distanceKm();
+      // Unknown (infinite) is stored as such: null.
+      distances[i] = Double.isFinite(p.distanceKm()) ? p.distanceKm() : null;
       offers[i] = UUID.randomUUID();
     }
     return pool.preparedQuery("SELECT o_idx, o_outcome, o_expires_at, o_client_name, o_brief, o_price, o_fee"
@@ -607,7 +608,8 @@ public final class MatchingRepository {
     Mode mode = Mode.fromWire(r.getString("mode")).orElseThrow();
     Price price = r.getLong("price") == null ? pricing.of(topic, mode) : new Price(r.getLong("price"), r.getLong("platform_fee"), pricing.currency());
     return sessions.open(conn, new SessionOpening.NewSession(session, request, offer, client, expert, topic, mode,
-            mode == Mode.IN_PERSON ? inPersonJoinWindow : joinWindow, new GeoPoint(r.getDouble("lat"), r.getDouble("lng")), price))
+            mode == Mode.IN_PERSON ? inPersonJoinWindow : joinWindow,
+            mode == Mode.IN_PERSON ? GeoPoint.of(r.getDouble("lat"), r.getDouble("lng")) : Optional.empty(), price))
         .compose(joinDeadline -> Ledger.hold(conn, session, client, price.amount())
             .compose(held -> held == Ledger.Posting.POSTED ? Future.succeededFuture(joinDeadline) : Future.failedFuture(new ClientCannotPay(request, client))))
         .compose(joinDeadline -> presence.answered(conn, List.of(expert)).map(joinDeadline))
@@ -735,7 +737,7 @@ public final class MatchingRepository {
         new Topic(row.getString("topic")),
         row.getInteger("shard"),
         Mode.fromWire(row.getString("mode")).orElseThrow(),
-        new GeoPoint(row.getDouble("lat"), row.getDouble("lng")),
+        GeoPoint.of(row.getDouble("lat"), row.getDouble("lng")),
         row.getDouble("max_distance_km"),
         row.getString("brief"),
         RequestStatus.stored(row.getString("status")),

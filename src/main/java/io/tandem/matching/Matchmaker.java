@@ -2,6 +2,7 @@ package io.tandem.matching;
 
 import io.tandem.config.TandemConfig.MatchingConfig;
 import io.tandem.kernel.ExpertSnapshot;
+import io.tandem.kernel.GeoPoint;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.RequestId;
 import io.tandem.kernel.Topic;
@@ -230,7 +231,8 @@ public final class Matchmaker {
         }
       };
       if (request.mode() == Mode.IN_PERSON) {
-        experts.forEachInPersonNear(topic, request.location(), radius, consider);
+        // An in-person request always has a location (NewRequest).
+        experts.forEachInPersonNear(topic, request.location().orElseThrow(), radius, consider);
       } else {
         experts.forEachOffering(topic, consider);
       }
@@ -245,7 +247,8 @@ public final class Matchmaker {
     if (!expert.hasFreeSlot() || !couldServe(request, expert)) {
       return;
     }
-    double distance = request.location().distanceKm(expert.location());
+    // Unknown (an online request or expert without a location): infinite, ranked as the farthest.
+    double distance = GeoPoint.distanceKm(request.location(), expert.location());
     double score = scorer.score(expert, distance, levelsUp);
     if (best.size() == limit && score <= best.peek().score()) {
       return;
@@ -294,7 +297,7 @@ public final class Matchmaker {
 
   private boolean inRange(WaitingRequest request, ExpertSnapshot expert) {
     return request.mode() != Mode.IN_PERSON
-        || request.location().distanceKm(expert.location()) <= request.maxDistanceKm().orElse(config.maxDistanceKm());
+        || GeoPoint.distanceKm(request.location(), expert.location()) <= request.maxDistanceKm().orElse(config.maxDistanceKm());
   }
 
   /** Whether a waiting request is moving, and if not why; see {@link Stall} for the order. */

@@ -10,9 +10,10 @@ import java.util.Optional;
 
 /**
  * A validated {@code POST /api/v1/requests} body (or {@code request.create} frame);
+ * {@code location}: required in person, optional online (where given it ranks nearer experts first);
  * {@code fallbackMode} (in person only, may be null): the mode to switch to when nobody is within range.
  */
-public record NewRequest(Topic topic, Mode mode, GeoPoint location, Double maxDistanceKm, String brief, Duration maxWait,
+public record NewRequest(Topic topic, Mode mode, Optional<GeoPoint> location, Double maxDistanceKm, String brief, Duration maxWait,
     Mode fallbackMode) {
   public static final int MAX_BRIEF_LENGTH = 500;
   public static final int MIN_WAIT_SECONDS = 1;
@@ -24,7 +25,9 @@ public record NewRequest(Topic topic, Mode mode, GeoPoint location, Double maxDi
     String modeName = body.requiredString("mode", 1, 16);
     Mode mode = Mode.fromWire(modeName)
         .orElseThrow(() -> body.invalid("mode", "'" + modeName + "' is not a mode; the modes are chat, video and in_person"));
-    GeoPoint location = body.requiredLocation("location");
+    Optional<GeoPoint> location = mode == Mode.IN_PERSON
+        ? Optional.of(body.requiredLocation("location", "is required for in_person requests: where the client can meet"))
+        : body.optionalLocation("location");
     Optional<Double> maxDistanceKm = body.optionalDouble("maxDistanceKm", 0.1, config.maxDistanceKm());
     if (mode == Mode.IN_PERSON && maxDistanceKm.isEmpty()) {
       throw body.invalid("maxDistanceKm", "is required for in_person requests");

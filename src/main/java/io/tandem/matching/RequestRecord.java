@@ -7,6 +7,7 @@ import io.tandem.kernel.RequestStatus;
 import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -19,7 +20,7 @@ public record RequestRecord(
     Topic topic,
     int shard,
     Mode mode,
-    GeoPoint location,
+    Optional<GeoPoint> location,
     Double maxDistanceKm,
     String brief,
     RequestStatus status,

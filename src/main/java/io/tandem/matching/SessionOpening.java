@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -21,9 +22,9 @@ import java.util.UUID;
  */
 @FunctionalInterface
 public interface SessionOpening {
-  /** A session about to be opened: {@code meetingPoint} is where an in-person session meets; {@code price} is held for it. */
+  /** A session about to be opened: {@code meetingPoint} is where an in-person session meets (empty online); {@code price} is held for it. */
   record NewSession(UUID id, RequestId request, OfferId offer, UserId client, UserId expert, Topic topic, Mode mode,
-      Duration joinWindow, GeoPoint meetingPoint, Price price) {}
+      Duration joinWindow, Optional<GeoPoint> meetingPoint, Price price) {}
 
   /** Inserts the session, {@code waiting}; its join deadline (the database's clock decides it). */
   Future<Instant> open(SqlClient sql, NewSession session);

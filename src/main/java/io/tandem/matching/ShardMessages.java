@@ -41,8 +41,8 @@ public final class ShardMessages {
         .put("clientId", r.clientId().toString())
         .put("topic", r.topic().value())
         .put("mode", r.mode().wireName())
-        .put("lat", r.location().lat())
-        .put("lng", r.location().lng())
+        .put("lat", r.location().map(GeoPoint::lat).orElse(null))
+        .put("lng", r.location().map(GeoPoint::lng).orElse(null))
         .put("maxDistanceKm", r.maxDistanceKm())
         .put("fallbackMode", r.fallbackMode() == null ? null : r.fallbackMode().wireName())
         .put("queuedAt", r.queuedAt().toEpochMilli())
@@ -55,7 +55,7 @@ public final class ShardMessages {
         new UserId(UUID.fromString(m.getString("clientId"))),
         new Topic(m.getString("topic")),
         Mode.fromWire(m.getString("mode")).orElseThrow(),
-        new GeoPoint(m.getDouble("lat"), m.getDouble("lng")),
+        GeoPoint.of(m.getDouble("lat"), m.getDouble("lng")),
         m.getDouble("maxDistanceKm"),
         Instant.ofEpochMilli(m.getLong("queuedAt")),
         Instant.ofEpochMilli(m.getLong("expiresAt")),

@@ -25,7 +25,8 @@ public final class WaitingRequest {
   private Mode mode;
   /** In person: the mode the client accepts instead when nobody is within range; null: none. */
   private Mode fallbackMode;
-  private final GeoPoint location;
+  /** Where the client is: required in person; online, given or not (it only ranks). */
+  private final Optional<GeoPoint> location;
   private final Double maxDistanceKm;
   private final Instant queuedAt;
   private final Instant expiresAt;
@@ -35,11 +36,12 @@ public final class WaitingRequest {
   private boolean clientAway;
 
   public WaitingRequest(
-      RequestId id, UserId clientId, Topic topic, Mode mode, GeoPoint location, Double maxDistanceKm, Instant queuedAt, Instant expiresAt) {
+      RequestId id, UserId clientId, Topic topic, Mode mode, Optional<GeoPoint> location, Double maxDistanceKm, Instant queuedAt,
+      Instant expiresAt) {
     this(id, clientId, topic, mode, location, maxDistanceKm, queuedAt, expiresAt, null);
   }
 
-  public WaitingRequest(RequestId id, UserId clientId, Topic topic, Mode mode, GeoPoint location, Double maxDistanceKm,
+  public WaitingRequest(RequestId id, UserId clientId, Topic topic, Mode mode, Optional<GeoPoint> location, Double maxDistanceKm,
       Instant queuedAt, Instant expiresAt, Mode fallbackMode) {
     this.fallbackMode = fallbackMode;
     this.id = id;
@@ -68,7 +70,7 @@ public final class WaitingRequest {
     return mode;
   }
 
-  public GeoPoint location() {
+  public Optional<GeoPoint> location() {
     return location;
   }
 

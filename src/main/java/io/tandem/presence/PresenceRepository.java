@@ -86,8 +86,8 @@ public final class PresenceRepository implements ExpertPresence {
             .addUUID(expert.value())
             .addArrayOfString(offering.topics().stream().map(Topic::value).toArray(String[]::new))
             .addArrayOfString(offering.modes().stream().map(Mode::wireName).toArray(String[]::new))
-            .addDouble(offering.location().lat())
-            .addDouble(offering.location().lng())
+            .addDouble(offering.location().map(GeoPoint::lat).orElse(null))
+            .addDouble(offering.location().map(GeoPoint::lng).orElse(null))
             .addInteger(offering.capacity()))
         .map(rows -> snapshot(rows.iterator().next()));
   }
@@ -221,7 +221,7 @@ public final class PresenceRepository implements ExpertPresence {
         new UserId(row.getUUID("expert_id")),
         topics,
         modes,
-        new GeoPoint(row.getDouble("lat"), row.getDouble("lng")),
+        GeoPoint.of(row.getDouble("lat"), row.getDouble("lng")),
         row.getInteger("capacity"),
         row.getOffsetDateTime("disconnected_at") == null && !Boolean.TRUE.equals(row.getBoolean("suspended")),
         row.getInteger("load"),

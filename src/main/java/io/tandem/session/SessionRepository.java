@@ -384,7 +384,7 @@ public final class SessionRepository {
         .execute(Tuple.tuple()
             .addUUID(s.id()).addUUID(s.request().value()).addUUID(s.offer().value()).addUUID(s.client().value()).addUUID(s.expert().value())
             .addString(s.topic().value()).addString(s.mode().wireName()).addDouble(s.joinWindow().toMillis() / 1000.0)
-            .addDouble(s.meetingPoint().lat()).addDouble(s.meetingPoint().lng()).addLong(s.price().amount()).addLong(s.price().platformFee()))
+            .addDouble(s.meetingPoint().map(GeoPoint::lat).orElse(null)).addDouble(s.meetingPoint().map(GeoPoint::lng).orElse(null)).addLong(s.price().amount()).addLong(s.price().platformFee()))
         .map(rows -> rows.iterator().next().getOffsetDateTime("join_deadline").toInstant());
   }
 

@@ -103,6 +103,11 @@ public final class JsonInput {
     return location(requiredObject(field));
   }
 
+  /** As {@link #requiredLocation(String)}, a missing one answered with {@code why} ("is required for ..."). */
+  public GeoPoint requiredLocation(String field, String why) {
+    return optionalLocation(field).orElseThrow(() -> invalid(field, why));
+  }
+
   public Optional<GeoPoint> optionalLocation(String field) {
     return optionalObject(field).map(JsonInput::location);
   }

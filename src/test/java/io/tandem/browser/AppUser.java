@@ -117,8 +117,9 @@ final class AppUser implements AutoCloseable {
         box.click();
       }
     }
-    fill(form, "lat", Double.toString(lat));
-    fill(form, "lng", Double.toString(lng));
+    if (modes.contains("in_person")) {
+      enterCoordinates(form, lat, lng);
+    }
     fill(form, "capacity", "1");
     fill(form, "bio", "Twelve years of hiring engineers.");
     fill(form, "languages", "en, zh");
@@ -162,12 +163,23 @@ final class AppUser implements AutoCloseable {
   private void request(String topic, String mode, double lat, double lng, String brief, java.util.function.Consumer<WebElement> more) {
     WebElement form = chooseTopic(topic);
     form.findElement(By.cssSelector("input[name=mode][value=" + mode + "]")).click();
-    fill(form, "lat", Double.toString(lat));
-    fill(form, "lng", Double.toString(lng));
+    if (mode.equals("in_person")) {
+      enterCoordinates(form, lat, lng);
+    }
     fill(form, "brief", brief);
     more.accept(form);
     form.findElement(By.cssSelector("[type=submit]")).click();
     find("waiting");
+  }
+
+  /** Where someone meets in person, typed as coordinates (behind "Enter coordinates instead"; the list of districts is the usual way). */
+  void enterCoordinates(WebElement form, double lat, double lng) {
+    WebElement exact = form.findElement(test("exact-location"));
+    if (exact.getAttribute("open") == null) {
+      exact.findElement(test("enter-coordinates")).click();
+    }
+    fill(form, "lat", Double.toString(lat));
+    fill(form, "lng", Double.toString(lng));
   }
 
   void send(String text) {

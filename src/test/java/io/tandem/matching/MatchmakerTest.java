@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -33,13 +34,13 @@ class MatchmakerTest {
 
   private static ExpertSnapshot expert(String topic, GeoPoint where, Mode... modes) {
     return new ExpertSnapshot(new UserId(UUID.randomUUID()), Set.of(new Topic(topic)), EnumSet.copyOf(List.of(modes)),
-        where, 1, true, 0, NOW, 4.0, 1.0);
+        Optional.ofNullable(where), 1, true, 0, NOW, 4.0, 1.0);
   }
 
   private static WaitingRequest request(String topic, Mode mode, GeoPoint where, Double maxKm, Duration waited) {
     Instant queuedAt = NOW.minus(waited);
     return new WaitingRequest(new RequestId(UUID.randomUUID()), new UserId(UUID.randomUUID()), new Topic(topic), mode,
-        where, maxKm, queuedAt, queuedAt.plus(Duration.ofMinutes(5)));
+        Optional.ofNullable(where), maxKm, queuedAt, queuedAt.plus(Duration.ofMinutes(5)));
   }
 
   private static Set<UserId> ids(List<Candidate> candidates) {
@@ -54,7 +55,7 @@ class MatchmakerTest {
     ExpertSnapshot otherMode = expert("career.interview", PEOPLES_SQUARE, Mode.VIDEO);
     ExpertSnapshot full = expert("career.interview", PEOPLES_SQUARE, Mode.CHAT).withLoad(1);
     ExpertSnapshot unavailable = new ExpertSnapshot(new UserId(UUID.randomUUID()), Set.of(new Topic("career.interview")),
-        EnumSet.of(Mode.CHAT), PEOPLES_SQUARE, 1, false, 0, NOW, 4, 1);
+        EnumSet.of(Mode.CHAT), Optional.of(PEOPLES_SQUARE), 1, false, 0, NOW, 4, 1);
     ExpertSnapshot declined = expert("career.interview", PEOPLES_SQUARE, Mode.CHAT);
     Stream.of(fits, otherTopic, otherMode, full, unavailable, declined).forEach(matchmaker::putExpert);
 
@@ -112,7 +113,7 @@ class MatchmakerTest {
     assertThat(allBusy.servers()).as("the busy expert will serve it, in time").isEqualTo(1);
 
     ExpertSnapshot offline = new ExpertSnapshot(new UserId(UUID.randomUUID()), Set.of(new Topic("tax.vat")), EnumSet.of(Mode.CHAT),
-        PEOPLES_SQUARE, 1, false, 0, NOW, 4, 1);
+        Optional.of(PEOPLES_SQUARE), 1, false, 0, NOW, 4, 1);
     matchmaker.putExpert(offline);
     assertThat(matchmaker.outlook(chat).stall()).as("an expert not available counts for nothing").contains(Stall.ALL_BUSY);
   }
@@ -122,13 +123,28 @@ class MatchmakerTest {
   void acceptanceRanks() {
     ExpertSnapshot accepting = expert("career.interview", PEOPLES_SQUARE, Mode.CHAT);
     ExpertSnapshot declining = new ExpertSnapshot(new UserId(UUID.randomUUID()), Set.of(new Topic("career.interview")), EnumSet.of(Mode.CHAT),
-        PEOPLES_SQUARE, 1, true, 0, NOW, 4.0, 1.0, 0.4);
+        Optional.of(PEOPLES_SQUARE), 1, true, 0, NOW, 4.0, 1.0, 0.4);
     matchmaker.putExpert(declining);
     matchmaker.putExpert(accepting);
     List<Candidate> ranked = matchmaker.candidates(request("career.interview", Mode.CHAT, JING_AN, null, Duration.ZERO), NOW);
     assertThat(ranked).extracting(c -> c.expert().id()).containsExactly(accepting.id(), declining.id());
     assertThat(ranked.get(0).score() - ranked.get(1).score()).as("weights.acceptance (0.5) times the difference (0.6)")
         .isCloseTo(0.3, org.assertj.core.api.Assertions.within(1e-9));
+  }
+
+  @Test
+  @DisplayName("online, a location only ranks: an expert near the client above one who gave none; a request with none takes either")
+  void locationOnlyRanksOnline() {
+    ExpertSnapshot near = expert("career.interview", JING_AN, Mode.CHAT);
+    ExpertSnapshot nowhere = expert("career.interview", null, Mode.CHAT);
+    matchmaker.putExpert(nowhere);
+    matchmaker.putExpert(near);
+    List<Candidate> located = matchmaker.candidates(request("career.interview", Mode.CHAT, PEOPLES_SQUARE, null, Duration.ZERO), NOW);
+    assertThat(located).extracting(c -> c.expert().id()).containsExactly(near.id(), nowhere.id());
+    assertThat(located.get(1).distanceKm()).as("unknown: as far as can be").isInfinite();
+    List<Candidate> unlocated = matchmaker.candidates(request("career.interview", Mode.CHAT, null, null, Duration.ZERO), NOW);
+    assertThat(unlocated).extracting(c -> c.expert().id()).containsExactlyInAnyOrder(near.id(), nowhere.id());
+    assertThat(unlocated.get(0).score()).as("distance counts for neither").isEqualTo(unlocated.get(1).score());
   }
 
   @Test
@@ -146,7 +162,7 @@ class MatchmakerTest {
   @DisplayName("an expert offering both the topic and its parent is one candidate, at the closer topic")
   void oneCandidatePerExpert() {
     ExpertSnapshot both = new ExpertSnapshot(new UserId(UUID.randomUUID()), Set.of(new Topic("career"), new Topic("career.interview")),
-        EnumSet.of(Mode.CHAT, Mode.IN_PERSON), PEOPLES_SQUARE, 1, true, 0, NOW, 4.0, 1.0);
+        EnumSet.of(Mode.CHAT, Mode.IN_PERSON), Optional.of(PEOPLES_SQUARE), 1, true, 0, NOW, 4.0, 1.0);
     matchmaker.putExpert(both);
     for (Mode mode : List.of(Mode.CHAT, Mode.IN_PERSON)) {
       List<Candidate> candidates = matchmaker.candidates(request("career.interview", mode, JING_AN, 10.0, Duration.ofMinutes(1)), NOW);

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
@@ -27,12 +28,12 @@ class QueueStandingTest {
 
   private static WaitingRequest request(Topic topic, Duration waited) {
     Instant queuedAt = NOW.minus(waited);
-    return new WaitingRequest(new RequestId(UUID.randomUUID()), new UserId(UUID.randomUUID()), topic, Mode.CHAT, SHANGHAI, null,
+    return new WaitingRequest(new RequestId(UUID.randomUUID()), new UserId(UUID.randomUUID()), topic, Mode.CHAT, Optional.of(SHANGHAI), null,
         queuedAt, queuedAt.plus(Duration.ofMinutes(5)));
   }
 
   private static ExpertSnapshot expert(Topic topic) {
-    return new ExpertSnapshot(new UserId(UUID.randomUUID()), Set.of(topic), EnumSet.of(Mode.CHAT), SHANGHAI, 1, true, 0, NOW, 4.0, 1.0);
+    return new ExpertSnapshot(new UserId(UUID.randomUUID()), Set.of(topic), EnumSet.of(Mode.CHAT), Optional.of(SHANGHAI), 1, true, 0, NOW, 4.0, 1.0);
   }
 
   private final Matchmaker matchmaker = new Matchmaker(TestConfig.defaults().matching());

@@ -1,0 +1,71 @@
+package io.tandem.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tandem.testing.Actors;
+import io.tandem.testing.Actors.Person;
+import io.tandem.testing.RunningNode;
+import io.tandem.testing.Sql;
+import io.tandem.testing.TestConfig;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * Issue 22 in real Chromium: a first consultation without friction. Nothing asks for a place but
+ * meeting in person, and then a district from a list will do.
+ */
+class FirstConsultationInBrowserTest {
+  /** Jing'an, Shanghai, as the app's list of districts has it. */
+  private static final double JINGAN_LAT = 31.2286;
+  private static final double JINGAN_LNG = 121.4480;
+
+  private static String baseUrl(RunningNode node) {
+    return "http://localhost:" + node.node().httpPort();
+  }
+
+  @Test
+  @DisplayName("zh phone: a chat-only expert saves no place; a chat request asks for none; meeting in person, a district from the list")
+  void aPlaceOnlyForMeetingInPerson() {
+    Browsers.assumeAvailable();
+    String topic = Actors.uniqueTopic();
+    try (RunningNode node = RunningNode.start(TestConfig.defaults());
+         AppUser expert = new AppUser(baseUrl(node), "zh-CN", Browsers.PHONE);
+         AppUser client = new AppUser(baseUrl(node), "zh-CN", Browsers.PHONE)) {
+      expert.signUp("expert", "陈美");
+      expert.open("/#/profile");
+      assertThat(expert.shows("place-picker")).as("chat and video need no place").isFalse();
+      expert.saveProfile(topic, List.of("chat", "video"), 0, 0);
+      expert.until("saved without a place", () -> expert.find("profile-status").getText().contains("已保存"));
+      expert.screenshot("first-zh-phone-profile-no-place");
+      assertThat(Sql.count("SELECT count(*) FROM expert_profiles WHERE lat IS NULL AND ? = ANY (topics)", topic)).isEqualTo(1);
+
+      client.signUp("client", "王小明");
+      WebElement form = client.chooseTopic(topic);
+      assertThat(client.shows("place-picker")).as("not for chat").isFalse();
+      client.screenshot("first-zh-phone-chat-no-place");
+      form.findElement(By.cssSelector("input[name=mode][value=in_person]")).click();
+      client.until("a place is asked for meeting in person", () -> client.shows("place-picker"));
+      new Select(form.findElement(By.name("place"))).selectByValue("shanghai-jingan");
+      client.scrollTo(client.find("place-picker"));
+      client.screenshot("first-zh-phone-in-person-place");
+      assertThat(new Select(form.findElement(By.name("place"))).getFirstSelectedOption().getText()).isEqualTo("上海 · 静安区");
+
+      try (Person nearby = Actors.expert(node, topic, JINGAN_LAT + 0.01, JINGAN_LNG, 1, "in_person")) {
+        form.findElement(By.name("brief")).sendKeys("想当面聊聊面试。");
+        form.findElement(By.cssSelector("[type=submit]")).click();
+        client.find("waiting");
+        JsonObject offer = nearby.socket().awaitEvent("offer");
+        assertThat(offer.getString("mode")).isEqualTo("in_person");
+        assertThat(offer.getDouble("distanceKm")).as("from the district's centre").isBetween(0.5, 2.0);
+        nearby.socket().ack("offer.decline", new JsonObject().put("offerId", offer.getString("offerId")));
+      }
+      assertThat(Sql.count("SELECT count(*) FROM requests WHERE topic = ? AND abs(lat - ?) < 1e-6 AND abs(lng - ?) < 1e-6", topic,
+          JINGAN_LAT, JINGAN_LNG)).as("the district's point was sent").isEqualTo(1);
+    }
+  }
+}
