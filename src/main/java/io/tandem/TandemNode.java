@@ -33,6 +33,7 @@ import io.tandem.presence.PresenceService;
 import io.tandem.reliability.ReliabilityFeature;
 import io.tandem.session.RoomService;
 import io.tandem.session.SessionFeature;
+import io.tandem.topic.TopicFeature;
 import io.tandem.session.SessionRepository;
 import io.tandem.webhook.WebhookFeature;
 import io.vertx.core.DeploymentOptions;
@@ -184,19 +185,20 @@ public final class TandemNode {
           // Features in dependency order, each built in one place; built once and shared: what every
           // feature uses to reach users.
           UserEvents users = new UserEvents(vertx.eventBus());
-          MoneyFeature money = MoneyFeature.build(pool, config, config.db().useEmbedded());
+          TopicFeature topics = TopicFeature.build(vertx, pool, config);
+          MoneyFeature money = MoneyFeature.build(pool, config, config.db().useEmbedded(), topics.topics()::price);
           ReliabilityFeature reliability = ReliabilityFeature.build(pool, config, PresenceRepository::suspended,
               AccountRepository.SUSPENSIONS);
           AuthFeature auth = AuthFeature.build(vertx, pool, config, secrets.jwtSecret(), secrets.hasher(), money.ledger());
           ExpertProfileRepository profiles = new ExpertProfileRepository(pool);
           PresenceFeature presence = PresenceFeature.build(vertx, pool, config, nodeId, profiles, users, reliability.reliability(),
-              reliability.rating(), metrics);
+              reliability.rating(), metrics, topics.topics());
           MatchingFeature matching = MatchingFeature.build(vertx, pool, leasePool, config, nodeId, users, reliability, money, presence.store(),
-              SessionRepository::open, outages, metrics);
+              SessionRepository::open, outages, metrics, topics.topics());
           SessionFeature sessions = SessionFeature.build(vertx, pool, chatPool, config, reliability.penalties(), money.pricing(), users,
               matching.loads(), matching.requeue(), metrics);
           OperatorFeature operator = OperatorFeature.build(pool, money, reliability, sessions, matching.requests(), AccountRepository.SUSPENSIONS,
-              PresenceRepository::suspended, users);
+              PresenceRepository::suspended, users, topics.topics());
 
           WebSocketGateway gateway = new WebSocketGateway(vertx, auth.tokens(), config.http().allowedOrigins(), config.ws(),
               Frames.dispatcher(presence.service(), matching.requests(), matching.offers(), sessions.rooms()),
@@ -207,7 +209,7 @@ public final class TandemNode {
               : Optional.empty();
           seeder.ifPresent(s -> log.warn("loadTest.seedEnabled is on: POST /api/v1/loadtest/seed creates accounts without authentication"));
           HttpApi api = new HttpApi(config.http(), auth, profiles, matching, sessions, reliability, money, seeder, operator,
-              this::readiness, outages, metrics, webhooks.admin());
+              this::readiness, outages, metrics, webhooks.admin(), topics.topics());
           this.api = api;
           // Every node-wide sweep, in one place, run by one verticle.
           Map<String, Supplier<Future<Void>>> sweeps = new LinkedHashMap<>();
@@ -217,7 +219,10 @@ public final class TandemNode {
           sweeps.put("session endings", sessions.outcomes()::sweep);
           sweeps.put("experts online", presence.online()::sample);
           sweeps.put("webhook outbox", webhooks.backlog()::sweep);
-          return auth.accounts().ensureAdmins(config.auth().admins())
+          // A change announced while this node could not hear it (it was starting, or cut off) is read here.
+          sweeps.put("topic catalogue", topics.topics()::refresh);
+          return topics.topics().seedAndLoad()
+              .compose(v -> auth.accounts().ensureAdmins(config.auth().admins()))
               .compose(v -> webhooks.store().syncConfigured(config.webhooks()))
               .compose(v -> matching.leases().heartbeat())
               .compose(v -> deployOne(matching.verticle()))

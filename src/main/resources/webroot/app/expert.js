@@ -13,8 +13,13 @@ export function mountExpertBar(ctx, root) {
   const line = statusLine('presence-error');
   // Shown while the expert has no saved profile: going online needs one (the server answers
   // presence.online with a bad_request until then).
+  const profileLink = h('a', { href: '#/profile', i18n: 'presence.openProfile' });
   const profileHint = h('p', { class: 'profile-hint', dataTest: 'presence-profile-hint', id: 'presence-profile-hint', hidden: true },
-    setI18n(h('span'), 'presence.needProfile'), ' ', h('a', { href: '#/profile', i18n: 'presence.openProfile' }));
+    setI18n(h('span'), 'presence.needProfile'), ' ', profileLink);
+  // On the profile page itself the way there is not needed.
+  const onProfilePage = () => { profileLink.hidden = location.hash === '#/profile'; };
+  window.addEventListener('hashchange', onProfilePage);
+  onProfilePage();
   const offers = h('div', { class: 'offers', dataTest: 'offers', 'aria-live': 'assertive' });
   root.replaceChildren(
     h('div', { class: 'expert-bar-inner' },
@@ -241,6 +246,7 @@ export function mountExpertBar(ctx, root) {
     destroy() {
       destroyed = true;
       subscriptions.forEach(off => off());
+      window.removeEventListener('hashchange', onProfilePage);
       root.replaceChildren();
       root.hidden = true;
     },

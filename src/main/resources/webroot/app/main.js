@@ -12,6 +12,7 @@ import { renderAccount } from './account.js';
 import { renderProfile } from './profile.js';
 import { renderExpertHome, mountExpertBar } from './expert.js';
 import { mountLiveBanner } from './live.js';
+import { loadTopics } from './topics.js';
 
 const tandem = new Tandem({ baseUrl: '', storage: window.localStorage });
 window.tandemApp = { tandem, call: null };
@@ -358,4 +359,7 @@ ctx.afterSignIn = async () => {
 };
 
 window.addEventListener('hashchange', route);
-route();
+// Topic names come from the server's catalogue: the first view waits for them a little (they name
+// topics everywhere), never long; without them a topic shows its slug.
+Promise.race([loadTopics().catch(error => console.warn('topics unavailable', error)), new Promise(resolve => setTimeout(resolve, 1500))])
+  .then(() => route());

@@ -4,11 +4,20 @@
 import { h, field, statusLine, showStatus, uniqueId, setI18n } from './dom.js';
 import { errorText } from './format.js';
 import { placePicker } from './geo.js';
+import { currentTopics, loadTopics, matchesSearch } from './topics.js';
 
 const TOPIC_PATTERN = /^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*){0,3}$/;
 
 export function renderProfile(ctx) {
+  // Topics are ticked in the catalogue, found by searching their names in either language.
+  const topicSearch = h('input', { name: 'topicSearch', type: 'search', autocomplete: 'off', maxlength: 64, dataTest: 'topic-search',
+    i18nAttr: 'placeholder:request.topicSearchPlaceholder' });
+  const topicList = h('div', { class: 'topic-list', dataTest: 'topic-list', role: 'group' });
+  const topicsChosen = h('p', { class: 'hint', dataTest: 'topics-chosen', 'aria-live': 'polite' });
+  const chosen = new Set();
+  // Topics outside the catalogue, typed: only where the server takes them (topics.listedOnly off).
   const topics = h('input', { name: 'topics', autocapitalize: 'none', spellcheck: 'false', i18nAttr: 'placeholder:profile.topicsPlaceholder' });
+  const otherTopics = field('profile.otherTopics', topics, 'profile.topicsHint');
   const modeBoxes = ['chat', 'video', 'in_person'].map(mode => h('input', { type: 'checkbox', name: 'modes', value: mode, id: uniqueId(`pmode-${mode}`) }));
   const where = placePicker({ legendKey: 'profile.location', hintKey: 'profile.locationHint' });
   // Empty means 1 (the placeholder says so): a pre-filled value would turn a typed "2" into "12".
@@ -20,7 +29,12 @@ export function renderProfile(ctx) {
   const intro = h('p', { class: 'muted', i18n: 'profile.lead' });
 
   const form = h('form', { class: 'stack', dataTest: 'profile', novalidate: true },
-    field('profile.topics', topics, 'profile.topicsHint'),
+    h('fieldset', { class: 'plain-group stack-tight' },
+      h('legend', { i18n: 'profile.topics' }),
+      field('request.topicSearch', topicSearch),
+      topicList,
+      topicsChosen,
+      otherTopics),
     h('fieldset', { class: 'choice-group' },
       h('legend', { i18n: 'profile.modes' }),
       h('div', { class: 'segmented' }, modeBoxes.map(box => h('label', { for: box.id, class: 'segment' }, box, h('span', { i18n: `mode.${box.value}` }))))),
@@ -30,6 +44,31 @@ export function renderProfile(ctx) {
     field('profile.languages', languages, 'profile.languagesHint'),
     status,
     submit);
+
+  // The catalogue, parents first, each child under its parent; a search keeps what matches (and what is ticked).
+  const renderTopics = () => {
+    const { topics: listed, listedOnly } = currentTopics();
+    const search = topicSearch.value.trim();
+    const entries = listed.filter(entry => entry.listed !== false);
+    topicList.replaceChildren(...entries
+      .filter(entry => chosen.has(entry.topic) || matchesSearch(entry, search))
+      .map(entry => {
+        const box = h('input', { type: 'checkbox', name: 'catalogueTopic', value: entry.topic, id: uniqueId('topic'), checked: chosen.has(entry.topic),
+          on: { change: event => { if (event.target.checked) chosen.add(entry.topic); else chosen.delete(entry.topic); showChosen(); } } });
+        return h('label', { for: box.id, class: `check topic-choice${entry.parent ? ' topic-child' : ''}`, dataTest: 'topic-choice' },
+          box, h('span', { i18n: `topic.${entry.topic}` }));
+      }));
+    if (!topicList.children.length) topicList.append(h('p', { class: 'muted', i18n: 'request.topicNoMatch' }));
+    otherTopics.hidden = listedOnly;
+  };
+  const showChosen = () => {
+    if (!chosen.size) setI18n(topicsChosen, 'profile.topicsNoneChosen');
+    else setI18n(topicsChosen, 'profile.topicsChosen', { n: chosen.size });
+  };
+  topicSearch.addEventListener('input', renderTopics);
+  loadTopics().then(() => { if (!destroyed) renderTopics(); }).catch(() => renderTopics());
+  renderTopics();
+  showChosen();
 
   const inPerson = modeBoxes.find(box => box.value === 'in_person');
   const showWhere = () => { where.element.hidden = !inPerson.checked; };
@@ -42,7 +81,13 @@ export function renderProfile(ctx) {
   form.addEventListener('input', () => { edited = true; }, { once: true });
   ctx.tandem.get('/api/v1/experts/me').then(profile => {
     if (destroyed || edited) return;
-    topics.value = (profile.topics || []).join(', ');
+    // Catalogue topics are ticked; any other (an open server's) stays typed.
+    const listed = new Set(currentTopics().topics.filter(entry => entry.listed !== false).map(entry => entry.topic));
+    chosen.clear();
+    (profile.topics || []).filter(topic => listed.has(topic)).forEach(topic => chosen.add(topic));
+    topics.value = (profile.topics || []).filter(topic => !listed.has(topic)).join(', ');
+    renderTopics();
+    showChosen();
     modeBoxes.forEach(box => { box.checked = (profile.modes || []).includes(box.value); });
     where.set(profile.location);
     showWhere();
@@ -61,9 +106,10 @@ export function renderProfile(ctx) {
 
   form.addEventListener('submit', async event => {
     event.preventDefault();
-    const topicList = splitList(topics.value).map(topic => topic.toLowerCase());
-    if (!topicList.length || topicList.some(topic => !TOPIC_PATTERN.test(topic))) {
-      showStatus(status, 'error', 'profile.topicsInvalid'); topics.focus(); return;
+    const typed = splitList(topics.value).map(topic => topic.toLowerCase());
+    const chosenTopics = [...new Set([...chosen, ...typed])];
+    if (!chosenTopics.length || typed.some(topic => !TOPIC_PATTERN.test(topic))) {
+      showStatus(status, 'error', 'profile.topicsInvalid'); (typed.length ? topics : topicSearch).focus(); return;
     }
     const modes = modeBoxes.filter(box => box.checked).map(box => box.value);
     if (!modes.length) { showStatus(status, 'error', 'profile.modesMissing'); modeBoxes[0].focus(); return; }
@@ -72,14 +118,14 @@ export function renderProfile(ctx) {
     if (modes.includes('in_person') && !location) { showStatus(status, 'error', 'location.missing'); where.focus(); return; }
     const capacityValue = Number(capacity.value || 1);
     if (!Number.isInteger(capacityValue) || capacityValue < 1 || capacityValue > 10) { showStatus(status, 'error', 'profile.capacityInvalid'); capacity.focus(); return; }
-    const body = { topics: topicList, modes, capacity: capacityValue, bio: bio.value.trim(), languages: splitList(languages.value) };
+    const body = { topics: chosenTopics, modes, capacity: capacityValue, bio: bio.value.trim(), languages: splitList(languages.value) };
     if (location) body.location = location;
     submit.disabled = true;
     showStatus(status, '', 'profile.saving');
     try {
       await ctx.tandem.put('/api/v1/experts/me', body);
       // The form shows what was saved: "Career Interview" is two topics, career and interview.
-      topics.value = topicList.join(', ');
+      topics.value = typed.join(', ');
       languages.value = body.languages.join(', ');
       showStatus(status, 'ok', 'profile.saved');
       where.clearStatus(); // an old "location could not be found" no longer applies

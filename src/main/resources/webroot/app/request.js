@@ -3,6 +3,7 @@
 import { h, field, statusLine, showStatus, setI18n, setText, uniqueId } from './dom.js';
 import { errorText, topicLabel, money } from './format.js';
 import { placePicker } from './geo.js';
+import { currentTopics, loadTopics as readTopics, matchesSearch } from './topics.js';
 
 const TOPIC_PATTERN = /^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*){0,3}$/;
 const ACTIVE_REQUEST_KEY = 'tandem.app.activeRequest';
@@ -14,8 +15,15 @@ export function rememberActiveRequest(requestId) {
 }
 
 export function renderNewRequest(ctx) {
+  // The catalogue's topics: searched by their names in either language, then picked from the list.
+  const topicSearch = h('input', { name: 'topicSearch', type: 'search', autocomplete: 'off', maxlength: 64, dataTest: 'topic-search',
+    i18nAttr: 'placeholder:request.topicSearchPlaceholder' });
   const topicSelect = h('select', { name: 'topic' });
+  // Nothing listed answers the search: the closest topics the server knows, to pick with one tap.
+  const topicSuggestions = h('div', { class: 'topic-suggestions', dataTest: 'topic-suggestions', 'aria-live': 'polite', hidden: true });
+  // Only where the server takes topics outside its catalogue (topics.listedOnly off).
   const topicOther = h('input', { name: 'topicOther', autocapitalize: 'none', spellcheck: 'false', maxlength: 64, i18nAttr: 'placeholder:request.topicOtherPlaceholder' });
+  const topicOtherField = field('request.topicOther', topicOther, 'request.topicOtherHint');
   const topicsNote = h('p', { class: 'hint', 'aria-live': 'polite' });
 
   const modeRadios = ['chat', 'video', 'in_person'].map(mode => h('input', { type: 'radio', name: 'mode', value: mode, id: uniqueId(`mode-${mode}`), checked: mode === 'chat' }));
@@ -46,8 +54,10 @@ export function renderNewRequest(ctx) {
   const form = h('form', { class: 'stack', dataTest: 'new-request', novalidate: true },
     h('fieldset', { class: 'plain-group stack-tight' },
       h('legend', { i18n: 'request.topicLegend' }),
+      field('request.topicSearch', topicSearch),
       field('request.topic', topicSelect),
-      field('request.topicOther', topicOther, 'request.topicOtherHint'),
+      topicSuggestions,
+      topicOtherField,
       topicsNote),
     modeGroup,
     where.element,
@@ -96,18 +106,49 @@ export function renderNewRequest(ctx) {
 
   let topicsTimer = null;
   let destroyed = false;
+  // Picking a suggestion (or a search that leaves one topic) chooses it.
+  const choose = topic => {
+    topicSearch.value = '';
+    showTopics();
+    topicSelect.value = topic;
+    topicSuggestions.hidden = true;
+    updateQuote();
+  };
+  const showSuggestions = suggestions => {
+    topicSuggestions.replaceChildren(h('span', { class: 'muted', i18n: 'request.topicClosest' }), ' ',
+      ...suggestions.map(s => h('button', { type: 'button', class: 'btn btn-small topic-suggestion', dataTest: 'topic-suggestion',
+        dataset: { topic: s.topic }, i18n: `topic.${s.topic}`, on: { click: () => choose(s.topic) } })));
+    topicSuggestions.hidden = suggestions.length === 0;
+  };
+  let nearAsked = 0;
+  const showTopics = () => {
+    const { topics, expertsOnline, listedOnly } = currentTopics();
+    const search = topicSearch.value.trim();
+    const found = topics.filter(entry => matchesSearch(entry, search));
+    fillTopics(topicSelect, found, topicsNote, expertsOnline, search, topics.length);
+    topicOtherField.hidden = listedOnly;
+    if (search && found.length === 1 && topicSelect.value !== found[0].topic) {
+      topicSelect.value = found[0].topic;
+      updateQuote();
+    }
+    if (search && !found.length) {
+      const asked = ++nearAsked;
+      readTopics({ near: search }).then(body => { if (asked === nearAsked && !destroyed) showSuggestions(body.closest || []); })
+        .catch(() => { /* the list is still there */ });
+    } else {
+      topicSuggestions.hidden = true;
+    }
+  };
   const loadTopics = async () => {
     try {
-      const response = await fetch('/api/v1/topics', { headers: { Accept: 'application/json' } });
-      if (!response.ok) throw new Error(`topics: ${response.status}`);
-      const body = await response.json();
-      if (destroyed) return;
-      fillTopics(topicSelect, body.topics || [], topicsNote, body.expertsOnline);
+      await readTopics();
+      if (!destroyed) showTopics();
     } catch (error) {
       console.warn('topics unavailable', error);
       if (!topicSelect.options.length) fillTopics(topicSelect, [], topicsNote);
     }
   };
+  topicSearch.addEventListener('input', showTopics);
   // Experts come and go: keep the counts fresh, and ask again when the picker is opened.
   loadTopics();
   topicsTimer = setInterval(loadTopics, 5000);
@@ -169,6 +210,7 @@ export function renderNewRequest(ctx) {
     } catch (error) {
       showStatus(status, 'error', errorText(error), undefined, { raw: true });
       if (error?.details?.requestId) showLive(error.details.requestId);
+      if (error?.details?.reason === 'unknown_topic') showSuggestions(error.details.suggestions || []);
       if (error?.details?.reason === 'insufficient_funds') {
         status.append(' ', h('a', { href: '#/account', i18n: 'request.topUpLink', dataTest: 'top-up-link' }));
       }
@@ -183,7 +225,11 @@ export function renderNewRequest(ctx) {
     form);
   return {
     element,
-    onLanguageChange() { if (quoted) setText(quoteAmount, money(quoted.amount, quoted.currency)); },
+    onLanguageChange() {
+      if (quoted) setText(quoteAmount, money(quoted.amount, quoted.currency));
+      delete topicSelect.dataset.signature; // its options name topics in the language they were built in
+      showTopics();
+    },
     destroy() { destroyed = true; clearInterval(topicsTimer); clearTimeout(quoteTimer); },
   };
 }
@@ -193,14 +239,14 @@ export function renderNewRequest(ctx) {
  * `expertsOnline` is the server's count of DISTINCT experts online (one expert may cover several
  * topics, so the per-topic counts must not be summed); without it no total is shown.
  */
-function fillTopics(select, topics, note, expertsOnline) {
+function fillTopics(select, topics, note, expertsOnline, search = '', listed = topics.length) {
   const total = Number.isFinite(Number(expertsOnline)) && expertsOnline !== null && expertsOnline !== undefined ? Number(expertsOnline) : null;
   // Rebuilding the options closes an open picker: only do it when something changed.
-  const signature = JSON.stringify([total, topics.map(entry => [entry.topic, onlineCount(entry)])]);
+  const signature = JSON.stringify([total, search, topics.map(entry => [entry.topic, onlineCount(entry)])]);
   if (select.dataset.signature === signature && select.options.length) return;
   select.dataset.signature = signature;
   const previous = select.value;
-  const options = [h('option', { value: '', i18n: topics.length ? 'request.topicChoose' : 'request.topicNone' })];
+  const options = [h('option', { value: '', i18n: topics.length ? 'request.topicChoose' : (search ? 'request.topicNoMatch' : 'request.topicNone') })];
   const sorted = [...topics].sort((a, b) => a.topic.localeCompare(b.topic));
   const optionOf = entry => setI18n(h('option', { value: entry.topic }), 'request.topicOption', { topic: topicLabel(entry.topic), online: onlineCount(entry) });
   const online = sorted.filter(entry => onlineCount(entry) > 0);
@@ -211,7 +257,7 @@ function fillTopics(select, topics, note, expertsOnline) {
   if ([...select.options].some(option => option.value === previous)) select.value = previous;
   const anyOnline = online.length > 0;
   note.hidden = false;
-  if (!topics.length || total === 0 || (total === null && !anyOnline)) setI18n(note, 'request.topicsEmpty');
+  if (!listed || total === 0 || (total === null && !anyOnline)) setI18n(note, 'request.topicsEmpty');
   else if (total === 1) setI18n(note, 'request.topicsSummaryOne');
   else if (total !== null) setI18n(note, 'request.topicsSummary', { n: total });
   else { setText(note, ''); note.hidden = true; }

@@ -6,6 +6,7 @@ import io.tandem.expert.ExpertProfileRepository;
 import io.tandem.kernel.UserId;
 import io.tandem.matching.ExpertStats;
 import io.tandem.reliability.Reliability;
+import io.tandem.topic.Topics;
 import io.tandem.wire.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -16,8 +17,11 @@ final class ExpertRoutes {
   private final ExpertProfileRepository profiles;
   private final Reliability reliability;
   private final ExpertStats stats;
+  private final Topics topics;
 
-  ExpertRoutes(ExpertProfileRepository profiles, Reliability reliability, ExpertStats stats) {
+  /** {@code topics}: the catalogue a profile's topics must be in (topics.listedOnly). */
+  ExpertRoutes(ExpertProfileRepository profiles, Reliability reliability, ExpertStats stats, Topics topics) {
+    this.topics = topics;
     this.profiles = profiles;
     this.reliability = reliability;
     this.stats = stats;
@@ -26,7 +30,9 @@ final class ExpertRoutes {
   void mount(Router router, BearerAuthentication authenticated) {
     router.put("/api/v1/experts/me").handler(authenticated).handler(Replies.json(200, ctx -> {
       UserId expert = Replies.caller(ctx, Role.EXPERT, "have an expert profile").id();
-      return profiles.save(ExpertProfile.from(expert, Replies.body(ctx))).compose(saved -> saved
+      ExpertProfile given = ExpertProfile.from(expert, Replies.body(ctx));
+      given.offering().topics().forEach(topic -> topics.requireListed("topics", topic));
+      return profiles.save(given).compose(saved -> saved
           .map(profile -> Future.succeededFuture(profile.toJson()))
           .orElseGet(() -> Future.failedFuture(ApiError.unauthorized("the account of this token no longer exists"))));
     }));

@@ -12,6 +12,7 @@ import io.tandem.money.MoneyFeature;
 import io.tandem.operator.OperatorFeature;
 import io.tandem.reliability.ReliabilityFeature;
 import io.tandem.session.SessionFeature;
+import io.tandem.topic.Topics;
 import io.tandem.webhook.WebhookAdmin;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.ErrorCode;
@@ -68,13 +69,14 @@ public final class HttpApi {
       Supplier<Future<Map<String, String>>> readiness,
       DatabaseOutages outages,
       PrometheusMeterRegistry metrics,
-      WebhookAdmin webhooks) {
+      WebhookAdmin webhooks,
+      Topics topics) {
     this.webhooks = new WebhookRoutes(webhooks);
     this.outages = outages;
     this.config = config;
     this.tokens = auth.tokens();
     this.accounts = new AccountRoutes(auth.service());
-    this.experts = new ExpertRoutes(profiles, reliability.reliability(), matching.stats());
+    this.experts = new ExpertRoutes(profiles, reliability.reliability(), matching.stats(), topics);
     this.records = new ReliabilityRoutes(reliability.reliability());
     this.money = new MoneyRoutes(money, matching.requests());
     this.seeder = seeder;

@@ -4,6 +4,7 @@ import io.tandem.auth.Role;
 import io.tandem.kernel.UserId;
 import io.tandem.kernel.Uuids;
 import io.tandem.operator.OperatorFeature;
+import io.tandem.topic.TopicDirectory;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.QueryNumbers;
 import io.vertx.core.Future;
@@ -24,7 +25,21 @@ final class OperatorRoutes {
   }
 
   void mount(Router router, BearerAuthentication authenticated) {
-    router.get("/api/v1/topics").handler(Replies.json(200, ctx -> operator.views().topics()));
+    router.get("/api/v1/topics").handler(Replies.json(200, ctx -> {
+      // near: what someone typed in a picker; the answer adds the listed topics closest to it.
+      String near = ctx.queryParams().get("near");
+      if (near != null && (near.isBlank() || near.length() > 64)) {
+        throw ApiError.badRequest("near must be 1 to 64 characters: what was typed in a topic picker");
+      }
+      return operator.views().topics().map(counts -> {
+        JsonObject list = TopicDirectory.list(operator.topics().catalogue(), operator.topics().listedOnly(), counts,
+            ctx.request().getHeader("Accept-Language"));
+        return near == null ? list : list.put("closest", operator.topics().closestTo(near));
+      });
+    }));
+    read(router, authenticated, "/api/v1/admin/topics", ctx -> Future.succeededFuture(TopicDirectory.forOperators(operator.topics().catalogue())));
+    router.put("/api/v1/admin/topics/:topic").handler(authenticated).handler(Replies.json(200, ctx ->
+        operator.actions().saveTopic(Replies.caller(ctx), ctx.pathParam("topic"), Replies.body(ctx))));
     read(router, authenticated, "/api/v1/admin/queue", ctx -> operator.views().queue());
     read(router, authenticated, "/api/v1/admin/requests", ctx -> operator.views().waitingRequests(limit(ctx)));
     read(router, authenticated, "/api/v1/admin/experts", ctx -> operator.views().experts());

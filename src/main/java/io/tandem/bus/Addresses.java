@@ -17,6 +17,9 @@ public final class Addresses {
   /** Published: an expert's load (open sessions plus pending offers) changed. */
   public static final String EXPERT_LOAD_CHANGED = "tandem.matching.expert-load-changed";
 
+  /** Published: the topic catalogue changed (committed); every node reads it again. */
+  public static final String TOPICS_CHANGED = "tandem.topic.catalogue-changed";
+
   private Addresses() {}
 
   /**

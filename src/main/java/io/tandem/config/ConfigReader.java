@@ -112,38 +112,61 @@ final class ConfigReader {
   }
 
   /**
-   * Prices by topic: {@code {"legal": 5000, "career.interview": {"chat": 1500, "video": 2500}}}, whole
-   * non-negative minor units; a number is the price of every mode ({@link TandemConfig.LedgerConfig#EVERY_MODE}).
+   * The topic catalogue: {@code {"career": {"en": "Career", "zh-CN": "职业发展", "price": 2000},
+   * "career.interview": {"en": "Job interviews", "zh-CN": "求职面试", "price": {"chat": 1500}}}}: every
+   * topic a slug (lowercase dotted words) whose parent is listed too, named in every language of
+   * {@link TopicsConfig#LANGUAGES}, priced (optionally) as {@link #modePrices} reads.
    */
-  Map<String, Map<String, Long>> prices(String key) {
+  Map<String, TopicsConfig.Entry> catalogue(String key) {
     if (!(json.getValue(key) instanceof JsonObject object)) {
-      throw problem(key, "must be an object from topic to price, got " + json.getValue(key));
+      throw problem(key, "must be an object from topic to {en, zh-CN, price?}, got " + json.getValue(key));
     }
-    Map<String, Map<String, Long>> prices = new java.util.HashMap<>();
+    Map<String, TopicsConfig.Entry> catalogue = new java.util.LinkedHashMap<>();
     for (String topic : object.fieldNames()) {
-      if (!topic.matches("[a-z][a-z0-9_-]*(\\.[a-z][a-z0-9_-]*){0,3}")) {
-        throw problem(key, "must map topics (lowercase dotted words like career.interview) to prices; " + topic + " is not a topic");
+      if (!io.tandem.kernel.Topic.isValid(topic)) {
+        throw problem(key, "must map topics (lowercase dotted words like career.interview, at most 4) to entries; " + topic + " is not a topic");
       }
-      Object value = object.getValue(topic);
-      if (value instanceof JsonObject byMode) {
-        Map<String, Long> modes = new java.util.HashMap<>();
-        for (String mode : byMode.fieldNames()) {
-          if (!List.of("chat", "video", "in_person").contains(mode)) {
-            throw problem(key, "gives " + topic + " a price for " + mode + ", which is not a mode (chat, video, in_person)");
-          }
-          modes.put(mode, price(key, topic + "." + mode, byMode.getValue(mode)));
+      int dot = topic.lastIndexOf('.');
+      if (dot > 0 && !object.containsKey(topic.substring(0, dot))) {
+        throw problem(key, "lists " + topic + " without its parent " + topic.substring(0, dot) + ": list the parent too");
+      }
+      if (!(object.getValue(topic) instanceof JsonObject entry)) {
+        throw problem(key, "must give " + topic + " an object {en, zh-CN, price?}, got " + object.getValue(topic));
+      }
+      Map<String, String> names = new java.util.LinkedHashMap<>();
+      for (String language : TopicsConfig.LANGUAGES) {
+        if (!(entry.getValue(language) instanceof String name) || name.isBlank() || name.length() > TopicsConfig.MAX_NAME) {
+          throw problem(key, "must name " + topic + " in " + language + " (1 to " + TopicsConfig.MAX_NAME + " characters), got " + entry.getValue(language));
         }
-        prices.put(topic, Map.copyOf(modes));
-      } else {
-        prices.put(topic, Map.of(TandemConfig.LedgerConfig.EVERY_MODE, price(key, topic, value)));
+        names.put(language, name.strip());
       }
+      Map<String, Long> prices = entry.containsKey("price") ? modePrices(key, topic, entry.getValue("price")) : Map.of();
+      catalogue.put(topic, new TopicsConfig.Entry(Map.copyOf(names), prices));
     }
-    return Map.copyOf(prices);
+    return java.util.Collections.unmodifiableMap(catalogue);
+  }
+
+  /**
+   * One topic's price: a number (whole, non-negative minor units) for every mode
+   * ({@link TopicsConfig#EVERY_MODE}), or {@code {"chat": 1500, "video": 2500}} per mode.
+   */
+  Map<String, Long> modePrices(String key, String topic, Object value) {
+    if (value instanceof JsonObject byMode) {
+      Map<String, Long> modes = new java.util.HashMap<>();
+      for (String mode : byMode.fieldNames()) {
+        if (!List.of("chat", "video", "in_person").contains(mode)) {
+          throw problem(key, "gives " + topic + " a price for " + mode + ", which is not a mode (chat, video, in_person)");
+        }
+        modes.put(mode, price(key, topic + "." + mode, byMode.getValue(mode)));
+      }
+      return Map.copyOf(modes);
+    }
+    return Map.of(TopicsConfig.EVERY_MODE, price(key, topic, value));
   }
 
   private long price(String key, String what, Object value) {
     if (!(value instanceof Number n) || n.longValue() < 0 || n.doubleValue() != Math.rint(n.doubleValue()) || n.doubleValue() > Integer.MAX_VALUE) {
-      throw problem(key, "must map topics to whole, non-negative prices in minor units; " + what + " has " + value);
+      throw problem(key, "must price topics in whole, non-negative minor units; " + what + " has " + value);
     }
     return n.longValue();
   }

@@ -30,7 +30,8 @@ public record TandemConfig(
     WsConfig ws,
     TurnConfig turn,
     WebhookConfig webhooks,
-    PaymentsConfig payments) {
+    PaymentsConfig payments,
+    TopicsConfig topics) {
 
   public static TandemConfig from(JsonObject json) {
     ConfigReader root = new ConfigReader(json, "");
@@ -48,7 +49,8 @@ public record TandemConfig(
         WsConfig.from(root.section("ws")),
         TurnConfig.from(root.section("turn")),
         WebhookConfig.from(root.section("webhooks")),
-        PaymentsConfig.from(root.section("payments")));
+        PaymentsConfig.from(root.section("payments")),
+        TopicsConfig.from(root.section("topics")));
   }
 
   /**
@@ -419,22 +421,16 @@ public record TandemConfig(
   /**
    * Money, in minor units of {@code currency} (ISO 4217: CNY's are fen, USD's cents). {@code
    * initialBalance} is what a new client starts with (a welcome credit). A consultation's price is
-   * the most specific entry of {@code topicPrices} for its topic (the topic itself, else its parent,
-   * up to its root; each entry one price for every mode, or one per mode), else {@code defaultPrice};
-   * the platform keeps {@code platformFeePercent} of it and the expert earns the rest. A client who
-   * does not show pays {@code clientNoShowFeePercent} of the price.
+   * the topic catalogue's (TopicsConfig: the most specific priced topic of its lineage), else
+   * {@code defaultPrice}; the platform keeps {@code platformFeePercent} of it and the expert earns
+   * the rest. A client who does not show pays {@code clientNoShowFeePercent} of the price.
    */
-  public record LedgerConfig(long initialBalance, String currency, long defaultPrice, Map<String, Map<String, Long>> topicPrices,
-      int platformFeePercent, int clientNoShowFeePercent) {
-    /** The key of a {@code topicPrices} entry's price that holds for every mode. */
-    public static final String EVERY_MODE = "*";
-
+  public record LedgerConfig(long initialBalance, String currency, long defaultPrice, int platformFeePercent, int clientNoShowFeePercent) {
     static LedgerConfig from(ConfigReader r) {
       return new LedgerConfig(
           r.intBetween("initialBalance", 0, Integer.MAX_VALUE),
           r.currency("currency"),
           r.intBetween("defaultPrice", 0, Integer.MAX_VALUE),
-          r.prices("topicPrices"),
           r.intBetween("platformFeePercent", 0, 100),
           r.intBetween("clientNoShowFeePercent", 0, 100));
     }

@@ -7,6 +7,7 @@ import io.tandem.config.TandemConfig;
 import io.tandem.db.DatabaseOutages;
 import io.tandem.kernel.Topic;
 import io.tandem.money.MoneyFeature;
+import io.tandem.topic.Topics;
 import io.tandem.presence.ExpertPresence;
 import io.tandem.reliability.ReliabilityFeature;
 import io.vertx.core.Vertx;
@@ -28,10 +29,10 @@ public record MatchingFeature(RequestService requests, OfferService offers, Expe
    */
   public static MatchingFeature build(Vertx vertx, Pool pool, Pool leasePool, TandemConfig config, String nodeId, UserEvents users,
       ReliabilityFeature reliability, MoneyFeature money, ExpertPresence presence, SessionOpening sessions, DatabaseOutages outages,
-      MeterRegistry meters) {
-    // Topic roots that have a price of their own are the metrics' topics; the rest count as "other".
-    Set<String> pricedRoots = config.ledger().topicPrices().keySet().stream().map(t -> new Topic(t).root()).collect(Collectors.toSet());
-    MatchingMetrics metrics = new MatchingMetrics(meters, pricedRoots, Clock.systemUTC());
+      MeterRegistry meters, Topics topics) {
+    // The configured catalogue's roots are the metrics' topics; the rest count as "other".
+    Set<String> roots = config.topics().catalogue().keySet().stream().map(t -> new Topic(t).root()).collect(Collectors.toSet());
+    MatchingMetrics metrics = new MatchingMetrics(meters, roots, Clock.systemUTC());
     MatchingRepository store = new MatchingRepository(pool, money.pricing(), reliability.penalties(), config.penalties(), sessions, presence,
         metrics);
     ExpertLoads loads = new ExpertLoads(vertx.eventBus(), store);
@@ -39,7 +40,7 @@ public record MatchingFeature(RequestService requests, OfferService offers, Expe
         new IceServers(config.session().iceServers(), config.turn(), Clock.systemUTC()));
     ShardLeases leases = new ShardLeases(leasePool, nodeId, config.cluster().lease());
     RequestService requests = new RequestService(vertx.eventBus(), store, events, config.matching(), money.ledger(), money.pricing(),
-        reliability.reliability(), config.session().maxDuration());
+        reliability.reliability(), config.session().maxDuration(), topics);
     return new MatchingFeature(
         requests,
         new OfferService(store, requests, events, config.session(), config.matching().clientPresent(), reliability.reliability()),

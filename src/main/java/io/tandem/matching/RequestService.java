@@ -13,6 +13,7 @@ import io.tandem.money.Amounts;
 import io.tandem.money.Ledger;
 import io.tandem.money.Price;
 import io.tandem.money.Pricing;
+import io.tandem.topic.Topics;
 import io.tandem.reliability.Reliability;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.JsonInput;
@@ -39,6 +40,7 @@ public final class RequestService {
   private static final long SHARD_ANSWER_TIMEOUT_MS = 2000;
 
   private final Duration longestSession;
+  private final Topics topics;
   private final EventBus bus;
   private final MatchingRepository repository;
   private final MatchingEvents events;
@@ -48,10 +50,14 @@ public final class RequestService {
   private final Pricing pricing;
   private final Reliability reliability;
 
-  /** {@code longestSession}: session.maxMinutes, what a price pays for at most (told with every quote). */
+  /**
+   * {@code longestSession}: session.maxMinutes, what a price pays for at most (told with every quote);
+   * {@code topics}: the catalogue a request's topic must be in (topics.listedOnly).
+   */
   public RequestService(EventBus bus, MatchingRepository repository, MatchingEvents events, MatchingConfig config, Ledger ledger,
-      Pricing pricing, Reliability reliability, Duration longestSession) {
+      Pricing pricing, Reliability reliability, Duration longestSession, Topics topics) {
     this.longestSession = longestSession;
+    this.topics = topics;
     this.reliability = reliability;
     this.ledger = ledger;
     this.pricing = pricing;
@@ -76,6 +82,7 @@ public final class RequestService {
       throw ApiError.badRequest("the idempotency key must be 1 to 128 printable ASCII characters without spaces");
     }
     NewRequest request = NewRequest.from(body, config);
+    topics.requireListed("topic", request.topic());
     int shard = Shards.of(request.topic(), config.shards());
     Price price = pricing.of(request.topic(), request.mode());
     return repository.findByIdempotencyKey(caller.id(), idempotencyKey)
@@ -120,6 +127,7 @@ public final class RequestService {
       throw ApiError.badRequest("mode is required: chat, video or in_person");
     }
     Mode mode = Mode.fromWire(modeName).orElseThrow(() -> ApiError.badRequest("mode '" + modeName + "' is not a mode; the modes are chat, video and in_person"));
+    topics.requireListed("topic", topic);
     return new JsonObject().put("topic", topic.value()).put("mode", mode.wireName()).mergeIn(pricing.of(topic, mode).toJson())
         .put("maxMinutes", longestSession.toMinutes());
   }

@@ -5,9 +5,12 @@ import io.vertx.sqlclient.Pool;
 
 /** Money as the rest of the node uses it: prices, the ledger, wallets' statements, top-ups. */
 public record MoneyFeature(Pricing pricing, Ledger ledger, Statements statements, TopUps topUps) {
-  /** {@code embeddedDatabase}: whether the node runs on its embedded PostgreSQL (demo money by default, payments.provider auto). */
-  public static MoneyFeature build(Pool pool, TandemConfig config, boolean embeddedDatabase) {
-    Pricing pricing = new Pricing(config.ledger());
+  /**
+   * {@code embeddedDatabase}: whether the node runs on its embedded PostgreSQL (demo money by default,
+   * payments.provider auto); {@code catalogue}: the topic catalogue's prices.
+   */
+  public static MoneyFeature build(Pool pool, TandemConfig config, boolean embeddedDatabase, TopicPrices catalogue) {
+    Pricing pricing = new Pricing(config.ledger(), catalogue);
     Ledger ledger = new Ledger(pool);
     TopUps topUps = new TopUps(pool, TopUps.provider(config.payments(), embeddedDatabase), config.payments(), pricing.currency());
     return new MoneyFeature(pricing, ledger, new Statements(ledger, topUps, pricing.currency()), topUps);

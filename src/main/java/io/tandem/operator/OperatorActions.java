@@ -5,9 +5,13 @@ import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Role;
 import io.tandem.bus.PresenceMessages;
 import io.tandem.bus.UserEvents;
+import io.tandem.bus.Addresses;
+import io.tandem.config.TopicsConfig;
+import io.tandem.kernel.Mode;
 import io.tandem.kernel.RequestId;
 import io.tandem.kernel.SessionId;
 import io.tandem.kernel.SessionStatus;
+import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
 import io.tandem.kernel.Uuids;
 import io.tandem.matching.CancelReason;
@@ -21,6 +25,7 @@ import io.tandem.reliability.Penalties;
 import io.tandem.reliability.Reliability;
 import io.tandem.session.Outcomes;
 import io.tandem.session.SessionRecord;
+import io.tandem.topic.Topics;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.JsonInput;
 import io.vertx.core.Future;
@@ -31,7 +36,10 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -60,13 +68,15 @@ public final class OperatorActions {
   private final Penalties.Suspension offline;
   private final Pricing pricing;
   private final UserEvents events;
+  private final Topics topics;
 
   /**
    * {@code suspensions}: the account's suspension (auth's); {@code offline}: how a suspended expert is
    * taken offline (presence's).
    */
   public OperatorActions(Pool pool, RequestService requests, Outcomes outcomes, Penalties penalties, AccountSuspensions suspensions,
-      Penalties.Suspension offline, Pricing pricing, UserEvents events) {
+      Penalties.Suspension offline, Pricing pricing, UserEvents events, Topics topics) {
+    this.topics = topics;
     this.pool = pool;
     this.requests = requests;
     this.outcomes = outcomes;
@@ -259,6 +269,61 @@ public final class OperatorActions {
               .map(v -> Reliability.penalty(row).put("feeRefunded", fee)));
         }))
         .onSuccess(waived -> log.info("operator {} waived penalty {}: {}", operator, penalty, reason));
+  }
+
+  /**
+   * {@code PUT /api/v1/admin/topics/{topic} {names: {en, zh-CN}, price?, retired?, reason}}: a topic of
+   * the catalogue created or changed (a new one needs its parent listed); {@code price} a number for
+   * every mode or {@code {chat?, video?, in_person?}}, left out for none of its own (its parent's).
+   * Every node reads the catalogue again once it committed.
+   */
+  public Future<JsonObject> saveTopic(AuthenticatedUser caller, String slug, JsonInput body) {
+    UserId operator = operator(caller);
+    Topic topic = Topic.parse(slug).orElseThrow(() -> ApiError.badRequest("'" + slug + "' is not a topic: lowercase dotted words, most"
+        + " general first, like career.interview"));
+    JsonInput names = body.requiredObject("names");
+    Map<String, String> named = new LinkedHashMap<>();
+    for (String language : TopicsConfig.LANGUAGES) {
+      named.put(language, names.requiredString(language, 1, TopicsConfig.MAX_NAME).strip());
+    }
+    Map<String, Long> prices = topicPrices(body);
+    boolean retired = Boolean.TRUE.equals(body.json().getValue("retired"));
+    if (body.json().containsKey("retired") && !(body.json().getValue("retired") instanceof Boolean)) {
+      throw body.invalid("retired", "must be true or false");
+    }
+    String reason = reason(body);
+    Topics.Change change = new Topics.Change(topic, named, prices, retired);
+    return asOperator(operator, conn -> topics.save(conn, change).compose(saved -> Audit.record(conn, operator, new Audit.Action(
+                saved.created() ? "topic.create" : "topic.change", "topic", saved.entry().id(), reason, saved.entry().toJson()))
+            .map(saved)))
+        // This node's catalogue is read again before answering (what the operator saved is in force
+        // here at once); the others read it when told.
+        .compose(saved -> topics.refresh().map(saved))
+        .map(saved -> {
+          events.publish(Addresses.TOPICS_CHANGED, new JsonObject().put("topic", topic.value()));
+          log.info("operator {} {} topic {}: {}", operator, saved.created() ? "created" : "changed", topic, reason);
+          return saved.entry().toJson();
+        });
+  }
+
+  /** A topic's own prices from {@code price}: a number (every mode) or per mode; none when left out. */
+  private static Map<String, Long> topicPrices(JsonInput body) {
+    Object price = body.json().getValue("price");
+    if (price == null) {
+      return Map.of();
+    }
+    if (price instanceof Number) {
+      return Map.of(TopicsConfig.EVERY_MODE, (long) body.requiredInt("price", 0, Integer.MAX_VALUE));
+    }
+    JsonInput byMode = body.requiredObject("price");
+    Map<String, Long> prices = new HashMap<>();
+    for (String mode : byMode.json().fieldNames()) {
+      if (Mode.fromWire(mode).isEmpty()) {
+        throw body.invalid("price", "gives a price for " + mode + ", which is not a mode (chat, video, in_person)");
+      }
+      prices.put(mode, (long) byMode.requiredInt(mode, 0, Integer.MAX_VALUE));
+    }
+    return prices;
   }
 
   /**

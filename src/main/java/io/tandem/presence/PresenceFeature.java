@@ -6,15 +6,16 @@ import io.tandem.config.TandemConfig;
 import io.tandem.expert.ExpertProfiles;
 import io.tandem.reliability.BayesianRating;
 import io.tandem.reliability.Reliability;
+import io.tandem.topic.Topics;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 
 /** Who is connected and which experts are online: the store the shards read, and the service the gateway calls. */
 public record PresenceFeature(PresenceRepository store, PresenceService service, OnlineExperts online) {
   public static PresenceFeature build(Vertx vertx, Pool pool, TandemConfig config, String nodeId, ExpertProfiles profiles,
-      UserEvents users, Reliability reliability, BayesianRating rating, MeterRegistry meters) {
+      UserEvents users, Reliability reliability, BayesianRating rating, MeterRegistry meters, Topics topics) {
     PresenceRepository store = new PresenceRepository(pool, rating, config.penalties());
     return new PresenceFeature(store, new PresenceService(vertx, store, profiles, users, config.session().reconnectGrace(),
-        config.cluster().lease(), nodeId, reliability), new OnlineExperts(store, meters));
+        config.cluster().lease(), nodeId, reliability, topics), new OnlineExperts(store, meters));
   }
 }

@@ -11,6 +11,7 @@ import io.tandem.expert.Offering;
 import io.tandem.kernel.ExpertSnapshot;
 import io.tandem.kernel.UserId;
 import io.tandem.reliability.Reliability;
+import io.tandem.topic.Topics;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.JsonInput;
 import io.vertx.core.Future;
@@ -39,9 +40,12 @@ public final class PresenceService {
   private final Duration lease;
   private final String nodeId;
   private final Reliability reliability;
+  private final Topics topics;
 
+  /** {@code topics}: the catalogue the topics an expert names going online must be in (topics.listedOnly). */
   public PresenceService(Vertx vertx, PresenceRepository presence, ExpertProfiles profiles, UserEvents events,
-      Duration reconnectGrace, Duration lease, String nodeId, Reliability reliability) {
+      Duration reconnectGrace, Duration lease, String nodeId, Reliability reliability, Topics topics) {
+    this.topics = topics;
     this.nodeId = nodeId;
     this.reliability = reliability;
     this.vertx = vertx;
@@ -64,7 +68,14 @@ public final class PresenceService {
           }
           return profiles.find(expert);
         })
-        .compose(profile -> presence.goOnline(expert, Offering.from(frame, profile.map(ExpertProfile::offering))))
+        .compose(profile -> {
+          Offering offering = Offering.from(frame, profile.map(ExpertProfile::offering));
+          // The topics named now; the saved profile's were checked when it was saved.
+          if (frame.json().containsKey("topics")) {
+            offering.topics().forEach(topic -> topics.requireListed("topics", topic));
+          }
+          return presence.goOnline(expert, offering);
+        })
         .map(snapshot -> {
           publish(snapshot);
           events.send(expert, "presence.status", PresenceMessages.onlineStatus());

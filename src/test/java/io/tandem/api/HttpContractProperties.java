@@ -91,7 +91,7 @@ class HttpContractProperties {
   /** The people, ids and secrets the calls aim at. */
   record Fixtures(Map<String, String> tokens, String clientId, String expertId, String adminId, String username, String password,
       List<String> refreshTokens, String strangerId, String waitingRequest, String matchedRequest, String strangersRequest, String session,
-      String penalty, String webhook, String webhookEvent, String topUp) {}
+      String penalty, String webhook, String webhookEvent, String topUp, String topic) {}
 
   @BeforeContainer
   static void start() {
@@ -122,6 +122,10 @@ class HttpContractProperties {
     node.http().delete("/api/v1/requests/" + cancelled, canceller.accessToken());
     String topUp = node.http().post("/api/v1/wallet/top-ups", new JsonObject().put("amount", 500), client.accessToken(),
         Map.of("Idempotency-Key", "contract-fixture")).json().getString("id");
+    // A topic of this test's own to change (the shared catalogue's are other tests' too), with a child to make under it.
+    String topic = Actors.uniqueTopic();
+    node.http().put("/api/v1/admin/topics/" + topic, new JsonObject().put("names", new JsonObject().put("en", "Contract").put("zh-CN", "契约"))
+        .put("reason", "contract fixture"), adminToken);
     String webhookEvent = node.http().get("/api/v1/admin/webhooks/" + webhook + "/deliveries", adminToken).json()
         .getJsonArray("deliveries").getJsonObject(0).getString("eventId");
     List<String> refreshTokens = new ArrayList<>();
@@ -135,7 +139,7 @@ class HttpContractProperties {
     tokens.put("admin", adminToken);
     tokens.put("stranger", stranger.accessToken());
     fixtures = new Fixtures(tokens, client.userId(), pair.expert().id(), adminId, client.username(), "password-of-" + client.username(),
-        refreshTokens, stranger.userId(), waiting, matched, strangers, pair.sessionId(), penalty, webhook, webhookEvent, topUp);
+        refreshTokens, stranger.userId(), waiting, matched, strangers, pair.sessionId(), penalty, webhook, webhookEvent, topUp, topic);
     operations = new ArrayList<>();
     Contract.openApi().document().get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
       Operation operation = new Operation(op.getKey(), path.getKey(), op.getValue());
@@ -176,7 +180,7 @@ class HttpContractProperties {
   private static final Map<String, Integer> callsMade = new java.util.concurrent.ConcurrentHashMap<>();
 
   // After a failure the same seed again, all tries: the count of calls per operation is only meaningful for a whole run.
-  @Property(tries = 13_000, seed = "20261202", edgeCases = EdgeCasesMode.NONE, afterFailure = AfterFailureMode.PREVIOUS_SEED)
+  @Property(tries = 14_000, seed = "20261202", edgeCases = EdgeCasesMode.NONE, afterFailure = AfterFailureMode.PREVIOUS_SEED)
   @Label("no call, valid or not, gets a 5xx, an undocumented status or a body off the OpenAPI document")
   void everyAnswerIsOnContract(@ForAll("calls") Call call) {
     callsMade.merge(call.op().key(), 1, Integer::sum);
@@ -359,6 +363,10 @@ class HttpContractProperties {
     }
     if (template.startsWith("/api/v1/admin/webhooks/")) {
       return List.of(fixtures.webhook());
+    }
+    if (template.startsWith("/api/v1/admin/topics/")) {
+      // Its own topic, a child of it (made, then changed), and one whose parent is not listed (409).
+      return List.of(fixtures.topic(), fixtures.topic() + ".child", Actors.uniqueTopic() + ".orphan");
     }
     throw new IllegalStateException("no known ids for " + template + ": add them to the fixtures");
   }

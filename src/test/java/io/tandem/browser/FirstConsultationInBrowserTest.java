@@ -68,4 +68,54 @@ class FirstConsultationInBrowserTest {
           JINGAN_LAT, JINGAN_LNG)).as("the district's point was sent").isEqualTo(1);
     }
   }
+
+  @Test
+  @DisplayName("the catalogue, in both languages: the expert ticks topics found by their Chinese name; the client finds one by an English"
+      + " word and is shown the closest topics when nothing matches")
+  void topicsFromTheCatalogue() {
+    Browsers.assumeAvailable();
+    try (RunningNode node = RunningNode.start(TestConfig.with(java.util.Map.of("topics.listedOnly", "true")));
+         AppUser expert = new AppUser(baseUrl(node), "zh-CN", Browsers.PHONE);
+         AppUser client = new AppUser(baseUrl(node), "en-US", Browsers.DESKTOP)) {
+      expert.signUp("expert", "陈美");
+      expert.open("/#/profile");
+      WebElement profile = expert.find("profile");
+      assertThat(expert.shows("topic-search")).isTrue();
+      assertThat(profile.findElement(By.name("topics")).isDisplayed()).as("no typed topics where only listed ones go").isFalse();
+      profile.findElement(By.name("topicSearch")).sendKeys("面试");
+      WebElement choice = expert.until("the search finds job interviews by its Chinese name", () -> expert.browser.findElements(
+          By.cssSelector("input[name=catalogueTopic][value='career.interview']")).stream().findFirst().orElse(null));
+      assertThat(expert.find("topic-list").getText()).contains("职业发展 · 求职面试").doesNotContain("劳动法");
+      choice.findElement(By.xpath("..")).click();
+      expert.until("ticked", () -> expert.find("topics-chosen").getText().contains("1"));
+      expert.screenshot("first-zh-phone-profile-topics");
+      profile.findElement(By.cssSelector("input[name=modes][value=chat]")).click();
+      profile.findElement(By.cssSelector("[type=submit]")).click();
+      expert.until("saved", () -> expert.find("profile-status").getText().contains("已保存"));
+      expert.goOnline();
+
+      client.signUp("client", "Alex Kim");
+      client.open("/#/request");
+      WebElement form = client.find("new-request");
+      form.findElement(By.name("topicSearch")).sendKeys("interview");
+      Select topics = new Select(form.findElement(By.name("topic")));
+      // Other tests' catalogues share this database: the search keeps what matches, job interviews among them.
+      client.until("the search keeps job interviews", () -> topics.getOptions().stream()
+          .anyMatch(o -> "career.interview".equals(o.getAttribute("value"))));
+      assertThat(topics.getOptions()).extracting(WebElement::getText).noneMatch(text -> text.contains("Employment law"));
+      topics.selectByValue("career.interview");
+      assertThat(topics.getFirstSelectedOption().getText()).contains("Career: Job interviews").contains("1 online");
+      client.until("its price", () -> client.find("quote").getText().contains("20.00"));
+      WebElement search = form.findElement(By.name("topicSearch"));
+      search.clear();
+      search.sendKeys("labor contract");
+      WebElement closest = client.until("the closest topics instead of nothing", () -> client.shows("topic-suggestions")
+          ? client.find("topic-suggestions") : null);
+      assertThat(closest.getText()).contains("Employment law");
+      client.screenshot("first-en-closest-topics");
+      closest.findElement(By.cssSelector("[data-topic='legal.labour']")).click();
+      client.until("picked", () -> "legal.labour".equals(topics.getFirstSelectedOption().getAttribute("value")));
+      assertThat(form.findElement(By.name("topicOther")).isDisplayed()).isFalse();
+    }
+  }
 }

@@ -32,10 +32,19 @@ class MoneyFlowTest {
   /** A node whose top-ups go through a real provider, started by the one test that needs it: two nodes not clustered would split the shards. */
   private static RunningNode external;
 
+  /** Topics of this test's own (tests share the database, and the catalogue keeps what it first got): priced as a catalogue would. */
+  private static final String CAREER = Actors.uniqueTopic();
+  private static final String INTERVIEW = CAREER + ".interview";
+  private static final String LEGAL = Actors.uniqueTopic();
+
   @BeforeAll
   static void start() {
-    node = RunningNode.start(TestConfig.with(Map.of(
-        "ledger.topicPrices", "{\"legal\": 5000, \"career\": 2000, \"career.interview\": {\"chat\": 1500, \"in_person\": 6000}}")));
+    JsonObject catalogue = new JsonObject()
+        .put(CAREER, new JsonObject().put("en", "Career").put("zh-CN", "职业发展").put("price", 2000))
+        .put(INTERVIEW, new JsonObject().put("en", "Job interviews").put("zh-CN", "求职面试")
+            .put("price", new JsonObject().put("chat", 1500).put("in_person", 6000)))
+        .put(LEGAL, new JsonObject().put("en", "Legal").put("zh-CN", "法律").put("price", 5000));
+    node = RunningNode.start(TestConfig.with(Map.of("topics.catalogue", catalogue.encode())));
   }
 
   @AfterAll
@@ -51,12 +60,12 @@ class MoneyFlowTest {
   @Test
   @DisplayName("a quote needs no sign-in: the most specific price of the topic for the mode, the platform's fee, what the expert earns")
   void quotes() {
-    JsonObject chat = node.http().get("/api/v1/quotes?topic=career.interview&mode=chat").json();
-    assertThat(chat).isEqualTo(new JsonObject().put("topic", "career.interview").put("mode", "chat").put("amount", 1500).put("currency", "CNY")
+    JsonObject chat = node.http().get("/api/v1/quotes?topic=" + INTERVIEW + "&mode=chat").json();
+    assertThat(chat).isEqualTo(new JsonObject().put("topic", INTERVIEW).put("mode", "chat").put("amount", 1500).put("currency", "CNY")
         .put("platformFee", 150).put("expertEarns", 1350).put("maxMinutes", 120));
-    assertThat(node.http().get("/api/v1/quotes?topic=career.interview&mode=video").json().getLong("amount"))
+    assertThat(node.http().get("/api/v1/quotes?topic=" + INTERVIEW + "&mode=video").json().getLong("amount"))
         .as("no video price of its own: its parent's").isEqualTo(2000);
-    assertThat(node.http().get("/api/v1/quotes?topic=career.interview.final&mode=in_person").json().getLong("amount")).isEqualTo(6000);
+    assertThat(node.http().get("/api/v1/quotes?topic=" + INTERVIEW + ".final&mode=in_person").json().getLong("amount")).isEqualTo(6000);
     assertThat(node.http().get("/api/v1/quotes?topic=pets&mode=chat").json().getLong("amount")).as("ledger.defaultPrice").isEqualTo(2000);
     for (String bad : new String[] {"?topic=Career&mode=chat", "?topic=career&mode=phone", "?mode=chat", "?topic=career"}) {
       Response refused = node.http().get("/api/v1/quotes" + bad);
@@ -68,7 +77,7 @@ class MoneyFlowTest {
   @Test
   @DisplayName("the price quoted is the price everywhere after: the request, the expert's offer, the session, its end, the client's ledger")
   void priceAlongTheWay() {
-    String topic = "legal." + Actors.uniqueTopic();
+    String topic = LEGAL + "." + Actors.uniqueTopic();
     try (Pair pair = Actors.matched(Actors.client(node), Actors.expert(node, topic), topic)) {
       JsonObject session = node.http().get("/api/v1/sessions/" + pair.sessionId(), pair.client().session().accessToken()).json();
       assertThat(session.getJsonObject("price")).isEqualTo(new JsonObject().put("amount", 5000).put("currency", "CNY").put("platformFee", 500)

@@ -54,7 +54,7 @@ class ReliabilityFlowTest {
         "session.lateGraceSeconds", "2",
         "matching.sweepIntervalMs", "200",
         "matching.offerTimeoutSeconds", "1",
-        "ledger.topicPrices", "{\"expensive\": 50000}",
+        "topics.catalogue", "{\"expensive\": {\"en\": \"Expensive advice\", \"zh-CN\": \"昂贵的建议\", \"price\": 50000}}",
         "auth.admins", TestConfig.admin(ADMIN, ADMIN_PASSWORD)));
     node = RunningNode.start(config);
   }

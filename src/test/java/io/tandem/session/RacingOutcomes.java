@@ -10,6 +10,7 @@ import io.tandem.matching.MatchingMetrics;
 import io.tandem.matching.MatchingRepository;
 import io.tandem.matching.Requeue;
 import io.tandem.money.Pricing;
+import io.tandem.money.TopicPrices;
 import io.tandem.presence.PresenceRepository;
 import io.tandem.reliability.BayesianRating;
 import io.tandem.reliability.Penalties;
@@ -30,7 +31,8 @@ public final class RacingOutcomes {
 
   public static Outcomes on(RunningNode node, TandemConfig config) {
     Penalties penalties = new Penalties(new PenaltyPolicy(config.penalties()), PresenceRepository::suspended, AccountRepository.SUSPENSIONS);
-    Pricing pricing = new Pricing(config.ledger());
+    // Prices are fixed in the sessions' rows: the catalogue's are not needed to end them.
+    Pricing pricing = new Pricing(config.ledger(), TopicPrices.NONE);
     MatchingRepository matching = new MatchingRepository(node.node().pool(), pricing, penalties, config.penalties(),
         SessionRepository::open, new PresenceRepository(node.node().pool(), new BayesianRating(config.ratings()), config.penalties()),
         new MatchingMetrics(new SimpleMeterRegistry(), Set.of(), Clock.systemUTC()));

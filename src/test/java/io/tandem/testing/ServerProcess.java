@@ -44,7 +44,7 @@ public final class ServerProcess implements AutoCloseable {
           "-Dtandem.http.port=0", "-Dtandem.http.shutdownGraceSeconds=1",
           "-Dtandem.auth.jwtSecret=" + TestConfig.JWT_SECRET_BASE64,
           "-Dtandem.auth.passwordHash.memoryKib=256", "-Dtandem.auth.passwordHash.iterations=1",
-          "-Dtandem.cluster.configFile=cluster-test.xml",
+          "-Dtandem.cluster.configFile=cluster-test.xml", "-Dtandem.topics.listedOnly=false",
           // Vert.x's file cache in a folder the test run deletes: a process killed with -9 cannot remove its own.
           // (Vert.x makes <base>-<uuid>, so the base is a name inside that folder.)
           "-Dvertx.cacheDirBase=" + Scratch.directory("tandem-vertx-cache").resolve("vertx-cache")));

@@ -46,6 +46,12 @@ public final class TestClient {
     return get(path, null);
   }
 
+  public Response get(String path, String accessToken, java.util.Map<String, String> headers) {
+    HttpRequest.Builder request = request(path, accessToken).GET();
+    headers.forEach(request::header);
+    return send(request);
+  }
+
   public Response post(String path, Object body, String accessToken) {
     return send(request(path, accessToken).POST(body(body)));
   }

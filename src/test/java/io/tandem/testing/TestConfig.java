@@ -22,6 +22,9 @@ public final class TestConfig {
     properties.setProperty("tandem.auth.passwordHash.memoryKib", "256");
     properties.setProperty("tandem.auth.passwordHash.iterations", "1");
     properties.setProperty("tandem.cluster.configFile", "cluster-test.xml");
+    // Tests use topics of their own (Actors.uniqueTopic), so that tests sharing the database never
+    // see each other's requests; the catalogue's own tests turn this back on.
+    properties.setProperty("tandem.topics.listedOnly", "false");
     overrides.forEach((key, value) -> properties.setProperty("tandem." + key, value));
     return ConfigLoader.load(ConfigLoader.readDefaults(), Map.of(), properties);
   }
