@@ -1,9 +1,12 @@
 package io.tandem;
 
+import io.tandem.auth.HashPassword;
 import io.tandem.config.ConfigException;
 import io.tandem.config.ConfigLoader;
 import io.tandem.config.TandemConfig;
 import io.tandem.db.EmbeddedDatabase;
+import java.io.PrintStream;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -11,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts Tandem: loads the configuration, starts the embedded PostgreSQL when {@code db.url} is
- * empty, starts the node, and on SIGTERM or Ctrl-C shuts it all down in order.
+ * empty, starts the node, and on SIGTERM or Ctrl-C shuts it all down in order. With a command
+ * ({@link #USAGE}) it runs that instead, and starts nothing of the server.
  */
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -30,7 +34,47 @@ public final class Main {
   private static volatile TandemNode node;
   private static volatile EmbeddedDatabase embedded;
 
+  /** What {@code --help} prints, and an unknown command after saying so. */
+  static final String USAGE = String.join(System.lineSeparator(),
+      "usage: java -jar tandem.jar                 start the server (settings: conf/tandem.json, TANDEM_* variables, -Dtandem.* before -jar)",
+      "       java -jar tandem.jar hash-password   print the Argon2id hash of an administrator's password, for auth.admins",
+      "       java -jar tandem.jar --help          this text",
+      "(from the source tree: mvn -q compile exec:exec, and mvn -q compile exec:java@hash-password)",
+      "");
+
   public static void main(String[] args) {
+    if (args.length > 0) {
+      int status = command(List.of(args), System.out, System.err);
+      // A command that went well returns: under exec:java this is Maven's own JVM, which has more to do.
+      if (status != 0) {
+        System.exit(status);
+      }
+      return;
+    }
+    serve();
+  }
+
+  /**
+   * Runs the command {@code args} names and returns its exit status, before anything of the server
+   * (database, ports, cluster) starts: an operator without a server yet can use it, and one with a
+   * server running can use it beside it. Standard output is the command's answer, for scripts.
+   */
+  static int command(List<String> args, PrintStream out, PrintStream err) {
+    switch (args.get(0)) {
+      case "hash-password":
+        return HashPassword.run(args.subList(1, args.size()), System.in, out, err);
+      case "--help", "-h", "help":
+        out.print(USAGE);
+        return 0;
+      default:
+        err.println("tandem: unknown command '" + args.get(0) + "'"
+            + (args.get(0).startsWith("-D") ? " (system properties go before -jar: java " + args.get(0) + " -jar tandem.jar)" : ""));
+        err.print(USAGE);
+        return 2;
+    }
+  }
+
+  private static void serve() {
     TandemConfig config;
     try {
       config = ConfigLoader.load();

@@ -14,6 +14,11 @@ public final class TestConfig {
 
   /** Ephemeral port, two HTTP instances (as in production), cheap password hashing; {@code overrides} are key path to value. */
   public static TandemConfig with(Map<String, String> overrides) {
+    return with(overrides, Map.of());
+  }
+
+  /** As {@link #with(Map)}, with {@code environment} as the process's variables: for a setting given as {@code TANDEM_…}. */
+  public static TandemConfig with(Map<String, String> overrides, Map<String, String> environment) {
     Properties properties = new Properties();
     properties.setProperty("tandem.http.port", "0");
     properties.setProperty("tandem.http.instances", "2");
@@ -26,7 +31,7 @@ public final class TestConfig {
     // see each other's requests; the catalogue's own tests turn this back on.
     properties.setProperty("tandem.topics.listedOnly", "false");
     overrides.forEach((key, value) -> properties.setProperty("tandem." + key, value));
-    return ConfigLoader.load(ConfigLoader.readDefaults(), Map.of(), properties);
+    return ConfigLoader.load(ConfigLoader.readDefaults(), environment, properties);
   }
 
   /** The value of {@code auth.admins} that makes {@code username} an administrator with {@code password}. */
