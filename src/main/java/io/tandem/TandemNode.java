@@ -24,6 +24,7 @@ import io.tandem.gateway.Frames;
 import io.tandem.gateway.WebSocketGateway;
 import io.tandem.loadtest.Seeder;
 import io.tandem.matching.MatchingFeature;
+import io.tandem.matching.OfferService;
 import io.tandem.matching.RequestService;
 import io.tandem.money.MoneyFeature;
 import io.tandem.operator.OperatorFeature;
@@ -38,6 +39,7 @@ import io.tandem.session.SessionRepository;
 import io.tandem.webhook.WebhookFeature;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
@@ -196,13 +198,13 @@ public final class TandemNode {
           MatchingFeature matching = MatchingFeature.build(vertx, pool, leasePool, config, nodeId, users, reliability, money, presence.store(),
               SessionRepository::open, outages, metrics, topics.topics());
           SessionFeature sessions = SessionFeature.build(vertx, pool, chatPool, config, reliability.penalties(), money.pricing(), users,
-              matching.loads(), matching.requeue(), metrics);
+              matching.loads(), matching.requeue(), metrics, matching.sessionReady());
           OperatorFeature operator = OperatorFeature.build(pool, money, reliability, sessions, matching.requests(), AccountRepository.SUSPENSIONS,
               PresenceRepository::suspended, users, topics.topics());
 
           WebSocketGateway gateway = new WebSocketGateway(vertx, auth.tokens(), config.http().allowedOrigins(), config.ws(),
               Frames.dispatcher(presence.service(), matching.requests(), matching.offers(), sessions.rooms()),
-              connectionListener(presence.service(), matching.requests(), sessions.rooms()), outages, metrics);
+              connectionListener(presence.service(), matching.requests(), matching.offers(), sessions.rooms()), outages, metrics);
           WebhookFeature webhooks = WebhookFeature.build(webhookPool, config.webhooks(), outages, metrics);
           Optional<Seeder> seeder = config.loadTest().seedEnabled()
               ? Optional.of(new Seeder(vertx, pool, auth.hasher(), auth.tokens(), config.ledger()))
@@ -235,12 +237,29 @@ public final class TandemNode {
   /**
    * Presence learns of every connection; matching of clients coming and going (a waiting request is
    * only offered while its client is there); rooms of closed ones, once presence has forgotten them.
+   * A new connection is greeted with the user's state: presence, pending offers, a waiting request,
+   * sessions still open.
    */
-  private ConnectionListener connectionListener(PresenceService presence, RequestService requests, RoomService rooms) {
+  private ConnectionListener connectionListener(PresenceService presence, RequestService requests, OfferService offers, RoomService rooms) {
     return new ConnectionListener() {
       @Override
-      public Future<Void> opened(ConnectionContext c) {
-        return presence.connected(c.user(), c.connectionId()).compose(v -> requests.clientConnected(c.user()));
+      public Future<List<JsonObject>> opened(ConnectionContext c) {
+        return presence.connected(c.user(), c.connectionId())
+            .compose(v -> requests.clientConnected(c.user()))
+            .compose(request -> Future.all(presence.greeting(c.user()), offers.greeting(c.user()), rooms.greeting(c.user()))
+                .map(rest -> {
+                  List<JsonObject> greeting = new ArrayList<>();
+                  for (int i = 0; i < rest.size(); i++) {
+                    greeting.addAll(rest.<List<JsonObject>>resultAt(i));
+                  }
+                  greeting.addAll(request);
+                  return greeting;
+                })
+                // A greeting is a convenience: the connection works without it (the app also asks over HTTP).
+                .otherwise(failure -> {
+                  log.warn("connection {} of user {} not greeted: {}", c.connectionId(), c.user().id(), failure.toString());
+                  return request;
+                }));
       }
 
       @Override

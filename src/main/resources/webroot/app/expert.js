@@ -225,6 +225,8 @@ export function mountExpertBar(ctx, root) {
       try {
         if (typeof offer.decline === 'function') await offer.decline();
         else await tandem.send('offer.decline', { offerId: offer.offerId });
+        // Said, not only gone: the expert sees that the decline was taken, and what it means.
+        ctx.toast('offer.declined', { kind: 'info', timeoutMs: 5000 });
       } catch (error) {
         if (error?.code !== 'conflict') console.warn('decline failed', error);
       }

@@ -10,6 +10,10 @@ import { rememberActiveRequest } from './request.js';
 const ENDED = new Set(['completed', 'expert_no_show', 'client_no_show', 'both_no_show', 'abandoned', 'expert_left', 'client_left']);
 const TYPING_VISIBLE_MS = 3500;
 
+/** The longest chat message (the server's too); the rest it has left is shown from this close to it. */
+const CHAT_LIMIT = 4000;
+const CHAT_LIMIT_WARN = 300;
+
 export function renderRoom(ctx, sessionId) {
   const me = ctx.me;
   const tandem = ctx.tandem;
@@ -46,11 +50,13 @@ export function renderRoom(ctx, sessionId) {
   const emptyHint = h('p', { class: 'empty-chat muted', i18n: 'room.noMessages' });
   const pendingList = h('ol', { class: 'messages pending-list', 'aria-hidden': 'false' });
   const typing = h('p', { class: 'typing', dataTest: 'typing', hidden: true, 'aria-live': 'polite' });
-  const chatInput = h('textarea', { class: 'chat-input', dataTest: 'chat-input', name: 'message', rows: 1, maxlength: 4000, i18nAttr: 'aria-label:room.messageLabel;placeholder:room.messagePlaceholder' });
+  const chatInput = h('textarea', { class: 'chat-input', dataTest: 'chat-input', name: 'message', rows: 1, maxlength: CHAT_LIMIT, i18nAttr: 'aria-label:room.messageLabel;placeholder:room.messagePlaceholder' });
   const sendButton = h('button', { type: 'submit', class: 'btn btn-primary', dataTest: 'chat-send', i18n: 'room.send' });
   const enterHint = h('span', { class: 'visually-hidden', id: `enter-hint-${sessionId}`, i18n: 'room.enterHint' });
   chatInput.setAttribute('aria-describedby', enterHint.id);
-  const chatForm = h('form', { class: 'chat-form', novalidate: true }, chatInput, enterHint, sendButton);
+  // The limit is said before it is reached (the box stops taking text at it), not after.
+  const chatLimit = h('p', { class: 'chat-limit muted small', dataTest: 'chat-limit', 'aria-live': 'polite', hidden: true });
+  const chatForm = h('form', { class: 'chat-form', novalidate: true }, chatInput, enterHint, sendButton, chatLimit);
   const messagesScroller = h('div', { class: 'messages-scroller' }, emptyHint, messageList, pendingList);
   const chatPanel = h('section', { class: 'chat-panel card', i18nAttr: 'aria-label:room.chat' }, messagesScroller, typing, chatForm);
 
@@ -149,6 +155,8 @@ export function renderRoom(ctx, sessionId) {
   subscriptions.push(room.on('message', () => { syncMessages(); hideTyping(); }));
   subscriptions.push(room.on('rewound', syncMessages));
   subscriptions.push(room.on('pending', showPending));
+  // Sends a page before this one did not see acknowledged are sent again (the SDK kept them): shown as sending.
+  showPending(room.pending);
   subscriptions.push(room.on('error', error => showStatus(roomStatus, 'error', errorText(error), undefined, { raw: true })));
   subscriptions.push(room.on('typing', () => {
     if (ended) return;
@@ -161,7 +169,6 @@ export function renderRoom(ctx, sessionId) {
   subscriptions.push(room.on('presence', event => {
     if (ended) return; // nobody is "in the room" of a finished session
     if (peer && event.userId === peer.id) setPeerOnline(event.state === 'joined' || event.state === 'reconnected');
-    if (status === 'waiting' && event.state === 'joined') { refreshSession(); setTimeout(refreshSession, 500); }
   }));
   subscriptions.push(room.on('ended', event => onEnded(event)));
 
@@ -210,6 +217,9 @@ export function renderRoom(ctx, sessionId) {
   };
   chatInput.addEventListener('input', () => {
     autoGrow();
+    const left = CHAT_LIMIT - chatInput.value.length;
+    chatLimit.hidden = left > CHAT_LIMIT_WARN;
+    if (!chatLimit.hidden) setI18n(chatLimit, left > 0 ? 'room.charactersLeft' : 'room.charactersNone', { n: left });
     if (chatInput.value.trim() && !ended) {
       try { room.typing(); } catch { /* typing is best effort */ }
     }
@@ -222,7 +232,8 @@ export function renderRoom(ctx, sessionId) {
     sessionStatus.dataset.status = next;
     sessionStatus.className = `status-pill status-${next}`;
     if (next === 'waiting') {
-      const deadline = session?.joinDeadline ? clockTime(session.joinDeadline) : '';
+      // The instant the server closes the join window (joinClosesAt), not the on-time deadline before it.
+      const deadline = clockTime(session?.joinClosesAt || session?.joinDeadline || '');
       if (session?.mode === 'in_person') setI18n(statusDetail, 'room.waitingInPerson', { time: deadline });
       else setI18n(statusDetail, 'room.waitingFor', { name: peer?.displayName || '', time: deadline });
       statusDetail.hidden = false;
@@ -233,9 +244,10 @@ export function renderRoom(ctx, sessionId) {
     if (ENDED.has(next)) onEnded({ status: next });
   };
 
-  // Nothing is pushed when a waiting session turns active (or when the peer checks in), so a
-  // waiting room asks the server every few seconds.
-  const waitingPoll = setInterval(() => { if (status === 'waiting' && !ended && !destroyed) refreshSession(); }, 3000);
+  // session.active is pushed when both joined (or checked in); on a connection that came after
+  // it, the room's join answer says the status.
+  subscriptions.push(room.on('active', () => { if (!ended && !destroyed) { applyStatus('active'); refreshSession(); } }));
+  subscriptions.push(room.on('joined', ack => { if (!ended && !destroyed && ack?.status && ack.status !== status) applyStatus(ack.status); }));
 
   const refreshSession = async () => {
     try {
@@ -618,6 +630,8 @@ export function renderRoom(ctx, sessionId) {
       callPanel.hidden = true;
       element.classList.add('in-person');
     } else if (mode === 'chat') {
+      // A chat consultation was asked (and priced) as chat: no call is offered in it.
+      callPanel.hidden = true;
       element.classList.add('chat-mode');
     }
     if (room.incomingCall && !call) {
@@ -641,7 +655,6 @@ export function renderRoom(ctx, sessionId) {
     },
     destroy() {
       destroyed = true;
-      clearInterval(waitingPoll);
       subscriptions.forEach(off => { try { off(); } catch { /* gone */ } });
       clearTimeout(typingTimer);
       stopCall();

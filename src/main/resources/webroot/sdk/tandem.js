@@ -172,7 +172,8 @@
  * @property {RoomTypingEvent} typing
  * @property {RoomSignalEvent} signal
  * @property {SessionEndedEvent} ended
- * @property {PendingMessage[]} pending the unacknowledged sends, whenever that list changes
+ * @property {{sessionId: string, startedAt: string}} active both joined (or checked in): the session started
+ * @property {PendingMessage[]} pending the unacknowledged sends, whenever that list changes (kept across reloads)
  * @property {RoomJoinAck} joined after every successful (re-)join
  * @property {{afterSeq: number}} rewound the server's transcript went back: messages above afterSeq were dropped
  * @property {TandemError} error the room could not be (re-)joined (forbidden, not_found...)
@@ -202,6 +203,8 @@
 
 const TOKENS_KEY = 'tandem.tokens';
 const SESSIONS_KEY = 'tandem.sessionInfo';
+/** Unacknowledged chat sends of a session, kept in storage so that a reload does not lose them: + sessionId. */
+const OUTBOX_KEY = 'tandem.outbox.';
 const REMEMBERED_SESSIONS = 20;
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 15000;
@@ -585,7 +588,14 @@ export class Tandem extends Emitter {
     this._tokens = null;
     clearTimeout(this._refreshTimer);
     if (!keepStorage) {
-      try { this._storage.removeItem(TOKENS_KEY); this._storage.removeItem(SESSIONS_KEY); } catch { /* ignore */ }
+      try {
+        this._storage.removeItem(TOKENS_KEY);
+        this._storage.removeItem(SESSIONS_KEY);
+        // Unsent messages are the signed-out user's: nobody else on this device should send them.
+        const keys = [];
+        for (let i = 0; i < (this._storage.length ?? 0); i++) keys.push(this._storage.key(i));
+        keys.filter(key => key?.startsWith(OUTBOX_KEY)).forEach(key => this._storage.removeItem(key));
+      } catch { /* ignore */ }
     }
     this._sessions = {};
     this._wantSocket = false;
@@ -889,8 +899,12 @@ export class Room extends Emitter {
     this._ready = false;   // joined on the current socket
     this._joining = false;
     this._joinWaiters = [];
-    /** @type {Array<PendingMessage & {resolve?: Function, reject?: Function}>} */
-    this._pending = [];
+    /**
+     * Sends not acknowledged yet, oldest first; kept in storage (OUTBOX_KEY) and taken up again by
+     * the Room of a page loaded later, to be sent with the same clientMsgId (stored once).
+     * @type {Array<PendingMessage & {resolve?: Function, reject?: Function}>}
+     */
+    this._pending = this._loadOutbox();
     this._pumping = false;
     this._catchingUp = null;
     this._lastTypingAt = 0;
@@ -955,7 +969,7 @@ export class Room extends Emitter {
     const item = { clientMsgId: newId(), text, createdAt: Date.now() };
     const sent = new Promise((resolve, reject) => { item.resolve = resolve; item.reject = reject; });
     this._pending.push(item);
-    this._emit('pending', this.pending);
+    this._pendingChanged();
     if (!this._wantJoined) this.join().catch(() => { /* reported through 'error' */ });
     this._pump();
     return sent;
@@ -1113,7 +1127,7 @@ export class Room extends Emitter {
     const mine = dropped.filter(m => m.from === me && !this._pending.some(p => p.clientMsgId === m.clientMsgId));
     this._pending.unshift(...mine.map(m => ({ clientMsgId: m.clientMsgId, text: m.text, createdAt: Date.now() })));
     this._emit('rewound', { afterSeq: seq });
-    if (mine.length) { this._emit('pending', this.pending); this._pump(); }
+    if (mine.length) { this._pendingChanged(); this._pump(); }
   }
 
   /** A message of ours seen in the transcript settles its pending send. @internal */
@@ -1122,7 +1136,7 @@ export class Room extends Emitter {
     if (i < 0) return;
     const [item] = this._pending.splice(i, 1);
     item.resolve?.({ seq: m.seq, sentAt: m.sentAt, clientMsgId: m.clientMsgId });
-    this._emit('pending', this.pending);
+    this._pendingChanged();
   }
 
   /**
@@ -1143,7 +1157,7 @@ export class Room extends Emitter {
           if (i >= 0) {
             this._pending.splice(i, 1);
             item.resolve?.({ seq: ack.seq, sentAt: ack.sentAt, clientMsgId: item.clientMsgId });
-            this._emit('pending', this.pending);
+            this._pendingChanged();
           }
         } catch (e) {
           if (e.code === 'disconnected') return;
@@ -1151,7 +1165,7 @@ export class Room extends Emitter {
           const i = this._pending.indexOf(item);
           if (i >= 0) this._pending.splice(i, 1);
           item.reject?.(e);
-          this._emit('pending', this.pending);
+          this._pendingChanged();
         }
       }
     } finally {
@@ -1159,11 +1173,37 @@ export class Room extends Emitter {
     }
   }
 
+  /** The pending list changed: it is stored for a later page, and told. @internal */
+  _pendingChanged() {
+    const key = OUTBOX_KEY + this.sessionId;
+    try {
+      if (this._pending.length) {
+        this.tandem._storage.setItem(key, JSON.stringify(this._pending.map(({ clientMsgId, text, createdAt }) => ({ clientMsgId, text, createdAt }))));
+      } else {
+        this.tandem._storage.removeItem(key);
+      }
+    } catch { /* storage full or blocked: kept in memory only */ }
+    this._emit('pending', this.pending);
+  }
+
+  /** Sends a page before this one left unacknowledged, oldest first. @internal */
+  _loadOutbox() {
+    try {
+      const stored = JSON.parse(this.tandem._storage.getItem(OUTBOX_KEY + this.sessionId) ?? '[]');
+      return Array.isArray(stored)
+        ? stored.filter(m => m && typeof m.clientMsgId === 'string' && typeof m.text === 'string')
+          .map(({ clientMsgId, text, createdAt }) => ({ clientMsgId, text, createdAt: Number(createdAt) || Date.now() }))
+        : [];
+    } catch {
+      return [];
+    }
+  }
+
   /** @internal */
   _failPending(error) {
     if (!this._pending.length) return;
     for (const item of this._pending.splice(0)) item.reject?.(error);
-    this._emit('pending', this.pending);
+    this._pendingChanged();
   }
 
   // ----- server events -----
@@ -1179,6 +1219,10 @@ export class Room extends Emitter {
         this.status = ev.status;
         this._emit('ended', ev);
         this._call?._close('session');
+        break;
+      case 'session.active':
+        this.status = 'active';
+        this._emit('active', ev);
         break;
       default: break;
     }

@@ -115,8 +115,8 @@ final class Connection {
 
   /**
    * Starts delivering at once and reading frames once {@code recorded} completes (the connection is
-   * in the database, or failed to be); {@code onClose} runs once when the socket is gone, for
-   * whatever reason.
+   * in the database, or failed to be), after writing the greeting it completes with
+   * (ConnectionListener); {@code onClose} runs once when the socket is gone, for whatever reason.
    *
    * <p>Why frames wait: a user who reconnects and re-joins a room must be seen as connected by then.
    * The old connection's drop ({@code SessionRepository.dropped}) may still be on its way and marks
@@ -124,14 +124,18 @@ final class Connection {
    * handled before the new connection is recorded would clear the mark and then see it set again
    * by that late drop, and the session would be abandoned under a participant who is there.
    */
-  void start(Future<Void> recorded, Runnable onClose) {
+  void start(Future<List<JsonObject>> recorded, Runnable onClose) {
     loop = vertx.getOrCreateContext();
     socket.pause();
-    recorded.onComplete(ar -> {
+    recorded.onComplete(ar -> onLoop(() -> {
       if (!closed) {
+        // The greeting first: what the user's state is, before anything they send is answered.
+        if (ar.succeeded()) {
+          ar.result().forEach(this::write);
+        }
         socket.resume();
       }
-    });
+    }));
     // Netty's buffer, ahead of the kernel's (ws.sendBufferBytes too: HttpServerOptions.setSendBufferSize),
     // holds at most this before Vert.x queues; once Vert.x's queue is full, output waits in the backlog.
     socket.setWriteQueueMaxSize(config.sendBufferBytes());

@@ -1,10 +1,18 @@
 package io.tandem.gateway;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
 
-/** What the rest of the node wants to know about connections: presence and rooms. */
+/** What the rest of the node wants to know about connections: presence, requests and rooms. */
 public interface ConnectionListener {
-  Future<Void> opened(ConnectionContext connection);
+  /**
+   * A connection opened: once it is recorded, the frames it is greeted with, written to it before
+   * it reads any frame of the client's: the user's state as a fresh page needs it (presence, a
+   * pending offer, a waiting request, a session still open). Events that happened while no
+   * connection of theirs was there are not lost with the connection that was.
+   */
+  Future<List<JsonObject>> opened(ConnectionContext connection);
 
   /** Runs after {@link #opened} completed, whatever its outcome. */
   Future<Void> closed(ConnectionContext connection);

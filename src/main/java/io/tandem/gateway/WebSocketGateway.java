@@ -12,6 +12,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -79,10 +80,11 @@ public final class WebSocketGateway implements Handler<ServerWebSocketHandshake>
   private void open(AuthenticatedUser user, ServerWebSocket socket) {
     ConnectionContext context = new ConnectionContext(user, UUID.randomUUID());
     Connection connection = new Connection(vertx, socket, context, dispatcher, config, outages);
-    Future<Void> registered = listener.opened(context)
+    Future<List<JsonObject>> greeting = listener.opened(context)
         .onFailure(e -> log.warn("connection {} of user {} not recorded: {}", context.connectionId(), user.id(), e.getMessage()));
+    Future<Void> registered = greeting.mapEmpty();
     open.incrementAndGet();
-    connection.start(registered, () -> {
+    connection.start(greeting, () -> {
       open.decrementAndGet();
       registered.eventually(() -> listener.closed(context))
           .onFailure(e -> log.warn("connection {} of user {} not forgotten: {}", context.connectionId(), user.id(), e.getMessage()));

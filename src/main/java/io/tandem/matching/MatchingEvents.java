@@ -1,6 +1,5 @@
 package io.tandem.matching;
 
-import io.tandem.auth.IceServers;
 import io.tandem.bus.Addresses;
 import io.tandem.bus.PresenceMessages;
 import io.tandem.bus.UserEvents;
@@ -20,30 +19,39 @@ public final class MatchingEvents {
   private final EventBus bus;
   private final UserEvents users;
   private final ExpertLoads loads;
-  private final IceServers iceServers;
+  private final SessionReady sessionReady;
 
-  public MatchingEvents(EventBus bus, UserEvents users, ExpertLoads loads, IceServers iceServers) {
+  public MatchingEvents(EventBus bus, UserEvents users, ExpertLoads loads, SessionReady sessionReady) {
     this.bus = bus;
     this.users = users;
     this.loads = loads;
-    this.iceServers = iceServers;
+    this.sessionReady = sessionReady;
   }
 
   void offer(UserId expert, OfferId offer, WaitingRequest request, double distanceKm, String brief, String clientName, Instant expiresAt,
       Price price) {
-    users.send(expert, "offer", new JsonObject()
-        .put("offerId", offer.toString())
-        .put("requestId", request.id().toString())
-        .put("topic", request.topic().value())
-        .put("mode", request.mode().wireName())
-        .put("distanceKm", Double.isFinite(distanceKm) ? Math.round(distanceKm * 10) / 10.0 : null)
-        .put("brief", brief)
-        .put("client", new JsonObject().put("displayName", clientName))
-        .put("expiresAt", expiresAt.toString())
+    users.send(expert, "offer", offerFields(new MatchingRepository.PendingOfferView(offer, request.id(), request.topic(), request.mode(),
+        distanceKm, brief, clientName, expiresAt, price)));
+  }
+
+  /**
+   * The {@code offer} event's fields, the one shape whether the offer is new or told again to a
+   * connection that came after it: the time left is counted now.
+   */
+  static JsonObject offerFields(MatchingRepository.PendingOfferView o) {
+    return new JsonObject()
+        .put("offerId", o.offerId().toString())
+        .put("requestId", o.requestId().toString())
+        .put("topic", o.topic().value())
+        .put("mode", o.mode().wireName())
+        .put("distanceKm", Double.isFinite(o.distanceKm()) ? Math.round(o.distanceKm() * 10) / 10.0 : null)
+        .put("brief", o.brief())
+        .put("client", new JsonObject().put("displayName", o.clientName()))
+        .put("expiresAt", o.expiresAt().toString())
         // The same deadline as a duration from now, which needs no agreement between the two clocks.
-        .put("expiresInMs", Math.max(0, Duration.between(Instant.now(), expiresAt).toMillis()))
+        .put("expiresInMs", Math.max(0, Duration.between(Instant.now(), o.expiresAt()).toMillis()))
         // What the expert earns if they take it: the price less the platform's fee.
-        .put("earns", new JsonObject().put("amount", price.expertEarns()).put("currency", price.currency())));
+        .put("earns", new JsonObject().put("amount", o.price().expertEarns()).put("currency", o.price().currency()));
   }
 
   /** @param reason {@code timeout}, {@code cancelled}, {@code expired}, {@code expert_offline} or {@code client_left} */
@@ -107,14 +115,7 @@ public final class MatchingEvents {
 
   /** What {@code to} is told: the ICE servers carry TURN credentials minted for them. */
   private JsonObject sessionReady(MatchingRepository.Acceptance a, UserId to, UserId peer, String peerName, String peerRole) {
-    return new JsonObject()
-        .put("sessionId", a.sessionId().toString())
-        .put("requestId", a.requestId().toString())
-        .put("mode", a.mode().wireName())
-        .put("price", a.price().toJson())
-        .put("peer", new JsonObject().put("id", peer.toString()).put("displayName", peerName).put("role", peerRole))
-        .put("joinDeadline", a.joinDeadline().toString())
-        .put("iceServers", iceServers.forUser(to));
+    return sessionReady.event(a.sessionId(), a.requestId(), a.mode(), a.price(), to, peer, peerName, peerRole, a.joinDeadline());
   }
 
   /**

@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * owns the shards this node holds.
  */
 public record MatchingFeature(RequestService requests, OfferService offers, ExpertStats stats, ExpertLoads loads, Requeue requeue,
-    MatchingVerticle verticle, ShardLeases leases) {
+    MatchingVerticle verticle, ShardLeases leases, SessionReady sessionReady) {
   /**
    * {@code leasePool}: the lease's own connections, so that renewing it never waits behind other work;
    * {@code sessions}: how an accepted offer's session is opened (the session feature owns that table).
@@ -36,8 +36,9 @@ public record MatchingFeature(RequestService requests, OfferService offers, Expe
     MatchingRepository store = new MatchingRepository(pool, money.pricing(), reliability.penalties(), config.penalties(), sessions, presence,
         metrics);
     ExpertLoads loads = new ExpertLoads(vertx.eventBus(), store);
-    MatchingEvents events = new MatchingEvents(vertx.eventBus(), users, loads,
-        new IceServers(config.session().iceServers(), config.turn(), Clock.systemUTC()));
+    SessionReady sessionReady = new SessionReady(new IceServers(config.session().iceServers(), config.turn(), Clock.systemUTC()),
+        config.session().lateGrace());
+    MatchingEvents events = new MatchingEvents(vertx.eventBus(), users, loads, sessionReady);
     ShardLeases leases = new ShardLeases(leasePool, nodeId, config.cluster().lease());
     RequestService requests = new RequestService(vertx.eventBus(), store, events, config.matching(), money.ledger(), money.pricing(),
         reliability.reliability(), config.session().maxDuration(), topics);
@@ -48,6 +49,7 @@ public record MatchingFeature(RequestService requests, OfferService offers, Expe
         loads,
         new Requeues(config.matching().requestMaxWait(), events),
         new MatchingVerticle(config.matching(), config.cluster().lease(), leases, store, requests, presence, events, metrics, outages),
-        leases);
+        leases,
+        sessionReady);
   }
 }

@@ -372,6 +372,32 @@ public final class MatchingRepository {
     }
   }
 
+  /** A pending offer as its expert is shown it. */
+  public record PendingOfferView(OfferId offerId, RequestId requestId, Topic topic, Mode mode, double distanceKm, String brief,
+      String clientName, Instant expiresAt, Price price) {}
+
+  /** The expert's offers still pending and in time: what a connection of theirs that came after them is told again. */
+  public Future<List<PendingOfferView>> pendingOffersOf(UserId expert) {
+    return pool.preparedQuery("SELECT o.id, o.request_id, o.distance_km, o.expires_at, r.topic, r.mode, r.brief, r.price, r.platform_fee,"
+            + " a.display_name FROM offers o JOIN requests r ON r.id = o.request_id JOIN accounts a ON a.id = r.client_id"
+            + " WHERE o.expert_id = $1 AND o.state = 'pending' AND o.expires_at > now() ORDER BY o.expires_at")
+        .execute(Tuple.of(expert.value()))
+        .map(rows -> {
+          List<PendingOfferView> offers = new ArrayList<>();
+          for (Row row : rows) {
+            Topic topic = new Topic(row.getString("topic"));
+            Mode mode = Mode.fromWire(row.getString("mode")).orElseThrow();
+            Double distance = row.getDouble("distance_km");
+            Price price = row.getLong("price") == null ? pricing.of(topic, mode)
+                : new Price(row.getLong("price"), row.getLong("platform_fee"), pricing.currency());
+            offers.add(new PendingOfferView(new OfferId(row.getUUID("id")), new RequestId(row.getUUID("request_id")), topic, mode,
+                distance == null ? Double.POSITIVE_INFINITY : distance, row.getString("brief"), row.getString("display_name"),
+                row.getOffsetDateTime("expires_at").toInstant(), price));
+          }
+          return offers;
+        });
+  }
+
   /** {@code offer.decline} by the offer's expert, while it is pending. */
   public Future<Optional<ClosedOffer>> decline(OfferId offer, UserId expert) {
     return closeOffer(OfferState.DECLINED, LOCK_REQUEST_OF_OFFER, Tuple.of(offer.value()), "o.id = $2 AND o.expert_id = $3",

@@ -11,6 +11,7 @@ import io.tandem.wire.JsonInput;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,6 +80,18 @@ public final class OfferService {
     log.info("request {} cancelled at accept: its client cannot pay", cannotPay.request());
     return requests.cancel(cannotPay.request(), cannotPay.client(), CancelReason.UNPAYABLE)
         .compose(outcome -> Future.failedFuture(ApiError.conflict("the client can no longer pay for this consultation; the request is cancelled")));
+  }
+
+  /**
+   * What a new connection of an expert is told at once: their offers still pending, with the time
+   * left (an offer written to a connection that then dropped is not lost with it).
+   */
+  public Future<List<JsonObject>> greeting(AuthenticatedUser user) {
+    if (user.role() != Role.EXPERT) {
+      return Future.succeededFuture(List.of());
+    }
+    return repository.pendingOffersOf(user.id())
+        .map(offers -> offers.stream().map(o -> new JsonObject().put("type", "offer").mergeIn(MatchingEvents.offerFields(o))).toList());
   }
 
   /** {@code offer.decline}: the request moves on to the next candidate. */

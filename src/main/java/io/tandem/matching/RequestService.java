@@ -25,6 +25,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -223,15 +224,24 @@ public final class RequestService {
 
   // ---- is the client there? (their WebSocket connections, as the gateway tells)
 
-  /** A client connected: a request of theirs held while they were away may be offered again at once. */
-  public Future<Void> clientConnected(AuthenticatedUser user) {
+  /**
+   * A client connected: a request of theirs held while they were away may be offered again at once,
+   * and the connection is told where it stands ({@code request.status}), as a fresh page needs.
+   */
+  public Future<List<JsonObject>> clientConnected(AuthenticatedUser user) {
     if (user.role() != Role.CLIENT) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(List.of());
     }
-    return repository.requestsOf(user.id(), 1).map(requests -> {
-      requests.stream().filter(RequestRecord::waiting)
-          .forEach(r -> events.toShard(r.shard(), ShardMessages.clientBack(r.id())));
-      return null;
+    return repository.requestsOf(user.id(), 1).compose(requests -> {
+      Optional<RequestRecord> waiting = requests.stream().filter(RequestRecord::waiting).findFirst();
+      if (waiting.isEmpty()) {
+        return Future.succeededFuture(List.<JsonObject>of());
+      }
+      RequestRecord record = waiting.get();
+      events.toShard(record.shard(), ShardMessages.clientBack(record.id()));
+      return ask(record, ShardMessages.position(record.id()))
+          .map(standing -> List.of(new JsonObject().put("type", "request.status")
+              .mergeIn(MatchingEvents.requestStatusEvent(record.id(), record.status())).mergeIn(standing).put("requestId", record.id().toString())));
     });
   }
 

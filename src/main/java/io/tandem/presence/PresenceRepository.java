@@ -92,6 +92,20 @@ public final class PresenceRepository implements ExpertPresence {
         .map(rows -> snapshot(rows.iterator().next()));
   }
 
+  /** Whether the expert is online now, and if offline why (the reason stored when they went offline; empty: they chose to, or never were online). */
+  public record Standing(boolean online, Optional<String> offlineReason) {}
+
+  public Future<Standing> standing(UserId expert) {
+    return pool.preparedQuery("SELECT status, offline_reason FROM expert_presence WHERE expert_id = $1").execute(Tuple.of(expert.value()))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return new Standing(false, Optional.empty());
+          }
+          Row row = rows.iterator().next();
+          return new Standing("online".equals(row.getString("status")), Optional.ofNullable(row.getString("offline_reason")));
+        });
+  }
+
   /** True when the expert was online and now is not. */
   public Future<Boolean> goOffline(UserId expert, String reason) {
     return pool.preparedQuery("UPDATE expert_presence SET status = 'offline', offline_reason = $2, disconnected_at = NULL,"

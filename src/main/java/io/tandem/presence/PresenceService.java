@@ -19,6 +19,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,6 +98,28 @@ public final class PresenceService {
   }
 
   /** A connection opened: remembered in PostgreSQL; an expert in their grace period is back. */
+  /**
+   * What a new connection of an expert is told at once: {@code presence.status} as the server has
+   * it (online on any device of theirs, offline and why, or suspended until when), so that every
+   * device shows the same, a page just loaded too.
+   */
+  private static final java.util.Set<String> TOLD_REASONS = java.util.Set.of("missed_offers", "disconnected");
+
+  public Future<List<JsonObject>> greeting(AuthenticatedUser user) {
+    if (user.role() != Role.EXPERT) {
+      return Future.succeededFuture(List.of());
+    }
+    return Future.all(reliability.suspendedUntil(user.id()), presence.standing(user.id())).map(both -> {
+      Optional<java.time.Instant> suspended = both.resultAt(0);
+      PresenceRepository.Standing standing = both.resultAt(1);
+      JsonObject status = suspended.map(PresenceMessages::suspendedStatus)
+          .orElseGet(() -> standing.online() ? PresenceMessages.onlineStatus()
+              // Why, when it was not their own choice: the reasons presence.status names (a suspension over is no reason now).
+              : PresenceMessages.offlineStatus(standing.offlineReason().filter(TOLD_REASONS::contains).orElse(null)));
+      return List.of(new JsonObject().put("type", "presence.status").mergeIn(status));
+    });
+  }
+
   public Future<Void> connected(AuthenticatedUser user, UUID connectionId) {
     Future<Void> registered = presence.registerConnection(connectionId, user.id(), nodeId);
     if (user.role() != Role.EXPERT) {

@@ -5,9 +5,13 @@ import io.tandem.bus.UserEvents;
 import io.tandem.config.TandemConfig.SessionConfig;
 import io.tandem.kernel.GeoPoint;
 import io.tandem.kernel.Mode;
+import io.tandem.kernel.RequestId;
 import io.tandem.kernel.SessionId;
 import io.tandem.kernel.SessionStatus;
 import io.tandem.kernel.UserId;
+import io.tandem.matching.SessionReady;
+import io.tandem.money.Price;
+import io.tandem.money.Pricing;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.JsonInput;
 import io.vertx.core.Future;
@@ -34,6 +38,8 @@ public final class RoomService {
   /** Messages returned with a join; more are paged with GET /api/v1/sessions/{id}/messages. */
   public static final int JOIN_BACKLOG_LIMIT = 500;
 
+  private final SessionReady sessionReady;
+  private final Pricing pricing;
   private final SessionRepository sessions;
   private final MessageStore messages;
   private final UserEvents events;
@@ -55,7 +61,11 @@ public final class RoomService {
   private static final int MAX_CACHED = 100_000;
   private final Map<String, Long> lastTyping = new ConcurrentHashMap<>();
 
-  public RoomService(SessionRepository sessions, MessageStore messages, UserEvents events, Outcomes outcomes, SessionConfig config) {
+  /** {@code sessionReady}: how a session is told to a participant (matching's shape, with their TURN credentials). */
+  public RoomService(SessionRepository sessions, MessageStore messages, UserEvents events, Outcomes outcomes, SessionConfig config,
+      SessionReady sessionReady, Pricing pricing) {
+    this.sessionReady = sessionReady;
+    this.pricing = pricing;
     this.sessions = sessions;
     this.messages = messages;
     this.events = events;
@@ -86,6 +96,7 @@ public final class RoomService {
         roomPresence(id, user, peer, joined.get().reconnected() ? "reconnected" : "joined");
         if (joined.get().started()) {
           log.info("session {} active: both participants joined", id);
+          announceActive(session);
         }
       }
       return Future.all(sessions.messages(id, afterSeq, JOIN_BACKLOG_LIMIT), sessions.connected(List.of(session.clientId(), session.expertId())))
@@ -199,6 +210,7 @@ public final class RoomService {
             roomPresence(id, caller.id(), j.session().peerOf(caller.id()).orElseThrow(), "joined");
             if (j.started()) {
               log.info("in-person session {} active: both checked in", id);
+              announceActive(j.session());
             }
           });
           return Future.succeededFuture(new JsonObject().put("checkedIn", true));
@@ -311,6 +323,28 @@ public final class RoomService {
   }
 
   /** {@code room.presence} goes to both participants, so every device of the mover learns it too. */
+  /** {@code session.active} to both, on every device: the session started (no app needs to ask). */
+  private void announceActive(SessionRecord session) {
+    JsonObject event = new JsonObject().put("sessionId", session.id().toString())
+        .put("startedAt", (session.startedAt() == null ? java.time.Instant.now() : session.startedAt()).toString());
+    events.send(session.clientId(), "session.active", event);
+    events.send(session.expertId(), "session.active", event);
+  }
+
+  /**
+   * What a new connection is told at once of the user's sessions still open: {@code session.ready}
+   * for each, as at the match, so that a second device or a page just loaded finds its way back.
+   */
+  public Future<List<JsonObject>> greeting(AuthenticatedUser user) {
+    return sessions.liveOf(user.id()).map(live -> live.stream().map(l -> {
+      SessionRecord s = l.session();
+      UserId peer = s.peerOf(user.id()).orElseThrow();
+      return new JsonObject().put("type", "session.ready").mergeIn(sessionReady.event(s.id().value(), new RequestId(s.requestId()), s.mode(),
+          new Price(s.price(), s.platformFee(), pricing.currency()), user.id(), peer, l.peerName(),
+          s.clientId().equals(peer) ? "client" : "expert", s.joinDeadline()));
+    }).toList());
+  }
+
   private void roomPresence(SessionId id, UserId who, UserId peer, String state) {
     JsonObject event = new JsonObject().put("sessionId", id.toString()).put("userId", who.toString()).put("state", state);
     events.send(peer, "room.presence", event);

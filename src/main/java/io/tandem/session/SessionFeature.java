@@ -5,6 +5,7 @@ import io.tandem.bus.UserEvents;
 import io.tandem.config.TandemConfig;
 import io.tandem.matching.ExpertLoads;
 import io.tandem.matching.Requeue;
+import io.tandem.matching.SessionReady;
 import io.tandem.money.Pricing;
 import io.tandem.reliability.Penalties;
 import io.vertx.core.Vertx;
@@ -14,13 +15,13 @@ import io.vertx.sqlclient.Pool;
 public record SessionFeature(RoomService rooms, Outcomes outcomes, SessionViews views) {
   /** {@code chatPool}: the connections chat batches are written on, apart from everything else. */
   public static SessionFeature build(Vertx vertx, Pool pool, Pool chatPool, TandemConfig config, Penalties penalties, Pricing pricing,
-      UserEvents users, ExpertLoads loads, Requeue requeue, MeterRegistry meters) {
+      UserEvents users, ExpertLoads loads, Requeue requeue, MeterRegistry meters, SessionReady sessionReady) {
     MessageStore messages = new MessageStore(vertx, chatPool, config.session().messageBatchMax(), config.session().messageWriteLanes(),
         meters);
     SessionMetrics metrics = new SessionMetrics(meters);
     SessionRepository repository = new SessionRepository(pool, penalties, metrics);
     Outcomes outcomes = new Outcomes(pool, penalties, pricing, config.session(), requeue, users, loads, metrics);
-    return new SessionFeature(new RoomService(repository, messages, users, outcomes, config.session()), outcomes,
-        new SessionViews(pool, repository, pricing));
+    return new SessionFeature(new RoomService(repository, messages, users, outcomes, config.session(), sessionReady, pricing), outcomes,
+        new SessionViews(pool, repository, pricing, config.session().lateGrace()));
   }
 }

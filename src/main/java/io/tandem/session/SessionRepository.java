@@ -376,6 +376,22 @@ public final class SessionRepository {
         });
   }
 
+  /** A session still open, as one participant is told of it: the other participant's name with it. */
+  public record LiveSession(SessionRecord session, String peerName) {}
+
+  /** The participant's sessions still open (waiting or active), oldest first. */
+  public Future<List<LiveSession>> liveOf(UserId participant) {
+    return pool.preparedQuery("SELECT " + COLUMNS + ", peer.display_name AS peer_name FROM sessions s"
+            + " JOIN accounts peer ON peer.id = CASE WHEN s.client_id = $1 THEN s.expert_id ELSE s.client_id END"
+            + " WHERE (s.client_id = $1 OR s.expert_id = $1) AND s.status IN ('waiting', 'active') ORDER BY s.created_at")
+        .execute(Tuple.of(participant.value()))
+        .map(rows -> {
+          List<LiveSession> live = new ArrayList<>();
+          rows.forEach(row -> live.add(new LiveSession(session(row), row.getString("peer_name"))));
+          return live;
+        });
+  }
+
   /** Opens an accepted offer's session, {@code waiting}, in the acceptance's transaction ({@link SessionOpening}). */
   public static Future<Instant> open(SqlClient sql, SessionOpening.NewSession s) {
     return sql.preparedQuery("INSERT INTO sessions (id, request_id, offer_id, client_id, expert_id, topic, mode, status,"

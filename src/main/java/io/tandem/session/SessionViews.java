@@ -17,20 +17,25 @@ public final class SessionViews {
   private final Pool pool;
   private final SessionRepository sessions;
   private final Pricing pricing;
+  private final java.time.Duration lateGrace;
 
-  SessionViews(Pool pool, SessionRepository sessions, Pricing pricing) {
+  /** {@code lateGrace}: session.lateGraceSeconds, after the join deadline until the join window closes. */
+  SessionViews(Pool pool, SessionRepository sessions, Pricing pricing, java.time.Duration lateGrace) {
+    this.lateGrace = lateGrace;
     this.pool = pool;
     this.sessions = sessions;
     this.pricing = pricing;
   }
 
   /**
-   * {@code GET /api/v1/sessions/{id}}, for participants: with its {@code price}, and once it is over
-   * its {@code payment} (what it cost the client and earned the expert, refunds included).
+   * {@code GET /api/v1/sessions/{id}}, for participants: with its {@code price}, when its join window
+   * closes ({@code joinClosesAt}), and once it is over its {@code payment} (what it cost the client
+   * and earned the expert, refunds included).
    */
   public Future<JsonObject> describe(AuthenticatedUser caller, String id) {
     return participantOf(caller, id).compose(session -> {
-      JsonObject view = session.toJson().put("price", new Price(session.price(), session.platformFee(), pricing.currency()).toJson());
+      JsonObject view = session.toJson().put("price", new Price(session.price(), session.platformFee(), pricing.currency()).toJson())
+          .put("joinClosesAt", session.joinDeadline().plus(lateGrace).toString());
       if (session.open()) {
         return Future.succeededFuture(view);
       }

@@ -70,6 +70,41 @@ class FirstConsultationInBrowserTest {
   }
 
   @Test
+  @DisplayName("a chat message the network ate survives a reload: shown as sending, sent again by the next page, stored once;"
+      + " the waiting room turns active by itself when the expert joins")
+  void nothingLostAcrossAReload() {
+    Browsers.assumeAvailable();
+    String topic = Actors.uniqueTopic();
+    try (RunningNode node = RunningNode.start(TestConfig.defaults());
+         Person expert = Actors.expert(node, topic);
+         AppUser client = new AppUser(baseUrl(node), "en-US", Browsers.DESKTOP)) {
+      client.signUp("client", "Alex Kim");
+      client.request(topic, "chat", 0, 0, "Can my offer be negotiated?");
+      JsonObject offer = expert.socket().awaitEvent("offer");
+      String sessionId = expert.socket().ack("offer.accept", new JsonObject().put("offerId", offer.getString("offerId"))).getString("sessionId");
+      WebElement status = client.until("the client is in the room, waiting", () -> client.shows("session-status") ? client.find("session-status") : null);
+      client.until("waiting for the expert", () -> "waiting".equals(status.getAttribute("data-status")));
+      expert.socket().ack("room.join", new JsonObject().put("sessionId", sessionId));
+      client.until("active as soon as the expert joined, pushed", () -> "active".equals(client.find("session-status").getAttribute("data-status")));
+
+      // The network eats chat sends from here on (the frame never leaves), as on a train going into a tunnel.
+      ((org.openqa.selenium.JavascriptExecutor) client.browser).executeScript(
+          "const send = WebSocket.prototype.send;"
+              + "WebSocket.prototype.send = function (data) { if (String(data).includes('\"room.send\"')) return; return send.call(this, data); };");
+      client.send("Sent just before the tunnel");
+      client.until("shown as sending", () -> client.shows("message-pending"));
+      client.screenshot("first-en-message-sending");
+      client.browser.navigate().refresh();
+      JsonObject delivered = expert.socket().awaitEvent("room.message", m -> "Sent just before the tunnel".equals(m.getString("text")));
+      assertThat(delivered.getString("clientMsgId")).isNotBlank();
+      client.until("the page after the reload shows it sent", () -> client.find("messages").getText().contains("Sent just before the tunnel")
+          && !client.shows("message-pending"));
+      assertThat(Sql.count("SELECT count(*) FROM messages WHERE session_id = ?::uuid AND text = ?", sessionId, "Sent just before the tunnel"))
+          .as("stored once").isEqualTo(1);
+    }
+  }
+
+  @Test
   @DisplayName("the catalogue, in both languages: the expert ticks topics found by their Chinese name; the client finds one by an English"
       + " word and is shown the closest topics when nothing matches")
   void topicsFromTheCatalogue() {

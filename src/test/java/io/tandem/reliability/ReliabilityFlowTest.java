@@ -223,7 +223,8 @@ class ReliabilityFlowTest {
         expert.socket().awaitEvent("offer");
         assertThat(expert.socket().awaitEvent("offer.revoked").getString("reason")).isEqualTo("timeout");
       }
-      JsonObject offline = expert.socket().awaitEvent("presence.status", s -> "offline".equals(s.getString("status")));
+      // Not the greeting's "offline" of a connection opened before going online: the one that says why.
+      JsonObject offline = expert.socket().awaitEvent("presence.status", s -> "offline".equals(s.getString("status")) && s.containsKey("reason"));
       assertThat(offline.getString("reason")).isEqualTo("missed_offers");
       assertThat(Sql.string("SELECT status FROM expert_presence WHERE expert_id = ?::uuid", expert.id())).isEqualTo("offline");
       assertThat(Sql.count("SELECT count(*) FROM penalties WHERE user_id = ?::uuid AND kind = 'offer_timeout'", expert.id())).isEqualTo(3);

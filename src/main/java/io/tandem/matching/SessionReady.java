@@ -1,0 +1,41 @@
+package io.tandem.matching;
+
+import io.tandem.auth.IceServers;
+import io.tandem.kernel.Mode;
+import io.tandem.kernel.RequestId;
+import io.tandem.kernel.UserId;
+import io.tandem.money.Price;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * The {@code session.ready} event, the one shape whether it announces a match or tells a
+ * connection that came later of a session still open. {@code joinDeadline} is when joining stops
+ * being on time; {@code joinClosesAt}, that plus {@code session.lateGraceSeconds}, when the join
+ * window is closed and whoever is missing has not shown: the instants the server applies.
+ */
+public final class SessionReady {
+  private final IceServers iceServers;
+  private final Duration lateGrace;
+
+  public SessionReady(IceServers iceServers, Duration lateGrace) {
+    this.iceServers = iceServers;
+    this.lateGrace = lateGrace;
+  }
+
+  /** What {@code to} is told of a session with {@code peer}: the ICE servers carry TURN credentials minted for them. */
+  public JsonObject event(UUID session, RequestId request, Mode mode, Price price, UserId to, UserId peer, String peerName, String peerRole,
+      Instant joinDeadline) {
+    return new JsonObject()
+        .put("sessionId", session.toString())
+        .put("requestId", request.toString())
+        .put("mode", mode.wireName())
+        .put("price", price.toJson())
+        .put("peer", new JsonObject().put("id", peer.toString()).put("displayName", peerName).put("role", peerRole))
+        .put("joinDeadline", joinDeadline.toString())
+        .put("joinClosesAt", joinDeadline.plus(lateGrace).toString())
+        .put("iceServers", iceServers.forUser(to));
+  }
+}
