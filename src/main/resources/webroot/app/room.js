@@ -46,7 +46,8 @@ export function renderRoom(ctx, sessionId) {
   endConfirm.id = `end-confirm-${sessionId}`;
   const roomStatus = statusLine('room-status-line');
 
-  const messageList = h('ol', { class: 'messages', dataTest: 'messages', role: 'log', 'aria-live': 'polite', i18nAttr: 'aria-label:room.messagesLabel' });
+  // The list stays a list (its items are list items to a screen reader); the scroller around it is the live log.
+  const messageList = h('ol', { class: 'messages', dataTest: 'messages' });
   const emptyHint = h('p', { class: 'empty-chat muted', i18n: 'room.noMessages' });
   const pendingList = h('ol', { class: 'messages pending-list', 'aria-hidden': 'false' });
   const typing = h('p', { class: 'typing', dataTest: 'typing', hidden: true, 'aria-live': 'polite' });
@@ -57,7 +58,8 @@ export function renderRoom(ctx, sessionId) {
   // The limit is said before it is reached (the box stops taking text at it), not after.
   const chatLimit = h('p', { class: 'chat-limit muted small', dataTest: 'chat-limit', 'aria-live': 'polite', hidden: true });
   const chatForm = h('form', { class: 'chat-form', novalidate: true }, chatInput, enterHint, sendButton, chatLimit);
-  const messagesScroller = h('div', { class: 'messages-scroller' }, emptyHint, messageList, pendingList);
+  const messagesScroller = h('div', { class: 'messages-scroller', role: 'log', 'aria-live': 'polite', i18nAttr: 'aria-label:room.messagesLabel' },
+    emptyHint, messageList, pendingList);
   const chatPanel = h('section', { class: 'chat-panel card', i18nAttr: 'aria-label:room.chat' }, messagesScroller, typing, chatForm);
 
   // Call
@@ -640,7 +642,8 @@ export function renderRoom(ctx, sessionId) {
       setI18n(callState, 'call.ringing');
     }
     updateCallControls();
-    applyStatus(join?.status || session?.status || 'waiting');
+    // The room's own status is the latest (a session.active or .ended may have come while this loaded).
+    applyStatus(room.status || join?.status || session?.status || 'waiting');
     if (!ended) chatInput.focus({ preventScroll: true });
   };
   load();

@@ -40,10 +40,10 @@ class MoneyFlowTest {
   @BeforeAll
   static void start() {
     JsonObject catalogue = new JsonObject()
-        .put(CAREER, new JsonObject().put("en", "Career").put("zh-CN", "职业发展").put("price", 2000))
-        .put(INTERVIEW, new JsonObject().put("en", "Job interviews").put("zh-CN", "求职面试")
+        .put(CAREER, new JsonObject().put("en", "Priced careers").put("zh-CN", "定价职业").put("price", 2000))
+        .put(INTERVIEW, new JsonObject().put("en", "Priced interviews").put("zh-CN", "定价面试")
             .put("price", new JsonObject().put("chat", 1500).put("in_person", 6000)))
-        .put(LEGAL, new JsonObject().put("en", "Legal").put("zh-CN", "法律").put("price", 5000));
+        .put(LEGAL, new JsonObject().put("en", "Priced law").put("zh-CN", "定价法律").put("price", 5000));
     node = RunningNode.start(TestConfig.with(Map.of("topics.catalogue", catalogue.encode())));
   }
 
