@@ -628,8 +628,10 @@ public final class Walk {
       switch (String.valueOf(frame.get("type"))) {
         case "offer.revoked" -> say("offer " + frame.get("offerId") + " withdrawn: " + frame.get("reason"));
         case "presence.status" -> {
-          // "online" answers the walk's own presence.online; anything else happened to the expert.
-          if (!"online".equals(frame.get("status")) || frame.get("reason") != null) {
+          // "online" answers the walk's own presence.online and a bare "offline" is the greeting
+          // that tells a new connection where the expert stands; anything else happened to them.
+          boolean expected = ("online".equals(frame.get("status")) || "offline".equals(frame.get("status"))) && frame.get("reason") == null;
+          if (!expected) {
             say("presence: " + frame.get("status") + (frame.get("reason") != null ? " (" + frame.get("reason") + ")" : ""));
           }
         }

@@ -144,6 +144,11 @@ export function mountExpertBar(ctx, root) {
   const cards = new Map(); // offerId -> {card, finish}
   subscriptions.push(tandem.on('offer', offer => showOffer(offer)));
   subscriptions.push(tandem.on('offer.revoked', event => cards.get(event.offerId)?.revoked(event.reason)));
+  // Accepted on another of the expert's devices: the session.ready reaches every connection, and
+  // the card here must not stay clickable until its countdown runs out.
+  subscriptions.push(tandem.on('session.ready', event => {
+    for (const entry of cards.values()) if (entry.requestId === event.requestId) entry.revoked('accepted_elsewhere');
+  }));
 
   const showOffer = offer => {
     if (cards.has(offer.offerId)) return;
@@ -175,6 +180,7 @@ export function mountExpertBar(ctx, root) {
 
     let finished = false;
     const tick = () => {
+      if (finished && card.classList.contains('revoked')) return; // withdrawn: the count stays at 0
       const ms = Math.max(0, remaining());
       setText(countdown, String(Math.ceil(ms / 1000)));
       bar.style.width = `${Math.min(100, (ms / totalMs) * 100)}%`;
@@ -199,11 +205,14 @@ export function mountExpertBar(ctx, root) {
     const finish = () => { finished = true; clearInterval(timer); accept.disabled = true; decline.disabled = true; };
     const revoked = reason => {
       if (finished && !card.isConnected) return;
+      if (finished && reason === 'accepted_elsewhere') return; // accepted here: the room opens
+
       finish();
       setText(countdown, '0');
       bar.style.width = '0%';
       card.classList.add('revoked');
-      showStatus(status, 'error', `offer.revoked.${reason || 'other'}`);
+      // Accepted elsewhere is good news, not a failure.
+      showStatus(status, reason === 'accepted_elsewhere' ? 'ok' : 'error', `offer.revoked.${reason || 'other'}`);
       setTimeout(remove, 5000);
     };
     if (typeof offer.on === 'function') offer.on('revoked', event => revoked(event?.reason));
@@ -233,7 +242,7 @@ export function mountExpertBar(ctx, root) {
       remove();
     });
 
-    cards.set(offer.offerId, { card, revoked });
+    cards.set(offer.offerId, { card, revoked, requestId: offer.requestId });
     offers.prepend(card);
     accept.focus({ preventScroll: true });
     card.scrollIntoView({ block: 'nearest' });
@@ -294,9 +303,10 @@ export function renderExpertHome(ctx) {
     if (destroyed) return;
     profileBox.replaceChildren(
       h('h2', { i18n: 'expertHome.yourProfile' }),
-      h('p', {}, setI18n(h('span', { class: 'muted' }), 'profile.topics'), ': ', (profile.topics || []).map(topicLabel).join(', ')),
-      h('p', {}, setI18n(h('span', { class: 'muted' }), 'profile.modes'), ': ',
-        (profile.modes || []).flatMap((mode, index) => [index ? ', ' : '', setI18n(h('span'), `mode.${mode}`)])));
+      h('p', {}, setI18n(h('span', { class: 'muted' }), 'profile.topics'), h('span', { i18n: 'punct.colon' }),
+        (profile.topics || []).flatMap((topic, index) => [index ? h('span', { i18n: 'punct.listSeparator' }) : '', h('span', { text: topicLabel(topic) })])),
+      h('p', {}, setI18n(h('span', { class: 'muted' }), 'profile.modes'), h('span', { i18n: 'punct.colon' }),
+        (profile.modes || []).flatMap((mode, index) => [index ? h('span', { i18n: 'punct.listSeparator' }) : '', setI18n(h('span'), `mode.${mode}`)])));
     // The average starts at a prior (4.0) before any rating: with none received, say so instead.
     if (profile.rating && Number(profile.rating.count) > 0) setI18n(ratingBox, 'expertHome.rating', { average: rating(profile.rating.average), count: profile.rating.count });
     else if (profile.rating) setI18n(ratingBox, 'expertHome.noRatings');

@@ -26,10 +26,20 @@ export function readLocation(latInput, lngInput) {
 }
 
 /**
+ * What to say when the browser gives no location, and what to do instead: pick a `place` from the
+ * list, or `type` the coordinates (where there is no list).
+ */
+export function locationFailure(error, orElse = 'place') {
+  const denied = error?.code === 'geo_denied';
+  if (orElse === 'type') return denied ? 'location.deniedType' : 'location.failedType';
+  return denied ? 'location.denied' : 'location.failed';
+}
+
+/**
  * Wires a "use my location" button: the browser's location fills the two inputs, and
  * `statusElement` says how it went (finding, found, denied, failed).
  */
-export function locateInto(button, latInput, lngInput, statusElement, onFound = () => {}) {
+export function locateInto(button, latInput, lngInput, statusElement, onFound = () => {}, { orElse = 'place' } = {}) {
   button.addEventListener('click', async () => {
     button.disabled = true;
     showStatus(statusElement, '', 'location.finding');
@@ -40,7 +50,7 @@ export function locateInto(button, latInput, lngInput, statusElement, onFound = 
       onFound(where);
       showStatus(statusElement, 'ok', 'location.found');
     } catch (error) {
-      showStatus(statusElement, 'error', error.code === 'geo_denied' ? 'location.denied' : 'location.failed');
+      showStatus(statusElement, 'error', locationFailure(error, orElse));
     } finally {
       button.disabled = false;
     }
@@ -51,8 +61,13 @@ export function locateInto(button, latInput, lngInput, statusElement, onFound = 
  * Where someone is, for meeting in person, without knowing coordinates: a city or district from a
  * list, or "Use my location", or, behind "Enter coordinates", latitude and longitude by hand (the
  * list's choice wins while one is picked). {element, read() -> {lat, lng} | null, set(location)}.
+ *
+ * With `exact`, a spot rather than an area (an expert's meeting point, where check-in must be
+ * within a few hundred metres): no district list, "Use my location" or coordinates typed in plain
+ * view, and a map link to see the spot chosen.
  */
-export function placePicker({ legendKey, hintKey }) {
+export function placePicker({ legendKey, hintKey, exact: spotOnly = false }) {
+  if (spotOnly) return spotPicker({ legendKey, hintKey });
   const place = h('select', { name: 'place', dataTest: 'place' },
     h('option', { value: '', i18n: 'location.choosePlace' }),
     PLACES.map(p => h('option', { value: p.id, i18n: `place.${p.id}` })),
@@ -94,6 +109,40 @@ export function placePicker({ legendKey, hintKey }) {
       place.value = placeAt(location)?.id || 'exact';
     },
     focus() { place.focus(); },
+    clearStatus() { showStatus(status, '', ''); },
+  };
+}
+
+function spotPicker({ legendKey, hintKey }) {
+  const lat = h('input', { name: 'lat', type: 'number', step: 'any', min: -90, max: 90, inputmode: 'decimal', dataTest: 'spot-lat' });
+  const lng = h('input', { name: 'lng', type: 'number', step: 'any', min: -180, max: 180, inputmode: 'decimal', dataTest: 'spot-lng' });
+  const locate = h('button', { type: 'button', class: 'btn', dataTest: 'use-my-location', i18n: 'location.useMine' });
+  const status = statusLine('location-status');
+  const map = h('a', { target: '_blank', rel: 'noopener', dataTest: 'spot-map', i18n: 'location.seeOnMap', hidden: true });
+  const showMap = () => {
+    const spot = readLocation(lat, lng);
+    map.hidden = !spot;
+    if (spot) map.href = `https://www.openstreetmap.org/?mlat=${spot.lat}&mlon=${spot.lng}#map=18/${spot.lat}/${spot.lng}`;
+  };
+  lat.addEventListener('input', showMap);
+  lng.addEventListener('input', showMap);
+  locateInto(locate, lat, lng, status, showMap, { orElse: 'type' });
+  const element = h('fieldset', { class: 'plain-group stack-tight', dataTest: 'place-picker' },
+    h('legend', { i18n: legendKey }),
+    hintKey ? h('p', { class: 'hint', i18n: hintKey }) : null,
+    h('div', { class: 'row' }, locate),
+    status,
+    h('div', { class: 'row-fields' }, field('location.lat', lat), field('location.lng', lng)),
+    map);
+  return {
+    element,
+    read: () => readLocation(lat, lng),
+    set(location) {
+      lat.value = location ? String(location.lat) : '';
+      lng.value = location ? String(location.lng) : '';
+      showMap();
+    },
+    focus() { locate.focus(); },
     clearStatus() { showStatus(status, '', ''); },
   };
 }

@@ -19,7 +19,8 @@ export function renderProfile(ctx) {
   const topics = h('input', { name: 'topics', autocapitalize: 'none', spellcheck: 'false', i18nAttr: 'placeholder:profile.topicsPlaceholder' });
   const otherTopics = field('profile.otherTopics', topics, 'profile.topicsHint');
   const modeBoxes = ['chat', 'video', 'in_person'].map(mode => h('input', { type: 'checkbox', name: 'modes', value: mode, id: uniqueId(`pmode-${mode}`) }));
-  const where = placePicker({ legendKey: 'profile.location', hintKey: 'profile.locationHint' });
+  // The meeting point must be a spot: check-in is within a few hundred metres of it.
+  const where = placePicker({ legendKey: 'profile.location', hintKey: 'profile.locationHint', exact: true });
   // Empty means 1 (the placeholder says so): a pre-filled value would turn a typed "2" into "12".
   const capacity = h('input', { name: 'capacity', type: 'number', min: 1, max: 10, step: 1, placeholder: '1', inputmode: 'numeric' });
   const bio = h('textarea', { name: 'bio', rows: 4, maxlength: 2000 });
@@ -63,6 +64,7 @@ export function renderProfile(ctx) {
   };
   const showChosen = () => {
     if (!chosen.size) setI18n(topicsChosen, 'profile.topicsNoneChosen');
+    else if (chosen.size === 1) setI18n(topicsChosen, 'profile.topicsChosenOne');
     else setI18n(topicsChosen, 'profile.topicsChosen', { n: chosen.size });
   };
   topicSearch.addEventListener('input', renderTopics);
@@ -115,7 +117,7 @@ export function renderProfile(ctx) {
     if (!modes.length) { showStatus(status, 'error', 'profile.modesMissing'); modeBoxes[0].focus(); return; }
     // Only meeting in person needs a place; one given anyway is kept (it ranks them for nearby clients).
     const location = where.read();
-    if (modes.includes('in_person') && !location) { showStatus(status, 'error', 'location.missing'); where.focus(); return; }
+    if (modes.includes('in_person') && !location) { showStatus(status, 'error', 'profile.locationMissing'); where.focus(); return; }
     const capacityValue = Number(capacity.value || 1);
     if (!Number.isInteger(capacityValue) || capacityValue < 1 || capacityValue > 10) { showStatus(status, 'error', 'profile.capacityInvalid'); capacity.focus(); return; }
     const body = { topics: chosenTopics, modes, capacity: capacityValue, bio: bio.value.trim(), languages: splitList(languages.value) };

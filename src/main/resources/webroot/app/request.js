@@ -81,10 +81,14 @@ export function renderNewRequest(ctx) {
   // The price follows the topic and the mode as they change; the last answer asked for wins.
   let quoteAsked = 0;
   let quoted = null;
+  let quotedFor = null; // topic and mode of the price on screen (or being asked)
+  const choice = () => ({ topic: topicOther.value.trim().toLowerCase() || topicSelect.value, mode: modeRadios.find(radio => radio.checked)?.value });
   const updateQuote = async () => {
-    const topic = topicOther.value.trim().toLowerCase() || topicSelect.value;
-    const mode = modeRadios.find(radio => radio.checked)?.value;
-    if (!topic || !TOPIC_PATTERN.test(topic)) { quote.hidden = true; quoted = null; return; }
+    const { topic, mode } = choice();
+    quotedFor = `${topic}|${mode}`;
+    // A topic just chosen makes an old "pick a topic" wrong.
+    if (topic && status.dataset.i18n && status.dataset.i18n.startsWith('request.topic')) showStatus(status, '', '');
+    if (!topic || !TOPIC_PATTERN.test(topic)) { quote.hidden = true; quoted = null; quoteAsked++; return; }
     const asked = ++quoteAsked;
     try {
       const answer = await ctx.tandem.get(`/api/v1/quotes?topic=${encodeURIComponent(topic)}&mode=${encodeURIComponent(mode)}`);
@@ -122,15 +126,18 @@ export function renderNewRequest(ctx) {
   };
   let nearAsked = 0;
   const showTopics = () => {
-    const { topics, expertsOnline, listedOnly } = currentTopics();
+    const { topics, expertsOnline, expertsFree, listedOnly } = currentTopics();
     const search = topicSearch.value.trim();
     const found = topics.filter(entry => matchesSearch(entry, search));
-    fillTopics(topicSelect, found, topicsNote, expertsOnline, search, topics.length);
+    fillTopics(topicSelect, found, topicsNote, { expertsOnline, expertsFree }, search, topics.length);
     topicOtherField.hidden = listedOnly;
     if (search && found.length === 1 && topicSelect.value !== found[0].topic) {
       topicSelect.value = found[0].topic;
       updateQuote();
     }
+    // A search that filtered the chosen topic out leaves no topic chosen: no price for it either.
+    const { topic, mode } = choice();
+    if (`${topic}|${mode}` !== quotedFor) updateQuote();
     if (search && !found.length) {
       const asked = ++nearAsked;
       readTopics({ near: search }).then(body => { if (asked === nearAsked && !destroyed) showSuggestions(body.closest || []); })
@@ -178,7 +185,8 @@ export function renderNewRequest(ctx) {
     const typed = topicOther.value.trim().toLowerCase();
     const topic = typed || topicSelect.value;
     if (!topic || !TOPIC_PATTERN.test(topic)) {
-      showStatus(status, 'error', 'request.topicInvalid');
+      // Where typed topics are taken, say how to type one; otherwise there is only the list.
+      showStatus(status, 'error', typed || !topicOtherField.hidden ? 'request.topicInvalid' : 'request.topicPick');
       (typed ? topicOther : topicSelect).focus();
       return;
     }
@@ -235,34 +243,47 @@ export function renderNewRequest(ctx) {
 }
 
 /**
- * Fills the picker keeping the current choice; each option says how many experts are online now.
- * `expertsOnline` is the server's count of DISTINCT experts online (one expert may cover several
- * topics, so the per-topic counts must not be summed); without it no total is shown.
+ * Fills the picker keeping the current choice, topics grouped by who could take them: experts free
+ * now (online and below their capacity), experts online but all in consultations, nobody online.
+ * `expertsOnline`/`expertsFree` are the server's counts of DISTINCT experts (one expert may cover
+ * several topics, so the per-topic counts must not be summed); without them no total is shown.
  */
-function fillTopics(select, topics, note, expertsOnline, search = '', listed = topics.length) {
-  const total = Number.isFinite(Number(expertsOnline)) && expertsOnline !== null && expertsOnline !== undefined ? Number(expertsOnline) : null;
+function fillTopics(select, topics, note, totals = {}, search = '', listed = topics.length) {
+  const count = value => (value === null || value === undefined || !Number.isFinite(Number(value)) ? null : Number(value));
+  const total = count(totals.expertsOnline);
+  const free = count(totals.expertsFree);
   // Rebuilding the options closes an open picker: only do it when something changed.
-  const signature = JSON.stringify([total, search, topics.map(entry => [entry.topic, onlineCount(entry)])]);
+  const signature = JSON.stringify([total, free, search, topics.map(entry => [entry.topic, onlineCount(entry), freeCount(entry)])]);
   if (select.dataset.signature === signature && select.options.length) return;
   select.dataset.signature = signature;
   const previous = select.value;
   const options = [h('option', { value: '', i18n: topics.length ? 'request.topicChoose' : (search ? 'request.topicNoMatch' : 'request.topicNone') })];
   const sorted = [...topics].sort((a, b) => a.topic.localeCompare(b.topic));
-  const optionOf = entry => setI18n(h('option', { value: entry.topic }), 'request.topicOption', { topic: topicLabel(entry.topic), online: onlineCount(entry) });
-  const online = sorted.filter(entry => onlineCount(entry) > 0);
-  const offline = sorted.filter(entry => onlineCount(entry) === 0);
-  if (online.length) options.push(h('optgroup', { i18nAttr: 'label:request.topicsOnline' }, online.map(optionOf)));
-  if (offline.length) options.push(h('optgroup', { i18nAttr: 'label:request.topicsOffline' }, offline.map(optionOf)));
+  const optionOf = (entry, key) => setI18n(h('option', { value: entry.topic }), key,
+    { topic: topicLabel(entry.topic), free: freeCount(entry), online: onlineCount(entry) });
+  const groups = [
+    ['request.topicsFree', 'request.topicOptionFree', sorted.filter(entry => freeCount(entry) > 0)],
+    ['request.topicsBusy', 'request.topicOptionBusy', sorted.filter(entry => onlineCount(entry) > 0 && freeCount(entry) === 0)],
+    ['request.topicsOffline', 'request.topicOptionOffline', sorted.filter(entry => onlineCount(entry) === 0)],
+  ];
+  for (const [label, key, entries] of groups) {
+    if (entries.length) options.push(h('optgroup', { i18nAttr: `label:${label}` }, entries.map(entry => optionOf(entry, key))));
+  }
   select.replaceChildren(...options);
   if ([...select.options].some(option => option.value === previous)) select.value = previous;
-  const anyOnline = online.length > 0;
+  const anyOnline = sorted.some(entry => onlineCount(entry) > 0);
   note.hidden = false;
   if (!listed || total === 0 || (total === null && !anyOnline)) setI18n(note, 'request.topicsEmpty');
-  else if (total === 1) setI18n(note, 'request.topicsSummaryOne');
-  else if (total !== null) setI18n(note, 'request.topicsSummary', { n: total });
+  else if (total === 1 && free !== null) setI18n(note, free ? 'request.topicsSummaryOneFree' : 'request.topicsSummaryOneBusy');
+  else if (total !== null && free !== null) setI18n(note, 'request.topicsSummary', { n: total, free });
   else { setText(note, ''); note.hidden = true; }
 }
 
 function onlineCount(entry) {
   return Number(entry.online ?? entry.expertsOnline ?? 0);
+}
+
+/** Online and below capacity; a server without the count (older) is taken as all online free. */
+function freeCount(entry) {
+  return Number(entry.free ?? onlineCount(entry));
 }

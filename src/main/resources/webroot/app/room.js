@@ -4,7 +4,7 @@ import { Call } from '/sdk/tandem.js';
 import { t } from '/i18n/i18n.js';
 import { h, setI18n, setI18nAttr, setText, statusLine, showStatus, field } from './dom.js';
 import { errorText, clockTime, duration, topicLabel, money } from './format.js';
-import { currentLocation, readLocation } from './geo.js';
+import { currentLocation, readLocation, locationFailure } from './geo.js';
 import { rememberActiveRequest } from './request.js';
 
 const ENDED = new Set(['completed', 'expert_no_show', 'client_no_show', 'both_no_show', 'abandoned', 'expert_left', 'client_left']);
@@ -54,7 +54,8 @@ export function renderRoom(ctx, sessionId) {
   const chatInput = h('textarea', { class: 'chat-input', dataTest: 'chat-input', name: 'message', rows: 1, maxlength: CHAT_LIMIT, i18nAttr: 'aria-label:room.messageLabel;placeholder:room.messagePlaceholder' });
   const sendButton = h('button', { type: 'submit', class: 'btn btn-primary', dataTest: 'chat-send', i18n: 'room.send' });
   const enterHint = h('span', { class: 'visually-hidden', id: `enter-hint-${sessionId}`, i18n: 'room.enterHint' });
-  chatInput.setAttribute('aria-describedby', enterHint.id);
+  const touchOnly = window.matchMedia?.('(pointer: coarse)').matches && !window.matchMedia('(any-pointer: fine)').matches;
+  if (!touchOnly) chatInput.setAttribute('aria-describedby', enterHint.id);
   // The limit is said before it is reached (the box stops taking text at it), not after.
   const chatLimit = h('p', { class: 'chat-limit muted small', dataTest: 'chat-limit', 'aria-live': 'polite', hidden: true });
   const chatForm = h('form', { class: 'chat-form', novalidate: true }, chatInput, enterHint, sendButton, chatLimit);
@@ -86,8 +87,11 @@ export function renderRoom(ctx, sessionId) {
   const manualLat = h('input', { name: 'lat', type: 'number', step: 'any', inputmode: 'decimal' });
   const manualLng = h('input', { name: 'lng', type: 'number', step: 'any', inputmode: 'decimal' });
   const manualButton = h('button', { type: 'button', class: 'btn', i18n: 'checkin.manualButton' });
+  // Where the two meet (the session's meetingPoint), with a map to find it.
+  const meetingPlace = h('p', { class: 'meeting-point', dataTest: 'meeting-point', hidden: true });
   const checkinPanel = h('section', { class: 'checkin-panel card stack-tight', hidden: true },
     h('h2', { i18n: 'checkin.title' }),
+    meetingPlace,
     h('p', { class: 'muted', i18n: 'checkin.lead' }),
     h('div', { class: 'row' }, checkinButton),
     checkinStatus,
@@ -202,6 +206,8 @@ export function renderRoom(ctx, sessionId) {
   chatForm.addEventListener('submit', event => { event.preventDefault(); sendMessage(); });
   chatInput.addEventListener('keydown', event => {
     // Enter sends, Shift+Enter is a new line; never while an input method is composing (Chinese).
+    // On a touch screen there is no Shift: Enter is a new line and the Send button sends.
+    if (touchOnly) return;
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
       event.preventDefault();
       sendMessage();
@@ -228,7 +234,11 @@ export function renderRoom(ctx, sessionId) {
   });
 
   // ---- session state ----
+  // A session only moves forward: an answer read before the other side joined (a join ack, a GET)
+  // can arrive after the session.active pushed when they did, and must not take the room back.
+  const rank = s => s === 'waiting' ? 0 : s === 'active' ? 1 : 2;
   const applyStatus = next => {
+    if (status && rank(next) < rank(status)) return;
     status = next;
     setI18n(sessionStatus, `session.status.${next}`);
     sessionStatus.dataset.status = next;
@@ -242,7 +252,13 @@ export function renderRoom(ctx, sessionId) {
     } else if (next === 'active') {
       setI18n(statusDetail, 'room.activeDetail');
       statusDetail.hidden = false;
+      // Said when End was pressed a moment before the other side joined; no longer true.
+      if (roomStatus.dataset.i18n === 'room.endTooEarly') showStatus(roomStatus, null, '');
     }
+    // A session can only be ended once both have joined (before that the no-show rules decide),
+    // so End is offered only while it is active.
+    endButton.hidden = next !== 'active';
+    if (endButton.hidden) showEndConfirm(false);
     if (ENDED.has(next)) onEnded({ status: next });
   };
 
@@ -266,12 +282,15 @@ export function renderRoom(ctx, sessionId) {
     sessionStatus.dataset.status = event.status;
     sessionStatus.className = `status-pill status-${event.status}`;
     statusDetail.hidden = true;
+    // "You earn …" / the price held is what the session was going to cost; the ended panel says what it did.
+    priceText.hidden = true;
     endButton.hidden = true;
     endConfirm.hidden = true;
     showPeerPresenceOver();
     chatInput.disabled = true;
     sendButton.disabled = true;
     setI18nAttrSafe(chatInput, 'placeholder', 'room.endedPlaceholder');
+    setI18n(emptyHint, 'room.noMessagesEnded');
     hideTyping();
     stopCall();
     callPanel.hidden = true;
@@ -293,7 +312,8 @@ export function renderRoom(ctx, sessionId) {
   };
 
   const showEndedPanel = async event => {
-    const parts = [h('h2', { i18n: 'ended.title' })];
+    const heading = h('h2', { i18n: 'ended.title', tabindex: '-1' });
+    const parts = [heading];
     const peerName = { name: peer?.displayName || t(me.role === 'client' ? 'room.yourExpert' : 'room.yourClient') };
     // Who ended it, where that is news: who pressed "End session", an operator, or who went and
     // left the other. Who did not show is said by the status line below, not as "ended by".
@@ -317,6 +337,10 @@ export function renderRoom(ctx, sessionId) {
       h('a', { class: 'btn btn-quiet', href: '#/account', i18n: 'ended.account' })));
     endedPanel.replaceChildren(...parts);
     endedPanel.hidden = false;
+    // The control that had focus ("Yes, end it", the chat box) is hidden or disabled now: a
+    // keyboard or screen-reader user goes on from the news, not from the top of the page.
+    const focused = document.activeElement;
+    if (!focused || focused === document.body || focused.disabled || focused.closest('[hidden]')) heading.focus();
     if (!event.payment) {
       try {
         const read = await tandem.get(`/api/v1/sessions/${sessionId}`);
@@ -354,7 +378,11 @@ export function renderRoom(ctx, sessionId) {
     const done = given => {
       const rated = h('p', { class: 'callout callout-ok', dataTest: 'rated' });
       setI18n(rated, given ? 'rate.thanks' : 'rate.already', { n: given || '' });
+      // Whoever just sent it keeps their place: focus goes to the answer, not back to the page top.
+      const hadFocus = form.contains(document.activeElement);
+      rated.tabIndex = -1;
       form.replaceWith(rated);
+      if (hadFocus) rated.focus();
     };
     form.addEventListener('submit', async event => {
       event.preventDefault();
@@ -423,7 +451,9 @@ export function renderRoom(ctx, sessionId) {
       checkinButton.hidden = true;
       checkinPanel.querySelector('details').hidden = true;
     } catch (error) {
-      showStatus(checkinStatus, 'error', errorText(error), undefined, { raw: true });
+      const far = error?.details?.distanceMeters;
+      if (typeof far === 'number') showStatus(checkinStatus, 'error', 'checkin.tooFar', { distance: far, radius: error.details.radiusMeters });
+      else showStatus(checkinStatus, 'error', errorText(error), undefined, { raw: true });
     } finally {
       checkinButton.disabled = false;
       manualButton.disabled = false;
@@ -434,12 +464,12 @@ export function renderRoom(ctx, sessionId) {
     try {
       await checkIn(await currentLocation());
     } catch (error) {
-      showStatus(checkinStatus, 'error', error.code === 'geo_denied' ? 'location.denied' : 'location.failed');
+      showStatus(checkinStatus, 'error', locationFailure(error, 'type'));
     }
   });
   manualButton.addEventListener('click', () => {
     const location = readLocation(manualLat, manualLng);
-    if (!location) { showStatus(checkinStatus, 'error', 'location.missing'); return; }
+    if (!location) { showStatus(checkinStatus, 'error', 'checkin.missing'); manualLat.focus(); return; }
     checkIn(location);
   });
 
@@ -588,6 +618,16 @@ export function renderRoom(ctx, sessionId) {
     setI18n(endQuestion, me.role === 'client' ? 'room.endQuestionPays' : 'room.endQuestionEarns', { amount });
   };
 
+  const showMeetingPoint = point => {
+    if (!point) return;
+    const lat = point.lat.toFixed(5);
+    const lng = point.lng.toFixed(5);
+    const map = h('a', { href: `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lng}#map=18/${lat}/${lng}`,
+      target: '_blank', rel: 'noopener', dataTest: 'meeting-map', i18n: 'checkin.openMap' });
+    meetingPlace.replaceChildren(setI18n(h('span'), 'checkin.meetAt', { where: `${lat}, ${lng}` }), ' ', map);
+    meetingPlace.hidden = false;
+  };
+
   // ---- start ----
   const load = async () => {
     const infoFromSocket = tandem.sessionInfo?.(sessionId);
@@ -628,6 +668,7 @@ export function renderRoom(ctx, sessionId) {
 
     syncMessages();
     if (mode === 'in_person') {
+      showMeetingPoint(session?.meetingPoint);
       checkinPanel.hidden = false;
       callPanel.hidden = true;
       element.classList.add('in-person');

@@ -4,9 +4,9 @@
 // more; pickers search the names in both languages and the slugs.
 import { addStrings, translate } from '/i18n/i18n.js';
 
-let catalogue = { listedOnly: false, expertsOnline: null, topics: [] };
+let catalogue = { listedOnly: false, expertsOnline: null, expertsFree: null, topics: [] };
 
-/** The catalogue last read: {listedOnly, expertsOnline, topics: [{topic, parent, name, names, listed, experts, online}]}. */
+/** The catalogue last read: {listedOnly, expertsOnline, expertsFree, topics: [{topic, parent, name, names, listed, experts, online, free}]}. */
 export function currentTopics() {
   return catalogue;
 }
@@ -17,7 +17,8 @@ export async function loadTopics({ near } = {}) {
   const response = await fetch(`/api/v1/topics${query}`, { headers: { Accept: 'application/json' } });
   if (!response.ok) throw new Error(`topics: ${response.status}`);
   const body = await response.json();
-  catalogue = { listedOnly: Boolean(body.listedOnly), expertsOnline: body.expertsOnline ?? null, topics: body.topics || [] };
+  catalogue = { listedOnly: Boolean(body.listedOnly), expertsOnline: body.expertsOnline ?? null, expertsFree: body.expertsFree ?? null,
+    topics: body.topics || [] };
   registerNames(catalogue.topics);
   return body;
 }

@@ -1052,7 +1052,7 @@ export class Room extends Emitter {
 
   /** @internal */
   _applyJoinAck(ack) {
-    if (ack.status) this.status = ack.status;
+    if (ack.status) this._advance(ack.status);
     if (Array.isArray(ack.participants)) {
       this.participants = ack.participants.map(p => ({ userId: p.userId, role: p.role ?? null, online: !!p.online }));
     }
@@ -1216,16 +1216,27 @@ export class Room extends Emitter {
       case 'room.typing': this._emit('typing', ev); break;
       case 'room.signal': this._onSignal(ev); break;
       case 'session.ended':
-        this.status = ev.status;
+        this._advance(ev.status);
         this._emit('ended', ev);
         this._call?._close('session');
         break;
       case 'session.active':
-        this.status = 'active';
+        this._advance('active');
         this._emit('active', ev);
         break;
       default: break;
     }
+  }
+
+  /**
+   * A session only moves forward (waiting, then active, then one of the endings). A join ack
+   * answered before the other side joined may arrive after the session.active pushed when they
+   * did; it must not take the room back to waiting.
+   * @internal
+   */
+  _advance(status) {
+    const rank = s => s === 'waiting' ? 0 : s === 'active' ? 1 : 2;
+    if (this.status == null || rank(status) > rank(this.status)) this.status = status;
   }
 
   /** @internal */

@@ -110,20 +110,29 @@ public final class OperatorViews {
         .put("sessionId", row.getUUID("session_id") == null ? null : row.getUUID("session_id").toString());
   }
 
-  /** {@code GET /api/v1/topics}: every topic some expert offers, with how many offer it and how many of them are online now. */
+  /**
+   * {@code GET /api/v1/topics}: every topic some expert offers, with how many offer it, how many of
+   * them are online now and how many of those are free (below their capacity: an offer could go to
+   * them at once), and the same two counts over all topics, each expert once.
+   */
   public Future<JsonObject> topics() {
-    Future<JsonObject> perTopic = list("topics", pool.query("SELECT t.topic, count(*) AS experts,"
-            + " count(*) FILTER (WHERE " + AVAILABLE + ") AS online"
-            + " FROM expert_profiles e CROSS JOIN LATERAL unnest(e.topics) AS t(topic)"
-            + " JOIN accounts a ON a.id = e.account_id LEFT JOIN expert_presence p ON p.expert_id = e.account_id"
-            + " GROUP BY t.topic ORDER BY t.topic").execute(),
+    // Each expert's state once, then per topic. expert_load is counted only for experts online (the
+    // CASE, not AND, guarantees it): offline ones cannot be free.
+    String experts = "WITH x AS (SELECT e.topics, " + AVAILABLE + " AS online,"
+        + " CASE WHEN " + AVAILABLE + " THEN expert_load(e.account_id) < p.capacity ELSE false END AS free"
+        + " FROM expert_profiles e JOIN accounts a ON a.id = e.account_id LEFT JOIN expert_presence p ON p.expert_id = e.account_id) ";
+    Future<JsonObject> perTopic = list("topics", pool.query(experts + "SELECT t.topic, count(*) AS experts,"
+            + " count(*) FILTER (WHERE x.online) AS online, count(*) FILTER (WHERE x.free) AS free"
+            + " FROM x CROSS JOIN LATERAL unnest(x.topics) AS t(topic) GROUP BY t.topic ORDER BY t.topic").execute(),
         row -> new JsonObject().put("topic", row.getString("topic")).put("experts", row.getLong("experts"))
-            .put("online", row.getLong("online")));
+            .put("online", row.getLong("online")).put("free", row.getLong("free")));
     // An expert of several topics counts once here, not once per topic.
-    Future<Long> online = pool.query("SELECT count(*) AS online FROM expert_profiles e JOIN accounts a ON a.id = e.account_id"
-            + " JOIN expert_presence p ON p.expert_id = e.account_id WHERE " + AVAILABLE).execute()
-        .map(rows -> rows.iterator().next().getLong("online"));
-    return Future.all(perTopic, online).map(both -> both.<JsonObject>resultAt(0).put("expertsOnline", both.<Long>resultAt(1)));
+    Future<Row> overall = pool.query(experts + "SELECT count(*) FILTER (WHERE x.online) AS online,"
+            + " count(*) FILTER (WHERE x.free) AS free FROM x").execute()
+        .map(rows -> rows.iterator().next());
+    return Future.all(perTopic, overall).map(both -> both.<JsonObject>resultAt(0)
+        .put("expertsOnline", both.<Row>resultAt(1).getLong("online"))
+        .put("expertsFree", both.<Row>resultAt(1).getLong("free")));
   }
 
   /** An expert who can be offered requests now: online, connected, not suspended ({@code p} presence, {@code a} account). */

@@ -198,8 +198,9 @@ public final class RoomService {
         }
         long meters = Math.round(point.get().distanceKm(location) * 1000);
         if (meters > checkinRadiusMeters) {
+          // The figures travel as fields too, so an app can say it in the user's language.
           return Future.failedFuture(ApiError.badRequest("you are " + meters + " m from the meeting point; check in within "
-              + checkinRadiusMeters + " m"));
+              + checkinRadiusMeters + " m").with("distanceMeters", meters).with("radiusMeters", checkinRadiusMeters));
         }
         return sessions.join(id, caller.id(), true).compose(joined -> {
           if (joined.isPresent() && !joined.get().session().open()) {
@@ -226,7 +227,9 @@ public final class RoomService {
     return outcomes.endByParticipant(id, user).compose(ended -> {
       if (ended.isPresent()) {
         participants.remove(id);
-        return Future.succeededFuture(new JsonObject().put("status", ended.get().session().status().wireName()));
+        JsonObject event = ended.get().session().endedEvent(user);
+        return Future.succeededFuture(new JsonObject().put("status", event.getString("status"))
+            .put("durationSeconds", event.getLong("durationSeconds")));
       }
       return sessions.find(id).compose(found -> {
         if (found.isEmpty() || !found.get().hasParticipant(user)) {

@@ -1,6 +1,8 @@
 package io.tandem.session;
 
 import io.tandem.auth.AuthenticatedUser;
+import io.tandem.kernel.GeoPoint;
+import io.tandem.kernel.Mode;
 import io.tandem.kernel.SessionId;
 import io.tandem.kernel.UserId;
 import io.tandem.money.Ledger;
@@ -29,18 +31,23 @@ public final class SessionViews {
 
   /**
    * {@code GET /api/v1/sessions/{id}}, for participants: with its {@code price}, when its join window
-   * closes ({@code joinClosesAt}), and once it is over its {@code payment} (what it cost the client
-   * and earned the expert, refunds included).
+   * closes ({@code joinClosesAt}), in person where they meet ({@code meetingPoint}: the two of them
+   * must find each other, so the expert's location, hidden from everyone else, is shown to the client
+   * matched with them), and once it is over its {@code payment} (what it cost the client and earned
+   * the expert, refunds included).
    */
   public Future<JsonObject> describe(AuthenticatedUser caller, String id) {
     return participantOf(caller, id).compose(session -> {
       JsonObject view = session.toJson().put("price", new Price(session.price(), session.platformFee(), pricing.currency()).toJson())
           .put("joinClosesAt", session.joinDeadline().plus(lateGrace).toString());
+      Future<JsonObject> placed = session.mode() != Mode.IN_PERSON
+          ? Future.succeededFuture(view)
+          : sessions.meetingPoint(session.id()).map(point -> view.put("meetingPoint", point.map(GeoPoint::toJson).orElse(null)));
       if (session.open()) {
-        return Future.succeededFuture(view);
+        return placed;
       }
-      return Ledger.ofSession(pool, session.id().value(), session.clientId(), session.expertId())
-          .map(money -> view.put("payment", new OutcomeTable.Payment(money.charged(), money.earned()).toJson(pricing.currency())));
+      return placed.compose(described -> Ledger.ofSession(pool, session.id().value(), session.clientId(), session.expertId())
+          .map(money -> described.put("payment", new OutcomeTable.Payment(money.charged(), money.earned()).toJson(pricing.currency()))));
     });
   }
 

@@ -22,6 +22,8 @@ import java.util.TreeMap;
 public final class TopicCatalogue {
   /** How many topics a suggestion offers at most. */
   public static final int SUGGESTIONS = 5;
+  /** A suggestion scoring under this share of the best one is left out. */
+  static final double WEAKEST_RELATIVE = 0.35;
 
   private final Map<Topic, TopicEntry> entries;
 
@@ -63,9 +65,9 @@ public final class TopicCatalogue {
 
   /**
    * The listed topics closest to what someone typed (a slug, or words in English or Chinese), best
-   * first, at most {@link #SUGGESTIONS}: by shared character pairs with the slug and each name, so
-   * that "pets.dogs" finds nothing close and the best of weak ones is still offered, "interview"
-   * finds job interviews and "劳动" finds employment law.
+   * first, at most {@link #SUGGESTIONS}, none far weaker than the first and none sharing nothing:
+   * by shared character pairs with the slug and each name, so that "interview" finds job
+   * interviews, "劳动" and "labor contract" find employment law, and "divorce" nothing.
    */
   public List<TopicEntry> closestTo(String typed) {
     Set<String> wanted = bigrams(typed);
@@ -82,7 +84,10 @@ public final class TopicCatalogue {
       scored.add(new Scored(entry, best));
     }
     scored.sort(Comparator.comparingDouble(Scored::score).reversed().thenComparing(s -> s.entry().topic().value()));
-    return scored.stream().limit(SUGGESTIONS).map(Scored::entry).toList();
+    // Far weaker than the best is noise beside it ("labor contract" is not about nutrition), and
+    // a topic sharing no pair at all is a guess: better none than an arbitrary list.
+    double floor = scored.isEmpty() ? 0 : scored.get(0).score() * WEAKEST_RELATIVE;
+    return scored.stream().filter(s -> s.score() > 0 && s.score() >= floor).limit(SUGGESTIONS).map(Scored::entry).toList();
   }
 
   /**

@@ -15,7 +15,7 @@ public final class TopicDirectory {
   private TopicDirectory() {}
 
   /**
-   * {@code counts}: {@code {expertsOnline, topics: [{topic, experts, online}]}} of the topics experts
+   * {@code counts}: {@code {expertsOnline, expertsFree, topics: [{topic, experts, online, free}]}} of the topics experts
    * offer; {@code language}: the reader's ({@code zh...} reads Chinese, else English).
    */
   public static JsonObject list(TopicCatalogue catalogue, boolean listedOnly, JsonObject counts, String language) {
@@ -34,7 +34,8 @@ public final class TopicDirectory {
           .put("names", entry.namesJson())
           .put("listed", true)
           .put("experts", count == null ? 0L : count.getLong("experts"))
-          .put("online", count == null ? 0L : count.getLong("online")));
+          .put("online", count == null ? 0L : count.getLong("online"))
+          .put("free", count == null ? 0L : count.getLong("free")));
     }
     if (!listedOnly) {
       offered.values().stream().sorted(java.util.Comparator.comparing(t -> t.getString("topic"))).forEach(count -> {
@@ -46,7 +47,8 @@ public final class TopicDirectory {
         }
       });
     }
-    return new JsonObject().put("expertsOnline", counts.getLong("expertsOnline", 0L)).put("listedOnly", listedOnly).put("topics", topics);
+    return new JsonObject().put("expertsOnline", counts.getLong("expertsOnline", 0L)).put("expertsFree", counts.getLong("expertsFree", 0L))
+        .put("listedOnly", listedOnly).put("topics", topics);
   }
 
   /** {@code GET /api/v1/admin/topics}: every topic of the catalogue, retired ones too, with its own price. */

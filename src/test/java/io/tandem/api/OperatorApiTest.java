@@ -56,6 +56,31 @@ class OperatorApiTest {
   }
 
   @Test
+  @DisplayName("GET /api/v1/topics tells online from free: an expert at capacity is online but not free until the session ends")
+  void busyExpertsAreOnlineButNotFree() {
+    String topic = Actors.uniqueTopic();
+    try (Person expert = Actors.expert(node, topic); Person client = Actors.client(node)) {
+      JsonObject idle = find(node.http().get("/api/v1/topics").json().getJsonArray("topics"), "topic", topic);
+      assertThat(idle.getLong("online")).isEqualTo(1);
+      assertThat(idle.getLong("free")).isEqualTo(1);
+
+      Pair pair = Actors.matched(client, expert, topic);
+      JsonObject busy = find(node.http().get("/api/v1/topics").json().getJsonArray("topics"), "topic", topic);
+      assertThat(busy.getLong("online")).as("still online").isEqualTo(1);
+      assertThat(busy.getLong("free")).as("capacity 1, one session").isEqualTo(0);
+
+      pair.client().socket().ack("room.join", new JsonObject().put("sessionId", pair.sessionId()));
+      pair.expert().socket().ack("room.join", new JsonObject().put("sessionId", pair.sessionId()));
+      pair.client().socket().awaitEvent("session.active");
+      JsonObject ended = pair.expert().socket().ack("session.end", new JsonObject().put("sessionId", pair.sessionId()));
+      assertThat(ended.getString("status")).isEqualTo("completed");
+      assertThat(ended.getLong("durationSeconds")).as("the one who ended is told how long it ran").isNotNull().isGreaterThanOrEqualTo(0);
+      JsonObject freeAgain = find(node.http().get("/api/v1/topics").json().getJsonArray("topics"), "topic", topic);
+      assertThat(freeAgain.getLong("free")).isEqualTo(1);
+    }
+  }
+
+  @Test
   @DisplayName("GET /api/v1/topics counts an expert of two topics in each topic, and once in expertsOnline")
   void expertsOnlineCountsEachExpertOnce() {
     String topic = Actors.uniqueTopic();

@@ -172,11 +172,14 @@ final class AppUser implements AutoCloseable {
     find("waiting");
   }
 
-  /** Where someone meets in person, typed as coordinates (behind "Enter coordinates instead"; the list of districts is the usual way). */
+  /**
+   * Where someone meets in person, typed as coordinates: a client's behind "Enter coordinates
+   * instead" (the list of districts is the usual way), an expert's exact spot in plain view.
+   */
   void enterCoordinates(WebElement form, double lat, double lng) {
-    WebElement exact = form.findElement(test("exact-location"));
-    if (exact.getAttribute("open") == null) {
-      exact.findElement(test("enter-coordinates")).click();
+    List<WebElement> folded = form.findElements(test("exact-location"));
+    if (!folded.isEmpty() && folded.get(0).getAttribute("open") == null) {
+      folded.get(0).findElement(test("enter-coordinates")).click();
     }
     fill(form, "lat", Double.toString(lat));
     fill(form, "lng", Double.toString(lng));

@@ -29,7 +29,8 @@ class FirstConsultationInBrowserTest {
   }
 
   @Test
-  @DisplayName("zh phone: a chat-only expert saves no place; a chat request asks for none; meeting in person, a district from the list")
+  @DisplayName("zh phone: a chat-only expert saves no place; a chat request asks for none; meeting in person, a district from the list,"
+      + " then the meeting point in the room and a check-in too far away said in Chinese")
   void aPlaceOnlyForMeetingInPerson() {
     Browsers.assumeAvailable();
     String topic = Actors.uniqueTopic();
@@ -62,7 +63,22 @@ class FirstConsultationInBrowserTest {
         JsonObject offer = nearby.socket().awaitEvent("offer");
         assertThat(offer.getString("mode")).isEqualTo("in_person");
         assertThat(offer.getDouble("distanceKm")).as("from the district's centre").isBetween(0.5, 2.0);
-        nearby.socket().ack("offer.decline", new JsonObject().put("offerId", offer.getString("offerId")));
+        nearby.socket().ack("offer.accept", new JsonObject().put("offerId", offer.getString("offerId")));
+
+        // In the room: where to meet (the expert's place), with a map, before anyone checks in.
+        client.until("the meeting point is shown", () -> client.shows("meeting-point"));
+        assertThat(client.find("meeting-point").getText()).startsWith("见面地点：").contains(String.format("%.5f", JINGAN_LAT + 0.01));
+        assertThat(client.find("meeting-map").getAttribute("href")).startsWith("https://www.openstreetmap.org/");
+        // Checking in from the district's centre, about 1.1 km away: refused, said in Chinese with the numbers.
+        WebElement manual = client.find("room").findElement(By.cssSelector("details.manual"));
+        manual.findElement(By.tagName("summary")).click();
+        manual.findElement(By.name("lat")).sendKeys(String.valueOf(JINGAN_LAT));
+        manual.findElement(By.name("lng")).sendKeys(String.valueOf(JINGAN_LNG));
+        manual.findElement(By.tagName("button")).click();
+        client.until("too far, in Chinese", () -> client.find("checkin-status").getText().startsWith("您距离见面地点 "));
+        assertThat(client.find("checkin-status").getText()).matches("您距离见面地点 11\\d\\d 米。请在 \\d+ 米范围内签到。");
+        client.scrollTo(client.find("meeting-point"));
+        client.screenshot("first-zh-phone-meeting-point");
       }
       assertThat(Sql.count("SELECT count(*) FROM requests WHERE topic = ? AND abs(lat - ?) < 1e-6 AND abs(lng - ?) < 1e-6", topic,
           JINGAN_LAT, JINGAN_LNG)).as("the district's point was sent").isEqualTo(1);
@@ -139,7 +155,7 @@ class FirstConsultationInBrowserTest {
           .anyMatch(o -> "career.interview".equals(o.getAttribute("value"))));
       assertThat(topics.getOptions()).extracting(WebElement::getText).noneMatch(text -> text.contains("Employment law"));
       topics.selectByValue("career.interview");
-      assertThat(topics.getFirstSelectedOption().getText()).contains("Career: Job interviews").contains("1 online");
+      assertThat(topics.getFirstSelectedOption().getText()).contains("Career: Job interviews").contains("1 free now");
       client.until("its price", () -> client.find("quote").getText().contains("20.00"));
       WebElement search = form.findElement(By.name("topicSearch"));
       search.clear();
@@ -151,6 +167,29 @@ class FirstConsultationInBrowserTest {
       closest.findElement(By.cssSelector("[data-topic='legal.labour']")).click();
       client.until("picked", () -> "legal.labour".equals(topics.getFirstSelectedOption().getAttribute("value")));
       assertThat(form.findElement(By.name("topicOther")).isDisplayed()).isFalse();
+    }
+  }
+
+  @Test
+  @DisplayName("an offer accepted on the expert's phone is closed on their laptop at once, not left to count down")
+  void offerAcceptedOnAnotherDevice() {
+    Browsers.assumeAvailable();
+    String topic = Actors.uniqueTopic();
+    try (RunningNode node = RunningNode.start(TestConfig.defaults());
+         Person phone = Actors.expert(node, topic);
+         Person client = Actors.client(node);
+         AppUser laptop = new AppUser(baseUrl(node), "en-US", Browsers.DESKTOP)) {
+      laptop.signIn(phone.session().username(), "password-of-" + phone.session().username());
+      laptop.open("/#/expert");
+      laptop.until("online, as the phone set it", () -> "online".equals(laptop.find("presence-status").getAttribute("data-status")));
+      client.socket().ack("request.create", Actors.request(topic, "chat"));
+      String offerId = phone.socket().awaitEvent("offer").getString("offerId");
+      WebElement card = laptop.until("the offer on the laptop too", () -> laptop.shows("offer") ? laptop.find("offer") : null);
+      phone.socket().ack("offer.accept", new JsonObject().put("offerId", offerId));
+      laptop.until("closed as accepted elsewhere", () -> card.getText().contains("You accepted this on another of your devices"));
+      assertThat(card.findElement(AppUser.test("offer-countdown")).getText()).isEqualTo("0");
+      assertThat(card.findElement(AppUser.test("offer-accept")).isEnabled()).isFalse();
+      laptop.screenshot("offer-accepted-elsewhere");
     }
   }
 }

@@ -270,6 +270,13 @@ class ReliabilityFlowTest {
           .put("location", new JsonObject().put("lat", Actors.SHANGHAI_LAT + 0.01).put("lng", Actors.SHANGHAI_LNG)));
       assertThat(far.getString("code")).isEqualTo("bad_request");
       assertThat(far.getString("message")).contains("m from the meeting point");
+      // The numbers behind the message, for apps that say it in their own language.
+      assertThat(far.getInteger("distanceMeters")).isBetween(1100, 1125);
+      assertThat(far.getInteger("radiusMeters")).isPositive().isLessThan(1100);
+      // Where to go: the client is shown the meeting point (the expert's place) before checking in.
+      JsonObject meetingPoint = node.http().get("/api/v1/sessions/" + sessionId, client.session().accessToken()).json().getJsonObject("meetingPoint");
+      assertThat(meetingPoint.getDouble("lat")).isEqualTo(Actors.SHANGHAI_LAT);
+      assertThat(meetingPoint.getDouble("lng")).isEqualTo(Actors.SHANGHAI_LNG);
       JsonObject near = new JsonObject().put("lat", Actors.SHANGHAI_LAT + 0.001).put("lng", Actors.SHANGHAI_LNG);
       assertThat(client.socket().ack("session.checkin", new JsonObject().put("sessionId", sessionId).put("location", near))
           .getBoolean("checkedIn")).isTrue();
