@@ -86,6 +86,8 @@ export function placePicker({ legendKey, hintKey, exact: spotOnly = false }) {
   place.addEventListener('change', () => {
     const chosen = PLACES.find(p => p.id === place.value);
     if (chosen) { lat.value = String(chosen.lat); lng.value = String(chosen.lng); }
+    // "My exact location" is the coordinates: show them, found or to type.
+    if (place.value === 'exact') exact.open = true;
   });
   locateInto(locate, lat, lng, status, typed);
   place.id = uniqueId('place');

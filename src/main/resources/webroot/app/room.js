@@ -56,6 +56,7 @@ export function renderRoom(ctx, sessionId) {
   const enterHint = h('span', { class: 'visually-hidden', id: `enter-hint-${sessionId}`, i18n: 'room.enterHint' });
   const touchOnly = window.matchMedia?.('(pointer: coarse)').matches && !window.matchMedia('(any-pointer: fine)').matches;
   if (!touchOnly) chatInput.setAttribute('aria-describedby', enterHint.id);
+  else enterHint.hidden = true;
   // The limit is said before it is reached (the box stops taking text at it), not after.
   const chatLimit = h('p', { class: 'chat-limit muted small', dataTest: 'chat-limit', 'aria-live': 'polite', hidden: true });
   const chatForm = h('form', { class: 'chat-form', novalidate: true }, chatInput, enterHint, sendButton, chatLimit);
@@ -102,13 +103,18 @@ export function renderRoom(ctx, sessionId) {
 
   const endedPanel = h('section', { class: 'ended-panel card stack', dataTest: 'session-ended', hidden: true, tabindex: '-1' });
 
+  // The client's question, as the expert read it in the offer: what the two are here about.
+  const briefText = h('span', { class: 'room-brief-text', dataTest: 'room-brief' });
+  const briefLine = h('p', { class: 'room-detail room-brief', hidden: true },
+    h('span', { class: 'muted', i18n: 'room.brief' }), h('span', { i18n: 'punct.colon' }), briefText);
+
   const element = h('div', { class: 'room', dataTest: 'room', dataset: { sessionId } },
     h('header', { class: 'room-header card' },
       h('div', { class: 'room-title' },
         h('h1', {}, peerName),
         h('div', { class: 'room-meta' }, peerPresence, modeBadge, topicText, priceText)),
       h('div', { class: 'room-actions' }, sessionStatus, endButton),
-      endConfirm, statusDetail, roomStatus),
+      endConfirm, statusDetail, briefLine, roomStatus),
     endedPanel,
     checkinPanel,
     h('div', { class: 'room-body' }, callPanel, chatPanel));
@@ -667,6 +673,7 @@ export function renderRoom(ctx, sessionId) {
     if (peerEntry) { peer = { ...(peer || {}), id: peer?.id || peerEntry.userId }; setPeerOnline(Boolean(peerEntry.online)); }
 
     syncMessages();
+    if (session?.brief) { setText(briefText, session.brief); briefLine.hidden = false; }
     if (mode === 'in_person') {
       showMeetingPoint(session?.meetingPoint);
       checkinPanel.hidden = false;

@@ -337,6 +337,13 @@ public final class SessionRepository {
   }
 
   /** The meeting point of an in-person session (the expert's location at match time). */
+  /** The question the client asked in brief when requesting, as the expert saw it in the offer; empty when none. */
+  public Future<Optional<String>> brief(SessionId id) {
+    return pool.preparedQuery("SELECT r.brief FROM sessions s JOIN requests r ON r.id = s.request_id WHERE s.id = $1")
+        .execute(Tuple.of(id.value()))
+        .map(rows -> rows.size() == 0 ? Optional.<String>empty() : Optional.ofNullable(rows.iterator().next().getString("brief")));
+  }
+
   public Future<Optional<GeoPoint>> meetingPoint(SessionId id) {
     return pool.preparedQuery("SELECT meeting_lat, meeting_lng FROM sessions WHERE id = $1").execute(Tuple.of(id.value()))
         .map(rows -> rows.size() == 0 || rows.iterator().next().getDouble("meeting_lat") == null

@@ -31,7 +31,8 @@ public final class SessionViews {
 
   /**
    * {@code GET /api/v1/sessions/{id}}, for participants: with its {@code price}, when its join window
-   * closes ({@code joinClosesAt}), in person where they meet ({@code meetingPoint}: the two of them
+   * closes ({@code joinClosesAt}), the client's question ({@code brief}, as the expert saw it in
+   * the offer), in person where they meet ({@code meetingPoint}: the two of them
    * must find each other, so the expert's location, hidden from everyone else, is shown to the client
    * matched with them), and once it is over its {@code payment} (what it cost the client and earned
    * the expert, refunds included).
@@ -40,9 +41,10 @@ public final class SessionViews {
     return participantOf(caller, id).compose(session -> {
       JsonObject view = session.toJson().put("price", new Price(session.price(), session.platformFee(), pricing.currency()).toJson())
           .put("joinClosesAt", session.joinDeadline().plus(lateGrace).toString());
+      Future<JsonObject> asked = sessions.brief(session.id()).map(brief -> view.put("brief", brief.orElse(null)));
       Future<JsonObject> placed = session.mode() != Mode.IN_PERSON
-          ? Future.succeededFuture(view)
-          : sessions.meetingPoint(session.id()).map(point -> view.put("meetingPoint", point.map(GeoPoint::toJson).orElse(null)));
+          ? asked
+          : asked.compose(v -> sessions.meetingPoint(session.id())).map(point -> view.put("meetingPoint", point.map(GeoPoint::toJson).orElse(null)));
       if (session.open()) {
         return placed;
       }

@@ -67,6 +67,7 @@ class FirstConsultationInBrowserTest {
 
         // In the room: where to meet (the expert's place), with a map, before anyone checks in.
         client.until("the meeting point is shown", () -> client.shows("meeting-point"));
+        assertThat(client.find("room-brief").getText()).isEqualTo("想当面聊聊面试。");
         assertThat(client.find("meeting-point").getText()).startsWith("见面地点：").contains(String.format("%.5f", JINGAN_LAT + 0.01));
         assertThat(client.find("meeting-map").getAttribute("href")).startsWith("https://www.openstreetmap.org/");
         // Checking in from the district's centre, about 1.1 km away: refused, said in Chinese with the numbers.

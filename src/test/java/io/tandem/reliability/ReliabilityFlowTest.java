@@ -274,7 +274,9 @@ class ReliabilityFlowTest {
       assertThat(far.getInteger("distanceMeters")).isBetween(1100, 1125);
       assertThat(far.getInteger("radiusMeters")).isPositive().isLessThan(1100);
       // Where to go: the client is shown the meeting point (the expert's place) before checking in.
-      JsonObject meetingPoint = node.http().get("/api/v1/sessions/" + sessionId, client.session().accessToken()).json().getJsonObject("meetingPoint");
+      JsonObject described = node.http().get("/api/v1/sessions/" + sessionId, client.session().accessToken()).json();
+      assertThat(described.getString("brief")).as("the question, as the expert read it in the offer").isEqualTo("Need help with " + topic);
+      JsonObject meetingPoint = described.getJsonObject("meetingPoint");
       assertThat(meetingPoint.getDouble("lat")).isEqualTo(Actors.SHANGHAI_LAT);
       assertThat(meetingPoint.getDouble("lng")).isEqualTo(Actors.SHANGHAI_LNG);
       JsonObject near = new JsonObject().put("lat", Actors.SHANGHAI_LAT + 0.001).put("lng", Actors.SHANGHAI_LNG);
