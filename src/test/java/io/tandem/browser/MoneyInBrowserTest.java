@@ -151,8 +151,15 @@ class MoneyInBrowserTest {
         WebElement notice = back.until("told at once what became of the request", () -> back.shows("cancelled-notice") ? back.find("cancelled-notice") : null);
         assertThat(notice.getText()).contains("已取消").contains("未向您收取任何费用");
         back.screenshot("money-zh-phone-cancelled-notice");
-        back.find("live-dismiss").click();
-        back.until("dismissed", () -> !back.shows("cancelled-notice"));
+        // The banner may be drawn again as the live state comes in: click the one on screen now.
+        back.until("dismissed", () -> {
+          try {
+            back.find("live-dismiss").click();
+          } catch (org.openqa.selenium.StaleElementReferenceException redrawn) {
+            return false;
+          }
+          return !back.shows("cancelled-notice");
+        });
         String requestId = Sql.string("SELECT id::text FROM requests WHERE client_id = ?::uuid", clientId);
         back.open("/#/waiting/" + requestId);
         WebElement status = back.until("the client learns why", () -> back.find("request-status").getText().contains("未向您收取") ? back.find("request-status") : null);
