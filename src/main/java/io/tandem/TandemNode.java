@@ -23,6 +23,7 @@ import io.tandem.gateway.ConnectionListener;
 import io.tandem.gateway.Frames;
 import io.tandem.gateway.WebSocketGateway;
 import io.tandem.loadtest.Seeder;
+import io.tandem.kernel.SessionId;
 import io.tandem.matching.MatchingFeature;
 import io.tandem.matching.OfferService;
 import io.tandem.matching.RequestService;
@@ -204,7 +205,11 @@ public final class TandemNode {
 
           WebSocketGateway gateway = new WebSocketGateway(vertx, auth.tokens(), config.http().allowedOrigins(), config.ws(),
               Frames.dispatcher(presence.service(), matching.requests(), matching.offers(), sessions.rooms()),
-              connectionListener(presence.service(), matching.requests(), matching.offers(), sessions.rooms()), outages, metrics);
+              connectionListener(presence.service(), matching.requests(), matching.offers(), sessions.rooms()),
+              (reader, session, afterSeq, limit) -> SessionId.parse(session)
+                  .map(id -> sessions.rooms().messagesAfter(reader.user(), id, afterSeq, limit))
+                  .orElseGet(() -> Future.succeededFuture(List.of())),
+              outages, metrics);
           WebhookFeature webhooks = WebhookFeature.build(webhookPool, config.webhooks(), outages, metrics);
           Optional<Seeder> seeder = config.loadTest().seedEnabled()
               ? Optional.of(new Seeder(vertx, pool, auth.hasher(), auth.tokens(), config.ledger()))
@@ -263,8 +268,8 @@ public final class TandemNode {
       }
 
       @Override
-      public Future<Void> closed(ConnectionContext c) {
-        return presence.disconnected(c.user(), c.connectionId())
+      public Future<Void> closed(ConnectionContext c, boolean silent) {
+        return presence.disconnected(c.user(), c.connectionId(), silent)
             .compose(lastOne -> lastOne && c.user().role() == Role.CLIENT ? requests.clientsGone(List.of(c.user().id())) : Future.<Void>succeededFuture())
             .eventually(() -> rooms.connectionClosed(c.user(), c.connectionId()));
       }
@@ -313,18 +318,22 @@ public final class TandemNode {
    * clustered, this node is a member of the cluster.
    */
   public Future<Map<String, String>> readiness() {
-    return pool.query("SELECT 1").execute()
-        .timeout(READY_CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .map(rows -> "up")
-        .otherwise(e -> "down: " + (outages.isDown() ? outages.lastReason() : "no answer within " + READY_CHECK_TIMEOUT_MS + " ms"))
-        .map(database -> {
-          Map<String, String> checks = new LinkedHashMap<>();
-          checks.put("database", database);
-          if (clusterManager != null) {
-            checks.put("cluster", clusterManager.isActive() ? "up" : "down: this node is not part of the cluster");
-          }
-          return checks;
-        });
+    // A known outage is not over because a read works: a full disk answers SELECT 1 while every
+    // write fails. DatabaseOutages ends it when its probe succeeds (a write, then).
+    Future<String> database = outages.isDown()
+        ? Future.succeededFuture("down: " + outages.lastReason())
+        : pool.query("SELECT 1").execute()
+            .timeout(READY_CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+            .map(rows -> "up")
+            .otherwise(e -> "down: " + (outages.isDown() ? outages.lastReason() : "no answer within " + READY_CHECK_TIMEOUT_MS + " ms"));
+    return database.map(state -> {
+      Map<String, String> checks = new LinkedHashMap<>();
+      checks.put("database", state);
+      if (clusterManager != null) {
+        checks.put("cluster", clusterManager.isActive() ? "up" : "down: this node is not part of the cluster");
+      }
+      return checks;
+    });
   }
 
   public Vertx vertx() {

@@ -78,6 +78,7 @@ export default {
   'admin.experts.full': 'full',
   'admin.status.online': 'online',
   'admin.status.offline': 'offline',
+  'admin.status.reconnecting': 'reconnecting',
   'admin.status.suspended': 'suspended',
   'admin.mode.chat': 'chat',
   'admin.mode.video': 'video',

@@ -76,6 +76,7 @@ export default {
   'admin.experts.full': '已满',
   'admin.status.online': '在线',
   'admin.status.offline': '离线',
+  'admin.status.reconnecting': '重连中',
   'admin.status.suspended': '已暂停',
   'admin.mode.chat': '文字',
   'admin.mode.video': '视频',

@@ -201,6 +201,9 @@
 // Errors and small helpers
 // ---------------------------------------------------------------------------------------------
 
+/** The close code of a server that is shutting down: reconnect at once, within this spread. */
+const GOING_AWAY = 1001;
+const GOING_AWAY_SPREAD_MS = 250;
 const TOKENS_KEY = 'tandem.tokens';
 const SESSIONS_KEY = 'tandem.sessionInfo';
 /** Unacknowledged chat sends of a session, kept in storage so that a reload does not lose them: + sessionId. */
@@ -730,7 +733,7 @@ export class Tandem extends Emitter {
     let opened = false;
     ws.onopen = () => { opened = true; this._socketOpened(); };
     ws.onmessage = e => this._onFrame(e.data);
-    ws.onclose = () => { if (this._ws === ws) this._socketGone(opened); };
+    ws.onclose = event => { if (this._ws === ws) this._socketGone(opened, event?.code); };
   }
 
   /** @internal */
@@ -770,8 +773,8 @@ export class Tandem extends Emitter {
     this._socketGone(ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CLOSING);
   }
 
-  /** @internal */
-  _socketGone(wasOpen) {
+  /** @internal @param {boolean} wasOpen @param {number} [code] the close code, when the server sent one */
+  _socketGone(wasOpen, code) {
     this._ws = null;
     clearInterval(this._heartbeatTimer);
     if (!wasOpen) this._tokenSuspect = true;
@@ -783,7 +786,10 @@ export class Tandem extends Emitter {
       entry.reject(new TandemError('disconnected', `the connection dropped before the answer to ${entry.frame.type}`, 0));
     }
     for (const room of this._rooms.values()) room._socketClosed();
-    if (this._wantSocket) this._scheduleReconnect();
+    // 1001, going away: this server is shutting down and answered everything first; another is
+    // behind the same address, so reconnect at once (a little spread, not all in the same instant).
+    if (this._wantSocket && code === GOING_AWAY) this._scheduleReconnect({ soon: true });
+    else if (this._wantSocket) this._scheduleReconnect();
     else this._setConnection('closed');
   }
 
@@ -792,9 +798,10 @@ export class Tandem extends Emitter {
    * and all of it so that many clients dropped together do not come back together.
    * @internal
    */
-  _scheduleReconnect() {
+  _scheduleReconnect({ soon = false } = {}) {
     const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this._attempt++);
-    const delay = Math.max(BACKOFF_MIN_MS, Math.round(ceiling * (0.5 + Math.random() / 2)));
+    const delay = soon ? Math.round(Math.random() * GOING_AWAY_SPREAD_MS)
+      : Math.max(BACKOFF_MIN_MS, Math.round(ceiling * (0.5 + Math.random() / 2)));
     this._reconnectTimer = setTimeout(() => { this._reconnectTimer = null; this._openSocket(); }, delay);
     this._setConnection('closed', { retryInMs: delay });
   }

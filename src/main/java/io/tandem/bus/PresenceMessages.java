@@ -37,6 +37,22 @@ public final class PresenceMessages {
         .put("acceptance", e.acceptance());
   }
 
+  /**
+   * An expert whose last connection was closed for silence (it froze: nothing heard for
+   * ws.idleTimeoutSeconds): still in their reconnect grace, but what is on that screen was not
+   * seen; their pending offers go to the next expert at once.
+   */
+  public static JsonObject silent(ExpertSnapshot e) {
+    return online(e).put(SILENT, true);
+  }
+
+  /** Whether a presence message is {@link #silent}'s. */
+  public static boolean silent(JsonObject message) {
+    return message.getBoolean(SILENT, false);
+  }
+
+  private static final String SILENT = "silent";
+
   public static JsonObject offline(UserId expert) {
     return new JsonObject().put("expertId", expert.toString()).put("online", false);
   }

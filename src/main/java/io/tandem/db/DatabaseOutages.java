@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * its stack, because it is a bug.
  *
  * <p>An outage is logged once: one WARN when the first call fails, then this node probes the
- * database every {@value #PROBE_INTERVAL_MS} ms until it answers and logs one INFO with how long it
- * was gone and how many calls were answered {@code unavailable} meanwhile. Shared by every verticle
+ * database every {@value #PROBE_INTERVAL_MS} ms until it answers (until it stores, when its disk was
+ * full) and logs one INFO with its cause, how long it lasted and how many calls were answered
+ * {@code unavailable} meanwhile. Shared by every verticle
  * of a node; thread-safe.
  */
 public final class DatabaseOutages {
@@ -37,6 +38,8 @@ public final class DatabaseOutages {
   private final AtomicLong refusedCalls = new AtomicLong();
   private volatile long downSinceNanos;
   private volatile String lastReason = "";
+  /** The outage began with a full disk: reads still work, so only a write ends it. */
+  private volatile boolean storageFull;
 
   /** @param callTimeout how long a caller waits for the database before it is answered {@code unavailable} */
   public DatabaseOutages(Vertx vertx, Pool pool, Duration callTimeout) {
@@ -74,7 +77,9 @@ public final class DatabaseOutages {
     }
     if (isOutage(failure)) {
       noteOutage(failure, what);
-      return ApiError.unavailable("the service cannot reach its database right now; try again in a few seconds");
+      return storageFull
+          ? ApiError.unavailable("the service's storage is full, so nothing new can be saved; the operators are told, try again later")
+          : ApiError.unavailable("the service cannot reach its database right now; try again in a few seconds");
     }
     log.error("{} failed", what, failure);
     return ApiError.internal();
@@ -87,6 +92,18 @@ public final class DatabaseOutages {
     }
     noteOutage(failure, what);
     return true;
+  }
+
+  /** PostgreSQL's disk_full: a file could not be extended (its WAL running out of space crashes it instead). */
+  private static final String DISK_FULL = "53100";
+
+  private static boolean isDiskFull(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof PgException pg && DISK_FULL.equals(pg.getSqlState())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A failure that says the database is unreachable, restarting, overloaded or too slow, rather than a bug. */
@@ -108,32 +125,62 @@ public final class DatabaseOutages {
 
   private void noteOutage(Throwable failure, String what) {
     refusedCalls.incrementAndGet();
+    boolean full = isDiskFull(failure);
     if (down.compareAndSet(false, true)) {
       downSinceNanos = System.nanoTime();
+      storageFull = full;
       lastReason = describe(failure);
       log.warn("the database is unavailable ({}, first seen by {}); callers are answered 'unavailable' until it is back",
           lastReason, what);
       vertx.setTimer(PROBE_INTERVAL_MS, t -> probe());
+    } else if (full && !storageFull) {
+      // Found full in the middle of an outage (it began as a slow answer, say): from now on only a write ends it.
+      storageFull = true;
+      lastReason = describe(failure);
+      log.warn("the database's storage is full; the outage lasts until a write succeeds");
     }
   }
 
+  /**
+   * Once a second until the outage ends. A full disk still answers reads, and a {@code SELECT 1}
+   * ended such an outage every second while every write failed: then the probe must write, and
+   * allocate a new block as a chat message or a ledger entry would (a truncated temporary table
+   * gets a new, empty file; one row needs a block of it).
+   */
   private void probe() {
-    bounded(pool.query("SELECT 1").execute()).onComplete(ar -> {
+    String check = storageFull
+        ? "CREATE TEMP TABLE IF NOT EXISTS storage_probe (b text); TRUNCATE storage_probe; INSERT INTO storage_probe VALUES ('probe')"
+        : "SELECT 1";
+    bounded(pool.query(check).execute()).onComplete(ar -> {
       if (ar.succeeded()) {
         long refused = refusedCalls.getAndSet(0);
+        String cause = lastReason;
+        storageFull = false;
         down.set(false);
-        log.info("the database answers again after {} ms; {} calls were answered 'unavailable' meanwhile",
-            Duration.ofNanos(System.nanoTime() - downSinceNanos).toMillis(), refused);
+        log.info("the database answers{} again after {} ms ({}); {} calls were answered 'unavailable' meanwhile",
+            cause.startsWith(STORAGE_FULL) ? " and stores" : "", Duration.ofNanos(System.nanoTime() - downSinceNanos).toMillis(),
+            cause, refused);
       } else {
-        lastReason = describe(ar.cause());
+        if (isDiskFull(ar.cause())) {
+          storageFull = true;
+        }
+        // The cause stays what it began with: a full disk that crashed PostgreSQL is still a full disk.
+        if (!storageFull) {
+          lastReason = describe(ar.cause());
+        }
         vertx.setTimer(PROBE_INTERVAL_MS, t -> probe());
       }
     });
   }
 
+  private static final String STORAGE_FULL = "storage full";
+
   private String describe(Throwable failure) {
     if (failure instanceof TimeoutException) {
       return "no answer within " + callTimeout.toMillis() + " ms";
+    }
+    if (isDiskFull(failure)) {
+      return STORAGE_FULL + ": PostgreSQL could not extend a file (error " + DISK_FULL + "); free space on its volume";
     }
     if (failure instanceof PgException pg) {
       return "PostgreSQL error " + pg.getSqlState();

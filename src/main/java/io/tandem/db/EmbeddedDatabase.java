@@ -39,8 +39,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedDatabase implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
-  /** How often the supervisor looks for the postmaster, and waits between restart attempts. */
+  /** How often the supervisor looks for the postmaster, and the first wait between restart attempts. */
   private static final Duration WATCH_INTERVAL = Duration.ofMillis(500);
+  /** The longest wait between restart attempts (each failed one doubles it from WATCH_INTERVAL). */
+  private static final Duration RESTART_BACKOFF_MAX = Duration.ofSeconds(2);
+  /**
+   * How long a restart waits for PostgreSQL to answer. The first start waits a minute (initdb, a
+   * cold machine); a restart that cannot succeed (its disk is still full) must not hold the
+   * supervisor that long, or the outage outlives its cause by a minute. A postmaster still
+   * replaying its WAL when this passes goes on starting, and the next look finds it running.
+   */
+  private static final Duration RESTART_STARTUP_WAIT = Duration.ofSeconds(5);
+  /** zonky's lock file in the data directory, held while its PostgreSQL runs. */
+  private static final String LOCK_FILE = "epg-lock";
 
   private final EmbeddedDbConfig config;
   private final Path dataDir;
@@ -48,6 +59,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
   private volatile EmbeddedPostgres postgres;
   private volatile boolean closed;
   private volatile long downSinceNanos = -1;
+  /** Failed restart attempts in a row, for the backoff; only the supervisor thread touches it. */
+  private int failedRestarts;
+  private long nextAttemptNanos;
 
   private EmbeddedDatabase(EmbeddedDbConfig config, Path dataDir, EmbeddedPostgres postgres) {
     this.config = config;
@@ -65,14 +79,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
     Path dataDir = config.dataDir().toAbsolutePath();
     boolean fresh = !Files.exists(dataDir.resolve("postgresql.conf"));
     log.info("{} embedded PostgreSQL in {} on port {}", fresh ? "initialising" : "starting", dataDir, config.port());
-    EmbeddedDatabase database = new EmbeddedDatabase(config, dataDir, launch(config, dataDir, config.port()));
+    EmbeddedDatabase database = new EmbeddedDatabase(config, dataDir, launch(config, dataDir, config.port(), Duration.ofSeconds(60)));
     log.info("embedded PostgreSQL ready at {}", database.url());
     database.supervisor.scheduleWithFixedDelay(database::watch, WATCH_INTERVAL.toMillis(), WATCH_INTERVAL.toMillis(),
         TimeUnit.MILLISECONDS);
     return database;
   }
 
-  private static EmbeddedPostgres launch(EmbeddedDbConfig config, Path dataDir, int port) {
+  private static EmbeddedPostgres launch(EmbeddedDbConfig config, Path dataDir, int port, Duration startupWait) {
     EmbeddedPostgres started;
     try {
       Files.createDirectories(dataDir);
@@ -81,7 +95,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
           .setCleanDataDirectory(false)
           .setPort(port)
           .setRegisterShutdownHook(false)
-          .setPGStartupWait(Duration.ofSeconds(60))
+          .setPGStartupWait(startupWait)
           .setServerConfig("listen_addresses", "localhost")
           .setServerConfig("max_connections", "200")
           // An acknowledgement is durable: every commit is flushed before it returns.
@@ -168,9 +182,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
   }
 
-  /** Runs on the supervisor thread only: notices a dead postmaster and starts it again. */
+  /**
+   * Runs on the supervisor thread only: notices a dead postmaster and starts it again, and keeps
+   * trying, backing off to {@link #RESTART_BACKOFF_MAX}, for as long as it takes (a full disk ends
+   * when an operator frees space). Said once when it goes down, once when it is back; attempts in
+   * between at DEBUG, with the reason, so a long outage does not fill the log.
+   */
   private void watch() {
-    if (closed || postmaster().isPresent()) {
+    if (closed || postmaster().isPresent() || System.nanoTime() < nextAttemptNanos) {
       return;
     }
     if (downSinceNanos < 0) {
@@ -182,13 +201,45 @@ public final class EmbeddedDatabase implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       log.debug("closing the dead embedded PostgreSQL: {}", e.toString());
     }
+    clearStaleLock();
     try {
-      postgres = launch(config, dataDir, postgres.getPort());
-      log.warn("embedded PostgreSQL restarted after {} ms down; it replayed its WAL, so every acknowledged change is there",
-          Duration.ofNanos(System.nanoTime() - downSinceNanos).toMillis());
+      postgres = launch(config, dataDir, postgres.getPort(), RESTART_STARTUP_WAIT);
+      log.warn("embedded PostgreSQL restarted after {} ms down ({} failed attempts); it replayed its WAL, so every acknowledged"
+          + " change is there", Duration.ofNanos(System.nanoTime() - downSinceNanos).toMillis(), failedRestarts);
       downSinceNanos = -1;
+      failedRestarts = 0;
+      nextAttemptNanos = 0;
     } catch (RuntimeException e) {
-      log.warn("embedded PostgreSQL did not restart yet (retrying in {} ms): {}", WATCH_INTERVAL.toMillis(), e.getMessage());
+      long backoff = Math.min(RESTART_BACKOFF_MAX.toMillis(), WATCH_INTERVAL.toMillis() << Math.min(failedRestarts, 10));
+      nextAttemptNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff);
+      if (failedRestarts++ == 0) {
+        log.warn("embedded PostgreSQL did not restart yet; retrying every {} ms or less until it does: {}",
+            RESTART_BACKOFF_MAX.toMillis(), e.getMessage());
+      } else {
+        log.debug("embedded PostgreSQL restart attempt {} failed: {}", failedRestarts, e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * A lock left by a start that failed is not a live one. zonky locks {@value #LOCK_FILE} before
+   * starting PostgreSQL and, when the start fails, never releases it: the lock stays held in this
+   * JVM, and every later attempt was refused as if another process used the folder, long after the
+   * cause (a full disk) was gone. With no postmaster running for the folder (no postmaster.pid, or
+   * one whose process is gone) nothing can be protected by that lock: the file is replaced, and the
+   * next start locks the new one. (A second node started on the same folder still finds the lock of
+   * the first, whose postmaster runs.)
+   */
+  private void clearStaleLock() {
+    if (postmaster().isPresent()) {
+      return;
+    }
+    try {
+      if (Files.deleteIfExists(dataDir.resolve(LOCK_FILE))) {
+        log.debug("replaced the stale lock file {} of the embedded PostgreSQL", dataDir.resolve(LOCK_FILE));
+      }
+    } catch (IOException e) {
+      log.debug("could not replace the lock file of the embedded PostgreSQL: {}", e.toString());
     }
   }
 

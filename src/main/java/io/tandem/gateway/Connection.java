@@ -8,6 +8,7 @@ import io.tandem.wire.ApiError;
 import io.tandem.wire.ErrorCode;
 import io.tandem.wire.JsonInput;
 import io.vertx.core.Context;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -56,6 +57,8 @@ final class Connection {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
   /** Close code for a connection that stopped answering pings. */
   private static final short GOING_AWAY = 1001;
+  /** The close reason of a shutdown, for clients and people reading their logs. */
+  static final String SHUTTING_DOWN = "server shutting down: reconnect";
   /** Close code for a reader too slow to keep up: its output queue passed ws.maxQueuedBytes. */
   private static final short TRY_AGAIN_LATER = 1013;
   /** Close code for a message, or a frame, over ws.maxFrameBytes. */
@@ -64,8 +67,10 @@ final class Connection {
   private static final short INVALID_PAYLOAD = 1007;
   /** Close code for frames out of the order RFC 6455 allows. */
   private static final short PROTOCOL_ERROR = 1002;
-  /** How long a chat message waits for an earlier seq that has not arrived. */
-  private static final long GAP_WAIT_MS = 500;
+  /** How long a chat message waits for an earlier seq that has not arrived before it is read from the transcript. */
+  private static final long CATCH_UP_AFTER_MS = 200;
+  /** How long it waits for it at most, transcript or not, before the room goes on without it. */
+  private static final long GAP_WAIT_MS = 2000;
   private static final String ROOM_JOIN = "room.join";
   private static final String ROOM_LEAVE = "room.leave";
   private static final String ROOM_MESSAGE = "room.message";
@@ -79,6 +84,7 @@ final class Connection {
   private final TokenBucket rateLimit;
   private final MessageAssembler messages;
   private final DatabaseOutages outages;
+  private final Transcripts transcripts;
   /** Output the socket could not take yet, oldest first; see {@link #write}. */
   private final ArrayDeque<Pending> backlog = new ArrayDeque<>();
   private long backlogBytes;
@@ -97,9 +103,16 @@ final class Connection {
   private long lastHeardNanos = System.nanoTime();
   private boolean closing;
   private boolean closed;
+  /** The server is shutting down: frames are no longer executed, and the socket closes with 1001 once those under way are answered. */
+  private boolean draining;
+  /** Closed because nothing was heard from it for ws.idleTimeoutSeconds. */
+  private boolean silent;
+  /** Frames dispatched and not answered yet. */
+  private int underWay;
 
   Connection(Vertx vertx, ServerWebSocket socket, ConnectionContext context, FrameDispatcher dispatcher, WsConfig config,
-      DatabaseOutages outages) {
+      DatabaseOutages outages, Transcripts transcripts) {
+    this.transcripts = transcripts;
     this.outages = outages;
     this.vertx = vertx;
     this.socket = socket;
@@ -116,7 +129,8 @@ final class Connection {
   /**
    * Starts delivering at once and reading frames once {@code recorded} completes (the connection is
    * in the database, or failed to be), after writing the greeting it completes with
-   * (ConnectionListener); {@code onClose} runs once when the socket is gone, for whatever reason.
+   * (ConnectionListener); {@code onClose} runs once when the socket is gone, for whatever reason,
+   * told whether it was closed for silence.
    *
    * <p>Why frames wait: a user who reconnects and re-joins a room must be seen as connected by then.
    * The old connection's drop ({@code SessionRepository.dropped}) may still be on its way and marks
@@ -124,10 +138,16 @@ final class Connection {
    * handled before the new connection is recorded would clear the mark and then see it set again
    * by that late drop, and the session would be abandoned under a participant who is there.
    */
-  void start(Future<List<JsonObject>> recorded, Runnable onClose) {
+  void start(Future<List<JsonObject>> recorded, java.util.function.Consumer<Boolean> onClose) {
     loop = vertx.getOrCreateContext();
     socket.pause();
-    recorded.onComplete(ar -> onLoop(() -> {
+    // Nor before the cluster has this connection's address: a room.join answered earlier would leave
+    // what is published meanwhile to a node that does not know of it yet (RoomDelivery still reads
+    // the transcript a moment after each join: other nodes learn of the address a little later still).
+    deliveries = vertx.eventBus().consumer(Addresses.user(context.user().id()), message -> deliver(message.body()));
+    Future<Void> reachable = deliveries.completion().recover(e -> Future.succeededFuture());
+    Future.join(recorded, reachable).onComplete(all -> onLoop(() -> {
+      AsyncResult<List<JsonObject>> ar = recorded;
       if (!closed) {
         // The greeting first: what the user's state is, before anything they send is answered.
         if (ar.succeeded()) {
@@ -140,8 +160,10 @@ final class Connection {
     // holds at most this before Vert.x queues; once Vert.x's queue is full, output waits in the backlog.
     socket.setWriteQueueMaxSize(config.sendBufferBytes());
     guard = ChannelGuard.fit(socket, refusal -> onLoop(() -> refused(refusal)));
-    deliveries = vertx.eventBus().consumer(Addresses.user(context.user().id()), message -> deliver(message.body()));
     socket.frameHandler(this::onFrame);
+    // The HTTP server's graceful shutdown (http.shutdownGraceSeconds) asks each socket first: no
+    // frame is left without an answer, then 1001 tells the client to reconnect elsewhere at once.
+    socket.shutdownHandler(v -> onLoop(this::drain));
     socket.drainHandler(v -> drainBacklog());
     socket.exceptionHandler(e -> log.debug("connection {} of user {}: {}", context.connectionId(), context.user().id(), e.toString()));
     socket.closeHandler(v -> {
@@ -150,7 +172,7 @@ final class Connection {
       vertx.cancelTimer(idleTimer);
       dropBacklog();
       deliveries.unregister();
-      onClose.run();
+      onClose.accept(silent);
     });
     pingTimer = vertx.setPeriodic(config.pingInterval().toMillis(), t -> ping());
     idleTimer = vertx.setTimer(config.idleTimeout().toMillis(), t -> checkIdle());
@@ -173,6 +195,7 @@ final class Connection {
       return;
     }
     log.info("connection {} of user {} closed: silent for {}", context.connectionId(), context.user().id(), config.idleTimeout());
+    silent = true;
     cut(GOING_AWAY, "idle");
   }
 
@@ -260,8 +283,17 @@ final class Connection {
       return;
     }
     String room = ROOM_JOIN.equals(type) || ROOM_LEAVE.equals(type) ? canonical(frame.getValue("sessionId")) : null;
+    if (draining) {
+      reply(cid, new ApiError(ErrorCode.UNAVAILABLE, "the server is shutting down: reconnect and send it again"));
+      return;
+    }
     RoomDelivery joining = room != null && ROOM_JOIN.equals(type)
-        ? rooms.computeIfAbsent(room, r -> new RoomDelivery(r, this::write, (delay, action) -> vertx.setTimer(delay, t -> action.run()), GAP_WAIT_MS))
+        ? rooms.computeIfAbsent(room, r -> new RoomDelivery(r, this::write, (delay, action) -> vertx.setTimer(delay, t -> action.run()),
+            (afterSeq, limit, found) -> transcripts.after(context, r, afterSeq, limit).onComplete(read -> onLoop(() -> {
+              if (read.succeeded() && rooms.containsKey(r)) { // not for a room left meanwhile
+                found.accept(read.result());
+              }
+            })), CATCH_UP_AFTER_MS, GAP_WAIT_MS))
         : null;
     if (joining != null) {
       joining.joinStarted();
@@ -269,7 +301,9 @@ final class Connection {
     // A frame waits for the database at most db.acquireTimeoutMs + db.statementTimeoutMs, then is
     // answered 'unavailable'; what it started may still complete, and a retry with the same
     // clientMsgId or idempotencyKey finds it rather than doing it twice.
+    underWay++;
     outages.bounded(dispatcher.dispatch(context, type, JsonInput.of(frame))).onComplete(ar -> onLoop(() -> {
+      underWay--;
       if (ar.succeeded()) {
         JsonObject result = ar.result() == null ? new JsonObject() : ar.result();
         if (joining != null) {
@@ -286,7 +320,22 @@ final class Connection {
       if (joining != null && !joining.joinEnded()) {
         rooms.remove(room);
       }
+      if (draining && underWay == 0) {
+        cut(GOING_AWAY, SHUTTING_DOWN);
+      }
     }));
+  }
+
+  /** The server is shutting down: answer what is under way, then close with 1001; frames after this are answered unavailable. */
+  private void drain() {
+    if (draining || closing || closed) {
+      return;
+    }
+    draining = true;
+    log.debug("connection {} of user {}: the server is shutting down, {} frames under way", context.connectionId(), context.user().id(), underWay);
+    if (underWay == 0) {
+      cut(GOING_AWAY, SHUTTING_DOWN);
+    }
   }
 
   private static String canonical(Object sessionId) {

@@ -14,6 +14,9 @@ public interface ConnectionListener {
    */
   Future<List<JsonObject>> opened(ConnectionContext connection);
 
-  /** Runs after {@link #opened} completed, whatever its outcome. */
-  Future<Void> closed(ConnectionContext connection);
+  /**
+   * Runs after {@link #opened} completed, whatever its outcome; {@code silent}: the server closed it
+   * because nothing was heard from it for ws.idleTimeoutSeconds (it froze), not for any other reason.
+   */
+  Future<Void> closed(ConnectionContext connection, boolean silent);
 }

@@ -19,10 +19,14 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>While a {@code room.join} is being answered, live messages wait; messages the join
  *       returned are not written again.
- *   <li>A message that overtook an earlier one waits for it, at most {@code gapWaitMs}: a lost
- *       publication must not stall the room (the client recovers it with {@code afterSeq}). A
- *       missing seq that arrives after that is still written, late, once: its sender's store
- *       may have outlived a database outage and been re-sent, and the client places it by seq.
+ *   <li>A message that overtook an earlier one waits for it a moment ({@code catchUpAfterMs}),
+ *       then the missing seqs are read from the stored transcript ({@link Transcript}) and written
+ *       in order: a publication can be lost (a clustered event bus learns of a new consumer on
+ *       another node a little late: a reader that just moved to a node after another died misses
+ *       what was published meanwhile), the transcript cannot. What neither brought within
+ *       {@code gapWaitMs} is given up on, so that a room never stalls; a missing seq that arrives
+ *       after that is still written, late, once: its sender's store may have outlived a database
+ *       outage and been re-sent, and the client places it by seq.
  *   <li>A seq is never reused while the database keeps what it acknowledged (it commits durably).
  *       Should an acknowledged write be lost anyway (a database restored from an old backup, a
  *       disk that lied), the seqs after the last surviving message are handed out again, and a
@@ -38,15 +42,24 @@ final class RoomDelivery {
   private static final Logger log = LoggerFactory.getLogger(RoomDelivery.class);
   /** How many delivered seqs are remembered to tell a reused seq from a duplicate. */
   static final int REMEMBERED_SEQS = 256;
+  /** How many stored messages the look after a join reads at most (more than a join's moment can miss). */
+  static final int TAIL_LIMIT = 100;
 
   /** Runs {@code action} once after {@code delayMs}. */
   interface Timers {
     void after(long delayMs, Runnable action);
   }
 
+  /** The stored transcript: the room.message events after {@code afterSeq}, at most {@code limit}, handed to {@code found} (nothing on failure). */
+  interface Transcript {
+    void after(int afterSeq, int limit, Consumer<List<JsonObject>> found);
+  }
+
   private final String room;
   private final Consumer<JsonObject> out;
   private final Timers timers;
+  private final Transcript transcript;
+  private final long catchUpAfterMs;
   private final long gapWaitMs;
   private final List<JsonObject> held = new ArrayList<>();
   private final TreeMap<Integer, JsonObject> early = new TreeMap<>();
@@ -63,10 +76,12 @@ final class RoomDelivery {
    */
   private int gapGeneration;
 
-  RoomDelivery(String room, Consumer<JsonObject> out, Timers timers, long gapWaitMs) {
+  RoomDelivery(String room, Consumer<JsonObject> out, Timers timers, Transcript transcript, long catchUpAfterMs, long gapWaitMs) {
     this.room = room;
     this.out = out;
     this.timers = timers;
+    this.transcript = transcript;
+    this.catchUpAfterMs = catchUpAfterMs;
     this.gapWaitMs = gapWaitMs;
   }
 
@@ -105,7 +120,15 @@ final class RoomDelivery {
       return false;
     }
     waited.forEach(this::message);
+    // What was published between the join's read and the moment every node knew of this
+    // connection never comes live, and with no later message no gap shows it: look once.
+    timers.after(catchUpAfterMs, this::catchUpTail);
     return true;
+  }
+
+  /** A moment after a join: the stored messages after what was delivered, in case the last ones did not come live. */
+  private void catchUpTail() {
+    transcript.after(next - 1, TAIL_LIMIT, found -> found.forEach(this::message));
   }
 
   /** A live {@code room.message} of this room. */
@@ -132,8 +155,20 @@ final class RoomDelivery {
     } else if (!gapTimerSet) {
       gapTimerSet = true;
       int generation = ++gapGeneration;
+      timers.after(catchUpAfterMs, () -> catchUp(generation));
       timers.after(gapWaitMs, () -> giveUpOnGap(generation));
     }
+  }
+
+  /** The gap is still open a moment later: its messages are read from the transcript, and go out in order. */
+  private void catchUp(int generation) {
+    if (!gapTimerSet || generation != gapGeneration || early.isEmpty()) {
+      return;
+    }
+    int from = next;
+    int missing = early.firstKey() - from;
+    log.debug("session {}: seqs {} to {} did not come live; reading them from the transcript", room, from, early.firstKey() - 1);
+    transcript.after(from - 1, missing, found -> found.forEach(this::message));
   }
 
   /** The gap was not filled in time: what waited goes out, and delivery continues after it. */

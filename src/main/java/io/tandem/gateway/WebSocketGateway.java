@@ -30,6 +30,7 @@ public final class WebSocketGateway implements Handler<ServerWebSocketHandshake>
   private static final Logger log = LoggerFactory.getLogger(WebSocketGateway.class);
   public static final String PATH = "/ws";
 
+  private final Transcripts transcripts;
   private final Vertx vertx;
   private final Tokens tokens;
   private final List<String> allowedOrigins;
@@ -40,8 +41,10 @@ public final class WebSocketGateway implements Handler<ServerWebSocketHandshake>
   /** Open WebSockets of this node, as the gauge {@code tandem.websocket.connections} reports them. */
   private final AtomicInteger open = new AtomicInteger();
 
+  /** {@code transcripts}: where a connection reads the chat messages it missed live. */
   public WebSocketGateway(Vertx vertx, Tokens tokens, List<String> allowedOrigins, WsConfig config, FrameDispatcher dispatcher,
-      ConnectionListener listener, DatabaseOutages outages, MeterRegistry meters) {
+      ConnectionListener listener, Transcripts transcripts, DatabaseOutages outages, MeterRegistry meters) {
+    this.transcripts = transcripts;
     this.outages = outages;
     Gauge.builder("tandem.websocket.connections", open, AtomicInteger::get).description("open WebSocket connections of this node")
         .register(meters);
@@ -79,14 +82,14 @@ public final class WebSocketGateway implements Handler<ServerWebSocketHandshake>
 
   private void open(AuthenticatedUser user, ServerWebSocket socket) {
     ConnectionContext context = new ConnectionContext(user, UUID.randomUUID());
-    Connection connection = new Connection(vertx, socket, context, dispatcher, config, outages);
+    Connection connection = new Connection(vertx, socket, context, dispatcher, config, outages, transcripts);
     Future<List<JsonObject>> greeting = listener.opened(context)
         .onFailure(e -> log.warn("connection {} of user {} not recorded: {}", context.connectionId(), user.id(), e.getMessage()));
     Future<Void> registered = greeting.mapEmpty();
     open.incrementAndGet();
-    connection.start(greeting, () -> {
+    connection.start(greeting, silent -> {
       open.decrementAndGet();
-      registered.eventually(() -> listener.closed(context))
+      registered.eventually(() -> listener.closed(context, silent))
           .onFailure(e -> log.warn("connection {} of user {} not forgotten: {}", context.connectionId(), user.id(), e.getMessage()));
     });
     log.debug("user {} connected ({})", user.id(), context.connectionId());

@@ -61,7 +61,8 @@ public final class MatchingVerticle extends VerticleBase {
     var presenceChanges = vertx.eventBus().<JsonObject>consumer(Addresses.PRESENCE_CHANGED, m -> {
       var expert = PresenceMessages.expertId(m.body());
       var snapshot = PresenceMessages.snapshot(m.body());
-      owned.values().forEach(shard -> shard.expertChanged(expert, snapshot));
+      boolean silent = PresenceMessages.silent(m.body());
+      owned.values().forEach(shard -> shard.expertChanged(expert, snapshot, silent));
     });
     var loadChanges = vertx.eventBus().<JsonObject>consumer(Addresses.EXPERT_LOAD_CHANGED, m -> {
       var expert = PresenceMessages.expertId(m.body());

@@ -170,13 +170,14 @@ final class ShardRuntime {
 
   // ---- presence
 
-  void expertChanged(UserId expert, Optional<ExpertSnapshot> snapshot) {
+  /** {@code silent}: the expert's last connection was closed for silence (PresenceMessages.silent): their offers are withdrawn too. */
+  void expertChanged(UserId expert, Optional<ExpertSnapshot> snapshot, boolean silent) {
     if (snapshot.isPresent() && Shards.covers(shard, snapshot.get(), config.shards())) {
       matchmaker.putExpert(snapshot.get());
     } else {
       matchmaker.removeExpert(expert);
     }
-    if (snapshot.isEmpty()) {
+    if (snapshot.isEmpty() || silent) {
       withdrawOffersTo(expert);
     }
     // Either way the standing of the waiting may change (an expert more or fewer who could take them).

@@ -155,10 +155,14 @@ public final class OperatorViews {
             .put("oldestWaitSeconds", row.getLong("oldest")).put("etaSeconds", row.getLong("eta")));
   }
 
-  /** Experts online now, and suspended ones, with their load against capacity. */
+  /**
+   * Experts online now, and suspended ones, with their load against capacity; an online expert with
+   * no live connection (in session.reconnectGraceSeconds, offered nothing) is {@code reconnecting}.
+   */
   public Future<JsonObject> experts() {
     return list("experts", pool.query("SELECT a.id, a.display_name, p.topics, p.modes, p.capacity, expert_load(a.id) AS load,"
-            + " CASE WHEN a.suspended_until > now() THEN 'suspended' ELSE p.status END AS status"
+            + " CASE WHEN a.suspended_until > now() THEN 'suspended'"
+            + " WHEN p.status = 'online' AND p.disconnected_at IS NOT NULL THEN 'reconnecting' ELSE p.status END AS status"
             + " FROM expert_presence p JOIN accounts a ON a.id = p.expert_id"
             + " WHERE p.status = 'online' OR a.suspended_until > now() ORDER BY a.display_name").execute(),
         row -> new JsonObject().put("id", row.getUUID("id").toString()).put("displayName", row.getString("display_name"))

@@ -136,17 +136,20 @@ public final class PresenceService {
 
   /**
    * A connection closed; true when it was the user's last. An expert with no connection left gets
-   * no offers from now on and goes offline unless they come back within {@code session.reconnectGraceSeconds}.
+   * no offers from now on and goes offline unless they come back within {@code session.reconnectGraceSeconds};
+   * {@code silent}: it was closed because nothing was heard from it: the offers it had on screen
+   * were never seen, and go to the next expert at once (a reconnect within the grace keeps them otherwise).
    */
-  public Future<Boolean> disconnected(AuthenticatedUser user, UUID connectionId) {
+  public Future<Boolean> disconnected(AuthenticatedUser user, UUID connectionId, boolean silent) {
     Future<Boolean> unregistered = presence.unregisterConnection(connectionId);
     if (user.role() != Role.EXPERT) {
       return unregistered;
     }
     return unregistered.compose(lastOne -> presence.markDisconnected(user.id()).map(gone -> {
       gone.ifPresent(snapshot -> {
-        log.info("expert {} lost their last connection; offline in {} unless they return", user.id(), reconnectGrace);
-        publish(snapshot);
+        log.info("expert {} lost their last connection{}; offline in {} unless they return", user.id(), silent ? " (silent)" : "",
+            reconnectGrace);
+        vertx.eventBus().publish(Addresses.PRESENCE_CHANGED, silent ? PresenceMessages.silent(snapshot) : PresenceMessages.online(snapshot));
       });
       return lastOne;
     }));

@@ -325,7 +325,16 @@ public final class RoomService {
     return ApiError.forbidden("you are not a participant of session " + id);
   }
 
-  /** {@code room.presence} goes to both participants, so every device of the mover learns it too. */
+  /**
+   * The stored messages of a session after {@code afterSeq} (at most {@code limit}), as live
+   * {@code room.message} events: what a connection's delivery reads when a message it should have
+   * had live did not come (a publication lost while the reader moved to another node). Participants only.
+   */
+  public Future<List<JsonObject>> messagesAfter(AuthenticatedUser caller, SessionId id, int afterSeq, int limit) {
+    return session(caller, id, "read").compose(s -> sessions.messages(id, afterSeq, limit))
+        .map(page -> page.stream().map(m -> new JsonObject().put("type", "room.message").mergeIn(m.toEvent())).toList());
+  }
+
   /** {@code session.active} to both, on every device: the session started (no app needs to ask). */
   private void announceActive(SessionRecord session) {
     JsonObject event = new JsonObject().put("sessionId", session.id().toString())
@@ -348,6 +357,7 @@ public final class RoomService {
     }).toList());
   }
 
+  /** {@code room.presence} goes to both participants, so every device of the mover learns it too. */
   private void roomPresence(SessionId id, UserId who, UserId peer, String state) {
     JsonObject event = new JsonObject().put("sessionId", id.toString()).put("userId", who.toString()).put("state", state);
     events.send(peer, "room.presence", event);

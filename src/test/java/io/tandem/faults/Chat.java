@@ -45,4 +45,28 @@ final class Chat {
     }
     return seen;
   }
+
+  /**
+   * The room.message events with seqs {@code from} to {@code to}, as this participant receives them
+   * live, each at most once; fails naming the missing seqs if they do not all come (TestSocket's bounded wait).
+   */
+  static Map<Integer, String> liveViewFrom(TestSocket socket, int from, int to) {
+    Map<Integer, String> seen = new TreeMap<>();
+    while (seen.size() < to - from + 1) {
+      JsonObject m;
+      try {
+        m = socket.awaitEvent("room.message");
+      } catch (AssertionError timedOut) {
+        java.util.List<Integer> missing = java.util.stream.IntStream.rangeClosed(from, to).boxed().filter(seq -> !seen.containsKey(seq)).toList();
+        throw new AssertionError("seqs " + missing + " never came live; saw " + seen.keySet(), timedOut);
+      }
+      int seq = m.getInteger("seq");
+      if (seq < from) {
+        continue;
+      }
+      String previous = seen.put(seq, m.getString("from") + "/" + m.getString("clientMsgId"));
+      assertThat(previous).as("seq %s delivered twice", seq).isNull();
+    }
+    return seen;
+  }
 }

@@ -2,6 +2,8 @@ package io.tandem.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tandem.testing.Actors;
+import io.tandem.testing.Actors.Pair;
 import io.tandem.testing.Poll;
 import io.tandem.testing.Scratch;
 import io.tandem.testing.ServerProcess;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -73,6 +76,35 @@ class ProcessLifecycleTest {
       Poll.until("the server JVM has exited", Duration.ofSeconds(30), () -> !jvm.isAlive());
       Poll.until("the embedded PostgreSQL has stopped", Duration.ofSeconds(10), () -> !postmasterRunning(dir));
       assertThat(server.output()).contains("has exited").contains("node stopped").contains("embedded PostgreSQL in");
+    }
+  }
+
+  @Test
+  @DisplayName("SIGTERM with a room chatting: every frame under way is answered, then each socket closes with 1001 and a reason, and the server exits within its grace")
+  void sigtermGoesAway() throws Exception {
+    Path dir = Scratch.directory("tandem-going-away");
+    try (ServerProcess server = ServerProcess.start(ownDatabase(dir, Map.of("http.shutdownGraceSeconds", "10")))) {
+      int port = server.awaitReady(Duration.ofSeconds(90));
+      TestClient http = new TestClient("http://127.0.0.1:" + port);
+      String topic = Actors.uniqueTopic();
+      Pair pair = Actors.matched(Actors.client(http, port), Actors.expert(http, port, topic, Actors.SHANGHAI_LAT, Actors.SHANGHAI_LNG, 1), topic);
+      pair.client().socket().ack("room.join", new JsonObject().put("sessionId", pair.sessionId()));
+      pair.expert().socket().ack("room.join", new JsonObject().put("sessionId", pair.sessionId()));
+      for (int i = 0; i < 200; i++) {
+        pair.client().socket().send(new JsonObject().put("type", "room.send").put("cid", "c" + i).put("sessionId", pair.sessionId())
+            .put("clientMsgId", "m" + i).put("text", "under way " + i));
+      }
+      ProcessHandle jvm = server.jvm();
+      long signalled = System.nanoTime();
+      new ProcessBuilder("kill", "-TERM", String.valueOf(jvm.pid())).start().waitFor();
+
+      for (var socket : List.of(pair.client().socket(), pair.expert().socket())) {
+        assertThat(socket.awaitClose()).as("going away: reconnect elsewhere").isEqualTo((short) 1001);
+        assertThat(socket.closeReason()).contains("shutting down");
+      }
+      assertThat(pair.client().socket().unanswered()).as("no frame left without an answer").isEmpty();
+      Poll.until("the server JVM has exited", Duration.ofSeconds(20), () -> !jvm.isAlive());
+      assertThat(Duration.ofNanos(System.nanoTime() - signalled)).isLessThan(Duration.ofSeconds(15));
     }
   }
 }

@@ -2,11 +2,14 @@ package io.tandem.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tandem.testing.Actors;
+import io.tandem.testing.Actors.Person;
 import io.tandem.testing.Jwts;
 import io.tandem.testing.Poll;
 import io.tandem.testing.RawWebSocket.Frame;
 import io.tandem.testing.RawWebSocket;
 import io.tandem.testing.RunningNode;
+import io.tandem.testing.Sql;
 import io.tandem.testing.TestClient.Session;
 import io.tandem.testing.TestConfig;
 import io.tandem.testing.TestSocket;
@@ -40,7 +43,8 @@ class GatewayTest {
         "ws.pingIntervalSeconds", "1",
         "ws.idleTimeoutSeconds", String.valueOf(IDLE_TIMEOUT.toSeconds()),
         "ws.closeTimeoutMs", String.valueOf(CLOSE_TIMEOUT.toMillis()),
-        "ws.maxQueuedBytes", "16384")));
+        "ws.maxQueuedBytes", "16384",
+        "auth.admins", TestConfig.admin("ops", "console-password-123"))));
   }
 
   @AfterAll
@@ -184,6 +188,45 @@ class GatewayTest {
       assertThat(toClose).isBetween(IDLE_TIMEOUT.minus(SLACK), IDLE_TIMEOUT.plus(SLACK));
       assertThat(ended).isTrue();
       assertThat(toEnd).isLessThan(IDLE_TIMEOUT.plus(CLOSE_TIMEOUT).plus(SLACK));
+    }
+  }
+
+  @Test
+  @DisplayName("an expert whose only connection froze is not left holding an offer: withdrawn when the connection is closed for silence, no penalty, long before the offer's deadline")
+  void frozenExpertLosesTheOfferAtOnce() {
+    String topic = Actors.uniqueTopic();
+    try (Person expert = Actors.expert(node, topic);
+         RawWebSocket frozen = RawWebSocket.connect(port(), expert.session().accessToken());
+         Person client = Actors.client(node)) {
+      expert.socket().close(); // the frozen one is now the expert's only connection
+      String requestId = client.socket().ack("request.create", Actors.request(topic, "chat")).getString("requestId");
+      long offered = 0;
+      int code = -1;
+      Frame frame;
+      while ((frame = frozen.readFrame()) != null) { // alive until the offer comes, then frozen: reads, never answers a ping
+        if (frame.opcode() == RawWebSocket.PING && offered == 0) {
+          frozen.sendFrame(RawWebSocket.PONG, true, frame.payload());
+        } else if (frame.opcode() == RawWebSocket.TEXT && "offer".equals(new JsonObject(frame.text()).getString("type"))) {
+          offered = System.nanoTime();
+        } else if (frame.opcode() == RawWebSocket.CLOSE) {
+          code = frame.closeCode();
+          break;
+        }
+      }
+      assertThat(offered).as("the offer reached the connection before it froze for good").isNotZero();
+      assertThat(code).isEqualTo(1001);
+      Poll.until("the offer is withdrawn", IDLE_TIMEOUT.plus(SLACK).plus(SLACK),
+          () -> Sql.count("SELECT count(*) FROM offers WHERE request_id = ?::uuid AND state = 'revoked'", requestId) == 1);
+      Duration held = Duration.ofNanos(System.nanoTime() - offered);
+      log.info("an offer to a frozen connection was withdrawn {} ms after it was written", held.toMillis());
+      assertThat(held).as("not the offer's deadline (matching.offerTimeoutSeconds)").isLessThan(IDLE_TIMEOUT.plus(SLACK).plus(SLACK));
+      assertThat(Sql.count("SELECT count(*) FROM penalties WHERE user_id = ?::uuid", expert.id())).as("no penalty").isZero();
+      // The console does not call them online while nobody can reach them.
+      String admin = node.http().logIn("ops", "console-password-123");
+      assertThat(node.http().get("/api/v1/admin/experts", admin).json().getJsonArray("experts").stream()
+          .map(JsonObject.class::cast).filter(e -> expert.id().equals(e.getString("id"))).map(e -> e.getString("status")).toList())
+          .containsExactly("reconnecting");
+      client.socket().ack("request.cancel", new JsonObject().put("requestId", requestId));
     }
   }
 

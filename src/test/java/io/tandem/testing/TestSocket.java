@@ -175,6 +175,20 @@ public final class TestSocket implements AutoCloseable {
     return await(f -> type.equals(f.getString("type")) && matching.test(f), "an event " + type + " that matches");
   }
 
+  /** The first unread event of this type that has come, without waiting; null if none has. */
+  public JsonObject nextEvent(String type) {
+    assertOnContract();
+    inbox.drainTo(unread);
+    for (Iterator<JsonObject> it = unread.iterator(); it.hasNext(); ) {
+      JsonObject frame = it.next();
+      if (type.equals(frame.getString("type"))) {
+        it.remove();
+        return frame;
+      }
+    }
+    return null;
+  }
+
   /** Waits (bounded) for the first unread frame that matches, leaving the others unread. */
   public JsonObject await(Predicate<JsonObject> matching, String what) {
     assertOnContract();
@@ -246,6 +260,16 @@ public final class TestSocket implements AutoCloseable {
 
   public void resume() {
     socket.resume();
+  }
+
+  /** The reason the server gave when it closed the connection (null before it did, or without one). */
+  public String closeReason() {
+    return socket.closeReason();
+  }
+
+  /** The {@code cid}s of frames sent and not answered (yet). */
+  public Set<Object> unanswered() {
+    return Set.copyOf(awaitingAnswer.keySet());
   }
 
   /** The close code the server sent, waiting for the close (bounded). */
