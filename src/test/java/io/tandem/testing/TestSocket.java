@@ -90,8 +90,13 @@ public final class TestSocket implements AutoCloseable {
   }
 
   public static TestSocket connect(int port, String accessToken) {
+    return connect("127.0.0.1", port, accessToken);
+  }
+
+  /** A connection to a server elsewhere than on 127.0.0.1 (in a network namespace of a test, say). */
+  public static TestSocket connect(String host, int port, String accessToken) {
     // Handlers are set in the callback, on the client's event loop, so no early frame is missed.
-    return RunningNode.await(CLIENT.connect(options(port, accessToken, null)).map(TestSocket::new), WAIT);
+    return RunningNode.await(CLIENT.connect(options(port, accessToken, null).setHost(host)).map(TestSocket::new), WAIT);
   }
 
   /** The HTTP status of a refused upgrade, or 101 when it was accepted. */
