@@ -72,7 +72,12 @@ class FirstConsultationInBrowserTest {
         assertThat(client.find("meeting-map").getAttribute("href")).startsWith("https://www.openstreetmap.org/");
         // Checking in from the district's centre, about 1.1 km away: refused, said in Chinese with the numbers.
         WebElement manual = client.find("room").findElement(By.cssSelector("details.manual"));
-        manual.findElement(By.tagName("summary")).click();
+        client.until("the coordinates can be typed", () -> {
+          if (manual.isDisplayed() && manual.getAttribute("open") == null) {
+            manual.findElement(By.tagName("summary")).click();
+          }
+          return manual.findElement(By.name("lat")).isDisplayed();
+        });
         manual.findElement(By.name("lat")).sendKeys(String.valueOf(JINGAN_LAT));
         manual.findElement(By.name("lng")).sendKeys(String.valueOf(JINGAN_LNG));
         manual.findElement(By.tagName("button")).click();

@@ -42,20 +42,25 @@ class DatabaseFaultsTest {
   private static final Logger log = LoggerFactory.getLogger(DatabaseFaultsTest.class);
   private static final Duration CALL_TIMEOUT = Duration.ofMillis(2000); // db.acquireTimeoutMs + db.statementTimeoutMs below
 
+  /**
+   * A node for database faults: calls bounded at 2 s, chat as fast as the test sends it, and
+   * sessions that outlive the outages (nobody is judged for the database's absence).
+   */
+  static final Map<String, String> OUTAGE_TOLERANT = Map.of(
+      "db.statementTimeoutMs", "1000",
+      "db.acquireTimeoutMs", "1000",
+      "ws.framesPerSecond", "2000",
+      "ws.frameBurst", "2000",
+      "session.reconnectGraceSeconds", "120",
+      "session.joinWindowSeconds", "300");
+
   private static EmbeddedDatabase database;
   private static RunningNode node;
 
   @BeforeAll
   static void start() throws IOException {
     database = EmbeddedDatabase.start(EmbeddedDbConfig.at(Scratch.directory("tandem-faults-pg").resolve("data"), 0));
-    node = RunningNode.start(TestConfig.with(Map.of(
-        "db.statementTimeoutMs", "1000",
-        "db.acquireTimeoutMs", "1000",
-        "ws.framesPerSecond", "2000",
-        "ws.frameBurst", "2000",
-        // Sessions must outlive the outages: nobody is judged for the database's absence.
-        "session.reconnectGraceSeconds", "120",
-        "session.joinWindowSeconds", "300")), database.url());
+    node = RunningNode.start(TestConfig.with(OUTAGE_TOLERANT), database.url());
   }
 
   @AfterAll

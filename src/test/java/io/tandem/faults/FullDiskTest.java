@@ -79,13 +79,7 @@ class FullDiskTest {
     outages.addAppender(outageLog);
     Path filler = volume.resolve("filler");
     try (EmbeddedDatabase database = EmbeddedDatabase.start(EmbeddedDbConfig.at(volume.resolve("data"), 0));
-         RunningNode node = RunningNode.start(TestConfig.with(Map.of(
-             "db.statementTimeoutMs", "1000",
-             "db.acquireTimeoutMs", "1000",
-             "ws.framesPerSecond", "2000",
-             "ws.frameBurst", "2000",
-             "session.reconnectGraceSeconds", "120",
-             "session.joinWindowSeconds", "300")), database.url());
+         RunningNode node = RunningNode.start(TestConfig.with(DatabaseFaultsTest.OUTAGE_TOLERANT), database.url());
          Pair pair = Actors.matched(node)) {
       String id = pair.sessionId();
       pair.client().socket().ack("room.join", new JsonObject().put("sessionId", id));
