@@ -142,6 +142,20 @@ public final class PresenceRepository implements ExpertPresence {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(snapshot(rows.iterator().next())));
   }
 
+  /**
+   * Starts the reconnect grace of every online expert who has no connection on any node and no
+   * grace running: those of a dead node whose connections were just forgotten, and those stranded
+   * by a node that stopped between forgetting an expert's last connection and starting their grace
+   * (a kill during shutdown). Without it they would stay online, and be offered requests, forever.
+   */
+  public Future<List<ExpertSnapshot>> markAllDisconnected() {
+    return pool.query("UPDATE expert_presence p SET disconnected_at = now() WHERE p.status = 'online'"
+            + " AND p.disconnected_at IS NULL AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.user_id = p.expert_id)"
+            + " RETURNING p.*, " + loadColumns)
+        .execute()
+        .map(this::snapshots);
+  }
+
   /** Ends the grace of an expert who came back; the snapshot when they were waiting to. */
   public Future<Optional<ExpertSnapshot>> markReconnected(UserId expert) {
     return pool.preparedQuery("UPDATE expert_presence p SET disconnected_at = NULL WHERE p.expert_id = $1 AND p.status = 'online'"

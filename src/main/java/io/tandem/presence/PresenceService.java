@@ -157,18 +157,18 @@ public final class PresenceService {
 
   /**
    * Repairs what timers on a dead node would have done: forgets its connections, starts the
-   * grace of experts left with none, and takes offline those whose grace ran out. Every step is a
+   * grace of experts left with none (by a dead node, or one killed halfway through its shutdown),
+   * and takes offline those whose grace ran out. Every step is a
    * conditional write, so running it on every node at once is harmless. The users whose
    * connections were forgotten, for whom else it concerns (a waiting client is away from now on).
    */
   public Future<List<UserId>> sweep() {
     return presence.forgetConnectionsOfDeadNodes(lease, nodeId)
-        .compose(orphaned -> Future.join(orphaned.stream().distinct().map(user -> presence.markDisconnected(user)
-                .map(gone -> {
-                  gone.ifPresent(this::publish);
-                  return null;
-                })).toList())
-            .compose(v -> presence.expireDisconnected(reconnectGrace))
+        .compose(orphaned -> presence.markAllDisconnected()
+            .compose(graceStarted -> {
+              graceStarted.forEach(this::publish);
+              return presence.expireDisconnected(reconnectGrace);
+            })
             .map(expired -> {
               expired.forEach(this::wentOfflineDisconnected);
               return orphaned.stream().distinct().toList();

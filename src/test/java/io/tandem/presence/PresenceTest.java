@@ -98,4 +98,19 @@ class PresenceTest {
     Poll.until("the expert is offline", Duration.ofSeconds(10), () -> "offline".equals(status(expert.id())));
     assertThat(Sql.string("SELECT offline_reason FROM expert_presence WHERE expert_id = ?::uuid", expert.id())).isEqualTo("disconnected");
   }
+
+  @Test
+  @DisplayName("an expert left online with no connection anywhere (a node killed mid-shutdown) goes offline by the sweep")
+  void strandedExpertGoesOffline() {
+    Person expert = Actors.expert(node, Actors.uniqueTopic());
+    assertThat(status(expert.id())).isEqualTo("online");
+    // What a node killed between forgetting an expert's last connection and starting their grace leaves behind.
+    assertThat(Sql.update("DELETE FROM connections WHERE user_id = ?::uuid", expert.id())).isEqualTo(1);
+    Poll.until("the stranded expert's grace starts", Duration.ofSeconds(10),
+        () -> Sql.count("SELECT count(*) FROM expert_presence WHERE expert_id = ?::uuid AND disconnected_at IS NOT NULL", expert.id()) == 1
+            || "offline".equals(status(expert.id())));
+    Poll.until("the stranded expert is offline", Duration.ofSeconds(10), () -> "offline".equals(status(expert.id())));
+    assertThat(Sql.string("SELECT offline_reason FROM expert_presence WHERE expert_id = ?::uuid", expert.id())).isEqualTo("disconnected");
+    expert.socket().close();
+  }
 }
