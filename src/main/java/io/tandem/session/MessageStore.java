@@ -16,7 +16,9 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -26,10 +28,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stores chat messages, many per commit. Sessions are spread over a few write lanes (by session
- * id); in each lane, while one batch is being written, new messages queue up and go together in
- * the next one: one statement ({@link #APPEND_BATCH}), one round trip, one commit, however many
- * messages and sessions it holds. A session always writes through the same lane and a lane has one
+ * Stores chat messages, many per commit. Sessions are spread over write lanes (by session id;
+ * one by default, which groups the most per commit); in each lane, while one batch is being
+ * written, new messages queue up and go together in the next one: one statement
+ * ({@link #APPEND_BATCH}), one round trip, one commit, however many messages and sessions it
+ * holds, so a batch is as large as the load makes it. A session always writes through the same lane and a lane has one
  * batch in flight, so one sender's messages get their seqs in the order they were sent; lanes
  * touch disjoint sessions, so they write in parallel without waiting on each other's row locks.
  *
@@ -51,37 +54,41 @@ public final class MessageStore {
 
   /**
    * A whole batch in one statement. {@code $1..$4} are the batch's session ids, sender ids,
-   * clientMsgIds and texts, in arrival order. Per (session, sender, clientMsgId) only the first
-   * occurrence counts; one already stored is returned as it is ({@code duplicate}). The new ones,
-   * from participants of open sessions, are numbered within their session in arrival order, each
-   * session's {@code last_seq} is raised once by its count (the rows locked in id order, so that
-   * two batches, on two nodes, never wait on each other in opposite orders), and they are inserted
-   * with {@code last_seq - count + n}: gapless. One row comes back per input that was stored or
-   * found, by its 1-based place {@code idx}; none for a closed session or a sender not in it.
+   * clientMsgIds and texts, in arrival order, each (session, sender, clientMsgId) at most once (the
+   * caller answers a twin within the batch itself). One already stored is returned as it is
+   * ({@code duplicate}). The new ones, from participants, are gathered per session in arrival
+   * order; each open session's row is locked in id order (so that two batches, on two nodes, never
+   * wait on each other in opposite orders), its {@code last_seq} raised once by its count, and its
+   * messages inserted as {@code last_seq - count + n}: gapless. One row comes back per input that
+   * was stored or found, by its 1-based place {@code idx}; none for a closed session or a sender
+   * not in it.
+   *
+   * <p>Its cost grows with the batch, never with its square: each message meets the tables
+   * through an index once ({@code messages} for its clientMsgId, {@code sessions} for its
+   * participants); a session's messages travel as arrays from the grouping to the insert instead
+   * of being joined back (PostgreSQL's estimate for an unnested parameter is a guess, and a join
+   * planned on a guess of ten rows walked every pair of 500); the lock's subquery is fenced with
+   * {@code OFFSET 0} so that the status test stays outside it, on the primary key, and sees the
+   * row as it is once locked.
    */
-  static final String APPEND_BATCH = "WITH input AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[])"
-      + "   WITH ORDINALITY AS i(session_id, sender_id, client_msg_id, text, idx)),"
-      + " firsts AS (SELECT DISTINCT ON (session_id, sender_id, client_msg_id) session_id, sender_id, client_msg_id, text, idx"
-      + "   FROM input ORDER BY session_id, sender_id, client_msg_id, idx),"
-      + " existing AS (SELECT f.idx, m.seq, m.sent_at FROM firsts f JOIN messages m"
-      + "   ON m.session_id = f.session_id AND m.sender_id = f.sender_id AND m.client_msg_id = f.client_msg_id),"
-      + " fresh AS (SELECT f.session_id, f.sender_id, f.client_msg_id, f.text, f.idx,"
-      + "   row_number() OVER (PARTITION BY f.session_id ORDER BY f.idx) AS n FROM firsts f"
-      + "   JOIN sessions s ON s.id = f.session_id AND (s.client_id = f.sender_id OR s.expert_id = f.sender_id)"
-      + "   WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.idx = f.idx)),"
-      + " locked AS (SELECT s.id FROM sessions s WHERE s.id IN (SELECT session_id FROM fresh) ORDER BY s.id FOR NO KEY UPDATE),"
-      + " bumped AS (UPDATE sessions s SET last_seq = s.last_seq + c.k"
-      + "   FROM (SELECT session_id, count(*) AS k FROM fresh GROUP BY session_id) c, locked l"
-      + "   WHERE s.id = c.session_id AND l.id = s.id AND s.status IN ('waiting', 'active') RETURNING s.id, s.last_seq - c.k AS base),"
+  static final String APPEND_BATCH = "WITH checked AS MATERIALIZED (SELECT i.*, m.seq AS stored_seq, m.sent_at AS stored_at"
+      + "   FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) WITH ORDINALITY AS i(session_id, sender_id, client_msg_id, text, idx)"
+      + "   LEFT JOIN messages m ON m.session_id = i.session_id AND m.sender_id = i.sender_id AND m.client_msg_id = i.client_msg_id),"
+      + " grouped AS (SELECT c.session_id, array_agg(c.idx ORDER BY c.idx) AS idxs, array_agg(c.sender_id ORDER BY c.idx) AS senders,"
+      + "     array_agg(c.client_msg_id ORDER BY c.idx) AS client_msg_ids, array_agg(c.text ORDER BY c.idx) AS texts"
+      + "   FROM checked c JOIN sessions s ON s.id = c.session_id AND (s.client_id = c.sender_id OR s.expert_id = c.sender_id)"
+      + "   WHERE c.stored_seq IS NULL GROUP BY c.session_id ORDER BY c.session_id),"
+      + " locked AS (SELECT g.* FROM grouped g,"
+      + "   LATERAL (SELECT s.status FROM sessions s WHERE s.id = g.session_id OFFSET 0 FOR NO KEY UPDATE) now"
+      + "   WHERE now.status IN ('waiting', 'active')),"
+      + " bumped AS (UPDATE sessions s SET last_seq = s.last_seq + cardinality(l.idxs) FROM locked l WHERE s.id = l.session_id"
+      + "   RETURNING s.id, s.last_seq - cardinality(l.idxs) AS base, l.idxs, l.senders, l.client_msg_ids, l.texts),"
+      + " numbered AS (SELECT b.id AS session_id, u.idx, b.base + u.n AS seq, u.sender_id, u.client_msg_id, u.text"
+      + "   FROM bumped b, unnest(b.idxs, b.senders, b.client_msg_ids, b.texts) WITH ORDINALITY AS u(idx, sender_id, client_msg_id, text, n)),"
       + " inserted AS (INSERT INTO messages (session_id, seq, sender_id, text, client_msg_id)"
-      + "   SELECT f.session_id, b.base + f.n, f.sender_id, f.text, f.client_msg_id FROM fresh f JOIN bumped b ON b.id = f.session_id"
-      + "   RETURNING session_id, sender_id, client_msg_id, seq, sent_at)"
-      + " SELECT i.idx, coalesce(ins.seq, e.seq) AS seq, coalesce(ins.sent_at, e.sent_at) AS sent_at,"
-      + "   ins.seq IS NULL OR i.idx <> f.idx AS duplicate"
-      + " FROM input i JOIN firsts f ON f.session_id = i.session_id AND f.sender_id = i.sender_id AND f.client_msg_id = i.client_msg_id"
-      + " LEFT JOIN existing e ON e.idx = f.idx"
-      + " LEFT JOIN inserted ins ON ins.session_id = f.session_id AND ins.sender_id = f.sender_id AND ins.client_msg_id = f.client_msg_id"
-      + " WHERE ins.seq IS NOT NULL OR e.seq IS NOT NULL";
+      + "   SELECT session_id, seq, sender_id, text, client_msg_id FROM numbered)"
+      + " SELECT idx, seq, now() AS sent_at, false AS duplicate FROM numbered"
+      + " UNION ALL SELECT idx, stored_seq, stored_at, true FROM checked WHERE stored_seq IS NOT NULL";
 
   private final Pool pool;
   private final int maxBatch;
@@ -103,6 +110,13 @@ public final class MessageStore {
   private record Pending(SessionId session, UserId sender, String clientMsgId, String text, Promise<Optional<Stored>> promise, Context caller) {
     Tuple tuple() {
       return Tuple.of(session.value(), sender.value(), clientMsgId, text);
+    }
+
+    /** What makes two sends the same message. */
+    record Key(SessionId session, UserId sender, String clientMsgId) {}
+
+    Key key() {
+      return new Key(session, sender, clientMsgId);
     }
   }
 
@@ -151,25 +165,39 @@ public final class MessageStore {
       }
       return;
     }
-    // A lone message takes the simpler statement: the same round trip, less for PostgreSQL to do.
     batchSize.record(batch.size());
     long started = System.nanoTime();
-    Future<RowSet<Row>> written = batch.size() == 1
-        ? pool.preparedQuery(APPEND).execute(batch.get(0).tuple())
-        : pool.preparedQuery(APPEND_BATCH).execute(arrays(batch));
+    // A lone message takes the simpler statement: the same round trip, less for PostgreSQL to do.
+    // In a batch, a message sent twice (a resend racing its original) goes to PostgreSQL once.
+    List<Pending> distinct = batch.size() == 1 ? batch : new ArrayList<>();
+    int[] firstOf = new int[batch.size()];
+    if (batch.size() > 1) {
+      Map<Pending.Key, Integer> places = new HashMap<>();
+      for (int i = 0; i < batch.size(); i++) {
+        Pending p = batch.get(i);
+        Integer place = places.putIfAbsent(p.key(), distinct.size());
+        firstOf[i] = place == null ? distinct.size() : place;
+        if (place == null) {
+          distinct.add(p);
+        }
+      }
+    }
+    Future<RowSet<Row>> written = distinct.size() == 1
+        ? pool.preparedQuery(APPEND).execute(distinct.get(0).tuple())
+        : pool.preparedQuery(APPEND_BATCH).execute(arrays(distinct));
     written
         .onSuccess(rows -> commitTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
         .map(rows -> {
-          if (batch.size() == 1) {
-            complete(batch.get(0), rows.size() == 0 ? null : rows.iterator().next());
-            return (Void) null;
-          }
-          Row[] byPlace = new Row[batch.size()];
-          for (Row row : rows) {
-            byPlace[(int) row.getLong("idx").longValue() - 1] = row;
+          Row[] byPlace = new Row[distinct.size()];
+          if (distinct.size() == 1) {
+            byPlace[0] = rows.size() == 0 ? null : rows.iterator().next();
+          } else {
+            for (Row row : rows) {
+              byPlace[(int) row.getLong("idx").longValue() - 1] = row;
+            }
           }
           for (int i = 0; i < batch.size(); i++) {
-            complete(batch.get(i), byPlace[i]);
+            complete(batch.get(i), byPlace[firstOf[i]], distinct.get(firstOf[i]) != batch.get(i));
           }
           return (Void) null;
         })
@@ -193,7 +221,7 @@ public final class MessageStore {
             ? pool.preparedQuery(APPEND).execute(pending.tuple()) // the racing twin is stored now: this returns it
             : Future.failedFuture(e))
         .map(rows -> {
-          complete(pending, rows.size() == 0 ? null : rows.iterator().next());
+          complete(pending, rows.size() == 0 ? null : rows.iterator().next(), false);
           return (Void) null;
         })
         .recover(e -> {
@@ -219,15 +247,18 @@ public final class MessageStore {
     return Tuple.of(sessions, senders, clientMsgIds, texts);
   }
 
-  /** {@code row}: what the statement answered for this message; null when nothing was stored (session over, not a participant). */
-  private void complete(Pending pending, Row row) {
+  /**
+   * {@code row}: what the statement answered for this message, or for its first occurrence in the
+   * batch when {@code twin}; null when nothing was stored (session over, not a participant).
+   */
+  private void complete(Pending pending, Row row, boolean twin) {
     if (row == null) {
       reply(pending, Future.succeededFuture(Optional.empty()));
       return;
     }
     ChatMessage message = new ChatMessage(pending.session(), row.getInteger("seq"), pending.sender(), pending.text(),
         row.getOffsetDateTime("sent_at").toInstant(), pending.clientMsgId());
-    boolean duplicate = row.getBoolean("duplicate");
+    boolean duplicate = twin || row.getBoolean("duplicate");
     if (!duplicate) {
       stored.increment();
     }
