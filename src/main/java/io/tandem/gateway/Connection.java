@@ -293,7 +293,7 @@ final class Connection {
               if (read.succeeded() && rooms.containsKey(r)) { // not for a room left meanwhile
                 found.accept(read.result());
               }
-            })), CATCH_UP_AFTER_MS, GAP_WAIT_MS))
+            })), CATCH_UP_AFTER_MS, GAP_WAIT_MS, vertx.isClustered()))
         : null;
     if (joining != null) {
       joining.joinStarted();

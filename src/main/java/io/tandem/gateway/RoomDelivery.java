@@ -61,6 +61,7 @@ final class RoomDelivery {
   private final Transcript transcript;
   private final long catchUpAfterMs;
   private final long gapWaitMs;
+  private final boolean lookAfterJoin;
   private final List<JsonObject> held = new ArrayList<>();
   private final TreeMap<Integer, JsonObject> early = new TreeMap<>();
   private final TreeMap<Integer, String> senders = new TreeMap<>();
@@ -76,13 +77,22 @@ final class RoomDelivery {
    */
   private int gapGeneration;
 
-  RoomDelivery(String room, Consumer<JsonObject> out, Timers timers, Transcript transcript, long catchUpAfterMs, long gapWaitMs) {
+  /**
+   * {@code lookAfterJoin}: read the transcript's tail once {@code catchUpAfterMs} after each join.
+   * Only a clustered event bus needs it: there a node learns of this connection's consumer a
+   * little after it was registered, so what it published meanwhile never comes live. On one node
+   * the consumer is registered before any frame is read, so whatever the join's read did not see
+   * comes live, and the look would be a read of nothing (two per consultation).
+   */
+  RoomDelivery(String room, Consumer<JsonObject> out, Timers timers, Transcript transcript, long catchUpAfterMs, long gapWaitMs,
+      boolean lookAfterJoin) {
     this.room = room;
     this.out = out;
     this.timers = timers;
     this.transcript = transcript;
     this.catchUpAfterMs = catchUpAfterMs;
     this.gapWaitMs = gapWaitMs;
+    this.lookAfterJoin = lookAfterJoin;
   }
 
   /** A {@code room.join} was sent: live messages wait until it is answered. */
@@ -122,7 +132,9 @@ final class RoomDelivery {
     waited.forEach(this::message);
     // What was published between the join's read and the moment every node knew of this
     // connection never comes live, and with no later message no gap shows it: look once.
-    timers.after(catchUpAfterMs, this::catchUpTail);
+    if (lookAfterJoin) {
+      timers.after(catchUpAfterMs, this::catchUpTail);
+    }
     return true;
   }
 

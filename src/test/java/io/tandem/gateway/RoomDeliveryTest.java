@@ -19,8 +19,14 @@ class RoomDeliveryTest {
   private final List<Timer> timers = new ArrayList<>();
   /** The stored transcript, by seq: what a catch-up reads. */
   private final java.util.TreeMap<Integer, JsonObject> stored = new java.util.TreeMap<>();
-  private final RoomDelivery room = new RoomDelivery("s1", written::add, (delay, action) -> timers.add(new Timer(delay, action)),
-      (after, limit, found) -> found.accept(stored.subMap(after, false, after + limit, true).values().stream().toList()), CATCH_UP, GIVE_UP);
+  private final RoomDelivery room = delivery(true);
+
+  /** {@code clustered}: whether it looks at the transcript's tail after a join. */
+  private RoomDelivery delivery(boolean clustered) {
+    return new RoomDelivery("s1", written::add, (delay, action) -> timers.add(new Timer(delay, action)),
+        (after, limit, found) -> found.accept(stored.subMap(after, false, after + limit, true).values().stream().toList()), CATCH_UP, GIVE_UP,
+        clustered);
+  }
 
   /** Fires, and forgets, the oldest timer set with {@code delayMs}. */
   private void fire(long delayMs) {
@@ -126,6 +132,18 @@ class RoomDeliveryTest {
     room.message(message(3, "c"));
     room.message(message(4, "d"));
     assertThat(seen()).as("live copies of what the transcript gave are not written again").containsExactly("2:b", "3:c", "4:d");
+  }
+
+  @Test
+  @DisplayName("on one node, where a consumer is registered before any frame is read, a join costs no look at the transcript")
+  void noLookAfterTheJoinOnOneNode() {
+    RoomDelivery single = delivery(false);
+    single.joinStarted();
+    single.joinAnswered(new JsonObject().put("lastSeq", 0).put("messages", new JsonArray()));
+    assertThat(single.joinEnded()).isTrue();
+    assertThat(timers).as("no timer, so no read").isEmpty();
+    single.message(message(1, "a"));
+    assertThat(seen()).containsExactly("1:a");
   }
 
   @Test
