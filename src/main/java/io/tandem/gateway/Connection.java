@@ -416,19 +416,22 @@ final class Connection {
     return !socket.writeQueueFull();
   }
 
-  /** The socket has room again: for the close frame if one is waiting, else for the backlog, oldest first. */
+  /**
+   * The socket has room again: for the backlog, oldest first, then for the close frame if one is
+   * waiting (a reader cut for being too slow has had its backlog dropped first).
+   */
   private void drainBacklog() {
     if (socket.isClosed()) {
       return;
     }
-    if (closeReason != null) {
-      socket.close(closeCode, closeReason);
-      closeReason = null;
-    }
-    while (!closing && !backlog.isEmpty() && writable()) {
+    while (!backlog.isEmpty() && writable()) {
       Pending pending = backlog.poll();
       backlogBytes -= pending.bytes();
       socket.writeTextMessage(pending.text());
+    }
+    if (closeReason != null && backlog.isEmpty()) {
+      socket.close(closeCode, closeReason);
+      closeReason = null;
     }
   }
 
@@ -462,8 +465,9 @@ final class Connection {
    * one that broke the protocol may not, and Vert.x's own close would wait far longer (see
    * {@link ChannelGuard}).
    *
-   * <p>While the socket is full the close frame waits for room ({@link #drainBacklog}): queued
-   * behind output the peer does not read, it would be lost with that output anyway, and Vert.x,
+   * <p>While answers wait in the backlog or the socket is full, the close frame waits behind them
+   * ({@link #drainBacklog}): a client told to go away gets every answer first, and a close frame
+   * queued behind output the peer does not read would be lost with that output anyway, and Vert.x,
    * finding its close frame unwritten when the connection is dropped, would try to close it again
    * ten seconds later and log a stack trace.
    */
@@ -471,9 +475,11 @@ final class Connection {
     closing = true;
     if (socket.isClosed()) {
       // the peer's close frame came first; Vert.x answers it
-    } else if (!writable()) {
+    } else if (!backlog.isEmpty() || !writable()) {
+      // The answers already queued go first: a client told to go away has every answer it was owed.
       closeCode = code;
       closeReason = reason;
+      drainBacklog();
     } else {
       socket.close(code, reason);
     }
