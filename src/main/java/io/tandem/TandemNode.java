@@ -187,7 +187,7 @@ public final class TandemNode {
         .compose(secrets -> {
           // Features in dependency order, each built in one place; built once and shared: what every
           // feature uses to reach users.
-          UserEvents users = new UserEvents(vertx.eventBus());
+          UserEvents users = new UserEvents(vertx);
           TopicFeature topics = TopicFeature.build(vertx, pool, config);
           MoneyFeature money = MoneyFeature.build(pool, config, config.db().useEmbedded(), topics.topics()::price);
           ReliabilityFeature reliability = ReliabilityFeature.build(pool, config, PresenceRepository::suspended,
@@ -228,7 +228,8 @@ public final class TandemNode {
           sweeps.put("webhook outbox", webhooks.backlog()::sweep);
           // A change announced while this node could not hear it (it was starting, or cut off) is read here.
           sweeps.put("topic catalogue", topics.topics()::refresh);
-          return topics.topics().seedAndLoad()
+          return (vertx.isClustered() ? UserEvents.relay(vertx) : Future.<Void>succeededFuture())
+              .compose(v -> topics.topics().seedAndLoad())
               .compose(v -> auth.accounts().ensureAdmins(config.auth().admins()))
               .compose(v -> webhooks.store().syncConfigured(config.webhooks()))
               .compose(v -> matching.leases().heartbeat())

@@ -23,8 +23,18 @@ public final class Addresses {
   private Addresses() {}
 
   /**
-   * Everything for one user (offers, chat, signals). Every connection of the user, on every node,
-   * consumes it, so a message published here reaches all of their devices.
+   * Published, clustered only: {@code {user, event}} for one user, to every node; each node's
+   * {@link UserEvents#relay} hands the event to its own connections of that user on
+   * {@link #user}. One consumer per node, registered when the node starts, instead of one per
+   * connection: a cluster registers consumers one at a time per event loop, each a round trip to
+   * the cluster's map, and a thousand experts connecting at once waited seconds for theirs.
+   */
+  public static final String USER_EVENTS = "tandem.user.events";
+
+  /**
+   * Everything for one user (offers, chat, signals), on this node: every connection of the user
+   * here consumes it with a local consumer, so a message published here reaches all of their
+   * devices on this node; {@link UserEvents#send} reaches the other nodes through {@link #USER_EVENTS}.
    */
   public static String user(UserId userId) {
     return USER_PREFIX + userId.value();

@@ -141,10 +141,10 @@ final class Connection {
   void start(Future<List<JsonObject>> recorded, java.util.function.Consumer<Boolean> onClose) {
     loop = vertx.getOrCreateContext();
     socket.pause();
-    // Nor before the cluster has this connection's address: a room.join answered earlier would leave
-    // what is published meanwhile to a node that does not know of it yet (RoomDelivery still reads
-    // the transcript a moment after each join: other nodes learn of the address a little later still).
-    deliveries = vertx.eventBus().consumer(Addresses.user(context.user().id()), message -> deliver(message.body()));
+    // Nor before this connection's address is registered: a room.join answered earlier could miss
+    // what is published meanwhile. The address is node-local (other nodes reach it through this
+    // node's relay, known to the cluster since the node started: bus.UserEvents), so that is at once.
+    deliveries = vertx.eventBus().localConsumer(Addresses.user(context.user().id()), message -> deliver(message.body()));
     Future<Void> reachable = deliveries.completion().recover(e -> Future.succeededFuture());
     Future.join(recorded, reachable).onComplete(all -> onLoop(() -> {
       AsyncResult<List<JsonObject>> ar = recorded;

@@ -79,10 +79,10 @@ final class RoomDelivery {
 
   /**
    * {@code lookAfterJoin}: read the transcript's tail once {@code catchUpAfterMs} after each join.
-   * Only a clustered event bus needs it: there a node learns of this connection's consumer a
-   * little after it was registered, so what it published meanwhile never comes live. On one node
-   * the consumer is registered before any frame is read, so whatever the join's read did not see
-   * comes live, and the look would be a read of nothing (two per consultation).
+   * Only a cluster needs it: another node may not know this node's relay of user events yet (it
+   * has just started, or the two were cut off), and what it published meanwhile never comes live.
+   * On one node the connection's consumer is registered before any frame is read, so whatever the
+   * join's read did not see comes live, and the look would be a read of nothing (two per consultation).
    */
   RoomDelivery(String room, Consumer<JsonObject> out, Timers timers, Transcript transcript, long catchUpAfterMs, long gapWaitMs,
       boolean lookAfterJoin) {

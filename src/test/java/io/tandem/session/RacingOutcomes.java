@@ -47,7 +47,7 @@ public final class RacingOutcomes {
       public void announce(Requeued requeued) {}
     };
     return new Outcomes(node.node().pool(), penalties, pricing, config.session(), requeue,
-        new UserEvents(node.node().vertx().eventBus()), new ExpertLoads(node.node().vertx().eventBus(), matching),
+        new UserEvents(node.node().vertx()), new ExpertLoads(node.node().vertx().eventBus(), matching),
         new SessionMetrics(new SimpleMeterRegistry()));
   }
 }
