@@ -50,8 +50,11 @@ class ClientPresenceTest {
   /** The client's connection closed, as the server saw it: no connection of theirs is left. */
   private static void gone(Person client) {
     client.socket().close();
+    // The connection is forgotten first, then the client's waiting request marked away: wait for both.
     Poll.until("the server saw the client go", Duration.ofSeconds(5),
-        () -> Sql.count("SELECT count(*) FROM connections WHERE user_id = ?::uuid", client.id()) == 0);
+        () -> Sql.count("SELECT count(*) FROM connections WHERE user_id = ?::uuid", client.id()) == 0
+            && Sql.count("SELECT count(*) FROM requests WHERE client_id = ?::uuid AND status IN ('queued', 'offered')"
+                + " AND client_away_since IS NULL", client.id()) == 0);
   }
 
   /** The client asks, then goes: the request waits with its client away. */
