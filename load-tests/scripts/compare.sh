@@ -9,6 +9,17 @@
 #   load-tests/scripts/compare.sh                 # rates 3000 and 8000 messages/s, 1,000 rooms, 30 s each
 #   RATES="3000 8000 12000" DURATION=30 PAIRS=1000 MATCHING_RATE=75 TWO_NODES=1 load-tests/scripts/compare.sh
 #   SERVERS="relay tandem" load-tests/scripts/compare.sh          # some of the servers only
+#   DRIVER=node RATES="3000 9000" PAIRS=1000 LIFECYCLE_RATES="25 50" load-tests/scripts/compare.sh
+#
+# DRIVER=node drives the chat with load-tests/scripts/chat-driver.mjs instead of Gatling: one light
+# Node.js process, so that on a 2-core machine the load generator takes less from the server (it
+# speaks the room frames only: the echo server is left out). LIFECYCLE_RATES (default "25 50") runs
+# load-tests/scripts/lifecycle-driver.mjs against Tandem at each rate: whole consultations, both
+# roles, with server and PostgreSQL CPU, WAL and transactions per consultation, printed after the
+# chat table. LIFECYCLE_RATES="" skips them. FLOOR_BATCHES (default "1 8 25") measures, on Tandem's
+# own PostgreSQL after its chat runs, the plain-insert floor (load-tests/scripts/insert-floor.sh,
+# needs pgbench) that the chat's PostgreSQL CPU per message is compared with. With TWO_NODES=1 it also
+# times BURST_EXPERTS (1,000) experts going online at once on the second node (burst-driver.mjs).
 #
 # Needs JDK 17, Maven, Node.js and npm (for the relay), python3 (for the report) and, for TWO_NODES,
 # psql (to count lease changes). Each server
@@ -22,9 +33,13 @@ RATES=${RATES:-"3000 8000"}
 DURATION=${DURATION:-30}
 PAIRS=${PAIRS:-1000}
 SETUP=${SETUP:-40}
-MATCHING_RATE=${MATCHING_RATE:-75}
+MATCHING_RATE=${MATCHING_RATE-75}  # MATCHING_RATE="" skips the matching run
 MATCHING_EXPERTS=${MATCHING_EXPERTS:-300}
-SERVERS=${SERVERS:-"echo relay tandem"}
+DRIVER=${DRIVER:-gatling}
+if [ "$DRIVER" = node ]; then SERVERS=${SERVERS:-"relay tandem"}; else SERVERS=${SERVERS:-"echo relay tandem"}; fi
+LIFECYCLE_RATES=${LIFECYCLE_RATES-"25 50"}
+FLOOR_BATCHES=${FLOOR_BATCHES-"1 8 25"}  # the plain-insert floor (insert-floor.sh) at these rows per commit, one connection
+DB_PORT=${TANDEM_DB_EMBEDDED_PORT:-54329}
 wants() { [[ " $SERVERS " == *" $1 "* ]]; }
 out=load-tests/target
 mkdir -p "$out"
@@ -65,6 +80,16 @@ server_pid() { # pattern fallback
 chat_run() { # label server url pid rate
   local label=$1 server=$2 url=$3 pid=$4 rate=$5 measured
   say "chat: $label at $rate/s"
+  if [ "$DRIVER" = node ]; then
+    measured=$(node load-tests/scripts/chat-driver.mjs --base "$url" --server "$server" --rooms "$PAIRS" --rate "$rate" \
+      --seconds "$DURATION" --pid "$pid" $([ "$server" = tandem ] && echo "--pgport $DB_PORT") 2>>"$log" | tee -a "$log" | tail -n 1)
+    rows+=("$(node -e '
+      const r = JSON.parse(process.argv[1]);
+      const cpu = v => (v === undefined ? "" : v.toFixed(3));
+      console.log(`| ${process.argv[2]} | ${r.offeredPerSecond} | ${r.ackedPerSecond} | ${r.ackP50} / ${r.ackP99} | ${r.deliveredP50} / ${r.deliveredP99} | ${r.errors} | ${cpu(r.serverCpuMsPerMessage)} | ${cpu(r.postgresCpuMsPerMessage)} |`);
+    ' "$measured" "$label")")
+    return
+  fi
   measured=$(WITH_POSTGRES=$([ "$server" = tandem ] && echo 1 || echo 0) load-tests/scripts/measured-run.sh "$pid" \
     mvn -f load-tests/pom.xml -B -q gatling:test -Dgatling.simulationClass=io.tandem.load.ChatThroughputSimulation \
     -DbaseUrl="$url" -Dserver="$server" -Dpairs="$PAIRS" -Drate="$rate" -Dduration="$DURATION" -Dsetup="$SETUP" 2>&1 | tee -a "$log" | grep '^==' || true)
@@ -108,11 +133,32 @@ wait_for_ready http://localhost:8080/ready
 tandem=$(server_pid 'io.tandem.Main' "$tandem_mvn")
 for rate in $RATES; do chat_run "Tandem" tandem http://localhost:8080 "$tandem" "$rate"; done
 
-say "matching: $MATCHING_RATE requests/s"
-WITH_POSTGRES=1 load-tests/scripts/measured-run.sh "$tandem" mvn -f load-tests/pom.xml -B -q gatling:test \
-  -Dgatling.simulationClass=io.tandem.load.MatchingRateSimulation -DbaseUrl=http://localhost:8080 \
-  -Dclients.perSecond="$MATCHING_RATE" -Dexperts="$MATCHING_EXPERTS" -Dduration="$DURATION" >> "$log" 2>&1 || true
-matching=$(python3 load-tests/scripts/report.py)
+floor_rows=()
+for batch in $FLOOR_BATCHES; do
+  say "plain-insert floor: $batch rows per commit"
+  floor_rows+=("$(BATCH=$batch CLIENTS=1 DURATION=$DURATION PGPORT=$DB_PORT load-tests/scripts/insert-floor.sh 2>>"$log" | tee -a "$log")")
+done
+
+lifecycle_rows=()
+for rate in $LIFECYCLE_RATES; do
+  say "whole consultations: $rate/s"
+  measured=$(node load-tests/scripts/lifecycle-driver.mjs --base http://localhost:8080 --rate "$rate" --seconds "$DURATION" \
+    --experts "${LIFECYCLE_EXPERTS:-200}" --topics 16 --pid "$tandem" --pgport "$DB_PORT" 2>>"$log" | tee -a "$log" | tail -n 1)
+  lifecycle_rows+=("$(node -e '
+    const r = JSON.parse(process.argv[1]);
+    const s = r.steps;
+    const pair = name => `${s[name].p50} / ${s[name].p99}`;
+    console.log(`| ${r.offeredPerSecond} | ${r.completedPerSecond} | ${r.failures} | ${pair("offer")} | ${pair("match")} | ${pair("join")} | ${pair("send")} | ${pair("end")} | ${pair("rating")} | ${pair("total")} | ${r.serverCpuMsPerConsultation} + ${r.postgresCpuMsPerConsultation} | ${r.transactionsPerConsultation} / ${r.walFlushesPerConsultation} / ${r.walBytesPerConsultation} |`);
+  ' "$measured")")
+done
+
+if [ -n "$MATCHING_RATE" ]; then
+  say "matching: $MATCHING_RATE requests/s"
+  WITH_POSTGRES=1 load-tests/scripts/measured-run.sh "$tandem" mvn -f load-tests/pom.xml -B -q gatling:test \
+    -Dgatling.simulationClass=io.tandem.load.MatchingRateSimulation -DbaseUrl=http://localhost:8080 \
+    -Dclients.perSecond="$MATCHING_RATE" -Dexperts="$MATCHING_EXPERTS" -Dduration="$DURATION" >> "$log" 2>&1 || true
+  matching=$(python3 load-tests/scripts/report.py)
+fi
 
 if [ "${TWO_NODES:-0}" = 1 ]; then
   say "Tandem again, clustered, on 8080, and a second clustered node on 8081 sharing its database"
@@ -135,6 +181,9 @@ if [ "${TWO_NODES:-0}" = 1 ]; then
     (SELECT count(*) AS n FROM shard_leases WHERE expires_at > now() GROUP BY owner_node) owners" postgres 2>/dev/null || true; }
   for _ in $(seq 1 60); do [ "$(split)" = "8 8" ] && break; sleep 1; done
   say "shard leases held per node before the run: $(split)"
+  say "1,000 experts going online at once on the second node"
+  burst=$(node load-tests/scripts/burst-driver.mjs --base http://localhost:8081 --seedBase http://localhost:8080 \
+    --experts "${BURST_EXPERTS:-1000}" 2>>"$log" | tee -a "$log" | tail -n 1)
   epochs_before=$(epochs)
   rate=${TWO_NODES_RATE:-$(echo "$RATES" | awk '{print $NF}')}
   say "chat across two nodes at $rate/s"
@@ -158,6 +207,23 @@ echo
 python3 load-tests/scripts/report.py --ratios "${rows[@]}"
 echo
 [ -n "${lease_changes:-}" ] && echo "Shard leases that changed owner during the two-node run: $lease_changes" && echo
-echo "Matching, one shard, $MATCHING_RATE requests/s offered:"
-echo
-echo "$matching"
+[ -n "${burst:-}" ] && echo "Experts going online at once on the second node (ms from the burst's start): $burst" && echo
+if [ ${#floor_rows[@]} -gt 0 ]; then
+  echo "The plain-insert floor on Tandem's PostgreSQL, one connection (PostgreSQL CPU ms per row = s per 1,000 rows):"
+  echo
+  printf '%s\n' "${floor_rows[@]}"
+  echo
+fi
+if [ ${#lifecycle_rows[@]} -gt 0 ]; then
+  echo "Whole consultations, $DURATION s measured per row (create, offer, accept, both join, a message each way, end, rating):"
+  echo
+  echo "| offered / s | completed / s | failures | offer p50 / p99 ms | match | join | send | end | rating | whole | server + PostgreSQL CPU ms per consultation | transactions / WAL flushes / WAL bytes per consultation |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+  printf '%s\n' "${lifecycle_rows[@]}"
+  echo
+fi
+if [ -n "$MATCHING_RATE" ]; then
+  echo "Matching, one shard, $MATCHING_RATE requests/s offered:"
+  echo
+  echo "$matching"
+fi
