@@ -3,6 +3,7 @@ package io.tandem.bus;
 import io.tandem.kernel.UserId;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
@@ -46,9 +47,12 @@ public final class UserEvents {
    */
   public static Future<Void> relay(Vertx vertx) {
     EventBus bus = vertx.eventBus();
+    // Local only: the user address is node-local, and a clustered publish would first ask the
+    // cluster's map who consumes it (a round trip per event, and wrong should any node consume it cluster-wide).
+    DeliveryOptions here = new DeliveryOptions().setLocalOnly(true);
     return bus.<JsonObject>consumer(Addresses.USER_EVENTS, message -> {
       JsonObject body = message.body();
-      bus.publish(Addresses.user(new UserId(UUID.fromString(body.getString("user")))), body.getJsonObject("event"));
+      bus.publish(Addresses.user(new UserId(UUID.fromString(body.getString("user")))), body.getJsonObject("event"), here);
     }).completion();
   }
 }
