@@ -61,6 +61,7 @@ final class Connection {
   static final String SHUTTING_DOWN = "server shutting down: reconnect";
   /** Close code for a reader too slow to keep up: its output queue passed ws.maxQueuedBytes. */
   private static final short TRY_AGAIN_LATER = 1013;
+  private static final String NOT_RECORDED = "connection not recorded: reconnect";
   /** Close code for a message, or a frame, over ws.maxFrameBytes. */
   private static final short MESSAGE_TOO_BIG = 1009;
   /** Close code for a text message that is not UTF-8. */
@@ -148,13 +149,18 @@ final class Connection {
     Future<Void> reachable = deliveries.completion().recover(e -> Future.succeededFuture());
     Future.join(recorded, reachable).onComplete(all -> onLoop(() -> {
       AsyncResult<List<JsonObject>> ar = recorded;
-      if (!closed) {
-        // The greeting first: what the user's state is, before anything they send is answered.
-        if (ar.succeeded()) {
-          ar.result().forEach(this::write);
-        }
-        socket.resume();
+      if (closed) {
+        return;
       }
+      if (ar.failed()) {
+        // Unrecorded, the connection would be invisible to presence (an expert on it taken offline
+        // by the sweep while connected): the client reconnects and is recorded then.
+        cut(TRY_AGAIN_LATER, NOT_RECORDED);
+        return;
+      }
+      // The greeting first: what the user's state is, before anything they send is answered.
+      ar.result().forEach(this::write);
+      socket.resume();
     }));
     // Netty's buffer, ahead of the kernel's (ws.sendBufferBytes too: HttpServerOptions.setSendBufferSize),
     // holds at most this before Vert.x queues; once Vert.x's queue is full, output waits in the backlog.
@@ -429,7 +435,7 @@ final class Connection {
       backlogBytes -= pending.bytes();
       socket.writeTextMessage(pending.text());
     }
-    if (closeReason != null && backlog.isEmpty()) {
+    if (closeReason != null && backlog.isEmpty() && writable()) {
       socket.close(closeCode, closeReason);
       closeReason = null;
     }
