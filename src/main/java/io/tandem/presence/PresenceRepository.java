@@ -156,6 +156,20 @@ public final class PresenceRepository implements ExpertPresence {
         .map(this::snapshots);
   }
 
+  /**
+   * Ends the grace of every online expert who has a connection after all: the sweep that starts
+   * graces ({@link #markAllDisconnected}) reads connections as they were when it began, so an
+   * expert who came back while it ran can be marked away while connected, and nothing else would
+   * set them back. Their snapshots, as when they were marked.
+   */
+  public Future<List<ExpertSnapshot>> markAllReconnected() {
+    return pool.query("UPDATE expert_presence p SET disconnected_at = NULL WHERE p.status = 'online'"
+            + " AND p.disconnected_at IS NOT NULL AND EXISTS (SELECT 1 FROM connections c WHERE c.user_id = p.expert_id)"
+            + " RETURNING p.*, " + loadColumns)
+        .execute()
+        .map(this::snapshots);
+  }
+
   /** Ends the grace of an expert who came back; the snapshot when they were waiting to. */
   public Future<Optional<ExpertSnapshot>> markReconnected(UserId expert) {
     return pool.preparedQuery("UPDATE expert_presence p SET disconnected_at = NULL WHERE p.expert_id = $1 AND p.status = 'online'"

@@ -158,13 +158,17 @@ public final class PresenceService {
   /**
    * Repairs what timers on a dead node would have done: forgets its connections, starts the
    * grace of experts left with none (by a dead node, or one killed halfway through its shutdown),
-   * and takes offline those whose grace ran out. Every step is a
+   * ends it for those who have one after all, and takes offline those whose grace ran out. Every step is a
    * conditional write, so running it on every node at once is harmless. The users whose
    * connections were forgotten, for whom else it concerns (a waiting client is away from now on).
    */
   public Future<List<UserId>> sweep() {
     return presence.forgetConnectionsOfDeadNodes(lease, nodeId)
-        .compose(orphaned -> presence.markAllDisconnected()
+        .compose(orphaned -> presence.markAllReconnected()
+            .compose(back -> {
+              back.forEach(this::publish);
+              return presence.markAllDisconnected();
+            })
             .compose(graceStarted -> {
               graceStarted.forEach(this::publish);
               return presence.expireDisconnected(reconnectGrace);

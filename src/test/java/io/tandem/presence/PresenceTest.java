@@ -113,4 +113,15 @@ class PresenceTest {
     assertThat(Sql.string("SELECT offline_reason FROM expert_presence WHERE expert_id = ?::uuid", expert.id())).isEqualTo("disconnected");
     expert.socket().close();
   }
+
+  @Test
+  @DisplayName("an expert marked away while connected (a sweep that read connections just before they came back) is set back by the next sweep")
+  void markedAwayWhileConnectedIsSetBack() {
+    Person expert = Actors.expert(node, Actors.uniqueTopic());
+    assertThat(Sql.update("UPDATE expert_presence SET disconnected_at = now() WHERE expert_id = ?::uuid", expert.id())).isEqualTo(1);
+    Poll.until("the grace ended: they are connected", Duration.ofSeconds(10),
+        () -> Sql.count("SELECT count(*) FROM expert_presence WHERE expert_id = ?::uuid AND disconnected_at IS NULL", expert.id()) == 1);
+    assertThat(status(expert.id())).isEqualTo("online");
+    expert.socket().close();
+  }
 }
