@@ -69,11 +69,16 @@ public final class MessageStore {
    * of being joined back (PostgreSQL's estimate for an unnested parameter is a guess, and a join
    * planned on a guess of ten rows walked every pair of 500); the lock's subquery is fenced with
    * {@code OFFSET 0} so that the status test stays outside it, on the primary key, and sees the
-   * row as it is once locked.
+   * row as it is once locked. The look for a stored clientMsgId is a {@code LIMIT 1} subquery per
+   * message, so that it is always a probe of the unique index: as a join, the plan PostgreSQL
+   * keeps for this statement, when made while {@code messages} was new and never analysed,
+   * scanned the whole table for every batch (a fresh database's first minute, until autovacuum's
+   * first ANALYZE: docs/benchmarks.md).
    */
   static final String APPEND_BATCH = "WITH checked AS MATERIALIZED (SELECT i.*, m.seq AS stored_seq, m.sent_at AS stored_at"
       + "   FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) WITH ORDINALITY AS i(session_id, sender_id, client_msg_id, text, idx)"
-      + "   LEFT JOIN messages m ON m.session_id = i.session_id AND m.sender_id = i.sender_id AND m.client_msg_id = i.client_msg_id),"
+      + "   LEFT JOIN LATERAL (SELECT m.seq, m.sent_at FROM messages m"
+      + "     WHERE m.session_id = i.session_id AND m.sender_id = i.sender_id AND m.client_msg_id = i.client_msg_id LIMIT 1) m ON true),"
       + " grouped AS (SELECT c.session_id, array_agg(c.idx ORDER BY c.idx) AS idxs, array_agg(c.sender_id ORDER BY c.idx) AS senders,"
       + "     array_agg(c.client_msg_id ORDER BY c.idx) AS client_msg_ids, array_agg(c.text ORDER BY c.idx) AS texts"
       + "   FROM checked c JOIN sessions s ON s.id = c.session_id AND (s.client_id = c.sender_id OR s.expert_id = c.sender_id)"
