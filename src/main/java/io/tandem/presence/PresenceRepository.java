@@ -133,11 +133,16 @@ public final class PresenceRepository implements ExpertPresence {
         .map(rows -> rows.iterator().next().getLong("online"));
   }
 
+  /** Starts the grace of online experts with no connection on any node and none running yet. */
+  private static final String START_GRACE = "UPDATE expert_presence p SET disconnected_at = now() WHERE p.status = 'online'"
+      + " AND p.disconnected_at IS NULL AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.user_id = p.expert_id)";
+  /** Ends the grace of online experts who have one running. */
+  private static final String END_GRACE = "UPDATE expert_presence p SET disconnected_at = NULL WHERE p.status = 'online'"
+      + " AND p.disconnected_at IS NOT NULL";
+
   /** Starts the reconnect grace of an online expert who has no connection left; the snapshot when it started. */
   public Future<Optional<ExpertSnapshot>> markDisconnected(UserId expert) {
-    return pool.preparedQuery("UPDATE expert_presence p SET disconnected_at = now() WHERE p.expert_id = $1 AND p.status = 'online'"
-            + " AND p.disconnected_at IS NULL AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.user_id = p.expert_id)"
-            + " RETURNING p.*, " + loadColumns + "")
+    return pool.preparedQuery(START_GRACE + " AND p.expert_id = $1 RETURNING p.*, " + loadColumns)
         .execute(Tuple.of(expert.value()))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(snapshot(rows.iterator().next())));
   }
@@ -149,9 +154,7 @@ public final class PresenceRepository implements ExpertPresence {
    * (a kill during shutdown). Without it they would stay online, and be offered requests, forever.
    */
   public Future<List<ExpertSnapshot>> markAllDisconnected() {
-    return pool.query("UPDATE expert_presence p SET disconnected_at = now() WHERE p.status = 'online'"
-            + " AND p.disconnected_at IS NULL AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.user_id = p.expert_id)"
-            + " RETURNING p.*, " + loadColumns)
+    return pool.query(START_GRACE + " RETURNING p.*, " + loadColumns)
         .execute()
         .map(this::snapshots);
   }
@@ -163,17 +166,14 @@ public final class PresenceRepository implements ExpertPresence {
    * set them back. Their snapshots, as when they were marked.
    */
   public Future<List<ExpertSnapshot>> markAllReconnected() {
-    return pool.query("UPDATE expert_presence p SET disconnected_at = NULL WHERE p.status = 'online'"
-            + " AND p.disconnected_at IS NOT NULL AND EXISTS (SELECT 1 FROM connections c WHERE c.user_id = p.expert_id)"
-            + " RETURNING p.*, " + loadColumns)
+    return pool.query(END_GRACE + " AND EXISTS (SELECT 1 FROM connections c WHERE c.user_id = p.expert_id) RETURNING p.*, " + loadColumns)
         .execute()
         .map(this::snapshots);
   }
 
   /** Ends the grace of an expert who came back; the snapshot when they were waiting to. */
   public Future<Optional<ExpertSnapshot>> markReconnected(UserId expert) {
-    return pool.preparedQuery("UPDATE expert_presence p SET disconnected_at = NULL WHERE p.expert_id = $1 AND p.status = 'online'"
-            + " AND p.disconnected_at IS NOT NULL RETURNING p.*, " + loadColumns + "")
+    return pool.preparedQuery(END_GRACE + " AND p.expert_id = $1 RETURNING p.*, " + loadColumns)
         .execute(Tuple.of(expert.value()))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(snapshot(rows.iterator().next())));
   }

@@ -173,20 +173,8 @@ public final class MessageStore {
     batchSize.record(batch.size());
     long started = System.nanoTime();
     // A lone message takes the simpler statement: the same round trip, less for PostgreSQL to do.
-    // In a batch, a message sent twice (a resend racing its original) goes to PostgreSQL once.
-    List<Pending> distinct = batch.size() == 1 ? batch : new ArrayList<>();
     int[] firstOf = new int[batch.size()];
-    if (batch.size() > 1) {
-      Map<Pending.Key, Integer> places = new HashMap<>();
-      for (int i = 0; i < batch.size(); i++) {
-        Pending p = batch.get(i);
-        Integer place = places.putIfAbsent(p.key(), distinct.size());
-        firstOf[i] = place == null ? distinct.size() : place;
-        if (place == null) {
-          distinct.add(p);
-        }
-      }
-    }
+    List<Pending> distinct = firsts(batch, firstOf);
     Future<RowSet<Row>> written = distinct.size() == 1
         ? pool.preparedQuery(APPEND).execute(distinct.get(0).tuple())
         : pool.preparedQuery(APPEND_BATCH).execute(arrays(distinct));
@@ -218,6 +206,26 @@ public final class MessageStore {
           return alone;
         })
         .onComplete(done -> writeBatch(lane));
+  }
+
+  /**
+   * The batch with each message once: a message sent twice (a resend racing its original) goes to
+   * PostgreSQL once. {@code firstOf[i]} receives the place, in the answer, of the i-th message's first occurrence.
+   */
+  private static List<Pending> firsts(List<Pending> batch, int[] firstOf) {
+    List<Pending> distinct = new ArrayList<>(batch.size());
+    Map<Pending.Key, Integer> places = new HashMap<>();
+    for (int i = 0; i < batch.size(); i++) {
+      Pending p = batch.get(i);
+      Integer place = places.putIfAbsent(p.key(), distinct.size());
+      if (place == null) {
+        firstOf[i] = distinct.size();
+        distinct.add(p);
+      } else {
+        firstOf[i] = place;
+      }
+    }
+    return distinct;
   }
 
   private Future<Void> writeAlone(Pending pending) {
