@@ -565,16 +565,22 @@ public final class MatchingRepository {
    */
   public Future<AcceptOutcome> accept(OfferId offer, UserId expert, Duration joinWindow, Duration inPersonJoinWindow, Duration clientPresent) {
     UUID session = UUID.randomUUID();
-    return pool.withTransaction(conn -> conn.preparedQuery("SELECT r.id, client_there(r.client_id, r.client_seen_at, r.client_away_since, $2)"
-                + " AS there FROM requests r JOIN offers o ON o.request_id = r.id WHERE o.id = $1 FOR UPDATE OF r")
-            .execute(Tuple.of(offer.value(), clientPresent.toMillis() / 1000.0))
-            .compose(locked -> locked.size() > 0 && !locked.iterator().next().getBoolean("there")
-                ? withdrawFromAbsentClient(conn, offer, expert)
-                : acceptPending(conn, offer, expert).compose(request -> request.isEmpty()
-                    ? Future.succeededFuture((AcceptOutcome) new AcceptOutcome.OfferGone())
-                    : matchRequest(conn, offer, request.get(), session, expert)
-                        .compose(matched -> openAndHold(conn, offer, matched, session, expert, joinWindow, inPersonJoinWindow))
-                        .map(acceptance -> (AcceptOutcome) new AcceptOutcome.Accepted(acceptance)))))
+    return pool.withTransaction(conn -> conn.preparedQuery(ACCEPT)
+            .execute(Tuple.of(offer.value(), expert.value(), session, clientPresent.toMillis() / 1000.0))
+            .compose(rows -> {
+              Row row = rows.size() == 0 ? null : rows.iterator().next();
+              if (row != null && !row.getBoolean("there")) {
+                return withdrawFromAbsentClient(conn, offer, expert);
+              }
+              if (row == null || !row.getBoolean("accepted")) {
+                return Future.succeededFuture((AcceptOutcome) new AcceptOutcome.OfferGone());
+              }
+              if (row.getUUID("id") == null) {
+                return Future.failedFuture(new IllegalStateException("offer " + offer + " was pending but its request was not offered"));
+              }
+              return openAndHold(conn, offer, row, session, expert, joinWindow, inPersonJoinWindow)
+                  .map(acceptance -> (AcceptOutcome) new AcceptOutcome.Accepted(acceptance));
+            }))
         .onSuccess(outcome -> {
           if (outcome instanceof AcceptOutcome.Accepted accepted) {
             metrics.offerClosed(OfferState.ACCEPTED);
@@ -584,6 +590,27 @@ public final class MatchingRepository {
           }
         });
   }
+
+  /**
+   * The matching half of an accept, one statement: {@code $1} the offer, {@code $2} the expert,
+   * {@code $3} the new session, {@code $4} how recently a client without a connection must have
+   * been seen to count as there. {@code r} locks the offer's request and asks whether its client
+   * is there; only then {@code o} accepts the offer (if still pending and in time) and {@code m}
+   * turns the request matched to the session. One row, none when the offer does not exist:
+   * {@code there}; {@code accepted}, whether the offer was; and, when it was, the request's row
+   * with both names, its price and where the expert is ({@code id} null if the request was not
+   * offered after all, which a pending offer rules out).
+   */
+  private static final String ACCEPT = "WITH r AS (SELECT r.id, client_there(r.client_id, r.client_seen_at, r.client_away_since, $4) AS there"
+      + " FROM requests r JOIN offers o ON o.request_id = r.id WHERE o.id = $1 FOR UPDATE OF r),"
+      + " o AS (UPDATE offers o SET state = 'accepted', resolved_at = now() FROM r"
+      + " WHERE o.id = $1 AND o.expert_id = $2 AND o.state = 'pending' AND o.expires_at > now() AND r.there RETURNING o.request_id),"
+      + " m AS (UPDATE requests q SET status = 'matched', matched_at = now(), session_id = $3"
+      + " FROM o, accounts c, accounts e, expert_presence p"
+      + " WHERE q.id = o.request_id AND q.status = 'offered' AND c.id = q.client_id AND e.id = $2 AND p.expert_id = $2"
+      + " RETURNING q.id, q.client_id, q.topic, q.mode, q.shard, q.queued_at, q.price, q.platform_fee, c.display_name AS client_name,"
+      + " e.display_name AS expert_name, p.lat, p.lng)"
+      + " SELECT r.there, EXISTS (SELECT 1 FROM o) AS accepted, m.* FROM r LEFT JOIN m ON true";
 
   /** The offer, still pending, is revoked (no penalty) and its request goes back to the queue to wait for its client. */
   private static Future<AcceptOutcome> withdrawFromAbsentClient(SqlConnection conn, OfferId offer, UserId expert) {
@@ -599,27 +626,6 @@ public final class MatchingRepository {
               .execute(Tuple.of(closed.get(0).requestId().value()))
               .map(v -> (AcceptOutcome) new AcceptOutcome.ClientAway(closed.get(0)));
         });
-  }
-
-  /** The request of the offer, now accepted; empty when it was no longer pending or its time was up. */
-  private static Future<Optional<UUID>> acceptPending(SqlConnection conn, OfferId offer, UserId expert) {
-    return conn.preparedQuery("UPDATE offers SET state = 'accepted', resolved_at = now()"
-            + " WHERE id = $1 AND expert_id = $2 AND state = 'pending' AND expires_at > now() RETURNING request_id, shard")
-        .execute(Tuple.of(offer.value(), expert.value()))
-        .map(accepted -> accepted.size() == 0 ? Optional.empty() : Optional.of(accepted.iterator().next().getUUID("request_id")));
-  }
-
-  /** The request turns matched to the session; its row, with both names, its price and where the expert is. */
-  private static Future<Row> matchRequest(SqlConnection conn, OfferId offer, UUID request, UUID session, UserId expert) {
-    return conn.preparedQuery("UPDATE requests r SET status = 'matched', matched_at = now(), session_id = $2"
-            + " FROM accounts c, accounts e, expert_presence p"
-            + " WHERE r.id = $1 AND r.status = 'offered' AND c.id = r.client_id AND e.id = $3 AND p.expert_id = $3"
-            + " RETURNING r.id, r.client_id, r.topic, r.mode, r.shard, r.queued_at, r.price, r.platform_fee, c.display_name AS client_name,"
-            + " e.display_name AS expert_name, p.lat, p.lng")
-        .execute(Tuple.of(request, session, expert.value()))
-        .compose(matched -> matched.size() == 0
-            ? Future.failedFuture(new IllegalStateException("offer " + offer + " was pending but its request was not offered"))
-            : Future.succeededFuture(matched.iterator().next()));
   }
 
   /**

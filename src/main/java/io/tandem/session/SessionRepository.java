@@ -78,79 +78,94 @@ public final class SessionRepository {
   /**
    * Joining, where {@code inPerson} says the participant checked in at the meeting point: for an
    * in-person session only that counts as being there; entering the room does not.
+   *
+   * <p>One statement on its own commits the join ({@link #JOIN}): the row is locked, the join
+   * recorded and the session started if this was the second participant, all at once. The one
+   * exception is a late first arrival, which costs a {@code late} penalty: the statement leaves
+   * that join undone and it is made again inside a transaction with the penalty, so that the join
+   * and its penalty commit together or not at all.
    */
   public Future<Optional<Joined>> join(SessionId id, UserId participant, boolean inPerson) {
-    return pool.withTransaction(conn -> lockForJoin(conn, id, participant)
-        .compose(locked -> locked.isEmpty()
-            ? Future.succeededFuture(Optional.<Joined>empty())
-            : joinLocked(conn, locked.get(), participant, inPerson).map(Optional::of)))
+    return pool.preparedQuery(JOIN).execute(Tuple.of(id.value(), participant.value(), inPerson, false))
+        .compose(rows -> {
+          Optional<JoinRow> done = JoinRow.of(rows);
+          if (done.isEmpty() || !done.get().late()) {
+            return Future.succeededFuture(done.map(JoinRow::joined));
+          }
+          return pool.withTransaction(conn -> conn.preparedQuery(JOIN).execute(Tuple.of(id.value(), participant.value(), inPerson, true))
+              .compose(again -> {
+                Optional<JoinRow> joined = JoinRow.of(again);
+                if (joined.isEmpty() || !joined.get().late()) {
+                  return Future.succeededFuture(joined.map(JoinRow::joined));
+                }
+                SessionRecord session = joined.get().session();
+                return penalties.record(conn, participant, PenaltyKind.LATE, participant.equals(session.expertId()), "joined after the join window",
+                        session.id().value(), null)
+                    .map(late -> Optional.of(joined.get().joined(late)));
+              }));
+        })
         .onSuccess(joined -> joined.filter(Joined::started).ifPresent(j -> metrics.started()));
   }
 
-  /** The session row as a joining participant found it, locked until the join commits. */
-  private record Locked(SessionRecord before, String role, boolean wasDropped, boolean neverJoined, boolean afterWindow) {}
-
-  private static Future<Optional<Locked>> lockForJoin(SqlConnection conn, SessionId id, UserId participant) {
-    return conn.preparedQuery("SELECT " + COLUMNS + ", " + ROLE + " AS role,"
-            + " s.client_disconnected_at, s.expert_disconnected_at, s.client_joined_at, s.expert_joined_at,"
-            + " now() > s.join_deadline AS after_window FROM sessions s"
-            + " WHERE s.id = $1 AND (s.client_id = $2 OR s.expert_id = $2) FOR UPDATE")
-        .execute(Tuple.of(id.value(), participant.value()))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return Optional.empty();
-          }
-          Row row = rows.iterator().next();
-          String role = row.getString("role");
-          return Optional.of(new Locked(session(row), role, row.getOffsetDateTime(role + "_disconnected_at") != null,
-              row.getOffsetDateTime(role + "_joined_at") == null, row.getBoolean("after_window")));
-        });
-  }
+  /**
+   * When both have joined, counting this join: a participant has joined when they did before or
+   * this join is theirs and counts ({@code b.counts}). Read on the row before the change.
+   */
+  private static final String BOTH_JOINED = "((s.client_id = $2 AND b.counts) OR s.client_joined_at IS NOT NULL)"
+      + " AND ((s.expert_id = $2 AND b.counts) OR s.expert_joined_at IS NOT NULL)";
 
   /**
-   * Records the join (a late first arrival costs a {@code late} penalty) and starts the session
-   * when this was the second participant; a session that is over is only read.
+   * A join, {@code $1} the session, {@code $2} the participant, {@code $3} in person, {@code $4}
+   * whether a late first arrival may be recorded (else it is left undone and reported late).
+   * {@code b} locks the row and reads it as it is before the change (FOR UPDATE waits for a
+   * concurrent join and then sees its result, so of two participants joining at once the second
+   * starts the session). {@code j} records the first join (when it counts: entering the room of an
+   * in-person session does not), ends any drop or leave of theirs, clears the end warning, and
+   * starts a waiting session once both have joined. A session that is over is only read. One row:
+   * the session after the join (or as it was, when nothing changed), its status before, whether
+   * the participant was coming back from a drop, and whether this is a late first arrival.
    */
-  private Future<Joined> joinLocked(SqlConnection conn, Locked locked, UserId participant, boolean inPerson) {
-    SessionRecord before = locked.before();
-    if (!before.open()) {
-      return Future.succeededFuture(new Joined(before, false, false));
+  private static final String JOIN = "WITH b AS (SELECT " + COLUMNS + ", s.status AS status_before,"
+      + " CASE WHEN s.client_id = $2 THEN s.client_disconnected_at ELSE s.expert_disconnected_at END IS NOT NULL AS was_dropped,"
+      + " ($3 OR s.mode <> 'in_person') AND s.status = 'waiting' AND now() > s.join_deadline"
+      + "   AND CASE WHEN s.client_id = $2 THEN s.client_joined_at ELSE s.expert_joined_at END IS NULL AS late,"
+      + " $3 OR s.mode <> 'in_person' AS counts"
+      + " FROM sessions s WHERE s.id = $1 AND (s.client_id = $2 OR s.expert_id = $2) FOR UPDATE),"
+      + " j AS (UPDATE sessions s SET"
+      + " client_joined_at = CASE WHEN s.client_id = $2 AND b.counts THEN coalesce(s.client_joined_at, now()) ELSE s.client_joined_at END,"
+      + " expert_joined_at = CASE WHEN s.expert_id = $2 AND b.counts THEN coalesce(s.expert_joined_at, now()) ELSE s.expert_joined_at END,"
+      + " client_disconnected_at = CASE WHEN s.client_id = $2 THEN NULL ELSE s.client_disconnected_at END,"
+      + " expert_disconnected_at = CASE WHEN s.expert_id = $2 THEN NULL ELSE s.expert_disconnected_at END,"
+      + " client_left_at = CASE WHEN s.client_id = $2 THEN NULL ELSE s.client_left_at END,"
+      + " expert_left_at = CASE WHEN s.expert_id = $2 THEN NULL ELSE s.expert_left_at END,"
+      + " end_warned_at = NULL,"
+      + " status = CASE WHEN s.status = 'waiting' AND " + BOTH_JOINED + " THEN 'active' ELSE s.status END,"
+      + " started_at = CASE WHEN s.status = 'waiting' AND " + BOTH_JOINED + " THEN now() ELSE s.started_at END"
+      + " FROM b WHERE s.id = b.id AND b.status_before IN ('waiting', 'active') AND (NOT b.late OR $4)"
+      + " RETURNING " + COLUMNS + ", b.status_before, b.was_dropped, b.late, b.counts)"
+      + " SELECT * FROM j UNION ALL SELECT * FROM b WHERE NOT EXISTS (SELECT 1 FROM j)";
+
+  /** The row {@link #JOIN} answers; {@code late}: a late first arrival (recorded only when the statement was told it may be). */
+  private record JoinRow(SessionRecord session, SessionStatus before, boolean wasDropped, boolean late) {
+    static Optional<JoinRow> of(RowSet<Row> rows) {
+      if (rows.size() == 0) {
+        return Optional.empty();
+      }
+      Row row = rows.iterator().next();
+      return Optional.of(new JoinRow(SessionRepository.session(row), SessionStatus.stored(row.getString("status_before")), row.getBoolean("was_dropped"),
+          row.getBoolean("late")));
     }
-    boolean counts = inPerson || before.mode() != Mode.IN_PERSON;
-    boolean lateArrival = counts && locked.neverJoined() && locked.afterWindow() && before.status() == SessionStatus.WAITING;
-    return markJoined(conn, before.id(), participant, counts)
-        .compose(both -> (lateArrival
-                ? penalties.record(conn, participant, PenaltyKind.LATE, participant.equals(before.expertId()), "joined after the join window",
-                    before.id().value(), null)
-                : Future.succeededFuture(Optional.<Penalties.Recorded>empty()))
-            .compose(late -> !both || before.status() != SessionStatus.WAITING
-                ? Future.succeededFuture(new Joined(before, locked.wasDropped(), false, late))
-                : activate(conn, before.id()).map(active -> new Joined(active, locked.wasDropped(), true, late))));
-  }
 
-  /**
-   * The participant's first join (when it {@code counts}: entering the room of an in-person
-   * session does not) and the end of any drop or leave of theirs; true when both have now joined.
-   */
-  private static Future<Boolean> markJoined(SqlConnection conn, SessionId id, UserId participant, boolean counts) {
-    return conn.preparedQuery("UPDATE sessions s SET"
-            + " client_joined_at = CASE WHEN s.client_id = $2 AND $3 THEN coalesce(s.client_joined_at, now()) ELSE s.client_joined_at END,"
-            + " expert_joined_at = CASE WHEN s.expert_id = $2 AND $3 THEN coalesce(s.expert_joined_at, now()) ELSE s.expert_joined_at END,"
-            + " client_disconnected_at = CASE WHEN s.client_id = $2 THEN NULL ELSE s.client_disconnected_at END,"
-            + " expert_disconnected_at = CASE WHEN s.expert_id = $2 THEN NULL ELSE s.expert_disconnected_at END,"
-            + " client_left_at = CASE WHEN s.client_id = $2 THEN NULL ELSE s.client_left_at END,"
-            + " expert_left_at = CASE WHEN s.expert_id = $2 THEN NULL ELSE s.expert_left_at END,"
-            + " end_warned_at = NULL"
-            + " WHERE s.id = $1 RETURNING s.client_joined_at IS NOT NULL AND s.expert_joined_at IS NOT NULL AS both")
-        .execute(Tuple.of(id.value(), participant.value(), counts))
-        .map(rows -> rows.iterator().next().getBoolean("both"));
-  }
+    Joined joined() {
+      return joined(Optional.empty());
+    }
 
-  private static Future<SessionRecord> activate(SqlConnection conn, SessionId id) {
-    return conn.preparedQuery("UPDATE sessions s SET status = 'active', started_at = now() WHERE s.id = $1"
-            + " AND s.status = 'waiting' RETURNING " + COLUMNS)
-        .execute(Tuple.of(id.value()))
-        .map(active -> session(active.iterator().next()));
+    Joined joined(Optional<Penalties.Recorded> late) {
+      if (!before.open()) {
+        return new Joined(session, false, false);
+      }
+      return new Joined(session, wasDropped, before == SessionStatus.WAITING && session.status() == SessionStatus.ACTIVE, late);
+    }
   }
 
   /** {@code room.leave}: the participant stepped out on purpose; the session goes on without a drop penalty. */

@@ -50,6 +50,38 @@ class RoomTest {
   }
 
   @Test
+  @DisplayName("both participants join at the same moment, twelve times: each session starts once, both told once, with one started_at")
+  void bothJoinAtOnce() {
+    List<Pair> pairs = new ArrayList<>();
+    try {
+      for (int i = 0; i < 12; i++) {
+        pairs.add(Actors.matched(node));
+      }
+      // Both frames are out before either answer is read: the two joins meet in PostgreSQL, where
+      // the second to lock the row must see the first's join and start the session, once.
+      int cid = 0;
+      for (Pair pair : pairs) {
+        for (TestSocket socket : List.of(pair.client().socket(), pair.expert().socket())) {
+          socket.send(new JsonObject().put("type", "room.join").put("cid", "race-" + cid++).put("sessionId", pair.sessionId()));
+        }
+      }
+      for (Pair pair : pairs) {
+        for (TestSocket socket : List.of(pair.client().socket(), pair.expert().socket())) {
+          assertThat(socket.awaitEvent("session.active").getString("sessionId")).isEqualTo(pair.sessionId());
+        }
+      }
+      for (Pair pair : pairs) {
+        assertThat(pair.client().socket().staysWithout("session.active", Duration.ofMillis(100))).as("told once").isTrue();
+        assertThat(pair.expert().socket().countReceived("session.active")).as("told once").isZero();
+        assertThat(Sql.count("SELECT count(*) FROM sessions WHERE id = '" + pair.sessionId() + "' AND status = 'active'"
+            + " AND started_at IS NOT NULL AND client_joined_at IS NOT NULL AND expert_joined_at IS NOT NULL")).isEqualTo(1);
+      }
+    } finally {
+      pairs.forEach(Pair::close);
+    }
+  }
+
+  @Test
   @DisplayName("two participants chat: seqs count 1, 2, 3, both receive every message, a resend is stored once")
   void chat() {
     try (Pair pair = Actors.matched(node)) {
