@@ -491,7 +491,7 @@ public record TandemConfig(
    */
   public record WsConfig(
       int maxFrameBytes, Duration pingInterval, Duration idleTimeout, Duration closeTimeout, int framesPerSecond, int frameBurst,
-      int maxQueuedBytes, int sendBufferBytes, boolean perMessageDeflate) {
+      int maxQueuedBytes, int sendBufferBytes, boolean perMessageDeflate, Duration shutdownQuiet) {
 
     /** The longest a connection whose peer went silent stays open: the idle timeout, then the close handshake it cannot answer. */
     public Duration silentPeerDropped() {
@@ -508,7 +508,8 @@ public record TandemConfig(
           r.intBetween("frameBurst", 1, 100_000),
           r.intBetween("maxQueuedBytes", 4096, 256 * 1024 * 1024),
           r.intBetween("sendBufferBytes", 4096, 16 * 1024 * 1024),
-          r.bool("perMessageDeflate"));
+          r.bool("perMessageDeflate"),
+          Duration.ofMillis(r.intBetween("shutdownQuietMs", 0, 10_000)));
       if (ws.pingInterval.compareTo(ws.idleTimeout) >= 0) {
         // A client that only answers pings would be silent for longer than the timeout between two of them.
         throw r.problem("pingIntervalSeconds", "must be less than ws.idleTimeoutSeconds (" + ws.idleTimeout.toSeconds()

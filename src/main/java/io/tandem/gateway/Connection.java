@@ -110,6 +110,8 @@ final class Connection {
   private boolean silent;
   /** Frames dispatched and not answered yet. */
   private int underWay;
+  /** While draining: a check of {@link #goAwayWhenQuiet} is scheduled. */
+  private boolean quietCheckPending;
 
   Connection(Vertx vertx, ServerWebSocket socket, ConnectionContext context, FrameDispatcher dispatcher, WsConfig config,
       DatabaseOutages outages, Transcripts transcripts) {
@@ -326,8 +328,8 @@ final class Connection {
       if (joining != null && !joining.joinEnded()) {
         rooms.remove(room);
       }
-      if (draining && underWay == 0) {
-        cut(GOING_AWAY, SHUTTING_DOWN);
+      if (draining) {
+        goAwayWhenQuiet();
       }
     }));
   }
@@ -339,9 +341,30 @@ final class Connection {
     }
     draining = true;
     log.debug("connection {} of user {}: the server is shutting down, {} frames under way", context.connectionId(), context.user().id(), underWay);
-    if (underWay == 0) {
-      cut(GOING_AWAY, SHUTTING_DOWN);
+    goAwayWhenQuiet();
+  }
+
+  /**
+   * Closes with 1001 once no frame is under way and nothing has been heard for
+   * {@code ws.shutdownQuietMs}. Frames the client sent just before the shutdown may still sit in
+   * the socket's buffers, unread; read meanwhile, each is answered {@code unavailable} (resend it
+   * elsewhere) instead of being lost behind the close frame, after which nothing can be answered.
+   * The HTTP server's shutdown grace bounds the whole wait.
+   */
+  private void goAwayWhenQuiet() {
+    if (closing || closed || underWay > 0 || quietCheckPending) {
+      return;
     }
+    long leftNanos = config.shutdownQuiet().toNanos() - (System.nanoTime() - lastHeardNanos);
+    if (leftNanos <= 0) {
+      cut(GOING_AWAY, SHUTTING_DOWN);
+      return;
+    }
+    quietCheckPending = true;
+    vertx.setTimer(TimeUnit.NANOSECONDS.toMillis(leftNanos) + 1, t -> {
+      quietCheckPending = false;
+      goAwayWhenQuiet();
+    });
   }
 
   private static String canonical(Object sessionId) {
