@@ -19,7 +19,7 @@
 # chat table. LIFECYCLE_RATES="" skips them. FLOOR_BATCHES (default "1 8 25") measures, on Tandem's
 # own PostgreSQL after its chat runs, the plain-insert floor (load-tests/scripts/insert-floor.sh,
 # needs pgbench) that the chat's PostgreSQL CPU per message is compared with. With TWO_NODES=1 it also
-# times BURST_EXPERTS (1,000) experts going online at once on the second node (burst-driver.mjs).
+# times BURST_EXPERTS (1,000) experts going online at once on the second node (burst-driver.mjs), twice.
 #
 # Needs JDK 17, Maven, Node.js and npm (for the relay), python3 (for the report) and, for TWO_NODES,
 # psql (to count lease changes). Each server
@@ -181,8 +181,12 @@ if [ "${TWO_NODES:-0}" = 1 ]; then
     (SELECT count(*) AS n FROM shard_leases WHERE expires_at > now() GROUP BY owner_node) owners" postgres 2>/dev/null || true; }
   for _ in $(seq 1 60); do [ "$(split)" = "8 8" ] && break; sleep 1; done
   say "shard leases held per node before the run: $(split)"
-  say "1,000 experts going online at once on the second node"
+  # Twice: the first burst meets JVMs that have compiled none of the connection path yet (as after
+  # a deploy), the second the same nodes warmed by it (as in steady operation).
+  say "1,000 experts going online at once on the second node, twice"
   burst=$(node load-tests/scripts/burst-driver.mjs --base http://localhost:8081 --seedBase http://localhost:8080 \
+    --experts "${BURST_EXPERTS:-1000}" 2>>"$log" | tee -a "$log" | tail -n 1)
+  burst_again=$(node load-tests/scripts/burst-driver.mjs --base http://localhost:8081 --seedBase http://localhost:8080 \
     --experts "${BURST_EXPERTS:-1000}" 2>>"$log" | tee -a "$log" | tail -n 1)
   epochs_before=$(epochs)
   rate=${TWO_NODES_RATE:-$(echo "$RATES" | awk '{print $NF}')}
@@ -207,7 +211,8 @@ echo
 python3 load-tests/scripts/report.py --ratios "${rows[@]}"
 echo
 [ -n "${lease_changes:-}" ] && echo "Shard leases that changed owner during the two-node run: $lease_changes" && echo
-[ -n "${burst:-}" ] && echo "Experts going online at once on the second node (ms from the burst's start): $burst" && echo
+[ -n "${burst:-}" ] && echo "Experts going online at once on the second node (ms from the burst's start), first burst: $burst" \
+  && echo "and a second burst of new experts on the same nodes: $burst_again" && echo
 if [ ${#floor_rows[@]} -gt 0 ]; then
   echo "The plain-insert floor on Tandem's PostgreSQL, one connection (PostgreSQL CPU ms per row = s per 1,000 rows):"
   echo

@@ -35,8 +35,24 @@ postgres_ticks() {
   echo "$total"
 }
 before=$(postgres_ticks)
-tps=$(pgbench -n -M prepared -c "$CLIENTS" -j 1 -T "$DURATION" -f "$script" insert_floor 2>/dev/null \
-  | awk '/^tps/ {print $3}')
+out=$(mktemp)
+pgbench -n -M prepared -c "$CLIENTS" -j 1 -T "$DURATION" -f "$script" insert_floor > "$out" 2>/dev/null &
+bench=$!
+# pgbench's backends, so that their CPU is counted once they have ended: an ended backend's time
+# moves to the postmaster's children time only when the postmaster reaps it, a moment after pgbench
+# exits, and read before that the run's whole CPU would be missing.
+backends=""
+for _ in $(seq 1 50); do
+  backends=$(psql -Atq -d postgres -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'pgbench'" 2>/dev/null || true)
+  [ "$(echo "$backends" | grep -c .)" -ge "$CLIENTS" ] && break
+  sleep 0.1
+done
+wait "$bench"
+for pid in $backends; do
+  for _ in $(seq 1 100); do [ -e "/proc/$pid" ] || break; sleep 0.1; done
+done
+tps=$(awk '/^tps/ {print $3}' "$out")
+rm -f "$out"
 after=$(postgres_ticks)
 awk -v tps="$tps" -v batch="$BATCH" -v secs="$DURATION" -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" -v clients="$CLIENTS" 'BEGIN {
   rows = tps * batch * secs

@@ -97,7 +97,6 @@ public final class PresenceService {
     });
   }
 
-  /** A connection opened: remembered in PostgreSQL; an expert in their grace period is back. */
   /**
    * What a new connection of an expert is told at once: {@code presence.status} as the server has
    * it (online on any device of theirs, offline and why, or suspended until when), so that every
