@@ -5,11 +5,19 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPac
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleNameEndingWith;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -38,10 +46,93 @@ class ArchitectureTest {
         .check(tandem);
   }
 
+  /**
+   * The picture of docs/architecture.md, level by level from the bottom: a package may use the
+   * packages on levels below its own, never one beside it or above it. The root package (Main,
+   * TandemNode: the composition root) stands above them all. A new package has to be placed here,
+   * and in the picture.
+   */
+  private static final List<List<String>> LEVELS = List.of(
+      List.of("kernel"),
+      List.of("wire"),
+      List.of("config"),
+      List.of("bus", "db"),
+      List.of("topic", "webhook"),
+      List.of("expert", "auth"),
+      List.of("money"),
+      List.of("reliability"),
+      List.of("presence"),
+      List.of("matching"),
+      List.of("session"),
+      List.of("operator", "loadtest"),
+      List.of("api", "gateway"));
+
+  private static final String ROOT = "io.tandem";
+
   @Test
-  @DisplayName("a feature's repository is used by its own feature only (and by the HTTP edge and the composition root)")
+  @DisplayName("every package uses only packages drawn below it in docs/architecture.md, none beside or above")
+  void layersAsDrawn() {
+    Map<String, Integer> level = new HashMap<>();
+    for (int i = 0; i < LEVELS.size(); i++) {
+      for (String feature : LEVELS.get(i)) {
+        level.put(feature, i);
+      }
+    }
+    TreeSet<String> unplaced = new TreeSet<>();
+    TreeSet<String> violations = new TreeSet<>();
+    for (JavaClass origin : tandem) {
+      Optional<String> from = feature(origin);
+      if (from.isEmpty()) {
+        continue; // the composition root may use every package
+      }
+      if (!level.containsKey(from.get())) {
+        unplaced.add(from.get());
+        continue;
+      }
+      for (Dependency dependency : origin.getDirectDependenciesFromSelf()) {
+        JavaClass target = dependency.getTargetClass();
+        if (!target.getPackageName().equals(ROOT) && !target.getPackageName().startsWith(ROOT + ".")) {
+          continue;
+        }
+        Optional<String> to = feature(target);
+        if (to.isEmpty()) {
+          violations.add(from.get() + " -> the root package (" + origin.getSimpleName() + " uses " + target.getSimpleName() + ")");
+        } else if (!to.get().equals(from.get()) && level.getOrDefault(to.get(), Integer.MAX_VALUE) >= level.get(from.get())) {
+          violations.add(from.get() + " -> " + to.get() + " (" + origin.getSimpleName() + " uses " + target.getSimpleName() + ")");
+        }
+      }
+    }
+    assertThat(unplaced).as("packages with no place in LEVELS and docs/architecture.md's picture").isEmpty();
+    assertThat(violations).as("dependencies beside or up the picture").isEmpty();
+  }
+
+  /** The feature a class belongs to: the package right under io.tandem; empty for the root package. */
+  private static Optional<String> feature(JavaClass javaClass) {
+    String name = javaClass.getPackageName();
+    if (!name.startsWith(ROOT + ".")) {
+      return Optional.empty();
+    }
+    String rest = name.substring(ROOT.length() + 1);
+    int dot = rest.indexOf('.');
+    return Optional.of(dot < 0 ? rest : rest.substring(0, dot));
+  }
+
+  /**
+   * Classes that write their feature's tables for it alone; other features go through the
+   * feature's services or a narrow interface. (The owners other features do call are services,
+   * not stores: money's Ledger, reliability's Penalties and Reliability, topic's Topics.)
+   */
+  private static final List<String> PRIVATE_STORES = List.of(
+      "io.tandem.session.MessageStore", "io.tandem.webhook.WebhookStore", "io.tandem.matching.ShardLeases",
+      "io.tandem.operator.Audit", "io.tandem.money.TopUps");
+
+  @Test
+  @DisplayName("a feature's repositories and private stores are used by its own feature only (and by the HTTP edge and the composition root)")
   void repositoriesStayInTheirFeature() {
-    for (JavaClass repository : tandem.that(simpleNameEndingWith("Repository"))) {
+    List<JavaClass> stores = new ArrayList<>();
+    tandem.that(simpleNameEndingWith("Repository")).forEach(stores::add);
+    PRIVATE_STORES.forEach(name -> stores.add(tandem.get(name)));
+    for (JavaClass repository : stores) {
       String feature = repository.getPackageName();
       // "io.tandem" without ".." is the root package alone: TandemNode, the composition root.
       noClasses().that().resideOutsideOfPackages(feature, "io.tandem.api", "io.tandem")
