@@ -4,12 +4,12 @@ import io.tandem.kernel.GeoPoint;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.SessionId;
 import io.tandem.kernel.SessionStatus;
+import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
 import io.tandem.matching.SessionOpening;
 import io.tandem.reliability.Penalties;
 import io.tandem.reliability.PenaltyKind;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -22,7 +22,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -370,7 +369,7 @@ public final class SessionRepository {
    * {@code GET /api/v1/me/sessions}: the participant's sessions, newest first, each with the peer and
    * the rating the client gave in it (what a client gave, what an expert received).
    */
-  public Future<List<JsonObject>> history(UserId participant, int limit) {
+  public Future<List<PastSession>> history(UserId participant, int limit) {
     return pool.preparedQuery("SELECT s.id, s.request_id, s.topic, s.mode, s.status, s.created_at, s.started_at, s.ended_at,"
             + " s.client_id = $1 AS is_client, peer.id AS peer_id, peer.display_name AS peer_name, r.stars, r.comment"
             + " FROM sessions s"
@@ -380,23 +379,16 @@ public final class SessionRepository {
             + " ORDER BY s.created_at DESC LIMIT $2")
         .execute(Tuple.of(participant.value(), limit))
         .map(rows -> {
-          List<JsonObject> sessions = new ArrayList<>(rows.size());
-          rows.forEach(row -> sessions.add(new JsonObject()
-              .put("id", row.getUUID("id").toString())
-              .put("requestId", row.getUUID("request_id").toString())
-              .put("topic", row.getString("topic"))
-              .put("mode", row.getString("mode"))
-              .put("status", row.getString("status"))
-              .put("role", row.getBoolean("is_client") ? "client" : "expert")
-              .put("peer", new JsonObject().put("id", row.getUUID("peer_id").toString()).put("displayName", row.getString("peer_name")))
-              .put("createdAt", Objects.toString(instant(row.getOffsetDateTime("created_at")), null))
-              .put("startedAt", Objects.toString(instant(row.getOffsetDateTime("started_at")), null))
-              .put("endedAt", Objects.toString(instant(row.getOffsetDateTime("ended_at")), null))
-              .put("rating", row.getInteger("stars") == null ? null
-                  : new JsonObject().put("stars", row.getInteger("stars")).put("comment", row.getString("comment")))));
+          List<PastSession> sessions = new ArrayList<>(rows.size());
+          rows.forEach(row -> sessions.add(new PastSession(new SessionId(row.getUUID("id")), row.getUUID("request_id"),
+              new Topic(row.getString("topic")), Mode.fromWire(row.getString("mode")).orElseThrow(), SessionStatus.stored(row.getString("status")),
+              row.getBoolean("is_client"), new UserId(row.getUUID("peer_id")), row.getString("peer_name"),
+              instant(row.getOffsetDateTime("created_at")), instant(row.getOffsetDateTime("started_at")), instant(row.getOffsetDateTime("ended_at")),
+              row.getInteger("stars") == null ? Optional.empty() : Optional.of(new PastSession.Rating(row.getInteger("stars"), row.getString("comment"))))));
           return sessions;
         });
   }
+
 
   /** A session still open, as one participant is told of it: the other participant's name with it. */
   public record LiveSession(SessionRecord session, String peerName) {}

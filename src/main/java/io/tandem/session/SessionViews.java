@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.util.Objects;
 
 /** What participants read of their sessions over HTTP: a session with its price and what it cost, their history, a transcript. */
 public final class SessionViews {
@@ -55,7 +56,23 @@ public final class SessionViews {
 
   /** {@code GET /api/v1/me/sessions?limit}: the caller's sessions, newest first. */
   public Future<JsonObject> history(UserId user, int limit) {
-    return sessions.history(user, limit).map(list -> new JsonObject().put("sessions", new JsonArray(list)));
+    return sessions.history(user, limit)
+        .map(list -> new JsonObject().put("sessions", new JsonArray(list.stream().map(SessionViews::pastSession).toList())));
+  }
+
+  private static JsonObject pastSession(PastSession s) {
+    return new JsonObject()
+        .put("id", s.id().value().toString())
+        .put("requestId", s.requestId().toString())
+        .put("topic", s.topic().value())
+        .put("mode", s.mode().wireName())
+        .put("status", s.status().wireName())
+        .put("role", s.asClient() ? "client" : "expert")
+        .put("peer", new JsonObject().put("id", s.peerId().value().toString()).put("displayName", s.peerName()))
+        .put("createdAt", Objects.toString(s.createdAt(), null))
+        .put("startedAt", Objects.toString(s.startedAt(), null))
+        .put("endedAt", Objects.toString(s.endedAt(), null))
+        .put("rating", s.rating().map(r -> new JsonObject().put("stars", r.stars()).put("comment", r.comment())).orElse(null));
   }
 
   /** {@code GET /api/v1/sessions/{id}/messages?afterSeq&limit}: the transcript, a page at a time. */
