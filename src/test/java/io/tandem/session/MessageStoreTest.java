@@ -14,6 +14,7 @@ import io.tandem.testing.TestConfig;
 import io.tandem.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The chat batch statement's guarantees under load, against the real database: two stores (two
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * clientMsgIds arrive through both and twice within a batch, and yet every session's seqs count
  * 1, 2, 3 with no gap, each message is stored once, and every sender is told the seq stored.
  */
+@ExtendWith(VertxExtension.class) // the stores' own Vert.x, closed with the class (the node under test has its own)
 class MessageStoreTest {
   private static final int SESSIONS = 12;
   private static final int MESSAGES_PER_SENDER = 150;
@@ -41,15 +44,14 @@ class MessageStoreTest {
   private static final List<Pool> pools = new ArrayList<>();
 
   @BeforeAll
-  static void start() {
+  static void start(Vertx storesVertx) {
     node = RunningNode.start(TestConfig.defaults());
-    vertx = Vertx.vertx();
+    vertx = storesVertx;
   }
 
   @AfterAll
   static void stop() {
     pools.forEach(Pool::close);
-    vertx.close();
     node.close();
   }
 
