@@ -142,8 +142,8 @@ export function mountExpertBar(ctx, root) {
 
   // ---- offers ----
   const cards = new Map(); // offerId -> {card, finish}
+  // Each offer is the SDK's Offer: its countdown, its 'revoked' event, accept and decline.
   subscriptions.push(tandem.on('offer', offer => showOffer(offer)));
-  subscriptions.push(tandem.on('offer.revoked', event => cards.get(event.offerId)?.revoked(event.reason)));
   // Accepted on another of the expert's devices: the session.ready reaches every connection, and
   // the card here must not stay clickable until its countdown runs out.
   subscriptions.push(tandem.on('session.ready', event => {
@@ -152,8 +152,7 @@ export function mountExpertBar(ctx, root) {
 
   const showOffer = offer => {
     if (cards.has(offer.offerId)) return;
-    const expiresAt = Date.parse(offer.expiresAt);
-    const remaining = () => (typeof offer.remainingMs === 'function' ? offer.remainingMs() : expiresAt - Date.now());
+    const remaining = () => offer.remainingMs();
     const countdown = h('span', { class: 'countdown-number', dataTest: 'offer-countdown', text: String(Math.max(0, Math.ceil(remaining() / 1000))) });
     const bar = h('span', { class: 'countdown-bar' });
     const totalMs = Math.max(1000, remaining());
@@ -193,12 +192,12 @@ export function mountExpertBar(ctx, root) {
       }
     };
     const timer = setInterval(tick, 250);
-    const offTick = typeof offer.on === 'function' ? offer.on('tick', tick) : null;
+    const offTick = offer.on('tick', tick);
     tick();
 
     const remove = () => {
       clearInterval(timer);
-      if (typeof offTick === 'function') offTick();
+      offTick();
       card.remove();
       cards.delete(offer.offerId);
     };
@@ -215,13 +214,13 @@ export function mountExpertBar(ctx, root) {
       showStatus(status, reason === 'accepted_elsewhere' ? 'ok' : 'error', `offer.revoked.${reason || 'other'}`);
       setTimeout(remove, 5000);
     };
-    if (typeof offer.on === 'function') offer.on('revoked', event => revoked(event?.reason));
+    offer.on('revoked', event => revoked(event?.reason));
 
     accept.addEventListener('click', async () => {
       finish();
       showStatus(status, '', 'offer.accepting');
       try {
-        const result = typeof offer.accept === 'function' ? await offer.accept() : await tandem.send('offer.accept', { offerId: offer.offerId });
+        const result = await offer.accept();
         remove();
         ctx.navigate(`#/room/${result.sessionId}`);
       } catch (error) {
@@ -232,8 +231,7 @@ export function mountExpertBar(ctx, root) {
     decline.addEventListener('click', async () => {
       finish();
       try {
-        if (typeof offer.decline === 'function') await offer.decline();
-        else await tandem.send('offer.decline', { offerId: offer.offerId });
+        await offer.decline();
         // Said, not only gone: the expert sees that the decline was taken, and what it means.
         ctx.toast('offer.declined', { kind: 'info', timeoutMs: 5000 });
       } catch (error) {
