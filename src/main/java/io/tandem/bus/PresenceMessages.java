@@ -79,7 +79,7 @@ public final class PresenceMessages {
    */
   public static void announceOffline(UserEvents events, UserId expert, JsonObject status) {
     events.publish(Addresses.PRESENCE_CHANGED, offline(expert));
-    events.send(expert, "presence.status", status);
+    events.send(expert, ServerEvent.PRESENCE_STATUS, status);
   }
 
   public static UserId expertId(JsonObject message) {

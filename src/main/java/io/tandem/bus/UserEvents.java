@@ -32,8 +32,8 @@ public final class UserEvents {
   }
 
   /** Sends {@code {"type": type, ...fields}} to every device of {@code user}. */
-  public void send(UserId user, String type, JsonObject fields) {
-    JsonObject event = new JsonObject().put("type", type).mergeIn(fields);
+  public void send(UserId user, ServerEvent type, JsonObject fields) {
+    JsonObject event = type.frame(fields);
     if (clustered) {
       bus.publish(Addresses.USER_EVENTS, new JsonObject().put("user", user.value().toString()).put("event", event));
     } else {

@@ -1,6 +1,7 @@
 package io.tandem.gateway;
 
 import io.tandem.bus.Addresses;
+import io.tandem.bus.ServerEvent;
 import io.tandem.config.TandemConfig.WsConfig;
 import io.tandem.db.DatabaseOutages;
 import io.tandem.kernel.Uuids;
@@ -74,8 +75,8 @@ final class Connection {
   private static final long GAP_WAIT_MS = 2000;
   private static final String ROOM_JOIN = "room.join";
   private static final String ROOM_LEAVE = "room.leave";
-  private static final String ROOM_MESSAGE = "room.message";
-  private static final Set<String> ROOM_ONLY = Set.of(ROOM_MESSAGE, "room.signal", "room.typing");
+  private static final String ROOM_MESSAGE = ServerEvent.ROOM_MESSAGE.wireName();
+  private static final Set<String> ROOM_ONLY = Set.of(ROOM_MESSAGE, ServerEvent.ROOM_SIGNAL.wireName(), ServerEvent.ROOM_TYPING.wireName());
 
   private final Vertx vertx;
   private final ServerWebSocket socket;

@@ -2,6 +2,7 @@ package io.tandem.matching;
 
 import io.tandem.bus.Addresses;
 import io.tandem.bus.PresenceMessages;
+import io.tandem.bus.ServerEvent;
 import io.tandem.bus.UserEvents;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.OfferId;
@@ -30,7 +31,7 @@ public final class MatchingEvents {
 
   void offer(UserId expert, OfferId offer, WaitingRequest request, double distanceKm, String brief, String clientName, Instant expiresAt,
       Price price) {
-    users.send(expert, "offer", offerFields(new MatchingRepository.PendingOfferView(offer, request.id(), request.topic(), request.mode(),
+    users.send(expert, ServerEvent.OFFER, offerFields(new MatchingRepository.PendingOfferView(offer, request.id(), request.topic(), request.mode(),
         distanceKm, brief, clientName, expiresAt, price)));
   }
 
@@ -56,26 +57,26 @@ public final class MatchingEvents {
 
   /** @param reason {@code timeout}, {@code cancelled}, {@code expired}, {@code expert_offline} or {@code client_left} */
   void offerRevoked(UserId expert, OfferId offer, String reason) {
-    users.send(expert, "offer.revoked", new JsonObject().put("offerId", offer.toString()).put("reason", reason));
+    users.send(expert, ServerEvent.OFFER_REVOKED, new JsonObject().put("offerId", offer.toString()).put("reason", reason));
   }
 
   /** {@code request.status} with the status alone. */
   void requestStatus(UserId client, RequestId request, RequestStatus status) {
-    users.send(client, "request.status", requestStatusEvent(request, status));
+    users.send(client, ServerEvent.REQUEST_STATUS, requestStatusEvent(request, status));
   }
 
   void requestStatus(UserId client, QueueStanding.Standing standing) {
-    users.send(client, "request.status", standing.toJson());
+    users.send(client, ServerEvent.REQUEST_STATUS, standing.toJson());
   }
 
   /** {@code request.status} of an in-person request now served in its fallback mode: it carries the new {@code mode} and {@code price}. */
   void requestFellBack(UserId client, QueueStanding.Standing standing, Mode mode, Price price) {
-    users.send(client, "request.status", standing.toJson().put("mode", mode.wireName()).put("price", price.toJson()));
+    users.send(client, ServerEvent.REQUEST_STATUS, standing.toJson().put("mode", mode.wireName()).put("price", price.toJson()));
   }
 
   /** {@code request.status} of a cancelled request, saying why. */
   void requestCancelled(UserId client, RequestId request, CancelReason why) {
-    users.send(client, "request.status", requestStatusEvent(request, RequestStatus.CANCELLED).put("reason", why.wireName()));
+    users.send(client, ServerEvent.REQUEST_STATUS, requestStatusEvent(request, RequestStatus.CANCELLED).put("reason", why.wireName()));
   }
 
   /**
@@ -99,18 +100,18 @@ public final class MatchingEvents {
   }
 
   void requestExpired(UserId client, RequestId request) {
-    users.send(client, "request.expired", new JsonObject().put("requestId", request.toString()));
+    users.send(client, ServerEvent.REQUEST_EXPIRED, new JsonObject().put("requestId", request.toString()));
   }
 
   /** {@code request.matched} to the client, {@code session.ready} to both. */
   void matched(MatchingRepository.Acceptance a, double expertRating) {
-    users.send(a.clientId(), "request.matched", new JsonObject()
+    users.send(a.clientId(), ServerEvent.REQUEST_MATCHED, new JsonObject()
         .put("requestId", a.requestId().toString())
         .put("sessionId", a.sessionId().toString())
         .put("expert", new JsonObject().put("id", a.expertId().toString()).put("displayName", a.expertName()).put("rating", expertRating))
         .put("joinDeadline", a.joinDeadline().toString()));
-    users.send(a.clientId(), "session.ready", sessionReady(a, a.clientId(), a.expertId(), a.expertName(), "expert"));
-    users.send(a.expertId(), "session.ready", sessionReady(a, a.expertId(), a.clientId(), a.clientName(), "client"));
+    users.send(a.clientId(), ServerEvent.SESSION_READY, sessionReady(a, a.clientId(), a.expertId(), a.expertName(), "expert"));
+    users.send(a.expertId(), ServerEvent.SESSION_READY, sessionReady(a, a.expertId(), a.clientId(), a.clientName(), "client"));
   }
 
   /** What {@code to} is told: the ICE servers carry TURN credentials minted for them. */

@@ -2,6 +2,7 @@ package io.tandem.matching;
 
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Role;
+import io.tandem.bus.ServerEvent;
 import io.tandem.config.TandemConfig.SessionConfig;
 import io.tandem.kernel.ExpertSnapshot;
 import io.tandem.kernel.OfferId;
@@ -91,7 +92,7 @@ public final class OfferService {
       return Future.succeededFuture(List.of());
     }
     return repository.pendingOffersOf(user.id())
-        .map(offers -> offers.stream().map(o -> new JsonObject().put("type", "offer").mergeIn(MatchingEvents.offerFields(o))).toList());
+        .map(offers -> offers.stream().map(o -> ServerEvent.OFFER.frame(MatchingEvents.offerFields(o))).toList());
   }
 
   /** {@code offer.decline}: the request moves on to the next candidate. */

@@ -3,6 +3,7 @@ package io.tandem.matching;
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Role;
 import io.tandem.bus.Addresses;
+import io.tandem.bus.ServerEvent;
 import io.tandem.config.TandemConfig.MatchingConfig;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.RequestId;
@@ -240,8 +241,8 @@ public final class RequestService {
       RequestRecord record = waiting.get();
       events.toShard(record.shard(), ShardMessages.clientBack(record.id()));
       return ask(record, ShardMessages.position(record.id()))
-          .map(standing -> List.of(new JsonObject().put("type", "request.status")
-              .mergeIn(MatchingEvents.requestStatusEvent(record.id(), record.status())).mergeIn(standing).put("requestId", record.id().toString())));
+          .map(standing -> List.of(ServerEvent.REQUEST_STATUS.frame(MatchingEvents.requestStatusEvent(record.id(), record.status()))
+              .mergeIn(standing).put("requestId", record.id().toString())));
     });
   }
 

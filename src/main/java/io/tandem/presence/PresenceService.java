@@ -4,6 +4,7 @@ import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Role;
 import io.tandem.bus.Addresses;
 import io.tandem.bus.PresenceMessages;
+import io.tandem.bus.ServerEvent;
 import io.tandem.bus.UserEvents;
 import io.tandem.expert.ExpertProfile;
 import io.tandem.expert.ExpertProfiles;
@@ -63,7 +64,7 @@ public final class PresenceService {
     return reliability.suspendedUntil(expert)
         .compose(suspended -> {
           if (suspended.isPresent()) {
-            events.send(expert, "presence.status", PresenceMessages.suspendedStatus(suspended.get()));
+            events.send(expert, ServerEvent.PRESENCE_STATUS, PresenceMessages.suspendedStatus(suspended.get()));
             return Future.failedFuture(ApiError.forbidden("you are suspended until " + suspended.get() + " and get no offers until then")
                 .with("reason", "suspended").with("suspendedUntil", suspended.get().toString()));
           }
@@ -79,7 +80,7 @@ public final class PresenceService {
         })
         .map(snapshot -> {
           publish(snapshot);
-          events.send(expert, "presence.status", PresenceMessages.onlineStatus());
+          events.send(expert, ServerEvent.PRESENCE_STATUS, PresenceMessages.onlineStatus());
           log.info("expert {} online for {} ({} at a time)", expert, snapshot.topics(), snapshot.capacity());
           return new JsonObject().put("status", "online");
         });
@@ -115,7 +116,7 @@ public final class PresenceService {
           .orElseGet(() -> standing.online() ? PresenceMessages.onlineStatus()
               // Why, when it was not their own choice: the reasons presence.status names (a suspension over is no reason now).
               : PresenceMessages.offlineStatus(standing.offlineReason().filter(TOLD_REASONS::contains).orElse(null)));
-      return List.of(new JsonObject().put("type", "presence.status").mergeIn(status));
+      return List.of(ServerEvent.PRESENCE_STATUS.frame(status));
     });
   }
 

@@ -2,6 +2,7 @@ package io.tandem.reliability;
 
 import io.tandem.auth.AccountSuspensions;
 import io.tandem.bus.PresenceMessages;
+import io.tandem.bus.ServerEvent;
 import io.tandem.bus.UserEvents;
 import io.tandem.kernel.UserId;
 import io.vertx.core.Future;
@@ -56,7 +57,7 @@ public final class Penalties {
 
     /** Tells the penalised person, after the transaction committed; a suspension also takes an expert offline. */
     public void announce(UserEvents events) {
-      events.send(user, "penalty", toEvent());
+      events.send(user, ServerEvent.PENALTY, toEvent());
       suspendedUntil.ifPresent(until -> PresenceMessages.announceOffline(events, user, PresenceMessages.suspendedStatus(until)));
     }
   }

@@ -1,5 +1,6 @@
 package io.tandem.session;
 
+import io.tandem.bus.ServerEvent;
 import io.tandem.bus.UserEvents;
 import io.tandem.config.TandemConfig.SessionConfig;
 import io.tandem.kernel.RequestId;
@@ -118,8 +119,8 @@ public final class Outcomes {
     metrics.ended(session.status());
     log.info("session {} ended {}{}", session.id(), session.status(), settled.endedBy() == null ? "" : " by " + settled.endedBy());
     JsonObject ended = session.endedEvent(settled.endedBy(), settled.reason()).put("payment", settled.payment().toJson(pricing.currency()));
-    events.send(session.clientId(), "session.ended", ended);
-    events.send(session.expertId(), "session.ended", ended);
+    events.send(session.clientId(), ServerEvent.SESSION_ENDED, ended);
+    events.send(session.expertId(), ServerEvent.SESSION_ENDED, ended);
     settled.penalties().forEach(p -> p.announce(events));
     settled.requeued().ifPresent(requeue::announce);
     loads.changed(session.expertId());

@@ -1,6 +1,7 @@
 package io.tandem.session;
 
 import io.tandem.auth.AuthenticatedUser;
+import io.tandem.bus.ServerEvent;
 import io.tandem.bus.UserEvents;
 import io.tandem.config.TandemConfig.SessionConfig;
 import io.tandem.kernel.GeoPoint;
@@ -131,8 +132,8 @@ public final class RoomService {
           // A resend is delivered again too: its first delivery may have been lost with a node, and a
           // connection never shows one seq twice.
           ChatMessage message = stored.get().message();
-          events.send(session.clientId(), "room.message", message.toEvent());
-          events.send(session.expertId(), "room.message", message.toEvent());
+          events.send(session.clientId(), ServerEvent.ROOM_MESSAGE, message.toEvent());
+          events.send(session.expertId(), ServerEvent.ROOM_MESSAGE, message.toEvent());
           return Future.succeededFuture(new JsonObject().put("seq", message.seq()).put("sentAt", message.sentAt().toString()));
         }));
   }
@@ -146,7 +147,7 @@ public final class RoomService {
     }
     return session(caller, id, "signal in").map(session -> {
       UserId user = caller.id();
-      events.send(session.peerOf(user).orElseThrow(), "room.signal",
+      events.send(session.peerOf(user).orElseThrow(), ServerEvent.ROOM_SIGNAL,
           new JsonObject().put("sessionId", id.toString()).put("from", user.toString()).put("signal", signal));
       return new JsonObject();
     });
@@ -162,7 +163,7 @@ public final class RoomService {
       if (last == null || now - last >= typingInterval.toNanos()) {
         lastTyping.put(key, now);
         UserId user = caller.id();
-        events.send(session.peerOf(user).orElseThrow(), "room.typing", new JsonObject().put("sessionId", id.toString()).put("from", user.toString()));
+        events.send(session.peerOf(user).orElseThrow(), ServerEvent.ROOM_TYPING, new JsonObject().put("sessionId", id.toString()).put("from", user.toString()));
       }
       return new JsonObject();
     });
@@ -289,8 +290,8 @@ public final class RoomService {
           endings.forEach(e -> {
             JsonObject event = new JsonObject().put("sessionId", e.session().id().toString())
                 .put("reason", e.cause().wireName()).put("endsAt", e.endsAt().toString());
-            events.send(e.session().clientId(), "session.ending", event);
-            events.send(e.session().expertId(), "session.ending", event);
+            events.send(e.session().clientId(), ServerEvent.SESSION_ENDING, event);
+            events.send(e.session().expertId(), ServerEvent.SESSION_ENDING, event);
           });
           return null;
         });
@@ -332,15 +333,15 @@ public final class RoomService {
    */
   public Future<List<JsonObject>> messagesAfter(AuthenticatedUser caller, SessionId id, int afterSeq, int limit) {
     return session(caller, id, "read").compose(s -> sessions.messages(id, afterSeq, limit))
-        .map(page -> page.stream().map(m -> new JsonObject().put("type", "room.message").mergeIn(m.toEvent())).toList());
+        .map(page -> page.stream().map(m -> ServerEvent.ROOM_MESSAGE.frame(m.toEvent())).toList());
   }
 
   /** {@code session.active} to both, on every device: the session started (no app needs to ask). */
   private void announceActive(SessionRecord session) {
     JsonObject event = new JsonObject().put("sessionId", session.id().toString())
         .put("startedAt", (session.startedAt() == null ? java.time.Instant.now() : session.startedAt()).toString());
-    events.send(session.clientId(), "session.active", event);
-    events.send(session.expertId(), "session.active", event);
+    events.send(session.clientId(), ServerEvent.SESSION_ACTIVE, event);
+    events.send(session.expertId(), ServerEvent.SESSION_ACTIVE, event);
   }
 
   /**
@@ -351,7 +352,7 @@ public final class RoomService {
     return sessions.liveOf(user.id()).map(live -> live.stream().map(l -> {
       SessionRecord s = l.session();
       UserId peer = s.peerOf(user.id()).orElseThrow();
-      return new JsonObject().put("type", "session.ready").mergeIn(sessionReady.event(s.id().value(), new RequestId(s.requestId()), s.mode(),
+      return ServerEvent.SESSION_READY.frame(sessionReady.event(s.id().value(), new RequestId(s.requestId()), s.mode(),
           new Price(s.price(), s.platformFee(), pricing.currency()), user.id(), peer, l.peerName(),
           s.clientId().equals(peer) ? "client" : "expert", s.joinDeadline()));
     }).toList());
@@ -360,8 +361,8 @@ public final class RoomService {
   /** {@code room.presence} goes to both participants, so every device of the mover learns it too. */
   private void roomPresence(SessionId id, UserId who, UserId peer, String state) {
     JsonObject event = new JsonObject().put("sessionId", id.toString()).put("userId", who.toString()).put("state", state);
-    events.send(peer, "room.presence", event);
-    events.send(who, "room.presence", event);
+    events.send(peer, ServerEvent.ROOM_PRESENCE, event);
+    events.send(who, ServerEvent.ROOM_PRESENCE, event);
   }
 
   private static JsonObject participant(UserId user, String role, Set<UserId> online) {
