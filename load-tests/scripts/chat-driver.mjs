@@ -3,6 +3,10 @@
 //
 //   node chat-driver.mjs --base http://localhost:8080 --server tandem --rooms 200 --rate 3000 --seconds 20
 //   node chat-driver.mjs --base http://localhost:8091 --server relay  --rooms 200 --rate 3000 --seconds 20
+//   node chat-driver.mjs --base http://localhost:8080 --peer http://localhost:8081 --pid <pid1>,<pid2> ...
+//
+// --peer (Tandem only): the experts connect to this second clustered node, the clients to --base,
+// so every message crosses the cluster; --pid may then name both nodes' processes, comma-separated.
 //
 // tandem: seeds 2 × rooms accounts (POST /api/v1/loadtest/seed; the server must run with
 // TANDEM_LOAD_TEST_SEED_ENABLED=true), matches each client with an expert (request.create, offer,
@@ -28,6 +32,7 @@ const seconds = Number(args.seconds ?? 20);
 const warmup = Number(args.warmup ?? 5);
 const topic = args.topic ?? 'career.interview';
 const wsUrl = `${base.replace(/^http/, 'ws')}/ws`;
+const peerWsUrl = args.peer ? `${args.peer.replace(/^http/, 'ws')}/ws` : wsUrl;
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 
 async function post(pathName, body) {
@@ -38,9 +43,9 @@ async function post(pathName, body) {
 }
 
 /** A socket with call(type, fields) → the frame answering its cid, and events for the rest. */
-function connect(token, onEvent) {
+function connect(token, onEvent, url = wsUrl) {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(token ? `${wsUrl}?token=${encodeURIComponent(token)}` : wsUrl, { perMessageDeflate: false });
+    const ws = new WebSocket(token ? `${url}?token=${encodeURIComponent(token)}` : url, { perMessageDeflate: false });
     const waiting = new Map();
     let next = 0;
     ws.on('message', data => {
@@ -94,7 +99,7 @@ async function setUp() {
   const offers = [];
   const experts = [];
   for (const e of seeded.experts) {
-    const c = await connect(e.accessToken, f => { if (f.type === 'offer') offers.push({ offer: f, expert: c }); else onRoomMessage(f); });
+    const c = await connect(e.accessToken, f => { if (f.type === 'offer') offers.push({ offer: f, expert: c }); else onRoomMessage(f); }, peerWsUrl);
     await c.call('presence.online');
     experts.push(c);
   }

@@ -19,7 +19,8 @@
 # chat table. LIFECYCLE_RATES="" skips them. FLOOR_BATCHES (default "1 8 25") measures, on Tandem's
 # own PostgreSQL after its chat runs, the plain-insert floor (load-tests/scripts/insert-floor.sh,
 # needs pgbench) that the chat's PostgreSQL CPU per message is compared with. With TWO_NODES=1 it also
-# times BURST_EXPERTS (1,000) experts going online at once on the second node (burst-driver.mjs), twice.
+# times BURST_EXPERTS (1,000) experts going online at once on the second node (burst-driver.mjs), twice,
+# and drives the two-node chat with chat-driver.mjs --peer (clients on one node, experts on the other).
 #
 # Needs JDK 17, Maven, Node.js and npm (for the relay), python3 (for the report) and, for TWO_NODES,
 # psql (to count lease changes). Each server
@@ -76,18 +77,23 @@ server_pid() { # pattern fallback
   pgrep -f "$1" | head -n 1 || echo "$2"
 }
 
-# Runs one Gatling chat run through measured-run.sh and adds a row.
+# A table row from chat-driver.mjs's line of JSON.
+node_chat_row() { # label json
+  node -e '
+    const r = JSON.parse(process.argv[1]);
+    const cpu = v => (v === undefined ? "" : v.toFixed(3));
+    console.log(`| ${process.argv[2]} | ${r.offeredPerSecond} | ${r.ackedPerSecond} | ${r.ackP50} / ${r.ackP99} | ${r.deliveredP50} / ${r.deliveredP99} | ${r.errors} | ${cpu(r.serverCpuMsPerMessage)} | ${cpu(r.postgresCpuMsPerMessage)} |`);
+  ' "$2" "$1"
+}
+
+# Runs one chat run (chat-driver.mjs, or Gatling through measured-run.sh) and adds a row.
 chat_run() { # label server url pid rate
   local label=$1 server=$2 url=$3 pid=$4 rate=$5 measured
   say "chat: $label at $rate/s"
   if [ "$DRIVER" = node ]; then
     measured=$(node load-tests/scripts/chat-driver.mjs --base "$url" --server "$server" --rooms "$PAIRS" --rate "$rate" \
       --seconds "$DURATION" --pid "$pid" $([ "$server" = tandem ] && echo "--pgport $DB_PORT") 2>>"$log" | tee -a "$log" | tail -n 1)
-    rows+=("$(node -e '
-      const r = JSON.parse(process.argv[1]);
-      const cpu = v => (v === undefined ? "" : v.toFixed(3));
-      console.log(`| ${process.argv[2]} | ${r.offeredPerSecond} | ${r.ackedPerSecond} | ${r.ackP50} / ${r.ackP99} | ${r.deliveredP50} / ${r.deliveredP99} | ${r.errors} | ${cpu(r.serverCpuMsPerMessage)} | ${cpu(r.postgresCpuMsPerMessage)} |`);
-    ' "$measured" "$label")")
+    rows+=("$(node_chat_row "$label" "$measured")")
     return
   fi
   measured=$(WITH_POSTGRES=$([ "$server" = tandem ] && echo 1 || echo 0) load-tests/scripts/measured-run.sh "$pid" \
@@ -191,10 +197,19 @@ if [ "${TWO_NODES:-0}" = 1 ]; then
   epochs_before=$(epochs)
   rate=${TWO_NODES_RATE:-$(echo "$RATES" | awk '{print $NF}')}
   say "chat across two nodes at $rate/s"
-  measured=$(WITH_POSTGRES=1 load-tests/scripts/measured-run.sh "$tandem" mvn -f load-tests/pom.xml -B -q gatling:test \
-    -Dgatling.simulationClass=io.tandem.load.ChatThroughputSimulation -DbaseUrl=http://localhost:8080 -DpeerUrl=http://localhost:8081 \
-    -Dpairs="$PAIRS" -Drate="$rate" -Dduration="$DURATION" -Dsetup="$SETUP" 2>&1 | tee -a "$log" | grep '^==' || true)
-  rows+=("$(python3 load-tests/scripts/report.py --row "Tandem, two nodes" "$rate" "$DURATION" <<< "$measured")")
+  if [ "$DRIVER" = node ]; then
+    # Clients on the first node, experts on the second: every message crosses the cluster. The
+    # server's CPU is both nodes'.
+    second=$(pgrep -f 'io.tandem.Main' | grep -v "^$tandem\$" | head -n 1)
+    measured=$(node load-tests/scripts/chat-driver.mjs --base http://localhost:8080 --peer http://localhost:8081 --server tandem \
+      --rooms "$PAIRS" --rate "$rate" --seconds "$DURATION" --pid "$tandem,$second" --pgport "$DB_PORT" 2>>"$log" | tee -a "$log" | tail -n 1)
+    rows+=("$(node_chat_row "Tandem, two nodes" "$measured")")
+  else
+    measured=$(WITH_POSTGRES=1 load-tests/scripts/measured-run.sh "$tandem" mvn -f load-tests/pom.xml -B -q gatling:test \
+      -Dgatling.simulationClass=io.tandem.load.ChatThroughputSimulation -DbaseUrl=http://localhost:8080 -DpeerUrl=http://localhost:8081 \
+      -Dpairs="$PAIRS" -Drate="$rate" -Dduration="$DURATION" -Dsetup="$SETUP" 2>&1 | tee -a "$log" | grep '^==' || true)
+    rows+=("$(python3 load-tests/scripts/report.py --row "Tandem, two nodes" "$rate" "$DURATION" <<< "$measured")")
+  fi
   lease_changes=$(( $(epochs) - epochs_before ))
   say "shard leases that changed owner during the two-node run: $lease_changes"
   stop "$second_mvn"; pkill -f 'tandem.httpPort=8081|TANDEM_HTTP_PORT=8081' 2>/dev/null || true

@@ -16,7 +16,10 @@ export function flags(argv = process.argv.slice(2)) {
   return Object.fromEntries(argv.reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []));
 }
 
-/** CPU seconds (user + system) of the server process and of all `postgres` processes, from /proc. */
+/**
+ * CPU seconds (user + system) of the server process (or processes: pids joined by commas, as two
+ * clustered nodes) and of all `postgres` processes, from /proc.
+ */
 export function cpuSeconds(pid) {
   const ticks = file => {
     try {
@@ -32,7 +35,8 @@ export function cpuSeconds(pid) {
     if (!/^\d+$/.test(p)) continue;
     try { if (fs.readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'postgres') postgres += ticks(`/proc/${p}/stat`); } catch { /* gone */ }
   }
-  return { server: ticks(`/proc/${pid}/stat`) / 100, postgres: postgres / 100 };
+  const server = String(pid).split(',').reduce((sum, one) => sum + ticks(`/proc/${one.trim()}/stat`), 0);
+  return { server: server / 100, postgres: postgres / 100 };
 }
 
 /**
