@@ -833,7 +833,10 @@ export class Tandem extends Emitter {
   _dispatch(type, ev) {
     switch (type) {
       case 'offer': {
-        const offer = new Offer(this, ev);
+        // A connection that comes back is told its pending offers again: the Offer already handed
+        // out stays the one (an app holding it still hears its 'revoked'), and is handed out again.
+        const known = this._offers.get(ev.offerId);
+        const offer = known && known.state === 'open' ? known : new Offer(this, ev);
         this._offers.set(offer.offerId, offer);
         this._emit('offer', offer);
         return;

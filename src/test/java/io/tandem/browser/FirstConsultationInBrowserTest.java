@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
@@ -173,6 +174,32 @@ class FirstConsultationInBrowserTest {
       closest.findElement(By.cssSelector("[data-topic='legal.labour']")).click();
       client.until("picked", () -> "legal.labour".equals(topics.getFirstSelectedOption().getAttribute("value")));
       assertThat(form.findElement(By.name("topicOther")).isDisplayed()).isFalse();
+    }
+  }
+
+  @Test
+  @DisplayName("an offer shown before the expert's app reconnected is still closed when the client cancels after it")
+  void offerRevokedAfterReconnect() {
+    Browsers.assumeAvailable();
+    String topic = Actors.uniqueTopic();
+    try (RunningNode node = RunningNode.start(TestConfig.defaults());
+         Person phone = Actors.expert(node, topic);
+         Person client = Actors.client(node);
+         AppUser laptop = new AppUser(baseUrl(node), "en-US", Browsers.DESKTOP)) {
+      laptop.signIn(phone.session().username(), "password-of-" + phone.session().username());
+      laptop.open("/#/expert");
+      laptop.until("online, as the phone set it", () -> "online".equals(laptop.find("presence-status").getAttribute("data-status")));
+      String requestId = client.socket().ack("request.create", Actors.request(topic, "chat")).getString("requestId");
+      WebElement card = laptop.until("the offer on the laptop", () -> laptop.shows("offer") ? laptop.find("offer") : null);
+      // The laptop's socket drops; the SDK reconnects and the server tells it the pending offer again.
+      JavascriptExecutor js = (JavascriptExecutor) laptop.browser;
+      js.executeScript("window.offersTold = 0; window.tandemApp.tandem.on('offer', () => window.offersTold++);"
+          + " window.droppedSocket = window.tandemApp.tandem._ws; window.droppedSocket.close();");
+      laptop.until("reconnected and told the offer again", () -> Boolean.TRUE.equals(js.executeScript(
+          "return window.tandemApp.tandem._ws !== window.droppedSocket && window.tandemApp.tandem.connection === 'open' && window.offersTold > 0")));
+      client.socket().ack("request.cancel", new JsonObject().put("requestId", requestId));
+      laptop.until("closed as cancelled", () -> card.getText().contains("The client cancelled the request."));
+      assertThat(card.findElement(AppUser.test("offer-accept")).isEnabled()).isFalse();
     }
   }
 
