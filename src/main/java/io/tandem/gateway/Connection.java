@@ -113,6 +113,10 @@ final class Connection {
   private int underWay;
   /** While draining: a check of {@link #goAwayWhenQuiet} is scheduled. */
   private boolean quietCheckPending;
+  /** When the last data frame arrived (pings and pongs do not count): what {@link #goAwayWhenQuiet} waits out. */
+  private long lastDataNanos = System.nanoTime();
+  /** When draining began. */
+  private long drainStartedNanos;
 
   Connection(Vertx vertx, ServerWebSocket socket, ConnectionContext context, FrameDispatcher dispatcher, WsConfig config,
       DatabaseOutages outages, Transcripts transcripts) {
@@ -188,7 +192,7 @@ final class Connection {
   }
 
   private void ping() {
-    if (!closing) {
+    if (!closing && !draining) { // a pong would only delay a draining connection's close
       socket.writePing(Buffer.buffer());
     }
   }
@@ -231,7 +235,8 @@ final class Connection {
    * {@code rate_limited} and not executed.
    */
   private void onDataFrame(WebSocketFrame frame) {
-    if (!rateLimit.tryTake(System.nanoTime())) {
+    lastDataNanos = System.nanoTime();
+    if (!rateLimit.tryTake(lastDataNanos)) {
       messageOverRate = true;
     }
     MessageAssembler.Outcome outcome = messages.add(frame.type(), frame.binaryData(), frame.isFinal());
@@ -341,6 +346,7 @@ final class Connection {
       return;
     }
     draining = true;
+    drainStartedNanos = System.nanoTime();
     log.debug("connection {} of user {}: the server is shutting down, {} frames under way", context.connectionId(), context.user().id(), underWay);
     goAwayWhenQuiet();
   }
@@ -350,13 +356,17 @@ final class Connection {
    * {@code ws.shutdownQuietMs}. Frames the client sent just before the shutdown may still sit in
    * the socket's buffers, unread; read meanwhile, each is answered {@code unavailable} (resend it
    * elsewhere) instead of being lost behind the close frame, after which nothing can be answered.
-   * The HTTP server's shutdown grace bounds the whole wait.
+   * Only data frames count, and no pings go out while draining. A client that keeps sending is cut
+   * anyway ten quiet periods after the drain began (its frames still answered, as any under way);
+   * the HTTP server's shutdown grace bounds the whole wait.
    */
   private void goAwayWhenQuiet() {
     if (closing || closed || underWay > 0 || quietCheckPending) {
       return;
     }
-    long leftNanos = config.shutdownQuiet().toNanos() - (System.nanoTime() - lastHeardNanos);
+    long now = System.nanoTime();
+    long quiet = config.shutdownQuiet().toNanos();
+    long leftNanos = Math.min(quiet - (now - lastDataNanos), 10 * quiet - (now - drainStartedNanos));
     if (leftNanos <= 0) {
       cut(GOING_AWAY, SHUTTING_DOWN);
       return;
