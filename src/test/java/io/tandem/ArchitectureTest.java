@@ -14,9 +14,11 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -104,6 +106,32 @@ class ArchitectureTest {
     }
     assertThat(unplaced).as("packages with no place in LEVELS and docs/architecture.md's picture").isEmpty();
     assertThat(violations).as("dependencies beside or up the picture").isEmpty();
+  }
+
+  @Test
+  @DisplayName("LEVELS is the picture of docs/architecture.md, read from the document itself")
+  void levelsAreThePicture() throws Exception {
+    String doc = java.nio.file.Files.readString(java.nio.file.Path.of("docs", "architecture.md"));
+    int start = doc.indexOf("```", doc.indexOf("## Packages and who may use whom"));
+    String picture = doc.substring(start + 3, doc.indexOf("```", start + 3));
+    Set<String> packages = new HashSet<>();
+    LEVELS.forEach(packages::addAll);
+    // Each line of the picture names its packages as "name (what it is)"; read from the bottom up.
+    List<Set<String>> drawn = new ArrayList<>();
+    java.util.regex.Matcher name = java.util.regex.Pattern.compile("\\b([a-z]+) \\(").matcher("");
+    List<String> lines = new ArrayList<>(List.of(picture.split("\n")));
+    java.util.Collections.reverse(lines);
+    for (String line : lines) {
+      Set<String> level = new TreeSet<>();
+      name.reset(line);
+      while (name.find()) {
+        level.add(name.group(1));
+      }
+      if (!level.isEmpty()) {
+        drawn.add(level);
+      }
+    }
+    assertThat(drawn).as("the picture, bottom up").isEqualTo(LEVELS.stream().<Set<String>>map(TreeSet::new).toList());
   }
 
   /** The feature a class belongs to: the package right under io.tandem; empty for the root package. */

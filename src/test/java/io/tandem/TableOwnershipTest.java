@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -26,23 +27,24 @@ import org.junit.jupiter.api.Test;
  */
 class TableOwnershipTest {
   private static final Pattern WRITE = Pattern.compile("\\b(?:INSERT INTO|UPDATE|DELETE FROM)\\s+([a-z_]+)\\b");
-  /** A function of a migration, its name and its body between the dollar quotes. */
+  /** A function or procedure of a migration: its name (schema left out) and its body between the dollar quotes. */
   private static final Pattern FUNCTION = Pattern.compile(
-      "CREATE (?:OR REPLACE )?FUNCTION ([a-z_]+)\\(.*?\\$\\$(.*?)\\$\\$", Pattern.DOTALL);
+      "CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:FUNCTION|PROCEDURE)\\s+(?:[a-z_][a-z0-9_]*\\.)?([a-z_][a-z0-9_]*)\\s*\\(.*?\\$\\$(.*?)\\$\\$",
+      Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
+  /** Every function or procedure a migration creates, matched or not by {@link #FUNCTION}: the two counts must agree. */
+  private static final Pattern CREATES = Pattern.compile("CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:FUNCTION|PROCEDURE)\\b", Pattern.CASE_INSENSITIVE);
+  /** A write in a migration's function body, any case, the schema left out. */
+  private static final Pattern SQL_WRITE = Pattern.compile(
+      "\\b(?:INSERT\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+(?:[a-z_][a-z0-9_]*\\.)?([a-z_][a-z0-9_]*)\\b", Pattern.CASE_INSENSITIVE);
 
   /**
-   * Who owns each function of the migrations that writes a table: the class that alone calls it,
-   * or, for the webhook outbox's triggers (which run inside every change of the rows they watch),
-   * the class that owns the outbox.
+   * Who owns each function of the migrations that writes a table: the class that alone calls it
+   * from Java (checked below), or, for {@code webhook_record}, which the outbox's triggers call
+   * inside every change of the rows they watch, the class that owns the outbox.
    */
   private static final Map<String, String> FUNCTION_OWNERS = Map.of(
       "make_offers", "MatchingRepository",
-      "webhook_record", "WebhookStore",
-      "webhook_on_request", "WebhookStore",
-      "webhook_on_offer", "WebhookStore",
-      "webhook_on_session", "WebhookStore",
-      "webhook_on_penalty", "WebhookStore",
-      "webhook_on_ledger", "WebhookStore");
+      "webhook_record", "WebhookStore");
 
   /**
    * Tables still written from more than one class, and by whom: debts, not design (issue 12).
@@ -65,17 +67,37 @@ class TableOwnershipTest {
       }
     }
     for (Path migration : files(Path.of("src", "main", "resources", "db", "migration"), ".sql")) {
-      Matcher function = FUNCTION.matcher(read(migration));
+      String sql = read(migration).replaceAll("--[^\\n]*", "");
+      Matcher function = FUNCTION.matcher(sql);
+      int functions = 0;
       while (function.find()) {
-        Matcher m = WRITE.matcher(function.group(2).replaceAll("--[^\\n]*", ""));
+        functions++;
+        String name = function.group(1).toLowerCase(Locale.ROOT);
+        Matcher m = SQL_WRITE.matcher(function.group(2));
         while (m.find()) {
-          String owner = FUNCTION_OWNERS.get(function.group(1));
-          assertThat(owner).as("the owner of %s (%s), which writes %s", function.group(1), migration.getFileName(), m.group(1)).isNotNull();
-          writers.computeIfAbsent(m.group(1), t -> new TreeSet<>()).add(owner);
+          String owner = FUNCTION_OWNERS.get(name);
+          assertThat(owner).as("the owner of %s (%s), which writes %s", name, migration.getFileName(), m.group(1)).isNotNull();
+          writers.computeIfAbsent(m.group(1).toLowerCase(Locale.ROOT), t -> new TreeSet<>()).add(owner);
         }
       }
+      assertThat(functions).as("functions of %s read (each CREATE FUNCTION or PROCEDURE)", migration.getFileName())
+          .isEqualTo((int) CREATES.matcher(sql).results().count());
     }
     return writers;
+  }
+
+  @Test
+  @DisplayName("a migration's function that writes is called from Java by its owner alone")
+  void functionsCalledByTheirOwnerOnly() {
+    for (Path file : files(Path.of("src", "main", "java"), ".java")) {
+      String owner = file.getFileName().toString().replace(".java", "");
+      String code = withoutComments(read(file));
+      FUNCTION_OWNERS.forEach((function, expected) -> {
+        if (Pattern.compile("\\b" + function + "\\s*\\(").matcher(code).find()) {
+          assertThat(owner).as("a caller of %s", function).isEqualTo(expected);
+        }
+      });
+    }
   }
 
   private static List<Path> files(Path root, String suffix) {

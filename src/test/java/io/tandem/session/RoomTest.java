@@ -50,7 +50,7 @@ class RoomTest {
   }
 
   @Test
-  @DisplayName("both participants join at the same moment, twelve times: each session starts once, both told once, with one started_at")
+  @DisplayName("both participants join at the same moment, twelve times: each session starts once (both told once) and is active with both joined")
   void bothJoinAtOnce() {
     List<Pair> pairs = new ArrayList<>();
     try {
