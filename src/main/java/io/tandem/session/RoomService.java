@@ -60,7 +60,13 @@ public final class RoomService {
    */
   private final Map<SessionId, SessionRecord> participants = new ConcurrentHashMap<>();
   private static final int MAX_CACHED = 100_000;
-  private final Map<String, Long> lastTyping = new ConcurrentHashMap<>();
+  /**
+   * When each connection last passed a typing indicator on, per room. Keyed by connection first, so
+   * that a closing connection drops its entries in one step (not a scan of every connection's).
+   * Thread-safety: connections live on different event loops, hence the concurrent maps; the entries
+   * of one connection are only touched by its own frames, which its event loop handles one at a time.
+   */
+  private final Map<UUID, Map<SessionId, Long>> lastTyping = new ConcurrentHashMap<>();
 
   /** {@code sessionReady}: how a session is told to a participant (matching's shape, with their TURN credentials). */
   public RoomService(SessionRepository sessions, MessageStore messages, UserEvents events, Outcomes outcomes, SessionConfig config,
@@ -157,11 +163,11 @@ public final class RoomService {
   public Future<JsonObject> typing(AuthenticatedUser caller, UUID connectionId, JsonInput frame) {
     SessionId id = sessionId(frame);
     return session(caller, id, "type in").map(session -> {
-      String key = connectionId + "/" + id;
+      Map<SessionId, Long> rooms = lastTyping.computeIfAbsent(connectionId, c -> new ConcurrentHashMap<>());
       long now = System.nanoTime();
-      Long last = lastTyping.get(key);
+      Long last = rooms.get(id);
       if (last == null || now - last >= typingInterval.toNanos()) {
-        lastTyping.put(key, now);
+        rooms.put(id, now);
         UserId user = caller.id();
         events.send(session.peerOf(user).orElseThrow(), ServerEvent.ROOM_TYPING, new JsonObject().put("sessionId", id.toString()).put("from", user.toString()));
       }
@@ -250,7 +256,7 @@ public final class RoomService {
    */
   public Future<Void> connectionClosed(AuthenticatedUser caller, UUID connectionId) {
     Set<SessionId> joined = joinedByConnection.remove(connectionId);
-    lastTyping.keySet().removeIf(key -> key.startsWith(connectionId.toString()));
+    lastTyping.remove(connectionId);
     if (joined == null || joined.isEmpty()) {
       return Future.succeededFuture();
     }

@@ -14,7 +14,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,8 +32,6 @@ import java.util.UUID;
 public final class SessionRepository {
   static final String COLUMNS = "s.id, s.request_id, s.client_id, s.expert_id, s.mode, s.status, s.join_deadline,"
       + " s.started_at, s.ended_at, s.last_seq, s.price, s.platform_fee";
-  /** Which role's columns a statement touches: {@code $2} is the participant. */
-  private static final String ROLE = "CASE WHEN s.client_id = $2 THEN 'client' ELSE 'expert' END";
 
   private final Pool pool;
   private final Penalties penalties;
