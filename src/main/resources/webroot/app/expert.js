@@ -129,10 +129,14 @@ export function mountExpertBar(ctx, root) {
     goOnline();
   });
 
-  subscriptions.push(tandem.on('presence.status', event => {
+  const onPresenceStatus = event => {
     if (event.status !== 'online') sessionStorage.removeItem(DESIRED_ONLINE_KEY);
     showPresence(event.status, event);
-  }));
+  };
+  subscriptions.push(tandem.on('presence.status', onPresenceStatus));
+  // The connection may have been told its status before this bar was mounted (the bar is mounted
+  // again on every sign-in, while the socket may stay open): start from what it was told.
+  if (tandem.presenceStatus) onPresenceStatus(tandem.presenceStatus);
   // Online is the expert's wish: say it again after a reload or a reconnect (the server keeps it
   // through a short drop anyway, and sends presence.status when it has set the expert offline).
   subscriptions.push(tandem.on('connection', ({ state }) => {

@@ -337,6 +337,7 @@ export class Tandem extends Emitter {
 
     this._wantSocket = false;
     /** @type {WebSocket|null} */ this._ws = null;
+    /** @type {PresenceStatusEvent|null} */ this._presenceStatus = null;
     /** @type {ConnectionState} */ this._connection = 'closed';
     this._attempt = 0;
     this._reconnectTimer = null;
@@ -645,6 +646,14 @@ export class Tandem extends Emitter {
   get connection() { return this._connection; }
 
   /**
+   * The last presence.status the server sent this expert (it tells every new connection at once,
+   * and every change), or null before the first: a view mounted after the connection's greeting
+   * starts from it instead of waiting for the next change.
+   * @returns {PresenceStatusEvent|null}
+   */
+  get presenceStatus() { return this._presenceStatus; }
+
+  /**
    * Opens the socket and keeps it open (reconnecting with backoff) until signOut().
    * Idempotent. Throws 'unauthorized' when not signed in.
    */
@@ -843,6 +852,9 @@ export class Tandem extends Emitter {
       }
       case 'offer.revoked':
         this._offers.get(ev.offerId)?._revoked(ev.reason);
+        break;
+      case 'presence.status':
+        this._presenceStatus = ev;
         break;
       case 'session.ready':
         this._rememberSession(ev);
