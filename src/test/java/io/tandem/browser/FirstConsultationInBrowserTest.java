@@ -177,6 +177,13 @@ class FirstConsultationInBrowserTest {
     }
   }
 
+  /** The expert's laptop, signed in to the phone's account, on the expert desk: online, as the phone set it. */
+  private static void atTheDesk(AppUser laptop, Person phone) {
+    laptop.signIn(phone.session().username(), "password-of-" + phone.session().username());
+    laptop.open("/#/expert");
+    laptop.until("online, as the phone set it", () -> "online".equals(laptop.find("presence-status").getAttribute("data-status")));
+  }
+
   @Test
   @DisplayName("an offer shown before the expert's app reconnected is still closed when the client cancels after it")
   void offerRevokedAfterReconnect() {
@@ -186,9 +193,7 @@ class FirstConsultationInBrowserTest {
          Person phone = Actors.expert(node, topic);
          Person client = Actors.client(node);
          AppUser laptop = new AppUser(baseUrl(node), "en-US", Browsers.DESKTOP)) {
-      laptop.signIn(phone.session().username(), "password-of-" + phone.session().username());
-      laptop.open("/#/expert");
-      laptop.until("online, as the phone set it", () -> "online".equals(laptop.find("presence-status").getAttribute("data-status")));
+      atTheDesk(laptop, phone);
       String requestId = client.socket().ack("request.create", Actors.request(topic, "chat")).getString("requestId");
       WebElement card = laptop.until("the offer on the laptop", () -> laptop.shows("offer") ? laptop.find("offer") : null);
       // The laptop's socket drops; the SDK reconnects and the server tells it the pending offer again.
@@ -212,9 +217,7 @@ class FirstConsultationInBrowserTest {
          Person phone = Actors.expert(node, topic);
          Person client = Actors.client(node);
          AppUser laptop = new AppUser(baseUrl(node), "en-US", Browsers.DESKTOP)) {
-      laptop.signIn(phone.session().username(), "password-of-" + phone.session().username());
-      laptop.open("/#/expert");
-      laptop.until("online, as the phone set it", () -> "online".equals(laptop.find("presence-status").getAttribute("data-status")));
+      atTheDesk(laptop, phone);
       client.socket().ack("request.create", Actors.request(topic, "chat"));
       String offerId = phone.socket().awaitEvent("offer").getString("offerId");
       WebElement card = laptop.until("the offer on the laptop too", () -> laptop.shows("offer") ? laptop.find("offer") : null);
