@@ -40,7 +40,8 @@ export function mountLiveBanner(ctx, root) {
       root.replaceChildren(
         setI18n(h('span', { dataTest: 'cancelled-notice' }), `live.cancelled.${live.reason}`, { topic: topicLabel(live.topic) }),
         h('button', { type: 'button', class: 'btn btn-quiet btn-small', dataTest: 'live-dismiss', i18n: 'live.dismiss',
-          on: { click: () => { dismiss(id); live = null; render(); } } }));
+          // A refresh asked before the click must not draw the notice back: it is dropped.
+          on: { click: () => { dismiss(id); asked++; live = null; render(); } } }));
       return;
     }
     const text = live.kind === 'request'
@@ -69,6 +70,7 @@ export function mountLiveBanner(ctx, root) {
         if (session) found = { kind: 'session', id: session.id, peerName: session.peer?.displayName };
       }
       if (token !== asked || destroyed) return;
+      if (found?.kind === 'cancelled' && found.id === dismissed()) found = null;
       live = found;
       render();
     } catch { /* keep what is shown; the next event asks again */ }
