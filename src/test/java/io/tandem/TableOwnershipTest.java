@@ -43,14 +43,18 @@ class TableOwnershipTest {
    * inside every change of the rows they watch, the class that owns the outbox.
    */
   private static final Map<String, String> FUNCTION_OWNERS = Map.of(
-      "make_offers", "MatchingRepository",
+      "make_offers", "OfferRepository",
       "webhook_record", "WebhookStore");
 
   /**
-   * Tables still written from more than one class, and by whom: debts, not design (issue 12).
-   * The load-test {@code Seeder} bulk-writes accounts, profiles and wallets for Gatling.
+   * Tables written from more than one class, and by whom. A request and its offers are one store
+   * in two halves of one package (each transition locks the request before its offers, and most
+   * change both tables in one statement). The load-test {@code Seeder} bulk-writes accounts,
+   * profiles and wallets for Gatling. The sessions' last_seq is the one debt (issue 12).
    */
   private static final Map<String, Set<String>> SHARED = Map.of(
+      "requests", Set.of("RequestRepository", "OfferRepository"),
+      "offers", Set.of("RequestRepository", "OfferRepository"),
       "accounts", Set.of("AccountRepository", "Seeder"),
       "expert_profiles", Set.of("ExpertProfileRepository", "Seeder"),
       "ledger_entries", Set.of("Ledger", "Seeder"),

@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 /** Accounts in PostgreSQL. Usernames are unique regardless of case (a unique index is the guard). */
 public final class AccountRepository {

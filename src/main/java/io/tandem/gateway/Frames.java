@@ -1,9 +1,11 @@
 package io.tandem.gateway;
 
+import io.tandem.kernel.OfferId;
 import io.tandem.matching.OfferService;
 import io.tandem.matching.RequestService;
 import io.tandem.presence.PresenceService;
 import io.tandem.session.RoomService;
+import io.tandem.wire.JsonInput;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -16,8 +18,13 @@ public final class Frames {
         .on("ping", (from, frame) -> Future.succeededFuture(new JsonObject()))
         .on("presence.online", (from, frame) -> presence.goOnline(from.user(), frame))
         .on("presence.offline", (from, frame) -> presence.goOffline(from.user()))
-        .on("offer.accept", (from, frame) -> offers.accept(from.user(), frame))
-        .on("offer.decline", (from, frame) -> offers.decline(from.user(), frame))
+        .on("offer.accept", (from, frame) -> offers.accept(from.user(), offerId(frame))
+            .map(session -> new JsonObject().put("sessionId", session.toString())))
+        .on("offer.decline", (from, frame) -> {
+          OfferId offer = offerId(frame);
+          frame.optionalString("reason", 0, 200);
+          return offers.decline(from.user(), offer).map(new JsonObject());
+        })
         .on("request.create", (from, frame) -> requests
             .create(from.user(), frame, frame.optionalString("idempotencyKey", 1, 128).orElse(null)))
         .on("request.cancel", (from, frame) -> requests.cancel(from.user(), frame.requiredString("requestId", 1, 64)))
@@ -28,5 +35,10 @@ public final class Frames {
         .on("room.leave", (from, frame) -> rooms.leave(from.user(), from.connectionId(), frame))
         .on("session.checkin", (from, frame) -> rooms.checkIn(from.user(), from.connectionId(), frame))
         .on("session.end", (from, frame) -> rooms.end(from.user(), from.connectionId(), frame));
+  }
+
+  private static OfferId offerId(JsonInput frame) {
+    String id = frame.requiredString("offerId", 1, 64);
+    return OfferId.parse(id).orElseThrow(() -> frame.invalid("offerId", "is not an offer id"));
   }
 }

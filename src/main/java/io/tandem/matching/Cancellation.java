@@ -4,7 +4,7 @@ import io.tandem.kernel.RequestStatus;
 
 /** What came of cancelling a request. */
 public sealed interface Cancellation {
-  record Cancelled(MatchingRepository.ClosedRequest request) implements Cancellation {}
+  record Cancelled(ClosedRequest request) implements Cancellation {}
 
   record NotFound() implements Cancellation {}
 

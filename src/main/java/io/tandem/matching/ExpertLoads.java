@@ -15,15 +15,15 @@ public final class ExpertLoads {
   private static final Logger log = LoggerFactory.getLogger(ExpertLoads.class);
 
   private final EventBus bus;
-  private final MatchingRepository repository;
+  private final MatchingQueries queries;
 
-  public ExpertLoads(EventBus bus, MatchingRepository repository) {
+  public ExpertLoads(EventBus bus, MatchingQueries queries) {
     this.bus = bus;
-    this.repository = repository;
+    this.queries = queries;
   }
 
   public void changed(UserId expert) {
-    repository.loadOf(expert)
+    queries.loadOf(expert)
         .onSuccess(load -> bus.publish(Addresses.EXPERT_LOAD_CHANGED, PresenceMessages.load(expert, load)))
         .onFailure(e -> log.warn("load of expert {} not published: {}", expert, e.getMessage()));
   }

@@ -13,18 +13,18 @@ import io.vertx.core.json.JsonObject;
  * that nothing about how they are judged is hidden.
  */
 public final class ExpertStats {
-  private final MatchingRepository repository;
+  private final MatchingQueries queries;
   private final PenaltyConfig penalties;
   private final Weights weights;
 
-  ExpertStats(MatchingRepository repository, PenaltyConfig penalties, Weights weights) {
-    this.repository = repository;
+  ExpertStats(MatchingQueries queries, PenaltyConfig penalties, Weights weights) {
+    this.queries = queries;
     this.penalties = penalties;
     this.weights = weights;
   }
 
   public Future<JsonObject> of(UserId expert) {
-    return repository.offerCounts(expert, penalties.window()).map(c -> {
+    return queries.offerCounts(expert, penalties.window()).map(c -> {
       long counted = c.accepted() + c.declined() + c.missed();
       return new JsonObject()
           .put("windowDays", penalties.window().toDays())

@@ -31,7 +31,7 @@ public final class MatchingEvents {
 
   void offer(UserId expert, OfferId offer, WaitingRequest request, double distanceKm, String brief, String clientName, Instant expiresAt,
       Price price) {
-    users.send(expert, ServerEvent.OFFER, offerFields(new MatchingRepository.PendingOfferView(offer, request.id(), request.topic(), request.mode(),
+    users.send(expert, ServerEvent.OFFER, offerFields(new MatchingQueries.PendingOfferView(offer, request.id(), request.topic(), request.mode(),
         distanceKm, brief, clientName, expiresAt, price)));
   }
 
@@ -39,7 +39,7 @@ public final class MatchingEvents {
    * The {@code offer} event's fields, the one shape whether the offer is new or told again to a
    * connection that came after it: the time left is counted now.
    */
-  static JsonObject offerFields(MatchingRepository.PendingOfferView o) {
+  static JsonObject offerFields(MatchingQueries.PendingOfferView o) {
     return new JsonObject()
         .put("offerId", o.offerId().toString())
         .put("requestId", o.requestId().toString())
@@ -104,7 +104,7 @@ public final class MatchingEvents {
   }
 
   /** {@code request.matched} to the client, {@code session.ready} to both. */
-  void matched(MatchingRepository.Acceptance a, double expertRating) {
+  void matched(Acceptance a, double expertRating) {
     users.send(a.clientId(), ServerEvent.REQUEST_MATCHED, new JsonObject()
         .put("requestId", a.requestId().toString())
         .put("sessionId", a.sessionId().toString())
@@ -115,7 +115,7 @@ public final class MatchingEvents {
   }
 
   /** What {@code to} is told: the ICE servers carry TURN credentials minted for them. */
-  private JsonObject sessionReady(MatchingRepository.Acceptance a, UserId to, UserId peer, String peerName, String peerRole) {
+  private JsonObject sessionReady(Acceptance a, UserId to, UserId peer, String peerName, String peerRole) {
     return sessionReady.event(a.sessionId(), a.requestId(), a.mode(), a.price(), to, peer, peerName, peerRole, a.joinDeadline());
   }
 
@@ -123,7 +123,7 @@ public final class MatchingEvents {
    * A timed-out offer: the expert sees it revoked, their penalty, and whether it set them offline;
    * or, when its client was not there, withdrawn as {@code client_left}.
    */
-  void timedOut(MatchingRepository.ClosedOffer offer) {
+  void timedOut(ClosedOffer offer) {
     if (offer.clientAway()) {
       withdrawnFromAbsentClient(offer);
       return;
@@ -137,7 +137,7 @@ public final class MatchingEvents {
   }
 
   /** An offer withdrawn because its client is not there: no penalty, the expert told why. */
-  void withdrawnFromAbsentClient(MatchingRepository.ClosedOffer offer) {
+  void withdrawnFromAbsentClient(ClosedOffer offer) {
     offerRevoked(offer.expertId(), offer.offerId(), "client_left");
     loadChanged(offer.expertId());
   }

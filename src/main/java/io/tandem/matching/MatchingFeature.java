@@ -33,22 +33,26 @@ public record MatchingFeature(RequestService requests, OfferService offers, Expe
     // The configured catalogue's roots are the metrics' topics; the rest count as "other".
     Set<String> roots = config.topics().catalogue().keySet().stream().map(t -> new Topic(t).root()).collect(Collectors.toSet());
     MatchingMetrics metrics = new MatchingMetrics(meters, roots, Clock.systemUTC());
-    MatchingRepository store = new MatchingRepository(pool, money.pricing(), reliability.penalties(), config.penalties(), sessions, presence,
-        metrics);
-    ExpertLoads loads = new ExpertLoads(vertx.eventBus(), store);
+    MatchingQueries queries = new MatchingQueries(pool, money.pricing());
+    RequestRepository requestStore = new RequestRepository(pool, money.pricing(), metrics);
+    OfferRepository offerStore = new OfferRepository(pool, money.pricing(), queries, metrics);
+    ShardStores stores = new ShardStores(pool, requestStore, offerStore, queries,
+        new OfferTimeouts(offerStore, reliability.penalties(), presence, config.penalties(), config.matching().clientPresent()), presence);
+    ExpertLoads loads = new ExpertLoads(vertx.eventBus(), queries);
     SessionReady sessionReady = new SessionReady(new IceServers(config.session().iceServers(), config.turn(), Clock.systemUTC()),
         config.session().lateGrace());
     MatchingEvents events = new MatchingEvents(vertx.eventBus(), users, loads, sessionReady);
     ShardLeases leases = new ShardLeases(leasePool, nodeId, config.cluster().lease());
-    RequestService requests = new RequestService(vertx.eventBus(), store, events, config.matching(), money.ledger(), money.pricing(),
-        reliability.reliability(), config.session().maxDuration(), topics);
+    RequestService requests = new RequestService(vertx.eventBus(), requestStore, queries, events, config.matching(), money.ledger(),
+        money.pricing(), reliability.reliability(), config.session().maxDuration(), topics);
     return new MatchingFeature(
         requests,
-        new OfferService(store, requests, events, config.session(), config.matching().clientPresent(), reliability.reliability()),
-        new ExpertStats(store, config.penalties(), config.matching().weights()),
+        new OfferService(pool, offerStore, queries, sessions, presence, requests, events, metrics, config.session(),
+            config.matching().clientPresent(), reliability.reliability()),
+        new ExpertStats(queries, config.penalties(), config.matching().weights()),
         loads,
         new Requeues(config.matching().requestMaxWait(), events),
-        new MatchingVerticle(config.matching(), config.cluster().lease(), leases, store, requests, presence, events, metrics, outages),
+        new MatchingVerticle(config.matching(), config.cluster().lease(), leases, stores, requests, events, metrics, outages),
         leases,
         sessionReady);
   }

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What matching counts for {@code /metrics}. Every count is taken where PostgreSQL has committed
- * the change (in {@link MatchingRepository}, whoever called it: a client, a timer, the sweeper),
+ * the change (in {@link RequestRepository} and {@link OfferRepository}, whoever called it: a client, a timer, the sweeper),
  * so that the nodes of a cluster add up to what happened, each change counted once.
  *
  * <p>The {@code topic} tag is a topic root, bounded to the roots the operator priced in

@@ -4,7 +4,6 @@ import io.tandem.bus.Addresses;
 import io.tandem.bus.PresenceMessages;
 import io.tandem.config.TandemConfig.MatchingConfig;
 import io.tandem.db.DatabaseOutages;
-import io.tandem.presence.ExpertPresence;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -32,9 +31,8 @@ public final class MatchingVerticle extends VerticleBase {
   private final MatchingConfig config;
   private final Duration lease;
   private final ShardLeases leases;
-  private final MatchingRepository repository;
+  private final ShardStores stores;
   private final RequestService requests;
-  private final ExpertPresence presence;
   private final Map<Integer, ShardRuntime> owned = new HashMap<>();
   private final MatchingEvents events;
   private final DatabaseOutages outages;
@@ -43,8 +41,8 @@ public final class MatchingVerticle extends VerticleBase {
   private boolean sweeping;
   private boolean stopped;
 
-  public MatchingVerticle(MatchingConfig config, Duration lease, ShardLeases leases, MatchingRepository repository, RequestService requests,
-      ExpertPresence presence, MatchingEvents events, MatchingMetrics metrics, DatabaseOutages outages) {
+  MatchingVerticle(MatchingConfig config, Duration lease, ShardLeases leases, ShardStores stores, RequestService requests,
+      MatchingEvents events, MatchingMetrics metrics, DatabaseOutages outages) {
     this.requests = requests;
     this.metrics = metrics;
     this.outages = outages;
@@ -52,8 +50,7 @@ public final class MatchingVerticle extends VerticleBase {
     this.events = events;
     this.lease = lease;
     this.leases = leases;
-    this.repository = repository;
-    this.presence = presence;
+    this.stores = stores;
   }
 
   @Override
@@ -165,7 +162,7 @@ public final class MatchingVerticle extends VerticleBase {
       if (stopped) {
         return leases.release(shard);
       }
-      ShardRuntime runtime = new ShardRuntime(vertx, shard, epoch, leases.nodeId(), config, repository, presence, events, metrics,
+      ShardRuntime runtime = new ShardRuntime(vertx, shard, epoch, leases.nodeId(), config, stores, events, metrics,
           () -> drop(shard, true));
       owned.put(shard, runtime);
       metrics.leaseAcquired();
@@ -204,9 +201,9 @@ public final class MatchingVerticle extends VerticleBase {
       return;
     }
     sweeping = true;
-    repository.timeOutOverdue(SWEEP_GRACE, SWEEP_BATCH, config.clientPresent())
+    stores.timeouts().timeOutOverdue(SWEEP_GRACE, SWEEP_BATCH)
         .map(closed -> {
-          for (MatchingRepository.ClosedOffer offer : closed) {
+          for (ClosedOffer offer : closed) {
             log.info("sweeper: offer {} to expert {} {}", offer.offerId(), offer.expertId(), offer.clientAway() ? "withdrawn, its client away" : "timed out");
             events.timedOut(offer);
             events.toShard(offer.shard(), ShardMessages.offerClosed(offer.requestId(), offer.expertId(),
@@ -214,9 +211,9 @@ public final class MatchingVerticle extends VerticleBase {
           }
           return null;
         })
-        .compose(v -> repository.expireOverdue(SWEEP_GRACE, SWEEP_BATCH))
+        .compose(v -> stores.requests().expireOverdue(SWEEP_GRACE, SWEEP_BATCH))
         .map(closed -> {
-          for (MatchingRepository.ClosedRequest request : closed) {
+          for (ClosedRequest request : closed) {
             log.info("sweeper: request {} expired", request.requestId());
             events.requestExpired(request.clientId(), request.requestId());
             request.revoked().ifPresent(offer -> {
@@ -227,7 +224,7 @@ public final class MatchingVerticle extends VerticleBase {
           }
           return null;
         })
-        .compose(v -> repository.cancelForGoneClients(config.clientGone(), SWEEP_BATCH))
+        .compose(v -> stores.requests().cancelForGoneClients(config.clientGone(), SWEEP_BATCH))
         .map(cancelled -> {
           cancelled.forEach(request -> requests.closed(request, CancelReason.CLIENT_LEFT));
           return null;

@@ -5,14 +5,21 @@ import io.tandem.auth.Role;
 import io.tandem.bus.ServerEvent;
 import io.tandem.config.TandemConfig.SessionConfig;
 import io.tandem.kernel.ExpertSnapshot;
+import io.tandem.kernel.Mode;
 import io.tandem.kernel.OfferId;
+import io.tandem.kernel.UserId;
+import io.tandem.money.Ledger;
+import io.tandem.presence.ExpertPresence;
 import io.tandem.reliability.Reliability;
 import io.tandem.wire.ApiError;
-import io.tandem.wire.JsonInput;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,47 +30,62 @@ import org.slf4j.LoggerFactory;
 public final class OfferService {
   private static final Logger log = LoggerFactory.getLogger(OfferService.class);
 
-  private final MatchingRepository repository;
+  private final Pool pool;
+  private final OfferRepository offers;
+  private final MatchingQueries queries;
+  private final SessionOpening sessions;
+  private final ExpertPresence presence;
   private final RequestService requests;
   private final MatchingEvents events;
-  private final SessionConfig sessions;
+  private final MatchingMetrics metrics;
+  private final SessionConfig sessionConfig;
   private final Duration clientPresent;
   private final Reliability reliability;
 
-  /** {@code clientPresent}: matching.clientPresentSeconds, how long a poll counts as the client being there. */
-  public OfferService(MatchingRepository repository, RequestService requests, MatchingEvents events, SessionConfig sessions, Duration clientPresent,
+  /**
+   * {@code sessions}: how an accepted offer's session is opened (the session feature owns that
+   * table); {@code presence}: the experts' run of missed offers, ended by an answer;
+   * {@code clientPresent}: matching.clientPresentSeconds, how long a poll counts as the client being there.
+   */
+  public OfferService(Pool pool, OfferRepository offers, MatchingQueries queries, SessionOpening sessions, ExpertPresence presence,
+      RequestService requests, MatchingEvents events, MatchingMetrics metrics, SessionConfig sessionConfig, Duration clientPresent,
       Reliability reliability) {
+    this.pool = pool;
+    this.offers = offers;
+    this.queries = queries;
+    this.sessions = sessions;
+    this.presence = presence;
     this.requests = requests;
+    this.events = events;
+    this.metrics = metrics;
+    this.sessionConfig = sessionConfig;
     this.clientPresent = clientPresent;
     this.reliability = reliability;
-    this.repository = repository;
-    this.events = events;
-    this.sessions = sessions;
   }
 
   /**
-   * {@code offer.accept}: ack {@code {sessionId}}; {@code conflict} when the offer is gone, when the
-   * client is not there (the offer is withdrawn, no penalty: {@code offer.revoked}, {@code client_left}),
+   * {@code offer.accept}: the session's id; {@code conflict} when the offer is gone, when the client
+   * is not there (the offer is withdrawn, no penalty: {@code offer.revoked}, {@code client_left}),
    * or when the client can no longer pay (the request is cancelled).
    */
-  public Future<JsonObject> accept(AuthenticatedUser caller, JsonInput frame) {
-    OfferId offer = offerId(caller, frame);
-    return repository.accept(offer, caller.id(), sessions.joinWindow(), sessions.inPersonJoinWindow(), clientPresent)
-        .recover(failure -> failure instanceof MatchingRepository.ClientCannotPay cannotPay
+  public Future<UUID> accept(AuthenticatedUser caller, OfferId offer) {
+    requireExpert(caller);
+    return acceptInOneTransaction(offer, caller.id())
+        .recover(failure -> failure instanceof ClientCannotPay cannotPay
             ? cancelUnpayable(cannotPay)
             : Future.failedFuture(failure))
         .compose(outcome -> {
-          if (outcome instanceof MatchingRepository.AcceptOutcome.ClientAway away) {
-            MatchingRepository.ClosedOffer closed = away.offer();
+          if (outcome instanceof AcceptOutcome.ClientAway away) {
+            ClosedOffer closed = away.offer();
             log.info("offer {} withdrawn at accept: the client of request {} is not there", offer, closed.requestId());
             events.withdrawnFromAbsentClient(closed);
             events.toShard(closed.shard(), ShardMessages.offerClosed(closed.requestId(), caller.id(), ShardMessages.REVOKED));
             return Future.failedFuture(ApiError.conflict("the client has stepped away; the offer is withdrawn, with no penalty to you"));
           }
-          if (!(outcome instanceof MatchingRepository.AcceptOutcome.Accepted accepted)) {
+          if (!(outcome instanceof AcceptOutcome.Opened opened)) {
             return Future.failedFuture(ApiError.conflict("the offer is gone: taken, timed out or withdrawn"));
           }
-          MatchingRepository.Acceptance a = accepted.acceptance();
+          Acceptance a = opened.acceptance();
           log.info("offer {} accepted by expert {}: session {} for request {}", offer, caller.id(), a.sessionId(), a.requestId());
           events.toShard(a.shard(), ShardMessages.offerClosed(a.requestId(), caller.id(), ShardMessages.ACCEPTED));
           return reliability.rating(caller.id())
@@ -71,13 +93,48 @@ public final class OfferService {
               .otherwise(ExpertSnapshot.UNRATED)
               .map(rating -> {
                 events.matched(a, rating);
-                return new JsonObject().put("sessionId", a.sessionId().toString());
+                return a.sessionId();
               });
         });
   }
 
+  /**
+   * In one transaction the offer is accepted, its request matched, the session opened and the
+   * client's price held; a client who cannot pay undoes it all ({@link ClientCannotPay}): nobody is
+   * matched to a session that is not paid for.
+   */
+  private Future<AcceptOutcome> acceptInOneTransaction(OfferId offer, UserId expert) {
+    UUID session = UUID.randomUUID();
+    return pool.withTransaction(conn -> offers.accept(conn, offer, expert, session, clientPresent)
+            .compose(outcome -> outcome instanceof AcceptOutcome.Matched matched
+                ? openAndHold(conn, offer, session, expert, matched)
+                : Future.succeededFuture(outcome)))
+        .onSuccess(outcome -> {
+          if (outcome instanceof AcceptOutcome.Opened opened) {
+            metrics.offerClosed(OfferState.ACCEPTED);
+            metrics.requestMatched(opened.acceptance().topic(), Duration.between(opened.acceptance().queuedAt(), Instant.now()));
+          } else if (outcome instanceof AcceptOutcome.ClientAway) {
+            metrics.offerClosed(OfferState.REVOKED);
+          }
+        });
+  }
+
+  /** Opens the session (meeting where the expert is, for in-person) and holds its price in escrow, or the match does not happen. */
+  private Future<AcceptOutcome> openAndHold(SqlConnection conn, OfferId offer, UUID session, UserId expert, AcceptOutcome.Matched m) {
+    boolean inPerson = m.mode() == Mode.IN_PERSON;
+    return sessions.open(conn, new SessionOpening.NewSession(session, m.requestId(), offer, m.clientId(), expert, m.topic(), m.mode(),
+            inPerson ? sessionConfig.inPersonJoinWindow() : sessionConfig.joinWindow(),
+            inPerson ? m.expertLocation() : java.util.Optional.empty(), m.price()))
+        .compose(joinDeadline -> Ledger.hold(conn, session, m.clientId(), m.price().amount())
+            .compose(held -> held == Ledger.Posting.POSTED ? Future.succeededFuture(joinDeadline)
+                : Future.failedFuture(new ClientCannotPay(m.requestId(), m.clientId()))))
+        .compose(joinDeadline -> presence.answered(conn, List.of(expert)).map(joinDeadline))
+        .map(joinDeadline -> new AcceptOutcome.Opened(new Acceptance(session, m.requestId(), m.clientId(), expert, m.topic(), m.mode(),
+            m.shard(), m.queuedAt(), joinDeadline, m.clientName(), m.expertName(), m.price())));
+  }
+
   /** The client's money ran out between request and match: the request is cancelled, the expert told. */
-  private Future<MatchingRepository.AcceptOutcome> cancelUnpayable(MatchingRepository.ClientCannotPay cannotPay) {
+  private Future<AcceptOutcome> cancelUnpayable(ClientCannotPay cannotPay) {
     log.info("request {} cancelled at accept: its client cannot pay", cannotPay.request());
     return requests.cancel(cannotPay.request(), cannotPay.client(), CancelReason.UNPAYABLE)
         .compose(outcome -> Future.failedFuture(ApiError.conflict("the client can no longer pay for this consultation; the request is cancelled")));
@@ -91,31 +148,29 @@ public final class OfferService {
     if (user.role() != Role.EXPERT) {
       return Future.succeededFuture(List.of());
     }
-    return repository.pendingOffersOf(user.id())
-        .map(offers -> offers.stream().map(o -> ServerEvent.OFFER.frame(MatchingEvents.offerFields(o))).toList());
+    return queries.pendingOffersOf(user.id())
+        .map(pending -> pending.stream().map(o -> ServerEvent.OFFER.frame(MatchingEvents.offerFields(o))).toList());
   }
 
-  /** {@code offer.decline}: the request moves on to the next candidate. */
-  public Future<JsonObject> decline(AuthenticatedUser caller, JsonInput frame) {
-    OfferId offer = offerId(caller, frame);
-    frame.optionalString("reason", 0, 200);
-    return repository.decline(offer, caller.id()).compose(declined -> {
-      if (declined.isEmpty()) {
-        return Future.failedFuture(ApiError.conflict("the offer is gone: taken, timed out or withdrawn"));
-      }
-      MatchingRepository.ClosedOffer closed = declined.get();
-      log.info("offer {} declined by expert {}; request {} goes to the next candidate", offer, caller.id(), closed.requestId());
-      events.loadChanged(caller.id());
-      events.toShard(closed.shard(), ShardMessages.offerClosed(closed.requestId(), caller.id(), ShardMessages.DECLINED));
-      return Future.succeededFuture(new JsonObject());
-    });
+  /** {@code offer.decline}: the request moves on to the next candidate; the expert's run of missed offers ends. */
+  public Future<Void> decline(AuthenticatedUser caller, OfferId offer) {
+    requireExpert(caller);
+    return offers.decline(offer, caller.id(), (conn, closed) -> presence.answered(conn, closed.stream().map(ClosedOffer::expertId).toList()).map(closed))
+        .compose(declined -> {
+          if (declined.isEmpty()) {
+            return Future.failedFuture(ApiError.conflict("the offer is gone: taken, timed out or withdrawn"));
+          }
+          ClosedOffer closed = declined.get();
+          log.info("offer {} declined by expert {}; request {} goes to the next candidate", offer, caller.id(), closed.requestId());
+          events.loadChanged(caller.id());
+          events.toShard(closed.shard(), ShardMessages.offerClosed(closed.requestId(), caller.id(), ShardMessages.DECLINED));
+          return Future.succeededFuture();
+        });
   }
 
-  private static OfferId offerId(AuthenticatedUser caller, JsonInput frame) {
+  private static void requireExpert(AuthenticatedUser caller) {
     if (caller.role() != Role.EXPERT) {
       throw ApiError.forbidden("only experts answer offers");
     }
-    String id = frame.requiredString("offerId", 1, 64);
-    return OfferId.parse(id).orElseThrow(() -> frame.invalid("offerId", "is not an offer id"));
   }
 }

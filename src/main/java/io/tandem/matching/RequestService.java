@@ -44,7 +44,8 @@ public final class RequestService {
   private final Duration longestSession;
   private final Topics topics;
   private final EventBus bus;
-  private final MatchingRepository repository;
+  private final RequestRepository repository;
+  private final MatchingQueries queries;
   private final MatchingEvents events;
   private final MatchingConfig config;
 
@@ -56,7 +57,7 @@ public final class RequestService {
    * {@code longestSession}: session.maxMinutes, what a price pays for at most (told with every quote);
    * {@code topics}: the catalogue a request's topic must be in (topics.listedOnly).
    */
-  public RequestService(EventBus bus, MatchingRepository repository, MatchingEvents events, MatchingConfig config, Ledger ledger,
+  public RequestService(EventBus bus, RequestRepository repository, MatchingQueries queries, MatchingEvents events, MatchingConfig config, Ledger ledger,
       Pricing pricing, Reliability reliability, Duration longestSession, Topics topics) {
     this.longestSession = longestSession;
     this.topics = topics;
@@ -65,6 +66,7 @@ public final class RequestService {
     this.pricing = pricing;
     this.bus = bus;
     this.repository = repository;
+    this.queries = queries;
     this.events = events;
     this.config = config;
   }
@@ -87,7 +89,7 @@ public final class RequestService {
     topics.requireListed("topic", request.topic());
     int shard = Shards.of(request.topic(), config.shards());
     Price price = pricing.of(request.topic(), request.mode());
-    return repository.findByIdempotencyKey(caller.id(), idempotencyKey)
+    return queries.findByIdempotencyKey(caller.id(), idempotencyKey)
         .compose(existing -> existing.isPresent()
             ? Future.succeededFuture(existing.get())
             : reliability.suspendedUntil(caller.id()).compose(suspended -> suspended.isPresent()
@@ -96,7 +98,7 @@ public final class RequestService {
                 : ledger.balance(caller.id()).compose(balance -> balance >= price.amount()
                     ? repository.insertRequest(caller.id(), request, shard, idempotencyKey, price)
                     : Future.failedFuture(cannotAfford(request.topic(), price, balance)))))
-        .recover(failure -> failure instanceof MatchingRepository.LiveRequestExists live
+        .recover(failure -> failure instanceof LiveRequestExists live
             ? Future.failedFuture(ApiError.conflict("you already have a request waiting (" + live.live() + "): cancel it or wait for it"
                 + " before asking again").with("requestId", live.live().toString()))
             : Future.failedFuture(failure))
@@ -143,7 +145,7 @@ public final class RequestService {
       return Future.succeededFuture(new JsonObject().put("requests", new JsonArray()));
     }
     return repository.clientSeen(caller.id())
-        .compose(v -> repository.requestsOf(caller.id(), limit))
+        .compose(v -> queries.requestsOf(caller.id(), limit))
         .compose(requests -> Future.all(requests.stream().map(this::view).toList())
             .map(all -> new JsonObject().put("requests", new JsonArray(all.<JsonObject>list()))));
   }
@@ -209,11 +211,11 @@ public final class RequestService {
 
   /** The client's request still queued or offered, if any. */
   public Future<java.util.Optional<RequestId>> liveRequestOf(UserId client) {
-    return repository.liveRequestOf(client);
+    return queries.liveRequestOf(client);
   }
 
   /** A request closed as cancelled for {@code why}, announced. */
-  void closed(MatchingRepository.ClosedRequest request, CancelReason why) {
+  void closed(ClosedRequest request, CancelReason why) {
     log.info("request {} cancelled ({})", request.requestId(), why.wireName());
     request.revoked().ifPresent(offer -> {
       events.offerRevoked(offer.expertId(), offer.offerId(), why == CancelReason.CLIENT_LEFT ? "client_left" : "cancelled");
@@ -233,7 +235,7 @@ public final class RequestService {
     if (user.role() != Role.CLIENT) {
       return Future.succeededFuture(List.of());
     }
-    return repository.requestsOf(user.id(), 1).compose(requests -> {
+    return queries.requestsOf(user.id(), 1).compose(requests -> {
       Optional<RequestRecord> waiting = requests.stream().filter(RequestRecord::waiting).findFirst();
       if (waiting.isEmpty()) {
         return Future.succeededFuture(List.<JsonObject>of());
@@ -258,7 +260,7 @@ public final class RequestService {
   private Future<RequestRecord> own(AuthenticatedUser caller, String id) {
     ApiError notFound = ApiError.notFound("there is no request " + id);
     return RequestId.parse(id)
-        .map(request -> repository.findRequest(request).compose(found -> found
+        .map(request -> queries.findRequest(request).compose(found -> found
             .filter(r -> r.clientId().equals(caller.id()))
             .map(Future::succeededFuture)
             .orElseGet(() -> Future.failedFuture(notFound))))
@@ -272,7 +274,7 @@ public final class RequestService {
   private Future<JsonObject> ask(RequestRecord record, JsonObject message) {
     return bus.<JsonObject>request(Addresses.matchingShard(record.shard()), message, new DeliveryOptions().setSendTimeout(SHARD_ANSWER_TIMEOUT_MS))
         .map(reply -> reply.body())
-        .recover(noOwner -> repository.position(record).map(position -> new JsonObject()
+        .recover(noOwner -> queries.position(record).map(position -> new JsonObject()
             .put("status", record.status().wireName())
             .put("position", position)
             .putNull("etaSeconds")));

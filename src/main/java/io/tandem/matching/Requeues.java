@@ -23,7 +23,7 @@ final class Requeues implements Requeue {
 
   @Override
   public Future<Optional<Requeued>> first(SqlClient sql, RequestId request) {
-    return MatchingRepository.requeueFirst(sql, request, maxWait);
+    return RequestRepository.requeueFirst(sql, request, maxWait);
   }
 
   @Override

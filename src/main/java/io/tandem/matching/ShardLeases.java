@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * Node heartbeats and shard leases in PostgreSQL. A shard has one owner at a time: a lease is
  * taken only once expired, and each new owner gets a higher epoch, which fences off a stale owner's
- * writes (see {@link MatchingRepository#makeOffers} and migration V8).
+ * writes (see {@link OfferRepository#makeOffers} and migration V8).
  *
  * <p>Lock modes, so that load cannot starve a lease: an offer locks its shard's lease row
  * {@code FOR KEY SHARE}; a renewal updates only {@code expires_at}, which takes

@@ -9,11 +9,7 @@ import io.tandem.kernel.RequestId;
 import io.tandem.kernel.RequestStatus;
 import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
-import io.tandem.matching.MatchingRepository.ClosedOffer;
-import io.tandem.matching.MatchingRepository.ClosedRequest;
-import io.tandem.matching.MatchingRepository.OfferAttempt;
 import io.tandem.matching.Matchmaker.Proposal;
-import io.tandem.presence.ExpertPresence;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -21,6 +17,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -47,8 +44,7 @@ final class ShardRuntime {
   private final long epoch;
   private final String nodeId;
   private final MatchingConfig config;
-  private final MatchingRepository repository;
-  private final ExpertPresence presence;
+  private final ShardStores stores;
   private final MatchingEvents events;
   private final Runnable onFenced;
   private final Matchmaker matchmaker;
@@ -72,16 +68,15 @@ final class ShardRuntime {
   /** Requests changed while a reconciliation read was in flight; that read is too old to judge them. */
   private Set<RequestId> touchedDuringReconcile;
 
-  ShardRuntime(Vertx vertx, int shard, long epoch, String nodeId, MatchingConfig config, MatchingRepository repository,
-      ExpertPresence presence, MatchingEvents events, MatchingMetrics metrics, Runnable onFenced) {
+  ShardRuntime(Vertx vertx, int shard, long epoch, String nodeId, MatchingConfig config, ShardStores stores,
+      MatchingEvents events, MatchingMetrics metrics, Runnable onFenced) {
     this.metrics = metrics;
     this.vertx = vertx;
     this.shard = shard;
     this.epoch = epoch;
     this.nodeId = nodeId;
     this.config = config;
-    this.repository = repository;
-    this.presence = presence;
+    this.stores = stores;
     this.events = events;
     this.onFenced = onFenced;
     this.matchmaker = new Matchmaker(config);
@@ -112,12 +107,12 @@ final class ShardRuntime {
   Future<Void> start() {
     consumer = vertx.eventBus().consumer(Addresses.matchingShard(shard), this::onMessage);
     return consumer.completion()
-        .compose(v -> presence.allOnline())
+        .compose(v -> stores.presence().allOnline())
         .map(experts -> {
           experts.stream().filter(e -> Shards.covers(shard, e, config.shards())).forEach(matchmaker::putExpert);
           return null;
         })
-        .compose(v -> repository.shardState(shard))
+        .compose(v -> stores.queries().shardState(shard))
         .map(state -> {
           if (stopped) {
             return null;
@@ -130,7 +125,7 @@ final class ShardRuntime {
         });
   }
 
-  private void resume(MatchingRepository.ShardState state) {
+  private void resume(MatchingQueries.ShardState state) {
     Instant now = Instant.now();
     for (RequestRecord record : state.requests()) {
       if (matchmaker.request(record.id()).isPresent()) {
@@ -138,7 +133,7 @@ final class ShardRuntime {
       }
       adopt(record, state);
     }
-    for (MatchingRepository.PendingOffer offer : state.pendingOffers()) {
+    for (MatchingQueries.PendingOffer offer : state.pendingOffers()) {
       if (!pendingOffers.containsKey(offer.requestId())) {
         adopt(offer, now);
       }
@@ -146,7 +141,7 @@ final class ShardRuntime {
   }
 
   /** Takes a waiting request read from PostgreSQL into the queue, with whom it excludes and its deadline. */
-  private void adopt(RequestRecord record, MatchingRepository.ShardState state) {
+  private void adopt(RequestRecord record, MatchingQueries.ShardState state) {
     WaitingRequest waiting = record.toWaiting();
     state.excluded().getOrDefault(record.id(), List.of()).forEach(waiting::exclude);
     matchmaker.enqueue(waiting);
@@ -154,7 +149,7 @@ final class ShardRuntime {
   }
 
   /** Takes a pending offer read from PostgreSQL under this shard's watch, deadline included. */
-  private void adopt(MatchingRepository.PendingOffer offer, Instant now) {
+  private void adopt(MatchingQueries.PendingOffer offer, Instant now) {
     matchmaker.offerMade(offer.requestId(), offer.expertId(), now);
     trackOffer(offer.requestId(), offer.id(), offer.expiresAt());
   }
@@ -196,7 +191,7 @@ final class ShardRuntime {
       if (offer == null || !request.offeredTo().filter(expert::equals).isPresent()) {
         continue;
       }
-      repository.revoke(offer)
+      stores.offers().revoke(offer)
           .onSuccess(closed -> closed.ifPresent(this::withdrawn))
           .onFailure(e -> log.warn("offer {} to expert {}, who went offline, not revoked (it will time out without a penalty): {}",
               offer, expert, e.getMessage()));
@@ -301,13 +296,23 @@ final class ShardRuntime {
       return;
     }
     batchRunning = true;
-    List<MatchingRepository.OfferProposal> writes = proposals.stream()
-        .map(p -> new MatchingRepository.OfferProposal(p.request().id(), p.expert().id(), p.distanceKm(), p.request().topic(),
+    List<OfferProposal> writes = proposals.stream()
+        .map(p -> new OfferProposal(p.request().id(), p.expert().id(), p.distanceKm(), p.request().topic(),
             p.request().mode())).toList();
-    repository.makeOffers(shard, epoch, nodeId, writes, config.offerTimeout(), config.clientPresent())
+    stores.offers().makeOffers(shard, epoch, nodeId, writes, config.offerTimeout(), config.clientPresent())
         .onSuccess(attempts -> {
+          List<UserId> offered = new ArrayList<>();
           for (int i = 0; i < attempts.size(); i++) {
             written(proposals.get(i), attempts.get(i));
+            if (attempts.get(i) instanceof OfferAttempt.Made) {
+              offered.add(proposals.get(i).expert().id());
+            }
+          }
+          // The experts offered count as busy from now for the fairness ranking (presence's column,
+          // written after the commit: a lost write costs an expert a little fairness, never a guarantee).
+          if (!offered.isEmpty()) {
+            stores.presence().offered(stores.pool(), offered)
+                .onFailure(e -> log.debug("idle times of {} experts offered not recorded: {}", offered.size(), e.getMessage()));
           }
         })
         .onFailure(e -> {
@@ -341,7 +346,7 @@ final class ShardRuntime {
       RequestId id = request.id();
       Mode fallback = request.fallbackMode().get();
       fallingBack.add(id);
-      repository.fallBack(id, request.topic(), fallback)
+      stores.requests().fallBack(id, request.topic(), fallback)
           .onSuccess(switched -> {
             if (switched.isEmpty() || stopped) {
               return;
@@ -424,7 +429,7 @@ final class ShardRuntime {
       return Future.succeededFuture();
     }
     touchedDuringReconcile = new HashSet<>();
-    return repository.shardState(shard).map(state -> {
+    return stores.queries().shardState(shard).map(state -> {
       Set<RequestId> recent = touchedDuringReconcile;
       touchedDuringReconcile = null;
       if (stopped || batchRunning) {
@@ -432,7 +437,7 @@ final class ShardRuntime {
       }
       Map<RequestId, RequestRecord> waitingInDb = new HashMap<>();
       state.requests().forEach(r -> waitingInDb.put(r.id(), r));
-      Map<RequestId, MatchingRepository.PendingOffer> pendingInDb = new HashMap<>();
+      Map<RequestId, MatchingQueries.PendingOffer> pendingInDb = new HashMap<>();
       state.pendingOffers().forEach(o -> pendingInDb.put(o.requestId(), o));
       for (WaitingRequest inMemory : matchmaker.waiting()) {
         RequestId id = inMemory.id();
@@ -457,7 +462,7 @@ final class ShardRuntime {
         if (!recent.contains(record.id()) && matchmaker.request(record.id()).isEmpty()) {
           log.info("shard {}: request {} was waiting unseen; queued", shard, record.id());
           adopt(record, state);
-          MatchingRepository.PendingOffer offer = pendingInDb.get(record.id());
+          MatchingQueries.PendingOffer offer = pendingInDb.get(record.id());
           if (offer != null) {
             adopt(offer, now);
           }
@@ -480,7 +485,7 @@ final class ShardRuntime {
   private void trackOffer(RequestId request, OfferId offer, Instant expiresAt) {
     touched(request);
     pendingOffers.put(request, offer);
-    deadlines.offer(request, expiresAt, () -> repository.timeOut(offer, config.clientPresent()).onSuccess(closed -> closed.ifPresent(this::timedOut))
+    deadlines.offer(request, expiresAt, () -> stores.timeouts().timeOut(offer).onSuccess(closed -> closed.ifPresent(this::timedOut))
         .onFailure(e -> log.warn("offer {} timeout not written (the sweeper will retry): {}", offer, e.getMessage())));
   }
 
@@ -512,7 +517,7 @@ final class ShardRuntime {
   }
 
   private void scheduleExpiry(WaitingRequest request) {
-    deadlines.expiry(request.id(), request.expiresAt(), () -> repository.expire(request.id())
+    deadlines.expiry(request.id(), request.expiresAt(), () -> stores.requests().expire(request.id())
         .onSuccess(closed -> closed.ifPresent(this::expired))
         .onFailure(e -> log.warn("request {} expiry not written (the sweeper will retry): {}", request.id(), e.getMessage())));
   }

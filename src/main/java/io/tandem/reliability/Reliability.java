@@ -1,7 +1,6 @@
 package io.tandem.reliability;
 
 import io.tandem.auth.AuthenticatedUser;
-import io.tandem.auth.Role;
 import io.tandem.kernel.SessionStatus;
 import io.tandem.kernel.UserId;
 import io.tandem.kernel.Uuids;

@@ -6,21 +6,18 @@ import io.tandem.bus.UserEvents;
 import io.tandem.config.TandemConfig;
 import io.tandem.kernel.RequestId;
 import io.tandem.matching.ExpertLoads;
-import io.tandem.matching.MatchingMetrics;
-import io.tandem.matching.MatchingRepository;
+import io.tandem.matching.MatchingQueries;
+import io.tandem.matching.RequestRepository;
 import io.tandem.matching.Requeue;
 import io.tandem.money.Pricing;
 import io.tandem.money.TopicPrices;
 import io.tandem.presence.PresenceRepository;
-import io.tandem.reliability.BayesianRating;
 import io.tandem.reliability.Penalties;
 import io.tandem.reliability.PenaltyPolicy;
 import io.tandem.testing.RunningNode;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
-import java.time.Clock;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * An outcome service of its own on a running node's pool and event bus, as another node's would be:
@@ -33,14 +30,12 @@ public final class RacingOutcomes {
     Penalties penalties = new Penalties(new PenaltyPolicy(config.penalties()), PresenceRepository::suspended, AccountRepository.SUSPENSIONS);
     // Prices are fixed in the sessions' rows: the catalogue's are not needed to end them.
     Pricing pricing = new Pricing(config.ledger(), TopicPrices.NONE);
-    MatchingRepository matching = new MatchingRepository(node.node().pool(), pricing, penalties, config.penalties(),
-        SessionRepository::open, new PresenceRepository(node.node().pool(), new BayesianRating(config.ratings()), config.penalties()),
-        new MatchingMetrics(new SimpleMeterRegistry(), Set.of(), Clock.systemUTC()));
+    MatchingQueries matching = new MatchingQueries(node.node().pool(), pricing);
     // Requeues without announcing them: nobody in these tests waits on the event bus for a requeued request.
     Requeue requeue = new Requeue() {
       @Override
       public Future<Optional<Requeued>> first(SqlClient sql, RequestId request) {
-        return MatchingRepository.requeueFirst(sql, request, config.matching().requestMaxWait());
+        return RequestRepository.requeueFirst(sql, request, config.matching().requestMaxWait());
       }
 
       @Override
