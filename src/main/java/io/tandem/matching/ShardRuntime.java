@@ -3,11 +3,7 @@ package io.tandem.matching;
 import io.tandem.bus.Addresses;
 import io.tandem.config.TandemConfig.MatchingConfig;
 import io.tandem.kernel.ExpertSnapshot;
-import io.tandem.kernel.Mode;
-import io.tandem.kernel.OfferId;
 import io.tandem.kernel.RequestId;
-import io.tandem.kernel.RequestStatus;
-import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
 import io.tandem.matching.Matchmaker.Proposal;
 import io.vertx.core.Future;
@@ -15,13 +11,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -51,15 +44,12 @@ final class ShardRuntime {
   private final EtaEstimator eta;
 
   private final QueueStanding queueStanding;
-  private final Deadlines deadlines;
-  private final Map<RequestId, OfferId> pendingOffers = new HashMap<>();
-  /** In-person requests being switched to their fallback mode in PostgreSQL right now. */
+  private final ShardOffers offers;
   private final MatchingMetrics metrics;
-  private final Set<RequestId> fallingBack = new HashSet<>();
+  private final StandingPushes standings;
+  private final InPersonFallback fallback;
   private MessageConsumer<JsonObject> consumer;
   private boolean batchScheduled;
-  private boolean standingScheduled;
-  private long lastStandingPush;
   private boolean batchRunning;
   private boolean dirty;
   private boolean stopped;
@@ -82,17 +72,9 @@ final class ShardRuntime {
     this.matchmaker = new Matchmaker(config);
     this.eta = new EtaEstimator(config.defaultEta());
     this.queueStanding = new QueueStanding(matchmaker, eta, config.statusPushesPerRound());
-    this.deadlines = new Deadlines(new Deadlines.Timers() {
-      @Override
-      public long set(long delayMs, Runnable action) {
-        return vertx.setTimer(delayMs, t -> action.run());
-      }
-
-      @Override
-      public void cancel(long id) {
-        vertx.cancelTimer(id);
-      }
-    }, Clock.systemUTC());
+    this.standings = new StandingPushes(vertx, shard, config, matchmaker, queueStanding, events, metrics);
+    this.fallback = new InPersonFallback(matchmaker, stores.requests(), queueStanding, events);
+    this.offers = new ShardOffers(vertx, new OffersHost(), matchmaker, stores, events, metrics, queueStanding, standings);
   }
 
   int shard() {
@@ -134,7 +116,7 @@ final class ShardRuntime {
       adopt(record, state);
     }
     for (MatchingQueries.PendingOffer offer : state.pendingOffers()) {
-      if (!pendingOffers.containsKey(offer.requestId())) {
+      if (!offers.pending(offer.requestId())) {
         adopt(offer, now);
       }
     }
@@ -145,22 +127,22 @@ final class ShardRuntime {
     WaitingRequest waiting = record.toWaiting();
     state.excluded().getOrDefault(record.id(), List.of()).forEach(waiting::exclude);
     matchmaker.enqueue(waiting);
-    scheduleExpiry(waiting);
+    offers.scheduleExpiry(waiting);
   }
 
   /** Takes a pending offer read from PostgreSQL under this shard's watch, deadline included. */
   private void adopt(MatchingQueries.PendingOffer offer, Instant now) {
     matchmaker.offerMade(offer.requestId(), offer.expertId(), now);
-    trackOffer(offer.requestId(), offer.id(), offer.expiresAt());
+    offers.track(offer.requestId(), offer.id(), offer.expiresAt());
   }
 
   void stop() {
     stopped = true;
-    metrics.queues(shard, Map.of());
+    standings.stop();
     if (consumer != null) {
       consumer.unregister();
     }
-    deadlines.stop();
+    offers.stop();
   }
 
   // ---- presence
@@ -173,40 +155,10 @@ final class ShardRuntime {
       matchmaker.removeExpert(expert);
     }
     if (snapshot.isEmpty() || silent) {
-      withdrawOffersTo(expert);
+      offers.withdrawOffersTo(expert);
     }
     // Either way the standing of the waiting may change (an expert more or fewer who could take them).
     markDirty();
-  }
-
-  /**
-   * The expert went offline (or their connection closed for good): the offers this shard has on
-   * their screen are taken back at once rather than left to time out, without a penalty, and the
-   * requests move on. PostgreSQL decides (the offer must still be pending), so a timeout or an
-   * answer racing this one wins or loses cleanly.
-   */
-  private void withdrawOffersTo(UserId expert) {
-    for (WaitingRequest request : matchmaker.waiting()) {
-      OfferId offer = pendingOffers.get(request.id());
-      if (offer == null || !request.offeredTo().filter(expert::equals).isPresent()) {
-        continue;
-      }
-      stores.offers().revoke(offer)
-          .onSuccess(closed -> closed.ifPresent(this::withdrawn))
-          .onFailure(e -> log.warn("offer {} to expert {}, who went offline, not revoked (it will time out without a penalty): {}",
-              offer, expert, e.getMessage()));
-    }
-  }
-
-  private void withdrawn(ClosedOffer closed) {
-    log.info("offer {} revoked: expert {} went offline; request {} goes to the next candidate", closed.offerId(), closed.expertId(),
-        closed.requestId());
-    events.offerRevoked(closed.expertId(), closed.offerId(), "expert_offline");
-    events.loadChanged(closed.expertId());
-    if (!stopped) {
-      offerEnded(closed.requestId(), closed.expertId(), false);
-      pushStanding();
-    }
   }
 
   void loadChanged(UserId expert, int load) {
@@ -225,7 +177,7 @@ final class ShardRuntime {
         if (matchmaker.request(request).isEmpty()) {
           WaitingRequest waiting = ShardMessages.waiting(m);
           matchmaker.enqueue(waiting);
-          scheduleExpiry(waiting);
+          offers.scheduleExpiry(waiting);
           markDirty();
         }
         // The client reads this in the answer to its create; no need to push it again.
@@ -239,14 +191,14 @@ final class ShardRuntime {
         String outcome = m.getString("outcome");
         if (ShardMessages.ACCEPTED.equals(outcome)) {
           matchmaker.remove(request).ifPresent(r -> eta.recordMatch(r.topic(), r.waited(Instant.now())));
-          forget(request);
+          offers.forget(request);
         } else {
-          offerEnded(request, ShardMessages.expertId(m), !ShardMessages.REVOKED.equals(outcome));
+          offers.ended(request, ShardMessages.expertId(m), !ShardMessages.REVOKED.equals(outcome));
           if (ShardMessages.REVOKED.equals(outcome)) {
             matchmaker.clientAway(request, true);
           }
         }
-        pushStanding();
+        standings.push();
       }
       case ShardMessages.CLIENT_BACK -> {
         matchmaker.clientAway(request, false);
@@ -255,8 +207,8 @@ final class ShardRuntime {
       case ShardMessages.REQUEST_CLOSED -> {
         touched(request);
         matchmaker.remove(request);
-        forget(request);
-        pushStanding();
+        offers.forget(request);
+        standings.push();
       }
       default -> log.warn("shard {} got an unknown command {}", shard, m.encode());
     }
@@ -289,10 +241,10 @@ final class ShardRuntime {
       return;
     }
     dirty = false;
-    fallBackWhereNobodyIsNear();
+    fallback.switchWhereNobodyIsNear(() -> stopped, this::markDirty);
     List<Proposal> proposals = matchmaker.assign(Instant.now());
     if (proposals.isEmpty()) {
-      pushStanding();
+      standings.push();
       return;
     }
     batchRunning = true;
@@ -303,7 +255,7 @@ final class ShardRuntime {
         .onSuccess(attempts -> {
           List<UserId> offered = new ArrayList<>();
           for (int i = 0; i < attempts.size(); i++) {
-            written(proposals.get(i), attempts.get(i));
+            offers.written(proposals.get(i), attempts.get(i));
             if (attempts.get(i) instanceof OfferAttempt.Made) {
               offered.add(proposals.get(i).expert().id());
             }
@@ -322,99 +274,11 @@ final class ShardRuntime {
         .onComplete(done -> {
           batchRunning = false;
           failedBatches = done.succeeded() ? 0 : failedBatches + 1;
-          pushStanding();
+          standings.push();
           if (dirty) {
             scheduleBatch();
           }
         });
-  }
-
-  /**
-   * An in-person request whose client chose a fallback mode switches to it as soon as nobody who
-   * could meet them is within range (or online in person at all). PostgreSQL switches it first (it
-   * must still be queued in person, so never under an offer); the client is told with a
-   * {@code request.status} that carries the new {@code mode}.
-   */
-  private void fallBackWhereNobodyIsNear() {
-    for (WaitingRequest request : matchmaker.waiting()) {
-      if (request.fallbackMode().isEmpty() || request.offeredTo().isPresent() || fallingBack.contains(request.id())) {
-        continue;
-      }
-      if (!matchmaker.outlook(request).stall().filter(Stall::nobodyNear).isPresent()) {
-        continue;
-      }
-      RequestId id = request.id();
-      Mode fallback = request.fallbackMode().get();
-      fallingBack.add(id);
-      stores.requests().fallBack(id, request.topic(), fallback)
-          .onSuccess(switched -> {
-            if (switched.isEmpty() || stopped) {
-              return;
-            }
-            matchmaker.request(id).ifPresent(r -> {
-              r.fallBack();
-              log.info("request {}: nobody within range in person; switched to {} as its client chose", id, fallback.wireName());
-              queueStanding.tellNow(id).ifPresent(standing -> events.requestFellBack(r.clientId(), standing, fallback, switched.get()));
-              markDirty();
-            });
-          })
-          .onFailure(e -> log.warn("request {} not switched to {} (the next batch tries again): {}", id, fallback.wireName(), e.getMessage()))
-          .onComplete(done -> fallingBack.remove(id));
-    }
-  }
-
-  /** What came of one proposal of the batch. */
-  private void written(Proposal p, OfferAttempt attempt) {
-    if (attempt instanceof OfferAttempt.Made made) {
-      offered(p, made);
-      return;
-    }
-    if (stopped) {
-      return;
-    }
-    if (attempt instanceof OfferAttempt.ExpertUnavailable) {
-      matchmaker.proposalRefused(p.expert().id());
-      dirty = true;
-    } else if (attempt instanceof OfferAttempt.RequestGone) {
-      matchmaker.remove(p.request().id());
-      forget(p.request().id());
-    } else if (attempt instanceof OfferAttempt.ClientAway) {
-      // Proposed to nobody until the client is back (a connection of theirs opens, or the next
-      // reconciliation asks PostgreSQL again); the sweep cancels it if they stay gone.
-      log.debug("request {}: its client is not there; held", p.request().id());
-      matchmaker.clientAway(p.request().id(), true);
-    } else if (attempt instanceof OfferAttempt.Fenced) {
-      log.warn("shard {} lost its lease (epoch {}): offering stops here", shard, epoch);
-      onFenced.run();
-    }
-  }
-
-  /**
-   * The offer is committed, so the expert is told even if this shard stopped meanwhile (the next
-   * owner tracks its deadline) — unless the request was closed while the offer was written, in
-   * which case the expert has already been told it is revoked.
-   */
-  private void offered(Proposal p, OfferAttempt.Made made) {
-    WaitingRequest request = p.request();
-    if (!stopped && matchmaker.request(request.id()).isEmpty()) {
-      return;
-    }
-    if (!stopped) {
-      if (request.excludesNobody() && request.offeredTo().isEmpty()) {
-        metrics.firstOffer(request.topic(), request.waited(Instant.now()));
-      }
-      matchmaker.offerMade(request.id(), p.expert().id(), Instant.now());
-      trackOffer(request.id(), made.offerId(), made.expiresAt());
-    }
-    // The client learns at once that an expert is looking at its request, with its standing; that
-    // standing counts as told, so that the return to 'queued' after a decline is news again.
-    Optional<QueueStanding.Standing> standing = stopped ? Optional.empty() : queueStanding.tellNow(request.id());
-    standing.ifPresentOrElse(s -> events.requestStatus(request.clientId(), s),
-        () -> events.requestStatus(request.clientId(), request.id(), RequestStatus.OFFERED));
-    log.info("request {} offered to expert {} (offer {}, score {}, {} km)", request.id(), p.expert().id(), made.offerId(),
-        String.format("%.2f", p.score()), String.format("%.1f", p.distanceKm()));
-    events.offer(p.expert().id(), made.offerId(), request, p.distanceKm(), made.brief(), made.clientDisplayName(), made.expiresAt(), made.price());
-    events.loadChanged(p.expert().id());
   }
 
   // ---- reconciliation
@@ -435,41 +299,27 @@ final class ShardRuntime {
       if (stopped || batchRunning) {
         return null; // writes in flight make this read stale; the next tick tries again
       }
-      Map<RequestId, RequestRecord> waitingInDb = new HashMap<>();
-      state.requests().forEach(r -> waitingInDb.put(r.id(), r));
-      Map<RequestId, MatchingQueries.PendingOffer> pendingInDb = new HashMap<>();
-      state.pendingOffers().forEach(o -> pendingInDb.put(o.requestId(), o));
-      for (WaitingRequest inMemory : matchmaker.waiting()) {
-        RequestId id = inMemory.id();
-        // Held for a client who was not there: asked again now (make_offers says whether they are
-        // back), should the message that they are back have been lost.
-        inMemory.clientAway(false);
-        if (recent.contains(id)) {
-          continue;
-        }
-        if (!waitingInDb.containsKey(id)) {
-          log.info("shard {}: request {} is no longer waiting; forgotten", shard, id);
-          matchmaker.remove(id);
-          forget(id);
-        } else if (inMemory.offeredTo().isPresent() && !pendingInDb.containsKey(id)) {
-          log.info("shard {}: the offer of request {} has ended; back in the queue", shard, id);
-          // Declined or missed, as a rule (this shard would have seen its own revoke): not asked again.
-          offerEnded(id, inMemory.offeredTo().get(), true);
-        }
+      // Held for a client who was not there: asked again now (make_offers says whether they are
+      // back), should the message that they are back have been lost.
+      matchmaker.waiting().forEach(waiting -> waiting.clientAway(false));
+      Reconciliation repairs = Reconciliation.of(matchmaker.waiting(), recent, state);
+      for (RequestId gone : repairs.gone()) {
+        log.info("shard {}: request {} is no longer waiting; forgotten", shard, gone);
+        matchmaker.remove(gone);
+        offers.forget(gone);
       }
+      repairs.offersEnded().forEach((request, expert) -> {
+        log.info("shard {}: the offer of request {} has ended; back in the queue", shard, request);
+        offers.ended(request, expert, true);
+      });
       Instant now = Instant.now();
-      for (RequestRecord record : state.requests()) {
-        if (!recent.contains(record.id()) && matchmaker.request(record.id()).isEmpty()) {
-          log.info("shard {}: request {} was waiting unseen; queued", shard, record.id());
-          adopt(record, state);
-          MatchingQueries.PendingOffer offer = pendingInDb.get(record.id());
-          if (offer != null) {
-            adopt(offer, now);
-          }
-        }
+      for (Reconciliation.Unseen unseen : repairs.unseen()) {
+        log.info("shard {}: request {} was waiting unseen; queued", shard, unseen.request().id());
+        adopt(unseen.request(), state);
+        unseen.pendingOffer().ifPresent(offer -> adopt(offer, now));
       }
       markDirty();
-      pushStanding();
+      standings.push();
       return null;
     });
   }
@@ -480,114 +330,32 @@ final class ShardRuntime {
     }
   }
 
-  // ---- deadlines
-
-  private void trackOffer(RequestId request, OfferId offer, Instant expiresAt) {
-    touched(request);
-    pendingOffers.put(request, offer);
-    deadlines.offer(request, expiresAt, () -> stores.timeouts().timeOut(offer).onSuccess(closed -> closed.ifPresent(this::timedOut))
-        .onFailure(e -> log.warn("offer {} timeout not written (the sweeper will retry): {}", offer, e.getMessage())));
-  }
-
-  private void timedOut(ClosedOffer closed) {
-    events.timedOut(closed);
-    if (closed.clientAway()) {
-      // Nobody's fault: the expert may be asked again, once the client is back.
-      log.info("offer {} to expert {} withdrawn at its deadline: the client of request {} is not there", closed.offerId(), closed.expertId(),
-          closed.requestId());
-    } else {
-      log.info("offer {} to expert {} timed out; request {} goes to the next candidate", closed.offerId(), closed.expertId(), closed.requestId());
+  /** What this shard's offers need of it. */
+  private final class OffersHost implements ShardOffers.Host {
+    @Override
+    public boolean stopped() {
+      return stopped;
     }
-    if (!stopped) {
-      offerEnded(closed.requestId(), closed.expertId(), !closed.clientAway());
-      if (closed.clientAway()) {
-        matchmaker.clientAway(closed.requestId(), true);
-      }
-      pushStanding();
+
+    @Override
+    public void markDirty() {
+      ShardRuntime.this.markDirty();
     }
-  }
 
-  /** {@code exclude}: the expert declined or missed it, and is never asked again; a revoked offer excludes nobody. */
-  private void offerEnded(RequestId request, UserId expert, boolean exclude) {
-    touched(request);
-    pendingOffers.remove(request);
-    deadlines.cancelOffer(request);
-    matchmaker.offerEnded(request, expert, exclude);
-    markDirty();
-  }
-
-  private void scheduleExpiry(WaitingRequest request) {
-    deadlines.expiry(request.id(), request.expiresAt(), () -> stores.requests().expire(request.id())
-        .onSuccess(closed -> closed.ifPresent(this::expired))
-        .onFailure(e -> log.warn("request {} expiry not written (the sweeper will retry): {}", request.id(), e.getMessage())));
-  }
-
-  private void expired(ClosedRequest closed) {
-    log.info("request {} expired without a match", closed.requestId());
-    events.requestExpired(closed.clientId(), closed.requestId());
-    closed.revoked().ifPresent(offer -> {
-      events.offerRevoked(offer.expertId(), offer.offerId(), "expired");
-      events.loadChanged(offer.expertId());
-    });
-    matchmaker.remove(closed.requestId());
-    forget(closed.requestId());
-    pushStanding();
-  }
-
-  private void forget(RequestId request) {
-    deadlines.cancelAll(request);
-    pendingOffers.remove(request);
-    queueStanding.forget(request);
-  }
-
-  // ---- queue position and ETA
-
-  /**
-   * Pushes {@code request.status} to every client whose status, position or (stepped) ETA changed,
-   * at most once per {@code matching.statusPushIntervalMs}: a round walks the whole queue, and
-   * rounds on every event made the work grow with the square of the queue, which stalled a shard
-   * once a queue formed. Changes in between wait for the next round, and so does what did not fit
-   * in one ({@code matching.statusPushesPerRound}, see {@link QueueStanding#changed}).
-   */
-  private void pushStanding() {
-    if (stopped || standingScheduled) {
-      return;
+    @Override
+    public void batchAgain() {
+      dirty = true;
     }
-    long wait = lastStandingPush + config.statusPushInterval().toMillis() - System.currentTimeMillis();
-    if (wait <= 0) {
-      pushStandingNow();
-      return;
-    }
-    standingScheduled = true;
-    vertx.setTimer(wait, t -> {
-      standingScheduled = false;
-      pushStandingNow();
-    });
-  }
 
-  private void pushStandingNow() {
-    if (stopped) {
-      return;
+    @Override
+    public void touched(RequestId request) {
+      ShardRuntime.this.touched(request);
     }
-    lastStandingPush = System.currentTimeMillis();
-    sampleQueues();
-    for (QueueStanding.Standing standing : queueStanding.changed()) {
-      events.requestStatus(standing.client(), standing);
-    }
-    if (queueStanding.behind()) {
-      pushStanding();
-    }
-  }
 
-  /** The queue of each topic root, for the {@code /metrics} gauges; taken as often as standings are pushed. */
-  private void sampleQueues() {
-    Map<String, MatchingMetrics.QueueSample> byRoot = new HashMap<>();
-    for (Topic topic : matchmaker.queuedTopics()) {
-      matchmaker.front(topic).ifPresent(front -> byRoot.merge(metrics.tag(topic),
-          new MatchingMetrics.QueueSample(matchmaker.depth(topic), front.queuedAt()),
-          (a, b) -> new MatchingMetrics.QueueSample(a.depth() + b.depth(),
-              a.oldestQueuedAt().isBefore(b.oldestQueuedAt()) ? a.oldestQueuedAt() : b.oldestQueuedAt())));
+    @Override
+    public void fenced() {
+      log.warn("shard {} lost its lease (epoch {}): offering stops here", shard, epoch);
+      onFenced.run();
     }
-    metrics.queues(shard, byRoot);
   }
 }
