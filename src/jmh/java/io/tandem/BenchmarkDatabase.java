@@ -1,6 +1,6 @@
 package io.tandem;
 
-import io.tandem.config.TandemConfig.EmbeddedDbConfig;
+import io.tandem.config.EmbeddedDbConfig;
 import io.tandem.db.Database;
 import io.tandem.db.EmbeddedDatabase;
 import io.vertx.core.Vertx;

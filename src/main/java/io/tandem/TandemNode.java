@@ -1,5 +1,7 @@
 package io.tandem;
 
+import io.tandem.config.WsConfig;
+import io.tandem.config.HttpConfig;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
@@ -288,7 +290,7 @@ public final class TandemNode {
    * Every instance shares one port. Port 0 (tests) is resolved to a free port first, so that the
    * instances share it rather than each binding a random port of its own.
    */
-  private Future<Void> deployHttp(TandemConfig.HttpConfig http, TandemConfig.WsConfig ws, HttpApi api, WebSocketGateway gateway) {
+  private Future<Void> deployHttp(HttpConfig http, WsConfig ws, HttpApi api, WebSocketGateway gateway) {
     int port;
     try {
       port = http.port() != 0 ? http.port() : freePort(http.host());

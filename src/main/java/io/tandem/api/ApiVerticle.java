@@ -1,7 +1,7 @@
 package io.tandem.api;
 
-import io.tandem.config.TandemConfig.HttpConfig;
-import io.tandem.config.TandemConfig.WsConfig;
+import io.tandem.config.HttpConfig;
+import io.tandem.config.WsConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.ServerWebSocketHandshake;

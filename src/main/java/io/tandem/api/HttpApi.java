@@ -3,7 +3,7 @@ package io.tandem.api;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tandem.auth.AuthFeature;
 import io.tandem.auth.Tokens;
-import io.tandem.config.TandemConfig.HttpConfig;
+import io.tandem.config.HttpConfig;
 import io.tandem.db.DatabaseOutages;
 import io.tandem.expert.ExpertProfileRepository;
 import io.tandem.loadtest.Seeder;

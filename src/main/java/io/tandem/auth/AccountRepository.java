@@ -1,7 +1,7 @@
 package io.tandem.auth;
 
+import io.tandem.config.Admin;
 import io.tandem.config.ConfigException;
-import io.tandem.config.TandemConfig;
 import io.tandem.kernel.UserId;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -45,9 +45,9 @@ public final class AccountRepository {
    * Creates or updates the configured administrators. A configured username that belongs to a
    * client or expert stops start-up: admin rights never go to an account somebody signed up for.
    */
-  public Future<Void> ensureAdmins(List<TandemConfig.Admin> admins) {
+  public Future<Void> ensureAdmins(List<Admin> admins) {
     Future<Void> done = Future.succeededFuture();
-    for (TandemConfig.Admin admin : admins) {
+    for (Admin admin : admins) {
       done = done.compose(v -> pool.preparedQuery("INSERT INTO accounts AS a (username, password_hash, role, display_name)"
               + " VALUES ($1, $2, 'admin', $1) ON CONFLICT ((lower(username))) DO UPDATE SET password_hash = excluded.password_hash"
               + " WHERE a.role = 'admin' RETURNING id")

@@ -1,6 +1,6 @@
 package io.tandem.auth;
 
-import io.tandem.config.TandemConfig.LedgerConfig;
+import io.tandem.config.LedgerConfig;
 import io.tandem.kernel.UserId;
 import io.tandem.wire.ApiError;
 import io.vertx.core.Future;

@@ -1,6 +1,6 @@
 package io.tandem.auth;
 
-import io.tandem.config.TandemConfig.TurnConfig;
+import io.tandem.config.TurnConfig;
 import io.tandem.kernel.UserId;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,6 @@
 package io.tandem.auth;
 
-import io.tandem.config.TandemConfig.AuthConfig;
+import io.tandem.config.AuthConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;

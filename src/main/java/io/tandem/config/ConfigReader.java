@@ -48,6 +48,15 @@ final class ConfigReader {
     return n;
   }
 
+  /** {@code value}, read from {@code key}, as a URL. */
+  java.net.URI uri(String key, String value) {
+    try {
+      return new java.net.URI(value);
+    } catch (java.net.URISyntaxException e) {
+      throw problem(key, "is not a valid URL: " + value);
+    }
+  }
+
   boolean bool(String key) {
     if (!(json.getValue(key) instanceof Boolean value)) {
       throw problem(key, "must be true or false, got " + json.getValue(key));
@@ -186,17 +195,17 @@ final class ConfigReader {
   }
 
   /** Administrators: {@code [{"username": "...", "passwordHash": "$argon2id$..."}]}. */
-  List<TandemConfig.Admin> admins(String key) {
+  List<Admin> admins(String key) {
     if (!(json.getValue(key) instanceof JsonArray array)) {
       throw problem(key, "must be a list of {username, passwordHash}, got " + json.getValue(key));
     }
-    List<TandemConfig.Admin> admins = new ArrayList<>();
+    List<Admin> admins = new ArrayList<>();
     for (Object item : array) {
       if (!(item instanceof JsonObject admin) || !(admin.getValue("username") instanceof String name) || name.isBlank()
           || !(admin.getValue("passwordHash") instanceof String hash) || !hash.startsWith("$argon2id$")) {
         throw problem(key, "must hold objects {\"username\": ..., \"passwordHash\": \"$argon2id$...\"}, got " + item);
       }
-      admins.add(new TandemConfig.Admin(name.trim(), hash));
+      admins.add(new Admin(name.trim(), hash));
     }
     return List.copyOf(admins);
   }

@@ -2,7 +2,7 @@ package io.tandem.gateway;
 
 import io.tandem.bus.Addresses;
 import io.tandem.bus.ServerEvent;
-import io.tandem.config.TandemConfig.WsConfig;
+import io.tandem.config.WsConfig;
 import io.tandem.db.DatabaseOutages;
 import io.tandem.kernel.Uuids;
 import io.tandem.wire.ApiError;

@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Tokens;
-import io.tandem.config.TandemConfig.WsConfig;
+import io.tandem.config.WsConfig;
 import io.tandem.db.DatabaseOutages;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

@@ -4,7 +4,7 @@ import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.PasswordHasher;
 import io.tandem.auth.Role;
 import io.tandem.auth.Tokens;
-import io.tandem.config.TandemConfig.LedgerConfig;
+import io.tandem.config.LedgerConfig;
 import io.tandem.expert.Offering;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.Topic;

@@ -1,7 +1,7 @@
 package io.tandem.matching;
 
-import io.tandem.config.TandemConfig.PenaltyConfig;
-import io.tandem.config.TandemConfig.Weights;
+import io.tandem.config.PenaltyConfig;
+import io.tandem.config.Weights;
 import io.tandem.kernel.UserId;
 import io.tandem.reliability.AcceptanceRate;
 import io.vertx.core.Future;

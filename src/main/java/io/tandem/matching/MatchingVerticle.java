@@ -2,7 +2,7 @@ package io.tandem.matching;
 
 import io.tandem.bus.Addresses;
 import io.tandem.bus.PresenceMessages;
-import io.tandem.config.TandemConfig.MatchingConfig;
+import io.tandem.config.MatchingConfig;
 import io.tandem.db.DatabaseOutages;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -3,7 +3,7 @@ package io.tandem.matching;
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Role;
 import io.tandem.bus.ServerEvent;
-import io.tandem.config.TandemConfig.SessionConfig;
+import io.tandem.config.SessionConfig;
 import io.tandem.kernel.ExpertSnapshot;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.OfferId;

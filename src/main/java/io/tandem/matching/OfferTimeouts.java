@@ -1,6 +1,6 @@
 package io.tandem.matching;
 
-import io.tandem.config.TandemConfig.PenaltyConfig;
+import io.tandem.config.PenaltyConfig;
 import io.tandem.kernel.OfferId;
 import io.tandem.presence.ExpertPresence;
 import io.tandem.reliability.Penalties;

@@ -4,7 +4,7 @@ import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Role;
 import io.tandem.bus.Addresses;
 import io.tandem.bus.ServerEvent;
-import io.tandem.config.TandemConfig.MatchingConfig;
+import io.tandem.config.MatchingConfig;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.RequestId;
 import io.tandem.kernel.RequestStatus;

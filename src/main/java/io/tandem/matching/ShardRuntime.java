@@ -1,7 +1,7 @@
 package io.tandem.matching;
 
 import io.tandem.bus.Addresses;
-import io.tandem.config.TandemConfig.MatchingConfig;
+import io.tandem.config.MatchingConfig;
 import io.tandem.kernel.ExpertSnapshot;
 import io.tandem.kernel.RequestId;
 import io.tandem.kernel.UserId;

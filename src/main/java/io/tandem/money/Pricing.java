@@ -1,6 +1,6 @@
 package io.tandem.money;
 
-import io.tandem.config.TandemConfig.LedgerConfig;
+import io.tandem.config.LedgerConfig;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.Topic;
 

@@ -1,6 +1,6 @@
 package io.tandem.presence;
 
-import io.tandem.config.TandemConfig.PenaltyConfig;
+import io.tandem.config.PenaltyConfig;
 import io.tandem.expert.Offering;
 import io.tandem.kernel.ExpertSnapshot;
 import io.tandem.kernel.GeoPoint;

@@ -2,7 +2,7 @@ package io.tandem.session;
 
 import io.tandem.bus.ServerEvent;
 import io.tandem.bus.UserEvents;
-import io.tandem.config.TandemConfig.SessionConfig;
+import io.tandem.config.SessionConfig;
 import io.tandem.kernel.RequestId;
 import io.tandem.kernel.SessionId;
 import io.tandem.kernel.SessionStatus;

@@ -2,7 +2,7 @@ package io.tandem.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.config.TandemConfig.PasswordHashConfig;
+import io.tandem.config.PasswordHashConfig;
 import io.tandem.testing.JavaProcess;
 import io.tandem.testing.JavaProcess.Finished;
 import io.tandem.testing.RunningNode;

@@ -2,8 +2,8 @@ package io.tandem.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.config.TandemConfig.AuthConfig;
-import io.tandem.config.TandemConfig.PasswordHashConfig;
+import io.tandem.config.AuthConfig;
+import io.tandem.config.PasswordHashConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

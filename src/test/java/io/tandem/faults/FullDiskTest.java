@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.tandem.config.TandemConfig.EmbeddedDbConfig;
+import io.tandem.config.EmbeddedDbConfig;
 import io.tandem.db.DatabaseOutages;
 import io.tandem.db.EmbeddedDatabase;
 import io.tandem.testing.Actors;

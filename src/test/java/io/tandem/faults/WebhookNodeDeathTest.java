@@ -2,7 +2,7 @@ package io.tandem.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.config.TandemConfig.EmbeddedDbConfig;
+import io.tandem.config.EmbeddedDbConfig;
 import io.tandem.db.EmbeddedDatabase;
 import io.tandem.testing.Actors;
 import io.tandem.testing.Actors.Person;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tandem.config.TandemConfig;
-import io.tandem.config.TandemConfig.EmbeddedDbConfig;
+import io.tandem.config.EmbeddedDbConfig;
 import io.tandem.db.EmbeddedDatabase;
 import io.tandem.kernel.RequestStatus;
 import io.tandem.kernel.Topic;

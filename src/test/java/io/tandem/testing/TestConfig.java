@@ -36,7 +36,7 @@ public final class TestConfig {
 
   /** The value of {@code auth.admins} that makes {@code username} an administrator with {@code password}. */
   public static String admin(String username, String password) {
-    String hash = new io.tandem.auth.PasswordHasher(new io.tandem.config.TandemConfig.PasswordHashConfig(256, 1, 1)).hash(password);
+    String hash = new io.tandem.auth.PasswordHasher(new io.tandem.config.PasswordHashConfig(256, 1, 1)).hash(password);
     return new io.vertx.core.json.JsonArray().add(new io.vertx.core.json.JsonObject().put("username", username).put("passwordHash", hash)).encode();
   }
 

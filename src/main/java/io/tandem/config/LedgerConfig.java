@@ -1,0 +1,19 @@
+package io.tandem.config;
+
+/**
+ * Money, in minor units of {@code currency} (ISO 4217: CNY's are fen, USD's cents). {@code
+ * initialBalance} is what a new client starts with (a welcome credit). A consultation's price is
+ * the topic catalogue's (TopicsConfig: the most specific priced topic of its lineage), else
+ * {@code defaultPrice}; the platform keeps {@code platformFeePercent} of it and the expert earns
+ * the rest. A client who does not show pays {@code clientNoShowFeePercent} of the price.
+ */
+public record LedgerConfig(long initialBalance, String currency, long defaultPrice, int platformFeePercent, int clientNoShowFeePercent) {
+  static LedgerConfig from(ConfigReader r) {
+    return new LedgerConfig(
+        r.intBetween("initialBalance", 0, Integer.MAX_VALUE),
+        r.currency("currency"),
+        r.intBetween("defaultPrice", 0, Integer.MAX_VALUE),
+        r.intBetween("platformFeePercent", 0, 100),
+        r.intBetween("clientNoShowFeePercent", 0, 100));
+  }
+}

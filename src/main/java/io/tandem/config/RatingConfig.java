@@ -1,0 +1,8 @@
+package io.tandem.config;
+
+/** Bayesian rating: the average of the stars plus {@code priorWeight} imaginary ratings of {@code priorMean}. */
+public record RatingConfig(double priorMean, int priorWeight) {
+  static RatingConfig from(ConfigReader r) {
+    return new RatingConfig(r.doubleBetween("priorMean", 1, 5), r.intBetween("priorWeight", 0, 1000));
+  }
+}
