@@ -1,10 +1,16 @@
 package io.tandem.gateway;
 
+import static io.tandem.gateway.CloseCodes.GOING_AWAY;
+import static io.tandem.gateway.CloseCodes.INVALID_PAYLOAD;
+import static io.tandem.gateway.CloseCodes.MESSAGE_TOO_BIG;
+import static io.tandem.gateway.CloseCodes.NOT_RECORDED;
+import static io.tandem.gateway.CloseCodes.PROTOCOL_ERROR;
+import static io.tandem.gateway.CloseCodes.SHUTTING_DOWN;
+import static io.tandem.gateway.CloseCodes.TRY_AGAIN_LATER;
+
 import io.tandem.bus.Addresses;
-import io.tandem.bus.ServerEvent;
 import io.tandem.config.WsConfig;
 import io.tandem.db.DatabaseOutages;
-import io.tandem.kernel.Uuids;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.ErrorCode;
 import io.tandem.wire.JsonInput;
@@ -18,13 +24,7 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,37 +43,12 @@ import org.slf4j.LoggerFactory;
  * {@code ws.closeTimeoutMs} to answer, then drops the TCP connection.
  *
  * <p>Transport only, on Vert.x's public API: what it does with a frame is the
- * {@link FrameDispatcher}'s business, the order of a room's chat a {@link RoomDelivery}'s, and the
- * two things Vert.x does not offer (close frames for what the decoder refuses, dropping the TCP
- * connection a set time after a close frame) its {@link ChannelGuard}'s.
- *
- * <p>Room traffic ({@code room.message}, {@code room.signal}, {@code room.typing}) goes only to
- * connections that joined the room; each room's chat is delivered exactly once and in seq order
- * by a {@link RoomDelivery} of this connection's.
+ * {@link FrameDispatcher}'s business, which rooms' traffic it gets, and in what order, its
+ * {@link ConnectionRooms}', and the two things Vert.x does not offer (close frames for what the
+ * decoder refuses, dropping the TCP connection a set time after a close frame) its {@link ChannelGuard}'s.
  */
 final class Connection {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
-  /** Close code for a connection that stopped answering pings. */
-  private static final short GOING_AWAY = 1001;
-  /** The close reason of a shutdown, for clients and people reading their logs. */
-  static final String SHUTTING_DOWN = "server shutting down: reconnect";
-  /** Close code for a reader too slow to keep up: its output queue passed ws.maxQueuedBytes. */
-  private static final short TRY_AGAIN_LATER = 1013;
-  private static final String NOT_RECORDED = "connection not recorded: reconnect";
-  /** Close code for a message, or a frame, over ws.maxFrameBytes. */
-  private static final short MESSAGE_TOO_BIG = 1009;
-  /** Close code for a text message that is not UTF-8. */
-  private static final short INVALID_PAYLOAD = 1007;
-  /** Close code for frames out of the order RFC 6455 allows. */
-  private static final short PROTOCOL_ERROR = 1002;
-  /** How long a chat message waits for an earlier seq that has not arrived before it is read from the transcript. */
-  private static final long CATCH_UP_AFTER_MS = 200;
-  /** How long it waits for it at most, transcript or not, before the room goes on without it. */
-  private static final long GAP_WAIT_MS = 2000;
-  private static final String ROOM_JOIN = "room.join";
-  private static final String ROOM_LEAVE = "room.leave";
-  private static final String ROOM_MESSAGE = ServerEvent.ROOM_MESSAGE.wireName();
-  private static final Set<String> ROOM_ONLY = Set.of(ROOM_MESSAGE, ServerEvent.ROOM_SIGNAL.wireName(), ServerEvent.ROOM_TYPING.wireName());
 
   private final Vertx vertx;
   private final ServerWebSocket socket;
@@ -83,42 +58,33 @@ final class Connection {
   private final TokenBucket rateLimit;
   private final MessageAssembler messages;
   private final DatabaseOutages outages;
-  private final Transcripts transcripts;
-  /** Output the socket could not take yet, oldest first; see {@link #write}. */
-  private final ArrayDeque<Pending> backlog = new ArrayDeque<>();
-  private long backlogBytes;
+  /** Output the socket could not take yet; see {@link #write}. */
+  private final OutputBacklog backlog = new OutputBacklog();
   /** Whether a data frame of the message under way found the rate limit's bucket empty. */
   private boolean messageOverRate;
   /** A close frame waiting for the channel to have room, and its code; see {@link #cut}. */
   private String closeReason;
   private short closeCode;
-  /** The rooms joined on this connection, by session id in canonical form. */
-  private final Map<String, RoomDelivery> rooms = new HashMap<>();
+  private final ConnectionRooms rooms;
   private Context loop;
   private ChannelGuard guard;
   private MessageConsumer<JsonObject> deliveries;
-  private long pingTimer;
-  private long idleTimer;
-  private long lastHeardNanos = System.nanoTime();
+  private final Heartbeat heartbeat;
   private boolean closing;
   private boolean closed;
   /** The server is shutting down: frames are no longer executed, and the socket closes with 1001 once those under way are answered. */
-  private boolean draining;
+  private final ShutdownDrain shutdown;
   /** Closed because nothing was heard from it for ws.idleTimeoutSeconds. */
   private boolean silent;
   /** Frames dispatched and not answered yet. */
   private int underWay;
-  /** While draining: a check of {@link #goAwayWhenQuiet} is scheduled. */
-  private boolean quietCheckPending;
-  /** When the last data frame arrived (pings and pongs do not count): what {@link #goAwayWhenQuiet} waits out. */
-  private long lastDataNanos = System.nanoTime();
-  /** When draining began. */
-  private long drainStartedNanos;
 
   Connection(Vertx vertx, ServerWebSocket socket, ConnectionContext context, FrameDispatcher dispatcher, WsConfig config,
       DatabaseOutages outages, Transcripts transcripts) {
-    this.transcripts = transcripts;
+    this.rooms = new ConnectionRooms(vertx, context, transcripts, this::write, this::onLoop);
     this.outages = outages;
+    this.heartbeat = new Heartbeat(vertx, config.pingInterval(), config.idleTimeout());
+    this.shutdown = new ShutdownDrain(vertx, config.shutdownQuiet(), () -> closing || closed || underWay > 0, () -> cut(GOING_AWAY, SHUTTING_DOWN));
     this.vertx = vertx;
     this.socket = socket;
     this.context = context;
@@ -127,9 +93,6 @@ final class Connection {
     this.rateLimit = new TokenBucket(config.framesPerSecond(), config.frameBurst(), System.nanoTime());
     this.messages = new MessageAssembler(config.maxFrameBytes());
   }
-
-  /** A frame waiting in the backlog, with its size in UTF-8. */
-  private record Pending(String text, int bytes) {}
 
   /**
    * Starts delivering at once and reading frames once {@code recorded} completes (the connection is
@@ -149,7 +112,7 @@ final class Connection {
     // Nor before this connection's address is registered: a room.join answered earlier could miss
     // what is published meanwhile. The address is node-local (other nodes reach it through this
     // node's relay, known to the cluster since the node started: bus.UserEvents), so that is at once.
-    deliveries = vertx.eventBus().localConsumer(Addresses.user(context.user().id()), message -> deliver(message.body()));
+    deliveries = vertx.eventBus().localConsumer(Addresses.user(context.user().id()), message -> rooms.deliver(message.body()));
     Future<Void> reachable = deliveries.completion().recover(e -> Future.succeededFuture());
     Future.join(recorded, reachable).onComplete(all -> onLoop(() -> {
       AsyncResult<List<JsonObject>> ar = recorded;
@@ -178,30 +141,18 @@ final class Connection {
     socket.exceptionHandler(e -> log.debug("connection {} of user {}: {}", context.connectionId(), context.user().id(), e.toString()));
     socket.closeHandler(v -> {
       closed = true;
-      vertx.cancelTimer(pingTimer);
-      vertx.cancelTimer(idleTimer);
-      dropBacklog();
+      heartbeat.stop();
+      backlog.drop();
       deliveries.unregister();
       onClose.accept(silent);
     });
-    pingTimer = vertx.setPeriodic(config.pingInterval().toMillis(), t -> ping());
-    idleTimer = vertx.setTimer(config.idleTimeout().toMillis(), t -> checkIdle());
+    // No pings while closing or draining: a pong would only delay the close.
+    heartbeat.start(() -> socket.writePing(Buffer.buffer()), () -> closing || shutdown.draining(), this::silent);
   }
 
-  private void ping() {
-    if (!closing && !draining) { // a pong would only delay a draining connection's close
-      socket.writePing(Buffer.buffer());
-    }
-  }
-
-  /** Runs when the connection may have been silent for the idle timeout: exactly then, not at the next ping. */
-  private void checkIdle() {
+  /** Nothing heard for ws.idleTimeoutSeconds. */
+  private void silent() {
     if (closing || closed) {
-      return;
-    }
-    long leftNanos = config.idleTimeout().toNanos() - (System.nanoTime() - lastHeardNanos);
-    if (leftNanos > 0) {
-      idleTimer = vertx.setTimer(TimeUnit.NANOSECONDS.toMillis(leftNanos) + 1, t -> checkIdle());
       return;
     }
     log.info("connection {} of user {} closed: silent for {}", context.connectionId(), context.user().id(), config.idleTimeout());
@@ -209,13 +160,9 @@ final class Connection {
     cut(GOING_AWAY, "idle");
   }
 
-  private void heard() {
-    lastHeardNanos = System.nanoTime();
-  }
-
   /** Every frame: control frames (Vert.x answers pings and closes) only show the peer is there. */
   private void onFrame(WebSocketFrame frame) {
-    heard();
+    heartbeat.heard();
     if (closing) {
       return;
     }
@@ -232,8 +179,9 @@ final class Connection {
    * {@code rate_limited} and not executed.
    */
   private void onDataFrame(WebSocketFrame frame) {
-    lastDataNanos = System.nanoTime();
-    if (!rateLimit.tryTake(lastDataNanos)) {
+    long now = System.nanoTime();
+    shutdown.heard(now);
+    if (!rateLimit.tryTake(now)) {
       messageOverRate = true;
     }
     MessageAssembler.Outcome outcome = messages.add(frame.type(), frame.binaryData(), frame.isFinal());
@@ -245,18 +193,10 @@ final class Connection {
     switch (outcome.verdict()) {
       case TEXT -> onText(outcome.text(), overRate);
       case BINARY -> reply(null, overRate ? rateLimited() : ApiError.badRequest("frames must be JSON text, not binary"));
-      case TOO_BIG -> {
-        log.info("connection {} of user {} closed: a message over {} bytes", context.connectionId(), context.user().id(), config.maxFrameBytes());
-        cut(MESSAGE_TOO_BIG, "message larger than " + config.maxFrameBytes() + " bytes");
-      }
-      case NOT_UTF8 -> {
-        log.info("connection {} of user {} closed: a text message that is not UTF-8", context.connectionId(), context.user().id());
-        cut(INVALID_PAYLOAD, "text is not UTF-8");
-      }
-      case OUT_OF_SEQUENCE -> {
-        log.info("connection {} of user {} closed: data frames out of sequence", context.connectionId(), context.user().id());
-        cut(PROTOCOL_ERROR, "data frames out of sequence");
-      }
+      case TOO_BIG -> closeBroken(MESSAGE_TOO_BIG, "a message over " + config.maxFrameBytes() + " bytes",
+          "message larger than " + config.maxFrameBytes() + " bytes");
+      case NOT_UTF8 -> closeBroken(INVALID_PAYLOAD, "a text message that is not UTF-8", "text is not UTF-8");
+      case OUT_OF_SEQUENCE -> closeBroken(PROTOCOL_ERROR, "data frames out of sequence", "data frames out of sequence");
       default -> throw new IllegalStateException("unexpected " + outcome.verdict());
     }
   }
@@ -266,9 +206,14 @@ final class Connection {
     if (closing || closed) {
       return;
     }
-    log.info("connection {} of user {} closed ({}): {}", context.connectionId(), context.user().id(), refusal.code(), refusal.detail());
-    String reason = refusal.code() == MESSAGE_TOO_BIG ? "frame larger than " + config.maxFrameBytes() + " bytes" : "protocol error";
-    cut(refusal.code(), reason);
+    closeBroken(refusal.code(), refusal.detail(),
+        refusal.code() == MESSAGE_TOO_BIG ? "frame larger than " + config.maxFrameBytes() + " bytes" : "protocol error");
+  }
+
+  /** The peer broke a limit or the protocol ({@code why}, for the log): closed with {@code code} and {@code reason}. */
+  private void closeBroken(short code, String why, String reason) {
+    log.info("connection {} of user {} closed ({}): {}", context.connectionId(), context.user().id(), code, why);
+    cut(code, reason);
   }
 
   private ApiError rateLimited() {
@@ -293,22 +238,11 @@ final class Connection {
       reply(cid, ApiError.badRequest("a frame needs a string 'type'"));
       return;
     }
-    String room = ROOM_JOIN.equals(type) || ROOM_LEAVE.equals(type) ? canonical(frame.getValue("sessionId")) : null;
-    if (draining) {
+    if (shutdown.draining()) {
       reply(cid, new ApiError(ErrorCode.UNAVAILABLE, "the server is shutting down: reconnect and send it again"));
       return;
     }
-    RoomDelivery joining = room != null && ROOM_JOIN.equals(type)
-        ? rooms.computeIfAbsent(room, r -> new RoomDelivery(r, this::write, (delay, action) -> vertx.setTimer(delay, t -> action.run()),
-            (afterSeq, limit, found) -> transcripts.after(context, r, afterSeq, limit).onComplete(read -> onLoop(() -> {
-              if (read.succeeded() && rooms.containsKey(r)) { // not for a room left meanwhile
-                found.accept(read.result());
-              }
-            })), CATCH_UP_AFTER_MS, GAP_WAIT_MS, vertx.isClustered()))
-        : null;
-    if (joining != null) {
-      joining.joinStarted();
-    }
+    ConnectionRooms.RoomFrame roomFrame = rooms.begin(type, frame);
     // A frame waits for the database at most db.acquireTimeoutMs + db.statementTimeoutMs, then is
     // answered 'unavailable'; what it started may still complete, and a retry with the same
     // clientMsgId or idempotencyKey finds it rather than doing it twice.
@@ -317,83 +251,22 @@ final class Connection {
       underWay--;
       if (ar.succeeded()) {
         JsonObject result = ar.result() == null ? new JsonObject() : ar.result();
-        if (joining != null) {
-          joining.joinAnswered(result);
-        } else if (room != null) {
-          rooms.remove(room);
-        }
+        rooms.answered(roomFrame, result);
         if (cid != null) {
           write(new JsonObject().put("type", "ack").put("cid", cid).mergeIn(result));
         }
       } else {
         reply(cid, asApiError(type, ar.cause()));
       }
-      if (joining != null && !joining.joinEnded()) {
-        rooms.remove(room);
-      }
-      if (draining) {
-        goAwayWhenQuiet();
-      }
+      rooms.settled(roomFrame);
+      shutdown.check();
     }));
   }
 
-  /** The server is shutting down: answer what is under way, then close with 1001; frames after this are answered unavailable. */
+  /** The server is shutting down: answer what is under way, then close with 1001 ({@link ShutdownDrain}); frames after this are answered unavailable. */
   private void drain() {
-    if (draining || closing || closed) {
-      return;
-    }
-    draining = true;
-    drainStartedNanos = System.nanoTime();
-    log.debug("connection {} of user {}: the server is shutting down, {} frames under way", context.connectionId(), context.user().id(), underWay);
-    goAwayWhenQuiet();
-  }
-
-  /**
-   * Closes with 1001 once no frame is under way and nothing has been heard for
-   * {@code ws.shutdownQuietMs}. Frames the client sent just before the shutdown may still sit in
-   * the socket's buffers, unread; read meanwhile, each is answered {@code unavailable} (resend it
-   * elsewhere) instead of being lost behind the close frame, after which nothing can be answered.
-   * Only data frames count, and no pings go out while draining. A client that keeps sending is cut
-   * anyway ten quiet periods after the drain began (its frames still answered, as any under way);
-   * the HTTP server's shutdown grace bounds the whole wait.
-   */
-  private void goAwayWhenQuiet() {
-    if (closing || closed || underWay > 0 || quietCheckPending) {
-      return;
-    }
-    long now = System.nanoTime();
-    long quiet = config.shutdownQuiet().toNanos();
-    long leftNanos = Math.min(quiet - (now - lastDataNanos), 10 * quiet - (now - drainStartedNanos));
-    if (leftNanos <= 0) {
-      cut(GOING_AWAY, SHUTTING_DOWN);
-      return;
-    }
-    quietCheckPending = true;
-    vertx.setTimer(TimeUnit.NANOSECONDS.toMillis(leftNanos) + 1, t -> {
-      quietCheckPending = false;
-      goAwayWhenQuiet();
-    });
-  }
-
-  private static String canonical(Object sessionId) {
-    return sessionId instanceof String s ? Uuids.parse(s).map(UUID::toString).orElse(null) : null;
-  }
-
-  /** A live event for this user. */
-  private void deliver(JsonObject event) {
-    String type = event.getString("type");
-    if (!ROOM_ONLY.contains(type)) {
-      write(event);
-      return;
-    }
-    RoomDelivery room = rooms.get(canonical(event.getValue("sessionId")));
-    if (room == null) {
-      return; // this connection is not in that room
-    }
-    if (ROOM_MESSAGE.equals(type)) {
-      room.message(event);
-    } else {
-      write(event);
+    if (!closing && !closed && shutdown.begin()) {
+      log.debug("connection {} of user {}: the server is shutting down, {} frames under way", context.connectionId(), context.user().id(), underWay);
     }
   }
 
@@ -437,13 +310,11 @@ final class Connection {
       socket.writeTextMessage(text);
       return;
     }
-    Pending pending = new Pending(text, utf8Length(text));
-    backlog.add(pending);
-    backlogBytes += pending.bytes();
+    long backlogBytes = backlog.add(text);
     if (backlogBytes > config.maxQueuedBytes()) {
       log.info("connection {} of user {} closed: reader too slow ({} bytes waiting, over ws.maxQueuedBytes {})",
           context.connectionId(), context.user().id(), backlogBytes, config.maxQueuedBytes());
-      dropBacklog();
+      backlog.drop();
       cut(TRY_AGAIN_LATER, "too slow");
     }
   }
@@ -461,39 +332,11 @@ final class Connection {
     if (socket.isClosed()) {
       return;
     }
-    while (!backlog.isEmpty() && writable()) {
-      Pending pending = backlog.poll();
-      backlogBytes -= pending.bytes();
-      socket.writeTextMessage(pending.text());
-    }
+    backlog.drainTo(socket::writeTextMessage, this::writable);
     if (closeReason != null && backlog.isEmpty() && writable()) {
       socket.close(closeCode, closeReason);
       closeReason = null;
     }
-  }
-
-  private void dropBacklog() {
-    backlog.clear();
-    backlogBytes = 0;
-  }
-
-  /** Bytes of {@code text} in UTF-8, counted without encoding it. */
-  private static int utf8Length(String text) {
-    int bytes = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c < 0x80) {
-        bytes += 1;
-      } else if (c < 0x800) {
-        bytes += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-        bytes += 4;
-        i++;
-      } else {
-        bytes += 3;
-      }
-    }
-    return bytes;
   }
 
   /**
