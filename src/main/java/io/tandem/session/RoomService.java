@@ -42,6 +42,8 @@ public final class RoomService {
   private final SessionReady sessionReady;
   private final Pricing pricing;
   private final SessionRepository sessions;
+  private final SessionQueries queries;
+  private final Joins joins;
   private final MessageStore messages;
   private final UserEvents events;
   private final Outcomes outcomes;
@@ -69,11 +71,13 @@ public final class RoomService {
   private final Map<UUID, Map<SessionId, Long>> lastTyping = new ConcurrentHashMap<>();
 
   /** {@code sessionReady}: how a session is told to a participant (matching's shape, with their TURN credentials). */
-  public RoomService(SessionRepository sessions, MessageStore messages, UserEvents events, Outcomes outcomes, SessionConfig config,
+  RoomService(SessionRepository sessions, SessionQueries queries, Joins joins, MessageStore messages, UserEvents events, Outcomes outcomes, SessionConfig config,
       SessionReady sessionReady, Pricing pricing) {
     this.sessionReady = sessionReady;
     this.pricing = pricing;
     this.sessions = sessions;
+    this.queries = queries;
+    this.joins = joins;
     this.messages = messages;
     this.events = events;
     this.outcomes = outcomes;
@@ -90,7 +94,7 @@ public final class RoomService {
     SessionId id = sessionId(frame);
     int afterSeq = frame.optionalInt("afterSeq", 0, Integer.MAX_VALUE).orElse(0);
     UserId user = caller.id();
-    return sessions.join(id, user).compose(joined -> {
+    return joins.join(id, user, false).compose(joined -> {
       if (joined.isEmpty()) {
         return Future.failedFuture(refuse(caller, id, "join"));
       }
@@ -106,7 +110,7 @@ public final class RoomService {
           announceActive(session);
         }
       }
-      return Future.all(sessions.messages(id, afterSeq, JOIN_BACKLOG_LIMIT), sessions.connected(List.of(session.clientId(), session.expertId())))
+      return Future.all(queries.messages(id, afterSeq, JOIN_BACKLOG_LIMIT), queries.connected(List.of(session.clientId(), session.expertId())))
           .map(both -> {
             List<ChatMessage> backlog = both.resultAt(0);
             Set<UserId> online = both.resultAt(1);
@@ -199,7 +203,7 @@ public final class RoomService {
       if (session.mode() != Mode.IN_PERSON) {
         return Future.failedFuture(ApiError.badRequest("check-in is for in-person sessions; this one is " + session.mode().wireName()));
       }
-      return sessions.meetingPoint(id).compose(point -> {
+      return queries.meetingPoint(id).compose(point -> {
         if (point.isEmpty()) {
           return Future.failedFuture(ApiError.badRequest("this session has no meeting point"));
         }
@@ -209,7 +213,7 @@ public final class RoomService {
           return Future.failedFuture(ApiError.badRequest("you are " + meters + " m from the meeting point; check in within "
               + checkinRadiusMeters + " m").with("distanceMeters", meters).with("radiusMeters", checkinRadiusMeters));
         }
-        return sessions.join(id, caller.id(), true).compose(joined -> {
+        return joins.join(id, caller.id(), true).compose(joined -> {
           if (joined.isPresent() && !joined.get().session().open()) {
             return Future.failedFuture(ApiError.conflict("the session is already " + joined.get().session().status()));
           }
@@ -238,7 +242,7 @@ public final class RoomService {
         return Future.succeededFuture(new JsonObject().put("status", event.getString("status"))
             .put("durationSeconds", event.getLong("durationSeconds")));
       }
-      return sessions.find(id).compose(found -> {
+      return queries.find(id).compose(found -> {
         if (found.isEmpty() || !found.get().hasParticipant(user)) {
           return Future.failedFuture(refuse(caller, id, "end"));
         }
@@ -308,7 +312,7 @@ public final class RoomService {
     SessionRecord cached = participants.get(id);
     Future<SessionRecord> found = cached != null
         ? Future.succeededFuture(cached)
-        : sessions.find(id).map(s -> {
+        : queries.find(id).map(s -> {
           s.ifPresent(this::remember);
           return s.orElse(null);
         });
@@ -338,7 +342,7 @@ public final class RoomService {
    * had live did not come (a publication lost while the reader moved to another node). Participants only.
    */
   public Future<List<JsonObject>> messagesAfter(AuthenticatedUser caller, SessionId id, int afterSeq, int limit) {
-    return session(caller, id, "read").compose(s -> sessions.messages(id, afterSeq, limit))
+    return session(caller, id, "read").compose(s -> queries.messages(id, afterSeq, limit))
         .map(page -> page.stream().map(m -> ServerEvent.ROOM_MESSAGE.frame(m.toEvent())).toList());
   }
 
@@ -355,7 +359,7 @@ public final class RoomService {
    * for each, as at the match, so that a second device or a page just loaded finds its way back.
    */
   public Future<List<JsonObject>> greeting(AuthenticatedUser user) {
-    return sessions.liveOf(user.id()).map(live -> live.stream().map(l -> {
+    return queries.liveOf(user.id()).map(live -> live.stream().map(l -> {
       SessionRecord s = l.session();
       UserId peer = s.peerOf(user.id()).orElseThrow();
       return ServerEvent.SESSION_READY.frame(sessionReady.event(s.id().value(), new RequestId(s.requestId()), s.mode(),

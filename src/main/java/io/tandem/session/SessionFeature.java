@@ -19,9 +19,10 @@ public record SessionFeature(RoomService rooms, Outcomes outcomes, SessionViews 
     MessageStore messages = new MessageStore(vertx, chatPool, config.session().messageBatchMax(), config.session().messageWriteLanes(),
         meters);
     SessionMetrics metrics = new SessionMetrics(meters);
-    SessionRepository repository = new SessionRepository(pool, penalties, metrics);
+    SessionRepository repository = new SessionRepository(pool);
     Outcomes outcomes = new Outcomes(pool, penalties, pricing, config.session(), requeue, users, loads, metrics);
-    return new SessionFeature(new RoomService(repository, messages, users, outcomes, config.session(), sessionReady, pricing), outcomes,
-        new SessionViews(pool, repository, pricing, config.session().lateGrace()));
+    SessionQueries queries = new SessionQueries(pool);
+    return new SessionFeature(new RoomService(repository, queries, new Joins(pool, repository, penalties, metrics), messages, users, outcomes, config.session(), sessionReady, pricing),
+        outcomes, new SessionViews(pool, queries, pricing, config.session().lateGrace()));
   }
 }

@@ -4,11 +4,9 @@ import io.tandem.kernel.GeoPoint;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.SessionId;
 import io.tandem.kernel.SessionStatus;
-import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
 import io.tandem.matching.SessionOpening;
 import io.tandem.reliability.Penalties;
-import io.tandem.reliability.PenaltyKind;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -19,11 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
 
 /**
  * Sessions and their rooms in PostgreSQL. Joining, leaving, dropping out, ending and abandoning
@@ -34,14 +29,9 @@ public final class SessionRepository {
       + " s.started_at, s.ended_at, s.last_seq, s.price, s.platform_fee";
 
   private final Pool pool;
-  private final Penalties penalties;
-  private final SessionMetrics metrics;
 
-  /** {@code metrics}: sessions started and ended, counted here once the change has committed. */
-  public SessionRepository(Pool pool, Penalties penalties, SessionMetrics metrics) {
-    this.metrics = metrics;
+  public SessionRepository(Pool pool) {
     this.pool = pool;
-    this.penalties = penalties;
   }
 
   public Future<Optional<SessionRecord>> find(SessionId id) {
@@ -54,53 +44,14 @@ public final class SessionRepository {
   }
 
   /**
-   * What joining did: the session now, whether the participant was coming back from a drop,
-   * whether this join started the session, and the penalty of a join after the window.
+   * A join, one statement ({@link #JOIN}): the row is locked, the join recorded and the session
+   * started if this was the second participant, all at once. {@code inPerson}: the participant
+   * checked in at the meeting point (for an in-person session only that counts as being there;
+   * entering the room does not). A late first arrival is recorded only when {@code mayBeLate};
+   * otherwise it is left undone and reported late, for {@link Joins} to make again with its penalty.
    */
-  public record Joined(SessionRecord session, boolean reconnected, boolean started, Optional<Penalties.Recorded> late) {
-    Joined(SessionRecord session, boolean reconnected, boolean started) {
-      this(session, reconnected, started, Optional.empty());
-    }
-  }
-
-  /**
-   * A participant joins: their first join is recorded, a pending drop or leave is cleared, and the
-   * session turns active once both have joined. A session that is over can still be joined to read it.
-   */
-  public Future<Optional<Joined>> join(SessionId id, UserId participant) {
-    return join(id, participant, false);
-  }
-
-  /**
-   * Joining, where {@code inPerson} says the participant checked in at the meeting point: for an
-   * in-person session only that counts as being there; entering the room does not.
-   *
-   * <p>One statement on its own commits the join ({@link #JOIN}): the row is locked, the join
-   * recorded and the session started if this was the second participant, all at once. The one
-   * exception is a late first arrival, which costs a {@code late} penalty: the statement leaves
-   * that join undone and it is made again inside a transaction with the penalty, so that the join
-   * and its penalty commit together or not at all.
-   */
-  public Future<Optional<Joined>> join(SessionId id, UserId participant, boolean inPerson) {
-    return pool.preparedQuery(JOIN).execute(Tuple.of(id.value(), participant.value(), inPerson, false))
-        .compose(rows -> {
-          Optional<JoinRow> done = JoinRow.of(rows);
-          if (done.isEmpty() || !done.get().late()) {
-            return Future.succeededFuture(done.map(JoinRow::joined));
-          }
-          return pool.withTransaction(conn -> conn.preparedQuery(JOIN).execute(Tuple.of(id.value(), participant.value(), inPerson, true))
-              .compose(again -> {
-                Optional<JoinRow> joined = JoinRow.of(again);
-                if (joined.isEmpty() || !joined.get().late()) {
-                  return Future.succeededFuture(joined.map(JoinRow::joined));
-                }
-                SessionRecord session = joined.get().session();
-                return penalties.record(conn, participant, PenaltyKind.LATE, participant.equals(session.expertId()), "joined after the join window",
-                        session.id().value(), null)
-                    .map(late -> Optional.of(joined.get().joined(late)));
-              }));
-        })
-        .onSuccess(joined -> joined.filter(Joined::started).ifPresent(j -> metrics.started()));
+  Future<Optional<JoinRow>> join(SqlClient sql, SessionId id, UserId participant, boolean inPerson, boolean mayBeLate) {
+    return sql.preparedQuery(JOIN).execute(Tuple.of(id.value(), participant.value(), inPerson, mayBeLate)).map(JoinRow::of);
   }
 
   /**
@@ -142,7 +93,7 @@ public final class SessionRepository {
       + " SELECT * FROM j UNION ALL SELECT * FROM b WHERE NOT EXISTS (SELECT 1 FROM j)";
 
   /** The row {@link #JOIN} answers; {@code late}: a late first arrival (recorded only when the statement was told it may be). */
-  private record JoinRow(SessionRecord session, SessionStatus before, boolean wasDropped, boolean late) {
+  record JoinRow(SessionRecord session, SessionStatus before, boolean wasDropped, boolean late) {
     static Optional<JoinRow> of(RowSet<Row> rows) {
       if (rows.size() == 0) {
         return Optional.empty();
@@ -152,15 +103,15 @@ public final class SessionRepository {
           row.getBoolean("late")));
     }
 
-    Joined joined() {
+    Joins.Joined joined() {
       return joined(Optional.empty());
     }
 
-    Joined joined(Optional<Penalties.Recorded> late) {
+    Joins.Joined joined(Optional<Penalties.Recorded> late) {
       if (!before.open()) {
-        return new Joined(session, false, false);
+        return new Joins.Joined(session, false, false, Optional.empty());
       }
-      return new Joined(session, wasDropped, before == SessionStatus.WAITING && session.status() == SessionStatus.ACTIVE, late);
+      return new Joins.Joined(session, wasDropped, before == SessionStatus.WAITING && session.status() == SessionStatus.ACTIVE, late);
     }
   }
 
@@ -347,62 +298,6 @@ public final class SessionRepository {
         });
   }
 
-  /** The meeting point of an in-person session (the expert's location at match time). */
-  /** The question the client asked in brief when requesting, as the expert saw it in the offer; empty when none. */
-  public Future<Optional<String>> brief(SessionId id) {
-    return pool.preparedQuery("SELECT r.brief FROM sessions s JOIN requests r ON r.id = s.request_id WHERE s.id = $1")
-        .execute(Tuple.of(id.value()))
-        .map(rows -> rows.size() == 0 ? Optional.<String>empty() : Optional.ofNullable(rows.iterator().next().getString("brief")));
-  }
-
-  public Future<Optional<GeoPoint>> meetingPoint(SessionId id) {
-    return pool.preparedQuery("SELECT meeting_lat, meeting_lng FROM sessions WHERE id = $1").execute(Tuple.of(id.value()))
-        .map(rows -> rows.size() == 0 || rows.iterator().next().getDouble("meeting_lat") == null
-            ? Optional.empty()
-            : Optional.of(new GeoPoint(rows.iterator().next().getDouble("meeting_lat"), rows.iterator().next().getDouble("meeting_lng"))));
-  }
-
-  /**
-   * {@code GET /api/v1/me/sessions}: the participant's sessions, newest first, each with the peer and
-   * the rating the client gave in it (what a client gave, what an expert received).
-   */
-  public Future<List<PastSession>> history(UserId participant, int limit) {
-    return pool.preparedQuery("SELECT s.id, s.request_id, s.topic, s.mode, s.status, s.created_at, s.started_at, s.ended_at,"
-            + " s.client_id = $1 AS is_client, peer.id AS peer_id, peer.display_name AS peer_name, r.stars, r.comment"
-            + " FROM sessions s"
-            + " JOIN accounts peer ON peer.id = CASE WHEN s.client_id = $1 THEN s.expert_id ELSE s.client_id END"
-            + " LEFT JOIN ratings r ON r.session_id = s.id AND r.rater_id = s.client_id"
-            + " WHERE s.client_id = $1 OR s.expert_id = $1"
-            + " ORDER BY s.created_at DESC LIMIT $2")
-        .execute(Tuple.of(participant.value(), limit))
-        .map(rows -> {
-          List<PastSession> sessions = new ArrayList<>(rows.size());
-          rows.forEach(row -> sessions.add(new PastSession(new SessionId(row.getUUID("id")), row.getUUID("request_id"),
-              new Topic(row.getString("topic")), Mode.fromWire(row.getString("mode")).orElseThrow(), SessionStatus.stored(row.getString("status")),
-              row.getBoolean("is_client"), new UserId(row.getUUID("peer_id")), row.getString("peer_name"),
-              instant(row.getOffsetDateTime("created_at")), instant(row.getOffsetDateTime("started_at")), instant(row.getOffsetDateTime("ended_at")),
-              row.getInteger("stars") == null ? Optional.empty() : Optional.of(new PastSession.Rating(row.getInteger("stars"), row.getString("comment"))))));
-          return sessions;
-        });
-  }
-
-
-  /** A session still open, as one participant is told of it: the other participant's name with it. */
-  public record LiveSession(SessionRecord session, String peerName) {}
-
-  /** The participant's sessions still open (waiting or active), oldest first. */
-  public Future<List<LiveSession>> liveOf(UserId participant) {
-    return pool.preparedQuery("SELECT " + COLUMNS + ", peer.display_name AS peer_name FROM sessions s"
-            + " JOIN accounts peer ON peer.id = CASE WHEN s.client_id = $1 THEN s.expert_id ELSE s.client_id END"
-            + " WHERE (s.client_id = $1 OR s.expert_id = $1) AND s.status IN ('waiting', 'active') ORDER BY s.created_at")
-        .execute(Tuple.of(participant.value()))
-        .map(rows -> {
-          List<LiveSession> live = new ArrayList<>();
-          rows.forEach(row -> live.add(new LiveSession(session(row), row.getString("peer_name"))));
-          return live;
-        });
-  }
-
   /** Opens an accepted offer's session, {@code waiting}, in the acceptance's transaction ({@link SessionOpening}). */
   public static Future<Instant> open(SqlClient sql, SessionOpening.NewSession s) {
     return sql.preparedQuery("INSERT INTO sessions (id, request_id, offer_id, client_id, expert_id, topic, mode, status,"
@@ -413,30 +308,6 @@ public final class SessionRepository {
             .addString(s.topic().value()).addString(s.mode().wireName()).addDouble(s.joinWindow().toMillis() / 1000.0)
             .addDouble(s.meetingPoint().map(GeoPoint::lat).orElse(null)).addDouble(s.meetingPoint().map(GeoPoint::lng).orElse(null)).addLong(s.price().amount()).addLong(s.price().platformFee()))
         .map(rows -> rows.iterator().next().getOffsetDateTime("join_deadline").toInstant());
-  }
-
-  /** Messages after {@code afterSeq}, in order, at most {@code limit}. */
-  public Future<List<ChatMessage>> messages(SessionId id, int afterSeq, int limit) {
-    return pool.preparedQuery("SELECT seq, sender_id, text, sent_at, client_msg_id FROM messages WHERE session_id = $1 AND seq > $2"
-            + " ORDER BY seq LIMIT $3")
-        .execute(Tuple.of(id.value(), afterSeq, limit))
-        .map(rows -> {
-          List<ChatMessage> messages = new ArrayList<>(rows.size());
-          rows.forEach(row -> messages.add(new ChatMessage(id, row.getInteger("seq"), new UserId(row.getUUID("sender_id")),
-              row.getString("text"), row.getOffsetDateTime("sent_at").toInstant(), row.getString("client_msg_id"))));
-          return messages;
-        });
-  }
-
-  /** Which of these users hold a connection anywhere in the cluster. */
-  public Future<Set<UserId>> connected(List<UserId> users) {
-    return pool.preparedQuery("SELECT DISTINCT user_id FROM connections WHERE user_id = ANY($1)")
-        .execute(Tuple.of(users.stream().map(UserId::value).toArray(UUID[]::new)))
-        .map(rows -> {
-          Set<UserId> online = new HashSet<>();
-          rows.forEach(row -> online.add(new UserId(row.getUUID("user_id"))));
-          return online;
-        });
   }
 
   private static List<Dropout> dropouts(RowSet<Row> rows) {
@@ -461,7 +332,7 @@ public final class SessionRepository {
         row.getLong("platform_fee"));
   }
 
-  private static Instant instant(OffsetDateTime time) {
+  static Instant instant(OffsetDateTime time) {
     return time == null ? null : time.toInstant();
   }
 }

@@ -18,12 +18,12 @@ import java.util.Objects;
 /** What participants read of their sessions over HTTP: a session with its price and what it cost, their history, a transcript. */
 public final class SessionViews {
   private final Pool pool;
-  private final SessionRepository sessions;
+  private final SessionQueries sessions;
   private final Pricing pricing;
   private final java.time.Duration lateGrace;
 
   /** {@code lateGrace}: session.lateGraceSeconds, after the join deadline until the join window closes. */
-  SessionViews(Pool pool, SessionRepository sessions, Pricing pricing, java.time.Duration lateGrace) {
+  SessionViews(Pool pool, SessionQueries sessions, Pricing pricing, java.time.Duration lateGrace) {
     this.lateGrace = lateGrace;
     this.pool = pool;
     this.sessions = sessions;
