@@ -12,6 +12,9 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -152,7 +156,7 @@ class ArchitectureTest {
    */
   private static final List<String> PRIVATE_STORES = List.of(
       "io.tandem.session.MessageStore", "io.tandem.webhook.WebhookStore", "io.tandem.matching.ShardLeases",
-      "io.tandem.operator.Audit", "io.tandem.money.TopUps");
+      "io.tandem.operator.Audit", "io.tandem.money.TopUps", "io.tandem.matching.MatchingQueries", "io.tandem.session.SessionQueries");
 
   @Test
   @DisplayName("a feature's repositories and private stores are used by its own feature only (and by the HTTP edge and the composition root)")
@@ -179,5 +183,23 @@ class ArchitectureTest {
         .should().dependOnClassesThat(resideInAPackage("io.vertx..internal..").or(resideInAPackage("io.vertx..impl..")).or(resideInAPackage("io.netty.channel..")))
         .because("internals change between Vert.x releases; what Vert.x does not offer is fitted in one place (docs/architecture.md)")
         .check(tandem);
+  }
+
+  /** The most lines a Java source file of the server may have: past it, a class has more than one job (issue 25). */
+  private static final int MAX_LINES = 400;
+
+  @Test
+  @DisplayName("no Java file of the server is over 400 lines")
+  void oneJobPerClass() throws IOException {
+    Map<String, Long> tooLong = new java.util.TreeMap<>();
+    try (Stream<Path> files = Files.walk(Path.of("src", "main", "java"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+        long lines = Files.readAllLines(file).size();
+        if (lines > MAX_LINES) {
+          tooLong.put(file.toString(), lines);
+        }
+      }
+    }
+    assertThat(tooLong).as("Java files over %d lines", MAX_LINES).isEmpty();
   }
 }
