@@ -19,6 +19,7 @@ import io.tandem.bus.UserEvents;
 import io.tandem.config.TandemConfig;
 import io.tandem.db.Database;
 import io.tandem.db.DatabaseOutages;
+import io.tandem.directory.ExpertDirectory;
 import io.tandem.expert.ExpertProfileRepository;
 import io.tandem.gateway.ConnectionContext;
 import io.tandem.gateway.ConnectionListener;
@@ -217,8 +218,9 @@ public final class TandemNode {
               ? Optional.of(new Seeder(vertx, pool, auth.hasher(), auth.tokens(), config.ledger()))
               : Optional.empty();
           seeder.ifPresent(s -> log.warn("loadTest.seedEnabled is on: POST /api/v1/loadtest/seed creates accounts without authentication"));
-          HttpApi api = new HttpApi(config.http(), auth, profiles, matching, sessions, reliability, money, seeder, operator,
-              this::readiness, outages, metrics, webhooks.admin(), topics.topics());
+          ExpertDirectory directory = new ExpertDirectory(profiles, reliability.reliability(), matching.stats(), topics.topics());
+          HttpApi api = new HttpApi(config.http(), auth, directory, matching, sessions, reliability, money, seeder, operator,
+              this::readiness, outages, metrics, webhooks.admin());
           this.api = api;
           // Every node-wide sweep, in one place, run by one verticle.
           Map<String, Supplier<Future<Void>>> sweeps = new LinkedHashMap<>();

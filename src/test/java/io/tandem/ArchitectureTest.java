@@ -70,7 +70,7 @@ class ArchitectureTest {
       List.of("presence"),
       List.of("matching"),
       List.of("session"),
-      List.of("operator", "loadtest"),
+      List.of("operator", "loadtest", "directory"),
       List.of("api", "gateway"));
 
   private static final String ROOT = "io.tandem";

@@ -5,14 +5,13 @@ import io.tandem.auth.AuthFeature;
 import io.tandem.auth.Tokens;
 import io.tandem.config.HttpConfig;
 import io.tandem.db.DatabaseOutages;
-import io.tandem.expert.ExpertProfileRepository;
+import io.tandem.directory.ExpertDirectory;
 import io.tandem.loadtest.Seeder;
 import io.tandem.matching.MatchingFeature;
 import io.tandem.money.MoneyFeature;
 import io.tandem.operator.OperatorFeature;
 import io.tandem.reliability.ReliabilityFeature;
 import io.tandem.session.SessionFeature;
-import io.tandem.topic.Topics;
 import io.tandem.webhook.WebhookAdmin;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.ErrorCode;
@@ -59,7 +58,7 @@ public final class HttpApi {
   public HttpApi(
       HttpConfig config,
       AuthFeature auth,
-      ExpertProfileRepository profiles,
+      ExpertDirectory directory,
       MatchingFeature matching,
       SessionFeature sessionFeature,
       ReliabilityFeature reliability,
@@ -69,14 +68,13 @@ public final class HttpApi {
       Supplier<Future<Map<String, String>>> readiness,
       DatabaseOutages outages,
       PrometheusMeterRegistry metrics,
-      WebhookAdmin webhooks,
-      Topics topics) {
+      WebhookAdmin webhooks) {
     this.webhooks = new WebhookRoutes(webhooks);
     this.outages = outages;
     this.config = config;
     this.tokens = auth.tokens();
     this.accounts = new AccountRoutes(auth.service());
-    this.experts = new ExpertRoutes(profiles, reliability.reliability(), matching.stats(), topics);
+    this.experts = new ExpertRoutes(directory);
     this.records = new ReliabilityRoutes(reliability.reliability());
     this.money = new MoneyRoutes(money, matching.requests());
     this.seeder = seeder;

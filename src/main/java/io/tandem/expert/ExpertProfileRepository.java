@@ -5,8 +5,6 @@ import io.tandem.kernel.Mode;
 import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -25,6 +23,7 @@ public final class ExpertProfileRepository implements ExpertProfiles {
    * Creates or replaces the expert's profile; empty when their account no longer exists (a token
    * outlives the account it was issued for), which the caller answers as it answers such a token.
    */
+  @Override
   public Future<Optional<ExpertProfile>> save(ExpertProfile p) {
     return pool.preparedQuery("INSERT INTO expert_profiles (account_id, topics, modes, lat, lng, capacity, bio, languages)"
             + " SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE EXISTS (SELECT 1 FROM accounts WHERE id = $1)"
@@ -49,11 +48,8 @@ public final class ExpertProfileRepository implements ExpertProfiles {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(profile(rows.iterator().next())));
   }
 
-  /**
-   * The public profile of {@code GET /api/v1/experts/{id}}: empty when no expert has that id. An
-   * expert who has not saved a profile yet shows empty lists.
-   */
-  public Future<Optional<JsonObject>> publicProfile(UserId expertId) {
+  @Override
+  public Future<Optional<ListedExpert>> listed(UserId expertId) {
     return pool.preparedQuery("SELECT a.id, a.display_name, p.* FROM accounts a"
             + " LEFT JOIN expert_profiles p ON p.account_id = a.id WHERE a.id = $1 AND a.role = 'expert'")
         .execute(Tuple.of(expertId.value()))
@@ -62,15 +58,8 @@ public final class ExpertProfileRepository implements ExpertProfiles {
             return Optional.empty();
           }
           Row row = rows.iterator().next();
-          boolean hasProfile = row.getUUID("account_id") != null;
-          ExpertProfile profile = hasProfile ? profile(row) : null;
-          return Optional.of(new JsonObject()
-              .put("id", expertId.toString())
-              .put("displayName", row.getString("display_name"))
-              .put("topics", hasProfile ? profile.topicsJson() : new JsonArray())
-              .put("modes", hasProfile ? profile.modesJson() : new JsonArray())
-              .put("bio", hasProfile ? profile.bio() : "")
-              .put("languages", new JsonArray(hasProfile ? profile.languages() : List.of())));
+          return Optional.of(new ListedExpert(expertId, row.getString("display_name"),
+              row.getUUID("account_id") == null ? Optional.empty() : Optional.of(profile(row))));
         });
   }
 

@@ -89,7 +89,7 @@ public final class OfferService {
           log.info("offer {} accepted by expert {}: session {} for request {}", offer, caller.id(), a.sessionId(), a.requestId());
           events.toShard(a.shard(), ShardMessages.offerClosed(a.requestId(), caller.id(), ShardMessages.ACCEPTED));
           return reliability.rating(caller.id())
-              .map(rating -> rating.getDouble("average"))
+              .map(rating -> rating.average())
               .otherwise(ExpertSnapshot.UNRATED)
               .map(rating -> {
                 events.matched(a, rating);

@@ -37,8 +37,7 @@ public final class Reliability {
     this.windowDays = policy.window().toDays();
   }
 
-  /** {@code {score, noShows30d, suspendedUntil}}. */
-  public Future<JsonObject> summary(UserId user) {
+  public Future<ReliabilitySummary> summary(UserId user) {
     return pool.preparedQuery("SELECT a.suspended_until, p.points, p.waived, p.kind, p.created_at FROM accounts a"
             + " LEFT JOIN penalties p ON p.user_id = a.id AND p.created_at > now() - make_interval(days => $2) WHERE a.id = $1")
         .execute(Tuple.of(user.value(), (int) windowDays))
@@ -56,10 +55,8 @@ public final class Reliability {
             }
           }
           Instant now = Instant.now();
-          return new JsonObject()
-              .put("score", Math.round(policy.reliability(record, now) * 1000) / 1000.0)
-              .put("noShows30d", noShows)
-              .put("suspendedUntil", suspended != null && suspended.toInstant().isAfter(now) ? suspended.toInstant().toString() : null);
+          return new ReliabilitySummary(Math.round(policy.reliability(record, now) * 1000) / 1000.0, noShows,
+              suspended != null && suspended.toInstant().isAfter(now) ? java.util.Optional.of(suspended.toInstant()) : java.util.Optional.empty());
         });
   }
 
@@ -72,14 +69,14 @@ public final class Reliability {
             : java.util.Optional.of(rows.iterator().next().getOffsetDateTime("suspended_until").toInstant()));
   }
 
-  /** {@code {average, count}}: the Bayesian average of the stars the user received. */
-  public Future<JsonObject> rating(UserId user) {
+  /** The Bayesian average of the stars the user received. */
+  public Future<Rating> rating(UserId user) {
     return pool.preparedQuery("SELECT count(*) AS n, coalesce(sum(stars), 0) AS total FROM ratings WHERE ratee_id = $1")
         .execute(Tuple.of(user.value()))
         .map(rows -> {
           Row row = rows.iterator().next();
           long count = row.getLong("n");
-          return new JsonObject().put("average", Math.round(rating.of(count, row.getLong("total")) * 100) / 100.0).put("count", count);
+          return new Rating(Math.round(rating.of(count, row.getLong("total")) * 100) / 100.0, count);
         });
   }
 
@@ -90,7 +87,7 @@ public final class Reliability {
         .map(rows -> {
           JsonArray penalties = new JsonArray();
           rows.forEach(row -> penalties.add(penalty(row)));
-          return new JsonObject().put("reliability", summary).put("penalties", penalties);
+          return new JsonObject().put("reliability", summary.toJson()).put("penalties", penalties);
         }));
   }
 
