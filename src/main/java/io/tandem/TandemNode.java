@@ -276,7 +276,7 @@ public final class TandemNode {
       public Future<Void> closed(ConnectionContext c, boolean silent) {
         return presence.disconnected(c.user(), c.connectionId(), silent)
             .compose(lastOne -> lastOne && c.user().role() == Role.CLIENT ? requests.clientsGone(List.of(c.user().id())) : Future.<Void>succeededFuture())
-            .eventually(() -> rooms.connectionClosed(c.user(), c.connectionId()));
+            .eventually(() -> rooms.connectionClosed(c.user(), c.rooms()));
       }
     };
   }

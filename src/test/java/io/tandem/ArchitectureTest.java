@@ -202,4 +202,14 @@ class ArchitectureTest {
     }
     assertThat(tooLong).as("Java files over %d lines", MAX_LINES).isEmpty();
   }
+
+  @Test
+  @DisplayName("work is moved onto a Vert.x context in bus.EventLoop alone")
+  void oneContextHop() {
+    noClasses().that().doNotHaveFullyQualifiedName("io.tandem.bus.EventLoop")
+        .should().callMethod(io.vertx.core.Context.class, "runOnContext", io.vertx.core.Handler.class)
+        .orShould().callMethod(io.vertx.core.Vertx.class, "runOnContext", io.vertx.core.Handler.class)
+        .because("state belongs to one context; what runs where is decided in one helper (docs/architecture.md)")
+        .check(tandem);
+  }
 }

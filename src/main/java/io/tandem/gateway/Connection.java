@@ -9,12 +9,12 @@ import static io.tandem.gateway.CloseCodes.SHUTTING_DOWN;
 import static io.tandem.gateway.CloseCodes.TRY_AGAIN_LATER;
 
 import io.tandem.bus.Addresses;
+import io.tandem.bus.EventLoop;
 import io.tandem.config.WsConfig;
 import io.tandem.db.DatabaseOutages;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.ErrorCode;
 import io.tandem.wire.JsonInput;
-import io.vertx.core.Context;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -66,7 +66,7 @@ final class Connection {
   private String closeReason;
   private short closeCode;
   private final ConnectionRooms rooms;
-  private Context loop;
+  private EventLoop loop;
   private ChannelGuard guard;
   private MessageConsumer<JsonObject> deliveries;
   private final Heartbeat heartbeat;
@@ -107,7 +107,7 @@ final class Connection {
    * by that late drop, and the session would be abandoned under a participant who is there.
    */
   void start(Future<List<JsonObject>> recorded, java.util.function.Consumer<Boolean> onClose) {
-    loop = vertx.getOrCreateContext();
+    loop = EventLoop.current(vertx);
     socket.pause();
     // Nor before this connection's address is registered: a room.join answered earlier could miss
     // what is published meanwhile. The address is node-local (other nodes reach it through this
@@ -271,11 +271,7 @@ final class Connection {
   }
 
   private void onLoop(Runnable action) {
-    if (Vertx.currentContext() == loop) {
-      action.run();
-    } else {
-      loop.runOnContext(v -> action.run());
-    }
+    loop.run(action);
   }
 
   private ApiError asApiError(String type, Throwable failure) {

@@ -28,13 +28,13 @@ public final class Frames {
         .on("request.create", (from, frame) -> requests
             .create(from.user(), frame, frame.optionalString("idempotencyKey", 1, 128).orElse(null)))
         .on("request.cancel", (from, frame) -> requests.cancel(from.user(), frame.requiredString("requestId", 1, 64)))
-        .on("room.join", (from, frame) -> rooms.join(from.user(), from.connectionId(), frame))
-        .on("room.send", (from, frame) -> rooms.send(from.user(), from.connectionId(), frame))
-        .on("room.signal", (from, frame) -> rooms.signal(from.user(), from.connectionId(), frame))
-        .on("room.typing", (from, frame) -> rooms.typing(from.user(), from.connectionId(), frame))
-        .on("room.leave", (from, frame) -> rooms.leave(from.user(), from.connectionId(), frame))
-        .on("session.checkin", (from, frame) -> rooms.checkIn(from.user(), from.connectionId(), frame))
-        .on("session.end", (from, frame) -> rooms.end(from.user(), from.connectionId(), frame));
+        .on("room.join", (from, frame) -> rooms.join(from.user(), from.rooms(), frame))
+        .on("room.send", (from, frame) -> rooms.send(from.user(), from.rooms(), frame))
+        .on("room.signal", (from, frame) -> rooms.signal(from.user(), from.rooms(), frame))
+        .on("room.typing", (from, frame) -> rooms.typing(from.user(), from.rooms(), frame))
+        .on("room.leave", (from, frame) -> rooms.leave(from.user(), from.rooms(), frame))
+        .on("session.checkin", (from, frame) -> rooms.checkIn(from.user(), from.rooms(), frame))
+        .on("session.end", (from, frame) -> rooms.end(from.user(), from.rooms(), frame));
   }
 
   private static OfferId offerId(JsonInput frame) {

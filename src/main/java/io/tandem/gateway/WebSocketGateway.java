@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.tandem.auth.AuthenticatedUser;
+import io.tandem.session.RoomMembership;
 import io.tandem.auth.Tokens;
 import io.tandem.config.WsConfig;
 import io.tandem.db.DatabaseOutages;
@@ -81,7 +82,7 @@ public final class WebSocketGateway implements Handler<ServerWebSocketHandshake>
   }
 
   private void open(AuthenticatedUser user, ServerWebSocket socket) {
-    ConnectionContext context = new ConnectionContext(user, UUID.randomUUID());
+    ConnectionContext context = new ConnectionContext(user, UUID.randomUUID(), new RoomMembership());
     Connection connection = new Connection(vertx, socket, context, dispatcher, config, outages, transcripts);
     Future<List<JsonObject>> greeting = listener.opened(context)
         .onFailure(e -> log.warn("connection {} of user {} not recorded: {}", context.connectionId(), user.id(), e.getMessage()));

@@ -4,9 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.tandem.bus.EventLoop;
 import io.tandem.kernel.SessionId;
 import io.tandem.kernel.UserId;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -97,7 +97,8 @@ public final class MessageStore {
 
   private final Pool pool;
   private final int maxBatch;
-  private final Context context;
+  /** Where batches are written from. */
+  private final EventLoop writer;
   private final List<Lane> lanes = new ArrayList<>();
   private final Counter stored;
   private final DistributionSummary batchSize;
@@ -112,7 +113,7 @@ public final class MessageStore {
   /** A stored message; {@code duplicate} when the clientMsgId was already stored (nothing new happened). */
   public record Stored(ChatMessage message, boolean duplicate) {}
 
-  private record Pending(SessionId session, UserId sender, String clientMsgId, String text, Promise<Optional<Stored>> promise, Context caller) {
+  private record Pending(SessionId session, UserId sender, String clientMsgId, String text, Promise<Optional<Stored>> promise, EventLoop caller) {
     Tuple tuple() {
       return Tuple.of(session.value(), sender.value(), clientMsgId, text);
     }
@@ -138,7 +139,7 @@ public final class MessageStore {
     this.batchSize = DistributionSummary.builder("tandem.chat.batch.messages").description("messages per chat batch").register(meters);
     this.commitTime = Timer.builder("tandem.chat.batch.commit").description("one chat batch's statement, commit included")
         .publishPercentileHistogram().register(meters);
-    this.context = vertx.getOrCreateContext();
+    this.writer = EventLoop.current(vertx);
     for (int i = 0; i < writeLanes; i++) {
       lanes.add(new Lane());
     }
@@ -151,9 +152,9 @@ public final class MessageStore {
   public Future<Optional<Stored>> append(SessionId session, UserId sender, String clientMsgId, String text) {
     Promise<Optional<Stored>> promise = Promise.promise();
     Lane lane = lanes.get(Math.floorMod(session.value().hashCode(), lanes.size()));
-    lane.queue.add(new Pending(session, sender, clientMsgId, text, promise, Vertx.currentContext()));
+    lane.queue.add(new Pending(session, sender, clientMsgId, text, promise, EventLoop.ofCaller()));
     if (lane.writing.compareAndSet(false, true)) {
-      context.runOnContext(v -> writeBatch(lane));
+      writer.later(() -> writeBatch(lane));
     }
     return promise.future();
   }
@@ -279,10 +280,6 @@ public final class MessageStore {
   }
 
   private static void reply(Pending pending, Future<Optional<Stored>> result) {
-    if (pending.caller() == null) {
-      pending.promise().handle(result);
-    } else {
-      pending.caller().runOnContext(v -> pending.promise().handle(result));
-    }
+    pending.caller().run(() -> pending.promise().handle(result));
   }
 }

@@ -21,10 +21,8 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,22 +51,9 @@ public final class RoomService {
   private final Duration endWarning;
   private final Duration typingInterval;
   private final int checkinRadiusMeters;
-  /** Sessions each connection of this node has joined, to notice drops when it closes. */
-  private final Map<UUID, Set<SessionId>> joinedByConnection = new ConcurrentHashMap<>();
-  /**
-   * Participants never change, so a session's pair is cached once seen (only the pair is read from
-   * it): forgotten when a participant ends it here, and all at once past {@value #MAX_CACHED}
-   * sessions (sessions that ended elsewhere are then read again when next used).
-   */
-  private final Map<SessionId, SessionRecord> participants = new ConcurrentHashMap<>();
+  /** Forgotten when a participant ends the session here; see {@link ParticipantCache}. */
+  private final ParticipantCache participants = new ParticipantCache(MAX_CACHED);
   private static final int MAX_CACHED = 100_000;
-  /**
-   * When each connection last passed a typing indicator on, per room. Keyed by connection first, so
-   * that a closing connection drops its entries in one step (not a scan of every connection's).
-   * Thread-safety: connections live on different event loops, hence the concurrent maps; the entries
-   * of one connection are only touched by its own frames, which its event loop handles one at a time.
-   */
-  private final Map<UUID, Map<SessionId, Long>> lastTyping = new ConcurrentHashMap<>();
 
   /** {@code sessionReady}: how a session is told to a participant (matching's shape, with their TURN credentials). */
   RoomService(SessionRepository sessions, SessionQueries queries, Joins joins, MessageStore messages, UserEvents events, Outcomes outcomes, SessionConfig config,
@@ -90,7 +75,7 @@ public final class RoomService {
   }
 
   /** {@code room.join}: the participants with their online state and every message after {@code afterSeq}. */
-  public Future<JsonObject> join(AuthenticatedUser caller, UUID connectionId, JsonInput frame) {
+  public Future<JsonObject> join(AuthenticatedUser caller, RoomMembership membership, JsonInput frame) {
     SessionId id = sessionId(frame);
     int afterSeq = frame.optionalInt("afterSeq", 0, Integer.MAX_VALUE).orElse(0);
     UserId user = caller.id();
@@ -100,9 +85,9 @@ public final class RoomService {
       }
       SessionRecord session = joined.get().session();
       joined.get().late().ifPresent(p -> p.announce(events));
-      remember(session);
+      participants.remember(session);
       if (session.open()) {
-        joinedByConnection.computeIfAbsent(connectionId, c -> ConcurrentHashMap.newKeySet()).add(id);
+        membership.joined(id);
         UserId peer = session.peerOf(user).orElseThrow();
         roomPresence(id, user, peer, joined.get().reconnected() ? "reconnected" : "joined");
         if (joined.get().started()) {
@@ -130,7 +115,7 @@ public final class RoomService {
   }
 
   /** {@code room.send}: stored, then acknowledged with its seq, then delivered to both sides. */
-  public Future<JsonObject> send(AuthenticatedUser caller, UUID connectionId, JsonInput frame) {
+  public Future<JsonObject> send(AuthenticatedUser caller, RoomMembership membership, JsonInput frame) {
     SessionId id = sessionId(frame);
     String clientMsgId = frame.requiredString("clientMsgId", 1, 64);
     String text = frame.requiredString("text", 1, MAX_TEXT_LENGTH);
@@ -149,7 +134,7 @@ public final class RoomService {
   }
 
   /** {@code room.signal}: an opaque WebRTC signal, relayed to the peer only and never stored. */
-  public Future<JsonObject> signal(AuthenticatedUser caller, UUID connectionId, JsonInput frame) {
+  public Future<JsonObject> signal(AuthenticatedUser caller, RoomMembership membership, JsonInput frame) {
     SessionId id = sessionId(frame);
     Object signal = frame.json().getValue("signal");
     if (signal == null) {
@@ -164,14 +149,10 @@ public final class RoomService {
   }
 
   /** {@code room.typing}: to the peer, at most once per {@code rooms.typingIntervalMs} per connection and room. */
-  public Future<JsonObject> typing(AuthenticatedUser caller, UUID connectionId, JsonInput frame) {
+  public Future<JsonObject> typing(AuthenticatedUser caller, RoomMembership membership, JsonInput frame) {
     SessionId id = sessionId(frame);
     return session(caller, id, "type in").map(session -> {
-      Map<SessionId, Long> rooms = lastTyping.computeIfAbsent(connectionId, c -> new ConcurrentHashMap<>());
-      long now = System.nanoTime();
-      Long last = rooms.get(id);
-      if (last == null || now - last >= typingInterval.toNanos()) {
-        rooms.put(id, now);
+      if (membership.mayType(id, System.nanoTime(), typingInterval.toNanos())) {
         UserId user = caller.id();
         events.send(session.peerOf(user).orElseThrow(), ServerEvent.ROOM_TYPING, new JsonObject().put("sessionId", id.toString()).put("from", user.toString()));
       }
@@ -180,13 +161,10 @@ public final class RoomService {
   }
 
   /** {@code room.leave}: out of the room, the session goes on; joining again comes back. */
-  public Future<JsonObject> leave(AuthenticatedUser caller, UUID connectionId, JsonInput frame) {
+  public Future<JsonObject> leave(AuthenticatedUser caller, RoomMembership membership, JsonInput frame) {
     SessionId id = sessionId(frame);
     return session(caller, id, "leave").compose(session -> sessions.leave(id, caller.id()).map(v -> {
-      Set<SessionId> joined = joinedByConnection.get(connectionId);
-      if (joined != null) {
-        joined.remove(id);
-      }
+      membership.left(id);
       roomPresence(id, caller.id(), session.peerOf(caller.id()).orElseThrow(), "left");
       return new JsonObject();
     }));
@@ -196,7 +174,7 @@ public final class RoomService {
    * {@code session.checkin}: for an in-person session, being within {@code session.checkinRadiusMeters}
    * of the meeting point (the expert's location at match time) is what joining means.
    */
-  public Future<JsonObject> checkIn(AuthenticatedUser caller, UUID connectionId, JsonInput frame) {
+  public Future<JsonObject> checkIn(AuthenticatedUser caller, RoomMembership membership, JsonInput frame) {
     SessionId id = sessionId(frame);
     GeoPoint location = frame.requiredLocation("location");
     return session(caller, id, "check in to").compose(session -> {
@@ -232,12 +210,12 @@ public final class RoomService {
   }
 
   /** {@code session.end}: completes an active session (Outcomes); {@code session.ended} goes to both. */
-  public Future<JsonObject> end(AuthenticatedUser caller, UUID connectionId, JsonInput frame) {
+  public Future<JsonObject> end(AuthenticatedUser caller, RoomMembership membership, JsonInput frame) {
     SessionId id = sessionId(frame);
     UserId user = caller.id();
     return outcomes.endByParticipant(id, user).compose(ended -> {
       if (ended.isPresent()) {
-        participants.remove(id);
+        participants.forget(id);
         JsonObject event = ended.get().session().endedEvent(user);
         return Future.succeededFuture(new JsonObject().put("status", event.getString("status"))
             .put("durationSeconds", event.getLong("durationSeconds")));
@@ -258,10 +236,9 @@ public final class RoomService {
    * A connection closed: in each room it had joined, a participant with no connection left starts
    * their reconnect grace; if they are not back in time the session is abandoned by them.
    */
-  public Future<Void> connectionClosed(AuthenticatedUser caller, UUID connectionId) {
-    Set<SessionId> joined = joinedByConnection.remove(connectionId);
-    lastTyping.remove(connectionId);
-    if (joined == null || joined.isEmpty()) {
+  public Future<Void> connectionClosed(AuthenticatedUser caller, RoomMembership membership) {
+    Set<SessionId> joined = membership.close();
+    if (joined.isEmpty()) {
       return Future.succeededFuture();
     }
     UserId user = caller.id();
@@ -309,11 +286,11 @@ public final class RoomService {
 
   /** The session, if the caller is one of its two participants; {@code forbidden} (and logged) otherwise. */
   private Future<SessionRecord> session(AuthenticatedUser caller, SessionId id, String what) {
-    SessionRecord cached = participants.get(id);
-    Future<SessionRecord> found = cached != null
-        ? Future.succeededFuture(cached)
+    Optional<SessionRecord> cached = participants.get(id);
+    Future<SessionRecord> found = cached.isPresent()
+        ? Future.succeededFuture(cached.get())
         : queries.find(id).map(s -> {
-          s.ifPresent(this::remember);
+          s.ifPresent(participants::remember);
           return s.orElse(null);
         });
     return found.compose(session -> {
@@ -322,13 +299,6 @@ public final class RoomService {
       }
       return Future.succeededFuture(session);
     });
-  }
-
-  private void remember(SessionRecord session) {
-    if (participants.size() >= MAX_CACHED) {
-      participants.clear();
-    }
-    participants.put(session.id(), session);
   }
 
   private static ApiError refuse(AuthenticatedUser caller, SessionId id, String what) {
