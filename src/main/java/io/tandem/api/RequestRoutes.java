@@ -1,5 +1,6 @@
 package io.tandem.api;
 
+import io.tandem.matching.NewRequest;
 import io.tandem.matching.RequestService;
 import io.tandem.wire.QueryNumbers;
 import io.vertx.ext.web.Router;
@@ -17,7 +18,7 @@ final class RequestRoutes {
 
   void mount(Router router, BearerAuthentication authenticated) {
     router.post("/api/v1/requests").handler(authenticated).handler(Replies.json(201, ctx ->
-        requests.create(Replies.caller(ctx), Replies.body(ctx), ctx.request().getHeader("Idempotency-Key"))));
+        requests.create(Replies.caller(ctx), NewRequest.from(Replies.body(ctx), requests.limits()), ctx.request().getHeader("Idempotency-Key"))));
     router.get("/api/v1/requests/:id").handler(authenticated).handler(Replies.json(200, ctx ->
         requests.get(Replies.caller(ctx), ctx.pathParam("id"))));
     router.delete("/api/v1/requests/:id").handler(authenticated).handler(Replies.json(200, ctx ->

@@ -1,6 +1,8 @@
 package io.tandem.gateway;
 
+import io.tandem.expert.OfferingChange;
 import io.tandem.kernel.OfferId;
+import io.tandem.matching.NewRequest;
 import io.tandem.matching.OfferService;
 import io.tandem.matching.RequestService;
 import io.tandem.presence.PresenceService;
@@ -14,9 +16,9 @@ public final class Frames {
   private Frames() {}
 
   public static FrameDispatcher dispatcher(PresenceService presence, RequestService requests, OfferService offers, RoomService rooms) {
-    return new FrameDispatcher()
+    FrameDispatcher dispatcher = new FrameDispatcher()
         .on("ping", (from, frame) -> Future.succeededFuture(new JsonObject()))
-        .on("presence.online", (from, frame) -> presence.goOnline(from.user(), frame))
+        .on("presence.online", (from, frame) -> presence.goOnline(from.user(), OfferingChange.read(frame)))
         .on("presence.offline", (from, frame) -> presence.goOffline(from.user()))
         .on("offer.accept", (from, frame) -> offers.accept(from.user(), offerId(frame))
             .map(session -> new JsonObject().put("sessionId", session.toString())))
@@ -25,16 +27,12 @@ public final class Frames {
           frame.optionalString("reason", 0, 200);
           return offers.decline(from.user(), offer).map(new JsonObject());
         })
-        .on("request.create", (from, frame) -> requests
-            .create(from.user(), frame, frame.optionalString("idempotencyKey", 1, 128).orElse(null)))
-        .on("request.cancel", (from, frame) -> requests.cancel(from.user(), frame.requiredString("requestId", 1, 64)))
-        .on("room.join", (from, frame) -> rooms.join(from.user(), from.rooms(), frame))
-        .on("room.send", (from, frame) -> rooms.send(from.user(), from.rooms(), frame))
-        .on("room.signal", (from, frame) -> rooms.signal(from.user(), from.rooms(), frame))
-        .on("room.typing", (from, frame) -> rooms.typing(from.user(), from.rooms(), frame))
-        .on("room.leave", (from, frame) -> rooms.leave(from.user(), from.rooms(), frame))
-        .on("session.checkin", (from, frame) -> rooms.checkIn(from.user(), from.rooms(), frame))
-        .on("session.end", (from, frame) -> rooms.end(from.user(), from.rooms(), frame));
+        .on("request.create", (from, frame) -> {
+          NewRequest request = NewRequest.from(frame, requests.limits());
+          return requests.create(from.user(), request, frame.optionalString("idempotencyKey", 1, 128).orElse(null));
+        })
+        .on("request.cancel", (from, frame) -> requests.cancel(from.user(), frame.requiredString("requestId", 1, 64)));
+    return new RoomFrames(rooms).mount(dispatcher);
   }
 
   private static OfferId offerId(JsonInput frame) {

@@ -18,7 +18,15 @@ public record NewRequest(Topic topic, Mode mode, Optional<GeoPoint> location, Do
   public static final int MAX_BRIEF_LENGTH = 500;
   public static final int MIN_WAIT_SECONDS = 1;
 
-  public static NewRequest from(JsonInput body, MatchingConfig config) {
+  /** How far an in-person request may reach, and how long a request may wait: matching.maxDistanceKm and matching.requestMaxWaitSeconds. */
+  public record Limits(double maxDistanceKm, Duration maxWait) {
+    static Limits of(MatchingConfig config) {
+      return new Limits(config.maxDistanceKm(), config.requestMaxWait());
+    }
+  }
+
+  /** Reads and checks a request's body within {@code limits}; every problem is a bad request naming the field. Called by the edges only. */
+  public static NewRequest from(JsonInput body, Limits limits) {
     String topicName = body.requiredString("topic", 1, Topic.MAX_LENGTH);
     Topic topic = Topic.parse(topicName)
         .orElseThrow(() -> body.invalid("topic", "'" + topicName + "' is not a topic: lowercase dotted words, most general first, like career.interview"));
@@ -28,7 +36,7 @@ public record NewRequest(Topic topic, Mode mode, Optional<GeoPoint> location, Do
     Optional<GeoPoint> location = mode == Mode.IN_PERSON
         ? Optional.of(body.requiredLocation("location", "is required for in_person requests: where the client can meet"))
         : body.optionalLocation("location");
-    Optional<Double> maxDistanceKm = body.optionalDouble("maxDistanceKm", 0.1, config.maxDistanceKm());
+    Optional<Double> maxDistanceKm = body.optionalDouble("maxDistanceKm", 0.1, limits.maxDistanceKm());
     if (mode == Mode.IN_PERSON && maxDistanceKm.isEmpty()) {
       throw body.invalid("maxDistanceKm", "is required for in_person requests");
     }
@@ -42,7 +50,7 @@ public record NewRequest(Topic topic, Mode mode, Optional<GeoPoint> location, Do
           .orElseThrow(() -> body.invalid("fallbackMode", "'" + fallbackName.get() + "' is not a fallback; it may be video or chat"));
     }
     String brief = body.optionalString("brief", 0, MAX_BRIEF_LENGTH).orElse("");
-    int maxWaitLimit = (int) config.requestMaxWait().toSeconds();
+    int maxWaitLimit = (int) limits.maxWait().toSeconds();
     int maxWait = body.optionalInt("maxWaitSeconds", Math.min(MIN_WAIT_SECONDS, maxWaitLimit), maxWaitLimit).orElse(maxWaitLimit);
     return new NewRequest(topic, mode, location, maxDistanceKm.orElse(null), brief, Duration.ofSeconds(maxWait), fallbackMode);
   }

@@ -17,7 +17,6 @@ import io.tandem.money.Pricing;
 import io.tandem.topic.Topics;
 import io.tandem.reliability.Reliability;
 import io.tandem.wire.ApiError;
-import io.tandem.wire.JsonInput;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -78,14 +77,13 @@ public final class RequestService {
    * @param idempotencyKey the client's key, or null; the same key again returns the same request
    * @return {@code {id, status, position, etaSeconds, expiresAt, price}}
    */
-  public Future<JsonObject> create(AuthenticatedUser caller, JsonInput body, String idempotencyKey) {
+  public Future<JsonObject> create(AuthenticatedUser caller, NewRequest request, String idempotencyKey) {
     if (caller.role() != Role.CLIENT) {
       throw ApiError.forbidden("only clients may request consultations");
     }
     if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
       throw ApiError.badRequest("the idempotency key must be 1 to 128 printable ASCII characters without spaces");
     }
-    NewRequest request = NewRequest.from(body, config);
     topics.requireListed("topic", request.topic());
     int shard = Shards.of(request.topic(), config.shards());
     Price price = pricing.of(request.topic(), request.mode());
@@ -109,6 +107,11 @@ public final class RequestService {
               : Future.succeededFuture(new JsonObject());
           return standing.map(s -> summary(record, s).put("expiresAt", record.expiresAt().toString()));
         });
+  }
+
+  /** What a request's body is read within (matching's configuration): for the edges, which read it. */
+  public NewRequest.Limits limits() {
+    return NewRequest.Limits.of(config);
   }
 
   /** The client's balance is below the price: said in words, and in fields the app formats in the user's language. */

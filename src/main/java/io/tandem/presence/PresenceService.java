@@ -9,12 +9,12 @@ import io.tandem.bus.UserEvents;
 import io.tandem.expert.ExpertProfile;
 import io.tandem.expert.ExpertProfiles;
 import io.tandem.expert.Offering;
+import io.tandem.expert.OfferingChange;
 import io.tandem.kernel.ExpertSnapshot;
 import io.tandem.kernel.UserId;
 import io.tandem.reliability.Reliability;
 import io.tandem.topic.Topics;
 import io.tandem.wire.ApiError;
-import io.tandem.wire.JsonInput;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -59,7 +59,7 @@ public final class PresenceService {
   }
 
   /** {@code presence.online}: the frame's fields, the saved profile for the ones left out. */
-  public Future<JsonObject> goOnline(AuthenticatedUser caller, JsonInput frame) {
+  public Future<JsonObject> goOnline(AuthenticatedUser caller, OfferingChange change) {
     UserId expert = expertOnly(caller, "go online");
     return reliability.suspendedUntil(expert)
         .compose(suspended -> {
@@ -71,11 +71,9 @@ public final class PresenceService {
           return profiles.find(expert);
         })
         .compose(profile -> {
-          Offering offering = Offering.from(frame, profile.map(ExpertProfile::offering));
+          Offering offering = change.over(profile.map(ExpertProfile::offering));
           // The topics named now; the saved profile's were checked when it was saved.
-          if (frame.json().containsKey("topics")) {
-            offering.topics().forEach(topic -> topics.requireListed("topics", topic));
-          }
+          change.topics().ifPresent(named -> named.forEach(topic -> topics.requireListed("topics", topic)));
           return presence.goOnline(expert, offering);
         })
         .map(snapshot -> {

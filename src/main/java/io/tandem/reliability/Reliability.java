@@ -5,7 +5,6 @@ import io.tandem.kernel.SessionStatus;
 import io.tandem.kernel.UserId;
 import io.tandem.kernel.Uuids;
 import io.tandem.wire.ApiError;
-import io.tandem.wire.JsonInput;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -91,11 +90,15 @@ public final class Reliability {
         }));
   }
 
-  /** {@code POST /api/v1/sessions/{id}/ratings}: a participant of a session that took place and is over rates the other, once. */
-  public Future<JsonObject> rate(AuthenticatedUser caller, String sessionId, JsonInput body) {
+  /** A comment's longest, in characters. */
+  public static final int MAX_COMMENT_LENGTH = 2000;
+
+  /**
+   * {@code POST /api/v1/sessions/{id}/ratings}: a participant of a session that took place and is
+   * over rates the other, once, with 1 to 5 {@code stars} and a {@code comment} (may be empty).
+   */
+  public Future<JsonObject> rate(AuthenticatedUser caller, String sessionId, int stars, String comment) {
     UUID session = Uuids.parse(sessionId).orElseThrow(() -> ApiError.notFound("there is no session " + sessionId));
-    int stars = body.requiredInt("stars", 1, 5);
-    String comment = body.optionalString("comment", 0, 2000).orElse("");
     return pool.preparedQuery("SELECT client_id, expert_id, status, started_at IS NOT NULL AS took_place FROM sessions WHERE id = $1")
         .execute(Tuple.of(session))
         .compose(rows -> {

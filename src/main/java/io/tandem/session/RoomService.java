@@ -14,9 +14,7 @@ import io.tandem.matching.SessionReady;
 import io.tandem.money.Price;
 import io.tandem.money.Pricing;
 import io.tandem.wire.ApiError;
-import io.tandem.wire.JsonInput;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,10 +72,22 @@ public final class RoomService {
     this.checkinRadiusMeters = config.checkinRadiusMeters();
   }
 
+  /**
+   * The room as a participant finds it on joining: the session, the messages after what they had
+   * (at most {@link #JOIN_BACKLOG_LIMIT}), and which of the two hold a connection.
+   */
+  public record Room(SessionRecord session, List<ChatMessage> messages, Set<UserId> online) {
+    /**
+     * The transcript's last seq: the truth even when it is below what the participant had, since a
+     * transcript that went back must be seen to have gone back (docs/protocol.md), not papered over.
+     */
+    public int lastSeq() {
+      return messages.isEmpty() ? session.lastSeq() : messages.get(messages.size() - 1).seq();
+    }
+  }
+
   /** {@code room.join}: the participants with their online state and every message after {@code afterSeq}. */
-  public Future<JsonObject> join(AuthenticatedUser caller, RoomMembership membership, JsonInput frame) {
-    SessionId id = sessionId(frame);
-    int afterSeq = frame.optionalInt("afterSeq", 0, Integer.MAX_VALUE).orElse(0);
+  public Future<Room> join(AuthenticatedUser caller, RoomMembership membership, SessionId id, int afterSeq) {
     UserId user = caller.id();
     return joins.join(id, user, false).compose(joined -> {
       if (joined.isEmpty()) {
@@ -97,28 +107,15 @@ public final class RoomService {
       }
       return Future.all(queries.messages(id, afterSeq, JOIN_BACKLOG_LIMIT), queries.connected(List.of(session.clientId(), session.expertId())))
           .map(both -> {
-            List<ChatMessage> backlog = both.resultAt(0);
             Set<UserId> online = both.resultAt(1);
             online.add(user);
-            return new JsonObject()
-                .put("sessionId", id.toString())
-                .put("status", session.status().wireName())
-                .put("participants", new JsonArray()
-                    .add(participant(session.clientId(), "client", online))
-                    .add(participant(session.expertId(), "expert", online)))
-                .put("messages", new JsonArray(backlog.stream().map(ChatMessage::toJson).toList()))
-                // The truth even when it is below afterSeq: a transcript that went back must be seen
-                // to have gone back (docs/protocol.md), not papered over with the client's own number.
-                .put("lastSeq", backlog.isEmpty() ? session.lastSeq() : backlog.get(backlog.size() - 1).seq());
+            return new Room(session, both.resultAt(0), online);
           });
     });
   }
 
   /** {@code room.send}: stored, then acknowledged with its seq, then delivered to both sides. */
-  public Future<JsonObject> send(AuthenticatedUser caller, RoomMembership membership, JsonInput frame) {
-    SessionId id = sessionId(frame);
-    String clientMsgId = frame.requiredString("clientMsgId", 1, 64);
-    String text = frame.requiredString("text", 1, MAX_TEXT_LENGTH);
+  public Future<ChatMessage> send(AuthenticatedUser caller, SessionId id, String clientMsgId, String text) {
     return session(caller, id, "send to").compose(session -> messages.append(id, caller.id(), clientMsgId, text)
         .compose(stored -> {
           if (stored.isEmpty()) {
@@ -129,44 +126,37 @@ public final class RoomService {
           ChatMessage message = stored.get().message();
           events.send(session.clientId(), ServerEvent.ROOM_MESSAGE, message.toEvent());
           events.send(session.expertId(), ServerEvent.ROOM_MESSAGE, message.toEvent());
-          return Future.succeededFuture(new JsonObject().put("seq", message.seq()).put("sentAt", message.sentAt().toString()));
+          return Future.succeededFuture(message);
         }));
   }
 
-  /** {@code room.signal}: an opaque WebRTC signal, relayed to the peer only and never stored. */
-  public Future<JsonObject> signal(AuthenticatedUser caller, RoomMembership membership, JsonInput frame) {
-    SessionId id = sessionId(frame);
-    Object signal = frame.json().getValue("signal");
-    if (signal == null) {
-      throw frame.invalid("signal", "is required (an SDP offer or answer, an ICE candidate, or a hangup)");
-    }
+  /** {@code room.signal}: an opaque WebRTC signal (any JSON value), relayed to the peer only and never stored. */
+  public Future<Void> signal(AuthenticatedUser caller, SessionId id, Object signal) {
     return session(caller, id, "signal in").map(session -> {
       UserId user = caller.id();
       events.send(session.peerOf(user).orElseThrow(), ServerEvent.ROOM_SIGNAL,
           new JsonObject().put("sessionId", id.toString()).put("from", user.toString()).put("signal", signal));
-      return new JsonObject();
+      return null;
     });
   }
 
   /** {@code room.typing}: to the peer, at most once per {@code rooms.typingIntervalMs} per connection and room. */
-  public Future<JsonObject> typing(AuthenticatedUser caller, RoomMembership membership, JsonInput frame) {
-    SessionId id = sessionId(frame);
+  public Future<Void> typing(AuthenticatedUser caller, RoomMembership membership, SessionId id) {
     return session(caller, id, "type in").map(session -> {
       if (membership.mayType(id, System.nanoTime(), typingInterval.toNanos())) {
         UserId user = caller.id();
         events.send(session.peerOf(user).orElseThrow(), ServerEvent.ROOM_TYPING, new JsonObject().put("sessionId", id.toString()).put("from", user.toString()));
       }
-      return new JsonObject();
+      return null;
     });
   }
 
   /** {@code room.leave}: out of the room, the session goes on; joining again comes back. */
-  public Future<JsonObject> leave(AuthenticatedUser caller, RoomMembership membership, JsonInput frame) {
-    SessionId id = sessionId(frame);
+  public Future<Void> leave(AuthenticatedUser caller, RoomMembership membership, SessionId id) {
     return session(caller, id, "leave").compose(session -> sessions.leave(id, caller.id()).map(v -> {
       membership.left(id);
       roomPresence(id, caller.id(), session.peerOf(caller.id()).orElseThrow(), "left");
-      return new JsonObject();
+      return null;
     }));
   }
 
@@ -174,9 +164,7 @@ public final class RoomService {
    * {@code session.checkin}: for an in-person session, being within {@code session.checkinRadiusMeters}
    * of the meeting point (the expert's location at match time) is what joining means.
    */
-  public Future<JsonObject> checkIn(AuthenticatedUser caller, RoomMembership membership, JsonInput frame) {
-    SessionId id = sessionId(frame);
-    GeoPoint location = frame.requiredLocation("location");
+  public Future<Void> checkIn(AuthenticatedUser caller, SessionId id, GeoPoint location) {
     return session(caller, id, "check in to").compose(session -> {
       if (session.mode() != Mode.IN_PERSON) {
         return Future.failedFuture(ApiError.badRequest("check-in is for in-person sessions; this one is " + session.mode().wireName()));
@@ -203,22 +191,22 @@ public final class RoomService {
               announceActive(j.session());
             }
           });
-          return Future.succeededFuture(new JsonObject().put("checkedIn", true));
+          return Future.succeededFuture();
         });
       });
     });
   }
 
+  /** What {@code session.end} found: the session as it is now, and whether this call ended it. */
+  public record Ending(SessionRecord session, boolean endedNow) {}
+
   /** {@code session.end}: completes an active session (Outcomes); {@code session.ended} goes to both. */
-  public Future<JsonObject> end(AuthenticatedUser caller, RoomMembership membership, JsonInput frame) {
-    SessionId id = sessionId(frame);
+  public Future<Ending> end(AuthenticatedUser caller, SessionId id) {
     UserId user = caller.id();
     return outcomes.endByParticipant(id, user).compose(ended -> {
       if (ended.isPresent()) {
         participants.forget(id);
-        JsonObject event = ended.get().session().endedEvent(user);
-        return Future.succeededFuture(new JsonObject().put("status", event.getString("status"))
-            .put("durationSeconds", event.getLong("durationSeconds")));
+        return Future.succeededFuture(new Ending(ended.get().session(), true));
       }
       return queries.find(id).compose(found -> {
         if (found.isEmpty() || !found.get().hasParticipant(user)) {
@@ -227,7 +215,7 @@ public final class RoomService {
         if (found.get().status() == SessionStatus.WAITING) {
           return Future.failedFuture(ApiError.conflict("the session has not started: both participants must join first"));
         }
-        return Future.succeededFuture(new JsonObject().put("status", found.get().status().wireName()));
+        return Future.succeededFuture(new Ending(found.get(), false));
       });
     });
   }
@@ -345,12 +333,4 @@ public final class RoomService {
     events.send(who, ServerEvent.ROOM_PRESENCE, event);
   }
 
-  private static JsonObject participant(UserId user, String role, Set<UserId> online) {
-    return new JsonObject().put("userId", user.toString()).put("role", role).put("online", online.contains(user));
-  }
-
-  private static SessionId sessionId(JsonInput frame) {
-    String text = frame.requiredString("sessionId", 1, 64);
-    return SessionId.parse(text).orElseThrow(() -> frame.invalid("sessionId", "is not a session id"));
-  }
 }

@@ -55,7 +55,7 @@ public record SessionRecord(
 
   /** {@link #endedEvent(UserId)} of a session that ended by itself, saying why. */
   public JsonObject endedEvent(UserId by, SessionEnd reason) {
-    long seconds = startedAt == null ? 0 : Duration.between(startedAt, endedAt == null ? Instant.now() : endedAt).toSeconds();
+    long seconds = durationSeconds();
     JsonObject event = new JsonObject()
         .put("sessionId", id.toString())
         .put("status", status.wireName())
@@ -67,6 +67,11 @@ public record SessionRecord(
       event.put("reason", reason.wireName());
     }
     return event;
+  }
+
+  /** How long it ran: from the start to its end (or now), 0 for a session that never started. */
+  public long durationSeconds() {
+    return startedAt == null ? 0 : Duration.between(startedAt, endedAt == null ? Instant.now() : endedAt).toSeconds();
   }
 
   /** {@code GET /api/v1/sessions/{id}}. */
