@@ -212,4 +212,23 @@ class ArchitectureTest {
         .because("state belongs to one context; what runs where is decided in one helper (docs/architecture.md)")
         .check(tandem);
   }
+
+  /**
+   * The records that read themselves from a request's JSON, each called by the edges alone (routes,
+   * frame handlers, the command line, the load-test seeder): the one way into a feature for JSON.
+   */
+  private static final List<String> INPUT_READERS = List.of(
+      "io.tandem.matching.NewRequest", "io.tandem.expert.Offering", "io.tandem.expert.OfferingChange", "io.tandem.expert.ExpertProfile",
+      "io.tandem.auth.Registration", "io.tandem.auth.HashPassword", "io.tandem.loadtest.Seeder");
+
+  @Test
+  @DisplayName("request JSON is read at the edges: services and repositories never take JsonInput")
+  void inputReadAtTheEdges() {
+    noClasses().that().resideOutsideOfPackages("io.tandem.wire..", "io.tandem.api..", "io.tandem.gateway..")
+        .and(not(com.tngtech.archunit.base.DescribedPredicate.describe("an input reader",
+            (JavaClass c) -> INPUT_READERS.contains(c.getName()) || INPUT_READERS.stream().anyMatch(r -> c.getName().startsWith(r + "$")))))
+        .should().dependOnClassesThat().haveFullyQualifiedName("io.tandem.wire.JsonInput")
+        .because("routes and frame handlers parse JSON into typed commands (docs/architecture.md)")
+        .check(tandem);
+  }
 }

@@ -23,7 +23,8 @@ final class MoneyRoutes {
     router.get("/api/v1/me/ledger").handler(authenticated).handler(Replies.json(200, ctx ->
         money.statements().statement(Replies.caller(ctx).id())));
     router.post("/api/v1/wallet/top-ups").handler(authenticated).handler(Replies.json(201, ctx ->
-        money.topUps().create(Replies.caller(ctx), Replies.body(ctx), ctx.request().getHeader("Idempotency-Key"))));
+        money.topUps().create(Replies.caller(ctx), Replies.body(ctx).requiredInt("amount", Integer.MIN_VALUE, Integer.MAX_VALUE),
+            ctx.request().getHeader("Idempotency-Key"))));
     router.get("/api/v1/wallet/top-ups/:id").handler(authenticated).handler(Replies.json(200, ctx ->
         money.topUps().get(Replies.caller(ctx), ctx.pathParam("id"))));
     // The provider signs its webhooks: no bearer token, the signature over the raw body is the proof.

@@ -1,16 +1,27 @@
 package io.tandem.api;
 
+import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Role;
+import io.tandem.config.TopicsConfig;
+import io.tandem.kernel.Mode;
+import io.tandem.kernel.SessionStatus;
+import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
 import io.tandem.kernel.Uuids;
+import io.tandem.operator.OperatorActions;
 import io.tandem.operator.OperatorFeature;
 import io.tandem.topic.TopicDirectory;
+import io.tandem.topic.Topics;
 import io.tandem.wire.ApiError;
+import io.tandem.wire.JsonInput;
 import io.tandem.wire.QueryNumbers;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Function;
 
 /** The operator console (admins only): its reads, the actions that put things right, and the audit log; and the public topic list. */
@@ -38,8 +49,11 @@ final class OperatorRoutes {
       });
     }));
     read(router, authenticated, "/api/v1/admin/topics", ctx -> Future.succeededFuture(TopicDirectory.forOperators(operator.topics().catalogue())));
-    router.put("/api/v1/admin/topics/:topic").handler(authenticated).handler(Replies.json(200, ctx ->
-        operator.actions().saveTopic(Replies.caller(ctx), ctx.pathParam("topic"), Replies.body(ctx))));
+    router.put("/api/v1/admin/topics/:topic").handler(authenticated).handler(Replies.json(200, ctx -> {
+      AuthenticatedUser caller = Replies.caller(ctx, Role.ADMIN, PUT_THINGS_RIGHT);
+      JsonInput body = Replies.body(ctx);
+      return operator.actions().saveTopic(caller, topicChange(ctx.pathParam("topic"), body), reason(body));
+    }));
     read(router, authenticated, "/api/v1/admin/queue", ctx -> operator.views().queue());
     read(router, authenticated, "/api/v1/admin/requests", ctx -> operator.views().waitingRequests(limit(ctx)));
     read(router, authenticated, "/api/v1/admin/experts", ctx -> operator.views().experts());
@@ -61,20 +75,31 @@ final class OperatorRoutes {
           : Uuids.parse(subject).orElseThrow(() -> ApiError.badRequest("subject must be the id of a user, request, session or penalty")));
     });
 
-    act(router, authenticated, "/api/v1/admin/requests/:id/cancel", ctx ->
-        operator.actions().cancelRequest(Replies.caller(ctx), ctx.pathParam("id"), Replies.body(ctx)));
-    act(router, authenticated, "/api/v1/admin/sessions/:id/end", ctx ->
-        operator.actions().endSession(Replies.caller(ctx), ctx.pathParam("id"), Replies.body(ctx)));
-    act(router, authenticated, "/api/v1/admin/sessions/:id/refund", ctx ->
-        operator.actions().refund(Replies.caller(ctx), ctx.pathParam("id"), Replies.body(ctx), ctx.request().getHeader("Idempotency-Key")));
-    act(router, authenticated, "/api/v1/admin/users/:id/credits", ctx ->
-        operator.actions().credit(Replies.caller(ctx), ctx.pathParam("id"), Replies.body(ctx), ctx.request().getHeader("Idempotency-Key")));
-    act(router, authenticated, "/api/v1/admin/users/:id/suspension", ctx ->
-        operator.actions().suspend(Replies.caller(ctx), ctx.pathParam("id"), Replies.body(ctx)));
-    act(router, authenticated, "/api/v1/admin/users/:id/reinstate", ctx ->
-        operator.actions().reinstate(Replies.caller(ctx), ctx.pathParam("id"), Replies.body(ctx)));
-    act(router, authenticated, "/api/v1/admin/penalties/:id/waive", ctx ->
-        operator.actions().waive(Replies.caller(ctx), ctx.pathParam("id"), Replies.body(ctx)));
+    act(router, authenticated, "/api/v1/admin/requests/:id/cancel", (ctx, caller, body) ->
+        operator.actions().cancelRequest(caller, ctx.pathParam("id"), reason(body)));
+    act(router, authenticated, "/api/v1/admin/sessions/:id/end", (ctx, caller, body) -> {
+      String outcome = body.requiredString("outcome", 1, 32);
+      SessionStatus ending = SessionStatus.fromWire(outcome).filter(s -> !s.open())
+          .orElseThrow(() -> body.invalid("outcome", "'" + outcome + "' is not how a session ends: completed, client_left, expert_left,"
+              + " expert_no_show, client_no_show, both_no_show or abandoned"));
+      return operator.actions().endSession(caller, ctx.pathParam("id"), ending, reason(body));
+    });
+    act(router, authenticated, "/api/v1/admin/sessions/:id/refund", (ctx, caller, body) -> {
+      long amount = body.requiredInt("amount", 1, Integer.MAX_VALUE);
+      return operator.actions().refund(caller, ctx.pathParam("id"), amount, reason(body), ctx.request().getHeader("Idempotency-Key"));
+    });
+    act(router, authenticated, "/api/v1/admin/users/:id/credits", (ctx, caller, body) -> {
+      long amount = body.requiredInt("amount", 1, Integer.MAX_VALUE);
+      return operator.actions().credit(caller, ctx.pathParam("id"), amount, reason(body), ctx.request().getHeader("Idempotency-Key"));
+    });
+    act(router, authenticated, "/api/v1/admin/users/:id/suspension", (ctx, caller, body) -> {
+      int hours = body.requiredInt("hours", 1, OperatorActions.MAX_SUSPENSION_HOURS);
+      return operator.actions().suspend(caller, ctx.pathParam("id"), hours, reason(body));
+    });
+    act(router, authenticated, "/api/v1/admin/users/:id/reinstate", (ctx, caller, body) ->
+        operator.actions().reinstate(caller, ctx.pathParam("id"), reason(body)));
+    act(router, authenticated, "/api/v1/admin/penalties/:id/waive", (ctx, caller, body) ->
+        operator.actions().waive(caller, ctx.pathParam("id"), reason(body)));
   }
 
   private static void read(Router router, BearerAuthentication authenticated, String path, Function<RoutingContext, Future<JsonObject>> read) {
@@ -84,9 +109,67 @@ final class OperatorRoutes {
     }));
   }
 
-  /** An operator's action: the actions check the role themselves (they are the operator feature's rule, not the route's). */
-  private static void act(Router router, BearerAuthentication authenticated, String path, Function<RoutingContext, Future<JsonObject>> action) {
-    router.post(path).handler(authenticated).handler(Replies.json(200, action::apply));
+  /** An operator's action, read from the route and its body. */
+  @FunctionalInterface
+  private interface Action {
+    Future<JsonObject> run(RoutingContext ctx, AuthenticatedUser caller, JsonInput body);
+  }
+
+  /**
+   * An operator's action: a caller who is no administrator is refused before their body is read
+   * (the actions check the role again: it is the operator feature's rule, not only the route's).
+   */
+  private static void act(Router router, BearerAuthentication authenticated, String path, Action action) {
+    router.post(path).handler(authenticated).handler(Replies.json(200, ctx -> {
+      AuthenticatedUser caller = Replies.caller(ctx, Role.ADMIN, PUT_THINGS_RIGHT);
+      return action.run(ctx, caller, Replies.body(ctx));
+    }));
+  }
+
+  private static final String PUT_THINGS_RIGHT = "put things right";
+
+  private static String reason(JsonInput body) {
+    return body.requiredString("reason", 1, OperatorActions.MAX_REASON);
+  }
+
+  /**
+   * A topic of the catalogue as {@code PUT /api/v1/admin/topics/{topic}} gives it: {@code names}
+   * in every language, {@code price} a number for every mode or {@code {chat?, video?, in_person?}}
+   * (left out: none of its own, its parent's), {@code retired}.
+   */
+  private static Topics.Change topicChange(String slug, JsonInput body) {
+    Topic topic = Topic.parse(slug).orElseThrow(() -> ApiError.badRequest("'" + slug + "' is not a topic: lowercase dotted words, most"
+        + " general first, like career.interview"));
+    JsonInput names = body.requiredObject("names");
+    Map<String, String> named = new LinkedHashMap<>();
+    for (String language : TopicsConfig.LANGUAGES) {
+      named.put(language, names.requiredString(language, 1, TopicsConfig.MAX_NAME).strip());
+    }
+    Map<String, Long> prices = topicPrices(body);
+    if (body.json().containsKey("retired") && !(body.json().getValue("retired") instanceof Boolean)) {
+      throw body.invalid("retired", "must be true or false");
+    }
+    return new Topics.Change(topic, named, prices, Boolean.TRUE.equals(body.json().getValue("retired")));
+  }
+
+  /** A topic's own prices from {@code price}: a number (every mode) or per mode; none when left out. */
+  private static Map<String, Long> topicPrices(JsonInput body) {
+    Object price = body.json().getValue("price");
+    if (price == null) {
+      return Map.of();
+    }
+    if (price instanceof Number) {
+      return Map.of(TopicsConfig.EVERY_MODE, (long) body.requiredInt("price", 0, Integer.MAX_VALUE));
+    }
+    JsonInput byMode = body.requiredObject("price");
+    Map<String, Long> prices = new HashMap<>();
+    for (String mode : byMode.json().fieldNames()) {
+      if (Mode.fromWire(mode).isEmpty()) {
+        throw body.invalid("price", "gives a price for " + mode + ", which is not a mode (chat, video, in_person)");
+      }
+      prices.put(mode, (long) byMode.requiredInt(mode, 0, Integer.MAX_VALUE));
+    }
+    return prices;
   }
 
   private static int limit(RoutingContext ctx) {

@@ -1,12 +1,16 @@
 package io.tandem.api;
 
 import io.tandem.auth.Role;
+import io.tandem.config.WebhookConfig;
+import io.tandem.webhook.EventTypes;
 import io.tandem.webhook.WebhookAdmin;
+import io.tandem.wire.JsonInput;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.function.Function;
 
 /** Webhook subscriptions, their delivery log and replays: admins only (docs/webhooks.md). */
@@ -21,7 +25,12 @@ final class WebhookRoutes {
 
   void mount(Router router, BearerAuthentication authenticated) {
     admin(router, authenticated, HttpMethod.GET, BASE, 200, ctx -> webhooks.list());
-    admin(router, authenticated, HttpMethod.POST, BASE, 201, ctx -> webhooks.subscribe(Replies.body(ctx)));
+    admin(router, authenticated, HttpMethod.POST, BASE, 201, ctx -> {
+      JsonInput body = Replies.body(ctx);
+      String url = body.requiredString("url", 1, 2000);
+      List<String> events = body.optionalStrings("events", 0, EventTypes.ALL.size(), 40).orElse(List.of());
+      return webhooks.subscribe(url, events, body.optionalString("secret", WebhookConfig.MIN_SECRET_CHARS, WebhookAdmin.MAX_SECRET_CHARS));
+    });
     admin(router, authenticated, HttpMethod.DELETE, BASE + "/:id", 200, ctx -> webhooks.unsubscribe(ctx.pathParam("id")));
     admin(router, authenticated, HttpMethod.GET, BASE + "/:id/deliveries", 200, ctx -> webhooks.deliveries(ctx.pathParam("id"),
         ctx.queryParams().get("state"), ctx.queryParams().get("beforeSeq"), ctx.queryParams().get("limit")));

@@ -6,7 +6,6 @@ import io.tandem.config.PaymentsConfig;
 import io.tandem.kernel.UserId;
 import io.tandem.kernel.Uuids;
 import io.tandem.wire.ApiError;
-import io.tandem.wire.JsonInput;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
@@ -69,14 +68,16 @@ public final class TopUps {
    * never added twice by a retry): {@code 201 {id, status, amount, currency, provider, demo}};
    * the same key again answers the same top-up, and with another amount is a {@code conflict}.
    */
-  public Future<JsonObject> create(AuthenticatedUser caller, JsonInput body, String idempotencyKey) {
+  public Future<JsonObject> create(AuthenticatedUser caller, long amount, String idempotencyKey) {
     if (caller.role() != Role.CLIENT) {
       throw ApiError.forbidden("only clients top up their wallet");
     }
     if (idempotencyKey == null || !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
       throw ApiError.badRequest("an Idempotency-Key header (1 to 128 printable ASCII characters) is required: it keeps a retry from adding money twice");
     }
-    long amount = body.requiredInt("amount", (int) Math.min(config.minTopUp(), Integer.MAX_VALUE), (int) Math.min(config.maxTopUp(), Integer.MAX_VALUE));
+    if (amount < config.minTopUp() || amount > config.maxTopUp()) {
+      throw ApiError.badRequest("amount must be between " + config.minTopUp() + " and " + config.maxTopUp());
+    }
     PaymentProvider payments = provider.orElseThrow(() -> ApiError.conflict("this server takes no top-ups (payments.provider is none)"));
     UUID id = UUID.randomUUID();
     return pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO top_ups (id, user_id, amount, provider, status, idempotency_key)"

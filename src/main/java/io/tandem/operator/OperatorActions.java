@@ -6,8 +6,6 @@ import io.tandem.auth.Role;
 import io.tandem.bus.PresenceMessages;
 import io.tandem.bus.UserEvents;
 import io.tandem.bus.Addresses;
-import io.tandem.config.TopicsConfig;
-import io.tandem.kernel.Mode;
 import io.tandem.kernel.RequestId;
 import io.tandem.kernel.SessionId;
 import io.tandem.kernel.SessionStatus;
@@ -27,7 +25,6 @@ import io.tandem.session.Outcomes;
 import io.tandem.session.SessionRecord;
 import io.tandem.topic.Topics;
 import io.tandem.wire.ApiError;
-import io.tandem.wire.JsonInput;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -36,10 +33,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -55,9 +49,10 @@ import org.slf4j.LoggerFactory;
 public final class OperatorActions {
   private static final Logger log = LoggerFactory.getLogger(OperatorActions.class);
   private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,128}");
-  private static final int MAX_REASON = 500;
+  /** The longest reason an operator gives, in characters. */
+  public static final int MAX_REASON = 500;
   /** The longest suspension an operator sets in one go: a year. */
-  private static final int MAX_SUSPENSION_HOURS = 24 * 366;
+  public static final int MAX_SUSPENSION_HOURS = 24 * 366;
 
   private final Pool pool;
   private final RequestService requests;
@@ -87,9 +82,8 @@ public final class OperatorActions {
   }
 
   /** {@code POST /api/v1/admin/requests/{id}/cancel {reason}}: a waiting request cancelled, its pending offer withdrawn. */
-  public Future<JsonObject> cancelRequest(AuthenticatedUser caller, String id, JsonInput body) {
+  public Future<JsonObject> cancelRequest(AuthenticatedUser caller, String id, String reason) {
     UserId operator = operator(caller);
-    String reason = reason(body);
     RequestId request = RequestId.parse(id).orElseThrow(() -> ApiError.notFound("there is no request " + id));
     return asOperator(operator, conn -> requests.cancel(conn, request).compose(outcome -> {
           if (outcome instanceof Cancellation.NotFound) {
@@ -112,13 +106,11 @@ public final class OperatorActions {
    * {@code POST /api/v1/admin/sessions/{id}/end {outcome, reason}}: an open session ends as the
    * operator decides, with that ending's money, penalties and requeue (the outcome table's).
    */
-  public Future<JsonObject> endSession(AuthenticatedUser caller, String id, JsonInput body) {
+  public Future<JsonObject> endSession(AuthenticatedUser caller, String id, SessionStatus ending, String reason) {
     UserId operator = operator(caller);
-    String outcomeName = body.requiredString("outcome", 1, 32);
-    String reason = reason(body);
-    SessionStatus ending = SessionStatus.fromWire(outcomeName).filter(s -> !s.open())
-        .orElseThrow(() -> body.invalid("outcome", "'" + outcomeName + "' is not how a session ends: completed, client_left, expert_left,"
-            + " expert_no_show, client_no_show, both_no_show or abandoned"));
+    if (ending.open()) {
+      throw ApiError.badRequest("outcome '" + ending.wireName() + "' is not how a session ends");
+    }
     SessionId session = SessionId.parse(id).orElseThrow(() -> ApiError.notFound("there is no session " + id));
     return asOperator(operator, conn -> outcomes.endByOperator(conn, session, ending, operator)
             .compose(settled -> Audit.record(conn, operator, new Audit.Action("session.end", "session", session.value(), reason,
@@ -137,11 +129,9 @@ public final class OperatorActions {
    * more than they paid; the expert and the platform give it back in proportion). A retry of the
    * key is answered from the audit log (Audit.claim).
    */
-  public Future<JsonObject> refund(AuthenticatedUser caller, String id, JsonInput body, String idempotencyKey) {
+  public Future<JsonObject> refund(AuthenticatedUser caller, String id, long amount, String reason, String idempotencyKey) {
     UserId operator = operator(caller);
     String key = idempotencyKey(idempotencyKey);
-    long amount = body.requiredInt("amount", 1, Integer.MAX_VALUE);
-    String reason = reason(body);
     SessionId session = SessionId.parse(id).orElseThrow(() -> ApiError.notFound("there is no session " + id));
     Audit.Action action = new Audit.Action("session.refund", "session", session.value(), reason, new JsonObject().put("amount", amount));
     return asOperator(operator, conn -> Audit.claim(conn, operator, action, key).compose(earlier -> earlier.isPresent()
@@ -168,11 +158,9 @@ public final class OperatorActions {
    * {@code POST /api/v1/admin/users/{id}/credits {amount, reason}} with an {@code Idempotency-Key}:
    * the platform credits a wallet; a retry of the key is answered, not credited again.
    */
-  public Future<JsonObject> credit(AuthenticatedUser caller, String id, JsonInput body, String idempotencyKey) {
+  public Future<JsonObject> credit(AuthenticatedUser caller, String id, long amount, String reason, String idempotencyKey) {
     UserId operator = operator(caller);
     String key = idempotencyKey(idempotencyKey);
-    long amount = body.requiredInt("amount", 1, Integer.MAX_VALUE);
-    String reason = reason(body);
     UserId user = userId(id);
     Audit.Action action = new Audit.Action("wallet.credit", "user", user.value(), reason, new JsonObject().put("amount", amount));
     return asOperator(operator, conn -> Audit.claim(conn, operator, action, key).compose(earlier -> earlier.isPresent()
@@ -192,10 +180,8 @@ public final class OperatorActions {
    * {@code POST /api/v1/admin/users/{id}/suspension {hours, reason}}: no requests, no offers until
    * then; an expert goes offline at once, a client's waiting request is cancelled.
    */
-  public Future<JsonObject> suspend(AuthenticatedUser caller, String id, JsonInput body) {
+  public Future<JsonObject> suspend(AuthenticatedUser caller, String id, int hours, String reason) {
     UserId operator = operator(caller);
-    int hours = body.requiredInt("hours", 1, MAX_SUSPENSION_HOURS);
-    String reason = reason(body);
     UserId user = userId(id);
     Instant asked = Instant.now().plus(Duration.ofHours(hours));
     return asOperator(operator, conn -> account(conn, user).compose(role -> {
@@ -225,9 +211,8 @@ public final class OperatorActions {
   private record Suspended(Role role, Instant until) {}
 
   /** {@code POST /api/v1/admin/users/{id}/reinstate {reason}}: a running suspension lifted. */
-  public Future<JsonObject> reinstate(AuthenticatedUser caller, String id, JsonInput body) {
+  public Future<JsonObject> reinstate(AuthenticatedUser caller, String id, String reason) {
     UserId operator = operator(caller);
-    String reason = reason(body);
     UserId user = userId(id);
     return asOperator(operator, conn -> account(conn, user)
             .compose(role -> suspensions.reinstate(conn, user))
@@ -247,9 +232,8 @@ public final class OperatorActions {
    * suspension the remaining points no longer reach is lifted), and a client no-show's fee is given
    * back by the platform.
    */
-  public Future<JsonObject> waive(AuthenticatedUser caller, String id, JsonInput body) {
+  public Future<JsonObject> waive(AuthenticatedUser caller, String id, String reason) {
     UserId operator = operator(caller);
-    String reason = reason(body);
     UUID penalty = Uuids.parse(id).orElseThrow(() -> ApiError.notFound("there is no penalty " + id));
     return asOperator(operator, conn -> penalties.waive(conn, penalty, reason).compose(waiver -> {
           if (waiver.isEmpty()) {
@@ -276,22 +260,9 @@ public final class OperatorActions {
    * every mode or {@code {chat?, video?, in_person?}}, left out for none of its own (its parent's).
    * Every node reads the catalogue again once it committed.
    */
-  public Future<JsonObject> saveTopic(AuthenticatedUser caller, String slug, JsonInput body) {
+  public Future<JsonObject> saveTopic(AuthenticatedUser caller, Topics.Change change, String reason) {
     UserId operator = operator(caller);
-    Topic topic = Topic.parse(slug).orElseThrow(() -> ApiError.badRequest("'" + slug + "' is not a topic: lowercase dotted words, most"
-        + " general first, like career.interview"));
-    JsonInput names = body.requiredObject("names");
-    Map<String, String> named = new LinkedHashMap<>();
-    for (String language : TopicsConfig.LANGUAGES) {
-      named.put(language, names.requiredString(language, 1, TopicsConfig.MAX_NAME).strip());
-    }
-    Map<String, Long> prices = topicPrices(body);
-    boolean retired = Boolean.TRUE.equals(body.json().getValue("retired"));
-    if (body.json().containsKey("retired") && !(body.json().getValue("retired") instanceof Boolean)) {
-      throw body.invalid("retired", "must be true or false");
-    }
-    String reason = reason(body);
-    Topics.Change change = new Topics.Change(topic, named, prices, retired);
+    Topic topic = change.topic();
     return asOperator(operator, conn -> topics.save(conn, change).compose(saved -> Audit.record(conn, operator, new Audit.Action(
                 saved.created() ? "topic.create" : "topic.change", "topic", saved.entry().id(), reason, saved.entry().toJson()))
             .map(saved)))
@@ -303,26 +274,6 @@ public final class OperatorActions {
           log.info("operator {} {} topic {}: {}", operator, saved.created() ? "created" : "changed", topic, reason);
           return saved.entry().toJson();
         });
-  }
-
-  /** A topic's own prices from {@code price}: a number (every mode) or per mode; none when left out. */
-  private static Map<String, Long> topicPrices(JsonInput body) {
-    Object price = body.json().getValue("price");
-    if (price == null) {
-      return Map.of();
-    }
-    if (price instanceof Number) {
-      return Map.of(TopicsConfig.EVERY_MODE, (long) body.requiredInt("price", 0, Integer.MAX_VALUE));
-    }
-    JsonInput byMode = body.requiredObject("price");
-    Map<String, Long> prices = new HashMap<>();
-    for (String mode : byMode.json().fieldNames()) {
-      if (Mode.fromWire(mode).isEmpty()) {
-        throw body.invalid("price", "gives a price for " + mode + ", which is not a mode (chat, video, in_person)");
-      }
-      prices.put(mode, (long) byMode.requiredInt(mode, 0, Integer.MAX_VALUE));
-    }
-    return prices;
   }
 
   /**
@@ -349,10 +300,6 @@ public final class OperatorActions {
       throw ApiError.forbidden("only administrators may put things right");
     }
     return caller.id();
-  }
-
-  private static String reason(JsonInput body) {
-    return body.requiredString("reason", 1, MAX_REASON);
   }
 
   private static UserId userId(String id) {

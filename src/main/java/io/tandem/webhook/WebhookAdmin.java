@@ -3,13 +3,13 @@ package io.tandem.webhook;
 import io.tandem.config.WebhookConfig;
 import io.tandem.kernel.Uuids;
 import io.tandem.wire.ApiError;
-import io.tandem.wire.JsonInput;
 import io.tandem.wire.QueryNumbers;
 import io.tandem.wire.StandardWebhooks;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -17,7 +17,7 @@ import java.util.UUID;
 public final class WebhookAdmin {
   private static final int DEFAULT_LOG = 50;
   private static final int MAX_LOG = 500;
-  private static final int MAX_SECRET_CHARS = 200;
+  public static final int MAX_SECRET_CHARS = 200;
   private static final Set<String> STATES = Set.of("pending", "delivered", "gave_up");
 
   private final WebhookStore store;
@@ -37,18 +37,16 @@ public final class WebhookAdmin {
    * {@code POST /api/v1/admin/webhooks} {@code {url, events?, secret?}}: 201 with the subscription and
    * its secret, shown this once (one is made when none is given).
    */
-  public Future<JsonObject> subscribe(JsonInput body) {
-    String url = body.requiredString("url", 1, 2000);
+  public Future<JsonObject> subscribe(String url, List<String> events, Optional<String> secret) {
     if (!WebhookConfig.validUrl(url)) {
-      throw body.invalid("url", "must be an absolute http:// or https:// URL, got " + url);
+      throw ApiError.badRequest("url must be an absolute http:// or https:// URL, got " + url);
     }
-    List<String> events = body.optionalStrings("events", 0, EventTypes.ALL.size(), 40).orElse(List.of());
     List<String> unknown = EventTypes.unknown(events);
     if (!unknown.isEmpty()) {
-      throw body.invalid("events", "names unknown event types " + unknown + "; known: " + String.join(", ", EventTypes.ALL));
+      throw ApiError.badRequest("events names unknown event types " + unknown + "; known: " + String.join(", ", EventTypes.ALL));
     }
-    String secret = body.optionalString("secret", WebhookConfig.MIN_SECRET_CHARS, MAX_SECRET_CHARS).orElseGet(StandardWebhooks::newSecret);
-    return store.subscribe(url, secret, events).map(s -> s.toJson().put("secret", secret));
+    String signing = secret.orElseGet(StandardWebhooks::newSecret);
+    return store.subscribe(url, signing, events).map(s -> s.toJson().put("secret", signing));
   }
 
   /** {@code DELETE /api/v1/admin/webhooks/{id}}: switched off, its log kept. */
