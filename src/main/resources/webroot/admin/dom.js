@@ -1,6 +1,7 @@
 // Small DOM helpers for the console. Everything the console shows is built with these and
 // updated in place: a 2-second refresh must neither flicker nor take away focus, a half-typed
 // waiver reason, or the scroll position, so nodes are kept and only changed text is written.
+import { setText } from '/app/dom.js';
 
 /** Creates an element: el('td', {className: 'num', dataset: {test: 'x'}}, 'text', childNode). */
 export function el(tag, props = {}, ...children) {
@@ -18,11 +19,8 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
-/** Writes text only when it changed, so an unchanged refresh touches nothing. */
-export function setText(node, text) {
-  const value = text === undefined || text === null ? '' : String(text);
-  if (node.textContent !== value) node.textContent = value;
-}
+/** Text is written as the app writes it: only when it changed (app/dom.js). */
+export { setText };
 
 /** Sets (or with null/undefined removes) an attribute only when it changed. */
 export function setAttr(node, name, value) {

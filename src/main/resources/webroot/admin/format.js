@@ -1,15 +1,7 @@
 // How the console writes durations, times, money and ids, in the current language.
 import { t, language } from '/i18n/i18n.js';
-import { money, minorUnits, knownCurrencyCode } from '/app/format.js';
+import { money, minorUnits, knownCurrencyCode, duration } from '/app/format.js';
 
-/** A duration in whole seconds, coarsened as it grows: "42 s", "3 min 5 s", "2 h 10 min", "1 d 3 h". */
-export function duration(totalSeconds) {
-  const seconds = Math.max(0, Math.floor(Number(totalSeconds) || 0));
-  if (seconds < 60) return t('admin.duration.s', { s: seconds });
-  if (seconds < 3600) return t('admin.duration.ms', { m: Math.floor(seconds / 60), s: seconds % 60 });
-  if (seconds < 86400) return t('admin.duration.hm', { h: Math.floor(seconds / 3600), m: Math.floor((seconds % 3600) / 60) });
-  return t('admin.duration.dh', { d: Math.floor(seconds / 86400), h: Math.floor((seconds % 86400) / 3600) });
-}
 
 /** "12 s ago" for a past moment given in epoch milliseconds ("just now" under 2 s). */
 export function ago(epochMs, now = Date.now()) {
@@ -35,8 +27,8 @@ export function clock(iso) {
   return new Intl.DateTimeFormat(language(), options).format(at);
 }
 
-/** Ledger minor units (cents) as currency units with two decimals and grouping: the app's own. */
-export { money, minorUnits, knownCurrencyCode };
+/** Money (ledger minor units as currency units with two decimals and grouping) and durations: written as the app writes them. */
+export { money, minorUnits, knownCurrencyCode, duration };
 
 export function count(n) {
   return new Intl.NumberFormat(language()).format(Number(n) || 0);

@@ -51,11 +51,17 @@ export function setI18nAttr(element, spec) {
   return element;
 }
 
-/** Plain (untranslated) text, e.g. a number or a name; drops any translation marker. */
+/**
+ * Plain (untranslated, or translated by the caller) text, e.g. a number or a name; drops any
+ * translation marker, so that a language switch does not write the element's old key over it.
+ * Writes only when the text changed: the console's 2-second refresh must touch nothing unchanged.
+ * The app and the operator console both write text with it.
+ */
 export function setText(element, text) {
   delete element.dataset.i18n;
   delete element.dataset.i18nParams;
-  element.textContent = text;
+  const value = text === undefined || text === null ? '' : String(text);
+  if (element.textContent !== value) element.textContent = value;
   return element;
 }
 

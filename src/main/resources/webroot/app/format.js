@@ -71,11 +71,17 @@ export function etaText(seconds) {
   return ['eta.minutes', { n: Math.round(seconds / 60) }];
 }
 
-export function duration(seconds) {
-  if (seconds === null || seconds === undefined) return '';
-  const minutes = Math.floor(seconds / 60);
-  const rest = Math.round(seconds % 60);
-  return t('duration.ms', { m: minutes, s: rest });
+/**
+ * A duration in whole seconds, coarsened as it grows: "42 s", "3 min 5 s", "2 h 10 min", "1 d 3 h";
+ * '' for none. The app and the operator console both write durations with it.
+ */
+export function duration(totalSeconds) {
+  if (totalSeconds === null || totalSeconds === undefined) return '';
+  const seconds = Math.max(0, Math.floor(Number(totalSeconds) || 0));
+  if (seconds < 60) return t('duration.s', { s: seconds });
+  if (seconds < 3600) return t('duration.ms', { m: Math.floor(seconds / 60), s: seconds % 60 });
+  if (seconds < 86400) return t('duration.hm', { h: Math.floor(seconds / 3600), m: Math.floor((seconds % 3600) / 60) });
+  return t('duration.dh', { d: Math.floor(seconds / 86400), h: Math.floor((seconds % 86400) / 3600) });
 }
 
 export function rating(average) {

@@ -333,7 +333,7 @@ export function renderRoom(ctx, sessionId) {
     }
     parts.push(setI18n(h('p', { dataTest: 'ended-reason' }),
       event.reason === 'max_duration' ? 'ended.completed.max_duration' : `ended.${event.status}.${me.role}`, peerName));
-    if (event.durationSeconds) parts.push(h('p', { class: 'muted', text: duration(event.durationSeconds) }));
+    if (event.durationSeconds) parts.push(h('p', { class: 'muted', i18n: ['room.duration', { duration: duration(event.durationSeconds) }] }));
     // What it cost or earned: from the event, else (ended from this page's own end, or reopened later) from the session.
     const paymentSlot = h('div', { class: 'ended-payment-slot' }, paymentLine(event.payment));
     parts.push(paymentSlot);

@@ -158,10 +158,6 @@ export default {
   'admin.webhooks.empty': 'No webhook subscriptions: set webhooks.url, or add one with POST /api/v1/admin/webhooks.',
   'admin.webhooks.help': 'Failed deliveries are retried for hours; a given-up one can be replayed from its subscription’s delivery log. The admin API and what receivers get: docs/webhooks.md.',
 
-  'admin.duration.s': '{s} s',
-  'admin.duration.ms': '{m} min {s} s',
-  'admin.duration.hm': '{h} h {m} min',
-  'admin.duration.dh': '{d} d {h} h',
   'admin.ago': '{duration} ago',
   'admin.justNow': 'just now',
 

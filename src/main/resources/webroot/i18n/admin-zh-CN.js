@@ -163,10 +163,6 @@ export default {
   'admin.webhooks.empty': '没有 Webhook 订阅：设置 webhooks.url，或用 POST /api/v1/admin/webhooks 添加。',
   'admin.webhooks.help': '推送失败会重试数小时；已放弃的推送可在其订阅的推送日志中重放。管理接口与接收方收到的内容见 docs/webhooks.md。',
 
-  'admin.duration.s': '{s} 秒',
-  'admin.duration.ms': '{m} 分 {s} 秒',
-  'admin.duration.hm': '{h} 小时 {m} 分',
-  'admin.duration.dh': '{d} 天 {h} 小时',
   'admin.ago': '{duration}前',
   'admin.justNow': '刚刚',
 

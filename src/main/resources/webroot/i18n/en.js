@@ -180,7 +180,11 @@ export default {
   'eta.none': 'No estimate yet',
   'eta.seconds': 'about {n} s',
   'eta.minutes': 'about {n} min',
-  'duration.ms': 'Duration: {m} min {s} s',
+  'duration.s': '{s} s',
+  'duration.ms': '{m} min {s} s',
+  'duration.hm': '{h} h {m} min',
+  'duration.dh': '{d} d {h} h',
+  'room.duration': 'Duration: {duration}',
 
   'notice.expertNoShow': 'Your expert did not show up. You are back at the front of the queue; we are finding you another expert.',
 

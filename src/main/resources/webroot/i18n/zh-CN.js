@@ -180,7 +180,11 @@ export default {
   'eta.none': '暂无预估',
   'eta.seconds': '约 {n} 秒',
   'eta.minutes': '约 {n} 分钟',
-  'duration.ms': '时长：{m} 分 {s} 秒',
+  'duration.s': '{s} 秒',
+  'duration.ms': '{m} 分 {s} 秒',
+  'duration.hm': '{h} 小时 {m} 分',
+  'duration.dh': '{d} 天 {h} 小时',
+  'room.duration': '时长：{duration}',
 
   'notice.expertNoShow': '您的专家没有出现。您已回到队列最前面，我们正在为您寻找其他专家。',
 
