@@ -52,6 +52,17 @@ export function setI18nAttr(element, spec) {
 }
 
 /**
+ * An attribute translated from {@code key}: without {@code params} it follows language switches
+ * (as setI18nAttr); with them it is set once (translate() does not re-translate attributes with
+ * parameters).
+ */
+export function setI18nAttribute(element, attribute, key, params) {
+  if (!params) return setI18nAttr(element, `${attribute}:${key}`);
+  element.setAttribute(attribute, t(key, params));
+  return element;
+}
+
+/**
  * Plain (untranslated, or translated by the caller) text, e.g. a number or a name; drops any
  * translation marker, so that a language switch does not write the element's old key over it.
  * Writes only when the text changed: the console's 2-second refresh must touch nothing unchanged.

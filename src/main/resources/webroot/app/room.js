@@ -1,11 +1,13 @@
 // The room of one session, for both sides: chat with history (re-joined by URL after a reload),
-// typing indicator, a video call, check-in for in-person sessions, ending, and the rating after.
-import { Call } from '/sdk/tandem.js';
+// typing indicator, ending, and what the session came to. The video call (room-call.js), the
+// check-in of in-person sessions (room-checkin.js) and the rating after (rating.js) are its parts.
 import { t } from '/i18n/i18n.js';
-import { h, setI18n, setI18nAttr, setText, statusLine, showStatus, field } from './dom.js';
+import { h, setI18n, setI18nAttribute, setText, statusLine, showStatus } from './dom.js';
 import { errorText, clockTime, duration, topicLabel, money } from './format.js';
-import { currentLocation, readLocation, locationFailure } from './geo.js';
 import { rememberActiveRequest } from './request.js';
+import { callPanel } from './room-call.js';
+import { checkInPanel } from './room-checkin.js';
+import { ratingForm } from './rating.js';
 
 const ENDED = new Set(['completed', 'expert_no_show', 'client_no_show', 'both_no_show', 'abandoned', 'expert_left', 'client_left']);
 const TYPING_VISIBLE_MS = 3500;
@@ -64,49 +66,17 @@ export function renderRoom(ctx, sessionId) {
     emptyHint, messageList, pendingList);
   const chatPanel = h('section', { class: 'chat-panel card', i18nAttr: 'aria-label:room.chat' }, messagesScroller, typing, chatForm);
 
-  // Call
-  const localVideo = h('video', { class: 'local-video', dataTest: 'local-video', autoplay: true, muted: true, playsInline: true, i18nAttr: 'aria-label:call.localVideo' });
-  const remoteVideo = h('video', { class: 'remote-video', dataTest: 'remote-video', autoplay: true, playsInline: true, i18nAttr: 'aria-label:call.remoteVideo' });
-  const callState = h('p', { class: 'call-state', dataTest: 'call-state', 'aria-live': 'polite', i18n: 'call.idle' });
-  // The peer is calling: a sentence and the button that answers ([data-test=call-incoming]).
-  const incomingText = h('span', { class: 'incoming-text' });
-  const joinButton = h('button', { type: 'button', class: 'btn btn-primary ringing', dataTest: 'call-incoming', i18n: 'call.join' });
-  const incomingNotice = h('div', { class: 'callout incoming', role: 'alert', hidden: true }, incomingText, joinButton);
-  const startButton = h('button', { type: 'button', class: 'btn btn-primary', dataTest: 'call-start', i18n: 'call.start' });
-  const muteButton = h('button', { type: 'button', class: 'btn', dataTest: 'call-mute', 'aria-pressed': 'false', i18n: 'call.mute', disabled: true });
-  const cameraButton = h('button', { type: 'button', class: 'btn', dataTest: 'call-camera', 'aria-pressed': 'false', i18n: 'call.cameraOff', disabled: true });
-  const hangupButton = h('button', { type: 'button', class: 'btn btn-danger', dataTest: 'call-hangup', i18n: 'call.hangUp', disabled: true });
-  const unmuteRemote = h('button', { type: 'button', class: 'btn btn-small', hidden: true, i18n: 'call.unmuteRemote' });
-  const videoStage = h('div', { class: 'video-stage', hidden: true }, remoteVideo, localVideo, unmuteRemote);
-  const callPanel = h('section', { class: 'call-panel card stack-tight', i18nAttr: 'aria-label:call.label' },
-    incomingNotice, videoStage, callState,
-    h('div', { class: 'call-controls' }, startButton, muteButton, cameraButton, hangupButton));
-
-  // Check-in (in person)
-  const checkinButton = h('button', { type: 'button', class: 'btn btn-primary', dataTest: 'checkin', i18n: 'checkin.button' });
-  const checkinStatus = statusLine('checkin-status');
-  const manualLat = h('input', { name: 'lat', type: 'number', step: 'any', inputmode: 'decimal' });
-  const manualLng = h('input', { name: 'lng', type: 'number', step: 'any', inputmode: 'decimal' });
-  const manualButton = h('button', { type: 'button', class: 'btn', i18n: 'checkin.manualButton' });
-  // Where the two meet (the session's meetingPoint), with a map to find it.
-  const meetingPlace = h('p', { class: 'meeting-point', dataTest: 'meeting-point', hidden: true });
-  const checkinPanel = h('section', { class: 'checkin-panel card stack-tight', hidden: true },
-    h('h2', { i18n: 'checkin.title' }),
-    meetingPlace,
-    h('p', { class: 'muted', i18n: 'checkin.lead' }),
-    h('div', { class: 'row' }, checkinButton),
-    checkinStatus,
-    h('details', { class: 'manual' },
-      h('summary', { i18n: 'checkin.manual' }),
-      h('div', { class: 'row-fields' }, field('location.lat', manualLat), field('location.lng', manualLng)),
-      manualButton));
-
   const endedPanel = h('section', { class: 'ended-panel card stack', dataTest: 'session-ended', hidden: true, tabindex: '-1' });
 
   // The client's question, as the expert read it in the offer: what the two are here about.
   const briefText = h('span', { class: 'room-brief-text', dataTest: 'room-brief' });
   const briefLine = h('p', { class: 'room-detail room-brief', hidden: true },
     h('span', { class: 'muted', i18n: 'room.brief' }), h('span', { i18n: 'punct.colon' }), briefText);
+
+  const room = tandem.room(sessionId);
+  const calls = callPanel({ ctx, room, sessionId, roomElement: () => element, peerName: () => peer?.displayName || '',
+    mode: () => session?.mode, ended: () => ended });
+  const checkin = checkInPanel(room);
 
   const element = h('div', { class: 'room', dataTest: 'room', dataset: { sessionId } },
     h('header', { class: 'room-header card' },
@@ -116,11 +86,10 @@ export function renderRoom(ctx, sessionId) {
       h('div', { class: 'room-actions' }, sessionStatus, endButton),
       endConfirm, statusDetail, briefLine, roomStatus),
     endedPanel,
-    checkinPanel,
-    h('div', { class: 'room-body' }, callPanel, chatPanel));
+    checkin.panel,
+    h('div', { class: 'room-body' }, calls.panel, chatPanel));
 
   // ---- room and chat ----
-  const room = tandem.room(sessionId);
   const rendered = new Map(); // seq -> li
 
   const messageItem = message => {
@@ -295,12 +264,12 @@ export function renderRoom(ctx, sessionId) {
     showPeerPresenceOver();
     chatInput.disabled = true;
     sendButton.disabled = true;
-    setI18nAttrSafe(chatInput, 'placeholder', 'room.endedPlaceholder');
+    setI18nAttribute(chatInput, 'placeholder', 'room.endedPlaceholder');
     setI18n(emptyHint, 'room.noMessagesEnded');
     hideTyping();
-    stopCall();
-    callPanel.hidden = true;
-    checkinPanel.hidden = true;
+    calls.stop();
+    calls.panel.hidden = true;
+    checkin.panel.hidden = true;
     element.classList.remove('call-active');
     element.classList.add('ended');
     if (alreadyEnded) return;
@@ -337,7 +306,7 @@ export function renderRoom(ctx, sessionId) {
     // What it cost or earned: from the event, else (ended from this page's own end, or reopened later) from the session.
     const paymentSlot = h('div', { class: 'ended-payment-slot' }, paymentLine(event.payment));
     parts.push(paymentSlot);
-    if (['completed', 'client_left', 'expert_left'].includes(event.status) && me.role === 'client') parts.push(ratingForm());
+    if (['completed', 'client_left', 'expert_left'].includes(event.status) && me.role === 'client') parts.push(ratingForm(tandem, sessionId));
     parts.push(h('div', { class: 'row' },
       h('a', { class: 'btn', href: me.role === 'client' ? '#/request' : '#/expert', i18n: me.role === 'client' ? 'ended.newRequest' : 'ended.backHome' }),
       h('a', { class: 'btn btn-quiet', href: '#/account', i18n: 'ended.account' })));
@@ -353,64 +322,6 @@ export function renderRoom(ctx, sessionId) {
         if (!destroyed) paymentSlot.replaceChildren(...[paymentLine(read.payment)].filter(Boolean));
       } catch { /* the rest of the panel stands */ }
     }
-  };
-
-  const ratingForm = () => {
-    let stars = 0;
-    const starButtons = [1, 2, 3, 4, 5].map(value => h('button', {
-      type: 'button', class: 'star', dataTest: 'star', 'aria-pressed': 'false', dataset: { value: String(value) },
-      text: '★', on: { click: () => choose(value) },
-    }));
-    starButtons.forEach((button, index) => setI18nAttrSafe(button, 'aria-label', 'rate.starLabel', { n: index + 1 }));
-    const comment = h('textarea', { name: 'comment', rows: 3, maxlength: 2000, i18nAttr: 'placeholder:rate.commentPlaceholder' });
-    const submit = h('button', { type: 'submit', class: 'btn btn-primary', i18n: 'rate.submit', dataTest: 'rate-submit' });
-    const status = statusLine('rate-status');
-    const chosen = h('span', { class: 'muted star-text' });
-    const choose = value => {
-      stars = value;
-      starButtons.forEach((button, index) => {
-        button.setAttribute('aria-pressed', String(index < value));
-        button.classList.toggle('on', index < value);
-      });
-      setI18n(chosen, 'rate.chosen', { n: value });
-    };
-    const form = h('form', { class: 'stack rate-form', dataTest: 'rate', novalidate: true },
-      h('fieldset', { class: 'plain-group' },
-        h('legend', { i18n: 'rate.title' }),
-        h('div', { class: 'stars', role: 'group' }, starButtons, chosen)),
-      field('rate.comment', comment, 'rate.commentHint'),
-      status,
-      h('div', { class: 'row' }, submit));
-    const done = given => {
-      const rated = h('p', { class: 'callout callout-ok', dataTest: 'rated' });
-      setI18n(rated, given ? 'rate.thanks' : 'rate.already', { n: given || '' });
-      // Whoever just sent it keeps their place: focus goes to the answer, not back to the page top.
-      const hadFocus = form.contains(document.activeElement);
-      rated.tabIndex = -1;
-      form.replaceWith(rated);
-      if (hadFocus) rated.focus();
-    };
-    form.addEventListener('submit', async event => {
-      event.preventDefault();
-      if (!stars) { showStatus(status, 'error', 'rate.pickStars'); starButtons[0].focus(); return; }
-      submit.disabled = true;
-      try {
-        const body = { stars };
-        if (comment.value.trim()) body.comment = comment.value.trim();
-        await tandem.post(`/api/v1/sessions/${sessionId}/ratings`, body);
-        done(stars);
-      } catch (error) {
-        if (error?.code === 'conflict') done(0);
-        else showStatus(status, 'error', errorText(error), undefined, { raw: true });
-        submit.disabled = false;
-      }
-    });
-    // Already rated (e.g. after a reload)? The history says so.
-    tandem.get('/api/v1/me/sessions?limit=50').then(body => {
-      const mine = (body.sessions || []).find(item => item.id === sessionId);
-      if (mine?.rating && form.isConnected) done(mine.rating.stars);
-    }).catch(() => {});
-    return form;
   };
 
   const showEndConfirm = open => {
@@ -447,173 +358,6 @@ export function renderRoom(ctx, sessionId) {
     }
   });
 
-  // ---- check-in ----
-  const checkIn = async location => {
-    checkinButton.disabled = true;
-    manualButton.disabled = true;
-    try {
-      await room.checkIn(location);
-      showStatus(checkinStatus, 'ok', 'checkin.done');
-      checkinButton.hidden = true;
-      checkinPanel.querySelector('details').hidden = true;
-    } catch (error) {
-      const far = error?.details?.distanceMeters;
-      if (typeof far === 'number') showStatus(checkinStatus, 'error', 'checkin.tooFar', { distance: far, radius: error.details.radiusMeters });
-      else showStatus(checkinStatus, 'error', errorText(error), undefined, { raw: true });
-    } finally {
-      checkinButton.disabled = false;
-      manualButton.disabled = false;
-    }
-  };
-  checkinButton.addEventListener('click', async () => {
-    showStatus(checkinStatus, '', 'location.finding');
-    try {
-      await checkIn(await currentLocation());
-    } catch (error) {
-      showStatus(checkinStatus, 'error', locationFailure(error, 'type'));
-    }
-  });
-  manualButton.addEventListener('click', () => {
-    const location = readLocation(manualLat, manualLng);
-    if (!location) { showStatus(checkinStatus, 'error', 'checkin.missing'); manualLat.focus(); return; }
-    checkIn(location);
-  });
-
-  // ---- call ----
-  let call = null;
-  let incoming = false;
-  const iceServers = () => tandem.sessionInfo?.(sessionId)?.iceServers || [];
-
-  const updateCallControls = () => {
-    const active = Boolean(call);
-    startButton.hidden = active || incoming;
-    for (const button of [muteButton, cameraButton, hangupButton]) { button.disabled = !active; button.hidden = !active; }
-    element.classList.toggle('in-call', active);
-    element.classList.toggle('call-ringing', incoming && !active);
-    incomingNotice.hidden = !(incoming && !active);
-    callState.hidden = incoming && !active;
-    videoStage.hidden = !active && session?.mode !== 'video';
-    element.classList.toggle('call-active', active || (session?.mode === 'video' && !ended));
-  };
-
-  const startCall = async () => {
-    if (call || ended) return;
-    startButton.disabled = true;
-    setI18n(callState, 'call.starting');
-    const thisCall = new Call(room, { iceServers: iceServers(), iceTransportPolicy: ctx.iceTransportPolicy(), video: true, audio: true });
-    call = thisCall;
-    ctx.setCall(thisCall);
-    incoming = false;
-    updateCallControls();
-    let failedTimer = null;
-    let localReady = false;
-    // Once camera and microphone are up and the offer is out, nothing happens until the peer
-    // answers (no remote description yet): say we wait for them rather than "Starting…".
-    const waitingForPeer = () => localReady && !thisCall.pc?.remoteDescription
-      && (thisCall.state === 'new' || thisCall.state === 'connecting');
-    const showCallState = state => {
-      if (waitingForPeer()) {
-        setI18n(callState, 'call.waitingPeer', { name: peer?.displayName || t(me.role === 'client' ? 'room.yourExpert' : 'room.yourClient') });
-        callState.dataset.state = 'waiting';
-      } else {
-        setI18n(callState, `call.state.${state}`);
-        callState.dataset.state = state;
-      }
-    };
-    thisCall.on('state', state => {
-      if (call !== thisCall) return;
-      showCallState(state);
-      // The SDK restarts ICE on a failed path; if the peer is gone for good (it reloaded the page,
-      // lost its call) nothing recovers, so give the buttons back instead of spinning forever.
-      clearTimeout(failedTimer);
-      if (state === 'failed') failedTimer = setTimeout(() => { if (call === thisCall && thisCall.state === 'failed') stopCall('call.dropped'); }, 30000);
-    });
-    thisCall.on('remoteStream', stream => {
-      if (call !== thisCall || remoteVideo.srcObject === stream) return;
-      remoteVideo.srcObject = stream;
-      playRemote();
-    });
-    thisCall.on('ended', () => { if (call === thisCall) stopCall('call.peerHungUp'); });
-    try {
-      await thisCall.start();
-      if (call !== thisCall) return;
-      localReady = true;
-      if (thisCall.state !== 'connected') showCallState(thisCall.state);
-      localVideo.srcObject = thisCall.localStream;
-      if (thisCall.remoteStream && !remoteVideo.srcObject) { remoteVideo.srcObject = thisCall.remoteStream; playRemote(); }
-    } catch (error) {
-      console.warn('call failed to start', error);
-      if (call === thisCall) stopCall();
-      const key = error?.name === 'NotAllowedError' ? 'call.noPermission' : (error?.name === 'NotFoundError' ? 'call.noDevice' : null);
-      if (key) setI18n(callState, key);
-      else setText(callState, errorText(error));
-    } finally {
-      startButton.disabled = false;
-    }
-  };
-
-  const playRemote = () => {
-    remoteVideo.play().catch(error => {
-      // Autoplay with sound can be refused; play muted and offer to unmute. (An AbortError only
-      // means a newer play() took over.)
-      if (error?.name !== 'NotAllowedError') return;
-      remoteVideo.muted = true;
-      unmuteRemote.hidden = false;
-      remoteVideo.play().catch(() => {});
-    });
-  };
-  unmuteRemote.addEventListener('click', () => { remoteVideo.muted = false; unmuteRemote.hidden = true; remoteVideo.play().catch(() => {}); });
-
-  const stopCall = (messageKey = 'call.idle') => {
-    // hangUp() tells the peer unless the call is closed already (peer hung up, session ended).
-    const ending = call;
-    call = null;
-    if (ending) {
-      ctx.setCall(null);
-      try { ending.hangUp(); } catch (error) { console.warn('hang up failed', error); }
-    }
-    for (const video of [localVideo, remoteVideo]) video.srcObject = null;
-    muteButton.setAttribute('aria-pressed', 'false');
-    setI18n(muteButton, 'call.mute');
-    cameraButton.setAttribute('aria-pressed', 'false');
-    setI18n(cameraButton, 'call.cameraOff');
-    unmuteRemote.hidden = true;
-    delete callState.dataset.state;
-    setI18n(callState, messageKey);
-    updateCallControls();
-  };
-
-  startButton.addEventListener('click', startCall);
-  joinButton.addEventListener('click', startCall);
-  hangupButton.addEventListener('click', () => stopCall('call.youHungUp'));
-  muteButton.addEventListener('click', () => {
-    if (!call) return;
-    const muted = muteButton.getAttribute('aria-pressed') !== 'true';
-    call.setMuted(muted);
-    muteButton.setAttribute('aria-pressed', String(muted));
-    setI18n(muteButton, muted ? 'call.unmute' : 'call.mute');
-  });
-  cameraButton.addEventListener('click', () => {
-    if (!call) return;
-    const off = cameraButton.getAttribute('aria-pressed') !== 'true';
-    call.setCameraOff(off);
-    cameraButton.setAttribute('aria-pressed', String(off));
-    setI18n(cameraButton, off ? 'call.cameraOn' : 'call.cameraOff');
-  });
-  subscriptions.push(tandem.on('call.incoming', event => {
-    if (event.sessionId !== sessionId || call || ended) return;
-    incoming = true;
-    setI18n(incomingText, 'call.incoming', { name: peer?.displayName || '' });
-    setI18n(callState, 'call.ringing');
-    updateCallControls();
-  }));
-  subscriptions.push(tandem.on('call.ended', event => {
-    if (event.sessionId !== sessionId || call) return;
-    incoming = false;
-    setI18n(callState, 'call.peerHungUp');
-    updateCallControls();
-  }));
-
   let shownPrice = null;
   const showPrice = price => {
     if (!price) return;
@@ -622,16 +366,6 @@ export function renderRoom(ctx, sessionId) {
     setI18n(priceText, me.role === 'client' ? 'room.price' : 'room.earns', { amount });
     // Ending it is what settles the price: the question says so.
     setI18n(endQuestion, me.role === 'client' ? 'room.endQuestionPays' : 'room.endQuestionEarns', { amount });
-  };
-
-  const showMeetingPoint = point => {
-    if (!point) return;
-    const lat = point.lat.toFixed(5);
-    const lng = point.lng.toFixed(5);
-    const map = h('a', { href: `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lng}#map=18/${lat}/${lng}`,
-      target: '_blank', rel: 'noopener', dataTest: 'meeting-map', i18n: 'checkin.openMap' });
-    meetingPlace.replaceChildren(setI18n(h('span'), 'checkin.meetAt', { where: `${lat}, ${lng}` }), ' ', map);
-    meetingPlace.hidden = false;
   };
 
   // ---- start ----
@@ -675,21 +409,17 @@ export function renderRoom(ctx, sessionId) {
     syncMessages();
     if (session?.brief) { setText(briefText, session.brief); briefLine.hidden = false; }
     if (mode === 'in_person') {
-      showMeetingPoint(session?.meetingPoint);
-      checkinPanel.hidden = false;
-      callPanel.hidden = true;
+      checkin.showMeetingPoint(session?.meetingPoint);
+      checkin.panel.hidden = false;
+      calls.panel.hidden = true;
       element.classList.add('in-person');
     } else if (mode === 'chat') {
       // A chat consultation was asked (and priced) as chat: no call is offered in it.
-      callPanel.hidden = true;
+      calls.panel.hidden = true;
       element.classList.add('chat-mode');
     }
-    if (room.incomingCall && !call) {
-      incoming = true;
-      setI18n(incomingText, 'call.incoming', { name: peer?.displayName || '' });
-      setI18n(callState, 'call.ringing');
-    }
-    updateCallControls();
+    calls.ringIfCalling();
+    calls.refresh();
     // The room's own status is the latest (a session.active or .ended may have come while this loaded).
     applyStatus(room.status || join?.status || session?.status || 'waiting');
     if (!ended) chatInput.focus({ preventScroll: true });
@@ -708,7 +438,7 @@ export function renderRoom(ctx, sessionId) {
       destroyed = true;
       subscriptions.forEach(off => { try { off(); } catch { /* gone */ } });
       clearTimeout(typingTimer);
-      stopCall();
+      calls.destroy();
       try { room.leave(); } catch { /* socket may be down */ }
     },
   };
@@ -725,10 +455,4 @@ async function findPeer(ctx, session, historyEntry) {
     } catch { /* unnamed */ }
   }
   return { id: peerId, displayName: '', role: ctx.me.role === 'client' ? 'expert' : 'client' };
-}
-
-function setI18nAttrSafe(element, attribute, key, params) {
-  if (!params) { setI18nAttr(element, `${attribute}:${key}`); return; }
-  // Attributes with parameters are not re-translated by translate(); they are set once.
-  element.setAttribute(attribute, t(key, params));
 }
