@@ -2,7 +2,10 @@ package io.tandem.api;
 
 import io.tandem.matching.NewRequest;
 import io.tandem.matching.RequestService;
+import io.tandem.matching.RequestView;
 import io.tandem.wire.QueryNumbers;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 
 /** Consultation requests over HTTP; the same service answers {@code request.*} frames. */
@@ -18,14 +21,16 @@ final class RequestRoutes {
 
   void mount(Router router, BearerAuthentication authenticated) {
     router.post("/api/v1/requests").handler(authenticated).handler(Replies.json(201, ctx ->
-        requests.create(Replies.caller(ctx), NewRequest.from(Replies.body(ctx), requests.limits()), ctx.request().getHeader("Idempotency-Key"))));
+        requests.create(Replies.caller(ctx), NewRequest.from(Replies.body(ctx), requests.limits()), ctx.request().getHeader("Idempotency-Key"))
+            .map(RequestView::createdJson)));
     router.get("/api/v1/requests/:id").handler(authenticated).handler(Replies.json(200, ctx ->
-        requests.get(Replies.caller(ctx), ctx.pathParam("id"))));
+        requests.get(Replies.caller(ctx), ctx.pathParam("id")).map(RequestView::toJson)));
     router.delete("/api/v1/requests/:id").handler(authenticated).handler(Replies.json(200, ctx ->
-        requests.cancel(Replies.caller(ctx), ctx.pathParam("id"))));
+        requests.cancel(Replies.caller(ctx), ctx.pathParam("id")).map(RequestView::cancelledJson)));
     router.get("/api/v1/me/requests").handler(authenticated).handler(Replies.json(200, ctx -> {
       Long limit = QueryNumbers.parse("limit", ctx.queryParams().get("limit"), 1, MAX_LIMIT);
-      return requests.mine(Replies.caller(ctx), limit == null ? DEFAULT_LIMIT : limit.intValue());
+      return requests.mine(Replies.caller(ctx), limit == null ? DEFAULT_LIMIT : limit.intValue())
+          .map(mine -> new JsonObject().put("requests", new JsonArray(mine.stream().map(RequestView::toJson).toList())));
     }));
   }
 }

@@ -5,6 +5,7 @@ import io.tandem.kernel.OfferId;
 import io.tandem.matching.NewRequest;
 import io.tandem.matching.OfferService;
 import io.tandem.matching.RequestService;
+import io.tandem.matching.RequestView;
 import io.tandem.presence.PresenceService;
 import io.tandem.session.RoomService;
 import io.tandem.wire.JsonInput;
@@ -29,9 +30,10 @@ public final class Frames {
         })
         .on("request.create", (from, frame) -> {
           NewRequest request = NewRequest.from(frame, requests.limits());
-          return requests.create(from.user(), request, frame.optionalString("idempotencyKey", 1, 128).orElse(null));
+          return requests.create(from.user(), request, frame.optionalString("idempotencyKey", 1, 128).orElse(null)).map(RequestView::createdJson);
         })
-        .on("request.cancel", (from, frame) -> requests.cancel(from.user(), frame.requiredString("requestId", 1, 64)));
+        .on("request.cancel", (from, frame) -> requests.cancel(from.user(), frame.requiredString("requestId", 1, 64))
+            .map(RequestView::cancelledJson));
     return new RoomFrames(rooms).mount(dispatcher);
   }
 

@@ -88,6 +88,14 @@ public final class MatchingEvents {
     return requestStatusEvent(request, status, null, null, null);
   }
 
+  /** {@code request.status} of a request that stands where {@code standing} says. */
+  static JsonObject requestStatusEvent(RequestId request, RequestView.Standing standing) {
+    JsonObject event = new JsonObject().put("requestId", request.toString()).put("status", standing.status().wireName());
+    standing.position().ifPresent(position -> event.put("position", position).put("etaSeconds", standing.etaSeconds()));
+    standing.reason().ifPresent(reason -> event.put("reason", reason));
+    return event;
+  }
+
   static JsonObject requestStatusEvent(RequestId request, RequestStatus status, Integer position, Long etaSeconds, Stall reason) {
     JsonObject event = new JsonObject().put("requestId", request.toString()).put("status", status.wireName());
     if (position != null) {

@@ -20,7 +20,6 @@ import io.tandem.wire.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
@@ -75,9 +74,8 @@ public final class RequestService {
    * one live request per client ({@code conflict} naming the live one's {@code requestId}).
    *
    * @param idempotencyKey the client's key, or null; the same key again returns the same request
-   * @return {@code {id, status, position, etaSeconds, expiresAt, price}}
    */
-  public Future<JsonObject> create(AuthenticatedUser caller, NewRequest request, String idempotencyKey) {
+  public Future<RequestView> create(AuthenticatedUser caller, NewRequest request, String idempotencyKey) {
     if (caller.role() != Role.CLIENT) {
       throw ApiError.forbidden("only clients may request consultations");
     }
@@ -102,10 +100,9 @@ public final class RequestService {
             : Future.failedFuture(failure))
         .compose(record -> {
           log.debug("request {} by client {} on {} ({})", record.id(), caller.id(), record.topic(), record.mode().wireName());
-          Future<JsonObject> standing = record.waiting()
-              ? ask(record, ShardMessages.queued(record))
-              : Future.succeededFuture(new JsonObject());
-          return standing.map(s -> summary(record, s).put("expiresAt", record.expiresAt().toString()));
+          return (record.waiting() ? standing(record, ShardMessages.queued(record)).map(Optional::of)
+              : Future.succeededFuture(Optional.<RequestView.Standing>empty()))
+              .map(standing -> new RequestView(record, standing, pricing.currency()));
         });
   }
 
@@ -123,8 +120,17 @@ public final class RequestService {
         .with("balance", balance);
   }
 
+  /** What a consultation costs, before asking, and how long it may last at most. */
+  public record Quote(Topic topic, Mode mode, Price price, Duration longest) {
+    /** {@code GET /api/v1/quotes}: {@code {topic, mode, amount, currency, expertEarns, platformFee, maxMinutes}}. */
+    public JsonObject toJson() {
+      return new JsonObject().put("topic", topic.value()).put("mode", mode.wireName()).mergeIn(price.toJson())
+          .put("maxMinutes", longest.toMinutes());
+    }
+  }
+
   /** {@code GET /api/v1/quotes?topic&mode}: what a consultation costs, before asking; no sign-in needed. */
-  public JsonObject quote(String topicName, String modeName) {
+  public Quote quote(String topicName, String modeName) {
     if (topicName == null || topicName.isBlank()) {
       throw ApiError.badRequest("topic is required: a topic like career.interview");
     }
@@ -135,51 +141,37 @@ public final class RequestService {
     }
     Mode mode = Mode.fromWire(modeName).orElseThrow(() -> ApiError.badRequest("mode '" + modeName + "' is not a mode; the modes are chat, video and in_person"));
     topics.requireListed("topic", topic);
-    return new JsonObject().put("topic", topic.value()).put("mode", mode.wireName()).mergeIn(pricing.of(topic, mode).toJson())
-        .put("maxMinutes", longestSession.toMinutes());
+    return new Quote(topic, mode, pricing.of(topic, mode), longestSession);
   }
 
   /**
    * {@code GET /api/v1/me/requests?limit}: the caller's live request first (with its standing),
    * then the newest; polling it is a sign of life, like polling the request itself.
    */
-  public Future<JsonObject> mine(AuthenticatedUser caller, int limit) {
+  public Future<List<RequestView>> mine(AuthenticatedUser caller, int limit) {
     if (caller.role() != Role.CLIENT) {
-      return Future.succeededFuture(new JsonObject().put("requests", new JsonArray()));
+      return Future.succeededFuture(List.of());
     }
     return repository.clientSeen(caller.id())
         .compose(v -> queries.requestsOf(caller.id(), limit))
-        .compose(requests -> Future.all(requests.stream().map(this::view).toList())
-            .map(all -> new JsonObject().put("requests", new JsonArray(all.<JsonObject>list()))));
+        .compose(requests -> Future.all(requests.stream().map(this::view).toList()).map(all -> all.<RequestView>list()));
   }
 
   /** {@code GET /api/v1/requests/{id}}, for its owner only: polling it is a sign of life (the client is there). */
-  public Future<JsonObject> get(AuthenticatedUser caller, String id) {
+  public Future<RequestView> get(AuthenticatedUser caller, String id) {
     return own(caller, id).compose(record -> (record.waiting() ? repository.clientSeen(caller.id()) : Future.<Void>succeededFuture())
         .compose(v -> view(record)));
   }
 
   /** A request as its client reads it: while waiting with its standing, once cancelled with why. */
-  private Future<JsonObject> view(RequestRecord record) {
-    return (record.waiting() ? ask(record, ShardMessages.position(record.id())) : Future.succeededFuture(new JsonObject()))
-        .map(standing -> {
-          JsonObject view = summary(record, standing)
-              .put("topic", record.topic().value())
-              .put("mode", record.mode().wireName())
-              .put("createdAt", record.createdAt().toString())
-              .put("expiresAt", record.expiresAt().toString());
-          if (record.sessionId() != null) {
-            view.put("sessionId", record.sessionId().toString());
-          }
-          if (record.cancelReason() != null) {
-            view.put("reason", record.cancelReason().wireName());
-          }
-          return view;
-        });
+  private Future<RequestView> view(RequestRecord record) {
+    return (record.waiting() ? standing(record, ShardMessages.position(record.id())).map(Optional::of)
+        : Future.succeededFuture(Optional.<RequestView.Standing>empty()))
+        .map(standing -> new RequestView(record, standing, pricing.currency()));
   }
 
-  /** {@code DELETE /api/v1/requests/{id}} and {@code request.cancel}: 409 once matched. */
-  public Future<JsonObject> cancel(AuthenticatedUser caller, String id) {
+  /** {@code DELETE /api/v1/requests/{id}} and {@code request.cancel}: the request cancelled (again, it is answered the same); 409 once matched. */
+  public Future<RequestId> cancel(AuthenticatedUser caller, String id) {
     RequestId request = RequestId.parse(id).orElseThrow(() -> ApiError.notFound("there is no request " + id));
     return cancel(request, caller.id(), CancelReason.CLIENT).compose(outcome -> {
       if (outcome instanceof Cancellation.AlreadyClosed closed && closed.status() != RequestStatus.CANCELLED) {
@@ -187,7 +179,7 @@ public final class RequestService {
       } else if (outcome instanceof Cancellation.NotFound) {
         return Future.failedFuture(ApiError.notFound("there is no request " + id));
       }
-      return Future.succeededFuture(identified(id).put("status", RequestStatus.CANCELLED.wireName()));
+      return Future.succeededFuture(request);
     });
   }
 
@@ -245,9 +237,8 @@ public final class RequestService {
       }
       RequestRecord record = waiting.get();
       events.toShard(record.shard(), ShardMessages.clientBack(record.id()));
-      return ask(record, ShardMessages.position(record.id()))
-          .map(standing -> List.of(ServerEvent.REQUEST_STATUS.frame(MatchingEvents.requestStatusEvent(record.id(), record.status()))
-              .mergeIn(standing).put("requestId", record.id().toString())));
+      return standing(record, ShardMessages.position(record.id()))
+          .map(standing -> List.of(ServerEvent.REQUEST_STATUS.frame(MatchingEvents.requestStatusEvent(record.id(), standing))));
     });
   }
 
@@ -274,34 +265,10 @@ public final class RequestService {
    * The shard owner's answer, or, while the shard has no owner (a node just died), the position
    * counted in PostgreSQL and no ETA: without the shard's view of the experts there is no honest one.
    */
-  private Future<JsonObject> ask(RequestRecord record, JsonObject message) {
+  private Future<RequestView.Standing> standing(RequestRecord record, JsonObject message) {
     return bus.<JsonObject>request(Addresses.matchingShard(record.shard()), message, new DeliveryOptions().setSendTimeout(SHARD_ANSWER_TIMEOUT_MS))
-        .map(reply -> reply.body())
-        .recover(noOwner -> queries.position(record).map(position -> new JsonObject()
-            .put("status", record.status().wireName())
-            .put("position", position)
-            .putNull("etaSeconds")));
-  }
-
-  /**
-   * A request's id under both names: HTTP answered {@code id} and WebSocket {@code requestId} for
-   * the same thing; both keep their old name and gain the other, so either reads the same shape.
-   */
-  private static JsonObject identified(String id) {
-    return new JsonObject().put("id", id).put("requestId", id);
-  }
-
-  private JsonObject summary(RequestRecord record, JsonObject standing) {
-    JsonObject view = identified(record.id().toString()).put("status", standing.getString("status", record.status().wireName()));
-    if (record.price() != null) {
-      view.put("price", new Price(record.price(), record.platformFee(), pricing.currency()).toJson());
-    }
-    if (standing.containsKey("position")) {
-      view.put("position", standing.getInteger("position")).put("etaSeconds", standing.getLong("etaSeconds"));
-    }
-    if (standing.containsKey("reason")) {
-      view.put("reason", standing.getString("reason"));
-    }
-    return view;
+        .map(reply -> ShardMessages.standing(reply.body(), record))
+        .recover(noOwner -> queries.position(record)
+            .map(position -> new RequestView.Standing(record.status(), Optional.of(position), null, Optional.empty())));
   }
 }

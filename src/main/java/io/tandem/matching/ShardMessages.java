@@ -3,6 +3,7 @@ package io.tandem.matching;
 import io.tandem.kernel.GeoPoint;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.RequestId;
+import io.tandem.kernel.RequestStatus;
 import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
 import io.vertx.core.json.JsonObject;
@@ -47,6 +48,15 @@ public final class ShardMessages {
         .put("fallbackMode", r.fallbackMode() == null ? null : r.fallbackMode().wireName())
         .put("queuedAt", r.queuedAt().toEpochMilli())
         .put("expiresAt", r.expiresAt().toEpochMilli());
+  }
+
+  /** The owner's answer to {@link #queued} or {@link #position}: where the request stands. */
+  static RequestView.Standing standing(JsonObject reply, RequestRecord request) {
+    return new RequestView.Standing(
+        reply.containsKey("status") ? RequestStatus.stored(reply.getString("status")) : request.status(),
+        java.util.Optional.ofNullable(reply.getInteger("position")),
+        reply.getLong("etaSeconds"),
+        java.util.Optional.ofNullable(reply.getString("reason")));
   }
 
   static WaitingRequest waiting(JsonObject m) {
