@@ -19,8 +19,9 @@ public final class Frames {
   public static FrameDispatcher dispatcher(PresenceService presence, RequestService requests, OfferService offers, RoomService rooms) {
     FrameDispatcher dispatcher = new FrameDispatcher()
         .on("ping", (from, frame) -> Future.succeededFuture(new JsonObject()))
-        .on("presence.online", (from, frame) -> presence.goOnline(from.user(), OfferingChange.read(frame)))
-        .on("presence.offline", (from, frame) -> presence.goOffline(from.user()))
+        .on("presence.online", (from, frame) -> presence.goOnline(from.user(), OfferingChange.read(frame))
+            .map(new JsonObject().put("status", "online")))
+        .on("presence.offline", (from, frame) -> presence.goOffline(from.user()).map(new JsonObject().put("status", "offline")))
         .on("offer.accept", (from, frame) -> offers.accept(from.user(), offerId(frame))
             .map(session -> new JsonObject().put("sessionId", session.toString())))
         .on("offer.decline", (from, frame) -> {

@@ -20,7 +20,7 @@ import io.tandem.money.Ledger;
 import io.tandem.money.Pricing;
 import io.tandem.money.Refunds;
 import io.tandem.reliability.Penalties;
-import io.tandem.reliability.Reliability;
+import io.tandem.reliability.Penalty;
 import io.tandem.session.Outcomes;
 import io.tandem.session.SessionRecord;
 import io.tandem.topic.Topics;
@@ -242,14 +242,14 @@ public final class OperatorActions {
           Row row = waiver.get().penalty();
           if (!waiver.get().now()) {
             // Waived before (by an operator, or as a first offence): nothing changes, nothing is recorded again.
-            return Future.succeededFuture(Reliability.penalty(row).put("feeRefunded", 0L));
+            return Future.succeededFuture(Penalty.of(row).toJson().put("feeRefunded", 0L));
           }
           UUID session = row.getUUID("session_id");
           Future<Long> feeBack = session == null ? Future.succeededFuture(0L)
               : Ledger.refundNoShowFee(conn, session, new UserId(row.getUUID("user_id")), "no-show fee given back: " + reason);
           return feeBack.compose(fee -> Audit.record(conn, operator, new Audit.Action("penalty.waive", "penalty", penalty, reason,
                   new JsonObject().put("feeRefunded", fee)))
-              .map(v -> Reliability.penalty(row).put("feeRefunded", fee)));
+              .map(v -> Penalty.of(row).toJson().put("feeRefunded", fee)));
         }))
         .onSuccess(waived -> log.info("operator {} waived penalty {}: {}", operator, penalty, reason));
   }

@@ -74,7 +74,7 @@ public final class OperatorViews {
                       .execute(Tuple.of(id.value())), OperatorViews::request),
                   sessions.history(id, 20),
                   statements.statement(id),
-                  reliability.penaltiesOf(id),
+                  reliability.penaltiesOf(id).map(Reliability.PenaltyRecord::toJson),
                   audit.recent(50, id.value())))
               .map(all -> account
                   .put("requests", all.<JsonObject>resultAt(0).getJsonArray("requests"))

@@ -59,7 +59,7 @@ public final class PresenceService {
   }
 
   /** {@code presence.online}: the frame's fields, the saved profile for the ones left out. */
-  public Future<JsonObject> goOnline(AuthenticatedUser caller, OfferingChange change) {
+  public Future<Void> goOnline(AuthenticatedUser caller, OfferingChange change) {
     UserId expert = expertOnly(caller, "go online");
     return reliability.suspendedUntil(expert)
         .compose(suspended -> {
@@ -80,19 +80,19 @@ public final class PresenceService {
           publish(snapshot);
           events.send(expert, ServerEvent.PRESENCE_STATUS, PresenceMessages.onlineStatus());
           log.info("expert {} online for {} ({} at a time)", expert, snapshot.topics(), snapshot.capacity());
-          return new JsonObject().put("status", "online");
+          return null;
         });
   }
 
   /** {@code presence.offline}. */
-  public Future<JsonObject> goOffline(AuthenticatedUser caller) {
+  public Future<Void> goOffline(AuthenticatedUser caller) {
     UserId expert = expertOnly(caller, "go offline");
     return presence.goOffline(expert, "requested").map(changed -> {
       if (changed) {
         PresenceMessages.announceOffline(events, expert, PresenceMessages.offlineStatus(null));
         log.info("expert {} offline", expert);
       }
-      return new JsonObject().put("status", "offline");
+      return null;
     });
   }
 

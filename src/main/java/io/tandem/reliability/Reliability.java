@@ -79,14 +79,23 @@ public final class Reliability {
         });
   }
 
+  /** A person's reliability and their penalties, newest first (at most 500). */
+  public record PenaltyRecord(ReliabilitySummary reliability, List<Penalty> penalties) {
+    /** {@code GET /api/v1/me/penalties}: {@code {reliability, penalties}}. */
+    public JsonObject toJson() {
+      return new JsonObject().put("reliability", reliability.toJson())
+          .put("penalties", new JsonArray(penalties.stream().map(Penalty::toJson).toList()));
+    }
+  }
+
   /** {@code GET /api/v1/me/penalties}. */
-  public Future<JsonObject> penaltiesOf(UserId user) {
+  public Future<PenaltyRecord> penaltiesOf(UserId user) {
     return summary(user).compose(summary -> pool.preparedQuery("SELECT * FROM penalties WHERE user_id = $1 ORDER BY created_at DESC LIMIT 500")
         .execute(Tuple.of(user.value()))
         .map(rows -> {
-          JsonArray penalties = new JsonArray();
-          rows.forEach(row -> penalties.add(penalty(row)));
-          return new JsonObject().put("reliability", summary.toJson()).put("penalties", penalties);
+          List<Penalty> penalties = new ArrayList<>();
+          rows.forEach(row -> penalties.add(Penalty.of(row)));
+          return new PenaltyRecord(summary, penalties);
         }));
   }
 
@@ -97,7 +106,15 @@ public final class Reliability {
    * {@code POST /api/v1/sessions/{id}/ratings}: a participant of a session that took place and is
    * over rates the other, once, with 1 to 5 {@code stars} and a {@code comment} (may be empty).
    */
-  public Future<JsonObject> rate(AuthenticatedUser caller, String sessionId, int stars, String comment) {
+  /** A rating given: of whom, in which session, and what it said. */
+  public record RatingGiven(UUID sessionId, UUID rateeId, int stars, String comment) {
+    /** The {@code 201} body: {@code {sessionId, rateeId, stars, comment}}. */
+    public JsonObject toJson() {
+      return new JsonObject().put("sessionId", sessionId.toString()).put("rateeId", rateeId.toString()).put("stars", stars).put("comment", comment);
+    }
+  }
+
+  public Future<RatingGiven> rate(AuthenticatedUser caller, String sessionId, int stars, String comment) {
     UUID session = Uuids.parse(sessionId).orElseThrow(() -> ApiError.notFound("there is no session " + sessionId));
     return pool.preparedQuery("SELECT client_id, expert_id, status, started_at IS NOT NULL AS took_place FROM sessions WHERE id = $1")
         .execute(Tuple.of(session))
@@ -122,23 +139,7 @@ public final class Reliability {
               .execute(Tuple.of(session, caller.id().value(), ratee, stars, comment))
               .compose(inserted -> inserted.size() == 0
                   ? Future.failedFuture(ApiError.conflict("you have already rated this session"))
-                  : Future.succeededFuture(new JsonObject().put("sessionId", sessionId).put("rateeId", ratee.toString())
-                      .put("stars", stars).put("comment", comment)));
+                  : Future.succeededFuture(new RatingGiven(session, ratee, stars, comment)));
         });
-  }
-
-  /** A penalty as the contract shows it. */
-  public static JsonObject penalty(Row row) {
-    JsonObject json = new JsonObject()
-        .put("id", row.getUUID("id").toString())
-        .put("kind", row.getString("kind"))
-        .put("points", row.getInteger("points"))
-        .put("reason", row.getString("reason"))
-        .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString())
-        .put("waived", row.getBoolean("waived"));
-    if (row.getUUID("session_id") != null) {
-      json.put("sessionId", row.getUUID("session_id").toString());
-    }
-    return json;
   }
 }
