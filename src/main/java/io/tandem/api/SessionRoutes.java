@@ -1,5 +1,7 @@
 package io.tandem.api;
 
+import io.tandem.session.PastSession;
+import io.tandem.session.SessionDetail;
 import io.tandem.session.SessionViews;
 import io.tandem.wire.JsonInput;
 import io.vertx.core.json.JsonObject;
@@ -18,13 +20,14 @@ final class SessionRoutes {
 
   void mount(Router router, BearerAuthentication authenticated) {
     router.get("/api/v1/me/sessions").handler(authenticated).handler(Replies.json(200, ctx ->
-        sessions.history(Replies.caller(ctx).id(), queryParameters(ctx).optionalInt("limit", 1, MAX_PAGE).orElse(20))));
+        sessions.history(Replies.caller(ctx).id(), queryParameters(ctx).optionalInt("limit", 1, MAX_PAGE).orElse(20)).map(PastSession::listJson)));
     router.get("/api/v1/sessions/:id").handler(authenticated).handler(Replies.json(200, ctx ->
-        sessions.describe(Replies.caller(ctx), ctx.pathParam("id"))));
+        sessions.describe(Replies.caller(ctx), ctx.pathParam("id")).map(SessionDetail::toJson)));
     router.get("/api/v1/sessions/:id/messages").handler(authenticated).handler(Replies.json(200, ctx -> {
       JsonInput query = queryParameters(ctx);
       return sessions.transcript(Replies.caller(ctx), ctx.pathParam("id"),
-          query.optionalInt("afterSeq", 0, Integer.MAX_VALUE).orElse(0), query.optionalInt("limit", 1, MAX_PAGE).orElse(100));
+          query.optionalInt("afterSeq", 0, Integer.MAX_VALUE).orElse(0), query.optionalInt("limit", 1, MAX_PAGE).orElse(100))
+          .map(SessionViews.Transcript::toJson);
     }));
   }
 

@@ -3,6 +3,7 @@ package io.tandem.operator;
 import io.tandem.kernel.UserId;
 import io.tandem.money.Statements;
 import io.tandem.reliability.Reliability;
+import io.tandem.session.PastSession;
 import io.tandem.session.SessionViews;
 import io.tandem.wire.ApiError;
 import io.vertx.core.Future;
@@ -72,7 +73,7 @@ public final class OperatorViews {
                   list("requests", pool.preparedQuery("SELECT r.id, r.topic, r.mode, r.status, r.created_at, r.price, r.cancel_reason, r.session_id"
                       + " FROM requests r WHERE r.client_id = $1 ORDER BY r.status IN ('queued', 'offered') DESC, r.created_at DESC LIMIT 20")
                       .execute(Tuple.of(id.value())), OperatorViews::request),
-                  sessions.history(id, 20),
+                  sessions.history(id, 20).map(PastSession::listJson),
                   statements.statement(id),
                   reliability.penaltiesOf(id).map(Reliability.PenaltyRecord::toJson),
                   audit.recent(50, id.value())))

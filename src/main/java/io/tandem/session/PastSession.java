@@ -5,7 +5,11 @@ import io.tandem.kernel.SessionId;
 import io.tandem.kernel.SessionStatus;
 import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -19,4 +23,25 @@ public record PastSession(SessionId id, UUID requestId, Topic topic, Mode mode, 
 
   /** The client's rating of the session: stars, and the comment if any. */
   public record Rating(int stars, String comment) {}
+
+  /** One entry of {@code GET /api/v1/me/sessions}. */
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("id", id.value().toString())
+        .put("requestId", requestId.toString())
+        .put("topic", topic.value())
+        .put("mode", mode.wireName())
+        .put("status", status.wireName())
+        .put("role", asClient ? "client" : "expert")
+        .put("peer", new JsonObject().put("id", peerId.value().toString()).put("displayName", peerName))
+        .put("createdAt", Objects.toString(createdAt, null))
+        .put("startedAt", Objects.toString(startedAt, null))
+        .put("endedAt", Objects.toString(endedAt, null))
+        .put("rating", rating.map(r -> new JsonObject().put("stars", r.stars()).put("comment", r.comment())).orElse(null));
+  }
+
+  /** {@code GET /api/v1/me/sessions}: {@code {sessions: [...]}}. */
+  public static JsonObject listJson(List<PastSession> sessions) {
+    return new JsonObject().put("sessions", new JsonArray(sessions.stream().map(PastSession::toJson).toList()));
+  }
 }

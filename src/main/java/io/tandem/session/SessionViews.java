@@ -13,7 +13,8 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import java.util.Objects;
+import java.util.List;
+import java.util.Optional;
 
 /** What participants read of their sessions over HTTP: a session with its price and what it cost, their history, a transcript. */
 public final class SessionViews {
@@ -30,56 +31,37 @@ public final class SessionViews {
     this.pricing = pricing;
   }
 
-  /**
-   * {@code GET /api/v1/sessions/{id}}, for participants: with its {@code price}, when its join window
-   * closes ({@code joinClosesAt}), the client's question ({@code brief}, as the expert saw it in
-   * the offer), in person where they meet ({@code meetingPoint}: the two of them
-   * must find each other, so the expert's location, hidden from everyone else, is shown to the client
-   * matched with them), and once it is over its {@code payment} (what it cost the client and earned
-   * the expert, refunds included).
-   */
-  public Future<JsonObject> describe(AuthenticatedUser caller, String id) {
+  /** {@code GET /api/v1/sessions/{id}}, for participants ({@link SessionDetail}). */
+  public Future<SessionDetail> describe(AuthenticatedUser caller, String id) {
     return participantOf(caller, id).compose(session -> {
-      JsonObject view = session.toJson().put("price", new Price(session.price(), session.platformFee(), pricing.currency()).toJson())
-          .put("joinClosesAt", session.joinDeadline().plus(lateGrace).toString());
-      Future<JsonObject> asked = sessions.brief(session.id()).map(brief -> view.put("brief", brief.orElse(null)));
-      Future<JsonObject> placed = session.mode() != Mode.IN_PERSON
-          ? asked
-          : asked.compose(v -> sessions.meetingPoint(session.id())).map(point -> view.put("meetingPoint", point.map(GeoPoint::toJson).orElse(null)));
-      if (session.open()) {
-        return placed;
-      }
-      return placed.compose(described -> Ledger.ofSession(pool, session.id().value(), session.clientId(), session.expertId())
-          .map(money -> described.put("payment", new OutcomeTable.Payment(money.charged(), money.earned()).toJson(pricing.currency()))));
+      Price price = new Price(session.price(), session.platformFee(), pricing.currency());
+      Future<Optional<GeoPoint>> meetingPoint = session.mode() == Mode.IN_PERSON
+          ? sessions.meetingPoint(session.id()) : Future.succeededFuture(Optional.empty());
+      Future<Optional<OutcomeTable.Payment>> payment = session.open() ? Future.succeededFuture(Optional.empty())
+          : Ledger.ofSession(pool, session.id().value(), session.clientId(), session.expertId())
+              .map(money -> Optional.of(new OutcomeTable.Payment(money.charged(), money.earned())));
+      return sessions.brief(session.id()).compose(brief -> meetingPoint.compose(point -> payment.map(paid ->
+          new SessionDetail(session, price, session.joinDeadline().plus(lateGrace), brief, point, paid))));
     });
   }
 
   /** {@code GET /api/v1/me/sessions?limit}: the caller's sessions, newest first. */
-  public Future<JsonObject> history(UserId user, int limit) {
-    return sessions.history(user, limit)
-        .map(list -> new JsonObject().put("sessions", new JsonArray(list.stream().map(SessionViews::pastSession).toList())));
+  public Future<List<PastSession>> history(UserId user, int limit) {
+    return sessions.history(user, limit);
   }
 
-  private static JsonObject pastSession(PastSession s) {
-    return new JsonObject()
-        .put("id", s.id().value().toString())
-        .put("requestId", s.requestId().toString())
-        .put("topic", s.topic().value())
-        .put("mode", s.mode().wireName())
-        .put("status", s.status().wireName())
-        .put("role", s.asClient() ? "client" : "expert")
-        .put("peer", new JsonObject().put("id", s.peerId().value().toString()).put("displayName", s.peerName()))
-        .put("createdAt", Objects.toString(s.createdAt(), null))
-        .put("startedAt", Objects.toString(s.startedAt(), null))
-        .put("endedAt", Objects.toString(s.endedAt(), null))
-        .put("rating", s.rating().map(r -> new JsonObject().put("stars", r.stars()).put("comment", r.comment())).orElse(null));
+  /** A page of a transcript, and the session's last seq. */
+  public record Transcript(List<ChatMessage> messages, int lastSeq) {
+    /** {@code GET /api/v1/sessions/{id}/messages}: {@code {messages, lastSeq}}. */
+    public JsonObject toJson() {
+      return new JsonObject().put("messages", new JsonArray(messages.stream().map(ChatMessage::toJson).toList())).put("lastSeq", lastSeq);
+    }
   }
 
   /** {@code GET /api/v1/sessions/{id}/messages?afterSeq&limit}: the transcript, a page at a time. */
-  public Future<JsonObject> transcript(AuthenticatedUser caller, String id, int afterSeq, int limit) {
-    return participantOf(caller, id).compose(session -> sessions.messages(session.id(), afterSeq, limit).map(page -> new JsonObject()
-        .put("messages", new JsonArray(page.stream().map(ChatMessage::toJson).toList()))
-        .put("lastSeq", session.lastSeq())));
+  public Future<Transcript> transcript(AuthenticatedUser caller, String id, int afterSeq, int limit) {
+    return participantOf(caller, id).compose(session -> sessions.messages(session.id(), afterSeq, limit)
+        .map(page -> new Transcript(page, session.lastSeq())));
   }
 
   private Future<SessionRecord> participantOf(AuthenticatedUser caller, String id) {
