@@ -2,6 +2,8 @@ package io.tandem.api;
 
 import io.tandem.matching.RequestService;
 import io.tandem.money.MoneyFeature;
+import io.tandem.money.Statements;
+import io.tandem.money.TopUp;
 import io.vertx.ext.web.Router;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,18 +23,18 @@ final class MoneyRoutes {
     router.get("/api/v1/quotes").handler(Replies.json(200, ctx ->
         io.vertx.core.Future.succeededFuture(requests.quote(ctx.queryParams().get("topic"), ctx.queryParams().get("mode")).toJson())));
     router.get("/api/v1/me/ledger").handler(authenticated).handler(Replies.json(200, ctx ->
-        money.statements().statement(Replies.caller(ctx).id())));
+        money.statements().statement(Replies.caller(ctx).id()).map(Statements.Statement::toJson)));
     router.post("/api/v1/wallet/top-ups").handler(authenticated).handler(Replies.json(201, ctx ->
         money.topUps().create(Replies.caller(ctx), Replies.body(ctx).requiredInt("amount", Integer.MIN_VALUE, Integer.MAX_VALUE),
-            ctx.request().getHeader("Idempotency-Key"))));
+            ctx.request().getHeader("Idempotency-Key")).map(TopUp::toJson)));
     router.get("/api/v1/wallet/top-ups/:id").handler(authenticated).handler(Replies.json(200, ctx ->
-        money.topUps().get(Replies.caller(ctx), ctx.pathParam("id"))));
+        money.topUps().get(Replies.caller(ctx), ctx.pathParam("id")).map(TopUp::toJson)));
     // The provider signs its webhooks: no bearer token, the signature over the raw body is the proof.
     router.post("/api/v1/payments/webhooks/:provider").handler(Replies.json(200, ctx -> {
       Map<String, String> headers = new HashMap<>();
       ctx.request().headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
       String body = ctx.body().buffer() == null ? "" : ctx.body().asString();
-      return money.topUps().confirm(ctx.pathParam("provider"), headers, body, System.currentTimeMillis() / 1000);
+      return money.topUps().confirm(ctx.pathParam("provider"), headers, body, System.currentTimeMillis() / 1000).map(TopUp::toJson);
     }));
   }
 }

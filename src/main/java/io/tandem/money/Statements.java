@@ -4,6 +4,7 @@ import io.tandem.kernel.UserId;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /** A person's wallet as they read it: {@code GET /api/v1/me/ledger}. */
 public final class Statements {
@@ -25,16 +26,16 @@ public final class Statements {
   }
 
   /**
-   * {@code {balance, currency, entries, payments}}: the balance and the wallet's entries, newest
-   * first; an entry of a session says which ({@code sessionId}, {@code topic}, and {@code peerName}:
-   * the other participant), a {@code hold} what became of it ({@code settlement}: held, paid or
-   * refunded), an operator's refund or credit why ({@code note}); {@code payments} says how money is
-   * added here.
+   * A wallet's balance and its entries, newest first; an entry of a session says which
+   * ({@code sessionId}, {@code topic}, and {@code peerName}: the other participant), a {@code hold}
+   * what became of it ({@code settlement}: held, paid or refunded), an operator's refund or credit
+   * why ({@code note}); {@code payments} says how money is added here.
    */
-  public Future<JsonObject> statement(UserId user) {
-    return Future.all(ledger.balance(user), ledger.entries(user, ENTRIES)).map(both -> {
-      JsonArray entries = new JsonArray();
-      for (Ledger.Entry entry : both.<java.util.List<Ledger.Entry>>resultAt(1)) {
+  public record Statement(long balance, String currency, List<Ledger.Entry> entries, TopUps.Settings payments) {
+    /** {@code GET /api/v1/me/ledger}: {@code {balance, currency, entries, payments}}. */
+    public JsonObject toJson() {
+      JsonArray lines = new JsonArray();
+      for (Ledger.Entry entry : entries) {
         JsonObject json = new JsonObject()
             .put("id", entry.id().toString())
             .put("kind", entry.kind().stored())
@@ -49,10 +50,14 @@ public final class Statements {
         if (entry.note() != null) {
           json.put("note", entry.note());
         }
-        entries.add(json);
+        lines.add(json);
       }
-      return new JsonObject().put("balance", both.<Long>resultAt(0)).put("currency", currency).put("entries", entries)
-          .put("payments", topUps.settings());
-    });
+      return new JsonObject().put("balance", balance).put("currency", currency).put("entries", lines).put("payments", payments.toJson());
+    }
+  }
+
+  public Future<Statement> statement(UserId user) {
+    return Future.all(ledger.balance(user), ledger.entries(user, ENTRIES))
+        .map(both -> new Statement(both.<Long>resultAt(0), currency, both.<List<Ledger.Entry>>resultAt(1), topUps.settings()));
   }
 }

@@ -53,14 +53,18 @@ public final class TopUps {
     };
   }
 
-  /** How money is added here, for the wallet screen: {@code {provider, demo, currency, minTopUp, maxTopUp}} ({@code provider} null: none). */
-  public JsonObject settings() {
-    return new JsonObject()
-        .put("provider", provider.map(PaymentProvider::name).orElse(null))
-        .put("demo", provider.map(PaymentProvider::demo).orElse(false))
-        .put("currency", currency)
-        .put("minTopUp", config.minTopUp())
-        .put("maxTopUp", config.maxTopUp());
+  /** How money is added here, for the wallet screen ({@code provider} empty: none). */
+  public record Settings(Optional<String> provider, boolean demo, String currency, long minTopUp, long maxTopUp) {
+    /** {@code {provider, demo, currency, minTopUp, maxTopUp}} ({@code provider} null: none). */
+    public JsonObject toJson() {
+      return new JsonObject().put("provider", provider.orElse(null)).put("demo", demo).put("currency", currency)
+          .put("minTopUp", minTopUp).put("maxTopUp", maxTopUp);
+    }
+  }
+
+  public Settings settings() {
+    return new Settings(provider.map(PaymentProvider::name), provider.map(PaymentProvider::demo).orElse(false), currency,
+        config.minTopUp(), config.maxTopUp());
   }
 
   /**
@@ -68,7 +72,7 @@ public final class TopUps {
    * never added twice by a retry): {@code 201 {id, status, amount, currency, provider, demo}};
    * the same key again answers the same top-up, and with another amount is a {@code conflict}.
    */
-  public Future<JsonObject> create(AuthenticatedUser caller, long amount, String idempotencyKey) {
+  public Future<TopUp> create(AuthenticatedUser caller, long amount, String idempotencyKey) {
     if (caller.role() != Role.CLIENT) {
       throw ApiError.forbidden("only clients top up their wallet");
     }
@@ -93,12 +97,11 @@ public final class TopUps {
         .recover(e -> Future.failedFuture(e instanceof PgException pg && "23503".equals(pg.getSqlState())
             ? ApiError.unauthorized("the account of this token no longer exists") : e))
         .map(this::view)
-        .onSuccess(topUp -> log.info("top-up {} of {} by {}: {}", topUp.getString("id"), Amounts.format(amount, currency), caller.id(),
-            topUp.getString("status")));
+        .onSuccess(topUp -> log.info("top-up {} of {} by {}: {}", topUp.id(), Amounts.format(amount, currency), caller.id(), topUp.status()));
   }
 
   /** {@code GET /api/v1/wallet/top-ups/{id}}, for its owner: a pending top-up is credited once its provider confirms. */
-  public Future<JsonObject> get(AuthenticatedUser caller, String id) {
+  public Future<TopUp> get(AuthenticatedUser caller, String id) {
     ApiError notFound = ApiError.notFound("there is no top-up " + id);
     UUID topUp = Uuids.parse(id).orElseThrow(() -> notFound);
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM top_ups WHERE id = $1 AND user_id = $2").execute(Tuple.of(topUp, caller.id().value()))
@@ -110,7 +113,7 @@ public final class TopUps {
    * that is not the provider's is {@code unauthorized} and changes nothing; an event taken before is
    * answered as it was; a success credits the top-up once, however many events say so.
    */
-  public Future<JsonObject> confirm(String providerName, Map<String, String> headers, String body, long nowSeconds) {
+  public Future<TopUp> confirm(String providerName, Map<String, String> headers, String body, long nowSeconds) {
     PaymentProvider payments = provider.filter(p -> p.name().equals(providerName) && !p.creditsAtOnce())
         .orElseThrow(() -> ApiError.notFound("no payment provider " + providerName + " takes webhooks here"));
     PaymentProvider.PaymentEvent event = payments.verify(headers, body, nowSeconds)
@@ -142,8 +145,7 @@ public final class TopUps {
                   });
             }))
         .map(this::view)
-        .onSuccess(topUp -> log.info("payment event {} of {}: top-up {} is {}", event.eventId(), payments.name(), event.topUpId(),
-            topUp.getString("status")));
+        .onSuccess(topUp -> log.info("payment event {} of {}: top-up {} is {}", event.eventId(), payments.name(), event.topUpId(), topUp.status()));
   }
 
   /** The top-up credited to its owner's wallet (once: the ledger's key is the top-up) and marked so. */
@@ -170,19 +172,10 @@ public final class TopUps {
         });
   }
 
-  private JsonObject view(Row row) {
+  private TopUp view(Row row) {
     PaymentProvider payments = provider.filter(p -> p.name().equals(row.getString("provider"))).orElse(null);
-    JsonObject view = new JsonObject()
-        .put("id", row.getUUID("id").toString())
-        .put("status", row.getString("status"))
-        .put("amount", row.getLong("amount"))
-        .put("currency", currency)
-        .put("provider", row.getString("provider"))
-        .put("demo", payments != null && payments.demo())
-        .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString());
-    if (row.getOffsetDateTime("settled_at") != null) {
-      view.put("settledAt", row.getOffsetDateTime("settled_at").toInstant().toString());
-    }
-    return view;
+    return new TopUp(row.getUUID("id"), row.getString("status"), row.getLong("amount"), currency, row.getString("provider"),
+        payments != null && payments.demo(), row.getOffsetDateTime("created_at").toInstant(),
+        Optional.ofNullable(row.getOffsetDateTime("settled_at")).map(at -> at.toInstant()));
   }
 }

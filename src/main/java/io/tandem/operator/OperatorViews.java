@@ -74,7 +74,7 @@ public final class OperatorViews {
                       + " FROM requests r WHERE r.client_id = $1 ORDER BY r.status IN ('queued', 'offered') DESC, r.created_at DESC LIMIT 20")
                       .execute(Tuple.of(id.value())), OperatorViews::request),
                   sessions.history(id, 20).map(PastSession::listJson),
-                  statements.statement(id),
+                  statements.statement(id).map(Statements.Statement::toJson),
                   reliability.penaltiesOf(id).map(Reliability.PenaltyRecord::toJson),
                   audit.recent(50, id.value())))
               .map(all -> account
