@@ -6,7 +6,6 @@ import io.tandem.wire.ApiError;
 import io.tandem.wire.QueryNumbers;
 import io.tandem.wire.StandardWebhooks;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Optional;
@@ -26,18 +25,23 @@ public final class WebhookAdmin {
     this.store = store;
   }
 
-  /** {@code GET /api/v1/admin/webhooks}. */
-  public Future<JsonObject> list() {
-    return store.subscriptionsWithBacklog().map(all -> new JsonObject()
-        .put("subscriptions", new JsonArray(all))
-        .put("eventTypes", new JsonArray(EventTypes.ALL)));
+  /** {@code GET /api/v1/admin/webhooks}: every subscription with its backlog. */
+  public Future<List<WebhookStore.WithBacklog>> list() {
+    return store.subscriptionsWithBacklog();
+  }
+
+  /** A subscription just made, with its signing secret: shown this once. */
+  public record Subscribed(WebhookStore.Subscription subscription, String secret) {
+    public JsonObject toJson() {
+      return subscription.toJson().put("secret", secret);
+    }
   }
 
   /**
    * {@code POST /api/v1/admin/webhooks} {@code {url, events?, secret?}}: 201 with the subscription and
    * its secret, shown this once (one is made when none is given).
    */
-  public Future<JsonObject> subscribe(String url, List<String> events, Optional<String> secret) {
+  public Future<Subscribed> subscribe(String url, List<String> events, Optional<String> secret) {
     if (!WebhookConfig.validUrl(url)) {
       throw ApiError.badRequest("url must be an absolute http:// or https:// URL, got " + url);
     }
@@ -46,21 +50,21 @@ public final class WebhookAdmin {
       throw ApiError.badRequest("events names unknown event types " + unknown + "; known: " + String.join(", ", EventTypes.ALL));
     }
     String signing = secret.orElseGet(StandardWebhooks::newSecret);
-    return store.subscribe(url, signing, events).map(s -> s.toJson().put("secret", signing));
+    return store.subscribe(url, signing, events).map(s -> new Subscribed(s, signing));
   }
 
   /** {@code DELETE /api/v1/admin/webhooks/{id}}: switched off, its log kept. */
-  public Future<JsonObject> unsubscribe(String id) {
+  public Future<WebhookStore.Subscription> unsubscribe(String id) {
     UUID subscription = subscriptionId(id);
     return store.deactivate(subscription).compose(off -> off.isPresent()
-        ? Future.succeededFuture(off.get().toJson())
+        ? Future.succeededFuture(off.get())
         : store.subscription(subscription).compose(found -> Future.failedFuture(found.isPresent()
             ? ApiError.conflict("subscription " + id + " comes from the configuration (webhooks.url); change it there")
             : notFound(id))));
   }
 
   /** {@code GET /api/v1/admin/webhooks/{id}/deliveries?state=&beforeSeq=&limit=}: newest first. */
-  public Future<JsonObject> deliveries(String id, String state, String beforeSeq, String limit) {
+  public Future<List<Delivery>> deliveries(String id, String state, String beforeSeq, String limit) {
     UUID subscription = subscriptionId(id);
     if (state != null && !STATES.contains(state)) {
       throw ApiError.badRequest("state must be one of pending, delivered, gave_up; got " + state);
@@ -68,12 +72,11 @@ public final class WebhookAdmin {
     Long before = QueryNumbers.parse("beforeSeq", beforeSeq, 1, Long.MAX_VALUE);
     Long n = QueryNumbers.parse("limit", limit, 1, MAX_LOG);
     return existing(subscription, id)
-        .compose(s -> store.deliveries(subscription, state, before, n == null ? DEFAULT_LOG : n.intValue()))
-        .map(log -> new JsonObject().put("deliveries", new JsonArray(log)));
+        .compose(s -> store.deliveries(subscription, state, before, n == null ? DEFAULT_LOG : n.intValue()));
   }
 
   /** {@code POST /api/v1/admin/webhooks/{id}/deliveries/{eventId}/replay}: sent again at once, same id. */
-  public Future<JsonObject> replay(String id, String eventId) {
+  public Future<Delivery> replay(String id, String eventId) {
     UUID subscription = subscriptionId(id);
     UUID event = Uuids.parse(eventId).orElseThrow(() -> ApiError.notFound("subscription " + id + " has no delivery of event " + eventId));
     return store.replay(subscription, event).compose(replayed -> replayed

@@ -38,8 +38,8 @@ public final class WebhookStore {
   }
 
   /** A subscription as the admin API shows it; the secret is shown once, when it is created. */
-  record Subscription(UUID id, String url, List<String> events, String source, boolean active, Instant createdAt) {
-    JsonObject toJson() {
+  public record Subscription(UUID id, String url, List<String> events, String source, boolean active, Instant createdAt) {
+    public JsonObject toJson() {
       return new JsonObject().put("id", id.toString()).put("url", url).put("events", new JsonArray(new ArrayList<>(events)))
           .put("source", source).put("active", active).put("createdAt", createdAt.toString());
     }
@@ -88,7 +88,16 @@ public final class WebhookStore {
    * Every subscription with its backlog: deliveries pending (and of those, failing: tried and not
    * delivered yet), when the oldest pending event happened, the latest error, and deliveries given up.
    */
-  Future<List<JsonObject>> subscriptionsWithBacklog() {
+  /** A subscription with the deliveries it still waits for (and of those, failing), when the oldest happened, the latest error, and those given up. */
+  public record WithBacklog(Subscription subscription, long pending, long failing, long gaveUp, String lastError, Instant oldestPendingAt) {
+    /** An entry of {@code GET /api/v1/admin/webhooks}: the subscription with its {@code backlog}. */
+    public JsonObject toJson() {
+      return subscription.toJson().put("backlog", new JsonObject().put("pending", pending).put("failing", failing).put("gaveUp", gaveUp)
+          .put("lastError", lastError).put("oldestPendingAt", oldestPendingAt == null ? null : oldestPendingAt.toString()));
+    }
+  }
+
+  Future<List<WithBacklog>> subscriptionsWithBacklog() {
     return pool.query("SELECT " + SUBSCRIPTION_COLUMNS + ", p.pending, p.failing, p.oldest, p.last_error, g.gave_up"
             + " FROM webhook_subscriptions s"
             + " CROSS JOIN LATERAL (SELECT count(*) AS pending, count(*) FILTER (WHERE d.last_error IS NOT NULL) AS failing,"
@@ -100,15 +109,10 @@ public final class WebhookStore {
             + "   WHERE d.subscription_id = s.id AND d.state = 'gave_up') g"
             + " ORDER BY s.created_at, s.id").execute()
         .map(rows -> {
-          List<JsonObject> all = new ArrayList<>();
+          List<WithBacklog> all = new ArrayList<>();
           for (Row row : rows) {
-            JsonObject backlog = new JsonObject()
-                .put("pending", row.getLong("pending"))
-                .put("failing", row.getLong("failing"))
-                .put("gaveUp", row.getLong("gave_up"))
-                .put("lastError", row.getString("last_error"));
-            putInstant(backlog, "oldestPendingAt", row, "oldest");
-            all.add(subscription(row).toJson().put("backlog", backlog));
+            all.add(new WithBacklog(subscription(row), row.getLong("pending"), row.getLong("failing"), row.getLong("gave_up"),
+                row.getString("last_error"), instant(row, "oldest")));
           }
           return all;
         });
@@ -205,13 +209,13 @@ public final class WebhookStore {
    * A subscription's delivery log, newest first: {@code state} filters (null: all), and
    * {@code beforeSeq} pages back (null: from the newest).
    */
-  Future<List<JsonObject>> deliveries(UUID subscription, String state, Long beforeSeq, int limit) {
+  Future<List<Delivery>> deliveries(UUID subscription, String state, Long beforeSeq, int limit) {
     return pool.preparedQuery("SELECT " + DELIVERY_COLUMNS + " FROM webhook_deliveries d JOIN webhook_events e ON e.seq = d.event_seq"
             + " WHERE d.subscription_id = $1 AND ($2::text IS NULL OR d.state = $2) AND ($3::bigint IS NULL OR d.event_seq < $3)"
             + " ORDER BY d.event_seq DESC LIMIT $4")
         .execute(Tuple.of(subscription, state, beforeSeq, limit))
         .map(rows -> {
-          List<JsonObject> log = new ArrayList<>();
+          List<Delivery> log = new ArrayList<>();
           rows.forEach(row -> log.add(delivery(row)));
           return log;
         });
@@ -221,7 +225,7 @@ public final class WebhookStore {
    * Sends an event to a subscription again, now, with the same id (delivered or given up: both may
    * be replayed; a pending one is only hurried). Empty when the subscription never got that event.
    */
-  Future<Optional<JsonObject>> replay(UUID subscription, UUID eventId) {
+  Future<Optional<Delivery>> replay(UUID subscription, UUID eventId) {
     return pool.preparedQuery("WITH replayed AS (UPDATE webhook_deliveries d SET state = 'pending', next_attempt_at = now()"
             + " FROM webhook_events e WHERE e.id = $2 AND d.event_seq = e.seq AND d.subscription_id = $1 RETURNING d.*)"
             + " SELECT " + DELIVERY_COLUMNS + " FROM replayed d JOIN webhook_events e ON e.seq = d.event_seq")
@@ -259,24 +263,13 @@ public final class WebhookStore {
         row.getBoolean("active"), row.getOffsetDateTime("created_at").toInstant());
   }
 
-  private static JsonObject delivery(Row row) {
-    JsonObject d = new JsonObject()
-        .put("eventId", row.getUUID("event_id").toString())
-        .put("seq", row.getLong("event_seq"))
-        .put("type", row.getString("type"))
-        .put("orderingKey", row.getUUID("ordering_key").toString())
-        .put("occurredAt", row.getOffsetDateTime("occurred_at").toInstant().toString())
-        .put("state", row.getString("state"))
-        .put("attempts", row.getInteger("attempts"))
-        .put("lastStatus", row.getInteger("last_status"))
-        .put("lastError", row.getString("last_error"));
-    putInstant(d, "nextAttemptAt", row, "next_attempt_at");
-    putInstant(d, "lastAttemptAt", row, "last_attempt_at");
-    putInstant(d, "deliveredAt", row, "delivered_at");
-    return d;
+  private static Delivery delivery(Row row) {
+    return new Delivery(row.getUUID("event_id"), row.getLong("event_seq"), row.getString("type"), row.getUUID("ordering_key"),
+        row.getOffsetDateTime("occurred_at").toInstant(), row.getString("state"), row.getInteger("attempts"), row.getInteger("last_status"),
+        row.getString("last_error"), instant(row, "next_attempt_at"), instant(row, "last_attempt_at"), instant(row, "delivered_at"));
   }
 
-  private static void putInstant(JsonObject json, String field, Row row, String column) {
-    json.put(field, row.getOffsetDateTime(column) == null ? null : row.getOffsetDateTime(column).toInstant().toString());
+  private static Instant instant(Row row, String column) {
+    return row.getOffsetDateTime(column) == null ? null : row.getOffsetDateTime(column).toInstant();
   }
 }
