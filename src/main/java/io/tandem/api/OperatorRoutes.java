@@ -8,6 +8,7 @@ import io.tandem.kernel.SessionStatus;
 import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
 import io.tandem.kernel.Uuids;
+import io.tandem.operator.ActionResult;
 import io.tandem.operator.OperatorActions;
 import io.tandem.operator.OperatorFeature;
 import io.tandem.topic.TopicDirectory;
@@ -52,7 +53,7 @@ final class OperatorRoutes {
     router.put("/api/v1/admin/topics/:topic").handler(authenticated).handler(Replies.json(200, ctx -> {
       AuthenticatedUser caller = Replies.caller(ctx, Role.ADMIN, PUT_THINGS_RIGHT);
       JsonInput body = Replies.body(ctx);
-      return operator.actions().saveTopic(caller, topicChange(ctx.pathParam("topic"), body), reason(body));
+      return operator.actions().saveTopic(caller, topicChange(ctx.pathParam("topic"), body), reason(body)).map(ActionResult::toJson);
     }));
     read(router, authenticated, "/api/v1/admin/queue", ctx -> operator.views().queue());
     read(router, authenticated, "/api/v1/admin/requests", ctx -> operator.views().waitingRequests(limit(ctx)));
@@ -112,7 +113,7 @@ final class OperatorRoutes {
   /** An operator's action, read from the route and its body. */
   @FunctionalInterface
   private interface Action {
-    Future<JsonObject> run(RoutingContext ctx, AuthenticatedUser caller, JsonInput body);
+    Future<ActionResult> run(RoutingContext ctx, AuthenticatedUser caller, JsonInput body);
   }
 
   /**
@@ -122,7 +123,7 @@ final class OperatorRoutes {
   private static void act(Router router, BearerAuthentication authenticated, String path, Action action) {
     router.post(path).handler(authenticated).handler(Replies.json(200, ctx -> {
       AuthenticatedUser caller = Replies.caller(ctx, Role.ADMIN, PUT_THINGS_RIGHT);
-      return action.run(ctx, caller, Replies.body(ctx));
+      return action.run(ctx, caller, Replies.body(ctx)).map(ActionResult::toJson);
     }));
   }
 

@@ -34,6 +34,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -82,7 +83,7 @@ public final class OperatorActions {
   }
 
   /** {@code POST /api/v1/admin/requests/{id}/cancel {reason}}: a waiting request cancelled, its pending offer withdrawn. */
-  public Future<JsonObject> cancelRequest(AuthenticatedUser caller, String id, String reason) {
+  public Future<ActionResult> cancelRequest(AuthenticatedUser caller, String id, String reason) {
     UserId operator = operator(caller);
     RequestId request = RequestId.parse(id).orElseThrow(() -> ApiError.notFound("there is no request " + id));
     return asOperator(operator, conn -> requests.cancel(conn, request).compose(outcome -> {
@@ -98,7 +99,7 @@ public final class OperatorActions {
         .map(outcome -> {
           requests.announceCancelled(outcome, CancelReason.OPERATOR);
           log.info("operator {} cancelled request {}: {}", operator, request, reason);
-          return new JsonObject().put("id", id).put("requestId", id).put("status", "cancelled").put("reason", CancelReason.OPERATOR.wireName());
+          return new ActionResult.RequestCancelled(id);
         });
   }
 
@@ -106,7 +107,7 @@ public final class OperatorActions {
    * {@code POST /api/v1/admin/sessions/{id}/end {outcome, reason}}: an open session ends as the
    * operator decides, with that ending's money, penalties and requeue (the outcome table's).
    */
-  public Future<JsonObject> endSession(AuthenticatedUser caller, String id, SessionStatus ending, String reason) {
+  public Future<ActionResult> endSession(AuthenticatedUser caller, String id, SessionStatus ending, String reason) {
     UserId operator = operator(caller);
     if (ending.open()) {
       throw ApiError.badRequest("outcome '" + ending.wireName() + "' is not how a session ends");
@@ -118,8 +119,7 @@ public final class OperatorActions {
         .map(settled -> {
           outcomes.announce(settled);
           log.info("operator {} ended session {} as {}: {}", operator, session, ending, reason);
-          return new JsonObject().put("id", id).put("status", settled.session().status().wireName())
-              .put("payment", settled.payment().toJson(pricing.currency()));
+          return new ActionResult.SessionEnded(id, settled.session().status().wireName(), settled.payment(), pricing.currency());
         });
   }
 
@@ -129,7 +129,7 @@ public final class OperatorActions {
    * more than they paid; the expert and the platform give it back in proportion). A retry of the
    * key is answered from the audit log (Audit.claim).
    */
-  public Future<JsonObject> refund(AuthenticatedUser caller, String id, long amount, String reason, String idempotencyKey) {
+  public Future<ActionResult> refund(AuthenticatedUser caller, String id, long amount, String reason, String idempotencyKey) {
     UserId operator = operator(caller);
     String key = idempotencyKey(idempotencyKey);
     SessionId session = SessionId.parse(id).orElseThrow(() -> ApiError.notFound("there is no session " + id));
@@ -149,8 +149,7 @@ public final class OperatorActions {
             })))
         .map(refund -> {
           log.info("operator {} refunded {} of session {}: {}", operator, Amounts.format(refund.amount(), pricing.currency()), session, reason);
-          return new JsonObject().put("sessionId", id).put("amount", refund.amount()).put("currency", pricing.currency())
-              .put("fromExpert", refund.fromExpert()).put("fromPlatform", refund.fromPlatform());
+          return new ActionResult.Refunded(id, refund.amount(), pricing.currency(), refund.fromExpert(), refund.fromPlatform());
         });
   }
 
@@ -158,7 +157,7 @@ public final class OperatorActions {
    * {@code POST /api/v1/admin/users/{id}/credits {amount, reason}} with an {@code Idempotency-Key}:
    * the platform credits a wallet; a retry of the key is answered, not credited again.
    */
-  public Future<JsonObject> credit(AuthenticatedUser caller, String id, long amount, String reason, String idempotencyKey) {
+  public Future<ActionResult> credit(AuthenticatedUser caller, String id, long amount, String reason, String idempotencyKey) {
     UserId operator = operator(caller);
     String key = idempotencyKey(idempotencyKey);
     UserId user = userId(id);
@@ -172,7 +171,7 @@ public final class OperatorActions {
                     : Future.<Void>failedFuture(ApiError.conflict("a credit was made under this key already"))))))
         .map(v -> {
           log.info("operator {} credited {} to {}: {}", operator, Amounts.format(amount, pricing.currency()), user, reason);
-          return new JsonObject().put("userId", id).put("amount", amount).put("currency", pricing.currency());
+          return new ActionResult.Credited(id, amount, pricing.currency());
         });
   }
 
@@ -180,7 +179,7 @@ public final class OperatorActions {
    * {@code POST /api/v1/admin/users/{id}/suspension {hours, reason}}: no requests, no offers until
    * then; an expert goes offline at once, a client's waiting request is cancelled.
    */
-  public Future<JsonObject> suspend(AuthenticatedUser caller, String id, int hours, String reason) {
+  public Future<ActionResult> suspend(AuthenticatedUser caller, String id, int hours, String reason) {
     UserId operator = operator(caller);
     UserId user = userId(id);
     Instant asked = Instant.now().plus(Duration.ofHours(hours));
@@ -204,14 +203,14 @@ public final class OperatorActions {
                 : requests.cancel(live.get(), user, CancelReason.OPERATOR).mapEmpty());
           }
           // The suspension in force: a longer one already running is kept.
-          return done.map(v -> new JsonObject().put("userId", id).put("suspendedUntil", suspended.until().toString()));
+          return done.map(v -> new ActionResult.Suspension(id, Optional.of(suspended.until())));
         });
   }
 
   private record Suspended(Role role, Instant until) {}
 
   /** {@code POST /api/v1/admin/users/{id}/reinstate {reason}}: a running suspension lifted. */
-  public Future<JsonObject> reinstate(AuthenticatedUser caller, String id, String reason) {
+  public Future<ActionResult> reinstate(AuthenticatedUser caller, String id, String reason) {
     UserId operator = operator(caller);
     UserId user = userId(id);
     return asOperator(operator, conn -> account(conn, user)
@@ -223,7 +222,7 @@ public final class OperatorActions {
           if (lifted) {
             log.info("operator {} reinstated {}: {}", operator, user, reason);
           }
-          return new JsonObject().put("userId", id).putNull("suspendedUntil");
+          return new ActionResult.Suspension(id, Optional.empty());
         });
   }
 
@@ -232,24 +231,24 @@ public final class OperatorActions {
    * suspension the remaining points no longer reach is lifted), and a client no-show's fee is given
    * back by the platform.
    */
-  public Future<JsonObject> waive(AuthenticatedUser caller, String id, String reason) {
+  public Future<ActionResult> waive(AuthenticatedUser caller, String id, String reason) {
     UserId operator = operator(caller);
     UUID penalty = Uuids.parse(id).orElseThrow(() -> ApiError.notFound("there is no penalty " + id));
-    return asOperator(operator, conn -> penalties.waive(conn, penalty, reason).compose(waiver -> {
+    return asOperator(operator, conn -> penalties.waive(conn, penalty, reason).<ActionResult>compose(waiver -> {
           if (waiver.isEmpty()) {
             return Future.failedFuture(ApiError.notFound("there is no penalty " + id));
           }
           Row row = waiver.get().penalty();
           if (!waiver.get().now()) {
             // Waived before (by an operator, or as a first offence): nothing changes, nothing is recorded again.
-            return Future.succeededFuture(Penalty.of(row).toJson().put("feeRefunded", 0L));
+            return Future.succeededFuture(new ActionResult.Waived(Penalty.of(row), 0L));
           }
           UUID session = row.getUUID("session_id");
           Future<Long> feeBack = session == null ? Future.succeededFuture(0L)
               : Ledger.refundNoShowFee(conn, session, new UserId(row.getUUID("user_id")), "no-show fee given back: " + reason);
           return feeBack.compose(fee -> Audit.record(conn, operator, new Audit.Action("penalty.waive", "penalty", penalty, reason,
                   new JsonObject().put("feeRefunded", fee)))
-              .map(v -> Penalty.of(row).toJson().put("feeRefunded", fee)));
+              .map(v -> new ActionResult.Waived(Penalty.of(row), fee)));
         }))
         .onSuccess(waived -> log.info("operator {} waived penalty {}: {}", operator, penalty, reason));
   }
@@ -260,7 +259,7 @@ public final class OperatorActions {
    * every mode or {@code {chat?, video?, in_person?}}, left out for none of its own (its parent's).
    * Every node reads the catalogue again once it committed.
    */
-  public Future<JsonObject> saveTopic(AuthenticatedUser caller, Topics.Change change, String reason) {
+  public Future<ActionResult> saveTopic(AuthenticatedUser caller, Topics.Change change, String reason) {
     UserId operator = operator(caller);
     Topic topic = change.topic();
     return asOperator(operator, conn -> topics.save(conn, change).compose(saved -> Audit.record(conn, operator, new Audit.Action(
@@ -272,7 +271,7 @@ public final class OperatorActions {
         .map(saved -> {
           events.publish(Addresses.TOPICS_CHANGED, new JsonObject().put("topic", topic.value()));
           log.info("operator {} {} topic {}: {}", operator, saved.created() ? "created" : "changed", topic, reason);
-          return saved.entry().toJson();
+          return new ActionResult.TopicSaved(saved.entry());
         });
   }
 
