@@ -14,6 +14,7 @@ import io.tandem.auth.AuthFeature;
 import io.tandem.auth.JwtSecret;
 import io.tandem.auth.PasswordHasher;
 import io.tandem.auth.Role;
+import io.tandem.bus.ServerEvent;
 import io.tandem.bus.ClusterSetup;
 import io.tandem.bus.UserEvents;
 import io.tandem.config.TandemConfig;
@@ -210,7 +211,8 @@ public final class TandemNode {
               Frames.dispatcher(presence.service(), matching.requests(), matching.offers(), sessions.rooms()),
               connectionListener(presence.service(), matching.requests(), matching.offers(), sessions.rooms()),
               (reader, session, afterSeq, limit) -> SessionId.parse(session)
-                  .map(id -> sessions.rooms().messagesAfter(reader.user(), id, afterSeq, limit))
+                  .map(id -> sessions.rooms().messagesAfter(reader.user(), id, afterSeq, limit)
+                      .map(page -> page.stream().map(m -> ServerEvent.ROOM_MESSAGE.frame(m.toEvent())).toList()))
                   .orElseGet(() -> Future.succeededFuture(List.of())),
               outages, metrics);
           WebhookFeature webhooks = WebhookFeature.build(webhookPool, config.webhooks(), outages, metrics);

@@ -295,13 +295,13 @@ public final class RoomService {
   }
 
   /**
-   * The stored messages of a session after {@code afterSeq} (at most {@code limit}), as live
-   * {@code room.message} events: what a connection's delivery reads when a message it should have
-   * had live did not come (a publication lost while the reader moved to another node). Participants only.
+   * The stored messages of a session after {@code afterSeq} (at most {@code limit}), for a
+   * connection's delivery to hand on as live {@code room.message} events: what it reads when a
+   * message it should have had live did not come (a publication lost while the reader moved to
+   * another node). Participants only.
    */
-  public Future<List<JsonObject>> messagesAfter(AuthenticatedUser caller, SessionId id, int afterSeq, int limit) {
-    return session(caller, id, "read").compose(s -> queries.messages(id, afterSeq, limit))
-        .map(page -> page.stream().map(m -> ServerEvent.ROOM_MESSAGE.frame(m.toEvent())).toList());
+  public Future<List<ChatMessage>> messagesAfter(AuthenticatedUser caller, SessionId id, int afterSeq, int limit) {
+    return session(caller, id, "read").compose(s -> queries.messages(id, afterSeq, limit));
   }
 
   /** {@code session.active} to both, on every device: the session started (no app needs to ask). */
