@@ -9,6 +9,8 @@ import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
 import io.tandem.kernel.Uuids;
 import io.tandem.operator.ActionResult;
+import io.tandem.operator.Audit;
+import io.tandem.operator.ConsoleRows;
 import io.tandem.operator.OperatorActions;
 import io.tandem.operator.OperatorFeature;
 import io.tandem.topic.TopicDirectory;
@@ -17,11 +19,13 @@ import io.tandem.wire.ApiError;
 import io.tandem.wire.JsonInput;
 import io.tandem.wire.QueryNumbers;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -55,25 +59,29 @@ final class OperatorRoutes {
       JsonInput body = Replies.body(ctx);
       return operator.actions().saveTopic(caller, topicChange(ctx.pathParam("topic"), body), reason(body)).map(ActionResult::toJson);
     }));
-    read(router, authenticated, "/api/v1/admin/queue", ctx -> operator.views().queue());
-    read(router, authenticated, "/api/v1/admin/requests", ctx -> operator.views().waitingRequests(limit(ctx)));
-    read(router, authenticated, "/api/v1/admin/experts", ctx -> operator.views().experts());
-    read(router, authenticated, "/api/v1/admin/sessions", ctx -> operator.views().liveSessions());
-    read(router, authenticated, "/api/v1/admin/ledger", ctx -> operator.views().ledgerTotals());
-    read(router, authenticated, "/api/v1/admin/penalties", ctx -> operator.views().penalties(limit(ctx)));
+    read(router, authenticated, "/api/v1/admin/queue", ctx -> operator.views().queue().map(rows -> list("topics", rows, ConsoleRows.Queue::toJson)));
+    read(router, authenticated, "/api/v1/admin/requests", ctx -> operator.views().waitingRequests(limit(ctx))
+        .map(rows -> list("requests", rows, ConsoleRows.Request::toJson)));
+    read(router, authenticated, "/api/v1/admin/experts", ctx -> operator.views().experts().map(rows -> list("experts", rows, ConsoleRows.Expert::toJson)));
+    read(router, authenticated, "/api/v1/admin/sessions", ctx -> operator.views().liveSessions()
+        .map(rows -> list("sessions", rows, ConsoleRows.LiveSession::toJson)));
+    read(router, authenticated, "/api/v1/admin/ledger", ctx -> operator.views().ledgerTotals().map(ConsoleRows.LedgerTotals::toJson));
+    read(router, authenticated, "/api/v1/admin/penalties", ctx -> operator.views().penalties(limit(ctx))
+        .map(rows -> list("penalties", rows, ConsoleRows.PenaltyLine::toJson)));
     read(router, authenticated, "/api/v1/admin/users", ctx -> {
       String query = ctx.queryParams().get("query");
       if (query != null && query.length() > 64) {
         throw ApiError.badRequest("query must be at most 64 characters");
       }
-      return operator.views().users(query, limit(ctx));
+      return operator.views().users(query, limit(ctx)).map(rows -> list("users", rows, ConsoleRows.Account::toJson));
     });
     read(router, authenticated, "/api/v1/admin/users/:id", ctx -> operator.views().user(UserId.parse(ctx.pathParam("id"))
-        .orElseThrow(() -> ApiError.notFound("there is no user " + ctx.pathParam("id")))));
+        .orElseThrow(() -> ApiError.notFound("there is no user " + ctx.pathParam("id")))).map(ConsoleRows.Person::toJson));
     read(router, authenticated, "/api/v1/admin/audit", ctx -> {
       String subject = ctx.queryParams().get("subject");
       return operator.audit().recent(limit(ctx), subject == null ? null
-          : Uuids.parse(subject).orElseThrow(() -> ApiError.badRequest("subject must be the id of a user, request, session or penalty")));
+          : Uuids.parse(subject).orElseThrow(() -> ApiError.badRequest("subject must be the id of a user, request, session or penalty")))
+          .map(rows -> list("actions", rows, Audit.Entry::toJson));
     });
 
     act(router, authenticated, "/api/v1/admin/requests/:id/cancel", (ctx, caller, body) ->
@@ -171,6 +179,11 @@ final class OperatorRoutes {
       prices.put(mode, (long) byMode.requiredInt(mode, 0, Integer.MAX_VALUE));
     }
     return prices;
+  }
+
+  /** A list of the console's rows, under {@code name}. */
+  private static <T> JsonObject list(String name, List<T> rows, Function<T, JsonObject> shape) {
+    return new JsonObject().put(name, new JsonArray(rows.stream().map(shape).toList()));
   }
 
   private static int limit(RoutingContext ctx) {

@@ -3,13 +3,15 @@ package io.tandem.operator;
 import io.tandem.kernel.UserId;
 import io.tandem.wire.ApiError;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.Optional;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -89,7 +91,7 @@ public final class Audit {
    * {@code subject} (may be null) narrows to what concerns one thing or person: a person's own
    * actions and those on their requests, sessions and penalties.
    */
-  public Future<JsonObject> recent(int limit, UUID subject) {
+  public Future<List<Entry>> recent(int limit, UUID subject) {
     return pool.preparedQuery("SELECT l.id, l.action, l.subject_type, l.subject_id, l.reason, l.details, l.created_at,"
             + " a.id AS actor_id, a.username AS actor, " + SUBJECT_NAME + " AS subject_name"
             + " FROM audit_log l JOIN accounts a ON a.id = l.actor_id"
@@ -99,17 +101,27 @@ public final class Audit {
             + " ORDER BY l.created_at DESC, l.id LIMIT $1")
         .execute(Tuple.of(limit, subject))
         .map(rows -> {
-          JsonArray actions = new JsonArray();
-          rows.forEach(row -> actions.add(new JsonObject()
-              .put("id", row.getUUID("id").toString())
-              .put("actor", new JsonObject().put("id", row.getUUID("actor_id").toString()).put("username", row.getString("actor")))
-              .put("action", row.getString("action"))
-              .put("subject", new JsonObject().put("type", row.getString("subject_type")).put("id", row.getUUID("subject_id").toString())
-                  .put("name", row.getString("subject_name")))
-              .put("reason", row.getString("reason"))
-              .put("details", row.getJsonObject("details"))
-              .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString())));
-          return new JsonObject().put("actions", actions);
+          List<Entry> actions = new ArrayList<>();
+          rows.forEach(row -> actions.add(new Entry(row.getUUID("id"), row.getUUID("actor_id"), row.getString("actor"), row.getString("action"),
+              row.getString("subject_type"), row.getUUID("subject_id"), row.getString("subject_name"), row.getString("reason"),
+              row.getJsonObject("details"), row.getOffsetDateTime("created_at").toInstant())));
+          return actions;
         });
+  }
+
+  /** An action in the log: who did it, to what, why, with its details (as recorded), when. */
+  public record Entry(UUID id, UUID actorId, String actor, String action, String subjectType, UUID subjectId, String subjectName,
+      String reason, JsonObject details, Instant createdAt) {
+    /** An entry of {@code GET /api/v1/admin/audit}. */
+    public JsonObject toJson() {
+      return new JsonObject()
+          .put("id", id.toString())
+          .put("actor", new JsonObject().put("id", actorId.toString()).put("username", actor))
+          .put("action", action)
+          .put("subject", new JsonObject().put("type", subjectType).put("id", subjectId.toString()).put("name", subjectName))
+          .put("reason", reason)
+          .put("details", details)
+          .put("createdAt", createdAt.toString());
+    }
   }
 }

@@ -5,23 +5,26 @@ import io.tandem.money.Statements;
 import io.tandem.reliability.Reliability;
 import io.tandem.session.PastSession;
 import io.tandem.session.SessionViews;
+import io.tandem.topic.ExpertAvailability;
 import io.tandem.wire.ApiError;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
  * What the operator console and the client's topic picker read: a read model over the tables of
  * several features, and their own reads of a person. It writes nothing, so it owns no table and
- * breaks no owner's invariant; every figure is what PostgreSQL says now, whichever node owns which shard.
+ * breaks no owner's invariant; every figure is what PostgreSQL says now, whichever node owns which
+ * shard. Each read answers records ({@link ConsoleRows}); the routes render them.
  */
 public final class OperatorViews {
   /** How far back matches are looked at to tell a topic's typical time to match. */
@@ -45,21 +48,21 @@ public final class OperatorViews {
    * {@code GET /api/v1/admin/users?query&limit}: people whose username starts with, or whose display
    * name holds, {@code query} (any case), newest first; without a query the newest accounts.
    */
-  public Future<JsonObject> users(String query, int limit) {
+  public Future<List<ConsoleRows.Account>> users(String query, int limit) {
     String pattern = query == null ? "" : query.trim().toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-    return list("users", pool.preparedQuery("SELECT a.id, a.username, a.display_name, a.role, a.created_at,"
+    return list(pool.preparedQuery("SELECT a.id, a.username, a.display_name, a.role, a.created_at,"
             + " CASE WHEN a.suspended_until > now() THEN a.suspended_until END AS suspended_until,"
             + " (SELECT coalesce(sum(amount), 0) FROM ledger_entries l WHERE l.account = 'wallet' AND l.user_id = a.id) AS balance"
             + " FROM accounts a WHERE $1 = '' OR lower(a.username) LIKE $1 || '%' OR lower(a.display_name) LIKE '%' || $1 || '%'"
             + " ORDER BY a.created_at DESC LIMIT $2").execute(Tuple.of(pattern, limit)),
-        OperatorViews::user);
+        OperatorViews::account);
   }
 
   /**
    * {@code GET /api/v1/admin/users/{id}}: a person as the console shows them: the account, their
    * live request, their sessions, their wallet, their record, and what operators did to them.
    */
-  public Future<JsonObject> user(UserId id) {
+  public Future<ConsoleRows.Person> user(UserId id) {
     return pool.preparedQuery("SELECT a.id, a.username, a.display_name, a.role, a.created_at,"
             + " CASE WHEN a.suspended_until > now() THEN a.suspended_until END AS suspended_until,"
             + " (SELECT coalesce(sum(amount), 0) FROM ledger_entries l WHERE l.account = 'wallet' AND l.user_id = a.id) AS balance"
@@ -68,47 +71,37 @@ public final class OperatorViews {
           if (rows.size() == 0) {
             return Future.failedFuture(ApiError.notFound("there is no user " + id));
           }
-          JsonObject account = user(rows.iterator().next());
-          return Future.all(List.of(
-                  list("requests", pool.preparedQuery("SELECT r.id, r.topic, r.mode, r.status, r.created_at, r.price, r.cancel_reason, r.session_id"
-                      + " FROM requests r WHERE r.client_id = $1 ORDER BY r.status IN ('queued', 'offered') DESC, r.created_at DESC LIMIT 20")
-                      .execute(Tuple.of(id.value())), OperatorViews::request),
-                  sessions.history(id, 20).map(PastSession::listJson),
-                  statements.statement(id).map(Statements.Statement::toJson),
-                  reliability.penaltiesOf(id).map(Reliability.PenaltyRecord::toJson),
-                  audit.recent(50, id.value())))
-              .map(all -> account
-                  .put("requests", all.<JsonObject>resultAt(0).getJsonArray("requests"))
-                  .put("sessions", all.<JsonObject>resultAt(1).getJsonArray("sessions"))
-                  .put("ledger", all.<JsonObject>resultAt(2).getJsonArray("entries"))
-                  .put("reliability", all.<JsonObject>resultAt(3).getJsonObject("reliability"))
-                  .put("penalties", all.<JsonObject>resultAt(3).getJsonArray("penalties"))
-                  .put("audit", all.<JsonObject>resultAt(4).getJsonArray("actions")));
+          ConsoleRows.Account account = account(rows.iterator().next());
+          Future<List<ConsoleRows.Request>> requests = list(pool.preparedQuery("SELECT r.id, r.topic, r.mode, r.status, r.created_at, r.price,"
+              + " r.cancel_reason, r.session_id FROM requests r WHERE r.client_id = $1"
+              + " ORDER BY r.status IN ('queued', 'offered') DESC, r.created_at DESC LIMIT 20").execute(Tuple.of(id.value())),
+              row -> request(row, null));
+          Future<List<PastSession>> sessions = this.sessions.history(id, 20);
+          Future<Statements.Statement> wallet = statements.statement(id);
+          Future<Reliability.PenaltyRecord> record = reliability.penaltiesOf(id);
+          Future<List<Audit.Entry>> actions = audit.recent(50, id.value());
+          return Future.all(requests, sessions, wallet, record, actions).map(all -> new ConsoleRows.Person(account, requests.result(),
+              sessions.result(), wallet.result(), record.result(), actions.result()));
         });
   }
 
   /** {@code GET /api/v1/admin/requests}: every waiting request, longest waiting first, with its client. */
-  public Future<JsonObject> waitingRequests(int limit) {
-    return list("requests", pool.preparedQuery("SELECT r.id, r.topic, r.mode, r.status, r.created_at, r.queued_at, r.price, r.cancel_reason,"
+  public Future<List<ConsoleRows.Request>> waitingRequests(int limit) {
+    return list(pool.preparedQuery("SELECT r.id, r.topic, r.mode, r.status, r.created_at, r.queued_at, r.price, r.cancel_reason,"
             + " r.session_id, c.id AS client_id, c.display_name AS client_name FROM requests r JOIN accounts c ON c.id = r.client_id"
             + " WHERE r.status IN ('queued', 'offered') ORDER BY r.queued_at LIMIT $1").execute(Tuple.of(limit)),
-        row -> request(row).put("client", person(row.getUUID("client_id").toString(), row.getString("client_name")))
-            .put("queuedAt", instant(row.getOffsetDateTime("queued_at"))));
+        row -> request(row, new ConsoleRows.Waiting(name(row, "client"), instant(row.getOffsetDateTime("queued_at")))));
   }
 
-  private static JsonObject user(Row row) {
-    return new JsonObject().put("id", row.getUUID("id").toString()).put("username", row.getString("username"))
-        .put("displayName", row.getString("display_name")).put("role", row.getString("role"))
-        .put("createdAt", instant(row.getOffsetDateTime("created_at")))
-        .put("suspendedUntil", instant(row.getOffsetDateTime("suspended_until")))
-        .put("balance", row.getLong("balance"));
+  private static ConsoleRows.Account account(Row row) {
+    return new ConsoleRows.Account(row.getUUID("id"), row.getString("username"), row.getString("display_name"), row.getString("role"),
+        instant(row.getOffsetDateTime("created_at")), instant(row.getOffsetDateTime("suspended_until")), row.getLong("balance"));
   }
 
-  private static JsonObject request(Row row) {
-    return new JsonObject().put("id", row.getUUID("id").toString()).put("topic", row.getString("topic")).put("mode", row.getString("mode"))
-        .put("status", row.getString("status")).put("createdAt", instant(row.getOffsetDateTime("created_at")))
-        .put("price", row.getLong("price")).put("reason", row.getString("cancel_reason"))
-        .put("sessionId", row.getUUID("session_id") == null ? null : row.getUUID("session_id").toString());
+  /** {@code waiting}: the client and since when, for the queue's list; null for a person's own list. */
+  private static ConsoleRows.Request request(Row row, ConsoleRows.Waiting waiting) {
+    return new ConsoleRows.Request(row.getUUID("id"), row.getString("topic"), row.getString("mode"), row.getString("status"),
+        instant(row.getOffsetDateTime("created_at")), row.getLong("price"), row.getString("cancel_reason"), row.getUUID("session_id"), waiting);
   }
 
   /**
@@ -116,24 +109,27 @@ public final class OperatorViews {
    * them are online now and how many of those are free (below their capacity: an offer could go to
    * them at once), and the same two counts over all topics, each expert once.
    */
-  public Future<JsonObject> topics() {
+  public Future<ExpertAvailability> topics() {
     // Each expert's state once, then per topic. expert_load is counted only for experts online (the
     // CASE, not AND, guarantees it): offline ones cannot be free.
     String experts = "WITH x AS (SELECT e.topics, " + AVAILABLE + " AS online,"
         + " CASE WHEN " + AVAILABLE + " THEN expert_load(e.account_id) < p.capacity ELSE false END AS free"
         + " FROM expert_profiles e JOIN accounts a ON a.id = e.account_id LEFT JOIN expert_presence p ON p.expert_id = e.account_id) ";
-    Future<JsonObject> perTopic = list("topics", pool.query(experts + "SELECT t.topic, count(*) AS experts,"
+    Future<Map<String, ExpertAvailability.Count>> perTopic = pool.query(experts + "SELECT t.topic, count(*) AS experts,"
             + " count(*) FILTER (WHERE x.online) AS online, count(*) FILTER (WHERE x.free) AS free"
-            + " FROM x CROSS JOIN LATERAL unnest(x.topics) AS t(topic) GROUP BY t.topic ORDER BY t.topic").execute(),
-        row -> new JsonObject().put("topic", row.getString("topic")).put("experts", row.getLong("experts"))
-            .put("online", row.getLong("online")).put("free", row.getLong("free")));
+            + " FROM x CROSS JOIN LATERAL unnest(x.topics) AS t(topic) GROUP BY t.topic ORDER BY t.topic").execute()
+        .map(rows -> {
+          Map<String, ExpertAvailability.Count> counts = new HashMap<>();
+          rows.forEach(row -> counts.put(row.getString("topic"),
+              new ExpertAvailability.Count(row.getLong("experts"), row.getLong("online"), row.getLong("free"))));
+          return counts;
+        });
     // An expert of several topics counts once here, not once per topic.
     Future<Row> overall = pool.query(experts + "SELECT count(*) FILTER (WHERE x.online) AS online,"
             + " count(*) FILTER (WHERE x.free) AS free FROM x").execute()
         .map(rows -> rows.iterator().next());
-    return Future.all(perTopic, overall).map(both -> both.<JsonObject>resultAt(0)
-        .put("expertsOnline", both.<Row>resultAt(1).getLong("online"))
-        .put("expertsFree", both.<Row>resultAt(1).getLong("free")));
+    return Future.all(perTopic, overall).map(both -> new ExpertAvailability(perTopic.result(), overall.result().getLong("online"),
+        overall.result().getLong("free")));
   }
 
   /** An expert who can be offered requests now: online, connected, not suspended ({@code p} presence, {@code a} account). */
@@ -144,88 +140,75 @@ public final class OperatorViews {
    * Waiting requests per topic: how many, the oldest wait, and the topic's median time from queued
    * to matched over the last hour ({@code null} when nothing was matched in that time).
    */
-  public Future<JsonObject> queue() {
-    return list("topics", pool.query("WITH waiting AS (SELECT topic, count(*) AS waiting,"
+  public Future<List<ConsoleRows.Queue>> queue() {
+    return list(pool.query("WITH waiting AS (SELECT topic, count(*) AS waiting,"
             + "   extract(epoch FROM now() - min(queued_at))::bigint AS oldest FROM requests"
             + "   WHERE status IN ('queued', 'offered') GROUP BY topic),"
             + " recent AS (SELECT topic, percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM matched_at - queued_at)) AS median"
             + "   FROM requests WHERE status = 'matched' AND matched_at > now() - interval '" + RECENT_MATCHES + "' GROUP BY topic)"
             + " SELECT w.topic, w.waiting, w.oldest, round(r.median)::bigint AS eta FROM waiting w LEFT JOIN recent r USING (topic)"
             + " ORDER BY w.oldest DESC").execute(),
-        row -> new JsonObject().put("topic", row.getString("topic")).put("waiting", row.getLong("waiting"))
-            .put("oldestWaitSeconds", row.getLong("oldest")).put("etaSeconds", row.getLong("eta")));
+        row -> new ConsoleRows.Queue(row.getString("topic"), row.getLong("waiting"), row.getLong("oldest"), row.getLong("eta")));
   }
 
   /**
    * Experts online now, and suspended ones, with their load against capacity; an online expert with
    * no live connection (in session.reconnectGraceSeconds, offered nothing) is {@code reconnecting}.
    */
-  public Future<JsonObject> experts() {
-    return list("experts", pool.query("SELECT a.id, a.display_name, p.topics, p.modes, p.capacity, expert_load(a.id) AS load,"
+  public Future<List<ConsoleRows.Expert>> experts() {
+    return list(pool.query("SELECT a.id, a.display_name, p.topics, p.modes, p.capacity, expert_load(a.id) AS load,"
             + " CASE WHEN a.suspended_until > now() THEN 'suspended'"
             + " WHEN p.status = 'online' AND p.disconnected_at IS NOT NULL THEN 'reconnecting' ELSE p.status END AS status"
             + " FROM expert_presence p JOIN accounts a ON a.id = p.expert_id"
             + " WHERE p.status = 'online' OR a.suspended_until > now() ORDER BY a.display_name").execute(),
-        row -> new JsonObject().put("id", row.getUUID("id").toString()).put("displayName", row.getString("display_name"))
-            .put("status", row.getString("status"))
-            .put("topics", new JsonArray(Arrays.asList(row.getArrayOfStrings("topics"))))
-            .put("modes", new JsonArray(Arrays.asList(row.getArrayOfStrings("modes"))))
-            .put("load", row.getInteger("load")).put("capacity", row.getInteger("capacity")));
+        row -> new ConsoleRows.Expert(row.getUUID("id"), row.getString("display_name"), row.getString("status"),
+            List.of(row.getArrayOfStrings("topics")), List.of(row.getArrayOfStrings("modes")), row.getInteger("load"), row.getInteger("capacity")));
   }
 
   /** Sessions waiting for their participants or under way. */
-  public Future<JsonObject> liveSessions() {
-    return list("sessions", pool.query("SELECT s.id, s.mode, s.status, s.created_at, s.started_at,"
+  public Future<List<ConsoleRows.LiveSession>> liveSessions() {
+    return list(pool.query("SELECT s.id, s.mode, s.status, s.created_at, s.started_at,"
             + " c.id AS client_id, c.display_name AS client_name, e.id AS expert_id, e.display_name AS expert_name"
             + " FROM sessions s JOIN accounts c ON c.id = s.client_id JOIN accounts e ON e.id = s.expert_id"
             + " WHERE s.status IN ('waiting', 'active') ORDER BY s.created_at DESC").execute(),
-        row -> new JsonObject().put("id", row.getUUID("id").toString()).put("mode", row.getString("mode"))
-            .put("status", row.getString("status"))
-            .put("client", person(row.getUUID("client_id").toString(), row.getString("client_name")))
-            .put("expert", person(row.getUUID("expert_id").toString(), row.getString("expert_name")))
-            .put("createdAt", instant(row.getOffsetDateTime("created_at")))
-            .put("startedAt", instant(row.getOffsetDateTime("started_at"))));
+        row -> new ConsoleRows.LiveSession(row.getUUID("id"), row.getString("mode"), row.getString("status"), name(row, "client"),
+            name(row, "expert"), instant(row.getOffsetDateTime("created_at")), instant(row.getOffsetDateTime("started_at"))));
   }
 
   /** The newest penalties, no-shows among them, waived or not. */
-  public Future<JsonObject> penalties(int limit) {
-    return list("penalties", pool.preparedQuery("SELECT p.id, p.kind, p.points, p.reason, p.session_id, p.created_at, p.waived,"
+  public Future<List<ConsoleRows.PenaltyLine>> penalties(int limit) {
+    return list(pool.preparedQuery("SELECT p.id, p.kind, p.points, p.reason, p.session_id, p.created_at, p.waived,"
             + " a.id AS user_id, a.display_name, a.role FROM penalties p JOIN accounts a ON a.id = p.user_id"
             + " ORDER BY p.created_at DESC LIMIT $1").execute(Tuple.of(limit)),
-        row -> new JsonObject().put("id", row.getUUID("id").toString())
-            .put("user", person(row.getUUID("user_id").toString(), row.getString("display_name")).put("role", row.getString("role")))
-            .put("kind", row.getString("kind")).put("points", row.getInteger("points")).put("reason", row.getString("reason"))
-            .put("sessionId", row.getUUID("session_id") != null ? row.getUUID("session_id").toString() : null)
-            .put("createdAt", instant(row.getOffsetDateTime("created_at"))).put("waived", row.getBoolean("waived")));
+        row -> new ConsoleRows.PenaltyLine(row.getUUID("id"), new ConsoleRows.Name(row.getUUID("user_id"), row.getString("display_name")),
+            row.getString("role"), row.getString("kind"), row.getInteger("points"), row.getString("reason"), row.getUUID("session_id"),
+            instant(row.getOffsetDateTime("created_at")), row.getBoolean("waived")));
   }
 
   /** The balance of each ledger account kind; double entry makes the total 0. */
-  public Future<JsonObject> ledgerTotals() {
+  public Future<ConsoleRows.LedgerTotals> ledgerTotals() {
     return pool.query("SELECT account, sum(amount)::bigint AS balance FROM ledger_entries GROUP BY account ORDER BY account").execute()
         .map(rows -> {
-          JsonArray accounts = new JsonArray();
-          long total = 0;
-          for (Row row : rows) {
-            accounts.add(new JsonObject().put("account", row.getString("account")).put("balance", row.getLong("balance")));
-            total += row.getLong("balance");
-          }
-          return new JsonObject().put("accounts", accounts).put("total", total).put("currency", statements.currency());
+          List<ConsoleRows.AccountTotal> accounts = new ArrayList<>();
+          rows.forEach(row -> accounts.add(new ConsoleRows.AccountTotal(row.getString("account"), row.getLong("balance"))));
+          return new ConsoleRows.LedgerTotals(accounts, statements.currency());
         });
   }
 
-  private static Future<JsonObject> list(String name, Future<RowSet<Row>> rows, Function<Row, JsonObject> shape) {
+  private static <T> Future<List<T>> list(Future<RowSet<Row>> rows, Function<Row, T> shape) {
     return rows.map(found -> {
-      JsonArray items = new JsonArray();
+      List<T> items = new ArrayList<>();
       found.forEach(row -> items.add(shape.apply(row)));
-      return new JsonObject().put(name, items);
+      return items;
     });
   }
 
-  private static JsonObject person(String id, String displayName) {
-    return new JsonObject().put("id", id).put("displayName", displayName);
+  /** The person of columns {@code <who>_id} and {@code <who>_name}. */
+  private static ConsoleRows.Name name(Row row, String who) {
+    return new ConsoleRows.Name(row.getUUID(who + "_id"), row.getString(who + "_name"));
   }
 
-  private static String instant(OffsetDateTime time) {
-    return time == null ? null : time.toInstant().toString();
+  private static Instant instant(OffsetDateTime time) {
+    return time == null ? null : time.toInstant();
   }
 }

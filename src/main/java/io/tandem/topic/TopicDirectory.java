@@ -2,8 +2,9 @@ package io.tandem.topic;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.HashMap;
+import io.tandem.kernel.Topic;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@code GET /api/v1/topics}, for topic pickers: the catalogue's listed topics, each named in the
@@ -14,41 +15,38 @@ import java.util.Map;
 public final class TopicDirectory {
   private TopicDirectory() {}
 
-  /**
-   * {@code counts}: {@code {expertsOnline, expertsFree, topics: [{topic, experts, online, free}]}} of the topics experts
-   * offer; {@code language}: the reader's ({@code zh...} reads Chinese, else English).
-   */
-  public static JsonObject list(TopicCatalogue catalogue, boolean listedOnly, JsonObject counts, String language) {
-    Map<String, JsonObject> offered = new HashMap<>();
-    counts.getJsonArray("topics", new JsonArray()).forEach(t -> offered.put(((JsonObject) t).getString("topic"), (JsonObject) t));
+  /** {@code counts}: of the topics experts offer; {@code language}: the reader's ({@code zh...} reads Chinese, else English). */
+  public static JsonObject list(TopicCatalogue catalogue, boolean listedOnly, ExpertAvailability counts, String language) {
+    Map<String, ExpertAvailability.Count> offered = new TreeMap<>(counts.byTopic());
     JsonArray topics = new JsonArray();
     for (TopicEntry entry : catalogue.all()) {
       if (entry.retired()) {
         continue;
       }
-      JsonObject count = offered.remove(entry.topic().value());
-      topics.add(new JsonObject()
+      ExpertAvailability.Count count = offered.remove(entry.topic().value());
+      topics.add(countsOf(new JsonObject()
           .put("topic", entry.topic().value())
-          .put("parent", entry.topic().parent().map(io.tandem.kernel.Topic::value).orElse(null))
+          .put("parent", entry.topic().parent().map(Topic::value).orElse(null))
           .put("name", entry.name(language))
           .put("names", entry.namesJson())
-          .put("listed", true)
-          .put("experts", count == null ? 0L : count.getLong("experts"))
-          .put("online", count == null ? 0L : count.getLong("online"))
-          .put("free", count == null ? 0L : count.getLong("free")));
+          .put("listed", true), count));
     }
     if (!listedOnly) {
-      offered.values().stream().sorted(java.util.Comparator.comparing(t -> t.getString("topic"))).forEach(count -> {
-        String slug = count.getString("topic");
+      offered.forEach((slug, count) -> {
         // One the catalogue holds but retired is offered to nobody new: not listed here either.
-        boolean retired = catalogue.find(new io.tandem.kernel.Topic(slug)).isPresent();
+        boolean retired = catalogue.find(new Topic(slug)).isPresent();
         if (!retired) {
-          topics.add(count.copy().put("name", slug).put("listed", false));
+          topics.add(countsOf(new JsonObject().put("topic", slug), count).put("name", slug).put("listed", false));
         }
       });
     }
-    return new JsonObject().put("expertsOnline", counts.getLong("expertsOnline", 0L)).put("expertsFree", counts.getLong("expertsFree", 0L))
+    return new JsonObject().put("expertsOnline", counts.expertsOnline()).put("expertsFree", counts.expertsFree())
         .put("listedOnly", listedOnly).put("topics", topics);
+  }
+
+  private static JsonObject countsOf(JsonObject topic, ExpertAvailability.Count count) {
+    return topic.put("experts", count == null ? 0L : count.experts()).put("online", count == null ? 0L : count.online())
+        .put("free", count == null ? 0L : count.free());
   }
 
   /** {@code GET /api/v1/admin/topics}: every topic of the catalogue, retired ones too, with its own price. */
