@@ -17,7 +17,6 @@ import io.tandem.wire.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -42,6 +41,7 @@ public final class RoomService {
   private final Joins joins;
   private final MessageStore messages;
   private final UserEvents events;
+  private final RoomEvents room;
   private final Outcomes outcomes;
   private final Duration reconnectGrace;
   private final Duration aloneTimeout;
@@ -63,6 +63,7 @@ public final class RoomService {
     this.joins = joins;
     this.messages = messages;
     this.events = events;
+    this.room = new RoomEvents(events);
     this.outcomes = outcomes;
     this.reconnectGrace = config.reconnectGrace();
     this.aloneTimeout = config.aloneTimeout();
@@ -99,10 +100,10 @@ public final class RoomService {
       if (session.open()) {
         membership.joined(id);
         UserId peer = session.peerOf(user).orElseThrow();
-        roomPresence(id, user, peer, joined.get().reconnected() ? "reconnected" : "joined");
+        room.presence(id, user, peer, joined.get().reconnected() ? "reconnected" : "joined");
         if (joined.get().started()) {
           log.info("session {} active: both participants joined", id);
-          announceActive(session);
+          room.active(session);
         }
       }
       return Future.all(queries.messages(id, afterSeq, JOIN_BACKLOG_LIMIT), queries.connected(List.of(session.clientId(), session.expertId())))
@@ -124,8 +125,7 @@ public final class RoomService {
           // A resend is delivered again too: its first delivery may have been lost with a node, and a
           // connection never shows one seq twice.
           ChatMessage message = stored.get().message();
-          events.send(session.clientId(), ServerEvent.ROOM_MESSAGE, message.toEvent());
-          events.send(session.expertId(), ServerEvent.ROOM_MESSAGE, message.toEvent());
+          room.message(session, message);
           return Future.succeededFuture(message);
         }));
   }
@@ -134,8 +134,7 @@ public final class RoomService {
   public Future<Void> signal(AuthenticatedUser caller, SessionId id, Object signal) {
     return session(caller, id, "signal in").map(session -> {
       UserId user = caller.id();
-      events.send(session.peerOf(user).orElseThrow(), ServerEvent.ROOM_SIGNAL,
-          new JsonObject().put("sessionId", id.toString()).put("from", user.toString()).put("signal", signal));
+      room.signal(session.peerOf(user).orElseThrow(), id, user, signal);
       return null;
     });
   }
@@ -145,7 +144,7 @@ public final class RoomService {
     return session(caller, id, "type in").map(session -> {
       if (membership.mayType(id, System.nanoTime(), typingInterval.toNanos())) {
         UserId user = caller.id();
-        events.send(session.peerOf(user).orElseThrow(), ServerEvent.ROOM_TYPING, new JsonObject().put("sessionId", id.toString()).put("from", user.toString()));
+        room.typing(session.peerOf(user).orElseThrow(), id, user);
       }
       return null;
     });
@@ -155,7 +154,7 @@ public final class RoomService {
   public Future<Void> leave(AuthenticatedUser caller, RoomMembership membership, SessionId id) {
     return session(caller, id, "leave").compose(session -> sessions.leave(id, caller.id()).map(v -> {
       membership.left(id);
-      roomPresence(id, caller.id(), session.peerOf(caller.id()).orElseThrow(), "left");
+      room.presence(id, caller.id(), session.peerOf(caller.id()).orElseThrow(), "left");
       return null;
     }));
   }
@@ -185,10 +184,10 @@ public final class RoomService {
           }
           joined.ifPresent(j -> {
             j.late().ifPresent(p -> p.announce(events));
-            roomPresence(id, caller.id(), j.session().peerOf(caller.id()).orElseThrow(), "joined");
+            room.presence(id, caller.id(), j.session().peerOf(caller.id()).orElseThrow(), "joined");
             if (j.started()) {
               log.info("in-person session {} active: both checked in", id);
-              announceActive(j.session());
+              room.active(j.session());
             }
           });
           return Future.succeededFuture();
@@ -233,7 +232,7 @@ public final class RoomService {
     return Future.join(joined.stream().map(id -> sessions.dropped(id, user).map(dropped -> {
       dropped.ifPresent(session -> {
         log.info("participant {} of session {} dropped; the session ends without them in {} unless they return", user, id, reconnectGrace);
-        roomPresence(id, user, session.peerOf(user).orElseThrow(), "disconnected");
+        room.presence(id, user, session.peerOf(user).orElseThrow(), "disconnected");
       });
       return null;
     })).toList()).mapEmpty();
@@ -247,7 +246,7 @@ public final class RoomService {
   public Future<Void> sweep() {
     return sessions.droppedWithoutNotice()
         .map(dropouts -> {
-          dropouts.forEach(d -> roomPresence(d.session(), d.who(), d.peer(), "disconnected"));
+          dropouts.forEach(d -> room.presence(d.session(), d.who(), d.peer(), "disconnected"));
           return null;
         })
         .compose(v -> warnEnding());
@@ -262,12 +261,7 @@ public final class RoomService {
   private Future<Void> warnEnding() {
     return sessions.warnEnding(aloneTimeout, maxDuration, endWarning)
         .map(endings -> {
-          endings.forEach(e -> {
-            JsonObject event = new JsonObject().put("sessionId", e.session().id().toString())
-                .put("reason", e.cause().wireName()).put("endsAt", e.endsAt().toString());
-            events.send(e.session().clientId(), ServerEvent.SESSION_ENDING, event);
-            events.send(e.session().expertId(), ServerEvent.SESSION_ENDING, event);
-          });
+          endings.forEach(e -> room.ending(e.session(), e.cause(), e.endsAt()));
           return null;
         });
   }
@@ -304,14 +298,6 @@ public final class RoomService {
     return session(caller, id, "read").compose(s -> queries.messages(id, afterSeq, limit));
   }
 
-  /** {@code session.active} to both, on every device: the session started (no app needs to ask). */
-  private void announceActive(SessionRecord session) {
-    JsonObject event = new JsonObject().put("sessionId", session.id().toString())
-        .put("startedAt", (session.startedAt() == null ? java.time.Instant.now() : session.startedAt()).toString());
-    events.send(session.clientId(), ServerEvent.SESSION_ACTIVE, event);
-    events.send(session.expertId(), ServerEvent.SESSION_ACTIVE, event);
-  }
-
   /**
    * What a new connection is told at once of the user's sessions still open: {@code session.ready}
    * for each, as at the match, so that a second device or a page just loaded finds its way back.
@@ -325,12 +311,4 @@ public final class RoomService {
           s.clientId().equals(peer) ? "client" : "expert", s.joinDeadline()));
     }).toList());
   }
-
-  /** {@code room.presence} goes to both participants, so every device of the mover learns it too. */
-  private void roomPresence(SessionId id, UserId who, UserId peer, String state) {
-    JsonObject event = new JsonObject().put("sessionId", id.toString()).put("userId", who.toString()).put("state", state);
-    events.send(peer, ServerEvent.ROOM_PRESENCE, event);
-    events.send(who, ServerEvent.ROOM_PRESENCE, event);
-  }
-
 }
