@@ -25,7 +25,8 @@ final class MoneyRoutes {
     router.get("/api/v1/me/ledger").handler(authenticated).handler(Replies.json(200, ctx ->
         money.statements().statement(Replies.caller(ctx).id()).map(Statements.Statement::toJson)));
     router.post("/api/v1/wallet/top-ups").handler(authenticated).handler(Replies.json(201, ctx ->
-        money.topUps().create(Replies.caller(ctx), Replies.body(ctx).requiredInt("amount", Integer.MIN_VALUE, Integer.MAX_VALUE),
+        // The amount as given (its bounds are the server's, checked after who asks and with what key).
+        money.topUps().create(Replies.caller(ctx), Replies.body(ctx).optionalInt("amount", Integer.MIN_VALUE, Integer.MAX_VALUE).map(Integer::longValue),
             ctx.request().getHeader("Idempotency-Key")).map(TopUp::toJson)));
     router.get("/api/v1/wallet/top-ups/:id").handler(authenticated).handler(Replies.json(200, ctx ->
         money.topUps().get(Replies.caller(ctx), ctx.pathParam("id")).map(TopUp::toJson)));

@@ -55,7 +55,8 @@ final class OperatorRoutes {
     }));
     read(router, authenticated, "/api/v1/admin/topics", ctx -> Future.succeededFuture(TopicDirectory.forOperators(operator.topics().catalogue())));
     router.put("/api/v1/admin/topics/:topic").handler(authenticated).handler(Replies.json(200, ctx -> {
-      AuthenticatedUser caller = Replies.caller(ctx, Role.ADMIN, PUT_THINGS_RIGHT);
+      AuthenticatedUser caller = Replies.caller(ctx);
+      OperatorActions.operator(caller);
       JsonInput body = Replies.body(ctx);
       return operator.actions().saveTopic(caller, topicChange(ctx.pathParam("topic"), body), reason(body)).map(ActionResult::toJson);
     }));
@@ -130,12 +131,11 @@ final class OperatorRoutes {
    */
   private static void act(Router router, BearerAuthentication authenticated, String path, Action action) {
     router.post(path).handler(authenticated).handler(Replies.json(200, ctx -> {
-      AuthenticatedUser caller = Replies.caller(ctx, Role.ADMIN, PUT_THINGS_RIGHT);
+      AuthenticatedUser caller = Replies.caller(ctx);
+      OperatorActions.operator(caller);
       return action.run(ctx, caller, Replies.body(ctx)).map(ActionResult::toJson);
     }));
   }
-
-  private static final String PUT_THINGS_RIGHT = "put things right";
 
   private static String reason(JsonInput body) {
     return body.requiredString("reason", 1, OperatorActions.MAX_REASON);

@@ -16,6 +16,7 @@ final class ReliabilityRoutes {
     router.get("/api/v1/me/penalties").handler(authenticated).handler(Replies.json(200, ctx ->
         reliability.penaltiesOf(Replies.caller(ctx).id()).map(Reliability.PenaltyRecord::toJson)));
     router.post("/api/v1/sessions/:id/ratings").handler(authenticated).handler(Replies.json(201, ctx -> {
+      Reliability.ratedSession(ctx.pathParam("id"));
       JsonInput body = Replies.body(ctx);
       int stars = body.requiredInt("stars", 1, 5);
       String comment = body.optionalString("comment", 0, Reliability.MAX_COMMENT_LENGTH).orElse("");

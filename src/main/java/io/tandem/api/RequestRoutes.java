@@ -20,13 +20,16 @@ final class RequestRoutes {
   }
 
   void mount(Router router, BearerAuthentication authenticated) {
-    router.post("/api/v1/requests").handler(authenticated).handler(Replies.json(201, ctx ->
-        requests.create(Replies.caller(ctx), NewRequest.from(Replies.body(ctx), requests.limits()), ctx.request().getHeader("Idempotency-Key"))
-            .map(RequestView::createdJson)));
+    router.post("/api/v1/requests").handler(authenticated).handler(Replies.json(201, ctx -> {
+      // The caller's role first, as over WebSocket: someone who may not ask is told so whatever they sent.
+      RequestService.requireClient(Replies.caller(ctx));
+      NewRequest request = NewRequest.from(Replies.body(ctx), requests.limits());
+      return requests.create(Replies.caller(ctx), request, ctx.request().getHeader("Idempotency-Key")).map(RequestView::createdJson);
+    }));
     router.get("/api/v1/requests/:id").handler(authenticated).handler(Replies.json(200, ctx ->
         requests.get(Replies.caller(ctx), ctx.pathParam("id")).map(RequestView::toJson)));
     router.delete("/api/v1/requests/:id").handler(authenticated).handler(Replies.json(200, ctx ->
-        requests.cancel(Replies.caller(ctx), ctx.pathParam("id")).map(RequestView::cancelledJson)));
+        requests.cancel(Replies.caller(ctx), ctx.pathParam("id")).map(cancelled -> RequestView.cancelledJson(ctx.pathParam("id")))));
     router.get("/api/v1/me/requests").handler(authenticated).handler(Replies.json(200, ctx -> {
       Long limit = QueryNumbers.parse("limit", ctx.queryParams().get("limit"), 1, MAX_LIMIT);
       return requests.mine(Replies.caller(ctx), limit == null ? DEFAULT_LIMIT : limit.intValue())

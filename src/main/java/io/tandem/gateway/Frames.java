@@ -19,22 +19,30 @@ public final class Frames {
   public static FrameDispatcher dispatcher(PresenceService presence, RequestService requests, OfferService offers, RoomService rooms) {
     FrameDispatcher dispatcher = new FrameDispatcher()
         .on("ping", (from, frame) -> Future.succeededFuture(new JsonObject()))
-        .on("presence.online", (from, frame) -> presence.goOnline(from.user(), OfferingChange.read(frame))
-            .map(new JsonObject().put("status", "online")))
+        .on("presence.online", (from, frame) -> {
+          PresenceService.requireExpert(from.user());
+          return presence.goOnline(from.user(), OfferingChange.read(frame)).map(new JsonObject().put("status", "online"));
+        })
         .on("presence.offline", (from, frame) -> presence.goOffline(from.user()).map(new JsonObject().put("status", "offline")))
-        .on("offer.accept", (from, frame) -> offers.accept(from.user(), offerId(frame))
-            .map(session -> new JsonObject().put("sessionId", session.toString())))
+        .on("offer.accept", (from, frame) -> {
+          OfferService.requireExpert(from.user());
+          return offers.accept(from.user(), offerId(frame)).map(session -> new JsonObject().put("sessionId", session.toString()));
+        })
         .on("offer.decline", (from, frame) -> {
+          OfferService.requireExpert(from.user());
           OfferId offer = offerId(frame);
           frame.optionalString("reason", 0, 200);
           return offers.decline(from.user(), offer).map(new JsonObject());
         })
         .on("request.create", (from, frame) -> {
+          RequestService.requireClient(from.user());
           NewRequest request = NewRequest.from(frame, requests.limits());
           return requests.create(from.user(), request, frame.optionalString("idempotencyKey", 1, 128).orElse(null)).map(RequestView::createdJson);
         })
-        .on("request.cancel", (from, frame) -> requests.cancel(from.user(), frame.requiredString("requestId", 1, 64))
-            .map(RequestView::cancelledJson));
+        .on("request.cancel", (from, frame) -> {
+          String id = frame.requiredString("requestId", 1, 64);
+          return requests.cancel(from.user(), id).map(cancelled -> RequestView.cancelledJson(id));
+        });
     return new RoomFrames(rooms).mount(dispatcher);
   }
 

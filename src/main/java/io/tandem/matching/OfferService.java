@@ -168,7 +168,8 @@ public final class OfferService {
         });
   }
 
-  private static void requireExpert(AuthenticatedUser caller) {
+  /** Only experts answer offers: the edges ask first, before reading the rest of the frame. */
+  public static void requireExpert(AuthenticatedUser caller) {
     if (caller.role() != Role.EXPERT) {
       throw ApiError.forbidden("only experts answer offers");
     }

@@ -76,9 +76,7 @@ public final class RequestService {
    * @param idempotencyKey the client's key, or null; the same key again returns the same request
    */
   public Future<RequestView> create(AuthenticatedUser caller, NewRequest request, String idempotencyKey) {
-    if (caller.role() != Role.CLIENT) {
-      throw ApiError.forbidden("only clients may request consultations");
-    }
+    requireClient(caller);
     if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
       throw ApiError.badRequest("the idempotency key must be 1 to 128 printable ASCII characters without spaces");
     }
@@ -104,6 +102,13 @@ public final class RequestService {
               : Future.succeededFuture(Optional.<RequestView.Standing>empty()))
               .map(standing -> new RequestView(record, standing, pricing.currency()));
         });
+  }
+
+  /** Only clients request consultations: the edges ask first, before reading the body. */
+  public static void requireClient(AuthenticatedUser caller) {
+    if (caller.role() != Role.CLIENT) {
+      throw ApiError.forbidden("only clients may request consultations");
+    }
   }
 
   /** What a request's body is read within (matching's configuration): for the edges, which read it. */

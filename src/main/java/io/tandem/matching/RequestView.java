@@ -1,6 +1,5 @@
 package io.tandem.matching;
 
-import io.tandem.kernel.RequestId;
 import io.tandem.kernel.RequestStatus;
 import io.tandem.money.Price;
 import io.vertx.core.json.JsonObject;
@@ -48,9 +47,9 @@ public record RequestView(RequestRecord request, Optional<Standing> standing, St
     return new JsonObject().put("id", id).put("requestId", id);
   }
 
-  /** A request cancelled by its client: {@code DELETE /api/v1/requests/{id}} and the {@code request.cancel} ack. */
-  public static JsonObject cancelledJson(RequestId request) {
-    return identified(request.toString()).put("status", RequestStatus.CANCELLED.wireName());
+  /** A request cancelled by its client: {@code DELETE /api/v1/requests/{id}} and the {@code request.cancel} ack, its id as they gave it. */
+  public static JsonObject cancelledJson(String id) {
+    return identified(id).put("status", RequestStatus.CANCELLED.wireName());
   }
 
   private JsonObject summary() {

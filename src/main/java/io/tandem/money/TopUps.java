@@ -72,13 +72,14 @@ public final class TopUps {
    * never added twice by a retry): {@code 201 {id, status, amount, currency, provider, demo}};
    * the same key again answers the same top-up, and with another amount is a {@code conflict}.
    */
-  public Future<TopUp> create(AuthenticatedUser caller, long amount, String idempotencyKey) {
+  public Future<TopUp> create(AuthenticatedUser caller, Optional<Long> asked, String idempotencyKey) {
     if (caller.role() != Role.CLIENT) {
       throw ApiError.forbidden("only clients top up their wallet");
     }
     if (idempotencyKey == null || !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
       throw ApiError.badRequest("an Idempotency-Key header (1 to 128 printable ASCII characters) is required: it keeps a retry from adding money twice");
     }
+    long amount = asked.orElseThrow(() -> ApiError.badRequest("amount is required"));
     if (amount < config.minTopUp() || amount > config.maxTopUp()) {
       throw ApiError.badRequest("amount must be between " + config.minTopUp() + " and " + config.maxTopUp());
     }

@@ -186,6 +186,11 @@ public final class PresenceService {
     vertx.eventBus().publish(Addresses.PRESENCE_CHANGED, PresenceMessages.online(snapshot));
   }
 
+  /** Only experts go online: the edges ask first, before reading the rest of the frame. */
+  public static void requireExpert(AuthenticatedUser caller) {
+    expertOnly(caller, "go online");
+  }
+
   private static UserId expertOnly(AuthenticatedUser caller, String what) {
     if (caller.role() != Role.EXPERT) {
       throw ApiError.forbidden("only experts may " + what);

@@ -107,15 +107,20 @@ public final class Reliability {
    * over rates the other, once, with 1 to 5 {@code stars} and a {@code comment} (may be empty).
    */
   /** A rating given: of whom, in which session, and what it said. */
-  public record RatingGiven(UUID sessionId, UUID rateeId, int stars, String comment) {
-    /** The {@code 201} body: {@code {sessionId, rateeId, stars, comment}}. */
+  public record RatingGiven(String sessionId, UUID rateeId, int stars, String comment) {
+    /** The {@code 201} body: {@code {sessionId, rateeId, stars, comment}}, the session's id as the rater gave it. */
     public JsonObject toJson() {
-      return new JsonObject().put("sessionId", sessionId.toString()).put("rateeId", rateeId.toString()).put("stars", stars).put("comment", comment);
+      return new JsonObject().put("sessionId", sessionId).put("rateeId", rateeId.toString()).put("stars", stars).put("comment", comment);
     }
   }
 
+  /** The session a rating is for: {@code not_found} for an id that cannot be one (the route asks before reading the body). */
+  public static UUID ratedSession(String sessionId) {
+    return Uuids.parse(sessionId).orElseThrow(() -> ApiError.notFound("there is no session " + sessionId));
+  }
+
   public Future<RatingGiven> rate(AuthenticatedUser caller, String sessionId, int stars, String comment) {
-    UUID session = Uuids.parse(sessionId).orElseThrow(() -> ApiError.notFound("there is no session " + sessionId));
+    UUID session = ratedSession(sessionId);
     return pool.preparedQuery("SELECT client_id, expert_id, status, started_at IS NOT NULL AS took_place FROM sessions WHERE id = $1")
         .execute(Tuple.of(session))
         .compose(rows -> {
@@ -139,7 +144,7 @@ public final class Reliability {
               .execute(Tuple.of(session, caller.id().value(), ratee, stars, comment))
               .compose(inserted -> inserted.size() == 0
                   ? Future.failedFuture(ApiError.conflict("you have already rated this session"))
-                  : Future.succeededFuture(new RatingGiven(session, ratee, stars, comment)));
+                  : Future.succeededFuture(new RatingGiven(sessionId, ratee, stars, comment)));
         });
   }
 }

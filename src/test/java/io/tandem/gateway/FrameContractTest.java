@@ -125,4 +125,26 @@ class FrameContractTest {
     assertThat(FrameContract.received(new JsonObject().put("type", "session.ended").put("sessionId", id).put("status", "completed")
         .put("durationSeconds", 3).put("someday", "a new optional field"), null)).as("the contract extends compatibly").isEmpty();
   }
+
+  @Test
+  @DisplayName("a caller of the wrong role is refused before their frame or body is read: forbidden, whatever else is wrong with it")
+  void roleBeforeFields() {
+    String topic = Actors.uniqueTopic();
+    try (Person client = Actors.client(node); Person expert = Actors.expert(node, topic)) {
+      assertThat(expert.socket().call("request.create", new JsonObject()).getString("code")).as("an expert asks").isEqualTo("forbidden");
+      assertThat(client.socket().call("presence.online", new JsonObject().put("capacity", 99)).getString("code"))
+          .as("a client goes online").isEqualTo("forbidden");
+      assertThat(client.socket().call("offer.accept", new JsonObject()).getString("code")).as("a client accepts").isEqualTo("forbidden");
+      assertThat(client.socket().call("offer.decline", new JsonObject().put("offerId", "nope")).getString("code"))
+          .as("a client declines").isEqualTo("forbidden");
+      assertThat(node.http().post("/api/v1/requests", new JsonObject(), expert.session().accessToken()).errorCode())
+          .as("an expert asks over HTTP").isEqualTo("forbidden");
+      assertThat(node.http().post("/api/v1/wallet/top-ups", new JsonObject(), expert.session().accessToken(), java.util.Map.of()).errorCode())
+          .as("an expert tops up").isEqualTo("forbidden");
+      assertThat(node.http().post("/api/v1/admin/users/" + client.id() + "/credits", new JsonObject(), client.session().accessToken())
+          .errorMessage()).as("a client puts things right").contains("only administrators");
+    } finally {
+      Sql.cancelWaiting(topic);
+    }
+  }
 }
