@@ -34,16 +34,16 @@ public record MatchingFeature(RequestService requests, OfferService offers, Expe
     Set<String> roots = config.topics().catalogue().keySet().stream().map(t -> new Topic(t).root()).collect(Collectors.toSet());
     MatchingMetrics metrics = new MatchingMetrics(meters, roots, Clock.systemUTC());
     MatchingQueries queries = new MatchingQueries(pool, money.pricing());
-    RequestRepository requestStore = new RequestRepository(pool, money.pricing(), metrics);
-    OfferRepository offerStore = new OfferRepository(pool, money.pricing(), queries, metrics);
+    RequestRepository requestStore = new RequestRepository(pool, money.pricing());
+    OfferRepository offerStore = new OfferRepository(pool, money.pricing(), queries);
     ShardStores stores = new ShardStores(pool, requestStore, offerStore, queries,
-        new OfferTimeouts(offerStore, reliability.penalties(), presence, config.penalties(), config.matching().clientPresent()), presence);
+        new OfferTimeouts(offerStore, reliability.penalties(), presence, config.penalties(), config.matching().clientPresent(), metrics), presence);
     ExpertLoads loads = new ExpertLoads(vertx.eventBus(), queries);
     SessionReady sessionReady = new SessionReady(new IceServers(config.session().iceServers(), config.turn(), Clock.systemUTC()),
         config.session().lateGrace());
     MatchingEvents events = new MatchingEvents(vertx.eventBus(), users, loads, sessionReady);
     ShardLeases leases = new ShardLeases(leasePool, nodeId, config.cluster().lease());
-    RequestService requests = new RequestService(vertx.eventBus(), requestStore, queries, events, config.matching(), money.ledger(),
+    RequestService requests = new RequestService(vertx.eventBus(), requestStore, queries, metrics, events, config.matching(), money.ledger(),
         money.pricing(), reliability.reliability(), config.session().maxDuration(), topics);
     return new MatchingFeature(
         requests,

@@ -9,6 +9,7 @@ import io.tandem.kernel.Topic;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -82,6 +83,19 @@ public final class MatchingMetrics {
   /** The first offer of a request (as the shard holding it knows), {@code waited} after it was queued. */
   void firstOffer(Topic topic, Duration waited) {
     wait("tandem.request.time.to.offer", "from queued to the first offer", topic).record(waited);
+  }
+
+  /** Requests that left the queue without a match, as {@code status}, and the offers they had pending, taken back. */
+  void requestsClosed(RequestStatus status, List<ClosedRequest> closed) {
+    closed.forEach(r -> {
+      requestClosed(status, r.topic());
+      r.revoked().ifPresent(o -> offerClosed(OfferState.REVOKED));
+    });
+  }
+
+  /** Offers closed without a session as {@code state}; one whose client was not there counts as revoked. */
+  void offersClosed(OfferState state, List<ClosedOffer> closed) {
+    closed.forEach(c -> offerClosed(c.clientAway() ? OfferState.REVOKED : state));
   }
 
   void offersMade(int count) {

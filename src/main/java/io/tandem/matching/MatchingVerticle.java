@@ -4,6 +4,7 @@ import io.tandem.bus.Addresses;
 import io.tandem.bus.PresenceMessages;
 import io.tandem.config.MatchingConfig;
 import io.tandem.db.DatabaseOutages;
+import io.tandem.kernel.RequestStatus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -211,7 +212,8 @@ public final class MatchingVerticle extends VerticleBase {
           }
           return null;
         })
-        .compose(v -> stores.requests().expireOverdue(SWEEP_GRACE, SWEEP_BATCH))
+        .compose(v -> stores.requests().expireOverdue(SWEEP_GRACE, SWEEP_BATCH)
+            .onSuccess(closed -> metrics.requestsClosed(RequestStatus.EXPIRED, closed)))
         .map(closed -> {
           for (ClosedRequest request : closed) {
             log.info("sweeper: request {} expired", request.requestId());
@@ -224,7 +226,8 @@ public final class MatchingVerticle extends VerticleBase {
           }
           return null;
         })
-        .compose(v -> stores.requests().cancelForGoneClients(config.clientGone(), SWEEP_BATCH))
+        .compose(v -> stores.requests().cancelForGoneClients(config.clientGone(), SWEEP_BATCH)
+            .onSuccess(closed -> metrics.requestsClosed(RequestStatus.CANCELLED, closed)))
         .map(cancelled -> {
           cancelled.forEach(request -> requests.closed(request, CancelReason.CLIENT_LEFT));
           return null;

@@ -31,17 +31,12 @@ public final class OfferRepository {
   private final Pool pool;
   private final Pricing pricing;
   private final MatchingQueries queries;
-  private final MatchingMetrics metrics;
 
-  /**
-   * {@code queries}: the request's price as stored; {@code metrics}: counted here, once each change
-   * has committed.
-   */
-  public OfferRepository(Pool pool, Pricing pricing, MatchingQueries queries, MatchingMetrics metrics) {
+  /** {@code queries}: the request's price as stored. */
+  public OfferRepository(Pool pool, Pricing pricing, MatchingQueries queries) {
     this.pool = pool;
     this.pricing = pricing;
     this.queries = queries;
-    this.metrics = metrics;
   }
 
   /**
@@ -71,26 +66,19 @@ public final class OfferRepository {
             .addArrayOfDouble(distances).addArrayOfUUID(offers).addDouble(timeout.toMillis() / 1000.0).addDouble(clientPresent.toMillis() / 1000.0))
         .map(rows -> {
           List<OfferAttempt> attempts = new ArrayList<>(n);
-          int made = 0;
           for (Row row : rows) {
             int i = row.getInteger("o_idx") - 1;
             attempts.add(switch (row.getString("o_outcome")) {
-              case "made" -> {
-                made++;
-                yield new OfferAttempt.Made(new OfferId(offers[i]), row.getOffsetDateTime("o_expires_at").toInstant(),
-                    row.getString("o_client_name"), row.getString("o_brief"), row.getLong("o_price") == null
-                        ? pricing.of(proposals.get(i).topic(), proposals.get(i).mode())
-                        : new Price(row.getLong("o_price"), row.getLong("o_fee"), pricing.currency()));
-              }
+              case "made" -> new OfferAttempt.Made(new OfferId(offers[i]), row.getOffsetDateTime("o_expires_at").toInstant(),
+                  row.getString("o_client_name"), row.getString("o_brief"), row.getLong("o_price") == null
+                      ? pricing.of(proposals.get(i).topic(), proposals.get(i).mode())
+                      : new Price(row.getLong("o_price"), row.getLong("o_fee"), pricing.currency()));
               case "request_gone" -> new OfferAttempt.RequestGone();
               case "client_away" -> new OfferAttempt.ClientAway();
               case "expert_unavailable" -> new OfferAttempt.ExpertUnavailable();
               case "fenced" -> new OfferAttempt.Fenced();
               default -> throw new IllegalStateException("make_offers answered " + row.getString("o_outcome"));
             });
-          }
-          if (made > 0) {
-            metrics.offersMade(made);
           }
           return attempts;
         });
@@ -186,8 +174,7 @@ public final class OfferRepository {
                 .execute(Tuple.of(requests))
                 .compose(v -> then.apply(conn, closed));
           });
-    }))
-        .onSuccess(closed -> closed.forEach(c -> metrics.offerClosed(c.clientAway() ? OfferState.REVOKED : state)));
+    }));
   }
 
   /** An offer missed while its expert was away (offline, or in the reconnect grace): their acceptance rate does not count it. */

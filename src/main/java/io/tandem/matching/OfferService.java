@@ -156,6 +156,7 @@ public final class OfferService {
   public Future<Void> decline(AuthenticatedUser caller, OfferId offer) {
     requireExpert(caller);
     return offers.decline(offer, caller.id(), (conn, closed) -> presence.answered(conn, closed.stream().map(ClosedOffer::expertId).toList()).map(closed))
+        .onSuccess(declined -> declined.ifPresent(c -> metrics.offersClosed(OfferState.DECLINED, List.of(c))))
         .compose(declined -> {
           if (declined.isEmpty()) {
             return Future.failedFuture(ApiError.conflict("the offer is gone: taken, timed out or withdrawn"));

@@ -26,9 +26,12 @@ public final class OfferTimeouts {
   private final ExpertPresence presence;
   private final PenaltyConfig penaltyConfig;
   private final Duration clientPresent;
+  private final MatchingMetrics metrics;
 
   /** {@code clientPresent}: matching.clientPresentSeconds, how long a poll counts as the client being there. */
-  public OfferTimeouts(OfferRepository offers, Penalties penalties, ExpertPresence presence, PenaltyConfig penaltyConfig, Duration clientPresent) {
+  public OfferTimeouts(OfferRepository offers, Penalties penalties, ExpertPresence presence, PenaltyConfig penaltyConfig, Duration clientPresent,
+      MatchingMetrics metrics) {
+    this.metrics = metrics;
     this.offers = offers;
     this.penalties = penalties;
     this.presence = presence;
@@ -38,12 +41,14 @@ public final class OfferTimeouts {
 
   /** The owner's timer for {@code offer} fired. */
   public Future<Optional<ClosedOffer>> timeOut(OfferId offer) {
-    return offers.timeOut(offer, clientPresent, this::missed);
+    return offers.timeOut(offer, clientPresent, this::missed)
+        .onSuccess(closed -> closed.ifPresent(c -> metrics.offersClosed(OfferState.TIMED_OUT, List.of(c))));
   }
 
   /** Sweeper: every pending offer whose deadline passed more than {@code grace} ago (a dead node's timers). */
   public Future<List<ClosedOffer>> timeOutOverdue(Duration grace, int limit) {
-    return offers.timeOutOverdue(grace, limit, clientPresent, this::missed);
+    return offers.timeOutOverdue(grace, limit, clientPresent, this::missed)
+        .onSuccess(closed -> metrics.offersClosed(OfferState.TIMED_OUT, closed));
   }
 
   private Future<List<ClosedOffer>> missed(SqlConnection conn, List<ClosedOffer> closed) {

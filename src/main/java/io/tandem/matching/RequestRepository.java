@@ -36,14 +36,14 @@ import java.util.UUID;
 public final class RequestRepository {
   private final Pool pool;
   private final Pricing pricing;
-  private final MatchingMetrics metrics;
 
-  /** {@code metrics}: counted here, once each change has committed. */
-  public RequestRepository(Pool pool, Pricing pricing, MatchingMetrics metrics) {
+  public RequestRepository(Pool pool, Pricing pricing) {
     this.pool = pool;
     this.pricing = pricing;
-    this.metrics = metrics;
   }
+
+  /** A request stored, or found stored under the client's idempotency key ({@code made} false: nothing new). */
+  record Insertion(RequestRecord request, boolean made) {}
 
   // ---- requests
 
@@ -52,7 +52,7 @@ public final class RequestRepository {
    * that request instead. A client with a request still queued or offered gets {@link LiveRequestExists}:
    * the unique index on live requests is the guard, however many nodes take the client's calls.
    */
-  public Future<RequestRecord> insertRequest(UserId client, NewRequest request, int shard, String idempotencyKey, Price price) {
+  Future<Insertion> insertRequest(UserId client, NewRequest request, int shard, String idempotencyKey, Price price) {
     return pool.preparedQuery("INSERT INTO requests AS r (id, client_id, topic, shard, mode, lat, lng, max_distance_km, brief, status,"
             + " idempotency_key, expires_at, fallback_mode, price, platform_fee) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10,"
             + " now() + make_interval(secs => $11), $12, $13, $14) ON CONFLICT (client_id, idempotency_key) WHERE idempotency_key IS NOT NULL"
@@ -77,10 +77,9 @@ public final class RequestRepository {
             : Future.failedFuture(failure))
         .compose(rows -> {
           if (rows.size() > 0) {
-            metrics.requestCreated(request.topic());
-            return Future.succeededFuture(MatchingQueries.request(rows.iterator().next()));
+            return Future.succeededFuture(new Insertion(MatchingQueries.request(rows.iterator().next()), true));
           }
-          return MatchingQueries.findByIdempotencyKey(pool, client, idempotencyKey).map(Optional::orElseThrow);
+          return MatchingQueries.findByIdempotencyKey(pool, client, idempotencyKey).map(found -> new Insertion(found.orElseThrow(), false));
         });
   }
 
@@ -158,13 +157,6 @@ public final class RequestRepository {
         });
   }
 
-  /** Counts a cancellation once it has committed (the cancels above leave that to their caller). */
-  public void countCancelled(Cancellation outcome) {
-    if (outcome instanceof Cancellation.Cancelled cancelled) {
-      counted(RequestStatus.CANCELLED, List.of(cancelled.request()));
-    }
-  }
-
   /** The request's deadline passed (the owner's timer). */
   public Future<Optional<ClosedRequest>> expire(RequestId request) {
     return closeRequests(RequestStatus.EXPIRED, null, "r.id = $1 AND r.expires_at <= now()", Tuple.of(request.value()))
@@ -193,14 +185,7 @@ public final class RequestRepository {
   }
 
   private Future<List<ClosedRequest>> closeRequests(RequestStatus status, CancelReason why, String which, Tuple args) {
-    return pool.withTransaction(conn -> closeRequests(conn, status, why, which, args)).onSuccess(closed -> counted(status, closed));
-  }
-
-  private void counted(RequestStatus status, List<ClosedRequest> closed) {
-    closed.forEach(r -> {
-      metrics.requestClosed(status, r.topic());
-      r.revoked().ifPresent(o -> metrics.offerClosed(OfferState.REVOKED));
-    });
+    return pool.withTransaction(conn -> closeRequests(conn, status, why, which, args));
   }
 
   /** Closes the waiting requests {@code which} selects as {@code status} (for {@code why}: cancelled ones), withdrawing their pending offers. */

@@ -44,6 +44,7 @@ public final class RequestService {
   private final EventBus bus;
   private final RequestRepository repository;
   private final MatchingQueries queries;
+  private final MatchingMetrics metrics;
   private final MatchingEvents events;
   private final MatchingConfig config;
 
@@ -55,7 +56,7 @@ public final class RequestService {
    * {@code longestSession}: session.maxMinutes, what a price pays for at most (told with every quote);
    * {@code topics}: the catalogue a request's topic must be in (topics.listedOnly).
    */
-  public RequestService(EventBus bus, RequestRepository repository, MatchingQueries queries, MatchingEvents events, MatchingConfig config, Ledger ledger,
+  public RequestService(EventBus bus, RequestRepository repository, MatchingQueries queries, MatchingMetrics metrics, MatchingEvents events, MatchingConfig config, Ledger ledger,
       Pricing pricing, Reliability reliability, Duration longestSession, Topics topics) {
     this.longestSession = longestSession;
     this.topics = topics;
@@ -65,6 +66,7 @@ public final class RequestService {
     this.bus = bus;
     this.repository = repository;
     this.queries = queries;
+    this.metrics = metrics;
     this.events = events;
     this.config = config;
   }
@@ -90,7 +92,12 @@ public final class RequestService {
                 ? Future.failedFuture(ApiError.forbidden("you are suspended until " + suspended.get() + " and cannot request consultations")
                     .with("reason", "suspended").with("suspendedUntil", suspended.get().toString()))
                 : ledger.balance(caller.id()).compose(balance -> balance >= price.amount()
-                    ? repository.insertRequest(caller.id(), request, shard, idempotencyKey, price)
+                    ? repository.insertRequest(caller.id(), request, shard, idempotencyKey, price).map(inserted -> {
+                      if (inserted.made()) {
+                        metrics.requestCreated(request.topic());
+                      }
+                      return inserted.request();
+                    })
                     : Future.failedFuture(cannotAfford(request.topic(), price, balance)))))
         .recover(failure -> failure instanceof LiveRequestExists live
             ? Future.failedFuture(ApiError.conflict("you already have a request waiting (" + live.live() + "): cancel it or wait for it"
@@ -203,7 +210,9 @@ public final class RequestService {
 
   /** Tells whom a cancellation concerns, once it committed (counted, too). */
   public void announceCancelled(Cancellation outcome, CancelReason why) {
-    repository.countCancelled(outcome);
+    if (outcome instanceof Cancellation.Cancelled cancelled) {
+      metrics.requestsClosed(RequestStatus.CANCELLED, List.of(cancelled.request()));
+    }
     if (outcome instanceof Cancellation.Cancelled cancelled) {
       closed(cancelled.request(), why);
     }

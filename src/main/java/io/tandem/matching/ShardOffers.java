@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -97,6 +98,7 @@ final class ShardOffers {
         continue;
       }
       stores.offers().revoke(offer)
+          .onSuccess(closed -> closed.ifPresent(c -> metrics.offersClosed(OfferState.REVOKED, List.of(c))))
           .onSuccess(closed -> closed.ifPresent(this::withdrawn))
           .onFailure(e -> log.warn("offer {} to expert {}, who went offline, not revoked (it will time out without a penalty): {}",
               offer, expert, e.getMessage()));
@@ -203,6 +205,7 @@ final class ShardOffers {
 
   void scheduleExpiry(WaitingRequest request) {
     deadlines.expiry(request.id(), request.expiresAt(), () -> stores.requests().expire(request.id())
+        .onSuccess(closed -> closed.ifPresent(c -> metrics.requestsClosed(RequestStatus.EXPIRED, List.of(c))))
         .onSuccess(closed -> closed.ifPresent(this::expired))
         .onFailure(e -> log.warn("request {} expiry not written (the sweeper will retry): {}", request.id(), e.getMessage())));
   }

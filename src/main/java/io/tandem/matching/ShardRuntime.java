@@ -263,6 +263,7 @@ final class ShardRuntime {
           // The experts offered count as busy from now for the fairness ranking (presence's column,
           // written after the commit: a lost write costs an expert a little fairness, never a guarantee).
           if (!offered.isEmpty()) {
+            metrics.offersMade(offered.size());
             stores.presence().offered(stores.pool(), offered)
                 .onFailure(e -> log.debug("idle times of {} experts offered not recorded: {}", offered.size(), e.getMessage()));
           }
