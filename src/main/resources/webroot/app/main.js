@@ -12,9 +12,10 @@ import { renderAccount } from './account.js';
 import { renderProfile } from './profile.js';
 import { renderExpertHome, mountExpertBar } from './expert.js';
 import { mountLiveBanner } from './live.js';
-import { loadTopics } from './topics.js';
+import { loadTopics, readTopicsThrough } from './topics.js';
 
 const tandem = new Tandem({ baseUrl: '', storage: window.localStorage });
+readTopicsThrough(tandem);
 window.tandemApp = { tandem, call: null };
 
 const viewRoot = document.getElementById('view');

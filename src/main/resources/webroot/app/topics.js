@@ -5,6 +5,13 @@
 import { addStrings, translate } from '/i18n/i18n.js';
 
 let catalogue = { listedOnly: false, expertsOnline: null, expertsFree: null, topics: [] };
+/** The SDK that reads it (main.js gives it once, at start). */
+let server = null;
+
+/** The SDK instance the catalogue is read through: without a token, since anyone may read it. */
+export function readTopicsThrough(tandem) {
+  server = tandem;
+}
 
 /** The catalogue last read: {listedOnly, expertsOnline, expertsFree, topics: [{topic, parent, name, names, listed, experts, online, free}]}. */
 export function currentTopics() {
@@ -14,9 +21,7 @@ export function currentTopics() {
 /** Reads the catalogue again; {near}: also the listed topics closest to what was typed (`closest`). */
 export async function loadTopics({ near } = {}) {
   const query = near ? `?near=${encodeURIComponent(near.slice(0, 64))}` : '';
-  const response = await fetch(`/api/v1/topics${query}`, { headers: { Accept: 'application/json' } });
-  if (!response.ok) throw new Error(`topics: ${response.status}`);
-  const body = await response.json();
+  const body = await server.get(`/api/v1/topics${query}`, { auth: false });
   catalogue = { listedOnly: Boolean(body.listedOnly), expertsOnline: body.expertsOnline ?? null, expertsFree: body.expertsFree ?? null,
     topics: body.topics || [] };
   registerNames(catalogue.topics);

@@ -119,8 +119,12 @@ export class Tandem extends Emitter {
 
   // ----- HTTP -----
 
-  /** @param {string} path @returns {Promise<any>} */
-  get(path) { return this._http('GET', path); }
+  /**
+   * @param {string} path
+   * @param {{auth?: boolean}} [options] auth false: without a token, for what anyone may read (the topic list, a price)
+   * @returns {Promise<any>}
+   */
+  get(path, options = {}) { return this._http('GET', path, undefined, options); }
   /** @param {string} path @param {any} [body] @param {{headers?: Record<string, string>}} [options] @returns {Promise<any>} */
   post(path, body, options = {}) { return this._http('POST', path, body, options); }
   /** @param {string} path @param {any} [body] @param {{headers?: Record<string, string>}} [options] @returns {Promise<any>} */
