@@ -1,26 +1,11 @@
-// Small DOM helpers for the console. Everything the console shows is built with these and
-// updated in place: a 2-second refresh must neither flicker nor take away focus, a half-typed
-// waiver reason, or the scroll position, so nodes are kept and only changed text is written.
-import { setText } from '/app/dom.js';
+// The console's DOM helpers, on the app's (/app/dom.js: h, which builds every element, and
+// setText). Everything the console shows is built with these and updated in place: a 2-second
+// refresh must neither flicker nor take away focus, a half-typed waiver reason, or the scroll
+// position, so nodes are kept and only changed text is written.
+import { h, setText } from '/app/dom.js';
 
-/** Creates an element: el('td', {className: 'num', dataset: {test: 'x'}}, 'text', childNode). */
-export function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(props)) {
-    if (value === undefined || value === null) continue;
-    if (name === 'dataset') Object.assign(node.dataset, value);
-    else if (name === 'className') node.className = value;
-    else if (name in node && !name.startsWith('aria')) node[name] = value;
-    else node.setAttribute(name, value);
-  }
-  for (const child of children) {
-    if (child !== undefined && child !== null && child !== false) node.append(child);
-  }
-  return node;
-}
-
-/** Text is written as the app writes it: only when it changed (app/dom.js). */
-export { setText };
+/** Elements are built, and text written, as the app does it (app/dom.js). */
+export { h, setText };
 
 /** Sets (or with null/undefined removes) an attribute only when it changed. */
 export function setAttr(node, name, value) {
@@ -90,8 +75,8 @@ export class KeyedTable {
   renderEmpty(isEmpty) {
     if (isEmpty) {
       if (!this.emptyRow) {
-        const cell = el('td', { className: 'empty', colSpan: this.table.tHead.rows[0].cells.length });
-        this.emptyRow = el('tr', { className: 'empty-row' }, cell);
+        const cell = h('td', { class: 'empty', colspan: this.table.tHead.rows[0].cells.length });
+        this.emptyRow = h('tr', { class: 'empty-row' }, cell);
         this.body.append(this.emptyRow);
       }
       setText(this.emptyRow.firstElementChild, this.empty());

@@ -6,7 +6,7 @@
 // moves money twice. Not polled: it shows what was read when the person was opened, and reads
 // again after each action.
 import { t } from '/i18n/i18n.js';
-import { el, setText } from './dom.js';
+import { h, setText } from './dom.js';
 import { auditDetail, clock, knownCurrencyCode, minorUnits, money, shortId, translated } from './format.js';
 
 const LIVE_REQUEST = new Set(['queued', 'offered']);
@@ -32,12 +32,12 @@ export class PeoplePanel {
     this.query = '';
     this.openForm = null; // {key, ...} of the action form open, kept across re-renders
     this.message = null;
-    this.searchInput = el('input', { type: 'search', id: 'people-query', name: 'query', maxLength: 64, autocomplete: 'off', dataset: { test: 'people-query' } });
-    this.searchLabel = el('label', { htmlFor: 'people-query' });
-    this.searchButton = el('button', { type: 'submit', className: 'btn btn-small btn-primary', dataset: { test: 'people-search' } });
-    this.searchForm = el('form', { className: 'people-search', role: 'search', noValidate: true }, this.searchLabel, this.searchInput, this.searchButton);
-    this.resultsNode = el('ul', { className: 'people-results', dataset: { test: 'people-results' } });
-    this.detail = el('div', { className: 'person', dataset: { test: 'person' }, tabIndex: -1 });
+    this.searchInput = h('input', { type: 'search', id: 'people-query', name: 'query', maxlength: 64, autocomplete: 'off', dataset: { test: 'people-query' } });
+    this.searchLabel = h('label', { for: 'people-query' });
+    this.searchButton = h('button', { type: 'submit', class: 'btn btn-small btn-primary', dataset: { test: 'people-search' } });
+    this.searchForm = h('form', { class: 'people-search', role: 'search', novalidate: true }, this.searchLabel, this.searchInput, this.searchButton);
+    this.resultsNode = h('ul', { class: 'people-results', dataset: { test: 'people-results' } });
+    this.detail = h('div', { class: 'person', dataset: { test: 'person' }, tabindex: -1 });
     root.append(this.searchForm, this.resultsNode, this.detail);
     this.searchForm.addEventListener('submit', event => {
       event.preventDefault();
@@ -77,24 +77,24 @@ export class PeoplePanel {
     setText(this.searchLabel, t('admin.people.search'));
     this.searchInput.placeholder = t('admin.people.searchPlaceholder');
     setText(this.searchButton, t('admin.people.find'));
-    this.resultsNode.replaceChildren(...(this.results ?? []).map(user => el('li', {},
-      el('button', { type: 'button', className: 'link-button', dataset: { test: 'person-result', userId: user.id }, onclick: () => this.open(user.id) },
-        `${user.displayName} `, el('span', { className: 'muted' }, `@${user.username} · ${translated('admin.role', user.role)}`)))));
-    if (this.results && !this.results.length) this.resultsNode.append(el('li', { className: 'muted' }, t('admin.people.none', { query: this.query })));
+    this.resultsNode.replaceChildren(...(this.results ?? []).map(user => h('li', {},
+      h('button', { type: 'button', class: 'link-button', dataset: { test: 'person-result', userId: user.id }, on: { click: () => this.open(user.id) } },
+        `${user.displayName} `, h('span', { class: 'muted' }, `@${user.username} · ${translated('admin.role', user.role)}`)))));
+    if (this.results && !this.results.length) this.resultsNode.append(h('li', { class: 'muted' }, t('admin.people.none', { query: this.query })));
     this.detail.replaceChildren(...this.detailParts());
   }
 
   detailParts() {
     const parts = [];
-    if (this.message) parts.push(el('p', { className: 'callout callout-warning', role: 'alert' }, this.message));
+    if (this.message) parts.push(h('p', { class: 'callout callout-warning', role: 'alert' }, this.message));
     const p = this.person;
     if (!p) return parts;
     const suspended = p.suspendedUntil ? t('admin.people.suspendedUntil', { time: clock(p.suspendedUntil) }) : null;
-    parts.push(el('h3', { dataset: { test: 'person-name' } }, `${p.displayName} `, el('span', { className: 'muted' }, `@${p.username}`)),
-      el('p', {}, translated('admin.role', p.role), ' · ', t('admin.people.balance', { amount: money(p.balance) }),
-        suspended ? el('span', { className: 'badge badge-warning', dataset: { test: 'person-suspended' } }, ` ${suspended}`) : ''));
+    parts.push(h('h3', { dataset: { test: 'person-name' } }, `${p.displayName} `, h('span', { class: 'muted' }, `@${p.username}`)),
+      h('p', {}, translated('admin.role', p.role), ' · ', t('admin.people.balance', { amount: money(p.balance) }),
+        suspended ? h('span', { class: 'badge badge-warning', dataset: { test: 'person-suspended' } }, ` ${suspended}`) : ''));
     if (p.role !== 'admin') {
-      parts.push(el('div', { className: 'row person-actions' },
+      parts.push(h('div', { class: 'row person-actions' },
         this.actionButton('credit', p.id),
         p.suspendedUntil ? this.actionButton('reinstate', p.id) : this.actionButton('suspend', p.id)));
       parts.push(this.formFor(['credit', 'suspend', 'reinstate'], p.id));
@@ -102,26 +102,26 @@ export class PeoplePanel {
     parts.push(this.list('admin.people.requests', (p.requests ?? []).map(request => this.requestItem(request))));
     parts.push(this.list('admin.people.sessions', (p.sessions ?? []).map(session => this.sessionItem(session))));
     parts.push(this.list('admin.people.penalties', (p.penalties ?? []).map(penalty => this.penaltyItem(penalty))));
-    parts.push(this.list('admin.people.ledger', (p.ledger ?? []).slice(0, 20).map(entry => el('li', { dataset: { test: 'person-ledger' } },
+    parts.push(this.list('admin.people.ledger', (p.ledger ?? []).slice(0, 20).map(entry => h('li', { dataset: { test: 'person-ledger' } },
       `${clock(entry.createdAt)} · ${translated('admin.entry', entry.kind)}${entry.settlement ? ` (${translated('admin.settlement', entry.settlement)})` : ''} · `,
-      el('strong', {}, money(entry.amount)), entry.note ? el('span', { className: 'muted' }, ` · ${entry.note}`) : ''))));
-    parts.push(this.list('admin.people.audit', (p.audit ?? []).map(action => el('li', { dataset: { test: 'person-audit' } },
+      h('strong', {}, money(entry.amount)), entry.note ? h('span', { class: 'muted' }, ` · ${entry.note}`) : ''))));
+    parts.push(this.list('admin.people.audit', (p.audit ?? []).map(action => h('li', { dataset: { test: 'person-audit' } },
       `${clock(action.createdAt)} · ${action.actor?.username ?? ''} · ${translated('admin.audit.action', action.action)}`
         + `${auditDetail(action) ? ` · ${auditDetail(action)}` : ''} · `,
-      el('span', { className: 'muted' }, action.reason)))));
+      h('span', { class: 'muted' }, action.reason)))));
     return parts;
   }
 
   list(titleKey, items) {
-    return el('div', { className: 'person-list' }, el('h4', {}, t(titleKey)),
-      items.length ? el('ul', { className: 'item-list' }, ...items) : el('p', { className: 'muted small' }, t('admin.people.nothing')));
+    return h('div', { class: 'person-list' }, h('h4', {}, t(titleKey)),
+      items.length ? h('ul', { class: 'item-list' }, ...items) : h('p', { class: 'muted small' }, t('admin.people.nothing')));
   }
 
   requestItem(request) {
     const live = LIVE_REQUEST.has(request.status);
-    return el('li', { dataset: { test: 'person-request', requestId: request.id } },
+    return h('li', { dataset: { test: 'person-request', requestId: request.id } },
       `${request.topic} · ${translated('admin.mode', request.mode)} · ${translated('admin.request', request.status)}`,
-      request.reason ? el('span', { className: 'muted' }, ` (${translated('admin.cancelReason', request.reason)})`) : '',
+      request.reason ? h('span', { class: 'muted' }, ` (${translated('admin.cancelReason', request.reason)})`) : '',
       ` · ${clock(request.createdAt)} `,
       live ? this.actionButton('cancelRequest', request.id) : '',
       live ? this.formFor(['cancelRequest'], request.id) : '');
@@ -130,30 +130,30 @@ export class PeoplePanel {
   sessionItem(session) {
     const open = OPEN_SESSION.has(session.status);
     const actions = open ? ['end'] : PAID.has(session.status) ? ['refund'] : [];
-    return el('li', { dataset: { test: 'person-session', sessionId: session.id, status: session.status } },
+    return h('li', { dataset: { test: 'person-session', sessionId: session.id, status: session.status } },
       `${session.topic} · ${translated('admin.session', session.status)} · ${session.peer?.displayName ?? ''} · ${clock(session.createdAt)} `,
-      el('code', { title: session.id }, shortId(session.id)), ' ',
+      h('code', { title: session.id }, shortId(session.id)), ' ',
       ...actions.map(action => this.actionButton(action, session.id)),
       this.formFor(actions, session.id));
   }
 
   penaltyItem(penalty) {
-    return el('li', { dataset: { test: 'person-penalty', penaltyId: penalty.id } },
+    return h('li', { dataset: { test: 'person-penalty', penaltyId: penalty.id } },
       `${clock(penalty.createdAt)} · ${translated('admin.kind', penalty.kind)} · ${penalty.reason} `,
-      penalty.waived ? el('span', { className: 'badge' }, t('admin.waived')) : this.actionButton('waive', penalty.id),
+      penalty.waived ? h('span', { class: 'badge' }, t('admin.waived')) : this.actionButton('waive', penalty.id),
       penalty.waived ? '' : this.formFor(['waive'], penalty.id));
   }
 
   actionButton(action, target) {
     const pressed = this.openForm?.action === action && this.openForm?.target === target;
-    return el('button', {
-      type: 'button', className: 'btn btn-small', dataset: { test: `action-${action}`, target },
+    return h('button', {
+      type: 'button', class: 'btn btn-small', dataset: { test: `action-${action}`, target },
       'aria-expanded': String(pressed),
-      onclick: () => {
+      on: { click: () => {
         this.openForm = pressed ? null : { action, target, key: newKey(), error: '', busy: false };
         this.render();
         this.detail.querySelector('.action-form input, .action-form select')?.focus();
-      },
+      } },
     }, t(`admin.action.${action}`));
   }
 
@@ -167,9 +167,9 @@ export class PeoplePanel {
     if (movesMoney) {
       // Typed in currency units ("30" is ¥30.00), as every amount on screen reads; sent in minor units.
       const code = knownCurrencyCode();
-      const preview = el('p', { className: 'muted small', id: `${id}-amount-preview`, 'aria-live': 'polite', dataset: { test: 'action-amount-preview' } });
-      const input = el('input', {
-        id: `${id}-amount`, name: 'amount', type: 'text', inputMode: 'decimal', autocomplete: 'off', required: true,
+      const preview = h('p', { class: 'muted small', id: `${id}-amount-preview`, 'aria-live': 'polite', dataset: { test: 'action-amount-preview' } });
+      const input = h('input', {
+        id: `${id}-amount`, name: 'amount', type: 'text', inputmode: 'decimal', autocomplete: 'off', required: true,
         placeholder: money(2000), 'aria-describedby': `${id}-amount-preview`, dataset: { test: 'action-amount' },
       });
       const showPreview = () => {
@@ -178,26 +178,26 @@ export class PeoplePanel {
       };
       input.addEventListener('input', showPreview);
       queueMicrotask(showPreview);
-      fields.push(el('label', { htmlFor: `${id}-amount` }, code ? t('admin.action.amountIn', { currency: code }) : t('admin.action.amount')), input, preview);
+      fields.push(h('label', { for: `${id}-amount` }, code ? t('admin.action.amountIn', { currency: code }) : t('admin.action.amount')), input, preview);
     }
     if (open.action === 'suspend') {
-      fields.push(el('label', { htmlFor: `${id}-hours` }, t('admin.action.hours')),
-        el('input', { id: `${id}-hours`, name: 'hours', type: 'number', min: 1, max: 8784, step: 1, value: '24', required: true, dataset: { test: 'action-hours' } }));
+      fields.push(h('label', { for: `${id}-hours` }, t('admin.action.hours')),
+        h('input', { id: `${id}-hours`, name: 'hours', type: 'number', min: 1, max: 8784, step: 1, value: '24', required: true, dataset: { test: 'action-hours' } }));
     }
     if (open.action === 'end') {
-      fields.push(el('label', { htmlFor: `${id}-outcome` }, t('admin.action.outcome')),
-        el('select', { id: `${id}-outcome`, name: 'outcome', dataset: { test: 'action-outcome' } },
-          ...OUTCOMES.map(outcome => el('option', { value: outcome }, translated('admin.session', outcome)))));
+      fields.push(h('label', { for: `${id}-outcome` }, t('admin.action.outcome')),
+        h('select', { id: `${id}-outcome`, name: 'outcome', dataset: { test: 'action-outcome' } },
+          ...OUTCOMES.map(outcome => h('option', { value: outcome }, translated('admin.session', outcome)))));
     }
-    fields.push(el('label', { htmlFor: `${id}-reason` }, t(movesMoney ? 'admin.action.reasonShown' : 'admin.action.reason')),
-      el('input', { id: `${id}-reason`, name: 'reason', type: 'text', maxLength: 500, required: true, dataset: { test: 'action-reason' } }));
-    const form = el('form', { className: 'action-form', noValidate: true, dataset: { test: 'action-form' } }, ...fields,
-      el('p', { className: 'muted small' }, t(`admin.action.${open.action}.help`)),
-      el('div', { className: 'row' },
-        el('button', { type: 'submit', className: 'btn btn-small btn-danger', disabled: open.busy, dataset: { test: 'action-confirm' } },
+    fields.push(h('label', { for: `${id}-reason` }, t(movesMoney ? 'admin.action.reasonShown' : 'admin.action.reason')),
+      h('input', { id: `${id}-reason`, name: 'reason', type: 'text', maxlength: 500, required: true, dataset: { test: 'action-reason' } }));
+    const form = h('form', { class: 'action-form', novalidate: true, dataset: { test: 'action-form' } }, ...fields,
+      h('p', { class: 'muted small' }, t(`admin.action.${open.action}.help`)),
+      h('div', { class: 'row' },
+        h('button', { type: 'submit', class: 'btn btn-small btn-danger', disabled: open.busy, dataset: { test: 'action-confirm' } },
           t(open.busy ? 'admin.action.busy' : `admin.action.${open.action}.confirm`)),
-        el('button', { type: 'button', className: 'btn btn-small btn-quiet', onclick: () => { this.openForm = null; this.render(); } }, t('admin.action.cancel'))),
-      el('p', { className: 'action-error', role: 'alert', dataset: { test: 'action-error' } }, open.error));
+        h('button', { type: 'button', class: 'btn btn-small btn-quiet', on: { click: () => { this.openForm = null; this.render(); } } }, t('admin.action.cancel'))),
+      h('p', { class: 'action-error', role: 'alert', dataset: { test: 'action-error' } }, open.error));
     // What was typed survives a re-render (busy, an error).
     for (const [name, value] of Object.entries(open.values ?? {})) {
       if (form.elements[name]) form.elements[name].value = value;

@@ -2,7 +2,7 @@
 // into rows with KeyedTable, so a refresh only rewrites what changed. render(data, readAt, now)
 // is called after every read and every second (ages and waits keep counting between reads).
 import { t } from '/i18n/i18n.js';
-import { el, setText, setAttr, toggleClass, KeyedTable } from './dom.js';
+import { h, setText, setAttr, toggleClass, KeyedTable } from './dom.js';
 import { duration, secondsSince, clock, money, count, shortId, ago, translated, auditDetail, auditSubject } from './format.js';
 
 /** A queue whose oldest request has waited longer than this is highlighted (requests give up at 300 s by default). */
@@ -11,7 +11,7 @@ const KNOWN_LEDGER_ACCOUNTS = ['escrow', 'funding', 'platform', 'wallet'];
 
 /** Appends n empty cells to a new row. */
 function cells(row, n) {
-  for (let i = 0; i < n; i += 1) row.append(el('td'));
+  for (let i = 0; i < n; i += 1) row.append(h('td'));
 }
 
 /**
@@ -29,9 +29,9 @@ export class QueueSection {
       key: item => item.topic,
       empty: () => t('admin.queue.empty'),
       create: item => {
-        const row = el('tr', { dataset: { test: 'queue-row', topic: item.topic } });
+        const row = h('tr', { dataset: { test: 'queue-row', topic: item.topic } });
         cells(row, 4);
-        row.cells[0].append(el('code'));
+        row.cells[0].append(h('code'));
         row.cells[1].className = 'num';
         return row;
       },
@@ -58,9 +58,9 @@ export class ExpertsSection {
       key: item => item.id,
       empty: () => t('admin.experts.empty'),
       create: item => {
-        const row = el('tr', { dataset: { test: 'expert-row', expertId: item.id } });
+        const row = h('tr', { dataset: { test: 'expert-row', expertId: item.id } });
         cells(row, 5);
-        row.cells[1].append(el('span'));
+        row.cells[1].append(h('span'));
         row.cells[4].className = 'num';
         return row;
       },
@@ -92,7 +92,7 @@ export class ExpertsSection {
 
 /** A person's name as a button that opens them in the people panel. */
 function personButton(test) {
-  return el('button', { type: 'button', className: 'link-button', dataset: { test } });
+  return h('button', { type: 'button', class: 'link-button', dataset: { test } });
 }
 
 function updatePersonButton(button, person, openPerson) {
@@ -108,13 +108,13 @@ export class SessionsSection {
       key: item => item.id,
       empty: () => t('admin.sessions.empty'),
       create: item => {
-        const row = el('tr', { dataset: { test: 'session-row', sessionId: item.id } });
+        const row = h('tr', { dataset: { test: 'session-row', sessionId: item.id } });
         cells(row, 7);
-        row.cells[0].append(el('span', { dataset: { test: 'session-status' } }));
+        row.cells[0].append(h('span', { dataset: { test: 'session-status' } }));
         row.cells[2].append(personButton('session-client'));
         row.cells[3].append(personButton('session-expert'));
         row.cells[4].className = 'num';
-        row.cells[6].append(el('code', { title: item.id }, shortId(item.id)));
+        row.cells[6].append(h('code', { title: item.id }, shortId(item.id)));
         return row;
       },
       update: (row, { status, mode, client, expert, createdAt, startedAt, now }) => {
@@ -179,15 +179,15 @@ export class PenaltiesSection {
   }
 
   createRow(item) {
-    const row = el('tr', { dataset: { test: 'penalty-row', penaltyId: item.id } });
+    const row = h('tr', { dataset: { test: 'penalty-row', penaltyId: item.id } });
     cells(row, 7);
-    row.cells[0].append(el('time'));
-    row.cells[1].append(el('span', { className: 'who' }, el('span', { className: 'who-name' }), ' ', el('span', { className: 'who-role muted' })));
-    row.cells[2].append(el('span'));
+    row.cells[0].append(h('time'));
+    row.cells[1].append(h('span', { class: 'who' }, h('span', { class: 'who-name' }), ' ', h('span', { class: 'who-role muted' })));
+    row.cells[2].append(h('span'));
     row.cells[3].className = 'num';
-    row.cells[5].append(el('code'));
+    row.cells[5].append(h('code'));
     row.cells[6].className = 'waiver';
-    row.cells[6].append(el('span', { className: 'badge', dataset: { test: 'waived' } }));
+    row.cells[6].append(h('span', { class: 'badge', dataset: { test: 'waived' } }));
     return row;
   }
 
@@ -230,7 +230,7 @@ export class PenaltiesSection {
       this.forms.delete(penalty.id);
     } else {
       if (!button) {
-        button = el('button', { type: 'button', className: 'btn btn-small btn-danger-quiet', dataset: { test: 'waive' } });
+        button = h('button', { type: 'button', class: 'btn btn-small btn-danger-quiet', dataset: { test: 'waive' } });
         button.setAttribute('aria-expanded', 'false');
         button.addEventListener('click', () => this.openForm(row, penalty.id));
         cell.append(button);
@@ -247,7 +247,7 @@ export class PenaltiesSection {
     const hereReason = this.waivedHere.get(penalty.id);
     if (hereReason !== undefined) {
       if (!result) {
-        result = el('p', { className: 'waive-result', tabIndex: -1, role: 'status', dataset: { test: 'waive-result' } });
+        result = h('p', { class: 'waive-result', tabindex: -1, role: 'status', dataset: { test: 'waive-result' } });
         cell.append(result);
       }
       setText(result, t('admin.waive.done', { reason: hereReason }));
@@ -271,18 +271,18 @@ export class PenaltiesSection {
   createForm(row, penalty) {
     const inputId = `waive-reason-${penalty.id}`;
     const errorId = `waive-error-${penalty.id}`;
-    const input = el('input', {
-      id: inputId, name: 'reason', type: 'text', maxLength: 500, required: true, autocomplete: 'off',
+    const input = h('input', {
+      id: inputId, name: 'reason', type: 'text', maxlength: 500, required: true, autocomplete: 'off',
       dataset: { test: 'waive-reason' },
     });
     input.setAttribute('aria-describedby', errorId);
-    const form = el('form', { className: 'waive-form', noValidate: true },
-      el('label', { htmlFor: inputId }),
+    const form = h('form', { class: 'waive-form', novalidate: true },
+      h('label', { for: inputId }),
       input,
-      el('div', { className: 'waive-actions' },
-        el('button', { type: 'submit', className: 'btn btn-small btn-danger', dataset: { test: 'waive-confirm' } }),
-        el('button', { type: 'button', className: 'btn btn-small btn-quiet', dataset: { test: 'waive-cancel' } })),
-      el('p', { id: errorId, className: 'waive-error', role: 'alert' }));
+      h('div', { class: 'waive-actions' },
+        h('button', { type: 'submit', class: 'btn btn-small btn-danger', dataset: { test: 'waive-confirm' } }),
+        h('button', { type: 'button', class: 'btn btn-small btn-quiet', dataset: { test: 'waive-cancel' } })),
+      h('p', { id: errorId, class: 'waive-error', role: 'alert' }));
     form.querySelector('[data-test=waive-cancel]').addEventListener('click', () => this.closeForm(row, penalty.id));
     input.addEventListener('keydown', event => {
       if (event.key === 'Escape') {
@@ -356,8 +356,8 @@ export class LedgerSection {
       key: item => item.account,
       empty: () => '',
       create: item => {
-        const row = el('tr', { dataset: { account: item.account } });
-        row.append(el('th', { scope: 'row' }), el('td', { className: 'num' }));
+        const row = h('tr', { dataset: { account: item.account } });
+        row.append(h('th', { scope: 'row' }), h('td', { class: 'num' }));
         return row;
       },
       update: (row, { account, balance, isTotal, balanced, currency }) => {
@@ -403,10 +403,10 @@ export class WebhooksSection {
       key: item => item.id,
       empty: () => t('admin.webhooks.empty'),
       create: item => {
-        const row = el('tr', { dataset: { test: 'webhook-row', subscriptionId: item.id } });
+        const row = h('tr', { dataset: { test: 'webhook-row', subscriptionId: item.id } });
         cells(row, 7);
-        row.cells[0].append(el('code', { className: 'webhook-url' }), el('span', { className: 'muted small webhook-source' }));
-        row.cells[2].append(el('span', { dataset: { test: 'webhook-state' } }));
+        row.cells[0].append(h('code', { class: 'webhook-url' }), h('span', { class: 'muted small webhook-source' }));
+        row.cells[2].append(h('span', { dataset: { test: 'webhook-state' } }));
         row.cells[3].className = 'num';
         row.cells[5].className = 'num';
         row.cells[6].className = 'webhook-error';
@@ -449,12 +449,12 @@ export class RequestsSection {
       key: item => item.id,
       empty: () => t('admin.requests.empty'),
       create: item => {
-        const row = el('tr', { dataset: { test: 'request-row', requestId: item.id } });
+        const row = h('tr', { dataset: { test: 'request-row', requestId: item.id } });
         cells(row, 6);
         row.cells[1].append(personButton('request-client'));
-        row.cells[3].append(el('span'));
+        row.cells[3].append(h('span'));
         row.cells[4].className = 'num';
-        row.cells[5].append(el('code', { title: item.id }, shortId(item.id)));
+        row.cells[5].append(h('code', { title: item.id }, shortId(item.id)));
         return row;
       },
       update: (row, { topic, mode, status, client, queuedAt, now }) => {
@@ -481,9 +481,9 @@ export class AuditSection {
       key: item => item.id,
       empty: () => t('admin.audit.empty'),
       create: item => {
-        const row = el('tr', { dataset: { test: 'audit-row', action: item.action } });
+        const row = h('tr', { dataset: { test: 'audit-row', action: item.action } });
         cells(row, 5);
-        row.cells[3].append(el('code'));
+        row.cells[3].append(h('code'));
         return row;
       },
       update: (row, item) => {
