@@ -78,6 +78,10 @@ export function mountLiveBanner(ctx, root) {
   const refreshSoon = () => { clearTimeout(timer); timer = setTimeout(refresh, 300); };
 
   const subscriptions = EVENTS.map(type => ctx.tandem.on(type, refreshSoon));
+  // A match ends the wait at once: the banner must not say "waiting" over the room while it asks again.
+  subscriptions.push(ctx.tandem.on('request.matched', () => {
+    if (live?.kind === 'request') { asked++; live = null; render(); }
+  }));
   subscriptions.push(ctx.tandem.on('connection', ({ state }) => { if (state === 'open') refreshSoon(); }));
   // A new view: hidden at once on the live thing's own screen, asked again for the others.
   const viewChanged = () => { render(); refreshSoon(); };

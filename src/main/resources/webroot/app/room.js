@@ -1,20 +1,17 @@
-// The room of one session, for both sides: chat with history (re-joined by URL after a reload),
-// typing indicator, ending, and what the session came to. The video call (room-call.js), the
-// check-in of in-person sessions (room-checkin.js) and the rating after (rating.js) are its parts.
+// The room of one session, for both sides (re-joined by URL after a reload): who is there, the
+// session's state, ending it, and what it came to. The chat (room-chat.js), the video call
+// (room-call.js), the check-in of in-person sessions (room-checkin.js) and the rating after
+// (rating.js) are its parts.
 import { t } from '/i18n/i18n.js';
-import { h, setI18n, setI18nAttribute, setText, statusLine, showStatus } from './dom.js';
+import { h, setI18n, setText, statusLine, showStatus } from './dom.js';
 import { errorText, clockTime, duration, topicLabel, money } from './format.js';
 import { rememberActiveRequest } from './request.js';
 import { callPanel } from './room-call.js';
+import { chatPanel } from './room-chat.js';
 import { checkInPanel } from './room-checkin.js';
 import { ratingForm } from './rating.js';
 
 const ENDED = new Set(['completed', 'expert_no_show', 'client_no_show', 'both_no_show', 'abandoned', 'expert_left', 'client_left']);
-const TYPING_VISIBLE_MS = 3500;
-
-/** The longest chat message (the server's too); the rest it has left is shown from this close to it. */
-const CHAT_LIMIT = 4000;
-const CHAT_LIMIT_WARN = 300;
 
 export function renderRoom(ctx, sessionId) {
   const me = ctx.me;
@@ -48,24 +45,6 @@ export function renderRoom(ctx, sessionId) {
   endConfirm.id = `end-confirm-${sessionId}`;
   const roomStatus = statusLine('room-status-line');
 
-  // The list stays a list (its items are list items to a screen reader); the scroller around it is the live log.
-  const messageList = h('ol', { class: 'messages', dataTest: 'messages' });
-  const emptyHint = h('p', { class: 'empty-chat muted', i18n: 'room.noMessages' });
-  const pendingList = h('ol', { class: 'messages pending-list', 'aria-hidden': 'false' });
-  const typing = h('p', { class: 'typing', dataTest: 'typing', hidden: true, 'aria-live': 'polite' });
-  const chatInput = h('textarea', { class: 'chat-input', dataTest: 'chat-input', name: 'message', rows: 1, maxlength: CHAT_LIMIT, i18nAttr: 'aria-label:room.messageLabel;placeholder:room.messagePlaceholder' });
-  const sendButton = h('button', { type: 'submit', class: 'btn btn-primary', dataTest: 'chat-send', i18n: 'room.send' });
-  const enterHint = h('span', { class: 'visually-hidden', id: `enter-hint-${sessionId}`, i18n: 'room.enterHint' });
-  const touchOnly = window.matchMedia?.('(pointer: coarse)').matches && !window.matchMedia('(any-pointer: fine)').matches;
-  if (!touchOnly) chatInput.setAttribute('aria-describedby', enterHint.id);
-  else enterHint.hidden = true;
-  // The limit is said before it is reached (the box stops taking text at it), not after.
-  const chatLimit = h('p', { class: 'chat-limit muted small', dataTest: 'chat-limit', 'aria-live': 'polite', hidden: true });
-  const chatForm = h('form', { class: 'chat-form', novalidate: true }, chatInput, enterHint, sendButton, chatLimit);
-  const messagesScroller = h('div', { class: 'messages-scroller', role: 'log', 'aria-live': 'polite', i18nAttr: 'aria-label:room.messagesLabel' },
-    emptyHint, messageList, pendingList);
-  const chatPanel = h('section', { class: 'chat-panel card', i18nAttr: 'aria-label:room.chat' }, messagesScroller, typing, chatForm);
-
   const endedPanel = h('section', { class: 'ended-panel card stack', dataTest: 'session-ended', hidden: true, tabindex: '-1' });
 
   // The client's question, as the expert read it in the offer: what the two are here about.
@@ -77,6 +56,7 @@ export function renderRoom(ctx, sessionId) {
   const calls = callPanel({ ctx, room, sessionId, roomElement: () => element, peerName: () => peer?.displayName || '',
     mode: () => session?.mode, ended: () => ended });
   const checkin = checkInPanel(room);
+  const chat = chatPanel({ room, sessionId, me, peerName: () => peer?.displayName || '', ended: () => ended, status: roomStatus });
 
   const element = h('div', { class: 'room', dataTest: 'room', dataset: { sessionId } },
     h('header', { class: 'room-header card' },
@@ -87,66 +67,10 @@ export function renderRoom(ctx, sessionId) {
       endConfirm, statusDetail, briefLine, roomStatus),
     endedPanel,
     checkin.panel,
-    h('div', { class: 'room-body' }, calls.panel, chatPanel));
+    h('div', { class: 'room-body' }, calls.panel, chat.panel));
 
   // ---- room and chat ----
-  const rendered = new Map(); // seq -> li
-
-  const messageItem = message => {
-    const mine = message.from === me.id;
-    const li = h('li', { class: `message ${mine ? 'mine' : 'theirs'}`, dataTest: 'message', dataset: { seq: String(message.seq), from: message.from, clientMsgId: message.clientMsgId || '' } },
-      h('span', { class: 'message-author' }, mine ? setI18n(h('span'), 'room.you') : (peer?.displayName || '')),
-      h('p', { class: 'message-text', dataTest: 'message-text', text: message.text }),
-      h('time', { class: 'message-time', datetime: message.sentAt || '', text: clockTime(message.sentAt) }));
-    return li;
-  };
-
-  /** Makes the list show room.messages exactly: each seq once, in order, even after a transcript rewind. */
-  const syncMessages = () => {
-    const stickToBottom = messagesScroller.scrollHeight - messagesScroller.scrollTop - messagesScroller.clientHeight < 80;
-    const wanted = room.messages || [];
-    const keep = new Set();
-    let previous = null;
-    for (const message of wanted) {
-      let li = rendered.get(message.seq);
-      if (li && (li.dataset.clientMsgId !== (message.clientMsgId || '') || li.dataset.from !== message.from)) { li.remove(); li = null; }
-      if (!li) { li = messageItem(message); rendered.set(message.seq, li); }
-      keep.add(message.seq);
-      const expectedPosition = previous ? previous.nextSibling : messageList.firstChild;
-      if (expectedPosition !== li) messageList.insertBefore(li, expectedPosition);
-      previous = li;
-    }
-    for (const [seq, li] of rendered) if (!keep.has(seq)) { li.remove(); rendered.delete(seq); }
-    emptyHint.hidden = wanted.length > 0 || pendingList.childElementCount > 0;
-    if (stickToBottom) messagesScroller.scrollTop = messagesScroller.scrollHeight;
-  };
-
-  const showPending = pending => {
-    const list = Array.isArray(pending) ? pending : (pending?.messages || []);
-    const acknowledged = new Set((room.messages || []).map(message => message.clientMsgId));
-    pendingList.replaceChildren(...list.filter(item => !acknowledged.has(item.clientMsgId)).map(item =>
-      h('li', { class: 'message mine pending', dataTest: 'message-pending' },
-        h('p', { class: 'message-text', text: item.text }),
-        setI18n(h('span', { class: 'message-time' }), 'room.sending'))));
-    emptyHint.hidden = (room.messages || []).length > 0 || pendingList.childElementCount > 0;
-    messagesScroller.scrollTop = messagesScroller.scrollHeight;
-  };
-
-  let typingTimer = null;
-  subscriptions.push(room.on('message', () => { syncMessages(); hideTyping(); }));
-  subscriptions.push(room.on('rewound', syncMessages));
-  subscriptions.push(room.on('pending', showPending));
-  // Sends a page before this one did not see acknowledged are sent again (the SDK kept them): shown as sending.
-  showPending(room.pending);
   subscriptions.push(room.on('error', error => showStatus(roomStatus, 'error', errorText(error), undefined, { raw: true })));
-  subscriptions.push(room.on('typing', () => {
-    if (ended) return;
-    setI18n(typing, 'room.typing', { name: peer?.displayName || '' });
-    typing.hidden = false;
-    clearTimeout(typingTimer);
-    typingTimer = setTimeout(hideTyping, TYPING_VISIBLE_MS);
-  }));
-  const hideTyping = () => { clearTimeout(typingTimer); typing.hidden = true; };
   subscriptions.push(room.on('presence', event => {
     if (ended) return; // nobody is "in the room" of a finished session
     if (peer && event.userId === peer.id) setPeerOnline(event.state === 'joined' || event.state === 'reconnected');
@@ -163,50 +87,6 @@ export function renderRoom(ctx, sessionId) {
     peerPresence.classList.remove('online');
     peerPresence.classList.add('over');
   };
-
-  const sendMessage = async () => {
-    const text = chatInput.value.trim();
-    if (!text || ended) return;
-    chatInput.value = '';
-    autoGrow();
-    try {
-      await room.send(text);
-      syncMessages();
-    } catch (error) {
-      if (error?.code !== 'disconnected') {
-        showStatus(roomStatus, 'error', errorText(error), undefined, { raw: true });
-      }
-    }
-  };
-  chatForm.addEventListener('submit', event => { event.preventDefault(); sendMessage(); });
-  chatInput.addEventListener('keydown', event => {
-    // Enter sends, Shift+Enter is a new line; never while an input method is composing (Chinese).
-    // On a touch screen there is no Shift: Enter is a new line and the Send button sends.
-    if (touchOnly) return;
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
-      event.preventDefault();
-      sendMessage();
-    }
-  });
-  const autoGrow = () => {
-    // border-box sizing: the borders (2 px) come on top of scrollHeight. Measuring collapses the
-    // box for a moment, which would let the browser scroll the page: keep the page where it is.
-    const pageScroll = window.scrollY;
-    chatInput.style.height = 'auto';
-    const wanted = chatInput.scrollHeight + 2;
-    chatInput.style.height = `${Math.min(wanted, 160)}px`;
-    chatInput.style.overflowY = wanted > 160 ? 'auto' : 'hidden';
-    if (window.scrollY !== pageScroll) window.scrollTo(window.scrollX, pageScroll);
-  };
-  chatInput.addEventListener('input', () => {
-    autoGrow();
-    const left = CHAT_LIMIT - chatInput.value.length;
-    chatLimit.hidden = left > CHAT_LIMIT_WARN;
-    if (!chatLimit.hidden) setI18n(chatLimit, left > 0 ? 'room.charactersLeft' : 'room.charactersNone', { n: left });
-    if (chatInput.value.trim() && !ended) {
-      try { room.typing(); } catch { /* typing is best effort */ }
-    }
-  });
 
   // ---- session state ----
   // A session only moves forward: an answer read before the other side joined (a join ack, a GET)
@@ -262,11 +142,7 @@ export function renderRoom(ctx, sessionId) {
     endButton.hidden = true;
     endConfirm.hidden = true;
     showPeerPresenceOver();
-    chatInput.disabled = true;
-    sendButton.disabled = true;
-    setI18nAttribute(chatInput, 'placeholder', 'room.endedPlaceholder');
-    setI18n(emptyHint, 'room.noMessagesEnded');
-    hideTyping();
+    chat.end();
     calls.stop();
     calls.panel.hidden = true;
     checkin.panel.hidden = true;
@@ -401,12 +277,13 @@ export function renderRoom(ctx, sessionId) {
     if (destroyed) return;
     setText(peerName, peer?.displayName || '');
     if (!peer?.displayName) setI18n(peerName, me.role === 'client' ? 'room.yourExpert' : 'room.yourClient');
+    chat.peerNamed();
 
     const participants = join?.participants || room.participants || [];
     const peerEntry = participants.find(participant => participant.userId !== me.id);
     if (peerEntry) { peer = { ...(peer || {}), id: peer?.id || peerEntry.userId }; setPeerOnline(Boolean(peerEntry.online)); }
 
-    syncMessages();
+    chat.sync();
     if (session?.brief) { setText(briefText, session.brief); briefLine.hidden = false; }
     if (mode === 'in_person') {
       checkin.showMeetingPoint(session?.meetingPoint);
@@ -422,7 +299,7 @@ export function renderRoom(ctx, sessionId) {
     calls.refresh();
     // The room's own status is the latest (a session.active or .ended may have come while this loaded).
     applyStatus(room.status || join?.status || session?.status || 'waiting');
-    if (!ended) chatInput.focus({ preventScroll: true });
+    if (!ended) chat.focus();
   };
   load();
 
@@ -430,14 +307,14 @@ export function renderRoom(ctx, sessionId) {
     element,
     // Times are formatted for a language: format them again after a switch.
     onLanguageChange() {
-      for (const time of messageList.querySelectorAll('time[datetime]')) time.textContent = clockTime(time.getAttribute('datetime'));
+      chat.retime();
       showPrice(shownPrice);
       if (status && !ended) applyStatus(status);
     },
     destroy() {
       destroyed = true;
       subscriptions.forEach(off => { try { off(); } catch { /* gone */ } });
-      clearTimeout(typingTimer);
+      chat.destroy();
       calls.destroy();
       try { room.leave(); } catch { /* socket may be down */ }
     },
