@@ -14,7 +14,6 @@ import io.tandem.auth.AuthFeature;
 import io.tandem.auth.JwtSecret;
 import io.tandem.auth.PasswordHasher;
 import io.tandem.auth.Role;
-import io.tandem.bus.ServerEvent;
 import io.tandem.bus.ClusterSetup;
 import io.tandem.bus.UserEvents;
 import io.tandem.config.TandemConfig;
@@ -37,6 +36,7 @@ import io.tandem.presence.PresenceFeature;
 import io.tandem.presence.PresenceRepository;
 import io.tandem.presence.PresenceService;
 import io.tandem.reliability.ReliabilityFeature;
+import io.tandem.session.ChatMessage;
 import io.tandem.session.RoomService;
 import io.tandem.session.SessionFeature;
 import io.tandem.topic.TopicFeature;
@@ -212,7 +212,7 @@ public final class TandemNode {
               connectionListener(presence.service(), matching.requests(), matching.offers(), sessions.rooms()),
               (reader, session, afterSeq, limit) -> SessionId.parse(session)
                   .map(id -> sessions.rooms().messagesAfter(reader.user(), id, afterSeq, limit)
-                      .map(page -> page.stream().map(m -> ServerEvent.ROOM_MESSAGE.frame(m.toEvent())).toList()))
+                      .map(page -> page.stream().map(ChatMessage::frame).toList()))
                   .orElseGet(() -> Future.succeededFuture(List.of())),
               outages, metrics);
           WebhookFeature webhooks = WebhookFeature.build(webhookPool, config.webhooks(), outages, metrics);

@@ -57,29 +57,13 @@ public final class PresenceMessages {
     return new JsonObject().put("expertId", expert.toString()).put("online", false);
   }
 
-  /** {@code presence.status} for an expert now online. */
-  public static JsonObject onlineStatus() {
-    return new JsonObject().put("status", "online");
-  }
-
-  /** {@code presence.status} for an expert now offline; {@code reason} (may be null): {@code missed_offers}, {@code disconnected}. */
-  public static JsonObject offlineStatus(String reason) {
-    JsonObject status = new JsonObject().put("status", "offline");
-    return reason == null ? status : status.put("reason", reason);
-  }
-
-  /** {@code presence.status} for an expert suspended until {@code until}. */
-  public static JsonObject suspendedStatus(java.time.Instant until) {
-    return new JsonObject().put("status", "suspended").put("suspendedUntil", until.toString());
-  }
-
   /**
    * An expert went offline, whoever decided it: the shards stop offering to them, and every device
    * of theirs gets {@code presence.status} (the {@code status} fields: offline or suspended, and why).
    */
-  public static void announceOffline(UserEvents events, UserId expert, JsonObject status) {
+  public static void announceOffline(UserEvents events, UserId expert, PresenceStatus status) {
     events.publish(Addresses.PRESENCE_CHANGED, offline(expert));
-    events.send(expert, ServerEvent.PRESENCE_STATUS, status);
+    events.send(expert, status);
   }
 
   public static UserId expertId(JsonObject message) {

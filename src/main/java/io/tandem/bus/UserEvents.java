@@ -31,9 +31,9 @@ public final class UserEvents {
     bus.publish(address, message);
   }
 
-  /** Sends {@code {"type": type, ...fields}} to every device of {@code user}. */
-  public void send(UserId user, ServerEvent type, JsonObject fields) {
-    JsonObject event = type.frame(fields);
+  /** Sends {@code event} ({@code {"type": ..., ...fields}}) to every device of {@code user}. */
+  public void send(UserId user, UserEvent typed) {
+    JsonObject event = typed.frame();
     if (clustered) {
       bus.publish(Addresses.USER_EVENTS, new JsonObject().put("user", user.value().toString()).put("event", event));
     } else {

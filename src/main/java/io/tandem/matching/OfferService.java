@@ -2,7 +2,6 @@ package io.tandem.matching;
 
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Role;
-import io.tandem.bus.ServerEvent;
 import io.tandem.config.SessionConfig;
 import io.tandem.kernel.ExpertSnapshot;
 import io.tandem.kernel.Mode;
@@ -149,7 +148,7 @@ public final class OfferService {
       return Future.succeededFuture(List.of());
     }
     return queries.pendingOffersOf(user.id())
-        .map(pending -> pending.stream().map(o -> ServerEvent.OFFER.frame(MatchingEvents.offerFields(o))).toList());
+        .map(pending -> pending.stream().map(o -> new MatchingEvents.OfferShown(o).frame()).toList());
   }
 
   /** {@code offer.decline}: the request moves on to the next candidate; the expert's run of missed offers ends. */

@@ -30,8 +30,14 @@ final class QueueStanding {
    * moving, if it is not.
    */
   record Standing(RequestId request, UserId client, RequestStatus status, int position, Long etaSeconds, Optional<Stall> reason) {
+    /** The {@code request.status} that tells it. */
+    MatchingEvents.RequestStatusChanged event() {
+      return new MatchingEvents.RequestStatusChanged(request, status, position, etaSeconds, reason.map(Stall::wireName).orElse(null), null, null);
+    }
+
+    /** The owner's answer to a position or queued command: the same fields. */
     JsonObject toJson() {
-      return MatchingEvents.requestStatusEvent(request, status, position, etaSeconds, reason.orElse(null));
+      return event().fields();
     }
 
     /** Whether a client told {@code before} would learn something from this one. */

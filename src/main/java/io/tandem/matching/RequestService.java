@@ -3,7 +3,6 @@ package io.tandem.matching;
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Role;
 import io.tandem.bus.Addresses;
-import io.tandem.bus.ServerEvent;
 import io.tandem.config.MatchingConfig;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.RequestId;
@@ -252,7 +251,7 @@ public final class RequestService {
       RequestRecord record = waiting.get();
       events.toShard(record.shard(), ShardMessages.clientBack(record.id()));
       return standing(record, ShardMessages.position(record.id()))
-          .map(standing -> List.of(ServerEvent.REQUEST_STATUS.frame(MatchingEvents.requestStatusEvent(record.id(), standing))));
+          .map(standing -> List.of(MatchingEvents.RequestStatusChanged.of(record.id(), standing).frame()));
     });
   }
 

@@ -5,6 +5,9 @@ import io.tandem.kernel.Mode;
 import io.tandem.kernel.RequestId;
 import io.tandem.kernel.UserId;
 import io.tandem.money.Price;
+import io.tandem.bus.ServerEvent;
+import io.tandem.bus.UserEvent;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,17 +28,31 @@ public final class SessionReady {
     this.lateGrace = lateGrace;
   }
 
+  /** {@code session.ready} to one participant; {@code iceServers}: the contract's list, with TURN credentials minted for them. */
+  public record Event(UUID session, RequestId request, Mode mode, Price price, UserId peer, String peerName, String peerRole,
+      Instant joinDeadline, Instant joinClosesAt, JsonArray iceServers) implements UserEvent {
+    @Override
+    public ServerEvent type() {
+      return ServerEvent.SESSION_READY;
+    }
+
+    @Override
+    public JsonObject fields() {
+      return new JsonObject()
+          .put("sessionId", session.toString())
+          .put("requestId", request.toString())
+          .put("mode", mode.wireName())
+          .put("price", price.toJson())
+          .put("peer", new JsonObject().put("id", peer.toString()).put("displayName", peerName).put("role", peerRole))
+          .put("joinDeadline", joinDeadline.toString())
+          .put("joinClosesAt", joinClosesAt.toString())
+          .put("iceServers", iceServers);
+    }
+  }
+
   /** What {@code to} is told of a session with {@code peer}: the ICE servers carry TURN credentials minted for them. */
-  public JsonObject event(UUID session, RequestId request, Mode mode, Price price, UserId to, UserId peer, String peerName, String peerRole,
+  public Event event(UUID session, RequestId request, Mode mode, Price price, UserId to, UserId peer, String peerName, String peerRole,
       Instant joinDeadline) {
-    return new JsonObject()
-        .put("sessionId", session.toString())
-        .put("requestId", request.toString())
-        .put("mode", mode.wireName())
-        .put("price", price.toJson())
-        .put("peer", new JsonObject().put("id", peer.toString()).put("displayName", peerName).put("role", peerRole))
-        .put("joinDeadline", joinDeadline.toString())
-        .put("joinClosesAt", joinDeadline.plus(lateGrace).toString())
-        .put("iceServers", iceServers.forUser(to));
+    return new Event(session, request, mode, price, peer, peerName, peerRole, joinDeadline, joinDeadline.plus(lateGrace), iceServers.forUser(to));
   }
 }

@@ -4,6 +4,7 @@ import io.tandem.auth.AccountSuspensions;
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Role;
 import io.tandem.bus.PresenceMessages;
+import io.tandem.bus.PresenceStatus;
 import io.tandem.bus.UserEvents;
 import io.tandem.bus.Addresses;
 import io.tandem.kernel.RequestId;
@@ -197,7 +198,7 @@ public final class OperatorActions {
           log.info("operator {} suspended {} until {}: {}", operator, user, suspended.until(), reason);
           Future<Void> done = Future.succeededFuture();
           if (suspended.role() == Role.EXPERT) {
-            PresenceMessages.announceOffline(events, user, PresenceMessages.suspendedStatus(suspended.until()));
+            PresenceMessages.announceOffline(events, user, PresenceStatus.suspended(suspended.until()));
           } else {
             done = requests.liveRequestOf(user).compose(live -> live.isEmpty() ? Future.<Void>succeededFuture()
                 : requests.cancel(live.get(), user, CancelReason.OPERATOR).mapEmpty());

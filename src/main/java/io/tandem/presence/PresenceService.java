@@ -4,7 +4,7 @@ import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Role;
 import io.tandem.bus.Addresses;
 import io.tandem.bus.PresenceMessages;
-import io.tandem.bus.ServerEvent;
+import io.tandem.bus.PresenceStatus;
 import io.tandem.bus.UserEvents;
 import io.tandem.expert.ExpertProfile;
 import io.tandem.expert.ExpertProfiles;
@@ -64,7 +64,7 @@ public final class PresenceService {
     return reliability.suspendedUntil(expert)
         .compose(suspended -> {
           if (suspended.isPresent()) {
-            events.send(expert, ServerEvent.PRESENCE_STATUS, PresenceMessages.suspendedStatus(suspended.get()));
+            events.send(expert, PresenceStatus.suspended(suspended.get()));
             return Future.failedFuture(ApiError.forbidden("you are suspended until " + suspended.get() + " and get no offers until then")
                 .with("reason", "suspended").with("suspendedUntil", suspended.get().toString()));
           }
@@ -78,7 +78,7 @@ public final class PresenceService {
         })
         .map(snapshot -> {
           publish(snapshot);
-          events.send(expert, ServerEvent.PRESENCE_STATUS, PresenceMessages.onlineStatus());
+          events.send(expert, PresenceStatus.online());
           log.info("expert {} online for {} ({} at a time)", expert, snapshot.topics(), snapshot.capacity());
           return null;
         });
@@ -89,7 +89,7 @@ public final class PresenceService {
     UserId expert = expertOnly(caller, "go offline");
     return presence.goOffline(expert, "requested").map(changed -> {
       if (changed) {
-        PresenceMessages.announceOffline(events, expert, PresenceMessages.offlineStatus(null));
+        PresenceMessages.announceOffline(events, expert, PresenceStatus.offline(null));
         log.info("expert {} offline", expert);
       }
       return null;
@@ -110,11 +110,11 @@ public final class PresenceService {
     return Future.all(reliability.suspendedUntil(user.id()), presence.standing(user.id())).map(both -> {
       Optional<java.time.Instant> suspended = both.resultAt(0);
       PresenceRepository.Standing standing = both.resultAt(1);
-      JsonObject status = suspended.map(PresenceMessages::suspendedStatus)
-          .orElseGet(() -> standing.online() ? PresenceMessages.onlineStatus()
+      PresenceStatus status = suspended.map(PresenceStatus::suspended)
+          .orElseGet(() -> standing.online() ? PresenceStatus.online()
               // Why, when it was not their own choice: the reasons presence.status names (a suspension over is no reason now).
-              : PresenceMessages.offlineStatus(standing.offlineReason().filter(TOLD_REASONS::contains).orElse(null)));
-      return List.of(ServerEvent.PRESENCE_STATUS.frame(status));
+              : PresenceStatus.offline(standing.offlineReason().filter(TOLD_REASONS::contains).orElse(null)));
+      return List.of(status.frame());
     });
   }
 
@@ -179,7 +179,7 @@ public final class PresenceService {
 
   private void wentOfflineDisconnected(UserId expert) {
     log.info("expert {} offline: not back within the reconnect grace", expert);
-    PresenceMessages.announceOffline(events, expert, PresenceMessages.offlineStatus("disconnected"));
+    PresenceMessages.announceOffline(events, expert, PresenceStatus.offline("disconnected"));
   }
 
   private void publish(ExpertSnapshot snapshot) {

@@ -2,7 +2,9 @@ package io.tandem.reliability;
 
 import io.tandem.auth.AccountSuspensions;
 import io.tandem.bus.PresenceMessages;
+import io.tandem.bus.PresenceStatus;
 import io.tandem.bus.ServerEvent;
+import io.tandem.bus.UserEvent;
 import io.tandem.bus.UserEvents;
 import io.tandem.kernel.UserId;
 import io.vertx.core.Future;
@@ -46,8 +48,15 @@ public final class Penalties {
 
   /** A recorded penalty, and the suspension it started, if any. */
   public record Recorded(UUID id, UserId user, PenaltyKind kind, int points, String reason, UUID sessionId, boolean waived,
-      Optional<Instant> suspendedUntil) {
-    public JsonObject toEvent() {
+      Optional<Instant> suspendedUntil) implements UserEvent {
+    @Override
+    public ServerEvent type() {
+      return ServerEvent.PENALTY;
+    }
+
+    /** The {@code penalty} event to the penalised person. */
+    @Override
+    public JsonObject fields() {
       JsonObject event = new JsonObject().put("kind", kind.wireName()).put("points", points).put("reason", reason).put("waived", waived);
       if (sessionId != null) {
         event.put("sessionId", sessionId.toString());
@@ -57,8 +66,8 @@ public final class Penalties {
 
     /** Tells the penalised person, after the transaction committed; a suspension also takes an expert offline. */
     public void announce(UserEvents events) {
-      events.send(user, ServerEvent.PENALTY, toEvent());
-      suspendedUntil.ifPresent(until -> PresenceMessages.announceOffline(events, user, PresenceMessages.suspendedStatus(until)));
+      events.send(user, this);
+      suspendedUntil.ifPresent(until -> PresenceMessages.announceOffline(events, user, PresenceStatus.suspended(until)));
     }
   }
 

@@ -1,13 +1,15 @@
 package io.tandem.session;
 
+import io.tandem.bus.ServerEvent;
+import io.tandem.bus.UserEvent;
 import io.tandem.kernel.SessionId;
 import io.tandem.kernel.UserId;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
-/** One stored chat message. */
-public record ChatMessage(SessionId sessionId, int seq, UserId from, String text, Instant sentAt, String clientMsgId) {
-  /** The transcript entry; {@link #toEvent()} adds what a live {@code room.message} carries. */
+/** One stored chat message; as an event, the live {@code room.message}. */
+public record ChatMessage(SessionId sessionId, int seq, UserId from, String text, Instant sentAt, String clientMsgId) implements UserEvent {
+  /** The transcript entry; {@link #fields()} adds what a live {@code room.message} carries. */
   public JsonObject toJson() {
     return new JsonObject()
         .put("seq", seq)
@@ -17,7 +19,13 @@ public record ChatMessage(SessionId sessionId, int seq, UserId from, String text
         .put("clientMsgId", clientMsgId);
   }
 
-  public JsonObject toEvent() {
+  @Override
+  public ServerEvent type() {
+    return ServerEvent.ROOM_MESSAGE;
+  }
+
+  @Override
+  public JsonObject fields() {
     return toJson().put("sessionId", sessionId.toString());
   }
 }

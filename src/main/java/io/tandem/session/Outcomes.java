@@ -1,6 +1,5 @@
 package io.tandem.session;
 
-import io.tandem.bus.ServerEvent;
 import io.tandem.bus.UserEvents;
 import io.tandem.config.SessionConfig;
 import io.tandem.kernel.RequestId;
@@ -15,7 +14,6 @@ import io.tandem.money.Pricing;
 import io.tandem.reliability.Penalties;
 import io.tandem.wire.ApiError;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
@@ -118,9 +116,9 @@ public final class Outcomes {
     SessionRecord session = settled.session();
     metrics.ended(session.status());
     log.info("session {} ended {}{}", session.id(), session.status(), settled.endedBy() == null ? "" : " by " + settled.endedBy());
-    JsonObject ended = session.endedEvent(settled.endedBy(), settled.reason()).put("payment", settled.payment().toJson(pricing.currency()));
-    events.send(session.clientId(), ServerEvent.SESSION_ENDED, ended);
-    events.send(session.expertId(), ServerEvent.SESSION_ENDED, ended);
+    SessionEnded ended = new SessionEnded(session, settled.endedBy(), settled.reason(), settled.payment(), pricing.currency());
+    events.send(session.clientId(), ended);
+    events.send(session.expertId(), ended);
     settled.penalties().forEach(p -> p.announce(events));
     settled.requeued().ifPresent(requeue::announce);
     loads.changed(session.expertId());

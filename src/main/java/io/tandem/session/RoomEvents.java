@@ -1,6 +1,7 @@
 package io.tandem.session;
 
 import io.tandem.bus.ServerEvent;
+import io.tandem.bus.UserEvent;
 import io.tandem.bus.UserEvents;
 import io.tandem.kernel.SessionId;
 import io.tandem.kernel.UserId;
@@ -8,8 +9,8 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /**
- * The room's events to its participants, each in the shape docs/protocol.md gives it: what
- * {@link RoomService} tells, so that it says what happened and this class says how.
+ * The room's events to its participants, each a record rendering the shape docs/protocol.md gives
+ * it: what {@link RoomService} tells, so that it says what happened and these say how it looks.
  */
 final class RoomEvents {
   private final UserEvents users;
@@ -18,41 +19,105 @@ final class RoomEvents {
     this.users = users;
   }
 
-  /** {@code room.message} to both: stored, and delivered to every device of each. */
-  void message(SessionRecord session, ChatMessage message) {
-    users.send(session.clientId(), ServerEvent.ROOM_MESSAGE, message.toEvent());
-    users.send(session.expertId(), ServerEvent.ROOM_MESSAGE, message.toEvent());
+  /** {@code room.signal}: an opaque WebRTC signal (any JSON value), to the peer only, never stored. */
+  record RoomSignal(SessionId sessionId, UserId from, Object signal) implements UserEvent {
+    @Override
+    public ServerEvent type() {
+      return ServerEvent.ROOM_SIGNAL;
+    }
+
+    @Override
+    public JsonObject fields() {
+      return new JsonObject().put("sessionId", sessionId.toString()).put("from", from.toString()).put("signal", signal);
+    }
   }
 
-  /** {@code room.signal} to the peer only: an opaque WebRTC signal, never stored. */
+  /** {@code room.typing}, to the peer only. */
+  record RoomTyping(SessionId sessionId, UserId from) implements UserEvent {
+    @Override
+    public ServerEvent type() {
+      return ServerEvent.ROOM_TYPING;
+    }
+
+    @Override
+    public JsonObject fields() {
+      return new JsonObject().put("sessionId", sessionId.toString()).put("from", from.toString());
+    }
+  }
+
+  /** {@code session.ending}: the session ends by itself at {@code endsAt}, for {@code reason}. */
+  record SessionEnding(SessionId sessionId, SessionEnd reason, Instant endsAt) implements UserEvent {
+    @Override
+    public ServerEvent type() {
+      return ServerEvent.SESSION_ENDING;
+    }
+
+    @Override
+    public JsonObject fields() {
+      return new JsonObject().put("sessionId", sessionId.toString()).put("reason", reason.wireName()).put("endsAt", endsAt.toString());
+    }
+  }
+
+  /** {@code session.active}: the session started (both joined, or checked in). */
+  record SessionActive(SessionId sessionId, Instant startedAt) implements UserEvent {
+    @Override
+    public ServerEvent type() {
+      return ServerEvent.SESSION_ACTIVE;
+    }
+
+    @Override
+    public JsonObject fields() {
+      return new JsonObject().put("sessionId", sessionId.toString()).put("startedAt", startedAt.toString());
+    }
+  }
+
+  /** {@code room.presence}: who joined, left, dropped or came back. */
+  record RoomPresence(SessionId sessionId, UserId who, String state) implements UserEvent {
+    @Override
+    public ServerEvent type() {
+      return ServerEvent.ROOM_PRESENCE;
+    }
+
+    @Override
+    public JsonObject fields() {
+      return new JsonObject().put("sessionId", sessionId.toString()).put("userId", who.toString()).put("state", state);
+    }
+  }
+
+  /** {@code room.message} to both: stored, and delivered to every device of each. */
+  void message(SessionRecord session, ChatMessage message) {
+    users.send(session.clientId(), message);
+    users.send(session.expertId(), message);
+  }
+
+  /** {@code room.signal} to the peer only. */
   void signal(UserId to, SessionId session, UserId from, Object signal) {
-    users.send(to, ServerEvent.ROOM_SIGNAL, new JsonObject().put("sessionId", session.toString()).put("from", from.toString()).put("signal", signal));
+    users.send(to, new RoomSignal(session, from, signal));
   }
 
   /** {@code room.typing} to the peer only. */
   void typing(UserId to, SessionId session, UserId from) {
-    users.send(to, ServerEvent.ROOM_TYPING, new JsonObject().put("sessionId", session.toString()).put("from", from.toString()));
+    users.send(to, new RoomTyping(session, from));
   }
 
-  /** {@code session.ending} to both: the session ends by itself at {@code endsAt}, for {@code reason}. */
+  /** {@code session.ending} to both. */
   void ending(SessionRecord session, SessionEnd reason, Instant endsAt) {
-    JsonObject event = new JsonObject().put("sessionId", session.id().toString()).put("reason", reason.wireName()).put("endsAt", endsAt.toString());
-    users.send(session.clientId(), ServerEvent.SESSION_ENDING, event);
-    users.send(session.expertId(), ServerEvent.SESSION_ENDING, event);
+    SessionEnding event = new SessionEnding(session.id(), reason, endsAt);
+    users.send(session.clientId(), event);
+    users.send(session.expertId(), event);
   }
 
   /** {@code session.active} to both, on every device: the session started (no app needs to ask). */
   void active(SessionRecord session) {
-    JsonObject event = new JsonObject().put("sessionId", session.id().toString())
-        .put("startedAt", (session.startedAt() == null ? Instant.now() : session.startedAt()).toString());
-    users.send(session.clientId(), ServerEvent.SESSION_ACTIVE, event);
-    users.send(session.expertId(), ServerEvent.SESSION_ACTIVE, event);
+    SessionActive event = new SessionActive(session.id(), session.startedAt() == null ? Instant.now() : session.startedAt());
+    users.send(session.clientId(), event);
+    users.send(session.expertId(), event);
   }
 
   /** {@code room.presence} to both participants, so every device of the mover learns it too. */
   void presence(SessionId session, UserId who, UserId peer, String state) {
-    JsonObject event = new JsonObject().put("sessionId", session.toString()).put("userId", who.toString()).put("state", state);
-    users.send(peer, ServerEvent.ROOM_PRESENCE, event);
-    users.send(who, ServerEvent.ROOM_PRESENCE, event);
+    RoomPresence event = new RoomPresence(session, who, state);
+    users.send(peer, event);
+    users.send(who, event);
   }
 }

@@ -1,7 +1,6 @@
 package io.tandem.session;
 
 import io.tandem.auth.AuthenticatedUser;
-import io.tandem.bus.ServerEvent;
 import io.tandem.bus.UserEvents;
 import io.tandem.config.SessionConfig;
 import io.tandem.kernel.GeoPoint;
@@ -306,9 +305,9 @@ public final class RoomService {
     return queries.liveOf(user.id()).map(live -> live.stream().map(l -> {
       SessionRecord s = l.session();
       UserId peer = s.peerOf(user.id()).orElseThrow();
-      return ServerEvent.SESSION_READY.frame(sessionReady.event(s.id().value(), new RequestId(s.requestId()), s.mode(),
+      return sessionReady.event(s.id().value(), new RequestId(s.requestId()), s.mode(),
           new Price(s.price(), s.platformFee(), pricing.currency()), user.id(), peer, l.peerName(),
-          s.clientId().equals(peer) ? "client" : "expert", s.joinDeadline()));
+          s.clientId().equals(peer) ? "client" : "expert", s.joinDeadline()).frame();
     }).toList());
   }
 }

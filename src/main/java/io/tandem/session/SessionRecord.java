@@ -44,31 +44,6 @@ public record SessionRecord(
     return clientId.equals(user) ? "client" : "expert";
   }
 
-  /**
-   * The {@code session.ended} event, the one shape every way of ending sends: {@code by} is who
-   * ended, abandoned or failed to show (null when nobody in particular), the duration counts from
-   * the start, 0 for a session that never started.
-   */
-  public JsonObject endedEvent(UserId by) {
-    return endedEvent(by, null);
-  }
-
-  /** {@link #endedEvent(UserId)} of a session that ended by itself, saying why. */
-  public JsonObject endedEvent(UserId by, SessionEnd reason) {
-    long seconds = durationSeconds();
-    JsonObject event = new JsonObject()
-        .put("sessionId", id.toString())
-        .put("status", status.wireName())
-        .put("durationSeconds", seconds);
-    if (by != null) {
-      event.put("endedBy", by.toString());
-    }
-    if (reason != null) {
-      event.put("reason", reason.wireName());
-    }
-    return event;
-  }
-
   /** How long it ran: from the start to its end (or now), 0 for a session that never started. */
   public long durationSeconds() {
     return startedAt == null ? 0 : Duration.between(startedAt, endedAt == null ? Instant.now() : endedAt).toSeconds();

@@ -29,17 +29,30 @@ class ClusterTest {
           .<JsonObject>localConsumer(Addresses.user(user), message -> received.add(message.body()))
           .completion(), Duration.ofSeconds(10));
 
-      new UserEvents(second.node().vertx()).send(user, ServerEvent.PENALTY, new JsonObject().put("from", "second"));
+      new UserEvents(second.node().vertx()).send(user, new Probe("second"));
       Poll.until("the event reached the first node's connection", Duration.ofSeconds(10), () -> !received.isEmpty());
       assertThat(received.get(0).getString("type")).isEqualTo("penalty");
       assertThat(received.get(0).getString("from")).isEqualTo("second");
-      new UserEvents(first.node().vertx()).send(user, ServerEvent.PENALTY, new JsonObject().put("from", "first"));
+      new UserEvents(first.node().vertx()).send(user, new Probe("first"));
       Poll.until("and one sent on the first node too", Duration.ofSeconds(10), () -> received.size() >= 2);
       assertThat(received).as("each event once").hasSize(2);
 
       assertThat(first.http().get("/ready").status()).isEqualTo(200);
       assertThat(second.http().get("/ready").status()).isEqualTo(200);
       assertThat(first.node().vertx().isClustered()).isTrue();
+    }
+  }
+
+  /** A {@code penalty} event that says which node sent it. */
+  private record Probe(String from) implements UserEvent {
+    @Override
+    public ServerEvent type() {
+      return ServerEvent.PENALTY;
+    }
+
+    @Override
+    public JsonObject fields() {
+      return new JsonObject().put("from", from);
     }
   }
 }
