@@ -92,6 +92,11 @@ public final class MatchingEvents {
           standing.reason().orElse(null), null, null);
     }
 
+    /** The same status of an in-person request now served in its fallback {@code mode}, at {@code price}. */
+    RequestStatusChanged servedAs(Mode fallback, Price now) {
+      return new RequestStatusChanged(request, status, position, etaSeconds, reason, fallback, now);
+    }
+
     @Override
     public ServerEvent type() {
       return ServerEvent.REQUEST_STATUS;
@@ -169,8 +174,7 @@ public final class MatchingEvents {
 
   /** {@code request.status} of an in-person request now served in its fallback mode: it carries the new {@code mode} and {@code price}. */
   void requestFellBack(UserId client, QueueStanding.Standing standing, Mode mode, Price price) {
-    RequestStatusChanged now = standing.event();
-    users.send(client, new RequestStatusChanged(now.request(), now.status(), now.position(), now.etaSeconds(), now.reason(), mode, price));
+    users.send(client, standing.event().servedAs(mode, price));
   }
 
   /** {@code request.status} of a cancelled request, saying why. */
