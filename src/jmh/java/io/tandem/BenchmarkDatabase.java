@@ -1,8 +1,8 @@
 package io.tandem;
 
-import io.tandem.config.EmbeddedDbConfig;
 import io.tandem.db.Database;
 import io.tandem.db.EmbeddedDatabase;
+import io.tandem.db.EmbeddedDbConfig;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Files;

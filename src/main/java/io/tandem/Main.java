@@ -2,8 +2,6 @@ package io.tandem;
 
 import io.tandem.auth.HashPassword;
 import io.tandem.config.ConfigException;
-import io.tandem.config.ConfigLoader;
-import io.tandem.config.TandemConfig;
 import io.tandem.db.EmbeddedDatabase;
 import java.io.PrintStream;
 import java.util.List;
@@ -77,7 +75,7 @@ public final class Main {
   private static void serve() {
     TandemConfig config;
     try {
-      config = ConfigLoader.load();
+      config = TandemConfig.load();
     } catch (ConfigException e) {
       log.error("Tandem did not start: {}", e.getMessage());
       System.exit(2);

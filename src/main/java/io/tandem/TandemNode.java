@@ -1,7 +1,5 @@
 package io.tandem;
 
-import io.tandem.config.WsConfig;
-import io.tandem.config.HttpConfig;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
@@ -9,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tandem.api.ApiVerticle;
 import io.tandem.api.HttpApi;
+import io.tandem.api.HttpConfig;
 import io.tandem.auth.AccountRepository;
 import io.tandem.auth.AuthFeature;
 import io.tandem.auth.JwtSecret;
@@ -16,7 +15,6 @@ import io.tandem.auth.PasswordHasher;
 import io.tandem.auth.Role;
 import io.tandem.bus.ClusterSetup;
 import io.tandem.bus.UserEvents;
-import io.tandem.config.TandemConfig;
 import io.tandem.db.Database;
 import io.tandem.db.DatabaseOutages;
 import io.tandem.directory.ExpertDirectory;
@@ -25,8 +23,8 @@ import io.tandem.gateway.ConnectionContext;
 import io.tandem.gateway.ConnectionListener;
 import io.tandem.gateway.Frames;
 import io.tandem.gateway.WebSocketGateway;
-import io.tandem.loadtest.Seeder;
 import io.tandem.kernel.SessionId;
+import io.tandem.loadtest.Seeder;
 import io.tandem.matching.MatchingFeature;
 import io.tandem.matching.OfferService;
 import io.tandem.matching.RequestService;
@@ -39,17 +37,18 @@ import io.tandem.reliability.ReliabilityFeature;
 import io.tandem.session.ChatMessage;
 import io.tandem.session.RoomService;
 import io.tandem.session.SessionFeature;
-import io.tandem.topic.TopicFeature;
 import io.tandem.session.SessionRepository;
+import io.tandem.topic.TopicFeature;
 import io.tandem.webhook.WebhookFeature;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -64,6 +63,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -192,17 +192,19 @@ public final class TandemNode {
           // Features in dependency order, each built in one place; built once and shared: what every
           // feature uses to reach users.
           UserEvents users = new UserEvents(vertx);
-          TopicFeature topics = TopicFeature.build(vertx, pool, config);
-          MoneyFeature money = MoneyFeature.build(pool, config, config.db().useEmbedded(), topics.topics()::price);
-          ReliabilityFeature reliability = ReliabilityFeature.build(pool, config, PresenceRepository::suspended,
+          TopicFeature topics = TopicFeature.build(vertx, pool, config.topics());
+          MoneyFeature money = MoneyFeature.build(pool, config.ledger(), config.payments(), config.db().useEmbedded(), topics.topics()::price);
+          ReliabilityFeature reliability = ReliabilityFeature.build(pool, config.penalties(), config.ratings(), PresenceRepository::suspended,
               AccountRepository.SUSPENSIONS);
-          AuthFeature auth = AuthFeature.build(vertx, pool, config, secrets.jwtSecret(), secrets.hasher(), money.ledger());
+          AuthFeature auth = AuthFeature.build(vertx, pool, config.auth(), config.ledger().initialBalance(), secrets.jwtSecret(), secrets.hasher(), money.ledger());
           ExpertProfileRepository profiles = new ExpertProfileRepository(pool);
-          PresenceFeature presence = PresenceFeature.build(vertx, pool, config, nodeId, profiles, users, reliability.reliability(),
+          PresenceFeature presence = PresenceFeature.build(vertx, pool, config.penalties(), config.session().reconnectGrace(), config.cluster().lease(),
+              nodeId, profiles, users, reliability.reliability(),
               reliability.rating(), metrics, topics.topics());
-          MatchingFeature matching = MatchingFeature.build(vertx, pool, leasePool, config, nodeId, users, reliability, money, presence.store(),
+          MatchingFeature matching = MatchingFeature.build(vertx, pool, leasePool, config.matching(), config.penalties(), config.cluster().lease(),
+              config.session().terms(), config.turn(), config.topics().roots(), nodeId, users, reliability, money, presence.store(),
               SessionRepository::open, outages, metrics, topics.topics());
-          SessionFeature sessions = SessionFeature.build(vertx, pool, chatPool, config, reliability.penalties(), money.pricing(), users,
+          SessionFeature sessions = SessionFeature.build(vertx, pool, chatPool, config.session(), reliability.penalties(), money.pricing(), users,
               matching.loads(), matching.requeue(), metrics, matching.sessionReady());
           OperatorFeature operator = OperatorFeature.build(pool, money, reliability, sessions, matching.requests(), AccountRepository.SUSPENSIONS,
               PresenceRepository::suspended, users, topics.topics());
@@ -242,7 +244,7 @@ public final class TandemNode {
               .compose(v -> deployOne(matching.verticle()))
               .compose(v -> deployOne(webhooks.dispatcher()))
               .compose(v -> deployOne(new Sweeper(config.matching().sweepInterval(), sweeps, outages)))
-              .compose(v -> deployHttp(config.http(), config.ws(), api, gateway));
+              .compose(v -> deployHttp(config.http(), config.ws()::applyTo, api, gateway));
         });
   }
 
@@ -294,7 +296,7 @@ public final class TandemNode {
    * Every instance shares one port. Port 0 (tests) is resolved to a free port first, so that the
    * instances share it rather than each binding a random port of its own.
    */
-  private Future<Void> deployHttp(HttpConfig http, WsConfig ws, HttpApi api, WebSocketGateway gateway) {
+  private Future<Void> deployHttp(HttpConfig http, UnaryOperator<HttpServerOptions> webSocketLimits, HttpApi api, WebSocketGateway gateway) {
     int port;
     try {
       port = http.port() != 0 ? http.port() : freePort(http.host());
@@ -302,7 +304,7 @@ public final class TandemNode {
       return Future.failedFuture(e);
     }
     httpPort = port;
-    return vertx.deployVerticle(() -> new ApiVerticle(http, ws, port, api, gateway), new DeploymentOptions().setInstances(http.instances()))
+    return vertx.deployVerticle(() -> new ApiVerticle(http, webSocketLimits, port, api, gateway), new DeploymentOptions().setInstances(http.instances()))
         .<Void>map(id -> {
           deployments.add(id);
           return null;

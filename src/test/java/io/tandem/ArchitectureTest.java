@@ -214,6 +214,20 @@ class ArchitectureTest {
   }
 
   @Test
+  @DisplayName("each configuration section's record lives in the feature it configures; the config package only loads and reads")
+  void configurationInItsFeature() {
+    List<String> recordsInConfig = tandem.stream()
+        .filter(c -> c.getPackageName().equals(ROOT + ".config") && c.isRecord() && c.getEnclosingClass().isEmpty()).map(JavaClass::getName).toList();
+    assertThat(recordsInConfig).as("configuration records in the config package rather than in their features").isEmpty();
+    List<String> readElsewhere = tandem.stream()
+        .filter(c -> c.isRecord() && c.getSimpleName().endsWith("Config") && !c.getName().equals(ROOT + ".TandemConfig"))
+        .filter(c -> c.getDirectDependenciesFromSelf().stream()
+            .noneMatch(d -> d.getTargetClass().getName().equals(ROOT + ".config.ConfigReader")))
+        .map(JavaClass::getName).toList();
+    assertThat(readElsewhere).as("configuration records that do not read themselves through the one ConfigReader").isEmpty();
+  }
+
+  @Test
   @DisplayName("work is moved onto a Vert.x context in bus.EventLoop alone")
   void oneContextHop() {
     noClasses().that().doNotHaveFullyQualifiedName("io.tandem.bus.EventLoop")

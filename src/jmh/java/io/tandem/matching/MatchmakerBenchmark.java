@@ -1,7 +1,7 @@
 package io.tandem.matching;
 
+import io.tandem.TandemConfig;
 import io.tandem.config.ConfigLoader;
-import io.tandem.config.TandemConfig;
 import io.tandem.kernel.ExpertSnapshot;
 import io.tandem.kernel.GeoPoint;
 import io.tandem.kernel.Mode;
@@ -59,7 +59,7 @@ public class MatchmakerBenchmark {
 
   @Setup(Level.Trial)
   public void fill() {
-    TandemConfig config = ConfigLoader.load(ConfigLoader.readDefaults(), Map.of(), new Properties());
+    TandemConfig config = TandemConfig.load(ConfigLoader.readDefaults(), Map.of(), new Properties());
     matchmaker = new Matchmaker(config.matching());
     random = new Random(42);
     Mode[] modes = Mode.values();

@@ -3,7 +3,6 @@ package io.tandem.api;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tandem.auth.AuthFeature;
 import io.tandem.auth.Tokens;
-import io.tandem.config.HttpConfig;
 import io.tandem.db.DatabaseOutages;
 import io.tandem.directory.ExpertDirectory;
 import io.tandem.loadtest.Seeder;

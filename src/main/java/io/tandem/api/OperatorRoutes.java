@@ -2,7 +2,6 @@ package io.tandem.api;
 
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Role;
-import io.tandem.config.TopicsConfig;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.SessionStatus;
 import io.tandem.kernel.Topic;
@@ -15,6 +14,7 @@ import io.tandem.operator.OperatorActions;
 import io.tandem.operator.OperatorFeature;
 import io.tandem.topic.TopicDirectory;
 import io.tandem.topic.Topics;
+import io.tandem.topic.TopicsConfig;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.JsonInput;
 import io.tandem.wire.QueryNumbers;

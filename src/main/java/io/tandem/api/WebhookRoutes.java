@@ -1,10 +1,10 @@
 package io.tandem.api;
 
 import io.tandem.auth.Role;
-import io.tandem.config.WebhookConfig;
 import io.tandem.webhook.Delivery;
 import io.tandem.webhook.EventTypes;
 import io.tandem.webhook.WebhookAdmin;
+import io.tandem.webhook.WebhookConfig;
 import io.tandem.webhook.WebhookStore;
 import io.tandem.wire.JsonInput;
 import io.vertx.core.Future;

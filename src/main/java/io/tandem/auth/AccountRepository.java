@@ -1,6 +1,5 @@
 package io.tandem.auth;
 
-import io.tandem.config.Admin;
 import io.tandem.config.ConfigException;
 import io.tandem.kernel.UserId;
 import io.vertx.core.Future;

@@ -1,6 +1,5 @@
 package io.tandem.auth;
 
-import io.tandem.config.LedgerConfig;
 import io.tandem.kernel.UserId;
 import io.tandem.wire.ApiError;
 import io.vertx.core.Future;
@@ -13,15 +12,16 @@ public final class AccountService {
   private final PasswordHasher hasher;
   private final Tokens tokens;
   private final Wallets wallets;
-  private final LedgerConfig money;
+  /** What a new client starts with (ledger.initialBalance). */
+  private final long initialBalance;
 
-  public AccountService(Vertx vertx, AccountRepository accounts, PasswordHasher hasher, Tokens tokens, Wallets wallets, LedgerConfig money) {
+  public AccountService(Vertx vertx, AccountRepository accounts, PasswordHasher hasher, Tokens tokens, Wallets wallets, long initialBalance) {
     this.vertx = vertx;
     this.accounts = accounts;
     this.hasher = hasher;
     this.tokens = tokens;
     this.wallets = wallets;
-    this.money = money;
+    this.initialBalance = initialBalance;
   }
 
   /** The new account; {@code conflict} when the username is taken (in any letter case). */
@@ -29,7 +29,7 @@ public final class AccountService {
     return vertx.executeBlocking(() -> hasher.hash(registration.password()), false)
         // A new client's starting money comes from the stand-in for a payment provider.
         .compose(hash -> accounts.insert(registration.username(), hash, registration.role(), registration.displayName(),
-            registration.role() == Role.CLIENT ? money.initialBalance() : 0))
+            registration.role() == Role.CLIENT ? initialBalance : 0))
         .compose(created -> created
             .map(Future::succeededFuture)
             .orElseGet(() -> Future.failedFuture(ApiError.conflict("the username " + registration.username() + " is taken"))));

@@ -56,7 +56,7 @@ public final class HashPassword {
             + " standard input, never from the command line, where ps and shell history would keep it");
       }
       String password = acceptable(read(in));
-      PasswordHasher hasher = new PasswordHasher(ConfigLoader.load().auth().passwordHash());
+      PasswordHasher hasher = new PasswordHasher(PasswordHashConfig.from(ConfigLoader.load().section("auth").section("passwordHash")));
       out.println(hasher.hash(password));
       out.flush();
       return 0;

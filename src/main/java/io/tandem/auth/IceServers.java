@@ -1,6 +1,5 @@
 package io.tandem.auth;
 
-import io.tandem.config.TurnConfig;
 import io.tandem.kernel.UserId;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,5 @@
 package io.tandem.auth;
 
-import io.tandem.config.AuthConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;

@@ -1,6 +1,5 @@
 package io.tandem.auth;
 
-import io.tandem.config.PasswordHashConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;

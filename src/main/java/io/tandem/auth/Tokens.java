@@ -1,6 +1,5 @@
 package io.tandem.auth;
 
-import io.tandem.config.AuthConfig;
 import io.tandem.kernel.UserId;
 import io.tandem.wire.ApiError;
 import io.vertx.core.Future;

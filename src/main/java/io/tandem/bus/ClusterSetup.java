@@ -4,7 +4,6 @@ import com.hazelcast.config.ClasspathXmlConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.FileSystemXmlConfig;
 import io.tandem.config.ConfigException;
-import io.tandem.config.ClusterConfig;
 import java.io.FileNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;

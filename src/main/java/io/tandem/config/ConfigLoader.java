@@ -19,7 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads the configuration once at start-up.
+ * Loads the configuration tree once at start-up; each feature's record reads its own section of it
+ * (the composition root's {@code TandemConfig} puts them together).
  *
  * <p>Defaults come from {@code conf/tandem.json} in the working directory, or from the copy of that
  * file on the classpath when there is none. Every key of the defaults can then be overridden, the
@@ -42,16 +43,17 @@ public final class ConfigLoader {
 
   private ConfigLoader() {}
 
-  /** The configuration of this process: defaults, then the environment, then system properties. */
-  public static TandemConfig load() {
+  /** The configuration tree of this process: defaults, then the environment, then system properties. */
+  public static ConfigReader load() {
     return load(readDefaults(), System.getenv(), System.getProperties());
   }
 
-  /** Refuses an invalid configuration with a {@link ConfigException}; logs a warning for each of {@link TandemConfig#warnings()}. */
-  public static TandemConfig load(JsonObject defaults, Map<String, String> env, Properties properties) {
-    TandemConfig config = TandemConfig.from(applyOverrides(defaults, env, properties));
-    config.warnings().forEach(warning -> log.warn("configuration: {}", warning));
-    return config;
+  /**
+   * The tree with its overrides applied, to be read section by section by the features' records;
+   * an override that does not parse is refused here with a {@link ConfigException}.
+   */
+  public static ConfigReader load(JsonObject defaults, Map<String, String> env, Properties properties) {
+    return new ConfigReader(applyOverrides(defaults, env, properties), "");
   }
 
   /** The defaults file as JSON: {@code conf/tandem.json} if present in the working directory, else the classpath copy. */

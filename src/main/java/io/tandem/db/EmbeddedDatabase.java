@@ -1,6 +1,5 @@
 package io.tandem.db;
 
-import io.tandem.config.EmbeddedDbConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.channels.OverlappingFileLockException;

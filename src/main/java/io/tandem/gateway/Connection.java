@@ -10,7 +10,6 @@ import static io.tandem.gateway.CloseCodes.TRY_AGAIN_LATER;
 
 import io.tandem.bus.Addresses;
 import io.tandem.bus.EventLoop;
-import io.tandem.config.WsConfig;
 import io.tandem.db.DatabaseOutages;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.ErrorCode;

@@ -2,7 +2,6 @@ package io.tandem.matching;
 
 import io.tandem.bus.Addresses;
 import io.tandem.bus.PresenceMessages;
-import io.tandem.config.MatchingConfig;
 import io.tandem.db.DatabaseOutages;
 import io.tandem.kernel.RequestStatus;
 import io.vertx.core.Future;

@@ -1,6 +1,5 @@
 package io.tandem.matching;
 
-import io.tandem.config.MatchingConfig;
 import io.tandem.kernel.ExpertSnapshot;
 import io.tandem.kernel.GeoPoint;
 import io.tandem.kernel.Mode;

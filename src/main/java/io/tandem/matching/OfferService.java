@@ -2,7 +2,6 @@ package io.tandem.matching;
 
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Role;
-import io.tandem.config.SessionConfig;
 import io.tandem.kernel.ExpertSnapshot;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.OfferId;
@@ -37,7 +36,7 @@ public final class OfferService {
   private final RequestService requests;
   private final MatchingEvents events;
   private final MatchingMetrics metrics;
-  private final SessionConfig sessionConfig;
+  private final SessionTerms terms;
   private final Duration clientPresent;
   private final Reliability reliability;
 
@@ -47,7 +46,7 @@ public final class OfferService {
    * {@code clientPresent}: matching.clientPresentSeconds, how long a poll counts as the client being there.
    */
   public OfferService(Pool pool, OfferRepository offers, MatchingQueries queries, SessionOpening sessions, ExpertPresence presence,
-      RequestService requests, MatchingEvents events, MatchingMetrics metrics, SessionConfig sessionConfig, Duration clientPresent,
+      RequestService requests, MatchingEvents events, MatchingMetrics metrics, SessionTerms terms, Duration clientPresent,
       Reliability reliability) {
     this.pool = pool;
     this.offers = offers;
@@ -57,7 +56,7 @@ public final class OfferService {
     this.requests = requests;
     this.events = events;
     this.metrics = metrics;
-    this.sessionConfig = sessionConfig;
+    this.terms = terms;
     this.clientPresent = clientPresent;
     this.reliability = reliability;
   }
@@ -122,7 +121,7 @@ public final class OfferService {
   private Future<AcceptOutcome> openAndHold(SqlConnection conn, OfferId offer, UUID session, UserId expert, AcceptOutcome.Matched m) {
     boolean inPerson = m.mode() == Mode.IN_PERSON;
     return sessions.open(conn, new SessionOpening.NewSession(session, m.requestId(), offer, m.clientId(), expert, m.topic(), m.mode(),
-            inPerson ? sessionConfig.inPersonJoinWindow() : sessionConfig.joinWindow(),
+            terms.joinWindow(m.mode()),
             inPerson ? m.expertLocation() : java.util.Optional.empty(), m.price()))
         .compose(joinDeadline -> Ledger.hold(conn, session, m.clientId(), m.price().amount())
             .compose(held -> held == Ledger.Posting.POSTED ? Future.succeededFuture(joinDeadline)

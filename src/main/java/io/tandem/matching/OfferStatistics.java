@@ -1,8 +1,7 @@
 package io.tandem.matching;
 
-import io.tandem.config.PenaltyConfig;
-import io.tandem.config.Weights;
 import io.tandem.reliability.AcceptanceRate;
+import io.tandem.reliability.PenaltyConfig;
 import io.vertx.core.json.JsonObject;
 
 /**

@@ -1,9 +1,9 @@
 package io.tandem.matching;
 
-import io.tandem.config.PenaltyConfig;
 import io.tandem.kernel.OfferId;
 import io.tandem.presence.ExpertPresence;
 import io.tandem.reliability.Penalties;
+import io.tandem.reliability.PenaltyConfig;
 import io.tandem.reliability.PenaltyKind;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;

@@ -1,7 +1,5 @@
 package io.tandem.matching;
 
-import io.tandem.config.MatchingConfig;
-import io.tandem.config.Weights;
 import io.tandem.kernel.ExpertSnapshot;
 import io.tandem.kernel.Mode;
 import java.time.Duration;

@@ -1,7 +1,6 @@
 package io.tandem.matching;
 
 import io.tandem.bus.Addresses;
-import io.tandem.config.MatchingConfig;
 import io.tandem.kernel.ExpertSnapshot;
 import io.tandem.kernel.RequestId;
 import io.tandem.kernel.UserId;

@@ -1,6 +1,5 @@
 package io.tandem.matching;
 
-import io.tandem.config.MatchingConfig;
 import io.tandem.kernel.Topic;
 import io.vertx.core.Vertx;
 import java.util.HashMap;

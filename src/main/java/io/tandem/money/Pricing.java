@@ -1,6 +1,5 @@
 package io.tandem.money;
 
-import io.tandem.config.LedgerConfig;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.Topic;
 

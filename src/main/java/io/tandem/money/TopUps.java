@@ -2,7 +2,6 @@ package io.tandem.money;
 
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Role;
-import io.tandem.config.PaymentsConfig;
 import io.tandem.kernel.UserId;
 import io.tandem.kernel.Uuids;
 import io.tandem.wire.ApiError;

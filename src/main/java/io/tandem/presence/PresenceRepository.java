@@ -1,6 +1,5 @@
 package io.tandem.presence;
 
-import io.tandem.config.PenaltyConfig;
 import io.tandem.expert.Offering;
 import io.tandem.kernel.ExpertSnapshot;
 import io.tandem.kernel.GeoPoint;
@@ -9,6 +8,7 @@ import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
 import io.tandem.reliability.AcceptanceRate;
 import io.tandem.reliability.BayesianRating;
+import io.tandem.reliability.PenaltyConfig;
 import io.tandem.reliability.PenaltyPolicy;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;

@@ -1,6 +1,5 @@
 package io.tandem.reliability;
 
-import io.tandem.config.RatingConfig;
 
 /**
  * A rating that does not trust a handful of stars: the mean of the stars plus {@code priorWeight}

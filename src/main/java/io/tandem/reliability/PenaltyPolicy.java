@@ -1,6 +1,5 @@
 package io.tandem.reliability;
 
-import io.tandem.config.PenaltyConfig;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

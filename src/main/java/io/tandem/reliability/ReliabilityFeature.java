@@ -1,7 +1,6 @@
 package io.tandem.reliability;
 
 import io.tandem.auth.AccountSuspensions;
-import io.tandem.config.TandemConfig;
 import io.vertx.sqlclient.Pool;
 
 /**
@@ -13,10 +12,10 @@ public record ReliabilityFeature(Penalties penalties, Reliability reliability, B
    * {@code suspension}: how a suspended expert is taken offline (presence owns that table);
    * {@code accounts}: how the account itself is suspended (auth owns that one).
    */
-  public static ReliabilityFeature build(Pool pool, TandemConfig config, Penalties.Suspension suspension, AccountSuspensions accounts) {
-    PenaltyPolicy policy = new PenaltyPolicy(config.penalties());
+  public static ReliabilityFeature build(Pool pool, PenaltyConfig penaltyConfig, RatingConfig ratings, Penalties.Suspension suspension, AccountSuspensions accounts) {
+    PenaltyPolicy policy = new PenaltyPolicy(penaltyConfig);
     Penalties penalties = new Penalties(policy, suspension, accounts);
-    BayesianRating rating = new BayesianRating(config.ratings());
+    BayesianRating rating = new BayesianRating(ratings);
     return new ReliabilityFeature(penalties, new Reliability(pool, penalties, policy, rating), rating);
   }
 }

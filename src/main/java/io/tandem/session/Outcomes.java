@@ -1,7 +1,6 @@
 package io.tandem.session;
 
 import io.tandem.bus.UserEvents;
-import io.tandem.config.SessionConfig;
 import io.tandem.kernel.RequestId;
 import io.tandem.kernel.SessionId;
 import io.tandem.kernel.SessionStatus;

@@ -2,7 +2,6 @@ package io.tandem.session;
 
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.bus.UserEvents;
-import io.tandem.config.SessionConfig;
 import io.tandem.kernel.GeoPoint;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.RequestId;

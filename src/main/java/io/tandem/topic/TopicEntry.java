@@ -1,6 +1,5 @@
 package io.tandem.topic;
 
-import io.tandem.config.TopicsConfig;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.Topic;
 import io.vertx.core.json.JsonObject;

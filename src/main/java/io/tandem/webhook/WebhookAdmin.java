@@ -1,6 +1,5 @@
 package io.tandem.webhook;
 
-import io.tandem.config.WebhookConfig;
 import io.tandem.kernel.Uuids;
 import io.tandem.wire.ApiError;
 import io.tandem.wire.QueryNumbers;

@@ -2,7 +2,6 @@ package io.tandem.webhook;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tandem.config.WebhookConfig;
 import io.tandem.db.DatabaseOutages;
 import io.tandem.wire.StandardWebhooks;
 import io.vertx.core.Future;

@@ -3,7 +3,6 @@ package io.tandem.webhook;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tandem.config.ConfigException;
-import io.tandem.config.WebhookConfig;
 import io.tandem.db.DatabaseOutages;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;

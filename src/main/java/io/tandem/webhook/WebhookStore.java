@@ -1,6 +1,5 @@
 package io.tandem.webhook;
 
-import io.tandem.config.WebhookConfig;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -2,9 +2,8 @@ package io.tandem.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.config.PasswordHashConfig;
-import io.tandem.testing.JavaProcess;
 import io.tandem.testing.JavaProcess.Finished;
+import io.tandem.testing.JavaProcess;
 import io.tandem.testing.RunningNode;
 import io.tandem.testing.Scratch;
 import io.tandem.testing.TestConfig;

@@ -2,8 +2,6 @@ package io.tandem.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.config.AuthConfig;
-import io.tandem.config.PasswordHashConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

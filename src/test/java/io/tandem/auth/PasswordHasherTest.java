@@ -2,7 +2,6 @@ package io.tandem.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.config.PasswordHashConfig;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 

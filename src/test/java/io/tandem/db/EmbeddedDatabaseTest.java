@@ -3,7 +3,6 @@ package io.tandem.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tandem.config.EmbeddedDbConfig;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -2,10 +2,10 @@ package io.tandem.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.config.EmbeddedDbConfig;
 import io.tandem.db.EmbeddedDatabase;
-import io.tandem.testing.Actors;
+import io.tandem.db.EmbeddedDbConfig;
 import io.tandem.testing.Actors.Pair;
+import io.tandem.testing.Actors;
 import io.tandem.testing.LoggedErrors;
 import io.tandem.testing.Poll;
 import io.tandem.testing.RunningNode;

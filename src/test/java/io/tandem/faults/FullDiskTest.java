@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.tandem.config.EmbeddedDbConfig;
 import io.tandem.db.DatabaseOutages;
 import io.tandem.db.EmbeddedDatabase;
-import io.tandem.testing.Actors;
+import io.tandem.db.EmbeddedDbConfig;
 import io.tandem.testing.Actors.Pair;
+import io.tandem.testing.Actors;
 import io.tandem.testing.Poll;
 import io.tandem.testing.RunningNode;
 import io.tandem.testing.Scratch;

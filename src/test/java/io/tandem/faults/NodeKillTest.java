@@ -2,8 +2,8 @@ package io.tandem.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.config.EmbeddedDbConfig;
 import io.tandem.db.EmbeddedDatabase;
+import io.tandem.db.EmbeddedDbConfig;
 import io.tandem.kernel.Topic;
 import io.tandem.matching.Shards;
 import io.tandem.testing.Actors.Pair;

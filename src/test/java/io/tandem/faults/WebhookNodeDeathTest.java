@@ -2,10 +2,10 @@ package io.tandem.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.config.EmbeddedDbConfig;
 import io.tandem.db.EmbeddedDatabase;
-import io.tandem.testing.Actors;
+import io.tandem.db.EmbeddedDbConfig;
 import io.tandem.testing.Actors.Person;
+import io.tandem.testing.Actors;
 import io.tandem.testing.Poll;
 import io.tandem.testing.RunningNode;
 import io.tandem.testing.Scratch;
@@ -13,8 +13,8 @@ import io.tandem.testing.ServerProcess;
 import io.tandem.testing.Sql;
 import io.tandem.testing.TestClient;
 import io.tandem.testing.TestConfig;
-import io.tandem.testing.WebhookReceiver;
 import io.tandem.testing.WebhookReceiver.Delivery;
+import io.tandem.testing.WebhookReceiver;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -3,14 +3,14 @@ package io.tandem.matching;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tandem.config.TandemConfig;
-import io.tandem.config.EmbeddedDbConfig;
+import io.tandem.TandemConfig;
 import io.tandem.db.EmbeddedDatabase;
+import io.tandem.db.EmbeddedDbConfig;
 import io.tandem.kernel.RequestStatus;
 import io.tandem.kernel.Topic;
-import io.tandem.testing.Actors;
 import io.tandem.testing.Actors.Pair;
 import io.tandem.testing.Actors.Person;
+import io.tandem.testing.Actors;
 import io.tandem.testing.Poll;
 import io.tandem.testing.RunningNode;
 import io.tandem.testing.Scratch;

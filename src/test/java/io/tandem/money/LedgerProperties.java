@@ -2,7 +2,7 @@ package io.tandem.money;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.config.TandemConfig;
+import io.tandem.TandemConfig;
 import io.tandem.kernel.SessionId;
 import io.tandem.session.Outcomes;
 import io.tandem.session.RacingOutcomes;

@@ -2,8 +2,6 @@ package io.tandem.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.config.PenaltyConfig;
-import io.tandem.config.RatingConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.tandem.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.config.TandemConfig;
+import io.tandem.TandemConfig;
 import io.tandem.testing.Actors.Pair;
 import io.tandem.testing.Actors.Person;
 import io.tandem.testing.Actors;

@@ -2,7 +2,7 @@ package io.tandem.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tandem.config.TandemConfig;
+import io.tandem.TandemConfig;
 import io.tandem.kernel.SessionId;
 import io.tandem.testing.Actors.Pair;
 import io.tandem.testing.Actors;

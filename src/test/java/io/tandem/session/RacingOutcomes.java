@@ -1,9 +1,9 @@
 package io.tandem.session;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tandem.TandemConfig;
 import io.tandem.auth.AccountRepository;
 import io.tandem.bus.UserEvents;
-import io.tandem.config.TandemConfig;
 import io.tandem.kernel.RequestId;
 import io.tandem.matching.ExpertLoads;
 import io.tandem.matching.MatchingQueries;

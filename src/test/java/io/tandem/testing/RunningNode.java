@@ -1,7 +1,7 @@
 package io.tandem.testing;
 
+import io.tandem.TandemConfig;
 import io.tandem.TandemNode;
-import io.tandem.config.TandemConfig;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

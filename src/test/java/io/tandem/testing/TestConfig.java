@@ -1,7 +1,7 @@
 package io.tandem.testing;
 
+import io.tandem.TandemConfig;
 import io.tandem.config.ConfigLoader;
-import io.tandem.config.TandemConfig;
 import java.util.Map;
 import java.util.Properties;
 
@@ -31,12 +31,12 @@ public final class TestConfig {
     // see each other's requests; the catalogue's own tests turn this back on.
     properties.setProperty("tandem.topics.listedOnly", "false");
     overrides.forEach((key, value) -> properties.setProperty("tandem." + key, value));
-    return ConfigLoader.load(ConfigLoader.readDefaults(), environment, properties);
+    return TandemConfig.load(ConfigLoader.readDefaults(), environment, properties);
   }
 
   /** The value of {@code auth.admins} that makes {@code username} an administrator with {@code password}. */
   public static String admin(String username, String password) {
-    String hash = new io.tandem.auth.PasswordHasher(new io.tandem.config.PasswordHashConfig(256, 1, 1)).hash(password);
+    String hash = new io.tandem.auth.PasswordHasher(new io.tandem.auth.PasswordHashConfig(256, 1, 1)).hash(password);
     return new io.vertx.core.json.JsonArray().add(new io.vertx.core.json.JsonObject().put("username", username).put("passwordHash", hash)).encode();
   }
 

@@ -1,8 +1,8 @@
 package io.tandem.testing;
 
-import io.tandem.config.EmbeddedDbConfig;
 import io.tandem.db.Database;
 import io.tandem.db.EmbeddedDatabase;
+import io.tandem.db.EmbeddedDbConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

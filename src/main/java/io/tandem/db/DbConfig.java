@@ -1,4 +1,6 @@
-package io.tandem.config;
+package io.tandem.db;
+
+import io.tandem.config.ConfigReader;
 
 import java.net.URI;
 import java.time.Duration;
@@ -18,7 +20,7 @@ public record DbConfig(String url, int poolSize, Duration statementTimeout, Dura
     return acquireTimeout.plus(statementTimeout);
   }
 
-  static DbConfig from(ConfigReader r) {
+  public static DbConfig from(ConfigReader r) {
     String url = r.string("url");
     if (!url.isEmpty()) {
       URI uri = r.uri("url", url);

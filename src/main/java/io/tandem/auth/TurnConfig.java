@@ -1,4 +1,6 @@
-package io.tandem.config;
+package io.tandem.auth;
+
+import io.tandem.config.ConfigReader;
 
 import java.time.Duration;
 import java.util.List;
@@ -13,7 +15,7 @@ public record TurnConfig(List<String> urls, String secret, Duration ttl) {
     return !secret.isEmpty() && !urls.isEmpty();
   }
 
-  static TurnConfig from(ConfigReader r) {
+  public static TurnConfig from(ConfigReader r) {
     List<String> urls = r.strings("urls");
     for (String url : urls) {
       if (!url.matches("turns?:.+")) {

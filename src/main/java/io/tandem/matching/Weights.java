@@ -1,9 +1,11 @@
-package io.tandem.config;
+package io.tandem.matching;
+
+import io.tandem.config.ConfigReader;
 
 /** How much each part of a candidate's score counts; every part is between 0 and 1 before weighting. */
 public record Weights(double topicFit, double proximity, double rating, double reliability, double acceptance, double fairness,
     double waiting) {
-  static Weights from(ConfigReader r) {
+  public static Weights from(ConfigReader r) {
     return new Weights(
         r.doubleBetween("topicFit", 0, 100),
         r.doubleBetween("proximity", 0, 100),

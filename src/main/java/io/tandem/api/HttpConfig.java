@@ -1,4 +1,6 @@
-package io.tandem.config;
+package io.tandem.api;
+
+import io.tandem.config.ConfigReader;
 
 import java.net.URI;
 import java.nio.file.Files;
@@ -15,7 +17,7 @@ import java.util.Optional;
 public record HttpConfig(
     String host, int port, int instances, List<String> allowedOrigins, int maxBodyBytes, Duration shutdownGrace,
     Optional<Path> webrootDir) {
-  static HttpConfig from(ConfigReader r) {
+  public static HttpConfig from(ConfigReader r) {
     List<String> origins = r.strings("allowedOrigins");
     for (String origin : origins) {
       URI uri = r.uri("allowedOrigins", origin);

@@ -1,4 +1,6 @@
-package io.tandem.config;
+package io.tandem.bus;
+
+import io.tandem.config.ConfigReader;
 
 import java.time.Duration;
 
@@ -10,7 +12,7 @@ import java.time.Duration;
  * over, and its connections forgotten, within about that time.
  */
 public record ClusterConfig(boolean enabled, String name, String configFile, String host, Duration lease) {
-  static ClusterConfig from(ConfigReader r) {
+  public static ClusterConfig from(ConfigReader r) {
     return new ClusterConfig(r.bool("enabled"), r.nonEmptyString("name"), r.nonEmptyString("configFile"),
         r.nonEmptyString("host"), Duration.ofSeconds(r.intBetween("leaseSeconds", 2, 300)));
   }

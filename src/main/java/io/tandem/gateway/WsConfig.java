@@ -1,5 +1,8 @@
-package io.tandem.config;
+package io.tandem.gateway;
 
+import io.tandem.config.ConfigReader;
+
+import io.vertx.core.http.HttpServerOptions;
 import java.time.Duration;
 
 /**
@@ -24,7 +27,23 @@ public record WsConfig(
     return idleTimeout.plus(closeTimeout);
   }
 
-  static WsConfig from(ConfigReader r) {
+  /**
+   * These limits on the HTTP server the connections arrive on. Netty's decoder refuses a frame over
+   * maxFrameBytes from its header, before reading it, and {@link ChannelGuard} turns that into a
+   * close frame 1009; messages of several frames are limited by {@link MessageAssembler}. Outgoing
+   * messages larger than this are sent in fragments. The kernel's send buffer is sendBufferBytes for
+   * every connection (WebSocket or not), so that a slow reader's output waits where the gateway counts it.
+   */
+  public HttpServerOptions applyTo(HttpServerOptions options) {
+    return options
+        .setSendBufferSize(sendBufferBytes)
+        .setMaxWebSocketFrameSize(maxFrameBytes)
+        .setMaxWebSocketMessageSize(maxFrameBytes)
+        .setPerMessageWebSocketCompressionSupported(perMessageDeflate)
+        .setPerFrameWebSocketCompressionSupported(perMessageDeflate);
+  }
+
+  public static WsConfig from(ConfigReader r) {
     WsConfig ws = new WsConfig(
         r.intBetween("maxFrameBytes", 256, 16 * 1024 * 1024),
         Duration.ofSeconds(r.intBetween("pingIntervalSeconds", 1, 3600)),

@@ -1,4 +1,7 @@
-package io.tandem.config;
+package io.tandem.money;
+
+import io.tandem.config.ConfigReader;
+import io.tandem.webhook.WebhookConfig;
 
 import java.util.List;
 
@@ -16,7 +19,7 @@ public record PaymentsConfig(String provider, String webhookSecret, long minTopU
     return provider.equals("auto") ? (embeddedDatabase ? "demo" : "none") : provider;
   }
 
-  static PaymentsConfig from(ConfigReader r) {
+  public static PaymentsConfig from(ConfigReader r) {
     String provider = r.nonEmptyString("provider");
     if (!PROVIDERS.contains(provider)) {
       throw r.problem("provider", "must be one of " + String.join(", ", PROVIDERS) + ", got " + provider);

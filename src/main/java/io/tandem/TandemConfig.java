@@ -1,11 +1,34 @@
-package io.tandem.config;
+package io.tandem;
 
+import io.tandem.api.HttpConfig;
+import io.tandem.auth.AuthConfig;
+import io.tandem.auth.TurnConfig;
+import io.tandem.bus.ClusterConfig;
+import io.tandem.config.ConfigException;
+import io.tandem.config.ConfigLoader;
+import io.tandem.config.ConfigReader;
+import io.tandem.db.DbConfig;
+import io.tandem.gateway.WsConfig;
+import io.tandem.loadtest.LoadTestConfig;
+import io.tandem.matching.MatchingConfig;
+import io.tandem.money.LedgerConfig;
+import io.tandem.money.PaymentsConfig;
+import io.tandem.reliability.PenaltyConfig;
+import io.tandem.reliability.RatingConfig;
+import io.tandem.session.SessionConfig;
+import io.tandem.topic.TopicsConfig;
+import io.tandem.webhook.WebhookConfig;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The whole configuration, parsed and validated once at start-up. Verticles receive the part they
+ * The whole configuration, parsed and validated once at start-up: one record per section, each in
+ * the feature it configures and read by that record from the tree {@link ConfigLoader} loads. Verticles receive the part they
  * need; nothing reads the environment after this. Keys and defaults: {@code conf/tandem.json};
  * meanings: {@code docs/operations.md}.
  */
@@ -26,8 +49,25 @@ public record TandemConfig(
     PaymentsConfig payments,
     TopicsConfig topics) {
 
-  public static TandemConfig from(JsonObject json) {
-    ConfigReader root = new ConfigReader(json, "");
+  private static final Logger log = LoggerFactory.getLogger(TandemConfig.class);
+
+  /** The configuration of this process: defaults, then the environment, then system properties. */
+  public static TandemConfig load() {
+    return logWarnings(from(ConfigLoader.load()));
+  }
+
+  /** Refuses an invalid configuration with a {@link ConfigException}; logs a warning for each of {@link #warnings()}. */
+  public static TandemConfig load(JsonObject defaults, Map<String, String> env, Properties properties) {
+    return logWarnings(from(ConfigLoader.load(defaults, env, properties)));
+  }
+
+  private static TandemConfig logWarnings(TandemConfig config) {
+    config.warnings().forEach(warning -> log.warn("configuration: {}", warning));
+    return config;
+  }
+
+  /** Each section read by its feature's record. */
+  public static TandemConfig from(ConfigReader root) {
     return new TandemConfig(
         HttpConfig.from(root.section("http")),
         DbConfig.from(root.section("db")),

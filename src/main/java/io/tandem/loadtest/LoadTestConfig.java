@@ -1,8 +1,10 @@
-package io.tandem.config;
+package io.tandem.loadtest;
+
+import io.tandem.config.ConfigReader;
 
 /** {@code seedEnabled} mounts {@code POST /api/v1/loadtest/seed}; never on a production server. */
 public record LoadTestConfig(boolean seedEnabled) {
-  static LoadTestConfig from(ConfigReader r) {
+  public static LoadTestConfig from(ConfigReader r) {
     return new LoadTestConfig(r.bool("seedEnabled"));
   }
 }

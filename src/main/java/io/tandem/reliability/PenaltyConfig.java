@@ -1,4 +1,6 @@
-package io.tandem.config;
+package io.tandem.reliability;
+
+import io.tandem.config.ConfigReader;
 
 import java.time.Duration;
 
@@ -18,7 +20,7 @@ public record PenaltyConfig(
     int suspendAtPoints,
     Duration suspension,
     boolean waiveFirstOffence) {
-  static PenaltyConfig from(ConfigReader r) {
+  public static PenaltyConfig from(ConfigReader r) {
     return new PenaltyConfig(
         r.intBetween("offerTimeoutPoints", 0, 100),
         r.intBetween("missedOffersOffline", 1, 100),

@@ -1,8 +1,10 @@
-package io.tandem.config;
+package io.tandem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tandem.config.ConfigException;
+import io.tandem.config.ConfigLoader;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +19,7 @@ class ConfigLoaderTest {
   private static TandemConfig load(Map<String, String> env, Map<String, String> properties) {
     Properties props = new Properties();
     props.putAll(properties);
-    return ConfigLoader.load(DEFAULTS, env, props);
+    return TandemConfig.load(DEFAULTS, env, props);
   }
 
   @Test

@@ -1,4 +1,6 @@
-package io.tandem.config;
+package io.tandem.db;
+
+import io.tandem.config.ConfigReader;
 
 import java.nio.file.Path;
 
@@ -13,7 +15,7 @@ public record EmbeddedDbConfig(Path dataDir, int port, String sharedBuffers, Str
     return new EmbeddedDbConfig(dataDir, port, "128MB", "1GB", "5min");
   }
 
-  static EmbeddedDbConfig from(ConfigReader r) {
+  public static EmbeddedDbConfig from(ConfigReader r) {
     return new EmbeddedDbConfig(Path.of(r.nonEmptyString("dataDir")), r.intBetween("port", 0, 65535),
         r.nonEmptyString("sharedBuffers"), r.nonEmptyString("maxWalSize"), r.nonEmptyString("checkpointTimeout"));
   }

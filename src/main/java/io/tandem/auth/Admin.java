@@ -1,4 +1,4 @@
-package io.tandem.config;
+package io.tandem.auth;
 
 /**
  * An administrator, configured, never signed up: the account is created or updated at start-up

@@ -1,4 +1,6 @@
-package io.tandem.config;
+package io.tandem.matching;
+
+import io.tandem.config.ConfigReader;
 
 import java.time.Duration;
 
@@ -27,7 +29,7 @@ public record MatchingConfig(
     Duration clientGone,
     Duration clientPresent,
     Weights weights) {
-  static MatchingConfig from(ConfigReader r) {
+  public static MatchingConfig from(ConfigReader r) {
     return new MatchingConfig(
         Duration.ofSeconds(r.intBetween("offerTimeoutSeconds", 1, 3600)),
         Duration.ofSeconds(r.intBetween("requestMaxWaitSeconds", 1, 24 * 3600)),

@@ -1,7 +1,11 @@
-package io.tandem.config;
+package io.tandem.auth;
 
+import io.tandem.config.ConfigReader;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
@@ -18,7 +22,7 @@ public record AuthConfig(
     Path jwtSecretFile,
     PasswordHashConfig passwordHash,
     List<Admin> admins) {
-  static AuthConfig from(ConfigReader r) {
+  public static AuthConfig from(ConfigReader r) {
     String secret = r.string("jwtSecret");
     byte[] key = null;
     if (!secret.isEmpty()) {
@@ -39,6 +43,23 @@ public record AuthConfig(
         key,
         Path.of(r.nonEmptyString("jwtSecretFile")),
         PasswordHashConfig.from(r.section("passwordHash")),
-        r.admins("admins"));
+        admins(r, "admins"));
   }
+
+  /** Administrators: {@code [{"username": "...", "passwordHash": "$argon2id$..."}]}. */
+  private static List<Admin> admins(ConfigReader r, String key) {
+    if (!(r.value(key) instanceof JsonArray array)) {
+      throw r.problem(key, "must be a list of {username, passwordHash}, got " + r.value(key));
+    }
+    List<Admin> admins = new ArrayList<>();
+    for (Object item : array) {
+      if (!(item instanceof JsonObject admin) || !(admin.getValue("username") instanceof String name) || name.isBlank()
+          || !(admin.getValue("passwordHash") instanceof String hash) || !hash.startsWith("$argon2id$")) {
+        throw r.problem(key, "must hold objects {\"username\": ..., \"passwordHash\": \"$argon2id$...\"}, got " + item);
+      }
+      admins.add(new Admin(name.trim(), hash));
+    }
+    return List.copyOf(admins);
+  }
+
 }

@@ -1,4 +1,6 @@
-package io.tandem.config;
+package io.tandem.webhook;
+
+import io.tandem.config.ConfigReader;
 
 import java.net.URI;
 import java.time.Duration;
@@ -32,7 +34,7 @@ public record WebhookConfig(String url, String secret, List<String> events, Dura
     }
   }
 
-  static WebhookConfig from(ConfigReader r) {
+  public static WebhookConfig from(ConfigReader r) {
     String url = r.string("url");
     if (!url.isEmpty() && !validUrl(url)) {
       throw r.problem("url", "must be an http:// or https:// URL, got " + url);
