@@ -222,7 +222,8 @@ public final class TandemNode {
               ? Optional.of(new Seeder(vertx, pool, auth.hasher(), auth.tokens(), config.ledger()))
               : Optional.empty();
           seeder.ifPresent(s -> log.warn("loadTest.seedEnabled is on: POST /api/v1/loadtest/seed creates accounts without authentication"));
-          ExpertDirectory directory = new ExpertDirectory(profiles, reliability.reliability(), matching.stats(), topics.topics());
+          ExpertDirectory directory = new ExpertDirectory(pool, profiles, reliability.reliability(), reliability.ratings(), reliability.rating(),
+              matching.stats(), topics.topics(), money.pricing(), config.ratings());
           HttpApi api = new HttpApi(config.http(), auth, directory, matching, sessions, reliability, money, seeder, operator,
               this::readiness, outages, metrics, webhooks.admin());
           this.api = api;

@@ -157,7 +157,7 @@ class ArchitectureTest {
    * topic's Topics); the load-test Seeder, which bulk-writes for Gatling; and db's DatabaseOutages,
    * whose only write is a storage probe into a temporary table of its own connection.
    */
-  private static final Set<String> SHARED_WRITERS = Set.of("Ledger", "Penalties", "Reliability", "Topics", "Seeder", "DatabaseOutages");
+  private static final Set<String> SHARED_WRITERS = Set.of("Ledger", "Penalties", "Ratings", "Topics", "Seeder", "DatabaseOutages");
 
   @Test
   @DisplayName("a feature's repositories, private stores and every other class that writes SQL are used by its own feature only (and by the HTTP edge and the composition root), but the owners other features call, listed")

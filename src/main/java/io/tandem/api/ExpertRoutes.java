@@ -3,14 +3,24 @@ package io.tandem.api;
 import io.tandem.auth.Role;
 import io.tandem.directory.ExpertDirectory;
 import io.tandem.expert.ExpertProfile;
+import io.tandem.kernel.Mode;
+import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
 import io.tandem.wire.ApiError;
+import io.tandem.wire.QueryNumbers;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import java.util.Optional;
 
 /** Experts' own profiles and the public view of them: parsed and rendered here, served by the {@link ExpertDirectory}. */
 final class ExpertRoutes {
+  /** The directory's pages: 20 experts each unless asked for up to 50, and no further than page 500. */
+  static final int DEFAULT_PAGE_SIZE = 20;
+  static final int MAX_PAGE_SIZE = 50;
+  static final int MAX_PAGE = 500;
+
   private final ExpertDirectory directory;
 
   ExpertRoutes(ExpertDirectory directory) {
@@ -35,12 +45,34 @@ final class ExpertRoutes {
           .orElseGet(() -> Future.failedFuture(none)));
     }));
 
-    router.get("/api/v1/experts/:id").handler(authenticated).handler(Replies.json(200, ctx -> {
+    // Anyone may read who the experts are, signed in or not: a client chooses before asking.
+    router.get("/api/v1/experts").handler(Replies.json(200, ctx -> {
+      MultiMap query = ctx.queryParams();
+      String topicName = query.get("topic");
+      if (topicName == null || topicName.isBlank()) {
+        throw ApiError.badRequest("topic is required: a topic like career.interview");
+      }
+      Topic topic = Topic.parse(topicName)
+          .orElseThrow(() -> ApiError.badRequest("topic '" + topicName + "' is not a topic: lowercase dotted words, most general first, like career.interview"));
+      String modeName = query.get("mode");
+      Optional<Mode> mode = modeName == null || modeName.isBlank() ? Optional.empty()
+          : Optional.of(Mode.fromWire(modeName).orElseThrow(() -> ApiError.badRequest("mode '" + modeName + "' is not a mode; the modes are chat, video and in_person")));
+      String online = query.get("online");
+      if (online != null && !online.equals("true") && !online.equals("false")) {
+        throw ApiError.badRequest("online must be true or false, got " + online);
+      }
+      Long page = QueryNumbers.parse("page", query.get("page"), 1, MAX_PAGE);
+      Long pageSize = QueryNumbers.parse("pageSize", query.get("pageSize"), 1, MAX_PAGE_SIZE);
+      return directory.browse(topic, mode, "true".equals(online), page == null ? 1 : page.intValue(),
+          pageSize == null ? DEFAULT_PAGE_SIZE : pageSize.intValue()).map(ExpertDirectory.Browse::toJson);
+    }));
+
+    router.get("/api/v1/experts/:id").handler(Replies.json(200, ctx -> {
       String id = ctx.pathParam("id");
       ApiError notFound = ApiError.notFound("there is no expert " + id);
       return UserId.parse(id)
           .map(expert -> directory.publicProfile(expert).compose(found -> found
-              .map(listed -> Future.succeededFuture(withStanding(listed.expert().toJson(), listed.standing())))
+              .map(profile -> Future.succeededFuture(profile.toJson()))
               .orElseGet(() -> Future.failedFuture(notFound))))
           .orElseGet(() -> Future.failedFuture(notFound));
     }));

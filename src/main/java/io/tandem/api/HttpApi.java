@@ -74,7 +74,7 @@ public final class HttpApi {
     this.tokens = auth.tokens();
     this.accounts = new AccountRoutes(auth.service());
     this.experts = new ExpertRoutes(directory);
-    this.records = new ReliabilityRoutes(reliability.reliability());
+    this.records = new ReliabilityRoutes(reliability.reliability(), reliability.ratings());
     this.money = new MoneyRoutes(money, matching.requests());
     this.seeder = seeder;
     this.requests = new RequestRoutes(matching.requests());

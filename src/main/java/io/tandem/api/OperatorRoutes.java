@@ -12,6 +12,7 @@ import io.tandem.operator.Audit;
 import io.tandem.operator.ConsoleRows;
 import io.tandem.operator.OperatorActions;
 import io.tandem.operator.OperatorFeature;
+import io.tandem.reliability.Ratings;
 import io.tandem.topic.TopicDirectory;
 import io.tandem.topic.Topics;
 import io.tandem.topic.TopicsConfig;
@@ -69,6 +70,8 @@ final class OperatorRoutes {
     read(router, authenticated, "/api/v1/admin/ledger", ctx -> operator.views().ledgerTotals().map(ConsoleRows.LedgerTotals::toJson));
     read(router, authenticated, "/api/v1/admin/penalties", ctx -> operator.views().penalties(limit(ctx))
         .map(rows -> list("penalties", rows, ConsoleRows.PenaltyLine::toJson)));
+    read(router, authenticated, "/api/v1/admin/reviews", ctx -> operator.views().reportedReviews(limit(ctx))
+        .map(rows -> list("reviews", rows, Ratings.Moderated::toJson)));
     read(router, authenticated, "/api/v1/admin/users", ctx -> {
       String query = ctx.queryParams().get("query");
       if (query != null && query.length() > 64) {
@@ -108,6 +111,10 @@ final class OperatorRoutes {
     });
     act(router, authenticated, "/api/v1/admin/users/:id/reinstate", (ctx, caller, body) ->
         operator.actions().reinstate(caller, ctx.pathParam("id"), reason(body)));
+    act(router, authenticated, "/api/v1/admin/reviews/:id/hide", (ctx, caller, body) ->
+        operator.actions().setReviewHidden(caller, ctx.pathParam("id"), true, reason(body)));
+    act(router, authenticated, "/api/v1/admin/reviews/:id/show", (ctx, caller, body) ->
+        operator.actions().setReviewHidden(caller, ctx.pathParam("id"), false, reason(body)));
     act(router, authenticated, "/api/v1/admin/penalties/:id/waive", (ctx, caller, body) ->
         operator.actions().waive(caller, ctx.pathParam("id"), reason(body)));
   }

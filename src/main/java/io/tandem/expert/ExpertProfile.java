@@ -7,6 +7,8 @@ import io.tandem.kernel.UserId;
 import io.tandem.wire.JsonInput;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -50,5 +52,18 @@ public record ExpertProfile(UserId expertId, Offering offering, String bio, List
 
   JsonArray modesJson() {
     return new JsonArray(offering.modes().stream().map(Mode::wireName).toList());
+  }
+
+  /** A profile from a row holding {@code expert_profiles}' columns (the repository's reads, the directory's listing). */
+  public static ExpertProfile of(Row row) {
+    return new ExpertProfile(
+        new UserId(row.getUUID("account_id")),
+        new Offering(
+            Arrays.stream(row.getArrayOfStrings("topics")).map(Topic::new).toList(),
+            Arrays.stream(row.getArrayOfStrings("modes")).map(m -> Mode.fromWire(m).orElseThrow()).toList(),
+            GeoPoint.of(row.getDouble("lat"), row.getDouble("lng")),
+            row.getInteger("capacity")),
+        row.getString("bio"),
+        List.of(row.getArrayOfStrings("languages")));
   }
 }

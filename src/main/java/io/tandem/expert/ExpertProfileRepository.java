@@ -8,8 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 
 public final class ExpertProfileRepository implements ExpertProfiles {
@@ -45,7 +43,7 @@ public final class ExpertProfileRepository implements ExpertProfiles {
   public Future<Optional<ExpertProfile>> find(UserId expertId) {
     return pool.preparedQuery("SELECT * FROM expert_profiles WHERE account_id = $1")
         .execute(Tuple.of(expertId.value()))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(profile(rows.iterator().next())));
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(ExpertProfile.of(rows.iterator().next())));
   }
 
   @Override
@@ -59,19 +57,7 @@ public final class ExpertProfileRepository implements ExpertProfiles {
           }
           Row row = rows.iterator().next();
           return Optional.of(new ListedExpert(expertId, row.getString("display_name"),
-              row.getUUID("account_id") == null ? Optional.empty() : Optional.of(profile(row))));
+              row.getUUID("account_id") == null ? Optional.empty() : Optional.of(ExpertProfile.of(row))));
         });
-  }
-
-  private static ExpertProfile profile(Row row) {
-    return new ExpertProfile(
-        new UserId(row.getUUID("account_id")),
-        new Offering(
-            Arrays.stream(row.getArrayOfStrings("topics")).map(Topic::new).toList(),
-            Arrays.stream(row.getArrayOfStrings("modes")).map(m -> Mode.fromWire(m).orElseThrow()).toList(),
-            GeoPoint.of(row.getDouble("lat"), row.getDouble("lng")),
-            row.getInteger("capacity")),
-        row.getString("bio"),
-        List.of(row.getArrayOfStrings("languages")));
   }
 }

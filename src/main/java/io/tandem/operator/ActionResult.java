@@ -1,6 +1,7 @@
 package io.tandem.operator;
 
 import io.tandem.reliability.Penalty;
+import io.tandem.reliability.Ratings;
 import io.tandem.session.OutcomeTable;
 import io.tandem.topic.TopicEntry;
 import io.vertx.core.json.JsonObject;
@@ -61,6 +62,14 @@ public sealed interface ActionResult {
   }
 
   /** A topic of the catalogue as saved. */
+  /** A review hidden or shown again, as it is now. */
+  record ReviewModerated(Ratings.Moderated review) implements ActionResult {
+    @Override
+    public JsonObject toJson() {
+      return review.toJson();
+    }
+  }
+
   record TopicSaved(TopicEntry entry) implements ActionResult {
     @Override
     public JsonObject toJson() {

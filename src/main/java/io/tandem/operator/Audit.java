@@ -8,10 +8,10 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import java.util.Optional;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -77,14 +77,15 @@ public final class Audit {
         .map(rows -> rows.rowCount() == 1);
   }
 
-  /** Whom an action concerned, by name: the person; a session's client and expert; a request's client; a penalty's penalised; a topic's slug. */
+  /** Whom an action concerned, by name: the person; a session's client and expert; a request's client; a penalty's penalised; a topic's slug; a review's expert. */
   private static final String SUBJECT_NAME = "CASE l.subject_type"
       + " WHEN 'user' THEN (SELECT u.display_name FROM accounts u WHERE u.id = l.subject_id)"
       + " WHEN 'session' THEN (SELECT c.display_name || ' · ' || e.display_name FROM sessions s JOIN accounts c ON c.id = s.client_id"
       + "   JOIN accounts e ON e.id = s.expert_id WHERE s.id = l.subject_id)"
       + " WHEN 'request' THEN (SELECT c.display_name FROM requests r JOIN accounts c ON c.id = r.client_id WHERE r.id = l.subject_id)"
       + " WHEN 'penalty' THEN (SELECT u.display_name FROM penalties p JOIN accounts u ON u.id = p.user_id WHERE p.id = l.subject_id)"
-      + " WHEN 'topic' THEN (SELECT t.slug FROM topics t WHERE t.id = l.subject_id) END";
+      + " WHEN 'topic' THEN (SELECT t.slug FROM topics t WHERE t.id = l.subject_id)"
+      + " WHEN 'review' THEN (SELECT e.display_name FROM sessions s JOIN accounts e ON e.id = s.expert_id WHERE s.id = l.subject_id) END";
 
   /**
    * {@code GET /api/v1/admin/audit?limit&subject}: the newest actions first, with who did them;

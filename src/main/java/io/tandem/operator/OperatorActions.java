@@ -3,10 +3,10 @@ package io.tandem.operator;
 import io.tandem.auth.AccountSuspensions;
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Role;
+import io.tandem.bus.Addresses;
 import io.tandem.bus.PresenceMessages;
 import io.tandem.bus.PresenceStatus;
 import io.tandem.bus.UserEvents;
-import io.tandem.bus.Addresses;
 import io.tandem.kernel.RequestId;
 import io.tandem.kernel.SessionId;
 import io.tandem.kernel.SessionStatus;
@@ -22,6 +22,7 @@ import io.tandem.money.Pricing;
 import io.tandem.money.Refunds;
 import io.tandem.reliability.Penalties;
 import io.tandem.reliability.Penalty;
+import io.tandem.reliability.Ratings;
 import io.tandem.session.Outcomes;
 import io.tandem.session.SessionRecord;
 import io.tandem.topic.Topics;
@@ -64,6 +65,7 @@ public final class OperatorActions {
   private final Penalties.Suspension offline;
   private final Pricing pricing;
   private final UserEvents events;
+  private final Ratings ratings;
   private final Topics topics;
 
   /**
@@ -71,8 +73,9 @@ public final class OperatorActions {
    * taken offline (presence's).
    */
   public OperatorActions(Pool pool, RequestService requests, Outcomes outcomes, Penalties penalties, AccountSuspensions suspensions,
-      Penalties.Suspension offline, Pricing pricing, UserEvents events, Topics topics) {
+      Penalties.Suspension offline, Pricing pricing, UserEvents events, Topics topics, Ratings ratings) {
     this.topics = topics;
+    this.ratings = ratings;
     this.pool = pool;
     this.requests = requests;
     this.outcomes = outcomes;
@@ -274,6 +277,31 @@ public final class OperatorActions {
           log.info("operator {} {} topic {}: {}", operator, saved.created() ? "created" : "changed", topic, reason);
           return new ActionResult.TopicSaved(saved.entry());
         });
+  }
+
+  /**
+   * {@code POST /api/v1/admin/reviews/{id}/hide} or {@code /show {reason}}: a review withheld from
+   * the expert's public profile, or shown again (its stars count either way). Recorded only when
+   * it changed; the answer is the review as it is now.
+   */
+  public Future<ActionResult> setReviewHidden(AuthenticatedUser caller, String id, boolean hidden, String reason) {
+    UserId operator = operator(caller);
+    SessionId review = SessionId.parse(id).orElseThrow(() -> ApiError.notFound("there is no review " + id));
+    return asOperator(operator, conn -> ratings.setHidden(conn, review, hidden).compose(set -> {
+          if (set.isEmpty()) {
+            return Future.failedFuture(ApiError.notFound("there is no review " + id));
+          }
+          Ratings.Moderated now = set.get().review();
+          Future<Void> recorded = !set.get().changed() ? Future.succeededFuture()
+              : Audit.record(conn, operator, new Audit.Action(hidden ? "review.hide" : "review.show", "review", review.value(), reason,
+                  new JsonObject().put("expertId", now.expert().toString())));
+          return recorded.map(v -> {
+            if (set.get().changed()) {
+              log.info("operator {} {} review {}: {}", operator, hidden ? "hid" : "showed", review.value(), reason);
+            }
+            return (ActionResult) new ActionResult.ReviewModerated(now);
+          });
+        }));
   }
 
   /**

@@ -17,9 +17,9 @@ public record OperatorFeature(OperatorViews views, OperatorActions actions, Audi
       RequestService requests, AccountSuspensions suspensions, Penalties.Suspension offline, UserEvents events, Topics topics) {
     Audit audit = new Audit(pool);
     return new OperatorFeature(
-        new OperatorViews(pool, money.statements(), reliability.reliability(), sessions.views(), audit),
+        new OperatorViews(pool, money.statements(), reliability.reliability(), reliability.ratings(), sessions.views(), audit),
         new OperatorActions(pool, requests, sessions.outcomes(), reliability.penalties(), suspensions, offline, money.pricing(), events,
-            topics),
+            topics, reliability.ratings()),
         audit,
         topics);
   }

@@ -2,6 +2,7 @@ package io.tandem.operator;
 
 import io.tandem.kernel.UserId;
 import io.tandem.money.Statements;
+import io.tandem.reliability.Ratings;
 import io.tandem.reliability.Reliability;
 import io.tandem.session.PastSession;
 import io.tandem.session.SessionViews;
@@ -36,8 +37,11 @@ public final class OperatorViews {
   private final SessionViews sessions;
   private final Audit audit;
 
-  OperatorViews(Pool pool, Statements statements, Reliability reliability, SessionViews sessions, Audit audit) {
+  private final Ratings ratings;
+
+  OperatorViews(Pool pool, Statements statements, Reliability reliability, Ratings ratings, SessionViews sessions, Audit audit) {
     this.pool = pool;
+    this.ratings = ratings;
     this.statements = statements;
     this.reliability = reliability;
     this.sessions = sessions;
@@ -173,6 +177,11 @@ public final class OperatorViews {
             + " WHERE s.status IN ('waiting', 'active') ORDER BY s.created_at DESC").execute(),
         row -> new ConsoleRows.LiveSession(row.getUUID("id"), row.getString("mode"), row.getString("status"), name(row, "client"),
             name(row, "expert"), instant(row.getOffsetDateTime("created_at")), instant(row.getOffsetDateTime("started_at"))));
+  }
+
+  /** {@code GET /api/v1/admin/reviews?limit}: reviews their experts reported and still shown, oldest report first. */
+  public Future<List<Ratings.Moderated>> reportedReviews(int limit) {
+    return ratings.reported(limit);
   }
 
   /** The newest penalties, no-shows among them, waived or not. */

@@ -1,10 +1,6 @@
 package io.tandem.reliability;
 
-import io.tandem.auth.AuthenticatedUser;
-import io.tandem.kernel.SessionStatus;
 import io.tandem.kernel.UserId;
-import io.tandem.kernel.Uuids;
-import io.tandem.wire.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,12 +10,15 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
  * A person's record as others and they themselves see it: reliability score, no-shows and
- * suspension, penalties, ratings. (An operator's waiver is the operator feature's.)
+ * suspension, penalties, the average of their ratings ({@link Ratings} writes them). (An operator's
+ * waiver is the operator feature's.)
  */
 public final class Reliability {
   private final Pool pool;
@@ -37,25 +36,41 @@ public final class Reliability {
   }
 
   public Future<ReliabilitySummary> summary(UserId user) {
-    return pool.preparedQuery("SELECT a.suspended_until, p.points, p.waived, p.kind, p.created_at FROM accounts a"
-            + " LEFT JOIN penalties p ON p.user_id = a.id AND p.created_at > now() - make_interval(days => $2) WHERE a.id = $1")
-        .execute(Tuple.of(user.value(), (int) windowDays))
+    return summaries(List.of(user)).map(all -> all.getOrDefault(user,
+        new ReliabilitySummary(policy.reliability(List.of(), Instant.now()), 0, java.util.Optional.empty())));
+  }
+
+  /** The reliability of each of these users (a page of experts in one query); users who do not exist are left out. */
+  public Future<Map<UserId, ReliabilitySummary>> summaries(List<UserId> users) {
+    return pool.preparedQuery("SELECT a.id, a.suspended_until, p.points, p.waived, p.kind, p.created_at FROM accounts a"
+            + " LEFT JOIN penalties p ON p.user_id = a.id AND p.created_at > now() - make_interval(days => $2) WHERE a.id = ANY ($1)")
+        .execute(Tuple.of(users.stream().map(UserId::value).toArray(UUID[]::new), (int) windowDays))
         .map(rows -> {
-          List<PenaltyPolicy.Past> record = new ArrayList<>();
-          int noShows = 0;
-          OffsetDateTime suspended = null;
+          Map<UserId, List<PenaltyPolicy.Past>> records = new HashMap<>();
+          Map<UserId, Integer> noShows = new HashMap<>();
+          Map<UserId, OffsetDateTime> suspended = new HashMap<>();
           for (Row row : rows) {
-            suspended = row.getOffsetDateTime("suspended_until");
+            UserId user = new UserId(row.getUUID("id"));
+            List<PenaltyPolicy.Past> record = records.computeIfAbsent(user, u -> new ArrayList<>());
+            noShows.putIfAbsent(user, 0);
+            if (row.getOffsetDateTime("suspended_until") != null) {
+              suspended.put(user, row.getOffsetDateTime("suspended_until"));
+            }
             if (row.getInteger("points") != null) {
               record.add(new PenaltyPolicy.Past(row.getInteger("points"), row.getBoolean("waived"), row.getOffsetDateTime("created_at").toInstant()));
               if (PenaltyKind.NO_SHOW.wireName().equals(row.getString("kind"))) {
-                noShows++;
+                noShows.merge(user, 1, Integer::sum);
               }
             }
           }
           Instant now = Instant.now();
-          return new ReliabilitySummary(Math.round(policy.reliability(record, now) * 1000) / 1000.0, noShows,
-              suspended != null && suspended.toInstant().isAfter(now) ? java.util.Optional.of(suspended.toInstant()) : java.util.Optional.empty());
+          Map<UserId, ReliabilitySummary> summaries = new HashMap<>();
+          records.forEach((user, record) -> {
+            OffsetDateTime until = suspended.get(user);
+            summaries.put(user, new ReliabilitySummary(Math.round(policy.reliability(record, now) * 1000) / 1000.0, noShows.get(user),
+                until != null && until.toInstant().isAfter(now) ? java.util.Optional.of(until.toInstant()) : java.util.Optional.empty()));
+          });
+          return summaries;
         });
   }
 
@@ -97,54 +112,5 @@ public final class Reliability {
           rows.forEach(row -> penalties.add(Penalty.of(row)));
           return new PenaltyRecord(summary, penalties);
         }));
-  }
-
-  /** A comment's longest, in characters. */
-  public static final int MAX_COMMENT_LENGTH = 2000;
-
-  /**
-   * {@code POST /api/v1/sessions/{id}/ratings}: a participant of a session that took place and is
-   * over rates the other, once, with 1 to 5 {@code stars} and a {@code comment} (may be empty).
-   */
-  /** A rating given: of whom, in which session, and what it said. */
-  public record RatingGiven(String sessionId, UUID rateeId, int stars, String comment) {
-    /** The {@code 201} body: {@code {sessionId, rateeId, stars, comment}}, the session's id as the rater gave it. */
-    public JsonObject toJson() {
-      return new JsonObject().put("sessionId", sessionId).put("rateeId", rateeId.toString()).put("stars", stars).put("comment", comment);
-    }
-  }
-
-  /** The session a rating is for: {@code not_found} for an id that cannot be one (the route asks before reading the body). */
-  public static UUID ratedSession(String sessionId) {
-    return Uuids.parse(sessionId).orElseThrow(() -> ApiError.notFound("there is no session " + sessionId));
-  }
-
-  public Future<RatingGiven> rate(AuthenticatedUser caller, String sessionId, int stars, String comment) {
-    UUID session = ratedSession(sessionId);
-    return pool.preparedQuery("SELECT client_id, expert_id, status, started_at IS NOT NULL AS took_place FROM sessions WHERE id = $1")
-        .execute(Tuple.of(session))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            return Future.failedFuture(ApiError.notFound("there is no session " + sessionId));
-          }
-          Row row = rows.iterator().next();
-          UUID client = row.getUUID("client_id");
-          UUID expert = row.getUUID("expert_id");
-          if (!caller.id().value().equals(client) && !caller.id().value().equals(expert)) {
-            return Future.failedFuture(ApiError.forbidden("only the session's participants may rate it"));
-          }
-          // A session that took place and is over: completed, or one of the two left the other.
-          if (SessionStatus.stored(row.getString("status")).open() || !row.getBoolean("took_place")) {
-            return Future.failedFuture(ApiError.conflict("only a session that took place and is over can be rated; this one is "
-                + row.getString("status")));
-          }
-          UUID ratee = caller.id().value().equals(client) ? expert : client;
-          return pool.preparedQuery("INSERT INTO ratings (session_id, rater_id, ratee_id, stars, comment) VALUES ($1, $2, $3, $4, $5)"
-                  + " ON CONFLICT DO NOTHING RETURNING created_at")
-              .execute(Tuple.of(session, caller.id().value(), ratee, stars, comment))
-              .compose(inserted -> inserted.size() == 0
-                  ? Future.failedFuture(ApiError.conflict("you have already rated this session"))
-                  : Future.succeededFuture(new RatingGiven(sessionId, ratee, stars, comment)));
-        });
   }
 }

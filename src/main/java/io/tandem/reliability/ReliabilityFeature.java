@@ -5,9 +5,9 @@ import io.vertx.sqlclient.Pool;
 
 /**
  * Reliability as the rest of the node uses it: penalties recorded inside others' transactions, and
- * the reads and writes of ratings and standing.
+ * the reads of standing, and ratings with their reviews.
  */
-public record ReliabilityFeature(Penalties penalties, Reliability reliability, BayesianRating rating) {
+public record ReliabilityFeature(Penalties penalties, Reliability reliability, BayesianRating rating, Ratings ratings) {
   /**
    * {@code suspension}: how a suspended expert is taken offline (presence owns that table);
    * {@code accounts}: how the account itself is suspended (auth owns that one).
@@ -16,6 +16,6 @@ public record ReliabilityFeature(Penalties penalties, Reliability reliability, B
     PenaltyPolicy policy = new PenaltyPolicy(penaltyConfig);
     Penalties penalties = new Penalties(policy, suspension, accounts);
     BayesianRating rating = new BayesianRating(ratings);
-    return new ReliabilityFeature(penalties, new Reliability(pool, penalties, policy, rating), rating);
+    return new ReliabilityFeature(penalties, new Reliability(pool, penalties, policy, rating), rating, new Ratings(pool));
   }
 }

@@ -60,7 +60,7 @@ class PenaltyPolicyTest {
   @Test
   @DisplayName("the Bayesian rating starts at the prior and moves towards the mean as ratings come in")
   void bayesian() {
-    BayesianRating rating = new BayesianRating(new RatingConfig(4.0, 5));
+    BayesianRating rating = new BayesianRating(new RatingConfig(4.0, 5, 3, 0.9, 10));
     assertThat(rating.of(0, 0)).isEqualTo(4.0);
     assertThat(rating.of(1, 1)).isCloseTo(3.5, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(rating.of(95, 95 * 5)).isCloseTo(4.95, org.assertj.core.data.Offset.offset(1e-9));
