@@ -1,12 +1,13 @@
-// Tandem browser SDK: the Tandem class (auth, HTTP, the socket, events). Part of /sdk/tandem.js,
+// Tandem browser SDK: the Tandem class (sign-in, HTTP, the socket, events; tokens.js keeps the tokens). Part of /sdk/tandem.js,
 // which is what apps import; docs/sdk.md is its manual.
 
-import { GOING_AWAY, GOING_AWAY_SPREAD_MS, TOKENS_KEY, SESSIONS_KEY, OUTBOX_KEY, REMEMBERED_SESSIONS, BACKOFF_MIN_MS, BACKOFF_MAX_MS, HEARTBEAT_MS, STATUS_CODES, sleep, memoryStorage, defaultStorage, Emitter, ServerClock, TandemError } from './support.js';
+import { GOING_AWAY, GOING_AWAY_SPREAD_MS, SESSIONS_KEY, OUTBOX_KEY, REMEMBERED_SESSIONS, BACKOFF_MIN_MS, BACKOFF_MAX_MS, HEARTBEAT_MS, STATUS_CODES, sleep, defaultStorage, DeviceStorage, Emitter, ServerClock, TandemError } from './support.js';
 import { Room } from './room.js';
+import { Tokens } from './tokens.js';
 import { Offer } from './offer.js';
 
 // ---------------------------------------------------------------------------------------------
-// Tandem: auth, HTTP, the socket, events
+// Tandem: sign-in, HTTP, the socket, events
 // ---------------------------------------------------------------------------------------------
 
 /**
@@ -17,13 +18,11 @@ export class Tandem extends Emitter {
   constructor(options = {}) {
     super();
     this._baseUrl = (options.baseUrl ?? '').replace(/\/$/, '');
-    this._storage = options.storage ?? defaultStorage();
+    /** @internal */ this._storage = new DeviceStorage(options.storage ?? defaultStorage());
     this._ackTimeoutMs = options.ackTimeoutMs ?? 15000;
     this._clock = new ServerClock();
-    /** @type {{accessToken: string, refreshToken: string, expiresAt: number, lifetimeMs?: number, user?: User}|null} */
-    this._tokens = this._readTokens();
-    this._refreshing = null;
-    this._refreshTimer = null;
+    /** @internal */
+    this._tokens = new Tokens(this._storage, (...call) => this._fetchJson(...call), (reason, opts) => this._signOutLocally(reason, opts));
 
     this._wantSocket = false;
     /** @type {WebSocket|null} */ this._ws = null;
@@ -41,14 +40,9 @@ export class Tandem extends Emitter {
 
     /** @type {Map<string, Room>} */ this._rooms = new Map();
     /** @type {Map<string, Offer>} */ this._offers = new Map();
-    this._sessions = this._readJson(SESSIONS_KEY) ?? {};
+    this._sessions = this._storage.readJson(SESSIONS_KEY) ?? {};
 
-    this._scheduleRefresh();
     if (typeof window !== 'undefined') {
-      // Another tab of this origin signed in, refreshed or signed out: follow it.
-      window.addEventListener('storage', e => {
-        if (e.key === TOKENS_KEY && e.storageArea === this._storage) this._adoptStoredTokens();
-      });
       // The network came back: try now instead of waiting out the backoff.
       window.addEventListener('online', () => {
         if (this._wantSocket && this._connection === 'closed') { this._attempt = 0; this._openSocket(); }
@@ -68,10 +62,10 @@ export class Tandem extends Emitter {
   // ----- auth -----
 
   /** @returns {boolean} whether tokens are held (they may still turn out to be refused) */
-  get signedIn() { return this._tokens !== null; }
+  get signedIn() { return this._tokens.held; }
 
   /** @returns {User|null} the signed-in user as of sign-in or the last me() */
-  get user() { return this._tokens?.user ?? null; }
+  get user() { return this._tokens.user; }
 
   /**
    * Creates the account, then signs in.
@@ -91,8 +85,8 @@ export class Tandem extends Emitter {
    */
   async signIn(username, password) {
     const tokens = await this._http('POST', '/api/v1/tokens', { username, password }, { auth: false });
-    if (this._tokens) this._signOutLocally('signOut');
-    this._setTokens(tokens);
+    if (this._tokens.held) this._signOutLocally('signOut');
+    this._tokens.keep(tokens);
     const user = await this.me();
     this._emit('signedIn', user);
     return user;
@@ -104,7 +98,7 @@ export class Tandem extends Emitter {
   /** @returns {Promise<User>} GET /api/v1/me, also kept as tandem.user */
   async me() {
     const user = await this.get('/api/v1/me');
-    if (this._tokens) { this._tokens.user = user; this._writeTokens(); }
+    this._tokens.user = user;
     return user;
   }
 
@@ -139,13 +133,13 @@ export class Tandem extends Emitter {
    */
   async _http(method, path, body, { headers = {}, auth = true } = {}) {
     if (!auth) return this._fetchJson(method, path, body, headers, null);
-    const token = await this._freshAccessToken();
+    const token = await this._tokens.fresh();
     try {
       return await this._fetchJson(method, path, body, headers, token);
     } catch (e) {
-      if (e.status !== 401 || !this._tokens) throw e;
+      if (e.status !== 401 || !this._tokens.held) throw e;
       // Refresh only if nobody did since our try; a concurrent caller may already have.
-      if (this._tokens.accessToken === token) await this._refresh();
+      if (this._tokens.accessToken === token) await this._tokens.refresh();
       return this._fetchJson(method, path, body, headers, this._tokens.accessToken);
     }
   }
@@ -197,102 +191,15 @@ export class Tandem extends Emitter {
     this._clockSyncing = false;
   }
 
-  // ----- tokens -----
-
-  /**
-   * An access token that is not about to expire, refreshing first if needed.
-   * @internal
-   */
-  async _freshAccessToken(force = false) {
-    if (!this._tokens) throw new TandemError('unauthorized', 'not signed in', 0);
-    if (force || this._tokens.expiresAt - Date.now() < this._refreshAheadMs()) await this._refresh();
-    return this._tokens.accessToken;
-  }
-
-  /** How long before expiry a token counts as expiring: a fifth of its life, at most a minute. @internal */
-  _refreshAheadMs() {
-    return Math.min(60000, (this._tokens?.lifetimeMs ?? 900000) / 5);
-  }
-
-  /**
-   * Single-flight refresh. A refresh token works once and presenting a spent one revokes the whole
-   * family (docs/protocol.md), so two refreshes racing with the same token would sign the user
-   * out. Hence: one refresh at a time per page (this._refreshing), one per origin across tabs
-   * (a Web Lock), and a look at storage first in case another tab already refreshed.
-   * @internal
-   */
-  _refresh() {
-    if (!this._refreshing) {
-      const run = () => this._refreshOnce();
-      const locked = globalThis.navigator?.locks?.request
-        ? navigator.locks.request('tandem.tokens.refresh', run) : run();
-      this._refreshing = locked.finally(() => { this._refreshing = null; });
-    }
-    return this._refreshing;
-  }
-
-  /** @internal */
-  async _refreshOnce() {
-    const spent = this._tokens?.refreshToken;
-    const stored = this._readTokens();
-    if (!stored) { this._signOutLocally('elsewhere'); throw new TandemError('unauthorized', 'signed out', 0); }
-    if (stored.refreshToken !== spent) { this._tokens = stored; this._scheduleRefresh(); return; }
-    try {
-      const tokens = await this._fetchJson('POST', '/api/v1/tokens/refresh', { refreshToken: spent }, {}, null);
-      this._setTokens(tokens);
-    } catch (e) {
-      if (e.status === 401) this._signOutLocally('expired');
-      throw e;
-    }
-  }
-
-  /** @internal */
-  _setTokens({ accessToken, refreshToken, expiresIn }) {
-    const user = this._tokens?.user; // a refresh keeps the user; a sign-in starts from null
-    this._tokens = { accessToken, refreshToken, expiresAt: Date.now() + expiresIn * 1000, lifetimeMs: expiresIn * 1000, user };
-    this._writeTokens();
-    this._scheduleRefresh();
-  }
-
-  /**
-   * Refresh ahead of expiry (see _refreshAheadMs), so that a socket reconnect or a call rarely
-   * waits for a refresh.
-   * @internal
-   */
-  _scheduleRefresh() {
-    clearTimeout(this._refreshTimer);
-    if (!this._tokens) return;
-    const due = this._tokens.expiresAt - this._refreshAheadMs() - Date.now();
-    this._refreshTimer = setTimeout(() => this._refresh().catch(() => { /* retried on next use */ }),
-      Math.max(0, due));
-  }
-
-  /** @internal */
-  _adoptStoredTokens() {
-    const stored = this._readTokens();
-    if (!stored) { if (this._tokens) this._signOutLocally('elsewhere'); return; }
-    if (this._tokens?.user && stored.user?.id !== this._tokens.user.id) {
-      // Another tab signed in as someone else: this page's user is gone (its storage is theirs now).
-      this._signOutLocally('elsewhere', { keepStorage: true });
-      return;
-    }
-    this._tokens = stored;
-    this._scheduleRefresh();
-  }
-
-  /** @internal */
+  /** Forgets the user here (tokens, sessions, unsent messages, the socket, offers, rooms); emits 'signedOut'. @internal */
   _signOutLocally(reason, { keepStorage = false } = {}) {
-    const wasSignedIn = this._tokens !== null;
-    this._tokens = null;
-    clearTimeout(this._refreshTimer);
+    const wasSignedIn = this._tokens.held;
+    this._tokens.forget({ keepStorage });
     if (!keepStorage) {
       try {
-        this._storage.removeItem(TOKENS_KEY);
         this._storage.removeItem(SESSIONS_KEY);
         // Unsent messages are the signed-out user's: nobody else on this device should send them.
-        const keys = [];
-        for (let i = 0; i < (this._storage.length ?? 0); i++) keys.push(this._storage.key(i));
-        keys.filter(key => key?.startsWith(OUTBOX_KEY)).forEach(key => this._storage.removeItem(key));
+        this._storage.keys().filter(key => key.startsWith(OUTBOX_KEY)).forEach(key => this._storage.removeItem(key));
       } catch { /* ignore */ }
     }
     this._sessions = {};
@@ -310,28 +217,6 @@ export class Tandem extends Emitter {
     for (const room of this._rooms.values()) room._close();
     this._rooms.clear();
     if (wasSignedIn) this._emit('signedOut', { reason });
-  }
-
-  /** @internal */
-  _readTokens() {
-    const t = this._readJson(TOKENS_KEY);
-    return t && typeof t.accessToken === 'string' && typeof t.refreshToken === 'string' ? t : null;
-  }
-
-  /** @internal */
-  _writeTokens() {
-    try {
-      this._storage.setItem(TOKENS_KEY, JSON.stringify(this._tokens));
-    } catch {
-      // Storage refused (full, or blocked): keep the tokens in memory for this page's life.
-      this._storage = memoryStorage();
-      this._storage.setItem(TOKENS_KEY, JSON.stringify(this._tokens));
-    }
-  }
-
-  /** @internal */
-  _readJson(key) {
-    try { return JSON.parse(this._storage.getItem(key) ?? 'null'); } catch { return null; }
   }
 
   // ----- the socket -----
@@ -352,7 +237,7 @@ export class Tandem extends Emitter {
    * Idempotent. Throws 'unauthorized' when not signed in.
    */
   connect() {
-    if (!this._tokens) throw new TandemError('unauthorized', 'sign in before connecting', 0);
+    if (!this._tokens.held) throw new TandemError('unauthorized', 'sign in before connecting', 0);
     if (!this._wantSocket) this._syncClock();
     this._wantSocket = true;
     if (this._connection !== 'closed' || this._reconnectTimer) return;
@@ -421,7 +306,7 @@ export class Tandem extends Emitter {
     try {
       // After a handshake that failed before opening, the token may be what the server refused
       // (expired, or keys rotated): get a new one before trying again.
-      token = await this._freshAccessToken(this._tokenSuspect);
+      token = await this._tokens.fresh(this._tokenSuspect);
     } catch (e) {
       if (this._wantSocket) this._scheduleReconnect();
       else this._setConnection('closed');

@@ -62,6 +62,8 @@ export function memoryStorage() {
     getItem: key => (items.has(key) ? items.get(key) : null),
     setItem: (key, value) => { items.set(key, String(value)); },
     removeItem: key => { items.delete(key); },
+    key: i => [...items.keys()][i] ?? null,
+    get length() { return items.size; },
   };
 }
 
@@ -69,6 +71,55 @@ export function memoryStorage() {
 export function defaultStorage() {
   try { if (globalThis.localStorage) return globalThis.localStorage; } catch { /* SecurityError */ }
   return memoryStorage();
+}
+
+/**
+ * What the SDK keeps on this device (tokens, sessions, unsent messages), in the app's storage
+ * until that refuses a write (full, or blocked): from then on in memory for the page's life, with
+ * what the storage held copied over, so that nothing already kept is lost to this page.
+ * @internal
+ */
+export class DeviceStorage {
+  /** @param {Storage} backing */
+  constructor(backing) { this._backing = backing; }
+
+  /** @param {any} area a StorageEvent's storageArea @returns {boolean} whether it is this storage's */
+  isBackedBy(area) { return area === this._backing; }
+
+  /** @param {string} key @returns {string|null} */
+  getItem(key) { return this._backing.getItem(key); }
+
+  /** @param {string} key @returns {any} the parsed JSON at key, or null (absent or not JSON) */
+  readJson(key) {
+    try { return JSON.parse(this._backing.getItem(key) ?? 'null'); } catch { return null; }
+  }
+
+  /** @param {string} key @param {string} value */
+  setItem(key, value) {
+    try {
+      this._backing.setItem(key, value);
+    } catch {
+      const memory = memoryStorage();
+      try {
+        for (let i = 0; i < (this._backing.length ?? 0); i++) {
+          const k = this._backing.key(i);
+          if (k !== null) memory.setItem(k, this._backing.getItem(k));
+        }
+      } catch { /* unreadable too: start empty */ }
+      this._backing = memory;
+      memory.setItem(key, value);
+    }
+  }
+
+  /** @param {string} key */
+  removeItem(key) { this._backing.removeItem(key); }
+
+  /** @returns {string[]} every key held */
+  keys() {
+    const keys = [];
+    for (let i = 0; i < (this._backing.length ?? 0); i++) keys.push(this._backing.key(i));
+    return keys.filter(key => key !== null);
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 // Tandem browser SDK: ES modules, no dependencies, no build step. This one is what apps import; it
-// holds the types and re-exports the classes, one module each (client.js: Tandem; room.js, offer.js,
-// call.js; support.js: what they share). docs/sdk.md is its manual; docs/protocol.md is the wire
-// contract it speaks.
+// holds the types and re-exports the classes, one module each (client.js: Tandem, the socket and
+// events; tokens.js: the signed-in user's tokens; room.js, offer.js, call.js; support.js: what they
+// share). docs/sdk.md is its manual; docs/protocol.md is the wire contract it speaks.
 //
 //   import { Tandem, TandemError, Call } from '/sdk/tandem.js';
 //
@@ -21,7 +21,7 @@
  * @typedef {object} TandemOptions
  * @property {string} [baseUrl] origin of the server, '' (default) for the page's own origin
  * @property {Storage} [storage] where tokens survive a reload; default window.localStorage,
- *   or memory when there is none
+ *   or memory when there is none; once it refuses a write (full, blocked), the page goes on in memory
  * @property {number} [ackTimeoutMs] how long send() waits for its answer (default 15000)
  */
 
