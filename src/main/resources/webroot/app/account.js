@@ -1,7 +1,7 @@
 // The account: balance, adding money and the ledger, past sessions; for experts also their rating,
 // reliability, penalties and earnings. Amounts are integer minor units of the server's currency,
 // shown in the reader's language with its sign.
-import { h, setI18n, statusLine, showStatus } from './dom.js';
+import { h, field, setI18n, statusLine, showStatus, uniqueId } from './dom.js';
 import { money, signedMoney, dateTime, errorText, topicLabel, rating, minorUnits } from './format.js';
 
 export function renderAccount(ctx) {
@@ -39,10 +39,10 @@ export function renderAccount(ctx) {
       sections.push(h('div', { class: 'grid-2' }, ratingCard(data.expert), reliabilityCard(data.penalties)));
       sections.push(earningsCard(data.ledger));
       sections.push(penaltiesCard(data.penalties));
-      sections.push(historyCard(data.sessions, me));
+      sections.push(historyCard(data.sessions, me, ctx));
     } else {
       sections.push(balanceCard(data.ledger, ctx, load));
-      sections.push(historyCard(data.sessions, me));
+      sections.push(historyCard(data.sessions, me, ctx));
       sections.push(ledgerCard(data.ledger));
     }
     body.replaceChildren(...sections);
@@ -223,7 +223,7 @@ function penaltiesCard(penalties) {
   return card;
 }
 
-function historyCard(sessions, me) {
+function historyCard(sessions, me, ctx) {
   const card = h('section', { class: 'card stack-tight' }, h('h2', { i18n: 'account.history' }));
   if (sessions.status === 'rejected') { card.append(failed(sessions)); return card; }
   const list = sessions.value.sessions || [];
@@ -236,9 +236,40 @@ function historyCard(sessions, me) {
           item.peer?.displayName || '', item.peer?.displayName ? ' · ' : '',
           setI18n(h('span'), `mode.${item.mode}`), ' · ', dateTime(item.startedAt || item.createdAt)),
         item.rating ? h('span', { class: 'stars-small', role: 'img', text: `${'★'.repeat(item.rating.stars)}${'☆'.repeat(5 - item.rating.stars)}`, 'aria-label': `${item.rating.stars}/5` }) : null,
-        item.rating?.comment ? h('q', { class: 'rating-comment', text: item.rating.comment }) : null),
+        item.rating?.comment ? h('q', { class: 'rating-comment', text: item.rating.comment }) : null,
+        // What a client wrote of this expert is public on their profile: they may report it to the operators.
+        me.role === 'expert' && item.rating?.comment ? reportReview(ctx, item.id) : null),
       h('div', { class: 'item-side' },
         h('span', { class: `status-pill status-${item.status}`, i18n: `session.status.${item.status}` }),
         h('a', { href: `#/room/${item.id}`, class: 'small', i18n: 'account.openRoom' }))))));
   return card;
+}
+
+/** "Report this review": a reason, sent to the operators, who may hide it from the public profile. */
+function reportReview(ctx, sessionId) {
+  const reason = h('input', { name: 'reason', maxlength: 500, required: true, id: uniqueId('report-reason'), dataTest: 'report-reason' });
+  const status = statusLine('report-status');
+  const form = h('form', { class: 'stack-tight report-form', hidden: true, novalidate: true, dataTest: 'report-form' },
+    field('account.reportReason', reason),
+    h('button', { type: 'submit', class: 'btn btn-small', i18n: 'account.reportSend' }),
+    status);
+  const open = h('button', { type: 'button', class: 'btn btn-small btn-quiet', dataTest: 'report-review', i18n: 'account.reportReview',
+    'aria-expanded': 'false' });
+  open.addEventListener('click', () => {
+    form.hidden = !form.hidden;
+    open.setAttribute('aria-expanded', String(!form.hidden));
+    if (!form.hidden) reason.focus();
+  });
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    if (!reason.value.trim()) { showStatus(status, 'error', 'account.reportNeedsReason'); reason.focus(); return; }
+    try {
+      await ctx.tandem.post(`/api/v1/experts/me/reviews/${encodeURIComponent(sessionId)}/report`, { reason: reason.value.trim() });
+      open.remove();
+      form.replaceChildren(h('span', { class: 'badge', dataTest: 'review-reported', i18n: 'account.reported' }));
+    } catch (error) {
+      showStatus(status, 'error', errorText(error), undefined, { raw: true });
+    }
+  });
+  return h('div', { class: 'report' }, open, form);
 }

@@ -6,6 +6,7 @@ import { h, setI18n } from './dom.js';
 import { errorText, clockTime } from './format.js';
 import { renderSignIn, renderSignUp } from './auth.js';
 import { renderNewRequest } from './request.js';
+import { renderBrowse, renderExpertProfile } from './experts.js';
 import { renderWaiting } from './waiting.js';
 import { renderRoom } from './room.js';
 import { renderAccount } from './account.js';
@@ -95,6 +96,11 @@ const routes = [
   { pattern: /^\/signin$/, view: renderSignIn, public: true },
   { pattern: /^\/signup$/, view: renderSignUp, public: true },
   { pattern: /^\/request$/, view: renderNewRequest, role: 'client', nav: 'request' },
+  { pattern: /^\/request\/([\w.-]+)$/, view: renderNewRequest, role: 'client', nav: 'request' },
+  // The directory: anyone, signed in or not, may see who the experts are before asking.
+  { pattern: /^\/browse$/, view: renderBrowse, open: true, nav: 'browse' },
+  { pattern: /^\/browse\/([\w.%-]+)$/, view: renderBrowse, open: true, nav: 'browse' },
+  { pattern: /^\/experts\/([\w-]+)$/, view: renderExpertProfile, open: true, nav: 'browse' },
   { pattern: /^\/waiting\/([\w-]+)$/, view: renderWaiting, role: 'client', nav: 'request' },
   { pattern: /^\/room\/([\w-]+)$/, view: renderRoom },
   { pattern: /^\/account$/, view: renderAccount, nav: 'account' },
@@ -114,7 +120,13 @@ async function route() {
   }
   currentView = null;
 
-  if (!tandem.signedIn && !['/signin', '/signup'].includes(path)) {
+  let match = null;
+  let found = null;
+  for (const candidate of routes) {
+    match = candidate.pattern.exec(path);
+    if (match) { found = candidate; break; }
+  }
+  if (!tandem.signedIn && !(found?.public || found?.open)) {
     location.replace('#/signin'); // hashchange routes again
     return;
   }
@@ -122,13 +134,6 @@ async function route() {
     await loadMe();
     if (token !== routeToken) return;
     if (!ctx.me) return;
-  }
-
-  let match = null;
-  let found = null;
-  for (const candidate of routes) {
-    match = candidate.pattern.exec(path);
-    if (match) { found = candidate; break; }
   }
   if (!found || (found.public && ctx.me) || (found.role && ctx.me && ctx.me.role !== found.role)) {
     const home = ctx.homeHash();
@@ -163,9 +168,11 @@ function renderAdminNotice() {
 
 function renderNav(active) {
   const links = [];
-  if (ctx.me?.role === 'client') {
-    links.push(['request', '#/request', 'nav.request'], ['account', '#/account', 'nav.account']);
-  } else if (ctx.me?.role === 'expert') {
+  if (!ctx.me) {
+    links.push(['browse', '#/browse', 'nav.browse'], ['signin', '#/signin', 'nav.signIn']);
+  } else if (ctx.me.role === 'client') {
+    links.push(['request', '#/request', 'nav.request'], ['browse', '#/browse', 'nav.browse'], ['account', '#/account', 'nav.account']);
+  } else if (ctx.me.role === 'expert') {
     links.push(['expert', '#/expert', 'nav.expertHome'], ['profile', '#/profile', 'nav.profile'], ['account', '#/account', 'nav.account']);
   }
   nav.replaceChildren(...links.map(([name, href, key]) =>

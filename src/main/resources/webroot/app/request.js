@@ -14,7 +14,9 @@ export function rememberActiveRequest(requestId) {
   else localStorage.removeItem(ACTIVE_REQUEST_KEY);
 }
 
-export function renderNewRequest(ctx) {
+/** #/request, or #/request/<topic> from an expert's profile: the topic chosen already. */
+export function renderNewRequest(ctx, presetTopic) {
+  let preset = presetTopic ? decodeURIComponent(presetTopic) : '';
   // The catalogue's topics: searched by their names in either language, then picked from the list.
   const topicSearch = h('input', { name: 'topicSearch', type: 'search', autocomplete: 'off', maxlength: 64, dataTest: 'topic-search',
     i18nAttr: 'placeholder:request.topicSearchPlaceholder' });
@@ -149,7 +151,12 @@ export function renderNewRequest(ctx) {
   const loadTopics = async () => {
     try {
       await readTopics();
-      if (!destroyed) showTopics();
+      if (destroyed) return;
+      showTopics();
+      // Once: a topic the catalogue lists is chosen; any other is typed where the server takes it.
+      if (preset && [...topicSelect.options].some(option => option.value === preset)) choose(preset);
+      else if (preset && !currentTopics().listedOnly) { topicOther.value = preset; updateQuote(); }
+      preset = '';
     } catch (error) {
       console.warn('topics unavailable', error);
       if (!topicSelect.options.length) fillTopics(topicSelect, [], topicsNote);

@@ -42,18 +42,6 @@ class ExpertDirectoryApiTest {
     node.close();
   }
 
-  /** A consultation of {@code pair} that took place and ended, rated by both: the client's rating of the expert says {@code comment}. */
-  private static void consultAndRate(Pair pair, int stars, String comment) {
-    pair.client().socket().ack("room.join", new JsonObject().put("sessionId", pair.sessionId()));
-    pair.expert().socket().ack("room.join", new JsonObject().put("sessionId", pair.sessionId()));
-    pair.client().socket().ack("session.end", new JsonObject().put("sessionId", pair.sessionId()));
-    String path = "/api/v1/sessions/" + pair.sessionId() + "/ratings";
-    assertThat(http.post(path, new JsonObject().put("stars", stars).put("comment", comment), pair.client().session().accessToken()).status())
-        .isEqualTo(201);
-    assertThat(http.post(path, new JsonObject().put("stars", 2).put("comment", "Rude client"), pair.expert().session().accessToken()).status())
-        .isEqualTo(201);
-  }
-
   private static List<String> ids(Response page) {
     assertThat(page.status()).as(page.text()).isEqualTo(200);
     return page.json().getJsonArray("experts").stream().map(e -> ((JsonObject) e).getString("id")).toList();
@@ -67,7 +55,7 @@ class ExpertDirectoryApiTest {
         Person specialist = Actors.expert(node, topic + ".interview", Actors.SHANGHAI_LAT, Actors.SHANGHAI_LNG, 1, "chat");
         Person elsewhere = Actors.expert(node, Actors.uniqueTopic());
         Person client = Actors.client(node)) {
-      consultAndRate(Actors.matched(client, rated, topic), 5, "Clear and kind");
+      Actors.consultedAndRated(http, Actors.matched(client, rated, topic), 5, "Clear and kind");
       specialist.socket().ack("presence.offline", new JsonObject());
 
       assertThat(ids(http.get("/api/v1/experts?topic=" + topic))).as("online first, then the offline specialist; other topics left out")
@@ -115,7 +103,7 @@ class ExpertDirectoryApiTest {
     String topic = Actors.uniqueTopic();
     try (Person expert = Actors.expert(node, topic); Person client = Actors.client(node)) {
       Pair pair = Actors.matched(client, expert, topic);
-      consultAndRate(pair, 4, "Helpful, a bit rushed");
+      Actors.consultedAndRated(http, pair, 4, "Helpful, a bit rushed");
       String review = pair.sessionId();
 
       JsonObject profile = http.get("/api/v1/experts/" + expert.id()).json();

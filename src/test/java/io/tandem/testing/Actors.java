@@ -99,6 +99,25 @@ public final class Actors {
     return new Pair(client, expert, sessionId);
   }
 
+  /**
+   * The consultation of {@code pair} takes place and ends; the client rates the expert
+   * ({@code stars}, {@code comment}: a review when not empty) and the expert rates the client.
+   */
+  public static void consultedAndRated(TestClient http, Pair pair, int stars, String comment) {
+    JsonObject session = new JsonObject().put("sessionId", pair.sessionId());
+    pair.client().socket().ack("room.join", session.copy());
+    pair.expert().socket().ack("room.join", session.copy());
+    pair.client().socket().ack("session.end", session.copy());
+    String path = "/api/v1/sessions/" + pair.sessionId() + "/ratings";
+    for (var rating : java.util.Map.of(pair.client(), new JsonObject().put("stars", stars).put("comment", comment),
+        pair.expert(), new JsonObject().put("stars", 2).put("comment", "Rude client")).entrySet()) {
+      TestClient.Response rated = http.post(path, rating.getValue(), rating.getKey().session().accessToken());
+      if (rated.status() != 201) {
+        throw new AssertionError("not rated: " + rated);
+      }
+    }
+  }
+
   public static Pair matched(RunningNode node) {
     return matched(node, node);
   }

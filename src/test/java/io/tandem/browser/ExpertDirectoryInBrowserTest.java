@@ -1,0 +1,122 @@
+package io.tandem.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tandem.testing.Actors;
+import io.tandem.testing.Actors.Person;
+import io.tandem.testing.RunningNode;
+import io.tandem.testing.Sql;
+import io.tandem.testing.TestConfig;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The expert directory in real Chromium: a visitor who has not signed up browses a topic's experts
+ * and reads a profile's reviews (Chinese, phone size); a client goes from the directory to a
+ * profile to a request on that topic, which reaches the expert (English, desktop).
+ */
+class ExpertDirectoryInBrowserTest {
+  private static RunningNode node;
+
+  @BeforeAll
+  static void start() {
+    node = RunningNode.start(TestConfig.defaults());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  private static String baseUrl() {
+    return "http://localhost:" + node.node().httpPort();
+  }
+
+  @Test
+  @DisplayName("zh, phone: without an account, a topic's experts (online first, with their reviews) and a profile; asking leads to sign-in")
+  void visitorBrowses() {
+    Browsers.assumeAvailable();
+    String topic = Actors.uniqueTopic();
+    try (Person rated = Actors.expert(node, topic); Person offline = Actors.expert(node, topic + ".sub");
+         Person client = Actors.client(node);
+         AppUser visitor = new AppUser(baseUrl(), "zh-CN", Browsers.PHONE)) {
+      Actors.consultedAndRated(node.http(), Actors.matched(client, rated, topic), 5, "讲得很清楚，很有帮助");
+      offline.socket().ack("presence.offline", new JsonObject());
+
+      visitor.open("/#/browse/" + topic);
+      visitor.until("both experts are listed", () -> visitor.browser.findElements(AppUser.test("expert-card")).size() == 2);
+      WebElement first = visitor.browser.findElements(AppUser.test("expert-card")).get(0);
+      assertThat(first.getAttribute("data-expert-id")).as("online first").isEqualTo(rated.id());
+      assertThat(first.findElement(AppUser.test("expert-online")).getText()).isEqualTo("在线");
+      assertThat(first.findElement(AppUser.test("expert-reviews")).getText()).isEqualTo("1 条文字评价");
+      assertThat(first.findElement(AppUser.test("expert-price")).getText()).contains("¥20.00");
+      visitor.screenshot("directory-zh-phone");
+
+      first.findElement(AppUser.test("expert-link")).click();
+      WebElement review = visitor.find("review");
+      assertThat(review.getText()).contains("讲得很清楚，很有帮助").contains("★★★★★");
+      assertThat(visitor.find("expert-profile-name").getText()).isEqualTo("Test expert");
+      assertThat(visitor.browser.findElement(By.tagName("body")).getText()).as("what the expert wrote of the client is not public")
+          .doesNotContain("Rude client");
+      visitor.screenshot("directory-profile-zh-phone");
+      visitor.find("ask-topic").click();
+      visitor.find("signin");
+    }
+  }
+
+  @Test
+  @DisplayName("en, desktop: a client opens Experts, picks a profile, asks about its topic, and the request reaches that topic's expert")
+  void clientAsksFromAProfile() {
+    Browsers.assumeAvailable();
+    String topic = Actors.uniqueTopic();
+    try (Person expert = Actors.expert(node, topic);
+         AppUser client = new AppUser(baseUrl(), "en-US", Browsers.DESKTOP)) {
+      client.signUp("client", "Alex Kim");
+      client.find("nav-browse").click();
+      client.open("/#/browse/" + topic);
+      client.find("expert-link").click();
+      client.find("expert-topics");
+      client.find("ask-topic").click();
+      WebElement form = client.find("new-request");
+      client.until("the topic is chosen", () -> topic.equals(new Select(form.findElement(By.name("topic"))).getFirstSelectedOption().getAttribute("value")));
+      client.until("its price is shown before asking", () -> client.find("quote").getText().contains("20.00"));
+      client.screenshot("directory-ask-en");
+      form.findElement(By.cssSelector("[type=submit]")).click();
+      client.find("waiting");
+      assertThat(expert.socket().awaitEvent("offer").getString("topic")).isEqualTo(topic);
+    }
+  }
+
+  @Test
+  @DisplayName("en, phone: an expert reports a client's review from their account; it waits for the operators")
+  void expertReportsAReview() {
+    Browsers.assumeAvailable();
+    String topic = Actors.uniqueTopic();
+    try (Person expert = Actors.expert(node, topic); Person client = Actors.client(node);
+         AppUser app = new AppUser(baseUrl(), "en-US", Browsers.PHONE)) {
+      Actors.Pair pair = Actors.matched(client, expert, topic);
+      Actors.consultedAndRated(node.http(), pair, 1, "He works for my competitor");
+      app.signIn(expert.session().username(), "password-of-" + expert.session().username());
+      app.until("signed in", () -> app.shows("signout"));
+      app.open("/#/account");
+      app.find("report-review").click();
+      WebElement form = app.find("report-form");
+      form.findElement(By.cssSelector("[type=submit]")).click();
+      app.until("a reason is asked for", () -> app.find("report-status").getText().contains("Say why"));
+      app.fill(form, "reason", "The client names a competitor to discredit me");
+      form.findElement(By.cssSelector("[type=submit]")).click();
+      app.find("review-reported");
+      app.screenshot("directory-review-reported-en-phone");
+      assertThat(Sql.string("SELECT report_reason FROM ratings WHERE session_id = ?::uuid AND ratee_id = ?::uuid", pair.sessionId(), expert.id()))
+          .isEqualTo("The client names a competitor to discredit me");
+    }
+  }
+}
