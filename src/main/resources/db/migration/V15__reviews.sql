@@ -6,8 +6,9 @@
 ALTER TABLE ratings
     ADD COLUMN reported_at   timestamptz,
     ADD COLUMN report_reason text,
+    ADD COLUMN report_settled_at timestamptz,
     ADD COLUMN hidden_at     timestamptz;
 -- A profile's recent reviews, newest first.
 CREATE INDEX ratings_reviews ON ratings (ratee_id, created_at DESC) WHERE comment <> '' AND hidden_at IS NULL;
--- The operators' queue of reported reviews still shown.
-CREATE INDEX ratings_reported ON ratings (reported_at) WHERE reported_at IS NOT NULL AND hidden_at IS NULL;
+-- The operators' queue: reports not settled yet.
+CREATE INDEX ratings_reported ON ratings (reported_at) WHERE reported_at IS NOT NULL AND report_settled_at IS NULL;

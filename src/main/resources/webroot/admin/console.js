@@ -12,6 +12,7 @@ import { setText, setAttr, toggleClass } from './dom.js';
 import { ago, duration, count } from './format.js';
 import { QueueSection, ExpertsSection, SessionsSection, PenaltiesSection, LedgerSection, WebhooksSection, RequestsSection, AuditSection } from './sections.js';
 import { PeoplePanel } from './people.js';
+import { ReviewsSection } from './reviews.js';
 
 addStrings('en', adminEnglish);
 addStrings('zh-CN', adminChinese);
@@ -61,6 +62,11 @@ const sections = {
     announce,
   }),
   ledger: new LedgerSection($('[data-test=ledger]'), $('#ledger-alert')),
+  reviews: new ReviewsSection($('[data-test=reviews]'), {
+    settle: (id, hide, reason) => api.post(`/api/v1/admin/reviews/${encodeURIComponent(id)}/${hide ? 'hide' : 'show'}`, { reason }),
+    describe,
+    announce,
+  }),
   webhooks: new WebhooksSection($('[data-test=webhooks]')),
 };
 
@@ -87,6 +93,7 @@ function renderAll() {
   if (data.webhooks) sections.webhooks.render(data.webhooks, okAt.webhooks, api.serverNow());
   if (data.requests) sections.requests.render(data.requests, okAt.requests, api.serverNow());
   if (data.audit) sections.audit.render(data.audit);
+  if (data.reviews) sections.reviews.render(data.reviews);
   renderSectionFreshness(now);
   renderSummary(now);
   renderStatus(now);

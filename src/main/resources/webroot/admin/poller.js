@@ -19,6 +19,7 @@ export const SECTIONS = Object.freeze({
   webhooks: '/api/v1/admin/webhooks',
   requests: '/api/v1/admin/requests?limit=50',
   audit: '/api/v1/admin/audit?limit=20',
+  reviews: '/api/v1/admin/reviews?limit=50',
 });
 
 export class Poller {

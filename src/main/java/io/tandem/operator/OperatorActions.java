@@ -281,8 +281,8 @@ public final class OperatorActions {
 
   /**
    * {@code POST /api/v1/admin/reviews/{id}/hide} or {@code /show {reason}}: a review withheld from
-   * the expert's public profile, or shown again (its stars count either way). Recorded only when
-   * it changed; the answer is the review as it is now.
+   * the expert's public profile, or shown (again), its stars counting either way; a report of it is
+   * settled by both. Recorded only when something changed; the answer is the review as it is now.
    */
   public Future<ActionResult> setReviewHidden(AuthenticatedUser caller, String id, boolean hidden, String reason) {
     UserId operator = operator(caller);
@@ -297,7 +297,7 @@ public final class OperatorActions {
                   new JsonObject().put("expertId", now.expert().toString())));
           return recorded.map(v -> {
             if (set.get().changed()) {
-              log.info("operator {} {} review {}: {}", operator, hidden ? "hid" : "showed", review.value(), reason);
+              log.info("operator {} {} review {}: {}", operator, hidden ? "hid" : "showed (kept)", review.value(), reason);
             }
             return (ActionResult) new ActionResult.ReviewModerated(now);
           });

@@ -179,7 +179,7 @@ public final class OperatorViews {
             name(row, "expert"), instant(row.getOffsetDateTime("created_at")), instant(row.getOffsetDateTime("started_at"))));
   }
 
-  /** {@code GET /api/v1/admin/reviews?limit}: reviews their experts reported and still shown, oldest report first. */
+  /** {@code GET /api/v1/admin/reviews?limit}: reports of reviews no operator has settled yet, oldest first. */
   public Future<List<Ratings.Moderated>> reportedReviews(int limit) {
     return ratings.reported(limit);
   }

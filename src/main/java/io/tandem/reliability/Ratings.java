@@ -33,7 +33,9 @@ public final class Ratings {
   public static final int MAX_REASON_LENGTH = 500;
 
   // A client's rating of the expert of a session: the only ratings that are reviews.
-  private static final String REVIEWS = "ratings r JOIN sessions s ON s.id = r.session_id AND r.rater_id = s.client_id AND r.ratee_id = s.expert_id";
+  private static final String REVIEWS = "ratings r JOIN sessions s ON s.id = r.session_id AND r.rater_id = s.client_id AND r.ratee_id = s.expert_id"
+      + " JOIN accounts e ON e.id = r.ratee_id";
+  private static final String COLUMNS = "r.*, s.topic, e.display_name AS expert_name";
 
   private final Pool pool;
 
@@ -104,25 +106,30 @@ public final class Ratings {
     }
   }
 
-  /** A review as the operators see it: whom it is about, whether reported (why) and whether hidden. */
-  public record Moderated(Review review, UserId expert, Optional<Instant> reportedAt, String reportReason, boolean hidden) {
-    /** The review's fields, with {@code expertId, reportedAt, reportReason, hidden}. */
+  /**
+   * A review as the operators see it: whom it is about, whether reported (why), whether an operator
+   * settled the report (hid the review or kept it), and whether hidden.
+   */
+  public record Moderated(Review review, UserId expert, String expertName, Optional<Instant> reportedAt, String reportReason,
+      boolean reportSettled, boolean hidden) {
+    /** The review's fields, with {@code expertId, expertName, reportedAt, reportReason, reportSettled, hidden}. */
     public JsonObject toJson() {
-      return review.toJson().put("expertId", expert.toString())
+      return review.toJson().put("expertId", expert.toString()).put("expertName", expertName)
           .put("reportedAt", reportedAt.map(Instant::toString).orElse(null))
-          .put("reportReason", reportReason).put("hidden", hidden);
+          .put("reportReason", reportReason).put("reportSettled", reportSettled).put("hidden", hidden);
     }
 
     static Moderated of(Row row) {
-      return new Moderated(Review.of(row), new UserId(row.getUUID("ratee_id")),
+      return new Moderated(Review.of(row), new UserId(row.getUUID("ratee_id")), row.getString("expert_name"),
           Optional.ofNullable(row.getOffsetDateTime("reported_at")).map(t -> t.toInstant()),
-          Optional.ofNullable(row.getString("report_reason")).orElse(""), row.getOffsetDateTime("hidden_at") != null);
+          Optional.ofNullable(row.getString("report_reason")).orElse(""), row.getOffsetDateTime("report_settled_at") != null,
+          row.getOffsetDateTime("hidden_at") != null);
     }
   }
 
   /** The expert's most recent reviews shown to the public (written, not hidden), newest first. */
   public Future<List<Review>> recent(UserId expert, int limit) {
-    return pool.preparedQuery("SELECT r.*, s.topic FROM " + REVIEWS
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM " + REVIEWS
             + " WHERE r.ratee_id = $1 AND r.comment <> '' AND r.hidden_at IS NULL ORDER BY r.created_at DESC, r.session_id LIMIT $2")
         .execute(Tuple.of(expert.value(), limit))
         .map(rows -> {
@@ -138,36 +145,43 @@ public final class Ratings {
    */
   public Future<Optional<Moderated>> report(UserId expert, SessionId review, String reason) {
     return pool.preparedQuery("UPDATE ratings r SET reported_at = coalesce(r.reported_at, now()), report_reason = coalesce(r.report_reason, $3)"
-            + " FROM sessions s WHERE r.session_id = $1 AND r.ratee_id = $2 AND s.id = r.session_id AND r.rater_id = s.client_id"
-            + " AND s.expert_id = $2 AND r.comment <> '' RETURNING r.*, s.topic")
+            + " FROM sessions s JOIN accounts e ON e.id = s.expert_id WHERE r.session_id = $1 AND r.ratee_id = $2 AND s.id = r.session_id"
+            + " AND r.rater_id = s.client_id AND s.expert_id = $2 AND r.comment <> '' RETURNING " + COLUMNS)
         .execute(Tuple.of(review.value(), expert.value(), reason))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(Moderated.of(rows.iterator().next())));
   }
 
-  /** What hiding or showing a review did: the review as it is now, and whether it changed. */
+  /** What hiding or showing a review did: the review as it is now, and whether anything changed (its visibility, or its report settled). */
   public record Visibility(Moderated review, boolean changed) {}
 
-  /** Hides a review from the public, or shows it again, in the operator's transaction; empty when there is no review of that id. */
+  /**
+   * Hides a review from the public, or shows it (again), in the operator's transaction; either way
+   * a report of it is settled (it leaves the operators' queue). Empty when there is no review of that id.
+   */
   public Future<Optional<Visibility>> setHidden(SqlConnection conn, SessionId review, boolean hidden) {
     // The row locked and read before the change, so that "changed" is exact under concurrent operators.
-    return conn.preparedQuery("SELECT r.hidden_at IS NOT NULL AS was_hidden FROM " + REVIEWS + " WHERE r.session_id = $1 AND r.comment <> '' FOR UPDATE OF r")
+    return conn.preparedQuery("SELECT r.hidden_at IS NOT NULL AS was_hidden, r.reported_at IS NOT NULL AND r.report_settled_at IS NULL AS pending"
+            + " FROM " + REVIEWS + " WHERE r.session_id = $1 AND r.comment <> '' FOR UPDATE OF r")
         .execute(Tuple.of(review.value()))
         .compose(before -> {
           if (before.size() == 0) {
             return Future.succeededFuture(Optional.empty());
           }
-          boolean changed = before.iterator().next().getBoolean("was_hidden") != hidden;
-          return conn.preparedQuery("UPDATE ratings r SET hidden_at = CASE WHEN $2 THEN coalesce(r.hidden_at, now()) END"
-                  + " FROM sessions s WHERE r.session_id = $1 AND s.id = r.session_id AND r.rater_id = s.client_id RETURNING r.*, s.topic")
+          Row was = before.iterator().next();
+          boolean changed = was.getBoolean("was_hidden") != hidden || was.getBoolean("pending");
+          return conn.preparedQuery("UPDATE ratings r SET hidden_at = CASE WHEN $2 THEN coalesce(r.hidden_at, now()) END,"
+                  + " report_settled_at = CASE WHEN r.reported_at IS NOT NULL THEN coalesce(r.report_settled_at, now()) END"
+                  + " FROM sessions s JOIN accounts e ON e.id = s.expert_id"
+                  + " WHERE r.session_id = $1 AND s.id = r.session_id AND r.rater_id = s.client_id RETURNING " + COLUMNS)
               .execute(Tuple.of(review.value(), hidden))
               .map(rows -> Optional.of(new Visibility(Moderated.of(rows.iterator().next()), changed)));
         });
   }
 
-  /** Reviews reported and still shown, oldest report first: the operators' queue (at most {@code limit}). */
+  /** Reports not settled yet, oldest first: the operators' queue (at most {@code limit}). */
   public Future<List<Moderated>> reported(int limit) {
-    return pool.preparedQuery("SELECT r.*, s.topic FROM " + REVIEWS
-            + " WHERE r.reported_at IS NOT NULL AND r.hidden_at IS NULL ORDER BY r.reported_at, r.session_id LIMIT $1")
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM " + REVIEWS
+            + " WHERE r.reported_at IS NOT NULL AND r.report_settled_at IS NULL ORDER BY r.reported_at, r.session_id LIMIT $1")
         .execute(Tuple.of(limit))
         .map(rows -> {
           List<Moderated> reviews = new ArrayList<>();

@@ -144,10 +144,38 @@ class ExpertDirectoryApiTest {
           .map(r -> ((JsonObject) r).getString("id"))).as("handled: out of the queue").doesNotContain(review);
 
       assertThat(http.post("/api/v1/admin/reviews/" + review + "/show", reason, admin).json().getBoolean("hidden")).isFalse();
+      assertThat(http.post(report, why, expert.session().accessToken()).json().getBoolean("reportSettled"))
+          .as("a report after an operator settled the first changes nothing").isTrue();
       assertThat(http.get("/api/v1/experts/" + expert.id()).json().getJsonArray("recentReviews")).hasSize(1);
       assertThat(http.post("/api/v1/admin/reviews/" + java.util.UUID.randomUUID() + "/hide", reason, admin).status()).isEqualTo(404);
       assertThat(http.post("/api/v1/admin/reviews/not-an-id/hide", reason, admin).status()).isEqualTo(404);
       assertThat(http.post(hide, new JsonObject(), admin).status()).as("a reason is required").isEqualTo(400);
+    }
+  }
+
+  @Test
+  @DisplayName("an operator keeps a reported review (shows it): it stays public and leaves the queue, recorded once")
+  void reportedReviewKept() {
+    String topic = Actors.uniqueTopic();
+    try (Person expert = Actors.expert(node, topic); Person client = Actors.client(node)) {
+      Pair pair = Actors.matched(client, expert, topic);
+      Actors.consultedAndRated(http, pair, 2, "Late and unprepared");
+      String review = pair.sessionId();
+      http.post("/api/v1/experts/me/reviews/" + review + "/report", new JsonObject().put("reason", "unfair"), expert.session().accessToken());
+      JsonObject queued = http.get("/api/v1/admin/reviews", admin).json().getJsonArray("reviews").stream().map(JsonObject.class::cast)
+          .filter(r -> review.equals(r.getString("id"))).findFirst().orElseThrow();
+      assertThat(queued.getString("expertName")).isEqualTo("Test expert");
+      assertThat(queued.getBoolean("reportSettled")).isFalse();
+
+      JsonObject keep = new JsonObject().put("reason", "a fair account of the session");
+      JsonObject kept = http.post("/api/v1/admin/reviews/" + review + "/show", keep, admin).json();
+      assertThat(kept.getBoolean("hidden")).isFalse();
+      assertThat(kept.getBoolean("reportSettled")).isTrue();
+      http.post("/api/v1/admin/reviews/" + review + "/show", keep, admin);
+      assertThat(Sql.count("SELECT count(*) FROM audit_log WHERE action = 'review.show' AND subject_id = ?::uuid", review)).isEqualTo(1);
+      assertThat(http.get("/api/v1/admin/reviews", admin).json().getJsonArray("reviews").stream()
+          .map(r -> ((JsonObject) r).getString("id"))).doesNotContain(review);
+      assertThat(http.get("/api/v1/experts/" + expert.id()).json().getJsonArray("recentReviews")).hasSize(1);
     }
   }
 }

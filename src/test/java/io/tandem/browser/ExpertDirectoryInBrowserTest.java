@@ -22,11 +22,13 @@ import org.openqa.selenium.support.ui.Select;
  * profile to a request on that topic, which reaches the expert (English, desktop).
  */
 class ExpertDirectoryInBrowserTest {
+  private static final String ADMIN = "directory-operator";
+  private static final String ADMIN_PASSWORD = "directory-operator-password";
   private static RunningNode node;
 
   @BeforeAll
   static void start() {
-    node = RunningNode.start(TestConfig.defaults());
+    node = RunningNode.start(TestConfig.with(java.util.Map.of("auth.admins", TestConfig.admin(ADMIN, ADMIN_PASSWORD))));
   }
 
   @AfterAll
@@ -96,12 +98,13 @@ class ExpertDirectoryInBrowserTest {
   }
 
   @Test
-  @DisplayName("en, phone: an expert reports a client's review from their account; it waits for the operators")
+  @DisplayName("en, phone: an expert reports a client's review from their account; zh, desktop: an operator hides it from the console's queue")
   void expertReportsAReview() {
     Browsers.assumeAvailable();
     String topic = Actors.uniqueTopic();
     try (Person expert = Actors.expert(node, topic); Person client = Actors.client(node);
-         AppUser app = new AppUser(baseUrl(), "en-US", Browsers.PHONE)) {
+         AppUser app = new AppUser(baseUrl(), "en-US", Browsers.PHONE);
+         AppUser operator = new AppUser(baseUrl(), "zh-CN", Browsers.DESKTOP)) {
       Actors.Pair pair = Actors.matched(client, expert, topic);
       Actors.consultedAndRated(node.http(), pair, 1, "He works for my competitor");
       app.signIn(expert.session().username(), "password-of-" + expert.session().username());
@@ -117,6 +120,22 @@ class ExpertDirectoryInBrowserTest {
       app.screenshot("directory-review-reported-en-phone");
       assertThat(Sql.string("SELECT report_reason FROM ratings WHERE session_id = ?::uuid AND ratee_id = ?::uuid", pair.sessionId(), expert.id()))
           .isEqualTo("The client names a competitor to discredit me");
+
+      operator.open("/admin");
+      WebElement signIn = operator.find("signin");
+      operator.fill(signIn, "username", ADMIN);
+      operator.fill(signIn, "password", ADMIN_PASSWORD);
+      signIn.findElement(By.cssSelector("[type=submit]")).click();
+      By row = By.cssSelector("[data-test=review-row][data-review-id='" + pair.sessionId() + "']");
+      WebElement queued = operator.until("the reported review is queued", () -> operator.browser.findElements(row).stream().findFirst().orElse(null));
+      assertThat(queued.getText()).contains("He works for my competitor").contains("The client names a competitor");
+      operator.scrollTo(queued);
+      queued.findElement(AppUser.test("review-hide")).click();
+      queued.findElement(AppUser.test("review-reason")).sendKeys("指名道姓攻击竞争对手");
+      operator.screenshot("directory-operator-hide-zh");
+      queued.findElement(AppUser.test("review-confirm")).click();
+      operator.until("the review leaves the queue", () -> operator.browser.findElements(row).isEmpty());
+      assertThat(node.http().get("/api/v1/experts/" + expert.id()).json().getJsonArray("recentReviews")).isEmpty();
     }
   }
 }
