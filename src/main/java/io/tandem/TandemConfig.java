@@ -8,6 +8,7 @@ import io.tandem.config.ConfigException;
 import io.tandem.config.ConfigLoader;
 import io.tandem.config.ConfigReader;
 import io.tandem.db.DbConfig;
+import io.tandem.directory.AvailabilityConfig;
 import io.tandem.gateway.WsConfig;
 import io.tandem.loadtest.LoadTestConfig;
 import io.tandem.matching.MatchingConfig;
@@ -47,7 +48,8 @@ public record TandemConfig(
     TurnConfig turn,
     WebhookConfig webhooks,
     PaymentsConfig payments,
-    TopicsConfig topics) {
+    TopicsConfig topics,
+    AvailabilityConfig availability) {
 
   private static final Logger log = LoggerFactory.getLogger(TandemConfig.class);
 
@@ -83,7 +85,8 @@ public record TandemConfig(
         TurnConfig.from(root.section("turn")),
         WebhookConfig.from(root.section("webhooks")),
         PaymentsConfig.from(root.section("payments")),
-        TopicsConfig.from(root.section("topics")));
+        TopicsConfig.from(root.section("topics")),
+        AvailabilityConfig.from(root.section("availability")));
   }
 
   /**

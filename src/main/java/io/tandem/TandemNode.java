@@ -223,7 +223,7 @@ public final class TandemNode {
               : Optional.empty();
           seeder.ifPresent(s -> log.warn("loadTest.seedEnabled is on: POST /api/v1/loadtest/seed creates accounts without authentication"));
           ExpertDirectory directory = new ExpertDirectory(pool, profiles, reliability.reliability(), reliability.ratings(), reliability.rating(),
-              matching.stats(), topics.topics(), money.pricing(), config.ratings());
+              matching.stats(), topics.topics(), money.pricing(), config.ratings(), config.availability());
           HttpApi api = new HttpApi(config.http(), auth, directory, matching, sessions, reliability, money, seeder, operator,
               this::readiness, outages, metrics, webhooks.admin());
           this.api = api;

@@ -1,6 +1,7 @@
 package io.tandem.api;
 
 import io.tandem.auth.Role;
+import io.tandem.directory.Availability;
 import io.tandem.directory.ExpertDirectory;
 import io.tandem.expert.ExpertProfile;
 import io.tandem.kernel.Mode;
@@ -12,6 +13,11 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /** Experts' own profiles and the public view of them: parsed and rendered here, served by the {@link ExpertDirectory}. */
@@ -20,11 +26,15 @@ final class ExpertRoutes {
   static final int DEFAULT_PAGE_SIZE = 20;
   static final int MAX_PAGE_SIZE = 50;
   static final int MAX_PAGE = 500;
+  /** Slots are listed for a week unless asked for another range. */
+  static final int DEFAULT_SLOT_DAYS = 7;
 
   private final ExpertDirectory directory;
+  private final Clock clock;
 
-  ExpertRoutes(ExpertDirectory directory) {
+  ExpertRoutes(ExpertDirectory directory, Clock clock) {
     this.directory = directory;
+    this.clock = clock;
   }
 
   void mount(Router router, BearerAuthentication authenticated) {
@@ -42,6 +52,18 @@ final class ExpertRoutes {
       ApiError none = ApiError.notFound("you have no expert profile yet: PUT /api/v1/experts/me makes it");
       return directory.own(expert).compose(found -> found
           .map(own -> Future.succeededFuture(withStanding(own.profile().toJson(), own.standing())))
+          .orElseGet(() -> Future.failedFuture(none)));
+    }));
+
+    router.put("/api/v1/experts/me/availability").handler(authenticated).handler(Replies.json(200, ctx -> {
+      UserId expert = Replies.caller(ctx, Role.EXPERT, "take bookings").id();
+      return directory.saveAvailability(expert, AvailabilityInput.read(Replies.body(ctx), clock)).map(Availability::toJson);
+    }));
+    router.get("/api/v1/experts/me/availability").handler(authenticated).handler(Replies.json(200, ctx -> {
+      UserId expert = Replies.caller(ctx, Role.EXPERT, "take bookings").id();
+      ApiError none = ApiError.notFound("you have not said when you take bookings yet: PUT /api/v1/experts/me/availability");
+      return directory.availability(expert).compose(found -> found
+          .map(a -> Future.succeededFuture(a.toJson()))
           .orElseGet(() -> Future.failedFuture(none)));
     }));
 
@@ -67,6 +89,23 @@ final class ExpertRoutes {
           pageSize == null ? DEFAULT_PAGE_SIZE : pageSize.intValue()).map(ExpertDirectory.Browse::toJson);
     }));
 
+    router.get("/api/v1/experts/:id/slots").handler(Replies.json(200, ctx -> {
+      String id = ctx.pathParam("id");
+      ApiError notFound = ApiError.notFound("there is no expert " + id);
+      MultiMap query = ctx.queryParams();
+      Instant now = clock.instant();
+      Instant from = instant("from", query.get("from")).orElse(now);
+      Instant to = instant("to", query.get("to")).orElse(from.plus(Duration.ofDays(DEFAULT_SLOT_DAYS)));
+      String modeName = query.get("mode");
+      Optional<Mode> mode = modeName == null || modeName.isBlank() ? Optional.empty()
+          : Optional.of(Mode.fromWire(modeName).orElseThrow(() -> ApiError.badRequest("mode '" + modeName + "' is not a mode; the modes are chat, video and in_person")));
+      return UserId.parse(id)
+          .map(expert -> directory.slots(expert, mode, from, to, now).compose(found -> found
+              .map(openings -> Future.succeededFuture(openings.toJson()))
+              .orElseGet(() -> Future.failedFuture(notFound))))
+          .orElseGet(() -> Future.failedFuture(notFound));
+    }));
+
     router.get("/api/v1/experts/:id").handler(Replies.json(200, ctx -> {
       String id = ctx.pathParam("id");
       ApiError notFound = ApiError.notFound("there is no expert " + id);
@@ -76,6 +115,18 @@ final class ExpertRoutes {
               .orElseGet(() -> Future.failedFuture(notFound))))
           .orElseGet(() -> Future.failedFuture(notFound));
     }));
+  }
+
+  /** An instant as ISO 8601 with an offset ({@code 2026-12-24T09:00:00Z}, {@code 2026-12-24T17:00+08:00}); empty when not given. */
+  private static Optional<Instant> instant(String name, String text) {
+    if (text == null || text.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(OffsetDateTime.parse(text).toInstant());
+    } catch (DateTimeParseException e) {
+      throw ApiError.badRequest(name + " must be a time with its offset, like 2026-12-24T09:00:00Z; got " + text);
+    }
   }
 
   /** A profile with the expert's rating and reliability added, as both reads show it. */

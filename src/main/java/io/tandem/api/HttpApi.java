@@ -73,7 +73,7 @@ public final class HttpApi {
     this.config = config;
     this.tokens = auth.tokens();
     this.accounts = new AccountRoutes(auth.service());
-    this.experts = new ExpertRoutes(directory);
+    this.experts = new ExpertRoutes(directory, java.time.Clock.systemUTC());
     this.records = new ReliabilityRoutes(reliability.reliability(), reliability.ratings());
     this.money = new MoneyRoutes(money, matching.requests());
     this.seeder = seeder;

@@ -21,6 +21,8 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,13 +40,17 @@ public final class ExpertDirectory {
   private final Topics topics;
   private final ExpertListing listing;
   private final Ratings ratingsGiven;
+  private final AvailabilityRepository hours;
+  private final AvailabilityConfig availabilityConfig;
   private final BayesianRating bayesian;
   private final Pricing pricing;
   private final RatingConfig ratings;
 
   /** {@code topics}: the catalogue a profile's topics must be in (topics.listedOnly). */
   public ExpertDirectory(Pool pool, ExpertProfiles profiles, Reliability reliability, Ratings ratingsGiven, BayesianRating bayesian,
-      ExpertStats stats, Topics topics, Pricing pricing, RatingConfig ratings) {
+      ExpertStats stats, Topics topics, Pricing pricing, RatingConfig ratings, AvailabilityConfig availabilityConfig) {
+    this.hours = new AvailabilityRepository(pool);
+    this.availabilityConfig = availabilityConfig;
     this.profiles = profiles;
     this.reliability = reliability;
     this.ratingsGiven = ratingsGiven;
@@ -127,6 +133,62 @@ public final class ExpertDirectory {
       prices.put(topic, byMode);
     }));
     return new ExpertCard(expert, rating, reviewCount, online, summary, badge, prices, pricing.currency());
+  }
+
+  /** Saves when the expert takes bookings; {@code unauthorized} when their account is gone. */
+  public Future<Availability> saveAvailability(UserId expert, Availability availability) {
+    return hours.save(expert, availability).compose(saved -> saved ? Future.succeededFuture(availability)
+        : Future.failedFuture(ApiError.unauthorized("the account of this token no longer exists")));
+  }
+
+  /** When the expert takes bookings; empty until they said. */
+  public Future<Optional<Availability>> availability(UserId expert) {
+    return hours.find(expert);
+  }
+
+  /** The free slots of an expert in one mode: {@code {slots: [{startAt, endAt}], timeZone, mode, slotMinutes}}. */
+  public record Openings(List<Availability.Slot> slots, Optional<String> timeZone, Mode mode, Duration length) {
+    public JsonObject toJson() {
+      return new JsonObject()
+          .put("slots", new JsonArray(slots.stream().map(s -> new JsonObject().put("startAt", s.startAt().toString())
+              .put("endAt", s.endAt().toString())).toList()))
+          .put("timeZone", timeZone.orElse(null)).put("mode", mode.wireName()).put("slotMinutes", length.toMinutes());
+    }
+  }
+
+  /**
+   * The expert's slots in {@code [from, to)} of {@code mode} (their first mode when empty), none
+   * starting sooner than availability.minNoticeMinutes from {@code now}; empty when there is no
+   * such expert, {@code bad_request} for a mode they do not offer.
+   */
+  public Future<Optional<Openings>> slots(UserId expert, Optional<Mode> mode, Instant from, Instant to, Instant now) {
+    if (!to.isAfter(from)) {
+      return Future.failedFuture(ApiError.badRequest("to must be after from"));
+    }
+    if (Duration.between(from, to).compareTo(Duration.ofDays(availabilityConfig.maxRangeDays())) > 0) {
+      return Future.failedFuture(ApiError.badRequest("to must be at most " + availabilityConfig.maxRangeDays()
+          + " days after from (availability.maxRangeDays)"));
+    }
+    return profiles.listed(expert).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.succeededFuture(Optional.empty());
+      }
+      List<Mode> offered = found.get().profile().map(p -> p.offering().modes()).orElse(List.of());
+      if (offered.isEmpty()) {
+        return Future.succeededFuture(Optional.of(new Openings(List.of(), Optional.empty(), mode.orElse(Mode.CHAT),
+            availabilityConfig.slotLength().get(mode.orElse(Mode.CHAT)))));
+      }
+      Mode chosen = mode.orElse(offered.get(0));
+      if (!offered.contains(chosen)) {
+        return Future.failedFuture(ApiError.badRequest("mode " + chosen.wireName() + " is not offered by this expert; they offer "
+            + String.join(", ", offered.stream().map(Mode::wireName).toList())));
+      }
+      Duration length = availabilityConfig.slotLength().get(chosen);
+      Instant earliest = now.plus(availabilityConfig.minNotice());
+      return hours.find(expert).map(saved -> Optional.of(new Openings(
+          saved.map(a -> a.slots(from.isBefore(earliest) ? earliest : from, to, length)).orElse(List.of()),
+          saved.map(a -> a.timeZone().getId()), chosen, length)));
+    });
   }
 
   /** The expert's offers over the penalty window, and the thresholds they are measured against. */

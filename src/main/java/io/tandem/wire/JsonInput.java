@@ -146,6 +146,41 @@ public final class JsonInput {
     return Optional.of(new JsonInput(object, name(field) + "."));
   }
 
+  /** A list of at most {@code maxItems} objects, each read with its place in errors ({@code weekly[2].from}); empty when absent. */
+  public List<JsonInput> optionalObjects(String field, int maxItems) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof JsonArray array)) {
+      throw invalid(field, "must be a list of objects");
+    }
+    if (array.size() > maxItems) {
+      throw invalid(field, "must hold at most " + maxItems + " items");
+    }
+    List<JsonInput> items = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.getValue(i) instanceof JsonObject object)) {
+        throw invalid(field, "must hold only objects; item " + i + " is not one");
+      }
+      items.add(new JsonInput(object, name(field) + "[" + i + "]."));
+    }
+    return items;
+  }
+
+  /** As {@link #optionalObjects}, but the list must be there (it may be empty). */
+  public List<JsonInput> requiredObjects(String field, int maxItems) {
+    if (json.getValue(field) == null) {
+      throw missing(field);
+    }
+    return optionalObjects(field, maxItems);
+  }
+
+  /** This object's place in the request, for errors about it as a whole ({@code weekly[2]}). */
+  public String path() {
+    return prefix.endsWith(".") ? prefix.substring(0, prefix.length() - 1) : prefix;
+  }
+
   /** A list of strings, each trimmed and between 1 and {@code maxItemLength} characters. */
   public List<String> requiredStrings(String field, int minItems, int maxItems, int maxItemLength) {
     return optionalStrings(field, minItems, maxItems, maxItemLength).orElseThrow(() -> missing(field));

@@ -422,11 +422,16 @@ class HttpContractProperties {
     return Arbitraries.frequencyOf(kinds.toArray(Tuple.Tuple2[]::new));
   }
 
-  /** Bodies that only the fixtures can make valid: real credentials, refresh tokens. */
+  /** Bodies that only the fixtures can make valid: real credentials, refresh tokens; hours whose dates are ahead of today. */
   private java.util.Optional<Arbitrary<JsonObject>> fixedBodies(Operation op) {
     return switch (op.key()) {
       case "POST /api/v1/tokens" -> java.util.Optional.of(Arbitraries.just(new JsonObject().put("username", fixtures.username()).put("password", fixtures.password())));
       case "POST /api/v1/tokens/refresh" -> java.util.Optional.of(Arbitraries.of(fixtures.refreshTokens()).map(t -> new JsonObject().put("refreshToken", t)));
+      case "PUT /api/v1/experts/me/availability" -> java.util.Optional.of(Arbitraries.of("UTC", "Asia/Shanghai", "America/New_York").map(zone ->
+          new JsonObject().put("timeZone", zone)
+              .put("weekly", new io.vertx.core.json.JsonArray().add(new JsonObject().put("day", "mon").put("from", "09:00").put("to", "12:00")))
+              .put("exceptions", new io.vertx.core.json.JsonArray().add(new JsonObject()
+                  .put("date", java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(7).toString()).put("hours", new io.vertx.core.json.JsonArray())))));
       default -> java.util.Optional.empty();
     };
   }
