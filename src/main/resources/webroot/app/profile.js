@@ -4,6 +4,7 @@
 import { h, field, statusLine, showStatus, uniqueId, setI18n } from './dom.js';
 import { errorText } from './format.js';
 import { placePicker } from './geo.js';
+import { availabilityCard } from './availability.js';
 import { currentTopics, loadTopics, matchesSearch } from './topics.js';
 
 const TOPIC_PATTERN = /^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*){0,3}$/;
@@ -141,11 +142,14 @@ export function renderProfile(ctx) {
     }
   });
 
-  const element = h('section', { class: 'card narrow stack' },
-    h('h1', { i18n: 'profile.title' }),
-    intro,
-    form);
-  return { element, destroy() { destroyed = true; } };
+  const hours = availabilityCard(ctx);
+  const element = h('div', { class: 'stack' },
+    h('section', { class: 'card narrow stack' },
+      h('h1', { i18n: 'profile.title' }),
+      intro,
+      form),
+    hours.element);
+  return { element, destroy() { destroyed = true; hours.destroy(); } };
 }
 
 function splitList(text) {

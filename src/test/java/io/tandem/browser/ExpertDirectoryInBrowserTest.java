@@ -138,4 +138,39 @@ class ExpertDirectoryInBrowserTest {
       assertThat(node.http().get("/api/v1/experts/" + expert.id()).json().getJsonArray("recentReviews")).isEmpty();
     }
   }
+
+  @Test
+  @DisplayName("zh, phone: an expert sets weekly hours and a day off under their profile; the slots follow")
+  void expertSetsHours() {
+    Browsers.assumeAvailable();
+    try (Person expert = Actors.expert(node, Actors.uniqueTopic());
+         AppUser app = new AppUser(baseUrl(), "zh-CN", Browsers.PHONE)) {
+      app.signIn(expert.session().username(), "password-of-" + expert.session().username());
+      app.until("signed in", () -> app.shows("signout"));
+      app.open("/#/profile");
+      WebElement form = app.find("availability");
+      WebElement zone = form.findElement(By.name("timeZone"));
+      zone.clear();
+      zone.sendKeys("Asia/Shanghai");
+      app.scrollTo(form.findElement(AppUser.test("availability-mon")));
+      form.findElement(AppUser.test("availability-mon")).click();
+      ((org.openqa.selenium.JavascriptExecutor) app.browser).executeScript(
+          "arguments[0].value = '09:00'; arguments[1].value = '12:00';", form.findElement(By.name("from-mon")), form.findElement(By.name("to-mon")));
+      String dayOff = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai")).plusDays(10).toString();
+      ((org.openqa.selenium.JavascriptExecutor) app.browser).executeScript("arguments[0].value = arguments[1];",
+          form.findElement(AppUser.test("day-off-date")), dayOff);
+      form.findElement(AppUser.test("day-off-add")).click();
+      form.findElement(By.cssSelector("[type=submit]")).click();
+      app.until("saved", () -> app.find("availability-status").getText().contains("时段已保存"));
+      app.screenshot("availability-zh-phone");
+      JsonObject saved = node.http().get("/api/v1/experts/me/availability", expert.session().accessToken()).json();
+      assertThat(saved.getString("timeZone")).isEqualTo("Asia/Shanghai");
+      assertThat(saved.getJsonArray("weekly").encode()).isEqualTo("[{\"from\":\"09:00\",\"to\":\"12:00\",\"day\":\"mon\"}]");
+      assertThat(saved.getJsonArray("exceptions").getJsonObject(0).getString("date")).isEqualTo(dayOff);
+      java.time.ZonedDateTime monday = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai"))
+          .with(java.time.temporal.TemporalAdjusters.next(java.time.DayOfWeek.MONDAY)).atStartOfDay(java.time.ZoneId.of("Asia/Shanghai"));
+      assertThat(node.http().get("/api/v1/experts/" + expert.id() + "/slots?mode=chat&from=" + monday.toInstant() + "&to="
+          + monday.plusDays(1).toInstant()).json().getJsonArray("slots")).as("09:00 to 12:00 in half hours").hasSize(6);
+    }
+  }
 }
