@@ -238,11 +238,19 @@ function historyCard(sessions, me, ctx) {
         item.rating ? h('span', { class: 'stars-small', role: 'img', text: `${'★'.repeat(item.rating.stars)}${'☆'.repeat(5 - item.rating.stars)}`, 'aria-label': `${item.rating.stars}/5` }) : null,
         item.rating?.comment ? h('q', { class: 'rating-comment', text: item.rating.comment }) : null,
         // What a client wrote of this expert is public on their profile: they may report it to the operators.
-        me.role === 'expert' && item.rating?.comment ? reportReview(ctx, item.id) : null),
+        me.role === 'expert' && item.rating?.comment ? reviewState(ctx, item) : null),
       h('div', { class: 'item-side' },
         h('span', { class: `status-pill status-${item.status}`, i18n: `session.status.${item.status}` }),
         h('a', { href: `#/room/${item.id}`, class: 'small', i18n: 'account.openRoom' }))))));
   return card;
+}
+
+/** Where a review of this expert stands: reported, kept or hidden by the operators; else the way to report it. */
+function reviewState(ctx, item) {
+  const moderation = item.rating.moderation ?? 'none';
+  if (moderation === 'none') return reportReview(ctx, item.id);
+  return h('span', { class: `badge ${moderation === 'hidden' ? 'badge-ok' : ''}`, dataTest: 'review-moderation',
+    dataset: { moderation }, i18n: `account.review.${moderation}` });
 }
 
 /** "Report this review": a reason, sent to the operators, who may hide it from the public profile. */
@@ -266,7 +274,7 @@ function reportReview(ctx, sessionId) {
     try {
       await ctx.tandem.post(`/api/v1/experts/me/reviews/${encodeURIComponent(sessionId)}/report`, { reason: reason.value.trim() });
       open.remove();
-      form.replaceChildren(h('span', { class: 'badge', dataTest: 'review-reported', i18n: 'account.reported' }));
+      form.replaceChildren(h('span', { class: 'badge', dataTest: 'review-reported', i18n: 'account.review.reported' }));
     } catch (error) {
       showStatus(status, 'error', errorText(error), undefined, { raw: true });
     }

@@ -2,6 +2,7 @@
 // first and best rated, and an expert's public profile with their prices and newest reviews
 // (GET /api/v1/experts/{id}). From a profile a client asks for a consultation on one of its topics.
 import { h, setI18nAttribute, setText, showStatus, statusLine, uniqueId } from './dom.js';
+import { language } from '/i18n/i18n.js';
 import { dateTime, errorText, money, rating } from './format.js';
 import { currentTopics, loadTopics } from './topics.js';
 
@@ -145,7 +146,9 @@ function profileParts(ctx, expert) {
       h('span', { class: 'muted' }, ...Object.entries(prices).flatMap(([mode, amount], i) =>
         [i ? ' · ' : '', h('span', { i18n: `mode.${mode}` }), ' ', money(amount, expert.currency)])),
       canAsk ? h('a', { class: 'btn btn-small', href: ctx.me ? `#/request/${encodeURIComponent(topic)}` : '#/signin',
-        dataTest: 'ask-topic', i18n: ctx.me ? 'experts.ask' : 'experts.signInToAsk' }) : null);
+        dataTest: 'ask-topic', i18n: ctx.me ? 'experts.ask' : 'experts.signInToAsk',
+        // Signed out: once signed in (or up), the request opens with this topic chosen.
+        on: { click: () => { if (!ctx.me) ctx.returnAfterSignIn(`#/request/${encodeURIComponent(topic)}`); } } }) : null);
   }));
   const reviews = expert.recentReviews.length
     ? h('ul', { class: 'review-list', dataTest: 'review-list' }, ...expert.recentReviews.map(review =>
@@ -157,11 +160,13 @@ function profileParts(ctx, expert) {
           h('time', { class: 'muted small', datetime: review.at, text: dateTime(review.at) })),
         h('p', { class: 'review-text', text: review.comment }))))
     : h('p', { class: 'muted', i18n: 'experts.noReviews' });
-  const languages = expert.languages.length ? h('p', { class: 'muted' }, h('span', { i18n: 'experts.languages' }), ' ', expert.languages.join(', ')) : null;
+  const languages = expert.languages.length
+    ? h('p', { class: 'muted' }, h('span', { i18n: 'experts.languages' }), ' ', expert.languages.map(languageName).join(', ')) : null;
   const reliability = h('p', { class: 'muted small', i18n: ['experts.reliability', { score: Math.round(expert.reliability.score * 100) }] });
   return [
     h('div', { class: 'expert-card-head' }, badges(expert)),
     standingLine(expert),
+    expert.rating.count ? h('p', { class: 'hint', i18n: 'account.ratingHint' }) : null,
     reliability,
     expert.bio ? h('p', { class: 'expert-bio', text: expert.bio }) : null,
     languages,
@@ -170,4 +175,13 @@ function profileParts(ctx, expert) {
     h('h2', { i18n: 'experts.reviewsHeading' }),
     reviews,
   ];
+}
+
+/** A language tag ("zh-Hans", "pt-BR") by its name in the reader's language, or as given when unknown. */
+function languageName(tag) {
+  try {
+    return new Intl.DisplayNames([language()], { type: 'language' }).of(tag) ?? tag;
+  } catch {
+    return tag;
+  }
 }

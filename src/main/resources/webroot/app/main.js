@@ -110,6 +110,7 @@ const routes = [
 ];
 
 let currentView = null;
+const RETURN_KEY = 'tandem.app.returnTo';
 let routeToken = 0;
 
 async function route() {
@@ -363,8 +364,13 @@ ctx.afterSignIn = async () => {
   ctx.me = null;
   await loadMe();
   if (!ctx.me) return;
-  ctx.navigate(ctx.homeHash());
+  const returnTo = sessionStorage.getItem(RETURN_KEY);
+  sessionStorage.removeItem(RETURN_KEY);
+  ctx.navigate(returnTo || ctx.homeHash());
 };
+
+/** Where to go once signed in or up (a view that sent a visitor to sign in); kept for this tab only. */
+ctx.returnAfterSignIn = hash => sessionStorage.setItem(RETURN_KEY, hash);
 
 window.addEventListener('hashchange', route);
 // Topic names come from the server's catalogue: the first view waits for them a little (they name

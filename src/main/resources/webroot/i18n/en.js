@@ -534,7 +534,6 @@ export default {
   'account.reportReason': 'Why should it not be shown?',
   'account.reportSend': 'Send to the operators',
   'account.reportNeedsReason': 'Say why, in a few words.',
-  'account.reported': 'Reported: the operators will look at it',
   'availability.title': 'When you take bookings',
   'availability.lead': 'Clients will book consultations in these hours, in your time zone. Instant requests still reach you whenever you are online.',
   'availability.timeZone': 'Your time zone',
@@ -556,4 +555,7 @@ export default {
   'availability.day.fri': 'Friday',
   'availability.day.sat': 'Saturday',
   'availability.day.sun': 'Sunday',
+  'account.review.reported': 'Reported: the operators will look at it',
+  'account.review.kept': 'The operators kept this review on your profile',
+  'account.review.hidden': 'The operators hid this review from your profile',
 };

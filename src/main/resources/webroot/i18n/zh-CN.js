@@ -534,7 +534,6 @@ export default {
   'account.reportReason': '为什么不应显示这条评价？',
   'account.reportSend': '提交给运营人员',
   'account.reportNeedsReason': '请简单说明原因。',
-  'account.reported': '已举报，运营人员会处理',
   'availability.title': '可预约时间',
   'availability.lead': '客户将按你所在时区的这些时段预约咨询。只要你在线，即时请求仍会发给你。',
   'availability.timeZone': '你的时区',
@@ -556,4 +555,7 @@ export default {
   'availability.day.fri': '星期五',
   'availability.day.sat': '星期六',
   'availability.day.sun': '星期日',
+  'account.review.reported': '已举报，运营人员会处理',
+  'account.review.kept': '运营人员决定保留这条评价',
+  'account.review.hidden': '运营人员已从你的主页隐藏这条评价',
 };

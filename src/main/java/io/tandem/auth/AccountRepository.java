@@ -12,9 +12,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Accounts in PostgreSQL. Usernames are unique regardless of case (a unique index is the guard). */
 public final class AccountRepository {
+  private static final Logger log = LoggerFactory.getLogger(AccountRepository.class);
   private static final String COLUMNS = "id, username, role, display_name, created_at";
 
   private final Pool pool;
@@ -56,7 +59,12 @@ public final class AccountRepository {
               : Future.failedFuture(new ConfigException("configuration key auth.admins: the username " + admin.username()
                   + " belongs to an account that is not an administrator"))));
     }
-    return done;
+    // Said once at start: an operator who configured administrators sees that they were taken.
+    return done.onSuccess(v -> {
+      if (!admins.isEmpty()) {
+        log.info("administrators configured (auth.admins): {}", String.join(", ", admins.stream().map(Admin::username).toList()));
+      }
+    });
   }
 
   public Future<Optional<Account>> find(UserId id) {

@@ -84,8 +84,10 @@ public final class ExpertDirectory {
     }
   }
 
-  /** The experts of a topic, a page at a time (see {@link ExpertListing}). */
+  /** The experts of a topic, a page at a time (see {@link ExpertListing}); {@code bad_request} for a topic the catalogue does not list where it must. */
   public Future<Browse> browse(Topic topic, Optional<Mode> mode, boolean onlineOnly, int page, int pageSize) {
+    // A topic outside the catalogue (where only listed ones are offered) has no experts: say which are near it.
+    topics.requireListed("topic", topic);
     return listing.page(new ExpertListing.Query(topic, mode, onlineOnly, page, pageSize))
         .compose(found -> reliability.summaries(found.experts().stream().map(f -> f.expert().id()).toList())
             .map(summaries -> new Browse(found.experts().stream()

@@ -163,8 +163,8 @@ final class ShardOffers {
     Optional<QueueStanding.Standing> told = host.stopped() ? Optional.empty() : standing.tellNow(request.id());
     told.ifPresentOrElse(s -> events.requestStatus(request.clientId(), s),
         () -> events.requestStatus(request.clientId(), request.id(), RequestStatus.OFFERED));
-    log.info("request {} offered to expert {} (offer {}, score {}, {} km)", request.id(), p.expert().id(), made.offerId(),
-        String.format("%.2f", p.score()), String.format("%.1f", p.distanceKm()));
+    log.info("request {} offered to expert {} (offer {}, score {}, {})", request.id(), p.expert().id(), made.offerId(),
+        String.format("%.2f", p.score()), Double.isFinite(p.distanceKm()) ? String.format("%.1f km", p.distanceKm()) : "distance unknown");
     events.offer(p.expert().id(), made.offerId(), request, p.distanceKm(), made.brief(), made.clientDisplayName(), made.expiresAt(), made.price());
     events.loadChanged(p.expert().id());
   }

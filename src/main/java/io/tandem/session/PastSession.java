@@ -21,8 +21,24 @@ import java.util.UUID;
 public record PastSession(SessionId id, UUID requestId, Topic topic, Mode mode, SessionStatus status, boolean asClient, UserId peerId,
     String peerName, Instant createdAt, Instant startedAt, Instant endedAt, Optional<Rating> rating) {
 
-  /** The client's rating of the session: stars, and the comment if any. */
-  public record Rating(int stars, String comment) {}
+  /** The client's rating of the session: stars, the comment if any, and where its moderation as a review stands. */
+  public record Rating(int stars, String comment, Moderation moderation) {}
+
+  /**
+   * A review's moderation: none; the expert reported it; an operator kept it shown; an operator hid
+   * it from the expert's public profile.
+   */
+  public enum Moderation {
+    NONE, REPORTED, KEPT, HIDDEN;
+
+    public String wireName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    static Moderation of(boolean reported, boolean settled, boolean hidden) {
+      return hidden ? HIDDEN : settled ? KEPT : reported ? REPORTED : NONE;
+    }
+  }
 
   /** One entry of {@code GET /api/v1/me/sessions}. */
   public JsonObject toJson() {
@@ -37,7 +53,8 @@ public record PastSession(SessionId id, UUID requestId, Topic topic, Mode mode, 
         .put("createdAt", Objects.toString(createdAt, null))
         .put("startedAt", Objects.toString(startedAt, null))
         .put("endedAt", Objects.toString(endedAt, null))
-        .put("rating", rating.map(r -> new JsonObject().put("stars", r.stars()).put("comment", r.comment())).orElse(null));
+        .put("rating", rating.map(r -> new JsonObject().put("stars", r.stars()).put("comment", r.comment())
+            .put("moderation", r.moderation().wireName())).orElse(null));
   }
 
   /** {@code GET /api/v1/me/sessions}: {@code {sessions: [...]}}. */

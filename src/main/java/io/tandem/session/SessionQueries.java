@@ -53,7 +53,8 @@ public final class SessionQueries {
    */
   public Future<List<PastSession>> history(UserId participant, int limit) {
     return pool.preparedQuery("SELECT s.id, s.request_id, s.topic, s.mode, s.status, s.created_at, s.started_at, s.ended_at,"
-            + " s.client_id = $1 AS is_client, peer.id AS peer_id, peer.display_name AS peer_name, r.stars, r.comment"
+            + " s.client_id = $1 AS is_client, peer.id AS peer_id, peer.display_name AS peer_name, r.stars, r.comment,"
+            + " r.reported_at IS NOT NULL AS reported, r.report_settled_at IS NOT NULL AS settled, r.hidden_at IS NOT NULL AS hidden"
             + " FROM sessions s"
             + " JOIN accounts peer ON peer.id = CASE WHEN s.client_id = $1 THEN s.expert_id ELSE s.client_id END"
             + " LEFT JOIN ratings r ON r.session_id = s.id AND r.rater_id = s.client_id"
@@ -66,7 +67,8 @@ public final class SessionQueries {
               new Topic(row.getString("topic")), Mode.fromWire(row.getString("mode")).orElseThrow(), SessionStatus.stored(row.getString("status")),
               row.getBoolean("is_client"), new UserId(row.getUUID("peer_id")), row.getString("peer_name"),
               SessionRepository.instant(row.getOffsetDateTime("created_at")), SessionRepository.instant(row.getOffsetDateTime("started_at")), SessionRepository.instant(row.getOffsetDateTime("ended_at")),
-              row.getInteger("stars") == null ? Optional.empty() : Optional.of(new PastSession.Rating(row.getInteger("stars"), row.getString("comment"))))));
+              row.getInteger("stars") == null ? Optional.empty() : Optional.of(new PastSession.Rating(row.getInteger("stars"), row.getString("comment"),
+                  PastSession.Moderation.of(row.getBoolean("reported"), row.getBoolean("settled"), row.getBoolean("hidden")))))));
           return sessions;
         });
   }

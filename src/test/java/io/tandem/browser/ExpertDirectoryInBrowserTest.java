@@ -71,6 +71,10 @@ class ExpertDirectoryInBrowserTest {
       visitor.screenshot("directory-profile-zh-phone");
       visitor.find("ask-topic").click();
       visitor.find("signin");
+      // Signing up from there opens the request with that topic chosen.
+      visitor.signUp("client", "新访客");
+      WebElement form = visitor.find("new-request");
+      visitor.until("the topic is chosen", () -> topic.equals(new Select(form.findElement(By.name("topic"))).getFirstSelectedOption().getAttribute("value")));
     }
   }
 
@@ -136,6 +140,10 @@ class ExpertDirectoryInBrowserTest {
       queued.findElement(AppUser.test("review-confirm")).click();
       operator.until("the review leaves the queue", () -> operator.browser.findElements(row).isEmpty());
       assertThat(node.http().get("/api/v1/experts/" + expert.id()).json().getJsonArray("recentReviews")).isEmpty();
+      app.open("/#/account");
+      app.browser.navigate().refresh();
+      app.until("the expert sees it hidden", () -> app.find("review-moderation").getText().contains("hid this review"));
+      assertThat(app.shows("report-review")).isFalse();
     }
   }
 

@@ -74,7 +74,7 @@ class TopicCatalogueApiTest {
   }
 
   @Test
-  @DisplayName("a topic the catalogue does not list is refused at once, with the closest it does: a request, a quote, a profile, going online")
+  @DisplayName("a topic the catalogue does not list is refused at once, with the closest it does: a request, a quote, the directory, a profile, going online")
   void unlistedRefusedWithSuggestions() {
     try (Person client = Actors.client(node)) {
       Response asked = node.http().post("/api/v1/requests", new JsonObject().put("topic", "career.interviews").put("mode", "chat"),
@@ -91,6 +91,9 @@ class TopicCatalogueApiTest {
       assertThat(overSocket.getJsonArray("suggestions")).isNotEmpty();
     }
     assertThat(node.http().get("/api/v1/quotes?topic=pets&mode=chat").status()).isEqualTo(400);
+    Response browsed = node.http().get("/api/v1/experts?topic=career.interviews");
+    assertThat(browsed.status()).isEqualTo(400);
+    assertThat(browsed.json().getJsonObject("error").getJsonArray("suggestions").getJsonObject(0).getString("topic")).isEqualTo("career.interview");
 
     Session expert = node.http().signUp("expert");
     JsonObject profile = new JsonObject().put("topics", new JsonArray().add("career.interview").add("taxes")).put("modes", new JsonArray().add("chat"));
