@@ -2,7 +2,7 @@
 // first and best rated, and an expert's public profile with their prices and newest reviews
 // (GET /api/v1/experts/{id}). From a profile a client asks for a consultation on one of its topics.
 import { h, setI18nAttribute, setText, showStatus, statusLine, uniqueId } from './dom.js';
-import { language } from '/i18n/i18n.js';
+import { language, t } from '/i18n/i18n.js';
 import { dateTime, errorText, money, rating } from './format.js';
 import { currentTopics, loadTopics } from './topics.js';
 
@@ -44,7 +44,7 @@ export function renderBrowse(ctx, topicParam) {
   const fillTopics = () => {
     const { topics } = currentTopics();
     const options = topics.filter(entry => entry.listed !== false || entry.topic === topic)
-      .map(entry => h('option', { value: entry.topic, i18n: `topic.${entry.topic}`, selected: entry.topic === topic }));
+      .map(entry => h('option', { value: entry.topic, ...topicName(entry.topic), selected: entry.topic === topic }));
     topicSelect.replaceChildren(h('option', { value: '', i18n: 'browse.chooseTopic' }), ...options);
     topicSelect.value = topic;
   };
@@ -124,7 +124,7 @@ export function renderExpertProfile(ctx, id) {
   ctx.tandem.get(`/api/v1/experts/${encodeURIComponent(id)}`, { auth: false }).then(expert => {
     if (destroyed) return;
     showStatus(status, '', '');
-    body.replaceChildren(...profileParts(ctx, expert));
+    body.replaceChildren(...profileParts(ctx, expert).filter(Boolean));
     setText(heading, expert.displayName);
   }).catch(error => {
     if (!destroyed) showStatus(status, 'error', error?.code === 'not_found' ? 'experts.notFound' : errorText(error), undefined,
@@ -142,7 +142,7 @@ function profileParts(ctx, expert) {
   const topics = h('ul', { class: 'expert-topics', dataTest: 'expert-topics' }, ...expert.topics.map(topic => {
     const prices = expert.prices?.[topic] ?? {};
     return h('li', { class: 'expert-topic' },
-      h('span', { class: 'expert-topic-name', i18n: `topic.${topic}` }),
+      h('span', { class: 'expert-topic-name', ...topicName(topic) }),
       h('span', { class: 'muted' }, ...Object.entries(prices).flatMap(([mode, amount], i) =>
         [i ? ' · ' : '', h('span', { i18n: `mode.${mode}` }), ' ', money(amount, expert.currency)])),
       canAsk ? h('a', { class: 'btn btn-small', href: ctx.me ? `#/request/${encodeURIComponent(topic)}` : '#/signin',
@@ -156,7 +156,7 @@ function profileParts(ctx, expert) {
         h('p', { class: 'review-head' },
           setI18nAttribute(h('span', { class: 'stars-small', role: 'img', text: '★'.repeat(review.stars) + '☆'.repeat(5 - review.stars) }),
             'aria-label', 'rate.starLabel', { n: review.stars }),
-          ' ', h('span', { class: 'muted small', i18n: `topic.${review.topic}` }), ' · ',
+          ' ', h('span', { class: 'muted small', ...topicName(review.topic) }), ' · ',
           h('time', { class: 'muted small', datetime: review.at, text: dateTime(review.at) })),
         h('p', { class: 'review-text', text: review.comment }))))
     : h('p', { class: 'muted', i18n: 'experts.noReviews' });
@@ -184,4 +184,10 @@ function languageName(tag) {
   } catch {
     return tag;
   }
+}
+
+/** A topic's name as h() props: translated (and following language switches) when the catalogue names it, else its slug. */
+function topicName(slug) {
+  const key = `topic.${slug}`;
+  return t(key) === key ? { text: slug } : { i18n: key };
 }
