@@ -27,7 +27,7 @@ export function availabilityCard(ctx) {
         h('label', { class: 'check', for: on.id }, on, h('span', { i18n: `availability.day.${day}` })), from, h('span', { 'aria-hidden': 'true', text: '–' }), to) };
   });
   const daysOff = h('ul', { class: 'days-off', dataTest: 'days-off' });
-  const newDayOff = h('input', { type: 'date', name: 'dayOff', dataTest: 'day-off-date' });
+  const newDayOff = h('input', { type: 'date', name: 'dayOff', dataTest: 'day-off-date', i18nAttr: 'aria-label:availability.dayOffDate' });
   const addDayOff = h('button', { type: 'button', class: 'btn btn-small', i18n: 'availability.addDayOff', dataTest: 'day-off-add' });
   const status = statusLine('availability-status');
   const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block', i18n: 'availability.save' });

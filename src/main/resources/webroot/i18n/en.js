@@ -558,4 +558,5 @@ export default {
   'account.review.reported': 'Reported: the operators will look at it',
   'account.review.kept': 'The operators kept this review on your profile',
   'account.review.hidden': 'The operators hid this review from your profile',
+  'availability.dayOffDate': 'Date of a day off to add',
 };

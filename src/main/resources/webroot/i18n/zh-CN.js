@@ -558,4 +558,5 @@ export default {
   'account.review.reported': '已举报，运营人员会处理',
   'account.review.kept': '运营人员决定保留这条评价',
   'account.review.hidden': '运营人员已从你的主页隐藏这条评价',
+  'availability.dayOffDate': '要添加的休息日日期',
 };

@@ -102,6 +102,14 @@ class AccessibilityInBrowserTest {
       expert.open("/#/account");
       expert.find("earnings");
       check(expert, tag + "account, expert");
+      client.find("nav-browse").click();
+      client.find("browse");
+      new org.openqa.selenium.support.ui.Select(client.find("browse-topic")).selectByValue(TOPIC);
+      client.find("expert-card");
+      check(client, tag + "expert directory");
+      client.find("expert-link").click();
+      client.find("expert-topics");
+      check(client, tag + "an expert's public profile");
 
       operator.open("/admin");
       WebElement signIn = operator.find("signin");
