@@ -316,11 +316,28 @@ class HttpContractProperties {
     for (JsonNode p : op.spec().path("parameters")) {
       if ("query".equals(p.path("in").asText())) {
         String name = p.path("name").asText();
-        long min = p.path("schema").path("minimum").asLong(0);
-        long max = p.path("schema").path("maximum").asLong(1000);
+        JsonNode schema = p.path("schema");
+        long min = schema.path("minimum").asLong(0);
+        long max = schema.path("maximum").asLong(1000);
+        // Values the parameter's schema allows: topics the fixtures know, its enum, instants of the days ahead, booleans, whole numbers in range.
+        Arbitrary<String> allowed;
+        if (name.equals("topic")) {
+          allowed = Arbitraries.of(fixtures.topic(), "career", "career.interview");
+        } else if (schema.has("enum")) {
+          List<String> values = new ArrayList<>();
+          schema.path("enum").forEach(v -> values.add(v.asText()));
+          allowed = Arbitraries.of(values);
+        } else if ("date-time".equals(schema.path("format").asText())) {
+          java.time.Instant now = java.time.Instant.now();
+          allowed = Arbitraries.integers().between(0, 10 * 24).map(hours -> now.plus(java.time.Duration.ofHours(hours)).toString());
+        } else if ("boolean".equals(schema.path("type").asText())) {
+          allowed = Arbitraries.of("true", "false");
+        } else {
+          allowed = Arbitraries.longs().between(min, max).map(String::valueOf);
+        }
         queries.add(Arbitraries.frequencyOf(
             Tuple.of(4, Arbitraries.just("")),
-            Tuple.of(4, Arbitraries.longs().between(min, max).map(v -> name + "=" + v)),
+            Tuple.of(4, allowed.map(v -> name + "=" + v)),
             Tuple.of(1, Arbitraries.of(min - 1, max + 1, Long.MAX_VALUE, Long.MIN_VALUE).map(v -> name + "=" + v)),
             Tuple.of(1, Arbitraries.of("abc", "1.5", "", "%20", "1e3", "0x10", "99999999999999999999999", "%", "%ZZ", "%E2%98")
                 .map(v -> name + "=" + v))));
