@@ -203,7 +203,7 @@ public final class TandemNode {
               reliability.rating(), metrics, topics.topics());
           MatchingFeature matching = MatchingFeature.build(vertx, pool, leasePool, config.matching(), config.penalties(), config.cluster().lease(),
               config.session().terms(), config.turn(), config.topics().roots(), nodeId, users, reliability, money, presence.store(),
-              SessionRepository::open, outages, metrics, topics.topics());
+              SessionRepository::open, outages, metrics, topics.topics(), profiles);
           SessionFeature sessions = SessionFeature.build(vertx, pool, chatPool, config.session(), reliability.penalties(), money.pricing(), users,
               matching.loads(), matching.requeue(), metrics, matching.sessionReady());
           OperatorFeature operator = OperatorFeature.build(pool, money, reliability, sessions, matching.requests(), AccountRepository.SUSPENSIONS,

@@ -241,7 +241,11 @@ function historyCard(sessions, me, ctx) {
         me.role === 'expert' && item.rating?.comment ? reviewState(ctx, item) : null),
       h('div', { class: 'item-side' },
         h('span', { class: `status-pill status-${item.status}`, i18n: `session.status.${item.status}` }),
-        h('a', { href: `#/room/${item.id}`, class: 'small', i18n: 'account.openRoom' }))))));
+        h('a', { href: `#/room/${item.id}`, class: 'small', i18n: 'account.openRoom' }),
+        // The same expert again, on the same topic: offered to them first (ask this expert).
+        me.role === 'client' && item.peer?.id
+          ? h('a', { href: `#/request/${encodeURIComponent(item.topic)}/${item.peer.id}`, class: 'small', dataTest: 'ask-again', i18n: 'account.askAgain' })
+          : null)))));
   return card;
 }
 

@@ -145,10 +145,8 @@ function profileParts(ctx, expert) {
       h('span', { class: 'expert-topic-name', ...topicName(topic) }),
       h('span', { class: 'muted' }, ...Object.entries(prices).flatMap(([mode, amount], i) =>
         [i ? ' · ' : '', h('span', { i18n: `mode.${mode}` }), ' ', money(amount, expert.currency)])),
-      canAsk ? h('a', { class: 'btn btn-small', href: ctx.me ? `#/request/${encodeURIComponent(topic)}` : '#/signin',
-        dataTest: 'ask-topic', i18n: ctx.me ? 'experts.ask' : 'experts.signInToAsk',
-        // Signed out: once signed in (or up), the request opens with this topic chosen.
-        on: { click: () => { if (!ctx.me) ctx.returnAfterSignIn(`#/request/${encodeURIComponent(topic)}`); } } }) : null);
+      canAsk ? askLink(ctx, `#/request/${encodeURIComponent(topic)}/${expert.id}`, 'ask-expert', 'experts.askThisExpert') : null,
+      canAsk ? askLink(ctx, `#/request/${encodeURIComponent(topic)}`, 'ask-topic', 'experts.ask') : null);
   }));
   const reviews = expert.recentReviews.length
     ? h('ul', { class: 'review-list', dataTest: 'review-list' }, ...expert.recentReviews.map(review =>
@@ -175,6 +173,15 @@ function profileParts(ctx, expert) {
     h('h2', { i18n: 'experts.reviewsHeading' }),
     reviews,
   ];
+}
+
+/**
+ * A way to ask: signed in, straight to the request form; signed out, to sign-in, and once signed in
+ * (or up) back to the request form with the same choices.
+ */
+function askLink(ctx, hash, test, key) {
+  return h('a', { class: 'btn btn-small', href: ctx.me ? hash : '#/signin', dataTest: test, i18n: ctx.me ? key : `${key}SignIn`,
+    on: { click: () => { if (!ctx.me) ctx.returnAfterSignIn(hash); } } });
 }
 
 /** A language tag ("zh-Hans", "pt-BR") by its name in the reader's language, or as given when unknown. */

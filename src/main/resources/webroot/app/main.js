@@ -97,6 +97,7 @@ const routes = [
   { pattern: /^\/signup$/, view: renderSignUp, public: true },
   { pattern: /^\/request$/, view: renderNewRequest, role: 'client', nav: 'request' },
   { pattern: /^\/request\/([\w.-]+)$/, view: renderNewRequest, role: 'client', nav: 'request' },
+  { pattern: /^\/request\/([\w.-]+)\/([\w-]+)$/, view: renderNewRequest, role: 'client', nav: 'request' },
   // The directory: anyone, signed in or not, may see who the experts are before asking.
   { pattern: /^\/browse$/, view: renderBrowse, open: true, nav: 'browse' },
   { pattern: /^\/browse\/([\w.%-]+)$/, view: renderBrowse, open: true, nav: 'browse' },

@@ -14,9 +14,23 @@ export function rememberActiveRequest(requestId) {
   else localStorage.removeItem(ACTIVE_REQUEST_KEY);
 }
 
-/** #/request, or #/request/<topic> from an expert's profile: the topic chosen already. */
-export function renderNewRequest(ctx, presetTopic) {
+/**
+ * #/request; #/request/<topic> from an expert's profile, the topic chosen already; and
+ * #/request/<topic>/<expertId> to ask that expert: offered to them alone until the client opens it to everyone.
+ */
+export function renderNewRequest(ctx, presetTopic, chosenExpert) {
   let preset = presetTopic ? decodeURIComponent(presetTopic) : '';
+  let expertId = chosenExpert || null;
+  // Who is asked, by name (read from their public profile), with the way to ask anyone instead.
+  const chosen = h('div', { class: 'callout', dataTest: 'chosen-expert', hidden: !expertId },
+    h('span', { dataTest: 'chosen-expert-name' }), ' ',
+    h('button', { type: 'button', class: 'btn btn-small btn-quiet', i18n: 'request.askAnyone',
+      on: { click: () => { expertId = null; chosen.hidden = true; } } }));
+  if (expertId) {
+    ctx.tandem.get(`/api/v1/experts/${encodeURIComponent(expertId)}`, { auth: false })
+      .then(expert => setI18n(chosen.firstChild, 'request.askingExpert', { name: expert.displayName }))
+      .catch(() => { expertId = null; chosen.hidden = true; });
+  }
   // The catalogue's topics: searched by their names in either language, then picked from the list.
   const topicSearch = h('input', { name: 'topicSearch', type: 'search', autocomplete: 'off', maxlength: 64, dataTest: 'topic-search',
     i18nAttr: 'placeholder:request.topicSearchPlaceholder' });
@@ -54,6 +68,7 @@ export function renderNewRequest(ctx, presetTopic) {
   const activeBanner = h('div', { class: 'callout', hidden: true });
 
   const form = h('form', { class: 'stack', dataTest: 'new-request', novalidate: true },
+    chosen,
     h('fieldset', { class: 'plain-group stack-tight' },
       h('legend', { i18n: 'request.topicLegend' }),
       field('request.topicSearch', topicSearch),
@@ -199,6 +214,7 @@ export function renderNewRequest(ctx, presetTopic) {
     }
     const mode = modeRadios.find(radio => radio.checked).value;
     const body = { topic, mode };
+    if (expertId) body.expertId = expertId;
     if (mode === 'in_person') {
       const location = where.read();
       if (!location) {

@@ -6,7 +6,7 @@ import { etaText, errorText, topicLabel, clockTime, money } from './format.js';
 import { rememberActiveRequest } from './request.js';
 
 const WAITING_STATES = new Set(['queued', 'offered']);
-const REASONS = new Set(['no_expert_online', 'none_in_range', 'all_busy', 'declined_by_all']);
+const REASONS = new Set(['chosen_expert_unavailable', 'no_expert_online', 'none_in_range', 'all_busy', 'declined_by_all']);
 /** Why a request was cancelled (request.status's reason once cancelled). */
 const CANCEL_REASONS = new Set(['client', 'client_left', 'operator', 'unpayable']);
 
@@ -19,6 +19,8 @@ export function renderWaiting(ctx, requestId) {
   const summary = h('p', { class: 'muted' });
   const pulse = h('div', { class: 'pulse', 'aria-hidden': 'true' }, h('span'), h('span'), h('span'));
   const cancel = h('button', { type: 'button', class: 'btn btn-danger-quiet', dataTest: 'cancel-request', i18n: 'waiting.cancel' });
+  // Asked of one expert who cannot take it now: keep waiting for them, or let any expert have it.
+  const openToAll = h('button', { type: 'button', class: 'btn btn-primary', dataTest: 'open-request', i18n: 'waiting.openToAll', hidden: true });
   const after = h('div', { class: 'row', hidden: true },
     h('a', { class: 'btn btn-primary', href: '#/request', i18n: 'waiting.newRequest', dataTest: 'new-request-link' }));
   const actionStatus = statusLine();
@@ -36,7 +38,7 @@ export function renderWaiting(ctx, requestId) {
     statusText,
     reasonText,
     actionStatus,
-    h('div', { class: 'row' }, cancel),
+    h('div', { class: 'row' }, openToAll, cancel),
     after);
 
   const noticeKey = ctx.peekNotice(requestId);
@@ -68,6 +70,7 @@ export function renderWaiting(ctx, requestId) {
       } else {
         reasonText.hidden = true;
       }
+      openToAll.hidden = !(state.reason === 'chosen_expert_unavailable' && WAITING_STATES.has(state.status));
     }
     // An in-person request nobody near could take, now served in the mode its client chose: told
     // by the push, or by the next GET when the push came before this view was listening.
@@ -98,6 +101,7 @@ export function renderWaiting(ctx, requestId) {
     finished = true;
     setI18n(title, ['cancelled', 'expired', 'not_found'].includes(status) ? `waiting.title.${status}` : 'waiting.title.closed');
     cancel.hidden = true;
+    openToAll.hidden = true;
     pulse.classList.add('stopped');
     after.hidden = false;
     setText(eta, '–');
@@ -145,6 +149,18 @@ export function renderWaiting(ctx, requestId) {
     ctx.tandem.on('connection', ({ state }) => { if (state === 'open') refresh(); }),
   ];
   refresh();
+
+  openToAll.addEventListener('click', async () => {
+    openToAll.disabled = true;
+    try {
+      apply({ reason: null, ...(await ctx.tandem.post(`/api/v1/requests/${requestId}/open`, {})) });
+      openToAll.hidden = true;
+    } catch (error) {
+      showStatus(actionStatus, 'error', errorText(error), undefined, { raw: true });
+    } finally {
+      openToAll.disabled = false;
+    }
+  });
 
   cancel.addEventListener('click', async () => {
     cancel.disabled = true;

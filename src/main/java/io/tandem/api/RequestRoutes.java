@@ -28,6 +28,9 @@ final class RequestRoutes {
     }));
     router.get("/api/v1/requests/:id").handler(authenticated).handler(Replies.json(200, ctx ->
         requests.get(Replies.caller(ctx), ctx.pathParam("id")).map(RequestView::toJson)));
+    // A request that asked for one expert, offered to everyone from now on.
+    router.post("/api/v1/requests/:id/open").handler(authenticated).handler(Replies.json(200, ctx ->
+        requests.openToAll(Replies.caller(ctx), ctx.pathParam("id")).map(RequestView::toJson)));
     router.delete("/api/v1/requests/:id").handler(authenticated).handler(Replies.json(200, ctx ->
         requests.cancel(Replies.caller(ctx), ctx.pathParam("id")).map(cancelled -> RequestView.cancelledJson(ctx.pathParam("id")))));
     router.get("/api/v1/me/requests").handler(authenticated).handler(Replies.json(200, ctx -> {

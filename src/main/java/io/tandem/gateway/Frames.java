@@ -39,6 +39,10 @@ public final class Frames {
           NewRequest request = NewRequest.from(frame, requests.limits());
           return requests.create(from.user(), request, frame.optionalString("idempotencyKey", 1, 128).orElse(null)).map(RequestView::createdJson);
         })
+        .on("request.open", (from, frame) -> {
+          RequestService.requireClient(from.user());
+          return requests.openToAll(from.user(), frame.requiredString("requestId", 1, 64)).map(RequestView::toJson);
+        })
         .on("request.cancel", (from, frame) -> {
           String id = frame.requiredString("requestId", 1, 64);
           return requests.cancel(from.user(), id).map(cancelled -> RequestView.cancelledJson(id));

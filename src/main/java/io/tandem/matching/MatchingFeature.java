@@ -5,6 +5,7 @@ import io.tandem.auth.IceServers;
 import io.tandem.auth.TurnConfig;
 import io.tandem.bus.UserEvents;
 import io.tandem.db.DatabaseOutages;
+import io.tandem.expert.ExpertProfiles;
 import io.tandem.money.MoneyFeature;
 import io.tandem.presence.ExpertPresence;
 import io.tandem.reliability.PenaltyConfig;
@@ -30,7 +31,7 @@ public record MatchingFeature(RequestService requests, OfferService offers, Expe
   public static MatchingFeature build(Vertx vertx, Pool pool, Pool leasePool, MatchingConfig config, PenaltyConfig penalties, Duration lease, SessionTerms terms,
       TurnConfig turn, Set<String> metricTopics, String nodeId, UserEvents users,
       ReliabilityFeature reliability, MoneyFeature money, ExpertPresence presence, SessionOpening sessions, DatabaseOutages outages,
-      MeterRegistry meters, Topics topics) {
+      MeterRegistry meters, Topics topics, ExpertProfiles profiles) {
     MatchingMetrics metrics = new MatchingMetrics(meters, metricTopics, Clock.systemUTC());
     MatchingQueries queries = new MatchingQueries(pool, money.pricing());
     RequestRepository requestStore = new RequestRepository(pool, money.pricing());
@@ -42,7 +43,7 @@ public record MatchingFeature(RequestService requests, OfferService offers, Expe
     MatchingEvents events = new MatchingEvents(vertx.eventBus(), users, loads, sessionReady);
     ShardLeases leases = new ShardLeases(leasePool, nodeId, lease);
     RequestService requests = new RequestService(vertx.eventBus(), requestStore, queries, metrics, events, config, money.ledger(),
-        money.pricing(), reliability.reliability(), terms.maxDuration(), topics);
+        money.pricing(), reliability.reliability(), terms.maxDuration(), topics, profiles);
     return new MatchingFeature(
         requests,
         new OfferService(pool, offerStore, queries, sessions, presence, requests, events, metrics, terms,

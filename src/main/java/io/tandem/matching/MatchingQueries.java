@@ -31,7 +31,7 @@ import java.util.UUID;
 public final class MatchingQueries {
   static final String REQUEST_COLUMNS =
       "r.id, r.client_id, r.topic, r.shard, r.mode, r.lat, r.lng, r.max_distance_km, r.brief, r.status,"
-          + " r.queued_at, r.created_at, r.expires_at, r.session_id, r.fallback_mode, r.price, r.platform_fee, r.cancel_reason";
+          + " r.queued_at, r.created_at, r.expires_at, r.session_id, r.fallback_mode, r.price, r.platform_fee, r.cancel_reason, r.chosen_expert_id";
 
   private final Pool pool;
   private final Pricing pricing;
@@ -214,6 +214,7 @@ public final class MatchingQueries {
         row.getString("fallback_mode") == null ? null : Mode.fromWire(row.getString("fallback_mode")).orElseThrow(),
         row.getLong("price"),
         row.getLong("platform_fee"),
-        CancelReason.stored(row.getString("cancel_reason")).orElse(null));
+        CancelReason.stored(row.getString("cancel_reason")).orElse(null),
+        Optional.ofNullable(row.getUUID("chosen_expert_id")).map(UserId::new));
   }
 }

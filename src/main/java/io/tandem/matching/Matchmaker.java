@@ -129,6 +129,11 @@ public final class Matchmaker {
     experts.get(expert).ifPresent(e -> experts.put(e.withLoad(e.load() - 1)));
   }
 
+  /** The client opened the request to everyone: no longer offered to their chosen expert alone. */
+  public void openToAll(RequestId id) {
+    Optional.ofNullable(waiting.get(id)).ifPresent(request -> request.choose(null));
+  }
+
   /** PostgreSQL found the request's client not there ({@code away}), or they are back: only then is it proposed again. */
   public void clientAway(RequestId id, boolean away) {
     WaitingRequest request = waiting.get(id);
@@ -215,8 +220,11 @@ public final class Matchmaker {
   /** As {@link #candidates(WaitingRequest, Instant)}, passing over the experts {@code passOver} names. */
   private List<Candidate> candidates(WaitingRequest request, Instant now, Predicate<UserId> passOver) {
     int limit = config.candidatesPerRequest();
+    // Asked of one expert: them alone, at any level of the topic's lineage (the client chose them).
+    Optional<UserId> chosen = request.chosenExpert();
+    Predicate<UserId> skip = chosen.map(only -> passOver.or(id -> !id.equals(only))).orElse(passOver);
     PriorityQueue<Candidate> best = new PriorityQueue<>(limit + 1, Comparator.comparingDouble(Candidate::score));
-    List<Topic> lineage = lineage(request, now);
+    List<Topic> lineage = chosen.isPresent() ? fullLineage(request) : lineage(request, now);
     Scoring.ForRequest scorer = scoring.forRequest(request, now);
     double radius = request.maxDistanceKm().orElse(config.maxDistanceKm());
     // Levels are visited closest first; an expert offering several of them counts at the closest.
@@ -225,7 +233,7 @@ public final class Matchmaker {
       int level = levelsUp;
       Topic topic = lineage.get(levelsUp);
       Consumer<ExpertSnapshot> consider = expert -> {
-        if ((seen == null || seen.add(expert.id())) && !passOver.test(expert.id())) {
+        if ((seen == null || seen.add(expert.id())) && !skip.test(expert.id())) {
           offer(best, limit, request, expert, level, scorer);
         }
       };
@@ -308,6 +316,15 @@ public final class Matchmaker {
    * its parents, whatever the request has waited: a parent's expert is only a little way off.
    */
   public Outlook outlook(WaitingRequest request) {
+    if (request.chosenExpert().isPresent()) {
+      // Waiting for one expert: moving while they could take it, else stalled on them (busy: waiting honestly).
+      Optional<ExpertSnapshot> chosen = experts.get(request.chosenExpert().get());
+      if (chosen.isEmpty() || !chosen.get().available() || !couldServe(request, chosen.get())
+          || fullLineage(request).stream().noneMatch(chosen.get().topics()::contains)) {
+        return new Outlook(Optional.of(Stall.CHOSEN_EXPERT_UNAVAILABLE), 0);
+      }
+      return chosen.get().hasFreeSlot() ? new Outlook(Optional.empty(), 1) : new Outlook(Optional.of(Stall.ALL_BUSY), 1);
+    }
     int[] online = {0};
     int[] inRange = {0};
     int[] notExcluded = {0};

@@ -3,6 +3,7 @@ package io.tandem.matching;
 import io.tandem.kernel.GeoPoint;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.Topic;
+import io.tandem.kernel.UserId;
 import io.tandem.wire.JsonInput;
 import java.time.Duration;
 import java.util.Optional;
@@ -10,10 +11,11 @@ import java.util.Optional;
 /**
  * A validated {@code POST /api/v1/requests} body (or {@code request.create} frame);
  * {@code location}: required in person, optional online (where given it ranks nearer experts first);
- * {@code fallbackMode} (in person only, may be null): the mode to switch to when nobody is within range.
+ * {@code fallbackMode} (in person only, may be null): the mode to switch to when nobody is within range;
+ * {@code expert}: the expert the client asks for (offered to them alone until the client opens it to everyone).
  */
 public record NewRequest(Topic topic, Mode mode, Optional<GeoPoint> location, Double maxDistanceKm, String brief, Duration maxWait,
-    Mode fallbackMode) {
+    Mode fallbackMode, Optional<UserId> expert) {
   public static final int MAX_BRIEF_LENGTH = 500;
   public static final int MIN_WAIT_SECONDS = 1;
 
@@ -51,6 +53,8 @@ public record NewRequest(Topic topic, Mode mode, Optional<GeoPoint> location, Do
     String brief = body.optionalString("brief", 0, MAX_BRIEF_LENGTH).orElse("");
     int maxWaitLimit = (int) limits.maxWait().toSeconds();
     int maxWait = body.optionalInt("maxWaitSeconds", Math.min(MIN_WAIT_SECONDS, maxWaitLimit), maxWaitLimit).orElse(maxWaitLimit);
-    return new NewRequest(topic, mode, location, maxDistanceKm.orElse(null), brief, Duration.ofSeconds(maxWait), fallbackMode);
+    Optional<UserId> expert = body.optionalString("expertId", 1, 64)
+        .map(id -> UserId.parse(id).orElseThrow(() -> body.invalid("expertId", "'" + id + "' is not an expert's id")));
+    return new NewRequest(topic, mode, location, maxDistanceKm.orElse(null), brief, Duration.ofSeconds(maxWait), fallbackMode, expert);
   }
 }

@@ -15,6 +15,12 @@ public sealed interface OfferAttempt {
   /** The request's client is not there (no connection, no recent poll): it waits for them. */
   record ClientAway() implements OfferAttempt {}
 
+  /**
+   * The request asks for another expert (PostgreSQL's guard, V17): the shard's copy was behind the
+   * database, which cannot happen while a choice is only ever cleared. Nothing was written.
+   */
+  record NotChosen() implements OfferAttempt {}
+
   /** The expert is offline, disconnected or at capacity. */
   record ExpertUnavailable() implements OfferAttempt {}
 

@@ -75,6 +75,7 @@ public final class OfferRepository {
                       : new Price(row.getLong("o_price"), row.getLong("o_fee"), pricing.currency()));
               case "request_gone" -> new OfferAttempt.RequestGone();
               case "client_away" -> new OfferAttempt.ClientAway();
+              case "not_chosen" -> new OfferAttempt.NotChosen();
               case "expert_unavailable" -> new OfferAttempt.ExpertUnavailable();
               case "fenced" -> new OfferAttempt.Fenced();
               default -> throw new IllegalStateException("make_offers answered " + row.getString("o_outcome"));

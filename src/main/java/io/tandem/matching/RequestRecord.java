@@ -12,7 +12,8 @@ import java.util.UUID;
 
 /**
  * A request as stored; {@code fallbackMode} may be null, so may {@code price} and {@code platformFee}
- * (a request made before prices were quoted) and {@code cancelReason} (not cancelled, or before reasons were kept).
+ * (a request made before prices were quoted) and {@code cancelReason} (not cancelled, or before reasons were kept);
+ * {@code chosenExpert}: the expert the client asked for, until they opened the request to everyone.
  */
 public record RequestRecord(
     RequestId id,
@@ -31,13 +32,16 @@ public record RequestRecord(
     Mode fallbackMode,
     Long price,
     Long platformFee,
-    CancelReason cancelReason) {
+    CancelReason cancelReason,
+    Optional<UserId> chosenExpert) {
 
   public boolean waiting() {
     return status.waiting();
   }
 
   public WaitingRequest toWaiting() {
-    return new WaitingRequest(id, clientId, topic, mode, location, maxDistanceKm, queuedAt, expiresAt, fallbackMode);
+    WaitingRequest waiting = new WaitingRequest(id, clientId, topic, mode, location, maxDistanceKm, queuedAt, expiresAt, fallbackMode);
+    chosenExpert.ifPresent(waiting::choose);
+    return waiting;
   }
 }

@@ -47,6 +47,14 @@ public final class RequestRepository {
 
   // ---- requests
 
+  /** The request no longer asks for one expert; empty when it is not the client's (or does not exist). */
+  Future<Optional<RequestRecord>> openToAll(UserId client, RequestId request) {
+    return pool.preparedQuery("UPDATE requests r SET chosen_expert_id = NULL WHERE r.id = $1 AND r.client_id = $2 RETURNING "
+            + MatchingQueries.REQUEST_COLUMNS)
+        .execute(Tuple.of(request.value(), client.value()))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(MatchingQueries.request(rows.iterator().next())));
+  }
+
   /**
    * Stores a new request at {@code price}; with an idempotency key the client already used, returns
    * that request instead. A client with a request still queued or offered gets {@link LiveRequestExists}:
@@ -54,8 +62,8 @@ public final class RequestRepository {
    */
   Future<Insertion> insertRequest(UserId client, NewRequest request, int shard, String idempotencyKey, Price price) {
     return pool.preparedQuery("INSERT INTO requests AS r (id, client_id, topic, shard, mode, lat, lng, max_distance_km, brief, status,"
-            + " idempotency_key, expires_at, fallback_mode, price, platform_fee) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10,"
-            + " now() + make_interval(secs => $11), $12, $13, $14) ON CONFLICT (client_id, idempotency_key) WHERE idempotency_key IS NOT NULL"
+            + " idempotency_key, expires_at, fallback_mode, price, platform_fee, chosen_expert_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+            + " 'queued', $10, now() + make_interval(secs => $11), $12, $13, $14, $15) ON CONFLICT (client_id, idempotency_key) WHERE idempotency_key IS NOT NULL"
             + " DO NOTHING RETURNING " + MatchingQueries.REQUEST_COLUMNS)
         .execute(Tuple.tuple()
             .addUUID(UUID.randomUUID())
@@ -71,7 +79,8 @@ public final class RequestRepository {
             .addDouble((double) request.maxWait().toSeconds())
             .addString(request.fallbackMode() == null ? null : request.fallbackMode().wireName())
             .addLong(price.amount())
-            .addLong(price.platformFee()))
+            .addLong(price.platformFee())
+            .addUUID(request.expert().map(UserId::value).orElse(null)))
         .recover(failure -> failure instanceof PgException pg && "requests_one_live_per_client".equals(pg.getConstraint())
             ? MatchingQueries.liveRequestOf(pool, client).compose(live -> Future.failedFuture(live.<Throwable>map(LiveRequestExists::new).orElse(failure)))
             : Future.failedFuture(failure))

@@ -6,6 +6,8 @@ import io.tandem.bus.Addresses;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.RequestId;
 import io.tandem.kernel.RequestStatus;
+import io.tandem.expert.ExpertProfiles;
+import io.tandem.expert.Offering;
 import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
 import io.tandem.money.Amounts;
@@ -54,8 +56,10 @@ public final class RequestService {
    * {@code longestSession}: session.maxMinutes, what a price pays for at most (told with every quote);
    * {@code topics}: the catalogue a request's topic must be in (topics.listedOnly).
    */
+  private final ExpertProfiles profiles;
   public RequestService(EventBus bus, RequestRepository repository, MatchingQueries queries, MatchingMetrics metrics, MatchingEvents events, MatchingConfig config, Ledger ledger,
-      Pricing pricing, Reliability reliability, Duration longestSession, Topics topics) {
+      Pricing pricing, Reliability reliability, Duration longestSession, Topics topics, ExpertProfiles profiles) {
+    this.profiles = profiles;
     this.longestSession = longestSession;
     this.topics = topics;
     this.reliability = reliability;
@@ -83,7 +87,7 @@ public final class RequestService {
     topics.requireListed("topic", request.topic());
     int shard = Shards.of(request.topic(), config.shards());
     Price price = pricing.of(request.topic(), request.mode());
-    return queries.findByIdempotencyKey(caller.id(), idempotencyKey)
+    return requireOffering(request).compose(v -> queries.findByIdempotencyKey(caller.id(), idempotencyKey))
         .compose(existing -> existing.isPresent()
             ? Future.succeededFuture(existing.get())
             : reliability.suspendedUntil(caller.id()).compose(suspended -> suspended.isPresent()
@@ -107,6 +111,52 @@ public final class RequestService {
               : Future.succeededFuture(Optional.<RequestView.Standing>empty()))
               .map(standing -> new RequestView(record, standing, pricing.currency()));
         });
+  }
+
+  /**
+   * The expert a request asks for must have a profile offering its mode and its topic or a parent of
+   * it (as matching would offer it to them); each miss is a bad request about {@code expertId}.
+   */
+  private Future<Void> requireOffering(NewRequest request) {
+    if (request.expert().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    UserId expert = request.expert().get();
+    return profiles.find(expert).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(ApiError.badRequest("expertId " + expert + " is not an expert with a profile"));
+      }
+      Offering offering = found.get().offering();
+      boolean topic = false;
+      for (Optional<Topic> t = Optional.of(request.topic()); t.isPresent() && !topic; t = t.get().parent()) {
+        topic = offering.topics().contains(t.get());
+      }
+      if (!topic || !offering.modes().contains(request.mode())) {
+        return Future.failedFuture(ApiError.badRequest("expertId: this expert does not offer " + request.topic() + " by "
+            + request.mode().wireName() + "; ask them for one of their topics and modes, or ask without expertId").with("reason", "expert_does_not_offer"));
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  /**
+   * {@code POST /api/v1/requests/{id}/open} and {@code request.open}: a request that asked for one
+   * expert is offered to everyone from now on (again, it is answered the same). The shard is told
+   * once PostgreSQL holds it; whichever node owns the request reads the same after a takeover.
+   */
+  public Future<RequestView> openToAll(AuthenticatedUser caller, String id) {
+    requireClient(caller);
+    RequestId request = RequestId.parse(id).orElseThrow(() -> ApiError.notFound("there is no request " + id));
+    return repository.openToAll(caller.id(), request).compose(opened -> {
+      if (opened.isEmpty()) {
+        return Future.failedFuture(ApiError.notFound("there is no request " + id));
+      }
+      if (opened.get().waiting()) {
+        events.toShard(opened.get().shard(), ShardMessages.openedToAll(request));
+        log.info("request {} opened to every expert by its client", request);
+      }
+      return view(opened.get());
+    });
   }
 
   /** Only clients request consultations: the edges ask first, before reading the body. */

@@ -60,6 +60,7 @@ public record RequestView(RequestRecord request, Optional<Standing> standing, St
     }
     standing.flatMap(Standing::position).ifPresent(position -> view.put("position", position).put("etaSeconds", standing.get().etaSeconds()));
     standing.flatMap(Standing::reason).ifPresent(reason -> view.put("reason", reason));
+    request.chosenExpert().ifPresent(expert -> view.put("expertId", expert.toString()));
     return view;
   }
 }

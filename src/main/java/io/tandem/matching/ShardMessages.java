@@ -20,6 +20,7 @@ public final class ShardMessages {
   public static final String OFFER_CLOSED = "offer-closed";
   public static final String REQUEST_CLOSED = "request-closed";
   public static final String CLIENT_BACK = "client-back";
+  public static final String OPENED = "opened-to-all";
 
   public static final String ACCEPTED = "accepted";
   public static final String DECLINED = "declined";
@@ -47,7 +48,8 @@ public final class ShardMessages {
         .put("maxDistanceKm", r.maxDistanceKm())
         .put("fallbackMode", r.fallbackMode() == null ? null : r.fallbackMode().wireName())
         .put("queuedAt", r.queuedAt().toEpochMilli())
-        .put("expiresAt", r.expiresAt().toEpochMilli());
+        .put("expiresAt", r.expiresAt().toEpochMilli())
+        .put("chosenExpertId", r.chosenExpert().map(UserId::toString).orElse(null));
   }
 
   /** The owner's answer to {@link #queued} or {@link #position}: where the request stands. */
@@ -71,6 +73,9 @@ public final class ShardMessages {
         Instant.ofEpochMilli(m.getLong("expiresAt")),
         m.getString("fallbackMode") == null ? null : Mode.fromWire(m.getString("fallbackMode")).orElseThrow());
     m.getJsonArray("excluded", new io.vertx.core.json.JsonArray()).forEach(id -> waiting.exclude(new UserId(UUID.fromString((String) id))));
+    if (m.getString("chosenExpertId") != null) {
+      waiting.choose(new UserId(UUID.fromString(m.getString("chosenExpertId"))));
+    }
     return waiting;
   }
 
@@ -87,6 +92,11 @@ public final class ShardMessages {
   /** The request's client is there again (a connection opened): it may be offered again at once. */
   public static JsonObject clientBack(RequestId request) {
     return new JsonObject().put("op", CLIENT_BACK).put("requestId", request.toString());
+  }
+
+  /** The client opened the request to everyone: no longer offered to their chosen expert alone. */
+  public static JsonObject openedToAll(RequestId request) {
+    return new JsonObject().put("op", OPENED).put("requestId", request.toString());
   }
 
   /** A request left the queue elsewhere (cancelled or expired). */

@@ -138,6 +138,9 @@ final class ShardOffers {
       matchmaker.clientAway(p.request().id(), true);
     } else if (attempt instanceof OfferAttempt.Fenced) {
       host.fenced();
+    } else if (attempt instanceof OfferAttempt.NotChosen) {
+      log.warn("request {} asks for another expert than {}, which this shard did not know; the next reconciliation reads it again",
+          p.request().id(), p.expert().id());
     }
   }
 

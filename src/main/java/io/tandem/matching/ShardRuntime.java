@@ -203,6 +203,11 @@ final class ShardRuntime {
         matchmaker.clientAway(request, false);
         markDirty();
       }
+      case ShardMessages.OPENED -> {
+        matchmaker.openToAll(request);
+        markDirty();
+        standings.push();
+      }
       case ShardMessages.REQUEST_CLOSED -> {
         touched(request);
         matchmaker.remove(request);

@@ -2,9 +2,15 @@ package io.tandem.matching;
 
 /**
  * Why a waiting request is not moving: the {@code reason} of {@code request.status}
- * (docs/protocol.md). Checked in this order; the first that applies is the reason.
+ * (docs/protocol.md). Checked in this order; the first that applies is the reason (a request for a
+ * chosen expert has only the first).
  */
 enum Stall {
+  /**
+   * The expert the client asked for is offline, at capacity, or declined or missed its offer: the
+   * client keeps waiting for them or opens the request to everyone.
+   */
+  CHOSEN_EXPERT_UNAVAILABLE("chosen_expert_unavailable"),
   /** Nobody available offers the topic or a parent of it, in the request's mode. */
   NO_EXPERT_ONLINE("no_expert_online"),
   /** In person: experts offer it, but none within the request's {@code maxDistanceKm}. */

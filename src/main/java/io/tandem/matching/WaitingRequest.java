@@ -34,6 +34,8 @@ public final class WaitingRequest {
   private UserId offeredTo;
   /** Its client was found not there when an offer was to be written: it is proposed to nobody until they are back. */
   private boolean clientAway;
+  /** The expert the client asked for: offered to them alone until the client opens the request to everyone; null: anyone. */
+  private UserId chosenExpert;
 
   public WaitingRequest(
       RequestId id, UserId clientId, Topic topic, Mode mode, Optional<GeoPoint> location, Double maxDistanceKm, Instant queuedAt,
@@ -128,5 +130,15 @@ public final class WaitingRequest {
 
   void clientAway(boolean away) {
     this.clientAway = away;
+  }
+
+  /** The expert the client asked for, if any: the request is offered to them alone. */
+  public Optional<UserId> chosenExpert() {
+    return Optional.ofNullable(chosenExpert);
+  }
+
+  /** Offered to {@code expert} alone from now on; null opens it to everyone. */
+  public void choose(UserId expert) {
+    chosenExpert = expert;
   }
 }

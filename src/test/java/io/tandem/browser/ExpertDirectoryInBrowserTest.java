@@ -181,4 +181,28 @@ class ExpertDirectoryInBrowserTest {
           + monday.plusDays(1).toInstant()).json().getJsonArray("slots")).as("09:00 to 12:00 in half hours").hasSize(6);
     }
   }
+
+  @Test
+  @DisplayName("en, phone: a client asks one expert from their profile; only they are offered it; they decline; the client opens it to all and another expert gets it")
+  void askThisExpert() {
+    Browsers.assumeAvailable();
+    String topic = Actors.uniqueTopic();
+    try (Person other = Actors.expert(node, topic); Person chosen = Actors.expert(node, topic);
+         AppUser client = new AppUser(baseUrl(), "en-US", Browsers.PHONE)) {
+      client.signUp("client", "Kai Lin");
+      client.open("/#/experts/" + chosen.id());
+      client.find("ask-expert").click();
+      client.until("the expert asked is named", () -> client.find("chosen-expert-name").getText().contains("Asking Test expert first"));
+      client.screenshot("ask-this-expert-en-phone");
+      client.find("new-request").findElement(By.cssSelector("[type=submit]")).click();
+      client.find("waiting");
+      String offerId = chosen.socket().awaitEvent("offer").getString("offerId");
+      assertThat(other.socket().staysWithout("offer", java.time.Duration.ofMillis(500))).as("only the expert asked").isTrue();
+      chosen.socket().ack("offer.decline", new JsonObject().put("offerId", offerId));
+      client.until("told the expert cannot take it", () -> client.find("request-reason").getText().contains("The expert you asked"));
+      client.screenshot("ask-this-expert-declined-en-phone");
+      client.find("open-request").click();
+      assertThat(other.socket().awaitEvent("offer").getString("topic")).isEqualTo(topic);
+    }
+  }
 }

@@ -24,7 +24,7 @@ class ReconciliationTest {
   private static RequestRecord record() {
     return new RequestRecord(new RequestId(UUID.randomUUID()), new UserId(UUID.randomUUID()), new Topic("tax"), 0, Mode.CHAT,
         Optional.of(new GeoPoint(31.2, 121.4)), null, "brief", RequestStatus.QUEUED, NOW, NOW, NOW.plusSeconds(300), null, null, 2000L,
-        200L, null);
+        200L, null, Optional.empty());
   }
 
   private static WaitingRequest offered(RequestRecord record, UserId expert) {

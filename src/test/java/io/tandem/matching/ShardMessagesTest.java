@@ -26,9 +26,11 @@ class ShardMessagesTest {
     UserId client = new UserId(UUID.randomUUID());
     UserId declined = new UserId(UUID.randomUUID());
     RequestRecord record = new RequestRecord(new RequestId(UUID.randomUUID()), client, new Topic("legal.labour"), 3, Mode.IN_PERSON,
-        Optional.of(SHANGHAI), 12.5, "brief", RequestStatus.QUEUED, NOW, NOW, NOW.plusSeconds(300), null, Mode.VIDEO, 2000L, 200L, null);
+        Optional.of(SHANGHAI), 12.5, "brief", RequestStatus.QUEUED, NOW, NOW, NOW.plusSeconds(300), null, Mode.VIDEO, 2000L, 200L, null,
+        Optional.of(new UserId(UUID.randomUUID())));
     WaitingRequest decoded = ShardMessages.waiting(ShardMessages.queued(record, List.of(declined)).copy());
     assertThat(decoded.id()).isEqualTo(record.id());
+    assertThat(decoded.chosenExpert()).as("the expert the client asked for travels with it").isEqualTo(record.chosenExpert());
     assertThat(decoded.clientId()).isEqualTo(client);
     assertThat(decoded.topic()).isEqualTo(record.topic());
     assertThat(decoded.mode()).isEqualTo(Mode.IN_PERSON);
