@@ -16,11 +16,12 @@ import java.util.Set;
  * plain function of the two. {@code gone}: requests no longer waiting, to forget;
  * {@code offersEnded}: requests whose offer ended unseen (declined or missed, as a rule: this
  * shard would have seen its own revoke), with the expert, who is not asked again; {@code unseen}:
- * requests waiting that the shard does not know, each with its pending offer if any. Requests
+ * requests waiting that the shard does not know, each with its pending offer if any; {@code opened}:
+ * requests the shard holds for one expert that their client opened to everyone. Requests
  * changed while the read was in flight ({@code recent}) are left alone: the read is too old to judge them.
  */
 record Reconciliation(List<RequestId> gone, Map<RequestId, UserId> offersEnded,
-    List<Unseen> unseen) {
+    List<Unseen> unseen, List<RequestId> opened) {
   record Unseen(RequestRecord request, Optional<MatchingQueries.PendingOffer> pendingOffer) {}
 
   static Reconciliation of(Collection<WaitingRequest> inMemory, Set<RequestId> recent, MatchingQueries.ShardState inDatabase) {
@@ -31,6 +32,7 @@ record Reconciliation(List<RequestId> gone, Map<RequestId, UserId> offersEnded,
     List<RequestId> gone = new ArrayList<>();
     Map<RequestId, UserId> ended = new HashMap<>();
     Set<RequestId> known = new HashSet<>();
+    List<RequestId> opened = new ArrayList<>();
     for (WaitingRequest request : inMemory) {
       known.add(request.id());
       if (recent.contains(request.id())) {
@@ -38,7 +40,13 @@ record Reconciliation(List<RequestId> gone, Map<RequestId, UserId> offersEnded,
       }
       if (!waiting.containsKey(request.id())) {
         gone.add(request.id());
-      } else if (request.offeredTo().isPresent() && !pending.containsKey(request.id())) {
+        continue;
+      }
+      // A choice is only ever cleared, so PostgreSQL without one is the newer word.
+      if (request.chosenExpert().isPresent() && waiting.get(request.id()).chosenExpert().isEmpty()) {
+        opened.add(request.id());
+      }
+      if (request.offeredTo().isPresent() && !pending.containsKey(request.id())) {
         ended.put(request.id(), request.offeredTo().get());
       }
     }
@@ -48,6 +56,6 @@ record Reconciliation(List<RequestId> gone, Map<RequestId, UserId> offersEnded,
         unseen.add(new Unseen(record, Optional.ofNullable(pending.get(record.id()))));
       }
     }
-    return new Reconciliation(gone, ended, unseen);
+    return new Reconciliation(gone, ended, unseen, opened);
   }
 }

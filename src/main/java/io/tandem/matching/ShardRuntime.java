@@ -313,6 +313,7 @@ final class ShardRuntime {
         matchmaker.remove(gone);
         offers.forget(gone);
       }
+      repairs.opened().forEach(matchmaker::openToAll);
       repairs.offersEnded().forEach((request, expert) -> {
         log.info("shard {}: the offer of request {} has ended; back in the queue", shard, request);
         offers.ended(request, expert, true);

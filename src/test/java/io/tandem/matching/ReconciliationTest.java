@@ -22,9 +22,13 @@ class ReconciliationTest {
   private static final Instant NOW = Instant.parse("2026-12-07T10:00:00Z");
 
   private static RequestRecord record() {
+    return record(Optional.empty());
+  }
+
+  private static RequestRecord record(Optional<UserId> chosenExpert) {
     return new RequestRecord(new RequestId(UUID.randomUUID()), new UserId(UUID.randomUUID()), new Topic("tax"), 0, Mode.CHAT,
         Optional.of(new GeoPoint(31.2, 121.4)), null, "brief", RequestStatus.QUEUED, NOW, NOW, NOW.plusSeconds(300), null, null, 2000L,
-        200L, null, Optional.empty());
+        200L, null, chosenExpert);
   }
 
   private static WaitingRequest offered(RequestRecord record, UserId expert) {
@@ -50,6 +54,21 @@ class ReconciliationTest {
     assertThat(repairs.gone()).containsExactly(closed.id());
     assertThat(repairs.offersEnded()).containsExactly(Map.entry(offerEnded.id(), expert));
     assertThat(repairs.unseen()).containsExactly(new Reconciliation.Unseen(unseen, Optional.of(unseenOffer)));
+  }
+
+  @Test
+  @DisplayName("a request the shard holds for one expert that PostgreSQL says is open to everyone is opened (a lost message)")
+  void openedUnseen() {
+    RequestRecord heldForOne = record(Optional.of(new UserId(UUID.randomUUID())));
+    RequestRecord opened = new RequestRecord(heldForOne.id(), heldForOne.clientId(), heldForOne.topic(), 0, Mode.CHAT, heldForOne.location(),
+        null, "brief", RequestStatus.QUEUED, NOW, NOW, NOW.plusSeconds(300), null, null, 2000L, 200L, null, Optional.empty());
+    RequestRecord stillChosen = record(Optional.of(new UserId(UUID.randomUUID())));
+    MatchingQueries.ShardState database = new MatchingQueries.ShardState(List.of(opened, stillChosen), Map.of(), List.of());
+
+    Reconciliation repairs = Reconciliation.of(List.of(heldForOne.toWaiting(), stillChosen.toWaiting()), Set.of(), database);
+
+    assertThat(repairs.opened()).containsExactly(heldForOne.id());
+    assertThat(repairs.gone()).isEmpty();
   }
 
   @Test
