@@ -3,11 +3,11 @@ package io.tandem.matching;
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Role;
 import io.tandem.bus.Addresses;
+import io.tandem.expert.ExpertProfiles;
+import io.tandem.expert.Offering;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.RequestId;
 import io.tandem.kernel.RequestStatus;
-import io.tandem.expert.ExpertProfiles;
-import io.tandem.expert.Offering;
 import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
 import io.tandem.money.Amounts;
@@ -51,12 +51,14 @@ public final class RequestService {
   private final Ledger ledger;
   private final Pricing pricing;
   private final Reliability reliability;
+  /** Where a request's chosen expert is checked: they must offer what it asks for. */
+  private final ExpertProfiles profiles;
 
   /**
    * {@code longestSession}: session.maxMinutes, what a price pays for at most (told with every quote);
-   * {@code topics}: the catalogue a request's topic must be in (topics.listedOnly).
+   * {@code topics}: the catalogue a request's topic must be in (topics.listedOnly);
+   * {@code profiles}: experts' profiles, for a request that asks for one of them.
    */
-  private final ExpertProfiles profiles;
   public RequestService(EventBus bus, RequestRepository repository, MatchingQueries queries, MatchingMetrics metrics, MatchingEvents events, MatchingConfig config, Ledger ledger,
       Pricing pricing, Reliability reliability, Duration longestSession, Topics topics, ExpertProfiles profiles) {
     this.profiles = profiles;
@@ -87,10 +89,10 @@ public final class RequestService {
     topics.requireListed("topic", request.topic());
     int shard = Shards.of(request.topic(), config.shards());
     Price price = pricing.of(request.topic(), request.mode());
-    return requireOffering(request).compose(v -> queries.findByIdempotencyKey(caller.id(), idempotencyKey))
+    return queries.findByIdempotencyKey(caller.id(), idempotencyKey)
         .compose(existing -> existing.isPresent()
             ? Future.succeededFuture(existing.get())
-            : reliability.suspendedUntil(caller.id()).compose(suspended -> suspended.isPresent()
+            : requireOffering(request).compose(v -> reliability.suspendedUntil(caller.id())).compose(suspended -> suspended.isPresent()
                 ? Future.failedFuture(ApiError.forbidden("you are suspended until " + suspended.get() + " and cannot request consultations")
                     .with("reason", "suspended").with("suspendedUntil", suspended.get().toString()))
                 : ledger.balance(caller.id()).compose(balance -> balance >= price.amount()

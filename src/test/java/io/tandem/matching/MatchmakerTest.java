@@ -64,6 +64,28 @@ class MatchmakerTest {
   }
 
   @Test
+  @DisplayName("a request asked of one expert has them alone as candidate, at once even when they offer only a parent topic; "
+      + "stalled on them while they are away; opened, everyone")
+  void chosenExpert() {
+    ExpertSnapshot specialist = expert("career.interview", PEOPLES_SQUARE, Mode.CHAT);
+    ExpertSnapshot generalist = expert("career", PEOPLES_SQUARE, Mode.CHAT);
+    matchmaker.putExpert(specialist);
+    matchmaker.putExpert(generalist);
+    WaitingRequest request = request("career.interview", Mode.CHAT, JING_AN, null, Duration.ZERO);
+    request.choose(generalist.id());
+    assertThat(ids(matchmaker.candidates(request, NOW))).as("the generalist chosen: no wait for the parent topic").containsExactly(generalist.id());
+    assertThat(matchmaker.outlook(request).stall()).isEmpty();
+
+    request.exclude(generalist.id());
+    assertThat(matchmaker.candidates(request, NOW)).as("declined: nobody else").isEmpty();
+    assertThat(matchmaker.outlook(request).stall()).contains(Stall.CHOSEN_EXPERT_UNAVAILABLE);
+
+    request.choose(null);
+    assertThat(ids(matchmaker.candidates(request, NOW))).containsExactly(specialist.id());
+    assertThat(matchmaker.outlook(request).stall()).isEmpty();
+  }
+
+  @Test
   @DisplayName("while an expert of the exact topic who could take it is online, the parent topic waits parentTopicAfterSeconds")
   void parentTopicWaitsForASpecialist() {
     ExpertSnapshot generalist = expert("career", PEOPLES_SQUARE, Mode.CHAT);
