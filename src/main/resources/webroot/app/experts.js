@@ -169,6 +169,7 @@ function profileParts(ctx, expert) {
     expert.bio ? h('p', { class: 'expert-bio', text: expert.bio }) : null,
     languages,
     h('h2', { i18n: 'experts.topicsHeading' }),
+    canAsk ? h('p', { class: 'hint', i18n: 'experts.askHint' }) : null,
     topics,
     h('h2', { i18n: 'experts.reviewsHeading' }),
     reviews,

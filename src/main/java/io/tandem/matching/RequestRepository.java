@@ -47,7 +47,7 @@ public final class RequestRepository {
 
   // ---- requests
 
-  /** The request no longer asks for one expert; empty when it is not the client's (or does not exist). */
+  /** The request no longer asks for one expert (whatever its status: a closed one is answered as it is); empty when it is not the client's. */
   Future<Optional<RequestRecord>> openToAll(UserId client, RequestId request) {
     return pool.preparedQuery("UPDATE requests r SET chosen_expert_id = NULL WHERE r.id = $1 AND r.client_id = $2 RETURNING "
             + MatchingQueries.REQUEST_COLUMNS)

@@ -143,20 +143,24 @@ public final class RequestService {
 
   /**
    * {@code POST /api/v1/requests/{id}/open} and {@code request.open}: a request that asked for one
-   * expert is offered to everyone from now on (again, it is answered the same). The shard is told
+   * expert is offered to everyone from now on (again, it is answered the same; once the request is
+   * matched, cancelled or expired, {@code conflict}). The shard is told
    * once PostgreSQL holds it; whichever node owns the request reads the same after a takeover.
    */
   public Future<RequestView> openToAll(AuthenticatedUser caller, String id) {
-    requireClient(caller);
+    if (caller.role() != Role.CLIENT) {
+      throw ApiError.forbidden("only the client of a request may open it to every expert");
+    }
     RequestId request = RequestId.parse(id).orElseThrow(() -> ApiError.notFound("there is no request " + id));
     return repository.openToAll(caller.id(), request).compose(opened -> {
       if (opened.isEmpty()) {
         return Future.failedFuture(ApiError.notFound("there is no request " + id));
       }
-      if (opened.get().waiting()) {
-        events.toShard(opened.get().shard(), ShardMessages.openedToAll(request));
-        log.info("request {} opened to every expert by its client", request);
+      if (!opened.get().waiting()) {
+        return Future.failedFuture(ApiError.conflict("the request is already " + opened.get().status().wireName() + ": nobody is offered it any more"));
       }
+      events.toShard(opened.get().shard(), ShardMessages.openedToAll(request));
+      log.info("request {} opened to every expert by its client", request);
       return view(opened.get());
     });
   }

@@ -82,12 +82,18 @@ class ChosenExpertTest {
 
       Response opened = http.post("/api/v1/requests/" + requestId + "/open", new JsonObject(), client.session().accessToken());
       assertThat(opened.status()).isEqualTo(200);
-      assertThat(online.socket().awaitEvent("offer").getString("requestId")).isEqualTo(requestId);
+      JsonObject offer = online.socket().awaitEvent("offer");
+      assertThat(offer.getString("requestId")).isEqualTo(requestId);
       assertThat(http.post("/api/v1/requests/" + requestId + "/open", new JsonObject(), client.session().accessToken()).status())
           .as("again: answered the same").isEqualTo(200);
+      online.socket().ack("offer.accept", new JsonObject().put("offerId", offer.getString("offerId")));
+      Response late = http.post("/api/v1/requests/" + requestId + "/open", new JsonObject(), client.session().accessToken());
+      assertThat(late.status()).as("matched: nothing to open").isEqualTo(409);
       assertThat(http.post("/api/v1/requests/" + requestId + "/open", new JsonObject(), Actors.client(node).session().accessToken()).status())
           .as("someone else's request").isEqualTo(404);
-      assertThat(http.post("/api/v1/requests/" + requestId + "/open", new JsonObject(), online.session().accessToken()).status()).isEqualTo(403);
+      Response asExpert = http.post("/api/v1/requests/" + requestId + "/open", new JsonObject(), online.session().accessToken());
+      assertThat(asExpert.status()).isEqualTo(403);
+      assertThat(asExpert.errorMessage()).contains("only the client of a request");
     }
   }
 
