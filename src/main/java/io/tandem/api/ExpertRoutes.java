@@ -16,8 +16,6 @@ import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /** Experts' own profiles and the public view of them: parsed and rendered here, served by the {@link ExpertDirectory}. */
@@ -70,15 +68,8 @@ final class ExpertRoutes {
     // Anyone may read who the experts are, signed in or not: a client chooses before asking.
     router.get("/api/v1/experts").handler(Replies.json(200, ctx -> {
       MultiMap query = ctx.queryParams();
-      String topicName = query.get("topic");
-      if (topicName == null || topicName.isBlank()) {
-        throw ApiError.badRequest("topic is required: a topic like career.interview");
-      }
-      Topic topic = Topic.parse(topicName)
-          .orElseThrow(() -> ApiError.badRequest("topic '" + topicName + "' is not a topic: lowercase dotted words, most general first, like career.interview"));
-      String modeName = query.get("mode");
-      Optional<Mode> mode = modeName == null || modeName.isBlank() ? Optional.empty()
-          : Optional.of(Mode.fromWire(modeName).orElseThrow(() -> ApiError.badRequest("mode '" + modeName + "' is not a mode; the modes are chat, video and in_person")));
+      Topic topic = QueryValues.requiredTopic(query.get("topic"));
+      Optional<Mode> mode = QueryValues.optionalMode(query.get("mode"));
       String online = query.get("online");
       if (online != null && !online.equals("true") && !online.equals("false")) {
         throw ApiError.badRequest("online must be true or false, got " + online);
@@ -94,11 +85,9 @@ final class ExpertRoutes {
       ApiError notFound = ApiError.notFound("there is no expert " + id);
       MultiMap query = ctx.queryParams();
       Instant now = clock.instant();
-      Instant from = instant("from", query.get("from")).orElse(now);
-      Instant to = instant("to", query.get("to")).orElse(from.plus(Duration.ofDays(DEFAULT_SLOT_DAYS)));
-      String modeName = query.get("mode");
-      Optional<Mode> mode = modeName == null || modeName.isBlank() ? Optional.empty()
-          : Optional.of(Mode.fromWire(modeName).orElseThrow(() -> ApiError.badRequest("mode '" + modeName + "' is not a mode; the modes are chat, video and in_person")));
+      Instant from = QueryValues.optionalInstant("from", query.get("from")).orElse(now);
+      Instant to = QueryValues.optionalInstant("to", query.get("to")).orElse(from.plus(Duration.ofDays(DEFAULT_SLOT_DAYS)));
+      Optional<Mode> mode = QueryValues.optionalMode(query.get("mode"));
       return UserId.parse(id)
           .map(expert -> directory.slots(expert, mode, from, to, now).compose(found -> found
               .map(openings -> Future.succeededFuture(openings.toJson()))
@@ -115,18 +104,6 @@ final class ExpertRoutes {
               .orElseGet(() -> Future.failedFuture(notFound))))
           .orElseGet(() -> Future.failedFuture(notFound));
     }));
-  }
-
-  /** An instant as ISO 8601 with an offset ({@code 2026-12-24T09:00:00Z}, {@code 2026-12-24T17:00+08:00}); empty when not given. */
-  private static Optional<Instant> instant(String name, String text) {
-    if (text == null || text.isBlank()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(OffsetDateTime.parse(text).toInstant());
-    } catch (DateTimeParseException e) {
-      throw ApiError.badRequest(name + " must be a time with its offset, like 2026-12-24T09:00:00Z; got " + text);
-    }
   }
 
   /** A profile with the expert's rating and reliability added, as both reads show it. */

@@ -21,7 +21,8 @@ final class MoneyRoutes {
   void mount(Router router, BearerAuthentication authenticated) {
     // No sign-in needed: a price is shown before anyone signs up.
     router.get("/api/v1/quotes").handler(Replies.json(200, ctx ->
-        io.vertx.core.Future.succeededFuture(requests.quote(ctx.queryParams().get("topic"), ctx.queryParams().get("mode")).toJson())));
+        io.vertx.core.Future.succeededFuture(requests.quote(QueryValues.requiredTopic(ctx.queryParams().get("topic")),
+            QueryValues.requiredMode(ctx.queryParams().get("mode"))).toJson())));
     router.get("/api/v1/me/ledger").handler(authenticated).handler(Replies.json(200, ctx ->
         money.statements().statement(Replies.caller(ctx).id()).map(Statements.Statement::toJson)));
     router.post("/api/v1/wallet/top-ups").handler(authenticated).handler(Replies.json(201, ctx ->

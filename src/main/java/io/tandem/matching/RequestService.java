@@ -196,16 +196,7 @@ public final class RequestService {
   }
 
   /** {@code GET /api/v1/quotes?topic&mode}: what a consultation costs, before asking; no sign-in needed. */
-  public Quote quote(String topicName, String modeName) {
-    if (topicName == null || topicName.isBlank()) {
-      throw ApiError.badRequest("topic is required: a topic like career.interview");
-    }
-    Topic topic = Topic.parse(topicName)
-        .orElseThrow(() -> ApiError.badRequest("topic '" + topicName + "' is not a topic: lowercase dotted words, most general first, like career.interview"));
-    if (modeName == null || modeName.isBlank()) {
-      throw ApiError.badRequest("mode is required: chat, video or in_person");
-    }
-    Mode mode = Mode.fromWire(modeName).orElseThrow(() -> ApiError.badRequest("mode '" + modeName + "' is not a mode; the modes are chat, video and in_person"));
+  public Quote quote(Topic topic, Mode mode) {
     topics.requireListed("topic", topic);
     return new Quote(topic, mode, pricing.of(topic, mode), longestSession);
   }
