@@ -107,6 +107,23 @@ public final class Ratings {
   }
 
   /**
+   * Where a review stands, as the expert it is about is told: none; they reported it; an operator
+   * kept it shown; an operator hid it from their public profile.
+   */
+  public enum Moderation {
+    NONE, REPORTED, KEPT, HIDDEN;
+
+    public String wireName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** From the review's columns: {@code reported_at}, {@code report_settled_at} and {@code hidden_at} set or not. */
+    public static Moderation of(boolean reported, boolean settled, boolean hidden) {
+      return hidden ? HIDDEN : settled ? KEPT : reported ? REPORTED : NONE;
+    }
+  }
+
+  /**
    * A review as the operators see it: whom it is about, whether reported (why), whether an operator
    * settled the report (hid the review or kept it), and whether hidden.
    */

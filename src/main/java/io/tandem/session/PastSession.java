@@ -5,6 +5,7 @@ import io.tandem.kernel.SessionId;
 import io.tandem.kernel.SessionStatus;
 import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
+import io.tandem.reliability.Ratings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -22,23 +23,7 @@ public record PastSession(SessionId id, UUID requestId, Topic topic, Mode mode, 
     String peerName, Instant createdAt, Instant startedAt, Instant endedAt, Optional<Rating> rating) {
 
   /** The client's rating of the session: stars, the comment if any, and where its moderation as a review stands. */
-  public record Rating(int stars, String comment, Moderation moderation) {}
-
-  /**
-   * A review's moderation: none; the expert reported it; an operator kept it shown; an operator hid
-   * it from the expert's public profile.
-   */
-  public enum Moderation {
-    NONE, REPORTED, KEPT, HIDDEN;
-
-    public String wireName() {
-      return name().toLowerCase(java.util.Locale.ROOT);
-    }
-
-    static Moderation of(boolean reported, boolean settled, boolean hidden) {
-      return hidden ? HIDDEN : settled ? KEPT : reported ? REPORTED : NONE;
-    }
-  }
+  public record Rating(int stars, String comment, Ratings.Moderation moderation) {}
 
   /** One entry of {@code GET /api/v1/me/sessions}. */
   public JsonObject toJson() {

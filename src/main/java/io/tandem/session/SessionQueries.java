@@ -6,6 +6,7 @@ import io.tandem.kernel.SessionId;
 import io.tandem.kernel.SessionStatus;
 import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
+import io.tandem.reliability.Ratings;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -68,7 +69,7 @@ public final class SessionQueries {
               row.getBoolean("is_client"), new UserId(row.getUUID("peer_id")), row.getString("peer_name"),
               SessionRepository.instant(row.getOffsetDateTime("created_at")), SessionRepository.instant(row.getOffsetDateTime("started_at")), SessionRepository.instant(row.getOffsetDateTime("ended_at")),
               row.getInteger("stars") == null ? Optional.empty() : Optional.of(new PastSession.Rating(row.getInteger("stars"), row.getString("comment"),
-                  PastSession.Moderation.of(row.getBoolean("reported"), row.getBoolean("settled"), row.getBoolean("hidden")))))));
+                  Ratings.Moderation.of(row.getBoolean("reported"), row.getBoolean("settled"), row.getBoolean("hidden")))))));
           return sessions;
         });
   }
