@@ -6,6 +6,7 @@
 import { t } from '/i18n/i18n.js';
 import { h, setText, setAttr, KeyedTable } from './dom.js';
 import { clock, ago } from './format.js';
+import { stars } from '/app/format.js';
 
 export class ReviewsSection {
   /** settle(id, hide, reason) -> Promise of the review as it is now; describe(error) -> a message for people. */
@@ -49,7 +50,7 @@ export class ReviewsSection {
     setText(time, clock(review.reportedAt));
     setAttr(time, 'title', ago(Date.parse(review.reportedAt)));
     setText(row.cells[1], review.expertName);
-    setText(row.cells[2].querySelector('.stars-small'), '★'.repeat(review.stars) + '☆'.repeat(5 - review.stars));
+    setText(row.cells[2].querySelector('.stars-small'), stars(review.stars));
     setAttr(row.cells[2].querySelector('.stars-small'), 'aria-label', `${review.stars}/5`);
     setText(row.cells[2].querySelector('q'), review.comment);
     setText(row.cells[3], review.reportReason);

@@ -2,7 +2,7 @@
 // reliability, penalties and earnings. Amounts are integer minor units of the server's currency,
 // shown in the reader's language with its sign.
 import { h, field, setI18n, statusLine, showStatus, uniqueId } from './dom.js';
-import { money, signedMoney, dateTime, errorText, topicLabel, rating, minorUnits } from './format.js';
+import { money, signedMoney, dateTime, errorText, topicLabel, rating, minorUnits, stars } from './format.js';
 
 export function renderAccount(ctx) {
   const me = ctx.me;
@@ -235,7 +235,7 @@ function historyCard(sessions, me, ctx) {
         h('span', { class: 'muted' },
           item.peer?.displayName || '', item.peer?.displayName ? ' · ' : '',
           setI18n(h('span'), `mode.${item.mode}`), ' · ', dateTime(item.startedAt || item.createdAt)),
-        item.rating ? h('span', { class: 'stars-small', role: 'img', text: `${'★'.repeat(item.rating.stars)}${'☆'.repeat(5 - item.rating.stars)}`, 'aria-label': `${item.rating.stars}/5` }) : null,
+        item.rating ? h('span', { class: 'stars-small', role: 'img', text: stars(item.rating.stars), 'aria-label': `${item.rating.stars}/5` }) : null,
         item.rating?.comment ? h('q', { class: 'rating-comment', text: item.rating.comment }) : null,
         // What a client wrote of this expert is public on their profile: they may report it to the operators.
         me.role === 'expert' && item.rating?.comment ? reviewState(ctx, item) : null),

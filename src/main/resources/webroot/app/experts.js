@@ -3,7 +3,7 @@
 // (GET /api/v1/experts/{id}). From a profile a client asks for a consultation on one of its topics.
 import { h, setI18nAttribute, setText, showStatus, statusLine, uniqueId } from './dom.js';
 import { language, t } from '/i18n/i18n.js';
-import { dateTime, errorText, money, rating } from './format.js';
+import { dateTime, errorText, money, rating, stars } from './format.js';
 import { currentTopics, loadTopics } from './topics.js';
 
 const PAGE_SIZE = 20;
@@ -152,7 +152,7 @@ function profileParts(ctx, expert) {
     ? h('ul', { class: 'review-list', dataTest: 'review-list' }, ...expert.recentReviews.map(review =>
       h('li', { class: 'review', dataTest: 'review' },
         h('p', { class: 'review-head' },
-          setI18nAttribute(h('span', { class: 'stars-small', role: 'img', text: '★'.repeat(review.stars) + '☆'.repeat(5 - review.stars) }),
+          setI18nAttribute(h('span', { class: 'stars-small', role: 'img', text: stars(review.stars) }),
             'aria-label', 'rate.starLabel', { n: review.stars }),
           ' ', h('span', { class: 'muted small', ...topicName(review.topic) }), ' · ',
           h('time', { class: 'muted small', datetime: review.at, text: dateTime(review.at) })),

@@ -84,6 +84,11 @@ export function duration(totalSeconds) {
   return t('duration.dh', { d: Math.floor(seconds / 86400), h: Math.floor((seconds % 86400) / 3600) });
 }
 
+/** A rating's stars as text: "★★★★☆" for 4 of 5. The app and the operator console both show stars with it. */
+export function stars(count) {
+  return '★'.repeat(count) + '☆'.repeat(5 - count);
+}
+
 export function rating(average) {
   if (average === null || average === undefined) return '–';
   return new Intl.NumberFormat(language(), { minimumFractionDigits: 1, maximumFractionDigits: 2 }).format(average);
