@@ -8,7 +8,8 @@ import io.vertx.core.http.HttpServerOptions;
 
 /**
  * Baseline for docs/benchmarks.md: the least a Vert.x WebSocket server can do. Every text frame on
- * {@code /ws} is sent straight back; no authentication, no parsing, nothing stored. Tandem's chat
+ * {@code /ws} is sent straight back; no authentication, no parsing, nothing stored. Any other HTTP
+ * request is answered {@code 200 {}} at once: the floor of an HTTP read, beside Tandem's public reads. Tandem's chat
  * path is this plus JSON, authorisation, PostgreSQL and the event bus, so the ratio between the two
  * is what those cost.
  *
@@ -23,6 +24,7 @@ public final class EchoServer extends VerticleBase {
     return vertx.createHttpServer(new HttpServerOptions().setPort(PORT)
             .setPerMessageWebSocketCompressionSupported(false)
             .setPerFrameWebSocketCompressionSupported(false))
+        .requestHandler(request -> request.response().putHeader("Content-Type", "application/json").end("{}"))
         .webSocketHandler(socket -> {
           if (!"/ws".equals(socket.path())) {
             socket.close((short) 1008, "unknown path");
