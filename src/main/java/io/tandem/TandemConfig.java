@@ -8,6 +8,7 @@ import io.tandem.config.ConfigException;
 import io.tandem.config.ConfigLoader;
 import io.tandem.config.ConfigReader;
 import io.tandem.db.DbConfig;
+import io.tandem.booking.BookingConfig;
 import io.tandem.directory.AvailabilityConfig;
 import io.tandem.gateway.WsConfig;
 import io.tandem.loadtest.LoadTestConfig;
@@ -49,7 +50,8 @@ public record TandemConfig(
     WebhookConfig webhooks,
     PaymentsConfig payments,
     TopicsConfig topics,
-    AvailabilityConfig availability) {
+    AvailabilityConfig availability,
+    BookingConfig bookings) {
 
   private static final Logger log = LoggerFactory.getLogger(TandemConfig.class);
 
@@ -86,7 +88,8 @@ public record TandemConfig(
         WebhookConfig.from(root.section("webhooks")),
         PaymentsConfig.from(root.section("payments")),
         TopicsConfig.from(root.section("topics")),
-        AvailabilityConfig.from(root.section("availability")));
+        AvailabilityConfig.from(root.section("availability")),
+        BookingConfig.from(root.section("bookings")));
   }
 
   /**

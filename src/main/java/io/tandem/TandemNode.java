@@ -12,30 +12,25 @@ import io.tandem.auth.AccountRepository;
 import io.tandem.auth.AuthFeature;
 import io.tandem.auth.JwtSecret;
 import io.tandem.auth.PasswordHasher;
-import io.tandem.auth.Role;
+import io.tandem.booking.BookingFeature;
+import io.tandem.booking.BookingRepository;
 import io.tandem.bus.ClusterSetup;
 import io.tandem.bus.UserEvents;
 import io.tandem.db.Database;
 import io.tandem.db.DatabaseOutages;
 import io.tandem.directory.ExpertDirectory;
 import io.tandem.expert.ExpertProfileRepository;
-import io.tandem.gateway.ConnectionContext;
-import io.tandem.gateway.ConnectionListener;
 import io.tandem.gateway.Frames;
 import io.tandem.gateway.WebSocketGateway;
 import io.tandem.kernel.SessionId;
 import io.tandem.loadtest.Seeder;
 import io.tandem.matching.MatchingFeature;
-import io.tandem.matching.OfferService;
-import io.tandem.matching.RequestService;
 import io.tandem.money.MoneyFeature;
 import io.tandem.operator.OperatorFeature;
 import io.tandem.presence.PresenceFeature;
 import io.tandem.presence.PresenceRepository;
-import io.tandem.presence.PresenceService;
 import io.tandem.reliability.ReliabilityFeature;
 import io.tandem.session.ChatMessage;
-import io.tandem.session.RoomService;
 import io.tandem.session.SessionFeature;
 import io.tandem.session.SessionRepository;
 import io.tandem.topic.TopicFeature;
@@ -48,7 +43,6 @@ import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -211,7 +205,7 @@ public final class TandemNode {
 
           WebSocketGateway gateway = new WebSocketGateway(vertx, auth.tokens(), config.http().allowedOrigins(), config.ws(),
               Frames.dispatcher(presence.service(), matching.requests(), matching.offers(), sessions.rooms()),
-              connectionListener(presence.service(), matching.requests(), matching.offers(), sessions.rooms()),
+              new UserConnections(presence.service(), matching.requests(), matching.offers(), sessions.rooms()),
               (reader, session, afterSeq, limit) -> SessionId.parse(session)
                   .map(id -> sessions.rooms().messagesAfter(reader.user(), id, afterSeq, limit)
                       .map(page -> page.stream().map(ChatMessage::frame).toList()))
@@ -222,9 +216,12 @@ public final class TandemNode {
               ? Optional.of(new Seeder(vertx, pool, auth.hasher(), auth.tokens(), config.ledger()))
               : Optional.empty();
           seeder.ifPresent(s -> log.warn("loadTest.seedEnabled is on: POST /api/v1/loadtest/seed creates accounts without authentication"));
+          BookingRepository booked = BookingFeature.repository(pool, money);
           ExpertDirectory directory = new ExpertDirectory(pool, profiles, reliability.reliability(), reliability.ratings(), reliability.rating(),
-              matching.stats(), topics.topics(), money.pricing(), config.ratings(), config.availability());
-          HttpApi api = new HttpApi(config.http(), auth, directory, matching, sessions, reliability, money, seeder, operator,
+              matching.stats(), topics.topics(), money.pricing(), config.ratings(), config.availability(), booked::bookedBetween);
+          BookingFeature bookings = BookingFeature.build(pool, booked, config.bookings(), directory, money, reliability, matching,
+              config.session(), SessionRepository::openBooked, users, metrics);
+          HttpApi api = new HttpApi(config.http(), auth, directory, bookings.bookings(), matching, sessions, reliability, money, seeder, operator,
               this::readiness, outages, metrics, webhooks.admin());
           this.api = api;
           // Every node-wide sweep, in one place, run by one verticle.
@@ -233,6 +230,8 @@ public final class TandemNode {
           sweeps.put("presence", () -> presence.service().sweep().compose(matching.requests()::clientsGone));
           sweeps.put("rooms", sessions.rooms()::sweep);
           sweeps.put("session endings", sessions.outcomes()::sweep);
+          // Bookings whose start has come open their sessions (before the join windows' sweep reads them next round).
+          sweeps.put("bookings due", bookings.bookings()::openDue);
           sweeps.put("experts online", presence.online()::sample);
           sweeps.put("webhook outbox", webhooks.backlog()::sweep);
           // A change announced while this node could not hear it (it was starting, or cut off) is read here.
@@ -247,43 +246,6 @@ public final class TandemNode {
               .compose(v -> deployOne(new Sweeper(config.matching().sweepInterval(), sweeps, outages)))
               .compose(v -> deployHttp(config.http(), config.ws()::applyTo, api, gateway));
         });
-  }
-
-  /**
-   * Presence learns of every connection; matching of clients coming and going (a waiting request is
-   * only offered while its client is there); rooms of closed ones, once presence has forgotten them.
-   * A new connection is greeted with the user's state: presence, pending offers, a waiting request,
-   * sessions still open.
-   */
-  private ConnectionListener connectionListener(PresenceService presence, RequestService requests, OfferService offers, RoomService rooms) {
-    return new ConnectionListener() {
-      @Override
-      public Future<List<JsonObject>> opened(ConnectionContext c) {
-        return presence.connected(c.user(), c.connectionId())
-            .compose(v -> requests.clientConnected(c.user()))
-            .compose(request -> Future.all(presence.greeting(c.user()), offers.greeting(c.user()), rooms.greeting(c.user()))
-                .map(rest -> {
-                  List<JsonObject> greeting = new ArrayList<>();
-                  for (int i = 0; i < rest.size(); i++) {
-                    greeting.addAll(rest.<List<JsonObject>>resultAt(i));
-                  }
-                  greeting.addAll(request);
-                  return greeting;
-                })
-                // A greeting is a convenience: the connection works without it (the app also asks over HTTP).
-                .otherwise(failure -> {
-                  log.warn("connection {} of user {} not greeted: {}", c.connectionId(), c.user().id(), failure.toString());
-                  return request;
-                }));
-      }
-
-      @Override
-      public Future<Void> closed(ConnectionContext c, boolean silent) {
-        return presence.disconnected(c.user(), c.connectionId(), silent)
-            .compose(lastOne -> lastOne && c.user().role() == Role.CLIENT ? requests.clientsGone(List.of(c.user().id())) : Future.<Void>succeededFuture())
-            .eventually(() -> rooms.connectionClosed(c.user(), c.rooms()));
-      }
-    };
   }
 
   private Future<Void> deployOne(io.vertx.core.Deployable verticle) {

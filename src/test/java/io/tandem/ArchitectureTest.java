@@ -71,6 +71,7 @@ class ArchitectureTest {
       List.of("matching"),
       List.of("session"),
       List.of("operator", "loadtest", "directory"),
+      List.of("booking"),
       List.of("api", "gateway"));
 
   private static final String ROOT = "io.tandem";

@@ -3,6 +3,7 @@ package io.tandem.api;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tandem.auth.AuthFeature;
 import io.tandem.auth.Tokens;
+import io.tandem.booking.Bookings;
 import io.tandem.db.DatabaseOutages;
 import io.tandem.directory.ExpertDirectory;
 import io.tandem.loadtest.Seeder;
@@ -37,6 +38,7 @@ public final class HttpApi {
   private final HttpConfig config;
   private final AccountRoutes accounts;
   private final ExpertRoutes experts;
+  private final BookingRoutes bookings;
   private final RequestRoutes requests;
   private final SessionRoutes sessions;
   private final ReliabilityRoutes records;
@@ -58,6 +60,7 @@ public final class HttpApi {
       HttpConfig config,
       AuthFeature auth,
       ExpertDirectory directory,
+      Bookings bookings,
       MatchingFeature matching,
       SessionFeature sessionFeature,
       ReliabilityFeature reliability,
@@ -74,6 +77,7 @@ public final class HttpApi {
     this.tokens = auth.tokens();
     this.accounts = new AccountRoutes(auth.service());
     this.experts = new ExpertRoutes(directory, java.time.Clock.systemUTC());
+    this.bookings = new BookingRoutes(bookings, java.time.Clock.systemUTC());
     this.records = new ReliabilityRoutes(reliability.reliability(), reliability.ratings());
     this.money = new MoneyRoutes(money, matching.requests());
     this.seeder = seeder;
@@ -116,6 +120,7 @@ public final class HttpApi {
     contract.mount(router);
     accounts.mount(router, authenticated);
     experts.mount(router, authenticated);
+    bookings.mount(router, authenticated);
     requests.mount(router, authenticated);
     sessions.mount(router, authenticated);
     records.mount(router, authenticated);

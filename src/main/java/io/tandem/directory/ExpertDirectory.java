@@ -3,6 +3,7 @@ package io.tandem.directory;
 import io.tandem.expert.ExpertProfile;
 import io.tandem.expert.ExpertProfiles;
 import io.tandem.expert.ListedExpert;
+import io.tandem.kernel.GeoPoint;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
@@ -45,10 +46,12 @@ public final class ExpertDirectory {
   private final BayesianRating bayesian;
   private final Pricing pricing;
   private final RatingConfig ratings;
+  private final BookedTimes booked;
 
-  /** {@code topics}: the catalogue a profile's topics must be in (topics.listedOnly). */
+  /** {@code topics}: the catalogue a profile's topics must be in (topics.listedOnly); {@code booked}: what slots are taken. */
   public ExpertDirectory(Pool pool, ExpertProfiles profiles, Reliability reliability, Ratings ratingsGiven, BayesianRating bayesian,
-      ExpertStats stats, Topics topics, Pricing pricing, RatingConfig ratings, AvailabilityConfig availabilityConfig) {
+      ExpertStats stats, Topics topics, Pricing pricing, RatingConfig ratings, AvailabilityConfig availabilityConfig, BookedTimes booked) {
+    this.booked = booked;
     this.hours = new AvailabilityRepository(pool);
     this.availabilityConfig = availabilityConfig;
     this.profiles = profiles;
@@ -187,9 +190,50 @@ public final class ExpertDirectory {
       }
       Duration length = availabilityConfig.slotLength().get(chosen);
       Instant earliest = now.plus(availabilityConfig.minNotice());
-      return hours.find(expert).map(saved -> Optional.of(new Openings(
-          saved.map(a -> a.slots(from.isBefore(earliest) ? earliest : from, to, length)).orElse(List.of()),
-          saved.map(a -> a.timeZone().getId()), chosen, length)));
+      Instant start = from.isBefore(earliest) ? earliest : from;
+      // Nothing can start in a range the notice leaves empty (and PostgreSQL refuses a range that ends before it starts).
+      Future<List<Availability.Slot>> bookedTimes = start.isBefore(to) ? booked.between(expert, start, to) : Future.succeededFuture(List.of());
+      return Future.all(hours.find(expert), bookedTimes).map(both -> {
+        Optional<Availability> saved = both.resultAt(0);
+        List<Availability.Slot> taken = both.resultAt(1);
+        List<Availability.Slot> free = saved.map(a -> a.slots(start, to, length)).orElse(List.<Availability.Slot>of()).stream()
+            .filter(slot -> taken.stream().noneMatch(t -> t.startAt().isBefore(slot.endAt()) && slot.startAt().isBefore(t.endAt())))
+            .toList();
+        return Optional.of(new Openings(free, saved.map(a -> a.timeZone().getId()), chosen, length));
+      });
+    });
+  }
+
+  /** A slot a client may book: the expert's time, and where an in-person consultation meets (the expert's location). */
+  public record Bookable(Availability.Slot slot, Optional<GeoPoint> meetingPoint) {}
+
+  /**
+   * Checks that {@code expert} can be booked for {@code topic} by {@code mode} at {@code startAt}:
+   * an expert offering them (their topic or a parent of it), a start at least
+   * availability.minNoticeMinutes ahead of {@code now}, one of the slots of their availability.
+   * Each miss is a {@code bad_request} naming the field, with a {@code reason}. Whether the slot is
+   * still free is not asked here: the booking's insert is the guard (two bookings may race).
+   */
+  public Future<Bookable> bookable(UserId expert, Topic topic, Mode mode, Instant startAt, Instant now) {
+    topics.requireListed("topic", topic);
+    if (startAt.isBefore(now.plus(availabilityConfig.minNotice()))) {
+      return Future.failedFuture(ApiError.badRequest("startAt must be at least " + availabilityConfig.minNotice().toMinutes()
+          + " minutes ahead (availability.minNoticeMinutes)" + (startAt.isBefore(now) ? "; it is in the past" : "")).with("reason", "too_soon"));
+    }
+    return profiles.find(expert).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(ApiError.badRequest("expertId " + expert + " is not an expert with a profile"));
+      }
+      if (!found.get().offering().covers(topic, mode)) {
+        return Future.failedFuture(ApiError.badRequest("expertId: this expert does not offer " + topic + " by " + mode.wireName()
+            + "; book one of their topics and modes").with("reason", "expert_does_not_offer"));
+      }
+      Duration length = availabilityConfig.slotLength().get(mode);
+      return hours.find(expert).compose(saved -> saved.isPresent() && saved.get().offers(startAt, length)
+          ? Future.succeededFuture(new Bookable(new Availability.Slot(startAt, startAt.plus(length)),
+              mode == Mode.IN_PERSON ? found.get().offering().location() : Optional.empty()))
+          : Future.failedFuture(ApiError.badRequest("startAt is not one of this expert's slots for " + mode.wireName()
+              + "; pick one that GET /api/v1/experts/" + expert + "/slots?mode=" + mode.wireName() + " lists").with("reason", "outside_availability")));
     });
   }
 

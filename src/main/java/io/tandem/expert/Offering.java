@@ -21,4 +21,17 @@ public record Offering(List<Topic> topics, List<Mode> modes, Optional<GeoPoint> 
   public static Offering from(JsonInput body, Optional<Offering> defaults) {
     return OfferingChange.read(body).over(defaults);
   }
+
+  /** Whether a request or booking of {@code topic} by {@code mode} is theirs to take: the mode, and the topic or a parent of it (as matching offers it). */
+  public boolean covers(Topic topic, Mode mode) {
+    if (!modes.contains(mode)) {
+      return false;
+    }
+    for (Optional<Topic> t = Optional.of(topic); t.isPresent(); t = t.get().parent()) {
+      if (topics.contains(t.get())) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

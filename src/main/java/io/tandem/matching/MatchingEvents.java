@@ -195,7 +195,7 @@ public final class MatchingEvents {
 
   /** What {@code to} is told: the ICE servers carry TURN credentials minted for them. */
   private SessionReady.Event sessionReady(Acceptance a, UserId to, UserId peer, String peerName, String peerRole) {
-    return sessionReady.event(a.sessionId(), a.requestId(), a.mode(), a.price(), to, peer, peerName, peerRole, a.joinDeadline());
+    return sessionReady.event(a.sessionId(), a.requestId(), null, a.mode(), a.price(), to, peer, peerName, peerRole, a.joinDeadline());
   }
 
   /**

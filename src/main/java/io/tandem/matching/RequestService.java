@@ -4,13 +4,11 @@ import io.tandem.auth.AuthenticatedUser;
 import io.tandem.auth.Role;
 import io.tandem.bus.Addresses;
 import io.tandem.expert.ExpertProfiles;
-import io.tandem.expert.Offering;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.RequestId;
 import io.tandem.kernel.RequestStatus;
 import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
-import io.tandem.money.Amounts;
 import io.tandem.money.Ledger;
 import io.tandem.money.Price;
 import io.tandem.money.Pricing;
@@ -102,7 +100,7 @@ public final class RequestService {
                       }
                       return inserted.request();
                     })
-                    : Future.failedFuture(cannotAfford(request.topic(), price, balance)))))
+                    : Future.failedFuture(price.unaffordable("a consultation on " + request.topic(), balance)))))
         .recover(failure -> failure instanceof LiveRequestExists live
             ? Future.failedFuture(ApiError.conflict("you already have a request waiting (" + live.live() + "): cancel it or wait for it"
                 + " before asking again").with("requestId", live.live().toString()))
@@ -128,12 +126,7 @@ public final class RequestService {
       if (found.isEmpty()) {
         return Future.failedFuture(ApiError.badRequest("expertId " + expert + " is not an expert with a profile"));
       }
-      Offering offering = found.get().offering();
-      boolean topic = false;
-      for (Optional<Topic> t = Optional.of(request.topic()); t.isPresent() && !topic; t = t.get().parent()) {
-        topic = offering.topics().contains(t.get());
-      }
-      if (!topic || !offering.modes().contains(request.mode())) {
+      if (!found.get().offering().covers(request.topic(), request.mode())) {
         return Future.failedFuture(ApiError.badRequest("expertId: this expert does not offer " + request.topic() + " by "
             + request.mode().wireName() + "; ask them for one of their topics and modes, or ask without expertId").with("reason", "expert_does_not_offer"));
       }
@@ -175,15 +168,6 @@ public final class RequestService {
   /** What a request's body is read within (matching's configuration): for the edges, which read it. */
   public NewRequest.Limits limits() {
     return NewRequest.Limits.of(config);
-  }
-
-  /** The client's balance is below the price: said in words, and in fields the app formats in the user's language. */
-  private ApiError cannotAfford(Topic topic, Price price, long balance) {
-    return ApiError.conflict("a consultation on " + topic + " costs " + Amounts.format(price.amount(), price.currency())
-            + " and your balance is " + Amounts.format(balance, price.currency()) + ": top up your wallet first")
-        .with("reason", "insufficient_funds")
-        .with("price", new JsonObject().put("amount", price.amount()).put("currency", price.currency()))
-        .with("balance", balance);
   }
 
   /** What a consultation costs, before asking, and how long it may last at most. */

@@ -1,6 +1,7 @@
 package io.tandem.matching;
 
 import io.tandem.auth.IceServers;
+import io.tandem.kernel.BookingId;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.RequestId;
 import io.tandem.kernel.UserId;
@@ -28,8 +29,12 @@ public final class SessionReady {
     this.lateGrace = lateGrace;
   }
 
-  /** {@code session.ready} to one participant; {@code iceServers}: the contract's list, with TURN credentials minted for them. */
-  public record Event(UUID session, RequestId request, Mode mode, Price price, UserId peer, String peerName, String peerRole,
+  /**
+   * {@code session.ready} to one participant; {@code iceServers}: the contract's list, with TURN
+   * credentials minted for them. A session matched from a request names it ({@code request});
+   * one opened from a booking names that instead ({@code booking}); the other is null.
+   */
+  public record Event(UUID session, RequestId request, BookingId booking, Mode mode, Price price, UserId peer, String peerName, String peerRole,
       Instant joinDeadline, Instant joinClosesAt, JsonArray iceServers) implements UserEvent {
     @Override
     public ServerEvent type() {
@@ -38,9 +43,14 @@ public final class SessionReady {
 
     @Override
     public JsonObject fields() {
-      return new JsonObject()
-          .put("sessionId", session.toString())
-          .put("requestId", request.toString())
+      JsonObject fields = new JsonObject().put("sessionId", session.toString());
+      if (request != null) {
+        fields.put("requestId", request.toString());
+      }
+      if (booking != null) {
+        fields.put("bookingId", booking.toString());
+      }
+      return fields
           .put("mode", mode.wireName())
           .put("price", price.toJson())
           .put("peer", new JsonObject().put("id", peer.toString()).put("displayName", peerName).put("role", peerRole))
@@ -51,8 +61,8 @@ public final class SessionReady {
   }
 
   /** What {@code to} is told of a session with {@code peer}: the ICE servers carry TURN credentials minted for them. */
-  public Event event(UUID session, RequestId request, Mode mode, Price price, UserId to, UserId peer, String peerName, String peerRole,
-      Instant joinDeadline) {
-    return new Event(session, request, mode, price, peer, peerName, peerRole, joinDeadline, joinDeadline.plus(lateGrace), iceServers.forUser(to));
+  public Event event(UUID session, RequestId request, BookingId booking, Mode mode, Price price, UserId to, UserId peer, String peerName,
+      String peerRole, Instant joinDeadline) {
+    return new Event(session, request, booking, mode, price, peer, peerName, peerRole, joinDeadline, joinDeadline.plus(lateGrace), iceServers.forUser(to));
   }
 }

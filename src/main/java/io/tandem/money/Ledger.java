@@ -185,10 +185,12 @@ public final class Ledger implements Wallets {
             + "   THEN 'paid'"
             + "   WHEN EXISTS (SELECT 1 FROM ledger_entries s WHERE s.session_id = e.session_id AND s.account = 'escrow' AND s.kind = 'release')"
             + "   THEN 'refunded' ELSE 'held' END AS settlement,"
-            // Which consultation an entry is of, as its reader knows it: the topic and the other person.
-            + " x.topic, p.display_name AS peer_name"
-            + " FROM ledger_entries e LEFT JOIN sessions x ON x.id = e.session_id"
-            + " LEFT JOIN accounts p ON p.id = CASE WHEN x.client_id = $1 THEN x.expert_id ELSE x.client_id END"
+            // Which consultation an entry is of, as its reader knows it: the topic and the other person; a
+            // booking's before its session opens (the session then has the booking's id).
+            + " coalesce(x.topic, b.topic) AS topic, p.display_name AS peer_name"
+            + " FROM ledger_entries e LEFT JOIN sessions x ON x.id = e.session_id LEFT JOIN bookings b ON x.id IS NULL AND b.id = e.session_id"
+            + " LEFT JOIN accounts p ON p.id = CASE WHEN coalesce(x.client_id, b.client_id) = $1 THEN coalesce(x.expert_id, b.expert_id)"
+            + " ELSE coalesce(x.client_id, b.client_id) END"
             + " WHERE e.account = 'wallet' AND e.user_id = $1 ORDER BY e.created_at DESC, e.id LIMIT $2")
         .execute(Tuple.of(user.value(), limit))
         .map(rows -> {

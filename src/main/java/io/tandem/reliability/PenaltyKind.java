@@ -8,7 +8,9 @@ public enum PenaltyKind {
   /** Retired: left the room and did not come back, recorded before sessions ended as {@code expert_left}; old records keep it. */
   ABANDONED("abandoned"),
   /** An expert joined, then left the client alone for good: the session ends {@code expert_left}. */
-  EXPERT_LEFT("expert_left");
+  EXPERT_LEFT("expert_left"),
+  /** An expert cancelled a confirmed booking: the client is refunded in full. */
+  BOOKING_CANCELLED("booking_cancelled");
 
   private final String wireName;
 

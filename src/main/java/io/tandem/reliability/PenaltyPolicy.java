@@ -34,6 +34,7 @@ public final class PenaltyPolicy {
       case NO_SHOW -> expert ? config.expertNoShowPoints() : config.clientNoShowPoints();
       case LATE -> config.latePoints();
       case EXPERT_LEFT -> config.expertLeftPoints();
+      case BOOKING_CANCELLED -> config.bookingCancelledPoints();
       case ABANDONED -> 0;
     };
   }

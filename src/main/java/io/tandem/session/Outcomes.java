@@ -79,7 +79,7 @@ public final class Outcomes {
         : Ledger.lockWallets(conn, List.of(session.clientId(), session.expertId()))
             .compose(v -> punish(conn, finished.get(), ending))
             .compose(recorded -> pay(conn, finished.get(), ending, recorded)
-                .compose(payment -> (OutcomeTable.requeued(ending)
+                .compose(payment -> (OutcomeTable.requeued(ending) && !session.booked()
                         ? requeue.first(conn, new RequestId(session.requestId()))
                         : Future.succeededFuture(Optional.<Requeue.Requeued>empty()))
                     .map(requeued -> Optional.of(new Settled(finished.get(), by, reason, payment, recorded, requeued))))));

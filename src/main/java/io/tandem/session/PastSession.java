@@ -19,7 +19,7 @@ import java.util.UUID;
  * client; {@code peer}, the other participant; the client's rating, if they gave one.
  * {@code startedAt} and {@code endedAt} are null until they happen.
  */
-public record PastSession(SessionId id, UUID requestId, Topic topic, Mode mode, SessionStatus status, boolean asClient, UserId peerId,
+public record PastSession(SessionId id, UUID requestId, UUID bookingId, Topic topic, Mode mode, SessionStatus status, boolean asClient, UserId peerId,
     String peerName, Instant createdAt, Instant startedAt, Instant endedAt, Optional<Rating> rating) {
 
   /** The client's rating of the session: stars, the comment if any, and where its moderation as a review stands. */
@@ -27,9 +27,7 @@ public record PastSession(SessionId id, UUID requestId, Topic topic, Mode mode, 
 
   /** One entry of {@code GET /api/v1/me/sessions}. */
   public JsonObject toJson() {
-    return new JsonObject()
-        .put("id", id.value().toString())
-        .put("requestId", requestId.toString())
+    return SessionRecord.origin(new JsonObject().put("id", id.value().toString()), requestId, bookingId)
         .put("topic", topic.value())
         .put("mode", mode.wireName())
         .put("status", status.wireName())

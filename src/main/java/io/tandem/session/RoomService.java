@@ -2,6 +2,7 @@ package io.tandem.session;
 
 import io.tandem.auth.AuthenticatedUser;
 import io.tandem.bus.UserEvents;
+import io.tandem.kernel.BookingId;
 import io.tandem.kernel.GeoPoint;
 import io.tandem.kernel.Mode;
 import io.tandem.kernel.RequestId;
@@ -304,7 +305,8 @@ public final class RoomService {
     return queries.liveOf(user.id()).map(live -> live.stream().map(l -> {
       SessionRecord s = l.session();
       UserId peer = s.peerOf(user.id()).orElseThrow();
-      return sessionReady.event(s.id().value(), new RequestId(s.requestId()), s.mode(),
+      return sessionReady.event(s.id().value(), s.requestId() == null ? null : new RequestId(s.requestId()),
+          s.booked() ? new BookingId(s.bookingId()) : null, s.mode(),
           new Price(s.price(), s.platformFee(), pricing.currency()), user.id(), peer, l.peerName(),
           s.clientId().equals(peer) ? "client" : "expert", s.joinDeadline()).frame();
     }).toList());

@@ -33,9 +33,10 @@ public final class SessionQueries {
     return SessionRepository.find(pool, id);
   }
 
-  /** The question the client asked in brief when requesting, as the expert saw it in the offer; empty when none. */
+  /** The question the client asked in brief when requesting (as the expert saw it in the offer) or booking; empty when none. */
   public Future<Optional<String>> brief(SessionId id) {
-    return pool.preparedQuery("SELECT r.brief FROM sessions s JOIN requests r ON r.id = s.request_id WHERE s.id = $1")
+    return pool.preparedQuery("SELECT coalesce(r.brief, b.brief) AS brief FROM sessions s LEFT JOIN requests r ON r.id = s.request_id"
+            + " LEFT JOIN bookings b ON b.id = s.booking_id WHERE s.id = $1")
         .execute(Tuple.of(id.value()))
         .map(rows -> rows.size() == 0 ? Optional.<String>empty() : Optional.ofNullable(rows.iterator().next().getString("brief")));
   }
@@ -53,7 +54,7 @@ public final class SessionQueries {
    * the rating the client gave in it (what a client gave, what an expert received).
    */
   public Future<List<PastSession>> history(UserId participant, int limit) {
-    return pool.preparedQuery("SELECT s.id, s.request_id, s.topic, s.mode, s.status, s.created_at, s.started_at, s.ended_at,"
+    return pool.preparedQuery("SELECT s.id, s.request_id, s.booking_id, s.topic, s.mode, s.status, s.created_at, s.started_at, s.ended_at,"
             + " s.client_id = $1 AS is_client, peer.id AS peer_id, peer.display_name AS peer_name, r.stars, r.comment,"
             + " r.reported_at IS NOT NULL AS reported, r.report_settled_at IS NOT NULL AS settled, r.hidden_at IS NOT NULL AS hidden"
             + " FROM sessions s"
@@ -64,7 +65,7 @@ public final class SessionQueries {
         .execute(Tuple.of(participant.value(), limit))
         .map(rows -> {
           List<PastSession> sessions = new ArrayList<>(rows.size());
-          rows.forEach(row -> sessions.add(new PastSession(new SessionId(row.getUUID("id")), row.getUUID("request_id"),
+          rows.forEach(row -> sessions.add(new PastSession(new SessionId(row.getUUID("id")), row.getUUID("request_id"), row.getUUID("booking_id"),
               new Topic(row.getString("topic")), Mode.fromWire(row.getString("mode")).orElseThrow(), SessionStatus.stored(row.getString("status")),
               row.getBoolean("is_client"), new UserId(row.getUUID("peer_id")), row.getString("peer_name"),
               SessionRepository.instant(row.getOffsetDateTime("created_at")), SessionRepository.instant(row.getOffsetDateTime("started_at")), SessionRepository.instant(row.getOffsetDateTime("ended_at")),

@@ -10,10 +10,15 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
-/** A session as stored; timestamps are null until they happen; {@code price} (with the platform's part) was held at match. */
+/**
+ * A session as stored; timestamps are null until they happen; {@code price} (with the platform's
+ * part) was held at match, or at booking. Born of a request ({@code requestId}; {@code bookingId}
+ * null) or of a booking ({@code bookingId}, the session's own id; {@code requestId} null).
+ */
 public record SessionRecord(
     SessionId id,
     UUID requestId,
+    UUID bookingId,
     UserId clientId,
     UserId expertId,
     Mode mode,
@@ -49,11 +54,14 @@ public record SessionRecord(
     return startedAt == null ? 0 : Duration.between(startedAt, endedAt == null ? Instant.now() : endedAt).toSeconds();
   }
 
+  /** Whether it was opened from a booking rather than matched from a request: nothing to requeue when its expert fails. */
+  public boolean booked() {
+    return bookingId != null;
+  }
+
   /** {@code GET /api/v1/sessions/{id}}. */
   public JsonObject toJson() {
-    JsonObject json = new JsonObject()
-        .put("id", id.toString())
-        .put("requestId", requestId.toString())
+    JsonObject json = origin(new JsonObject().put("id", id.toString()), requestId, bookingId)
         .put("clientId", clientId.toString())
         .put("expertId", expertId.toString())
         .put("mode", mode.wireName())
@@ -64,6 +72,17 @@ public record SessionRecord(
     }
     if (endedAt != null) {
       json.put("endedAt", endedAt.toString());
+    }
+    return json;
+  }
+
+  /** A session's origin as the contract gives it: {@code requestId} when matched from a request, {@code bookingId} when booked. */
+  public static JsonObject origin(JsonObject json, UUID requestId, UUID bookingId) {
+    if (requestId != null) {
+      json.put("requestId", requestId.toString());
+    }
+    if (bookingId != null) {
+      json.put("bookingId", bookingId.toString());
     }
     return json;
   }

@@ -25,7 +25,7 @@ import java.util.Optional;
  * are conditional updates on the session row, so they happen once whoever tries them.
  */
 public final class SessionRepository {
-  static final String COLUMNS = "s.id, s.request_id, s.client_id, s.expert_id, s.mode, s.status, s.join_deadline,"
+  static final String COLUMNS = "s.id, s.request_id, s.booking_id, s.client_id, s.expert_id, s.mode, s.status, s.join_deadline,"
       + " s.started_at, s.ended_at, s.last_seq, s.price, s.platform_fee";
 
   private final Pool pool;
@@ -310,6 +310,18 @@ public final class SessionRepository {
         .map(rows -> rows.iterator().next().getOffsetDateTime("join_deadline").toInstant());
   }
 
+  /** Opens a booking's session ({@link BookedSession}), {@code waiting}, in the caller's transaction (the one that marks the booking opened). */
+  public static Future<Void> openBooked(SqlClient sql, BookedSession s) {
+    return sql.preparedQuery("INSERT INTO sessions (id, booking_id, client_id, expert_id, topic, mode, status,"
+            + " join_deadline, meeting_lat, meeting_lng, price, platform_fee) VALUES ($1, $1, $2, $3, $4, $5, 'waiting', $6, $7, $8, $9, $10)")
+        .execute(Tuple.tuple()
+            .addUUID(s.booking().value()).addUUID(s.client().value()).addUUID(s.expert().value()).addString(s.topic().value())
+            .addString(s.mode().wireName()).addOffsetDateTime(s.joinDeadline().atOffset(java.time.ZoneOffset.UTC))
+            .addDouble(s.meetingPoint().map(GeoPoint::lat).orElse(null)).addDouble(s.meetingPoint().map(GeoPoint::lng).orElse(null))
+            .addLong(s.price()).addLong(s.platformFee()))
+        .mapEmpty();
+  }
+
   private static List<Dropout> dropouts(RowSet<Row> rows) {
     List<Dropout> dropouts = new ArrayList<>();
     rows.forEach(row -> dropouts.add(new Dropout(new SessionId(row.getUUID("id")), new UserId(row.getUUID("who")), new UserId(row.getUUID("peer")))));
@@ -320,6 +332,7 @@ public final class SessionRepository {
     return new SessionRecord(
         new SessionId(row.getUUID("id")),
         row.getUUID("request_id"),
+        row.getUUID("booking_id"),
         new UserId(row.getUUID("client_id")),
         new UserId(row.getUUID("expert_id")),
         Mode.fromWire(row.getString("mode")).orElseThrow(),

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The lifecycle events a subscription may ask for, as the outbox triggers name them
- * ({@code db/migration/V9__webhooks.sql}); documented for receivers in docs/webhooks.md.
+ * ({@code db/migration/V9__webhooks.sql}, bookings' in V18); documented for receivers in docs/webhooks.md.
  */
 public final class EventTypes {
   public static final List<String> ALL = List.of(
@@ -13,7 +13,8 @@ public final class EventTypes {
       "session.started", "session.completed", "session.no_show", "session.abandoned",
       "penalty.recorded", "penalty.waived",
       "ledger.hold", "ledger.capture", "ledger.release", "ledger.no_show_fee", "ledger.compensation",
-      "ledger.refund", "ledger.top_up", "ledger.credit");
+      "ledger.refund", "ledger.top_up", "ledger.credit",
+      "booking.confirmed", "booking.cancelled");
 
   private EventTypes() {}
 

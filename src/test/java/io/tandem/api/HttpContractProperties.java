@@ -91,7 +91,7 @@ class HttpContractProperties {
   /** The people, ids and secrets the calls aim at. */
   record Fixtures(Map<String, String> tokens, String clientId, String expertId, String adminId, String username, String password,
       List<String> refreshTokens, String strangerId, String waitingRequest, String matchedRequest, String strangersRequest, String session,
-      String penalty, String webhook, String webhookEvent, String topUp, String topic) {}
+      String penalty, String webhook, String webhookEvent, String topUp, String topic, String booking, List<JsonObject> bookingBodies) {}
 
   @BeforeContainer
   static void start() {
@@ -128,6 +128,15 @@ class HttpContractProperties {
         .put("reason", "contract fixture"), adminToken);
     String webhookEvent = node.http().get("/api/v1/admin/webhooks/" + webhook + "/deliveries", adminToken).json()
         .getJsonArray("deliveries").getJsonObject(0).getString("eventId");
+    // An expert of their own who takes bookings all day (the calls change the fixture expert's hours): a
+    // booking of theirs, and bodies booking their next free times.
+    String bookedTopic = Actors.uniqueTopic();
+    io.tandem.testing.Actors.Person bookable = io.tandem.testing.BookingFixtures.bookableExpert(node, bookedTopic);
+    bookable.socket().ack("presence.offline", new JsonObject());
+    bookable.close();
+    List<JsonObject> bookingBodies = io.tandem.testing.BookingFixtures.slots(node.http(), bookable, java.time.Instant.now().plus(Duration.ofDays(2)))
+        .stream().limit(20).map(start -> io.tandem.testing.BookingFixtures.booking(bookable, bookedTopic, start)).toList();
+    String booking = node.http().post("/api/v1/bookings", bookingBodies.get(0), stranger.accessToken()).json().getString("id");
     List<String> refreshTokens = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       refreshTokens.add(node.http().post("/api/v1/tokens", new JsonObject().put("username", client.username()).put("password", "password-of-" + client.username()))
@@ -139,7 +148,8 @@ class HttpContractProperties {
     tokens.put("admin", adminToken);
     tokens.put("stranger", stranger.accessToken());
     fixtures = new Fixtures(tokens, client.userId(), pair.expert().id(), adminId, client.username(), "password-of-" + client.username(),
-        refreshTokens, stranger.userId(), waiting, matched, strangers, pair.sessionId(), penalty, webhook, webhookEvent, topUp, topic);
+        refreshTokens, stranger.userId(), waiting, matched, strangers, pair.sessionId(), penalty, webhook, webhookEvent, topUp, topic, booking,
+        bookingBodies.subList(1, bookingBodies.size()));
     operations = new ArrayList<>();
     Contract.openApi().document().get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
       Operation operation = new Operation(op.getKey(), path.getKey(), op.getValue());
@@ -364,6 +374,9 @@ class HttpContractProperties {
     if (template.startsWith("/api/v1/sessions/")) {
       return List.of(fixtures.session(), fixtures.session(), fixtures.waitingRequest());
     }
+    if (template.startsWith("/api/v1/bookings/")) {
+      return List.of(fixtures.booking());
+    }
     if (template.startsWith("/api/v1/admin/penalties/")) {
       return List.of(fixtures.penalty());
     }
@@ -449,6 +462,8 @@ class HttpContractProperties {
               .put("weekly", new io.vertx.core.json.JsonArray().add(new JsonObject().put("day", "mon").put("from", "09:00").put("to", "12:00")))
               .put("exceptions", new io.vertx.core.json.JsonArray().add(new JsonObject()
                   .put("date", java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(7).toString()).put("hours", new io.vertx.core.json.JsonArray())))));
+      // The expert's next free times (until the calls change their hours): a booking made, or one taken already.
+      case "POST /api/v1/bookings" -> java.util.Optional.of(Arbitraries.of(fixtures.bookingBodies()).map(JsonObject::copy));
       default -> java.util.Optional.empty();
     };
   }

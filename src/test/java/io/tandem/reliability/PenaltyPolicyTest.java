@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class PenaltyPolicyTest {
   private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
-  private final PenaltyConfig config = new PenaltyConfig(1, 3, 5, 0, 1, 0, Duration.ofDays(30), 10, Duration.ofHours(24), true);
+  private final PenaltyConfig config = new PenaltyConfig(1, 3, 5, 0, 1, 0, 3, Duration.ofDays(30), 10, Duration.ofHours(24), true);
   private final PenaltyPolicy policy = new PenaltyPolicy(config);
 
   private static PenaltyPolicy.Past past(int points, boolean waived, Duration ago) {

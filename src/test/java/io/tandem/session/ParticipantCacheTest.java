@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class ParticipantCacheTest {
   private static SessionRecord session() {
-    return new SessionRecord(new SessionId(UUID.randomUUID()), UUID.randomUUID(), new UserId(UUID.randomUUID()),
+    return new SessionRecord(new SessionId(UUID.randomUUID()), UUID.randomUUID(), null, new UserId(UUID.randomUUID()),
         new UserId(UUID.randomUUID()), Mode.CHAT, SessionStatus.ACTIVE, Instant.now(), Instant.now(), null, 0, 2000L, 200L);
   }
 
