@@ -13,6 +13,7 @@ import { ago, duration, count } from './format.js';
 import { QueueSection, ExpertsSection, SessionsSection, PenaltiesSection, LedgerSection, WebhooksSection, RequestsSection, AuditSection } from './sections.js';
 import { PeoplePanel } from './people.js';
 import { ReviewsSection } from './reviews.js';
+import { BookingsSection } from './bookings.js';
 
 addStrings('en', adminEnglish);
 addStrings('zh-CN', adminChinese);
@@ -68,6 +69,7 @@ const sections = {
     announce,
   }),
   webhooks: new WebhooksSection($('[data-test=webhooks]')),
+  bookings: new BookingsSection($('[data-test=bookings]')),
 };
 
 const poller = new Poller({
@@ -94,6 +96,7 @@ function renderAll() {
   if (data.requests) sections.requests.render(data.requests, okAt.requests, api.serverNow());
   if (data.audit) sections.audit.render(data.audit);
   if (data.reviews) sections.reviews.render(data.reviews);
+  if (data.bookings) sections.bookings.render(data.bookings);
   renderSectionFreshness(now);
   renderSummary(now);
   renderStatus(now);

@@ -3,6 +3,7 @@
 // data and says how old it is. Reads do not overlap: the next one is scheduled when the last one
 // has answered, 2 s later while the server answers, backing off (4, 8, 16 s) while it does not.
 import { get, problemOf } from './api.js';
+import { todaysBookingsPath } from './bookings.js';
 
 export const REFRESH_MS = 2000;
 /** Data older than this (two missed refreshes and some slack) is shown as stale. */
@@ -20,6 +21,8 @@ export const SECTIONS = Object.freeze({
   requests: '/api/v1/admin/requests?limit=50',
   audit: '/api/v1/admin/audit?limit=20',
   reviews: '/api/v1/admin/reviews?limit=50',
+  // The operator's today, worked out at each read (the day turns while the console is open).
+  bookings: () => todaysBookingsPath(),
 });
 
 export class Poller {
@@ -71,7 +74,7 @@ export class Poller {
     this.inFlightSince = Date.now();
     this.nextAt = null;
     const names = Object.keys(SECTIONS);
-    const results = await Promise.allSettled(names.map(name => get(SECTIONS[name])));
+    const results = await Promise.allSettled(names.map(name => get(typeof SECTIONS[name] === 'function' ? SECTIONS[name]() : SECTIONS[name])));
     if (generation !== this.generation) return; // signed out (and maybe in again) meanwhile
     this.inFlightSince = null;
     const answeredAt = Date.now();

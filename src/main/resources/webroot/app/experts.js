@@ -5,6 +5,7 @@ import { h, setI18nAttribute, setText, showStatus, statusLine, uniqueId } from '
 import { language, t } from '/i18n/i18n.js';
 import { dateTime, errorText, money, rating, stars } from './format.js';
 import { currentTopics, loadTopics } from './topics.js';
+import { bookingPanel } from './bookings.js';
 
 const PAGE_SIZE = 20;
 const BIO_PREVIEW = 180;
@@ -171,6 +172,7 @@ function profileParts(ctx, expert) {
     h('h2', { i18n: 'experts.topicsHeading' }),
     canAsk ? h('p', { class: 'hint', i18n: 'experts.askHint' }) : null,
     topics,
+    canAsk && expert.modes.length ? bookingPanel(ctx, expert) : null,
     h('h2', { i18n: 'experts.reviewsHeading' }),
     reviews,
   ];

@@ -10,6 +10,7 @@ import { renderBrowse, renderExpertProfile } from './experts.js';
 import { renderWaiting } from './waiting.js';
 import { renderRoom } from './room.js';
 import { renderAccount } from './account.js';
+import { renderBookings } from './bookings.js';
 import { renderProfile } from './profile.js';
 import { renderExpertHome, mountExpertBar } from './expert.js';
 import { mountLiveBanner } from './live.js';
@@ -105,6 +106,7 @@ const routes = [
   { pattern: /^\/waiting\/([\w-]+)$/, view: renderWaiting, role: 'client', nav: 'request' },
   { pattern: /^\/room\/([\w-]+)$/, view: renderRoom },
   { pattern: /^\/account$/, view: renderAccount, nav: 'account' },
+  { pattern: /^\/bookings$/, view: renderBookings, nav: 'bookings' },
   { pattern: /^\/profile$/, view: renderProfile, role: 'expert', nav: 'profile' },
   { pattern: /^\/expert$/, view: renderExpertHome, role: 'expert', nav: 'expert' },
   { pattern: /^\/admin-notice$/, view: renderAdminNotice, role: 'admin' },
@@ -173,9 +175,11 @@ function renderNav(active) {
   if (!ctx.me) {
     links.push(['browse', '#/browse', 'nav.browse'], ['signin', '#/signin', 'nav.signIn']);
   } else if (ctx.me.role === 'client') {
-    links.push(['request', '#/request', 'nav.request'], ['browse', '#/browse', 'nav.browse'], ['account', '#/account', 'nav.account']);
+    links.push(['request', '#/request', 'nav.request'], ['browse', '#/browse', 'nav.browse'], ['bookings', '#/bookings', 'nav.bookings'],
+      ['account', '#/account', 'nav.account']);
   } else if (ctx.me.role === 'expert') {
-    links.push(['expert', '#/expert', 'nav.expertHome'], ['profile', '#/profile', 'nav.profile'], ['account', '#/account', 'nav.account']);
+    links.push(['expert', '#/expert', 'nav.expertHome'], ['profile', '#/profile', 'nav.profile'], ['bookings', '#/bookings', 'nav.bookings'],
+      ['account', '#/account', 'nav.account']);
   }
   nav.replaceChildren(...links.map(([name, href, key]) =>
     h('a', { href, i18n: key, 'aria-current': name === active ? 'page' : undefined, dataTest: `nav-${name}` })));
@@ -298,6 +302,8 @@ ctx.requestIdOfSession = requestIdOfSession;
 async function handleExpertFailed(event) {
   try {
     const requestId = await requestIdOfSession(event.sessionId);
+    // A booked session has no request to go back to: the room's end screen says so.
+    if (!requestId) return;
     const request = await tandem.get(`/api/v1/requests/${requestId}`);
     if (request.status !== 'queued' && request.status !== 'offered') return;
     ctx.setNotice(requestId, event.status === 'expert_left' ? 'notice.expertLeft' : 'notice.expertNoShow');

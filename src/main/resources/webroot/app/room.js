@@ -162,6 +162,13 @@ export function renderRoom(ctx, sessionId) {
       { amount: money(mine, payment.currency) });
   };
 
+  /** Why it ended, for this side; a booked session's client is not put back in any queue (there is no request). */
+  const endedKey = status => {
+    const booked = Boolean(session?.bookingId || tandem.sessionInfo?.(sessionId)?.bookingId);
+    return booked && me.role === 'client' && (status === 'expert_no_show' || status === 'expert_left')
+      ? `ended.${status}.client.booked` : `ended.${status}.${me.role}`;
+  };
+
   const showEndedPanel = async event => {
     const heading = h('h2', { i18n: 'ended.title', tabindex: '-1' });
     const parts = [heading];
@@ -177,7 +184,7 @@ export function renderRoom(ctx, sessionId) {
         byMe ? `ended.${verb}You` : `ended.${verb}Peer`, byMe ? undefined : peerName));
     }
     parts.push(setI18n(h('p', { dataTest: 'ended-reason' }),
-      event.reason === 'max_duration' ? 'ended.completed.max_duration' : `ended.${event.status}.${me.role}`, peerName));
+      event.reason === 'max_duration' ? 'ended.completed.max_duration' : endedKey(event.status), peerName));
     if (event.durationSeconds) parts.push(h('p', { class: 'muted', i18n: ['room.duration', { duration: duration(event.durationSeconds) }] }));
     // What it cost or earned: from the event, else (ended from this page's own end, or reopened later) from the session.
     const paymentSlot = h('div', { class: 'ended-payment-slot' }, paymentLine(event.payment));

@@ -1,0 +1,160 @@
+package io.tandem.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tandem.testing.Actors;
+import io.tandem.testing.Actors.Person;
+import io.tandem.testing.BookingFixtures;
+import io.tandem.testing.RunningNode;
+import io.tandem.testing.Sql;
+import io.tandem.testing.TestConfig;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * Booking an expert in real Chromium: a client goes from a topic's experts to a profile, picks a
+ * free time, books it with the price and the cancellation terms in view, sees it with a countdown,
+ * and at the start is taken into the room, where the consultation happens and ends (Chinese,
+ * phone); another cancels one free of charge and an operator sees the day's bookings (English).
+ */
+class BookingInBrowserTest {
+  private static final String ADMIN = "booking-operator";
+  private static final String ADMIN_PASSWORD = "booking-operator-password";
+  private static RunningNode node;
+
+  @BeforeAll
+  static void start() {
+    node = RunningNode.start(TestConfig.with(Map.of("auth.admins", TestConfig.admin(ADMIN, ADMIN_PASSWORD))));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  private static String baseUrl() {
+    return "http://localhost:" + node.node().httpPort();
+  }
+
+  /** Opens the expert's profile from the topic's list, and waits for the free times. */
+  private static void openProfile(AppUser client, String topic) {
+    client.open("/#/browse/" + topic);
+    client.find("expert-link").click();
+    client.find("book-panel");
+    client.find("slot");
+  }
+
+  /** Chooses the first free time more than a day ahead (free to cancel for a while) and writes a brief; answers the confirmation. */
+  private static WebElement chooseLater(AppUser client, String brief) {
+    java.time.Instant later = java.time.Instant.now().plus(Duration.ofHours(25));
+    Select day = new Select(client.find("book-day"));
+    WebElement slot = null;
+    for (int i = 0; i < day.getOptions().size() && slot == null; i++) {
+      day.selectByIndex(i);
+      slot = client.browser.findElements(AppUser.test("slot")).stream()
+          .filter(s -> java.time.Instant.parse(s.getAttribute("data-start-at")).isAfter(later)).findFirst().orElse(null);
+    }
+    assertThat(slot).as("a free time more than a day ahead").isNotNull();
+    client.scrollTo(slot);
+    slot.click();
+    WebElement confirm = client.find("book-confirm");
+    client.find("book-brief").sendKeys(brief);
+    return confirm;
+  }
+
+  @Test
+  @DisplayName("zh, phone: browse a topic, book an expert's time, see the countdown; at the start the room opens, the consultation is held and ends, paid")
+  void bookedConsultation() {
+    Browsers.assumeAvailable();
+    String topic = Actors.uniqueTopic();
+    try (Person expert = BookingFixtures.bookableExpert(node, topic);
+         AppUser client = new AppUser(baseUrl(), "zh-CN", Browsers.PHONE)) {
+      client.signUp("client", "王小明");
+      openProfile(client, topic);
+      WebElement confirm = chooseLater(client, "下周的面试");
+      assertThat(client.find("book-price").getText()).contains("¥20.00");
+      assertThat(client.find("book-terms").getText()).contains("免费取消").contains("50%");
+      client.screenshot("booking-confirm-zh-phone");
+      confirm.findElement(AppUser.test("book-submit")).click();
+
+      WebElement booking = client.find("booking");
+      String id = booking.getAttribute("data-booking-id");
+      assertThat(booking.getText()).contains("Test expert").contains("已确认");
+      client.until("a countdown", () -> client.find("booking-countdown").getText().contains("后开始"));
+      assertThat(client.find("booking-cancel-terms").getText()).contains("免费取消");
+      client.screenshot("bookings-zh-phone");
+      assertThat(Sql.string("SELECT brief FROM bookings WHERE id = ?::uuid", id)).isEqualTo("下周的面试");
+
+      // The start comes: the page offers the way in, and the room opens with the session of the booking.
+      Sql.update("UPDATE bookings SET start_at = now(), end_at = now() + interval '30 minutes', free_cancel_until = now(),"
+          + " quiet_from = now() WHERE id = ?::uuid", id);
+      client.find("booking-enter").click();
+      client.until("in the room", () -> client.browser.getCurrentUrl().endsWith("#/room/" + id));
+      expert.socket().awaitEvent("session.ready", e -> id.equals(e.getString("sessionId")));
+      expert.socket().ack("room.join", new JsonObject().put("sessionId", id));
+      expert.socket().ack("room.send", new JsonObject().put("sessionId", id).put("text", "您好，我们开始吧").put("clientMsgId", "e-1"));
+      client.until("the expert's message", () -> client.messages().stream().anyMatch(m -> m.getValue().equals("您好，我们开始吧")));
+      client.send("好的，谢谢");
+      expert.socket().awaitEvent("room.message", m -> "好的，谢谢".equals(m.getString("text")));
+      client.screenshot("booked-room-zh-phone");
+      expert.socket().ack("session.end", new JsonObject().put("sessionId", id));
+      client.until("ended and paid", () -> client.find("ended-payment").getText().contains("¥20.00"));
+      client.screenshot("booked-ended-zh-phone");
+      assertThat(Sql.string("SELECT status FROM sessions WHERE id = ?::uuid", id)).isEqualTo("completed");
+    }
+  }
+
+  @Test
+  @DisplayName("en, phone: a client cancels a booking free of charge and the time is free again; en, desktop: the console lists the day's bookings")
+  void cancelAndConsole() {
+    Browsers.assumeAvailable();
+    String topic = Actors.uniqueTopic();
+    try (Person expert = BookingFixtures.bookableExpert(node, topic);
+         AppUser client = new AppUser(baseUrl(), "en-US", Browsers.PHONE);
+         AppUser operator = new AppUser(baseUrl(), "en-US", Browsers.DESKTOP)) {
+      client.signUp("client", "Sam Lee");
+      openProfile(client, topic);
+      // The soonest time is less than a day ahead: cancelling it would cost the fee from the start, and the app says so.
+      client.find("slot").click();
+      assertThat(client.find("book-terms").getText()).startsWith("This time is soon");
+      WebElement confirm = chooseLater(client, "Salary talk");
+      String startAt = client.browser.findElement(By.cssSelector("button.slot.chosen")).getAttribute("data-start-at");
+      assertThat(client.find("book-terms").getText()).startsWith("Free to cancel until");
+      confirm.findElement(AppUser.test("book-submit")).click();
+      WebElement booking = client.find("booking");
+      String id = booking.getAttribute("data-booking-id");
+      client.find("booking-cancel").click();
+      client.browser.switchTo().alert().accept();
+      client.until("cancelled", () -> "cancelled".equals(client.find("booking").getAttribute("data-status")));
+      assertThat(client.find("booking-cancelled").getText()).contains("¥0.00");
+      client.screenshot("booking-cancelled-en-phone");
+      assertThat(node.http().get("/api/v1/experts/" + expert.id() + "/slots?mode=chat&from=" + startAt + "&to="
+          + java.time.Instant.parse(startAt).plus(Duration.ofHours(1))).json().getJsonArray("slots").getJsonObject(0).getString("startAt"))
+          .as("free again").isEqualTo(startAt);
+
+      // For the console's today: the booking made to start a second ago.
+      Sql.update("UPDATE bookings SET start_at = now() - interval '1 second', end_at = now() + interval '30 minutes',"
+          + " free_cancel_until = now() - interval '1 second', quiet_from = now() - interval '1 second' WHERE id = ?::uuid", id);
+      operator.open("/admin");
+      WebElement signIn = operator.find("signin");
+      operator.fill(signIn, "username", ADMIN);
+      operator.fill(signIn, "password", ADMIN_PASSWORD);
+      signIn.findElement(By.cssSelector("[type=submit]")).click();
+      By row = By.cssSelector("[data-test=booking-row][data-booking-id=\"" + id + "\"]");
+      WebElement listed = operator.until("today's booking is listed", () -> operator.browser.findElements(row).stream().findFirst().orElse(null));
+      operator.scrollTo(listed);
+      assertThat(listed.getText()).contains("Sam Lee").contains("Test expert").contains("cancelled by the client");
+      operator.screenshot("operator-bookings-en");
+    }
+  }
+}
