@@ -10,6 +10,7 @@ import io.tandem.config.ConfigReader;
 import io.tandem.db.DbConfig;
 import io.tandem.booking.BookingConfig;
 import io.tandem.directory.AvailabilityConfig;
+import io.tandem.mail.MailConfig;
 import io.tandem.gateway.WsConfig;
 import io.tandem.loadtest.LoadTestConfig;
 import io.tandem.matching.MatchingConfig;
@@ -51,7 +52,8 @@ public record TandemConfig(
     PaymentsConfig payments,
     TopicsConfig topics,
     AvailabilityConfig availability,
-    BookingConfig bookings) {
+    BookingConfig bookings,
+    MailConfig mail) {
 
   private static final Logger log = LoggerFactory.getLogger(TandemConfig.class);
 
@@ -89,7 +91,8 @@ public record TandemConfig(
         PaymentsConfig.from(root.section("payments")),
         TopicsConfig.from(root.section("topics")),
         AvailabilityConfig.from(root.section("availability")),
-        BookingConfig.from(root.section("bookings")));
+        BookingConfig.from(root.section("bookings")),
+        MailConfig.from(root.section("mail")));
   }
 
   /**

@@ -24,6 +24,7 @@ import io.tandem.gateway.Frames;
 import io.tandem.gateway.WebSocketGateway;
 import io.tandem.kernel.SessionId;
 import io.tandem.loadtest.Seeder;
+import io.tandem.mail.Mailer;
 import io.tandem.matching.MatchingFeature;
 import io.tandem.money.MoneyFeature;
 import io.tandem.operator.OperatorFeature;
@@ -96,6 +97,8 @@ public final class TandemNode {
   private final List<String> deployments = new ArrayList<>();
   private int httpPort;
   private HttpApi api;
+  /** Booking reminders by e-mail; made at start, closed at stop. */
+  private Mailer mailer;
 
   private TandemNode(Vertx vertx, Database database, TandemConfig config, HazelcastClusterManager clusterManager) {
     this.vertx = vertx;
@@ -219,8 +222,9 @@ public final class TandemNode {
           BookingRepository booked = BookingFeature.repository(pool, money);
           ExpertDirectory directory = new ExpertDirectory(pool, profiles, reliability.reliability(), reliability.ratings(), reliability.rating(),
               matching.stats(), topics.topics(), money.pricing(), config.ratings(), config.availability(), booked::bookedBetween);
+          mailer = Mailer.create(vertx, config.mail());
           BookingFeature bookings = BookingFeature.build(pool, booked, config.bookings(), directory, money, reliability, matching,
-              config.session(), SessionRepository::openBooked, users, metrics);
+              config.session(), SessionRepository::openBooked, users, mailer, nodeId, metrics);
           HttpApi api = new HttpApi(config.http(), auth, directory, bookings.bookings(), matching, sessions, reliability, money, seeder, operator,
               this::readiness, outages, metrics, webhooks.admin());
           this.api = api;
@@ -232,6 +236,7 @@ public final class TandemNode {
           sweeps.put("session endings", sessions.outcomes()::sweep);
           // Bookings whose start has come open their sessions (before the join windows' sweep reads them next round).
           sweeps.put("bookings due", bookings.bookings()::openDue);
+          sweeps.put("booking reminders", bookings.reminders()::sweep);
           sweeps.put("experts online", presence.online()::sample);
           sweeps.put("webhook outbox", webhooks.backlog()::sweep);
           // A change announced while this node could not hear it (it was starting, or cut off) is read here.
@@ -341,7 +346,8 @@ public final class TandemNode {
     // caller's future must not: a context-free promise completes on whatever thread ends the close.
     Promise<Void> closed = Promise.promise();
     undeployInReverse(new ArrayList<>(deployments))
-        .eventually(() -> Future.join(pool.close(), chatPool.close(), leasePool.close(), webhookPool.close()))
+        .eventually(() -> Future.join(pool.close(), chatPool.close(), leasePool.close(), webhookPool.close(),
+            mailer == null ? Future.succeededFuture() : mailer.close()))
         .onComplete(stopped -> vertx.close().onComplete(closed));
     return closed.future();
   }

@@ -131,10 +131,15 @@ export function renderBookings(ctx) {
   const ticks = [];
   let destroyed = false;
 
+  let shown = null;
   const load = async () => {
     try {
       const { bookings } = await ctx.tandem.get('/api/v1/me/bookings');
       if (destroyed) return;
+      // Unchanged: the rows stay (a click on one is not lost to a redraw); their countdowns tick on.
+      const text = JSON.stringify(bookings);
+      if (text === shown) return;
+      shown = text;
       ticks.length = 0;
       list.replaceChildren(...bookings.map(b => bookingItem(ctx, b, ticks, load)));
       showStatus(status, '', bookings.length ? '' : ctx.me.role === 'client' ? 'bookings.emptyClient' : 'bookings.emptyExpert');
@@ -148,11 +153,13 @@ export function renderBookings(ctx) {
   // The session opened: the row becomes the way into the room at once.
   const off = ctx.tandem.on('session.ready', event => { if (event.bookingId) load(); });
   load();
-  const element = h('section', { class: 'card stack', dataTest: 'bookings' },
-    h('h1', { i18n: 'bookings.title' }),
-    h('p', { class: 'muted', i18n: ctx.me.role === 'client' ? 'bookings.leadClient' : 'bookings.leadExpert' }),
-    status, list,
-    ctx.me.role === 'client' ? h('p', {}, h('a', { class: 'btn', href: '#/browse', i18n: 'bookings.findExpert' })) : null);
+  const element = h('div', { class: 'stack' },
+    h('section', { class: 'card stack', dataTest: 'bookings' },
+      h('h1', { i18n: 'bookings.title' }),
+      h('p', { class: 'muted', i18n: ctx.me.role === 'client' ? 'bookings.leadClient' : 'bookings.leadExpert' }),
+      status, list,
+      ctx.me.role === 'client' ? h('p', {}, h('a', { class: 'btn', href: '#/browse', i18n: 'bookings.findExpert' })) : null),
+    reminderCard(ctx));
   return { element, destroy: () => { destroyed = true; clearInterval(timer); clearInterval(refresher); off(); } };
 }
 
@@ -221,4 +228,32 @@ function bookingItem(ctx, b, ticks, reload) {
     h('p', { class: 'muted small', i18n: [asClient ? 'bookings.price' : 'bookings.earns',
       { price: money(asClient ? b.price.amount : b.price.expertEarns, b.price.currency) }] }),
     cancelled, actions, itemStatus);
+}
+
+/** Where reminders go: always in the app; by e-mail to the address saved here (PUT /api/v1/me/email), or nowhere else when it is empty. */
+function reminderCard(ctx) {
+  const input = h('input', { type: 'email', name: 'email', id: uniqueId('reminder-email'), autocomplete: 'email', maxlength: 254,
+    value: ctx.me.email ?? '', dataTest: 'reminder-email' });
+  const save = h('button', { type: 'submit', class: 'btn', i18n: 'bookings.emailSave', dataTest: 'reminder-email-save' });
+  const status = statusLine('reminder-email-status');
+  const form = h('form', { class: 'stack', dataTest: 'reminder-form' },
+    h('div', { class: 'field' }, h('label', { for: input.id, i18n: 'bookings.emailLabel' }), input), save, status);
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    save.disabled = true;
+    try {
+      const email = input.value.trim() || null;
+      const saved = await ctx.tandem.put('/api/v1/me/email', { email });
+      ctx.me.email = saved.email;
+      showStatus(status, 'ok', saved.email ? 'bookings.emailSaved' : 'bookings.emailRemoved');
+    } catch (error) {
+      showStatus(status, 'error', errorText(error), undefined, { raw: true });
+    } finally {
+      save.disabled = false;
+    }
+  });
+  return h('section', { class: 'card stack', dataTest: 'reminders' },
+    h('h2', { i18n: 'bookings.remindersHeading' }),
+    h('p', { class: 'muted', i18n: 'bookings.remindersLead' }),
+    form);
 }

@@ -3,7 +3,7 @@
 import { Tandem } from '/sdk/tandem.js';
 import { t, translate, bindLanguageSelect, onLanguageChange } from '/i18n/i18n.js';
 import { h, setI18n } from './dom.js';
-import { errorText, clockTime } from './format.js';
+import { errorText, clockTime, duration } from './format.js';
 import { renderSignIn, renderSignUp } from './auth.js';
 import { renderNewRequest } from './request.js';
 import { renderBrowse, renderExpertProfile } from './experts.js';
@@ -250,6 +250,12 @@ function startSignedIn() {
   sessionSubscriptions.push(tandem.on('session.ended', event => dropWarning(event.sessionId)));
   sessionSubscriptions.push(tandem.on('room.presence', event => {
     if (event.state === 'joined' || event.state === 'reconnected') dropWarning(event.sessionId);
+  }));
+  // A booking starts soon (a day and 10 minutes ahead by default): say so wherever the person is.
+  sessionSubscriptions.push(tandem.on('booking.reminder', event => {
+    const seconds = Math.max(60, Math.round((new Date(event.startAt).getTime() - Date.now()) / 1000));
+    ctx.toast('bookings.reminder', { params: { name: event.peer.displayName, time: duration(seconds) }, timeoutMs: 30000,
+      action: { key: 'nav.bookings', href: '#/bookings' } });
   }));
   sessionSubscriptions.push(tandem.on('penalty', event => {
     // The kind, in the reader's language (the server's reason is English).

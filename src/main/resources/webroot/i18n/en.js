@@ -606,4 +606,11 @@ export default {
   'penaltyKind.booking_cancelled': 'Cancelled a booking',
   'book.day': 'Day',
   'book.dayOption': '{day} ({count} free)',
+  'bookings.remindersHeading': 'Reminders',
+  'bookings.remindersLead': 'We remind you here before each booking starts. Add an e-mail address to get the reminders by e-mail too.',
+  'bookings.emailLabel': 'E-mail for reminders',
+  'bookings.emailSave': 'Save',
+  'bookings.emailSaved': 'Saved: reminders will also come by e-mail.',
+  'bookings.emailRemoved': 'No e-mail: reminders only come here.',
+  'bookings.reminder': 'Your booked consultation with {name} starts in {time}.',
 };

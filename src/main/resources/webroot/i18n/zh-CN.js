@@ -606,4 +606,11 @@ export default {
   'penaltyKind.booking_cancelled': '取消了预约',
   'book.day': '日期',
   'book.dayOption': '{day}（{count} 个空闲时间）',
+  'bookings.remindersHeading': '提醒',
+  'bookings.remindersLead': '每次预约开始前，我们会在这里提醒您。填写邮箱，也可通过邮件收到提醒。',
+  'bookings.emailLabel': '接收提醒的邮箱',
+  'bookings.emailSave': '保存',
+  'bookings.emailSaved': '已保存：提醒也会发送到邮箱。',
+  'bookings.emailRemoved': '未填写邮箱：提醒只在这里显示。',
+  'bookings.reminder': '您与 {name} 预约的咨询将在 {time}后开始。',
 };

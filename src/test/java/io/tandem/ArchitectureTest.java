@@ -63,7 +63,7 @@ class ArchitectureTest {
       List.of("wire"),
       List.of("config"),
       List.of("bus", "db"),
-      List.of("topic", "webhook"),
+      List.of("topic", "webhook", "mail"),
       List.of("expert", "auth"),
       List.of("money"),
       List.of("reliability"),

@@ -3,7 +3,9 @@ package io.tandem.api;
 import io.tandem.auth.AccountService;
 import io.tandem.auth.Registration;
 import io.tandem.wire.JsonInput;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import java.util.Optional;
 
 /** Sign-up, tokens and {@code /me}. */
 final class AccountRoutes {
@@ -28,6 +30,14 @@ final class AccountRoutes {
 
     router.get("/api/v1/me").handler(authenticated).handler(Replies.json(200, ctx ->
         accounts.find(Replies.caller(ctx).id())
-            .compose(account -> accounts.balance(account.id()).map(balance -> account.toJson().put("balance", balance)))));
+            .compose(account -> accounts.balance(account.id()).map(balance -> account.toJson().put("balance", balance)
+                .put("email", account.email().orElse(null))))));
+    // Where booking reminders go by e-mail: {"email": "name@example.com"}, or null to stop them.
+    router.put("/api/v1/me/email").handler(authenticated).handler(Replies.json(200, ctx -> {
+      JsonInput body = Replies.body(ctx);
+      Optional<String> email = body.json().getValue("email") == null ? Optional.empty()
+          : Optional.of(body.requiredString("email", 3, AccountService.MAX_EMAIL_LENGTH).trim());
+      return accounts.setEmail(Replies.caller(ctx).id(), email).map(set -> new JsonObject().put("email", set.orElse(null)));
+    }));
   }
 }

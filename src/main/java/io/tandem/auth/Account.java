@@ -3,8 +3,10 @@ package io.tandem.auth;
 import io.tandem.kernel.UserId;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.Optional;
 
-public record Account(UserId id, String username, Role role, String displayName, Instant createdAt) {
+/** An account; {@code email} is where reminders go by e-mail, empty until its owner gave one. */
+public record Account(UserId id, String username, Role role, String displayName, Instant createdAt, Optional<String> email) {
   /** The public shape of {@code POST /api/v1/accounts}. */
   public JsonObject toJson() {
     return new JsonObject()

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /** Accounts in PostgreSQL. Usernames are unique regardless of case (a unique index is the guard). */
 public final class AccountRepository {
   private static final Logger log = LoggerFactory.getLogger(AccountRepository.class);
-  private static final String COLUMNS = "id, username, role, display_name, created_at";
+  private static final String COLUMNS = "id, username, role, display_name, created_at, email";
 
   private final Pool pool;
 
@@ -73,6 +73,12 @@ public final class AccountRepository {
         .map(AccountRepository::first);
   }
 
+  /** Sets (or, empty, removes) where the account's reminders go by e-mail; false when the account is gone. */
+  public Future<Boolean> setEmail(UserId id, Optional<String> email) {
+    return pool.preparedQuery("UPDATE accounts SET email = $2 WHERE id = $1").execute(Tuple.of(id.value(), email.orElse(null)))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
   /** An account with its password hash, for logging in. */
   public record Credentials(Account account, String passwordHash) {}
 
@@ -92,7 +98,8 @@ public final class AccountRepository {
         row.getString("username"),
         Role.fromWire(row.getString("role")).orElseThrow(),
         row.getString("display_name"),
-        row.getOffsetDateTime("created_at").toInstant()));
+        row.getOffsetDateTime("created_at").toInstant(),
+        Optional.ofNullable(row.getString("email"))));
   }
 
   /** Suspensions, set and lifted inside the caller's transaction; they need no state of a repository's. */

@@ -3,6 +3,7 @@ package io.tandem.auth;
 import io.tandem.kernel.UserId;
 import io.tandem.wire.ApiError;
 import io.vertx.core.Future;
+import java.util.Optional;
 import io.vertx.core.Vertx;
 
 /** Sign-up, log-in and token refresh. Password hashing runs on worker threads, never on an event loop. */
@@ -63,5 +64,21 @@ public final class AccountService {
         .compose(found -> found
             .map(Future::succeededFuture)
             .orElseGet(() -> Future.failedFuture(ApiError.unauthorized("the account of this token no longer exists"))));
+  }
+
+  /** The longest e-mail address a mail server must take (RFC 5321's path limit, less its brackets). */
+  public static final int MAX_EMAIL_LENGTH = 254;
+  private static final java.util.regex.Pattern EMAIL = java.util.regex.Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s.]+");
+
+  /**
+   * {@code PUT /api/v1/me/email}: where the caller's booking reminders go by e-mail, or empty for
+   * none. Only its shape is checked (something@domain.tld, no spaces): mail to a wrong address bounces at the sender's server.
+   */
+  public Future<Optional<String>> setEmail(UserId id, Optional<String> email) {
+    if (email.isPresent() && !EMAIL.matcher(email.get()).matches()) {
+      throw ApiError.badRequest("email must look like name@example.com, without spaces");
+    }
+    return accounts.setEmail(id, email).compose(set -> set ? Future.succeededFuture(email)
+        : Future.failedFuture(ApiError.unauthorized("the account of this token no longer exists")));
   }
 }

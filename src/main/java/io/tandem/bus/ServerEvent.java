@@ -25,7 +25,8 @@ public enum ServerEvent {
   ROOM_MESSAGE("room.message"),
   ROOM_PRESENCE("room.presence"),
   ROOM_SIGNAL("room.signal"),
-  ROOM_TYPING("room.typing");
+  ROOM_TYPING("room.typing"),
+  BOOKING_REMINDER("booking.reminder");
 
   private final String wireName;
 

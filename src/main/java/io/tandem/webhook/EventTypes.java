@@ -14,7 +14,7 @@ public final class EventTypes {
       "penalty.recorded", "penalty.waived",
       "ledger.hold", "ledger.capture", "ledger.release", "ledger.no_show_fee", "ledger.compensation",
       "ledger.refund", "ledger.top_up", "ledger.credit",
-      "booking.confirmed", "booking.cancelled");
+      "booking.confirmed", "booking.cancelled", "booking.reminder");
 
   private EventTypes() {}
 

@@ -98,6 +98,7 @@ class BookingInBrowserTest {
       // The start comes: the page offers the way in, and the room opens with the session of the booking.
       Sql.update("UPDATE bookings SET start_at = now(), end_at = now() + interval '30 minutes', free_cancel_until = now(),"
           + " quiet_from = now() WHERE id = ?::uuid", id);
+      client.until("the booking shows its room open", () -> "opened".equals(client.find("booking").getAttribute("data-status")));
       client.find("booking-enter").click();
       client.until("in the room", () -> client.browser.getCurrentUrl().endsWith("#/room/" + id));
       expert.socket().awaitEvent("session.ready", e -> id.equals(e.getString("sessionId")));
