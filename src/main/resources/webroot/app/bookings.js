@@ -178,6 +178,7 @@ function bookingItem(ctx, b, ticks, reload) {
     const now = Date.now();
     const state = b.status !== 'confirmed' ? b.status : now >= start ? 'starting' : 'upcoming';
     if (state === 'upcoming') setI18n(countdown, 'bookings.startsIn', { time: duration(Math.ceil((start - now) / 1000)) });
+    else if (state === 'starting') setI18n(countdown, 'bookings.starting');
     else if (state === 'opened' && now < end) setI18n(countdown, 'bookings.now');
     else setText(countdown, '');
     if (state === shown) return;

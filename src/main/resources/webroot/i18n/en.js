@@ -613,4 +613,5 @@ export default {
   'bookings.emailSaved': 'Saved: reminders will also come by e-mail.',
   'bookings.emailRemoved': 'No e-mail: reminders only come here.',
   'bookings.reminder': 'Your booked consultation with {name} starts in {time}.',
+  'bookings.starting': 'opening the room (as soon as the expert is free)',
 };

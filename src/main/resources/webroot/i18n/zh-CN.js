@@ -613,4 +613,5 @@ export default {
   'bookings.emailSaved': '已保存：提醒也会发送到邮箱。',
   'bookings.emailRemoved': '未填写邮箱：提醒只在这里显示。',
   'bookings.reminder': '您与 {name} 预约的咨询将在 {time}后开始。',
+  'bookings.starting': '正在打开咨询室（专家空闲后立即开始）',
 };

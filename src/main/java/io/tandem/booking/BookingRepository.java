@@ -98,11 +98,17 @@ public final class BookingRepository {
   }
 
   /**
-   * Up to {@code limit} confirmed bookings whose start has come, locked for opening; another node's
-   * sweep skips them (SKIP LOCKED), so each is opened by one transaction.
+   * Up to {@code limit} confirmed bookings whose start has come and whose expert is below capacity,
+   * locked for opening; another node's sweep skips them (SKIP LOCKED), so each is opened by one
+   * transaction. An expert still at capacity (an instant session that ran into the booking, or an
+   * offer made before the quiet time and not yet answered) holds the opening back until a place is
+   * free: no expert is ever above capacity. No new offer can come meanwhile (make_offers refuses
+   * an expert inside a booking's quiet time), so the wait ends with what is already under way.
    */
   Future<List<Booking>> lockDue(SqlClient sql, int limit) {
-    return sql.preparedQuery(SELECT + " WHERE b.status = 'confirmed' AND b.start_at <= now() ORDER BY b.start_at LIMIT $1 FOR UPDATE OF b SKIP LOCKED")
+    return sql.preparedQuery(SELECT + " WHERE b.status = 'confirmed' AND b.start_at <= now()"
+            + " AND expert_load(b.expert_id) < coalesce((SELECT p.capacity FROM expert_presence p WHERE p.expert_id = b.expert_id), 1)"
+            + " ORDER BY b.start_at LIMIT $1 FOR UPDATE OF b SKIP LOCKED")
         .execute(Tuple.of(limit))
         .map(this::all);
   }

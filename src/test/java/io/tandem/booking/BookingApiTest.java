@@ -196,6 +196,28 @@ class BookingApiTest {
   }
 
   @Test
+  @DisplayName("a booking whose expert is still in an instant session at its start waits for it: no expert above capacity; it opens once they are free")
+  void waitsForTheExpert() {
+    String topic = Actors.uniqueTopic();
+    try (Person expert = bookableExpert(node, topic); Person client = Actors.client(node); Person asker = Actors.client(node)) {
+      String start = slots(http, expert, Instant.now().plus(Duration.ofDays(2))).get(0);
+      String id = http.post("/api/v1/bookings", booking(expert, topic, start), client.session().accessToken()).json().getString("id");
+      // An instant consultation the expert took before the booking's quiet time (capacity 1): it is waiting to be joined.
+      String instant = Actors.matched(asker, expert, topic).sessionId();
+      Sql.update("UPDATE bookings SET start_at = now(), end_at = now() + interval '30 minutes', free_cancel_until = now(), quiet_from = now()"
+          + " WHERE id = ?::uuid", id);
+      assertThat(client.socket().staysWithout("session.ready", Duration.ofSeconds(2))).as("not opened while the expert is busy").isTrue();
+      assertThat(Sql.string("SELECT status FROM bookings WHERE id = ?::uuid", id)).isEqualTo("confirmed");
+      // Nobody joins the instant one: its join window closes, and the expert is free.
+      Poll.until("the instant session closed", Duration.ofSeconds(15),
+          () -> !"waiting".equals(Sql.string("SELECT status FROM sessions WHERE id = ?::uuid", instant)));
+      client.socket().awaitEvent("session.ready", e -> id.equals(e.getString("sessionId")));
+      assertThat(Sql.count("SELECT count(*) FROM expert_presence p WHERE p.expert_id = ?::uuid AND expert_load(p.expert_id) > p.capacity",
+          expert.id())).isZero();
+    }
+  }
+
+  @Test
   @DisplayName("daylight saving: on New York's fall-back night 01:30 comes twice, two slots at two instants, each bookable once")
   void fallBack() {
     String topic = Actors.uniqueTopic();
