@@ -215,10 +215,12 @@ function bookingItem(ctx, b, ticks, reload) {
   ticks.push(update);
   update();
 
+  // Who cancelled, said to this reader, and what it cost the client.
+  const byMe = (b.cancelledBy === 'client') === asClient;
+  const cancelledKey = b.cancelledBy === 'expert' ? (byMe ? 'bookings.cancelledByYouExpert' : 'bookings.cancelledByExpert')
+    : `bookings.cancelledBy${byMe ? 'You' : 'Client'}${b.cancelFee > 0 ? 'Fee' : 'Free'}`;
   const cancelled = b.status === 'cancelled'
-    ? h('p', { class: 'muted small', dataTest: 'booking-cancelled',
-      i18n: [b.cancelledBy === 'expert' ? 'bookings.cancelledByExpert' : 'bookings.cancelledByClient',
-        { fee: money(b.cancelFee, b.price.currency) }] })
+    ? h('p', { class: 'muted small', dataTest: 'booking-cancelled', i18n: [cancelledKey, { fee: money(b.cancelFee, b.price.currency) }] })
     : null;
   return h('li', { class: `booking booking-${b.status}`, dataTest: 'booking', dataset: { bookingId: b.id, status: b.status } },
     h('p', { class: 'booking-head' },

@@ -251,6 +251,15 @@ function startSignedIn() {
   sessionSubscriptions.push(tandem.on('room.presence', event => {
     if (event.state === 'joined' || event.state === 'reconnected') dropWarning(event.sessionId);
   }));
+  // A booked session opened (its start came): the way in, wherever the person is (once per session on this page).
+  const opened = new Set();
+  sessionSubscriptions.push(tandem.on('session.ready', event => {
+    // The Bookings page shows the way in itself; the room needs none.
+    if (!event.bookingId || opened.has(event.sessionId) || location.hash === `#/room/${event.sessionId}` || location.hash === '#/bookings') return;
+    opened.add(event.sessionId);
+    ctx.toast('bookings.opened', { params: { name: event.peer?.displayName ?? '' }, timeoutMs: 0,
+      action: { key: 'bookings.enter', href: `#/room/${event.sessionId}` } });
+  }));
   // A booking starts soon (a day and 10 minutes ahead by default): say so wherever the person is.
   sessionSubscriptions.push(tandem.on('booking.reminder', event => {
     const seconds = Math.max(60, Math.round((new Date(event.startAt).getTime() - Date.now()) / 1000));
