@@ -81,12 +81,8 @@ final class BookingRoutes {
   private static Bookings.BookingRequest request(JsonInput body) {
     String expertText = body.requiredString("expertId", 1, 64);
     UserId expert = UserId.parse(expertText).orElseThrow(() -> body.invalid("expertId", "'" + expertText + "' is not an expert's id"));
-    String topicName = body.requiredString("topic", 1, Topic.MAX_LENGTH);
-    Topic topic = Topic.parse(topicName)
-        .orElseThrow(() -> body.invalid("topic", "'" + topicName + "' is not a topic: lowercase dotted words, most general first, like career.interview"));
-    String modeName = body.requiredString("mode", 1, 16);
-    Mode mode = Mode.fromWire(modeName)
-        .orElseThrow(() -> body.invalid("mode", "'" + modeName + "' is not a mode; the modes are chat, video and in_person"));
+    Topic topic = body.requiredTopic("topic");
+    Mode mode = body.requiredMode("mode");
     String startText = body.requiredString("startAt", 1, 64);
     Instant startAt = QueryValues.optionalInstant("startAt", startText).orElseThrow();
     String brief = body.optionalString("brief", 0, Bookings.BookingRequest.MAX_BRIEF_LENGTH).orElse("");

@@ -28,12 +28,8 @@ public record NewRequest(Topic topic, Mode mode, Optional<GeoPoint> location, Do
 
   /** Reads and checks a request's body within {@code limits}; every problem is a bad request naming the field. Called by the edges only. */
   public static NewRequest from(JsonInput body, Limits limits) {
-    String topicName = body.requiredString("topic", 1, Topic.MAX_LENGTH);
-    Topic topic = Topic.parse(topicName)
-        .orElseThrow(() -> body.invalid("topic", "'" + topicName + "' is not a topic: lowercase dotted words, most general first, like career.interview"));
-    String modeName = body.requiredString("mode", 1, 16);
-    Mode mode = Mode.fromWire(modeName)
-        .orElseThrow(() -> body.invalid("mode", "'" + modeName + "' is not a mode; the modes are chat, video and in_person"));
+    Topic topic = body.requiredTopic("topic");
+    Mode mode = body.requiredMode("mode");
     Optional<GeoPoint> location = mode == Mode.IN_PERSON
         ? Optional.of(body.requiredLocation("location", "is required for in_person requests: where the client can meet"))
         : body.optionalLocation("location");

@@ -1,6 +1,8 @@
 package io.tandem.wire;
 
 import io.tandem.kernel.GeoPoint;
+import io.tandem.kernel.Mode;
+import io.tandem.kernel.Topic;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -96,6 +98,19 @@ public final class JsonInput {
 
   public double requiredDouble(String field, double min, double max) {
     return optionalDouble(field, min, max).orElseThrow(() -> missing(field));
+  }
+
+  /** {@code field}, a topic like {@code career.interview}; anything else is a bad request naming the field, with the rule. */
+  public Topic requiredTopic(String field) {
+    String name = requiredString(field, 1, Topic.MAX_LENGTH);
+    return Topic.parse(name)
+        .orElseThrow(() -> invalid(field, "'" + name + "' is not a topic: lowercase dotted words, most general first, like career.interview"));
+  }
+
+  /** {@code field}, one of the modes; anything else is a bad request naming the field and the modes. */
+  public Mode requiredMode(String field) {
+    String name = requiredString(field, 1, 16);
+    return Mode.fromWire(name).orElseThrow(() -> invalid(field, "'" + name + "' is not a mode; the modes are chat, video and in_person"));
   }
 
   /** {@code field} as {@code {"lat": .., "lng": ..}}; out-of-range values are a bad request naming the field. */
