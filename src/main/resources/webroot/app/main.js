@@ -3,7 +3,7 @@
 import { Tandem } from '/sdk/tandem.js';
 import { t, translate, bindLanguageSelect, onLanguageChange } from '/i18n/i18n.js';
 import { h, setI18n } from './dom.js';
-import { errorText, clockTime, duration } from './format.js';
+import { errorText, clockTime, dateTime, duration } from './format.js';
 import { renderSignIn, renderSignUp } from './auth.js';
 import { renderNewRequest } from './request.js';
 import { renderBrowse, renderExpertProfile } from './experts.js';
@@ -260,6 +260,13 @@ function startSignedIn() {
     ctx.toast('bookings.opened', { params: { name: event.peer?.displayName ?? '' }, timeoutMs: 0,
       action: { key: 'bookings.enter', href: `#/room/${event.sessionId}` } });
   }));
+  // What the other side of a booking did: a client booked this expert; the other side cancelled.
+  sessionSubscriptions.push(tandem.on('booking.confirmed', event => ctx.toast('bookings.bookedYou',
+    { params: { name: event.peer.displayName, when: dateTime(event.startAt) }, timeoutMs: 15000, action: { key: 'nav.bookings', href: '#/bookings' } })));
+  sessionSubscriptions.push(tandem.on('booking.cancelled', event => ctx.toast(event.cancelledBy === 'expert'
+    ? 'bookings.expertCancelled' : event.cancelFee > 0 ? 'bookings.clientCancelledLate' : 'bookings.clientCancelled',
+    { kind: 'warning', params: { name: event.peer.displayName, when: dateTime(event.startAt) }, timeoutMs: 15000,
+      action: { key: 'nav.bookings', href: '#/bookings' } })));
   // A booking starts soon (a day and 10 minutes ahead by default): say so wherever the person is.
   sessionSubscriptions.push(tandem.on('booking.reminder', event => {
     const seconds = Math.max(60, Math.round((new Date(event.startAt).getTime() - Date.now()) / 1000));

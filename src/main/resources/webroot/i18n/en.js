@@ -619,4 +619,8 @@ export default {
   'bookings.opened': 'Your booked consultation with {name} has started.',
   'bookings.leadClient': 'Consultations you booked. At the start the room opens: enter it from here, or from the notice that appears.',
   'bookings.leadExpert': 'Clients who booked your time. At the start the room opens: be there on time, from here or from the notice.',
+  'bookings.bookedYou': '{name} booked you for {when}.',
+  'bookings.expertCancelled': '{name} cancelled your booking of {when}. You got everything back.',
+  'bookings.clientCancelled': '{name} cancelled their booking of {when}.',
+  'bookings.clientCancelledLate': '{name} cancelled their booking of {when} late: the fee is yours.',
 };

@@ -619,4 +619,8 @@ export default {
   'bookings.opened': '您与 {name} 预约的咨询已开始。',
   'bookings.leadClient': '您预约的咨询。到时间后咨询室会打开：从这里或弹出的提示进入。',
   'bookings.leadExpert': '预约了您时间的客户。到时间后咨询室会打开：请准时从这里或弹出的提示进入。',
+  'bookings.bookedYou': '{name} 预约了您 {when} 的时间。',
+  'bookings.expertCancelled': '{name} 取消了您 {when} 的预约，您已全额退款。',
+  'bookings.clientCancelled': '{name} 取消了 {when} 的预约。',
+  'bookings.clientCancelledLate': '{name} 较晚取消了 {when} 的预约：取消费归您。',
 };

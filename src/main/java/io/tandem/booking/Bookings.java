@@ -127,6 +127,8 @@ public final class Bookings {
         })
         .onSuccess(made -> {
           metrics.count(BookingMetrics.Outcome.CONFIRMED);
+          BookingNotice told = BookingNotice.confirmed(made);
+          users.send(told.reader(), told);
           log.info("booking {}: client {} booked expert {} for {} by {} at {}", id, caller.id(), request.expert(), request.topic(),
               request.mode().wireName(), request.startAt());
         })
@@ -195,6 +197,8 @@ public final class Bookings {
               : fee > 0 ? BookingMetrics.Outcome.CANCELLED_LATE : BookingMetrics.Outcome.CANCELLED_FREE);
           log.info("booking {} cancelled by {} ({}), fee {}", id, caller.id(), b.cancellation().map(Booking.Cancellation::by).orElse("?"), fee);
           cancelled.penalty().ifPresent(p -> p.announce(users));
+          BookingNotice told = BookingNotice.cancelled(b);
+          users.send(told.reader(), told);
         })
         .map(Cancelled::booking);
   }

@@ -26,6 +26,8 @@ public enum ServerEvent {
   ROOM_PRESENCE("room.presence"),
   ROOM_SIGNAL("room.signal"),
   ROOM_TYPING("room.typing"),
+  BOOKING_CONFIRMED("booking.confirmed"),
+  BOOKING_CANCELLED("booking.cancelled"),
   BOOKING_REMINDER("booking.reminder");
 
   private final String wireName;

@@ -112,6 +112,9 @@ class BookingApiTest {
       assertThat(cancelled.json().getLong("cancelFee")).isZero();
       assertThat(balance(client)).isEqualTo(before);
       assertThat(http.delete("/api/v1/bookings/" + free, client.accessToken()).status()).as("cancelled once").isEqualTo(409);
+      JsonObject told = expert.socket().awaitEvent("booking.cancelled", e -> free.equals(e.getString("bookingId")));
+      assertThat(told.getString("cancelledBy")).isEqualTo("client");
+      assertThat(told.getLong("cancelFee")).isZero();
       assertThat(slots(http, expert, Instant.now().plus(Duration.ofDays(2)))).as("the slot is free again").contains(starts.get(0));
 
       // Late: the free period ended a second ago.
@@ -126,6 +129,9 @@ class BookingApiTest {
       String theirs = http.post("/api/v1/bookings", booking(expert, topic, starts.get(2)), client.accessToken()).json().getString("id");
       Sql.update("UPDATE bookings SET free_cancel_until = now() - interval '1 second' WHERE id = ?::uuid", theirs);
       Response byExpert = http.delete("/api/v1/bookings/" + theirs, expert.session().accessToken());
+      // The expert was told of each booking; the client learns of the expert's cancellation.
+      assertThat(expert.socket().awaitEvent("booking.confirmed", e -> theirs.equals(e.getString("bookingId"))).getJsonObject("peer")
+          .getString("role")).isEqualTo("client");
       assertThat(byExpert.json().getString("cancelledBy")).isEqualTo("expert");
       assertThat(byExpert.json().getLong("cancelFee")).isZero();
       assertThat(balance(client)).isEqualTo(before - PRICE / 2);
