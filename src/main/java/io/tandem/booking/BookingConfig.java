@@ -11,9 +11,11 @@ import java.util.List;
  * until {@code freeCancel} before the start, and pays {@code lateCancelFeePercent} of the price to
  * the expert after that. An expert is offered no instant request from {@code noInstantBefore}
  * before a booking of theirs until its end, so that an instant session does not run into it. {@code reminderMinutes}: how long before a start
- * each reminder goes out ({@link Reminders}).
+ * each reminder goes out ({@link Reminders}); {@code reminderClaim}: how long a node holds one it is
+ * sending before another may take it over (the sender died).
  */
-public record BookingConfig(Duration freeCancel, int lateCancelFeePercent, Duration noInstantBefore, List<Integer> reminderMinutes) {
+public record BookingConfig(Duration freeCancel, int lateCancelFeePercent, Duration noInstantBefore, List<Integer> reminderMinutes,
+    Duration reminderClaim) {
   /** The longest lead a reminder may have: a week. */
   private static final int MAX_REMINDER_MINUTES = 7 * 24 * 60;
 
@@ -22,7 +24,8 @@ public record BookingConfig(Duration freeCancel, int lateCancelFeePercent, Durat
         Duration.ofHours(r.intBetween("freeCancelHours", 0, 24 * 30)),
         r.intBetween("lateCancelFeePercent", 0, 100),
         Duration.ofMinutes(r.intBetween("noInstantBeforeMinutes", 0, 24 * 60)),
-        reminderMinutes(r, "reminderMinutes"));
+        reminderMinutes(r, "reminderMinutes"),
+        Duration.ofSeconds(r.intBetween("reminderClaimSeconds", 5, 3600)));
   }
 
   /** Minutes before a start, each 1 to a week, no two alike; an empty list sends no reminders. */

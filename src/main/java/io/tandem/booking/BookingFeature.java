@@ -33,6 +33,6 @@ public record BookingFeature(Bookings bookings, Reminders reminders) {
     return new BookingFeature(
         new Bookings(pool, repository, directory, money.pricing(), money.ledger(), reliability.reliability(), reliability.penalties(),
             session.terms(), sessions, matching.sessionReady(), users, matching.loads(), metrics, config, Clock.systemUTC()),
-        new Reminders(new ReminderRepository(pool), mailer, users, nodeId, config.reminderMinutes(), metrics));
+        new Reminders(new ReminderRepository(pool), mailer, users, nodeId, config.reminderMinutes(), config.reminderClaim(), metrics));
   }
 }

@@ -18,13 +18,12 @@ import org.slf4j.LoggerFactory;
  * configured, and as the {@code booking.reminder} webhook event (written by PostgreSQL when the
  * reminder is recorded sent). Every node sweeps; a reminder is claimed by one node
  * ({@link ReminderRepository}), so each goes out once. A node that dies between sending and
- * recording leaves a claim that another node takes over when it expires, and sends again: then the
+ * recording leaves a claim that another node takes over when it expires
+ * (bookings.reminderClaimSeconds), and sends again: then the
  * mail has the same Message-ID, which mail programs show once.
  */
 public final class Reminders {
   private static final Logger log = LoggerFactory.getLogger(Reminders.class);
-  /** How long a node holds a reminder it is sending: far above an SMTP exchange, short enough to take a dead node's over soon. */
-  static final Duration CLAIM = Duration.ofSeconds(60);
   private static final int BATCH = 100;
   private static final DateTimeFormatter UTC_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
@@ -34,8 +33,12 @@ public final class Reminders {
   private final String node;
   private final List<Integer> leadMinutes;
   private final BookingMetrics metrics;
+  private final Duration claim;
 
-  Reminders(ReminderRepository repository, Mailer mailer, UserEvents users, String node, List<Integer> leadMinutes, BookingMetrics metrics) {
+  /** {@code claim}: how long this node holds a reminder it sends (bookings.reminderClaimSeconds). */
+  Reminders(ReminderRepository repository, Mailer mailer, UserEvents users, String node, List<Integer> leadMinutes, Duration claim,
+      BookingMetrics metrics) {
+    this.claim = claim;
     this.repository = repository;
     this.mailer = mailer;
     this.users = users;
@@ -49,7 +52,7 @@ public final class Reminders {
     if (leadMinutes.isEmpty()) {
       return Future.succeededFuture();
     }
-    return repository.claimDue(node, leadMinutes, CLAIM, BATCH)
+    return repository.claimDue(node, leadMinutes, claim, BATCH)
         .compose(claimed -> Future.join(claimed.stream().map(this::send).toList()))
         .mapEmpty();
   }
@@ -78,7 +81,7 @@ public final class Reminders {
     return Future.all(mails).compose(done -> {
       int accepted = (int) mails.stream().filter(Future::result).count();
       if (!mails.isEmpty() && accepted == 0) {
-        log.warn("booking {}: no reminder e-mail accepted; tried again in {} s", r.booking(), CLAIM.toSeconds());
+        log.warn("booking {}: no reminder e-mail accepted; tried again in {} s", r.booking(), claim.toSeconds());
         return Future.succeededFuture();
       }
       return repository.sent(node, r, accepted).map(recorded -> {

@@ -15,12 +15,17 @@ public final class BookingFixtures {
 
   /** An expert of {@code topic} (chat and video), online, taking bookings every day and all day (UTC). */
   public static Person bookableExpert(RunningNode on, String topic) {
-    Person expert = Actors.expert(on, topic);
+    return bookableExpert(on.http(), on.node().httpPort(), topic);
+  }
+
+  /** As {@link #bookableExpert(RunningNode, String)}, on a server reached by {@code http} and WebSockets on {@code port}. */
+  public static Person bookableExpert(TestClient http, int port, String topic) {
+    Person expert = Actors.expert(http, port, topic, Actors.SHANGHAI_LAT, Actors.SHANGHAI_LNG, 1);
     JsonArray always = new JsonArray();
     for (String day : new String[] {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) {
       always.add(new JsonObject().put("day", day).put("from", "00:00").put("to", "24:00"));
     }
-    TestClient.Response saved = on.http().put("/api/v1/experts/me/availability",
+    TestClient.Response saved = http.put("/api/v1/experts/me/availability",
         new JsonObject().put("timeZone", "UTC").put("weekly", always), expert.session().accessToken());
     assertThat(saved.status()).as(saved.text()).isEqualTo(200);
     return expert;
