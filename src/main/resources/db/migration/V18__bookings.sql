@@ -65,6 +65,13 @@ ALTER TABLE sessions ADD CONSTRAINT sessions_born_once CHECK (
 ALTER TABLE ledger_entries DROP CONSTRAINT ledger_entries_session_id_fkey;
 ALTER TABLE penalties DROP CONSTRAINT penalties_session_id_fkey;
 
+-- A client who cancels a booking late pays a fee to the expert: a kind of its own on both legs,
+-- so that nobody's statement calls it a no-show's.
+ALTER TABLE ledger_entries DROP CONSTRAINT ledger_entries_kind_check;
+ALTER TABLE ledger_entries ADD CONSTRAINT ledger_entries_kind_check
+    CHECK (kind IN ('initial', 'hold', 'capture', 'release', 'no_show_fee', 'compensation', 'platform_fee', 'refund', 'top_up', 'credit',
+                    'cancel_fee'));
+
 -- An expert who cancels a confirmed booking.
 ALTER TABLE penalties DROP CONSTRAINT penalties_kind_check;
 ALTER TABLE penalties ADD CONSTRAINT penalties_kind_check

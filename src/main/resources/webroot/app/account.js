@@ -144,9 +144,10 @@ function ledgerTable(entries, currency, role) {
       h('tbody', {}, entries.map(entry => h('tr', { dataTest: 'ledger-entry', dataset: { kind: entry.kind, settlement: entry.settlement || '' } },
         h('td', { text: dateTime(entry.createdAt) }),
         h('td', {}, setI18n(h('span', { dataTest: 'ledger-label' }), entryLabel(entry, role)),
-          entry.sessionId && entry.topic
+          (entry.sessionId || entry.bookingId) && entry.topic
             ? h('span', { class: 'muted small ledger-session', dataTest: 'ledger-session' }, ' · ',
-              h('a', { href: `#/room/${entry.sessionId}`, text: topicLabel(entry.topic) }),
+              // A booking with no session (cancelled, or to come) has no room: its link is the Bookings page.
+              h('a', { href: entry.sessionId ? `#/room/${entry.sessionId}` : '#/bookings', text: topicLabel(entry.topic) }),
               entry.peerName ? setI18n(h('span'), 'ledger.with', { name: entry.peerName }) : null)
             : null,
           entry.note ? h('span', { class: 'muted small ledger-note', text: ` · ${entry.note}` }) : null),
@@ -164,8 +165,8 @@ function earningsCard(ledger) {
   const card = h('section', { class: 'card stack-tight', dataTest: 'earnings' }, h('h2', { i18n: 'account.earnings' }));
   if (ledger.status === 'rejected') { card.append(failed(ledger)); return card; }
   const { entries = [], currency, balance } = ledger.value;
-  // Earned: the sessions' pay and no-show compensation, less what refunds to clients took back.
-  const earned = entries.filter(entry => ['capture', 'compensation', 'refund'].includes(entry.kind)).reduce((sum, entry) => sum + entry.amount, 0);
+  // Earned: the sessions' pay, no-show compensation and late-cancellation fees, less what refunds to clients took back.
+  const earned = entries.filter(entry => ['capture', 'compensation', 'cancel_fee', 'refund'].includes(entry.kind)).reduce((sum, entry) => sum + entry.amount, 0);
   card.append(
     h('div', { class: 'stat-row' },
       h('div', { class: 'stat' }, h('span', { class: 'stat-label', i18n: 'account.earned' }), h('span', { class: 'big-number', dataTest: 'earned', text: money(earned, currency) })),

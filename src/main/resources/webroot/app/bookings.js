@@ -23,8 +23,9 @@ export function bookingPanel(ctx, expert) {
   const confirm = h('div', { class: 'book-confirm stack', dataTest: 'book-confirm', hidden: true });
   let terms = null;
   let asked = 0;
+  let dayShown = null; // the day picked, kept when the times are read again
 
-  const loadSlots = async () => {
+  const loadSlots = async ({ afterwards } = {}) => {
     const mine = ++asked;
     confirm.hidden = true;
     days.replaceChildren();
@@ -45,16 +46,21 @@ export function bookingPanel(ctx, expert) {
       const grouped = byDay(answer.slots);
       const daySelect = h('select', { name: 'day', id: uniqueId('book-day'), dataTest: 'book-day' },
         ...grouped.map(([day, slots], i) => h('option', { value: String(i), i18n: ['book.dayOption', { day, count: slots.length }] })));
+      const kept = grouped.findIndex(([day]) => day === dayShown);
+      daySelect.value = String(Math.max(0, kept));
       const times = h('div', { class: 'slot-list', dataTest: 'slot-list' });
       const showDay = () => {
         confirm.hidden = true;
+        dayShown = grouped[Number(daySelect.value)][0];
         times.replaceChildren(...grouped[Number(daySelect.value)][1].map(slot => h('button', {
           type: 'button', class: 'btn btn-small slot', dataTest: 'slot', dataset: { startAt: slot.startAt },
           text: timeOfDay(slot.startAt), on: { click: () => choose(slot) } })));
       };
       daySelect.addEventListener('change', showDay);
-      days.append(h('div', { class: 'field' }, h('label', { for: daySelect.id, i18n: 'book.day' }), daySelect), times);
+      days.append(h('div', { class: 'field' }, h('label', { for: daySelect.id, i18n: 'book.day' }), daySelect),
+        h('p', { class: 'hint', dataTest: 'book-zone', i18n: ['book.zone', { zone: Intl.DateTimeFormat().resolvedOptions().timeZone }] }), times);
       showDay();
+      afterwards?.();
     } catch (error) {
       if (mine === asked) showStatus(status, 'error', errorText(error), undefined, { raw: true });
     }
@@ -78,9 +84,12 @@ export function bookingPanel(ctx, expert) {
         ctx.navigate('#/bookings');
       } catch (error) {
         book.disabled = false;
-        showStatus(bookStatus, 'error', error?.details?.reason === 'slot_taken' ? 'book.taken' : errorText(error), undefined,
-          { raw: error?.details?.reason !== 'slot_taken' });
-        if (error?.details?.reason === 'slot_taken') loadSlots();
+        if (error?.details?.reason === 'slot_taken') {
+          // The times are read again (that one is gone); the news stays in view above them.
+          loadSlots({ afterwards: () => showStatus(status, 'error', 'book.taken') });
+        } else {
+          showStatus(bookStatus, 'error', errorText(error), undefined, { raw: true });
+        }
       }
     });
     confirm.replaceChildren(
@@ -176,10 +185,12 @@ function bookingItem(ctx, b, ticks, reload) {
 
   const update = () => {
     const now = Date.now();
-    const state = b.status !== 'confirmed' ? b.status : now >= start ? 'starting' : 'upcoming';
+    const over = b.status === 'opened' && b.sessionStatus && !['waiting', 'active'].includes(b.sessionStatus);
+    const state = over ? 'over' : b.status !== 'confirmed' ? b.status : now >= start ? 'starting' : 'upcoming';
     if (state === 'upcoming') setI18n(countdown, 'bookings.startsIn', { time: duration(Math.ceil((start - now) / 1000)) });
     else if (state === 'starting') setI18n(countdown, 'bookings.starting');
     else if (state === 'opened' && now < end) setI18n(countdown, 'bookings.now');
+    else if (state === 'over') setI18n(countdown, `session.status.${b.sessionStatus}`);
     else setText(countdown, '');
     if (state === shown) return;
     shown = state;
@@ -191,6 +202,9 @@ function bookingItem(ctx, b, ticks, reload) {
     if (state === 'opened') {
       return [h('a', { class: 'btn btn-primary', href: `#/room/${b.sessionId}`, dataTest: 'booking-enter', i18n: 'bookings.enter' })];
     }
+    if (state === 'over') {
+      return [h('a', { class: 'btn btn-quiet', href: `#/room/${b.sessionId}`, dataTest: 'booking-how', i18n: 'bookings.howItWent' })];
+    }
     if (state === 'upcoming') {
       const late = asClient && Date.now() > new Date(b.freeCancelUntil).getTime();
       const cost = asClient
@@ -198,7 +212,7 @@ function bookingItem(ctx, b, ticks, reload) {
         : ['bookings.cancelExpert'];
       const cancel = h('button', { type: 'button', class: 'btn btn-quiet', dataTest: 'booking-cancel', i18n: 'bookings.cancel' });
       cancel.addEventListener('click', async () => {
-        if (!window.confirm(t(...cost))) return;
+        if (!window.confirm(`${t('bookings.cancelQuestion')} ${t(...cost)}`)) return;
         cancel.disabled = true;
         try {
           await ctx.tandem.del(`/api/v1/bookings/${b.id}`);
@@ -226,9 +240,11 @@ function bookingItem(ctx, b, ticks, reload) {
     h('p', { class: 'booking-head' },
       h('strong', { text: peer.displayName }), ' · ', h('span', { text: topicLabel(b.topic) }), ' · ', h('span', { i18n: `mode.${b.mode}` })),
     h('p', {}, h('time', { datetime: b.startAt, text: dateTime(b.startAt) }), ' ', countdown),
-    h('p', { class: 'muted small', dataTest: 'booking-state', i18n: `bookings.status.${b.status}` }),
+    h('p', { class: 'muted small', dataTest: 'booking-state',
+      i18n: b.status === 'opened' && b.sessionStatus && !['waiting', 'active'].includes(b.sessionStatus) ? 'bookings.status.over' : `bookings.status.${b.status}` }),
     b.brief ? h('p', { class: 'booking-brief', text: b.brief }) : null,
-    h('p', { class: 'muted small', i18n: [asClient ? 'bookings.price' : 'bookings.earns',
+    // What it costs or earns, while it may still happen (a cancelled one's cost is said below).
+    b.status === 'cancelled' ? null : h('p', { class: 'muted small', i18n: [asClient ? 'bookings.price' : 'bookings.earns',
       { price: money(asClient ? b.price.amount : b.price.expertEarns, b.price.currency) }] }),
     cancelled, actions, itemStatus);
 }

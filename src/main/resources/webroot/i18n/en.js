@@ -394,7 +394,7 @@ export default {
 
   'account.title': 'Your account',
   'account.balance': 'Balance',
-  'account.balanceHint': 'A consultation’s price is held when an expert accepts and paid only when it is done; you get it back if the expert does not show.',
+  'account.balanceHint': 'A consultation’s price is held when an expert accepts (or when you book) and paid only when it is done; you get it back if the expert does not show or cancels.',
   'account.ledger': 'Ledger',
   'account.noLedger': 'No entries yet.',
   'account.when': 'When',
@@ -423,6 +423,7 @@ export default {
   'ledger.release': 'Refunded: the session did not take place',
   'ledger.no_show_fee': 'No-show fee',
   'ledger.compensation': 'No-show compensation',
+  'ledger.cancel_fee': 'Late cancellation fee',
 
   'penaltyKind.offer_timeout': 'Offer not answered',
   'penaltyKind.no_show': 'No-show',
@@ -623,4 +624,8 @@ export default {
   'bookings.expertCancelled': '{name} cancelled your booking of {when}. You got everything back.',
   'bookings.clientCancelled': '{name} cancelled their booking of {when}.',
   'bookings.clientCancelledLate': '{name} cancelled their booking of {when} late: the fee is yours.',
+  'book.zone': 'Times in your time zone ({zone}).',
+  'bookings.cancelQuestion': 'Cancel this booking?',
+  'bookings.howItWent': 'See how it went',
+  'bookings.status.over': 'Over',
 };

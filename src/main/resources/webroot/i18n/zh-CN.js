@@ -394,7 +394,7 @@ export default {
 
   'account.title': '我的账户',
   'account.balance': '余额',
-  'account.balanceHint': '专家接单时冻结咨询费用，咨询完成后才支付；专家爽约则全额退还。',
+  'account.balanceHint': '专家接单时（或您预约时）冻结咨询费用，咨询完成后才支付；专家爽约或取消则全额退还。',
   'account.ledger': '账目明细',
   'account.noLedger': '暂无记录。',
   'account.when': '时间',
@@ -423,6 +423,7 @@ export default {
   'ledger.release': '退款：咨询未进行',
   'ledger.no_show_fee': '爽约费',
   'ledger.compensation': '爽约补偿',
+  'ledger.cancel_fee': '逾时取消费',
 
   'penaltyKind.offer_timeout': '未响应推送',
   'penaltyKind.no_show': '爽约',
@@ -623,4 +624,8 @@ export default {
   'bookings.expertCancelled': '{name} 取消了您 {when} 的预约，您已全额退款。',
   'bookings.clientCancelled': '{name} 取消了 {when} 的预约。',
   'bookings.clientCancelledLate': '{name} 较晚取消了 {when} 的预约：取消费归您。',
+  'book.zone': '时间按您所在的时区显示（{zone}）。',
+  'bookings.cancelQuestion': '取消这个预约吗？',
+  'bookings.howItWent': '查看咨询结果',
+  'bookings.status.over': '已结束',
 };

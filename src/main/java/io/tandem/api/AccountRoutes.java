@@ -2,6 +2,7 @@ package io.tandem.api;
 
 import io.tandem.auth.AccountService;
 import io.tandem.auth.Registration;
+import io.tandem.wire.ApiError;
 import io.tandem.wire.JsonInput;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -35,6 +36,10 @@ final class AccountRoutes {
     // Where booking reminders go by e-mail: {"email": "name@example.com"}, or null to stop them.
     router.put("/api/v1/me/email").handler(authenticated).handler(Replies.json(200, ctx -> {
       JsonInput body = Replies.body(ctx);
+      // Removing it takes an explicit null: a body without the field (a typo in its name) changes nothing.
+      if (!body.json().containsKey("email")) {
+        throw ApiError.badRequest("email is required: an address, or null to stop reminders by e-mail");
+      }
       Optional<String> email = body.json().getValue("email") == null ? Optional.empty()
           : Optional.of(body.requiredString("email", 3, AccountService.MAX_EMAIL_LENGTH).trim());
       return accounts.setEmail(Replies.caller(ctx).id(), email).map(set -> new JsonObject().put("email", set.orElse(null)));

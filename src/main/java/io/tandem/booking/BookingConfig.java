@@ -35,8 +35,10 @@ public record BookingConfig(Duration freeCancel, int lateCancelFeePercent, Durat
     }
     List<Integer> minutes = new ArrayList<>();
     for (Object item : array) {
-      if (!(item instanceof Integer m) || m < 1 || m > MAX_REMINDER_MINUTES || minutes.contains(m)) {
-        throw r.problem(key, "must hold whole minutes from 1 to " + MAX_REMINDER_MINUTES + ", each once; got " + array.encode());
+      // From the environment a list comes as strings (TANDEM_BOOKINGS_REMINDER_MINUTES=1440,10).
+      Integer m = item instanceof Integer i ? i : item instanceof String text && text.trim().matches("\\d{1,9}") ? Integer.valueOf(text.trim()) : null;
+      if (m == null || m < 1 || m > MAX_REMINDER_MINUTES || minutes.contains(m)) {
+        throw r.problem(key, "must hold whole minutes from 1 to " + MAX_REMINDER_MINUTES + ", each once, like [1440, 10]; got " + array.encode());
       }
       minutes.add(m);
     }

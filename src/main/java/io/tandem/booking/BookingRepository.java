@@ -4,6 +4,7 @@ import io.tandem.directory.Availability;
 import io.tandem.kernel.BookingId;
 import io.tandem.kernel.GeoPoint;
 import io.tandem.kernel.Mode;
+import io.tandem.kernel.SessionStatus;
 import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
 import io.tandem.money.Price;
@@ -33,8 +34,10 @@ public final class BookingRepository {
   private static final String EXCLUSION_VIOLATION = "23P01";
   private static final String SELECT = "SELECT b.id, b.client_id, c.display_name AS client_name, b.expert_id, e.display_name AS expert_name,"
       + " b.topic, b.mode, b.start_at, b.end_at, b.price, b.platform_fee, b.brief, b.meeting_lat, b.meeting_lng, b.free_cancel_until,"
-      + " b.late_cancel_fee, b.status, b.cancelled_by, b.cancelled_at, b.cancel_fee"
-      + " FROM bookings b JOIN accounts c ON c.id = b.client_id JOIN accounts e ON e.id = b.expert_id";
+      + " b.late_cancel_fee, b.status, b.cancelled_by, b.cancelled_at, b.cancel_fee, s.status AS session_status"
+      + " FROM bookings b JOIN accounts c ON c.id = b.client_id JOIN accounts e ON e.id = b.expert_id"
+      // An opened booking's session has its id (the session feature's table, read here for the booking's view).
+      + " LEFT JOIN sessions s ON s.id = b.id";
 
   private final Pool pool;
   private final String currency;
@@ -171,7 +174,8 @@ public final class BookingRepository {
         row.getOffsetDateTime("free_cancel_until").toInstant(), row.getLong("late_cancel_fee"),
         BookingStatus.stored(row.getString("status")),
         cancelledAt == null ? Optional.empty() : Optional.of(new Booking.Cancellation(
-            client.value().equals(cancelledBy) ? "client" : "expert", cancelledAt.toInstant(), row.getLong("cancel_fee"))));
+            client.value().equals(cancelledBy) ? "client" : "expert", cancelledAt.toInstant(), row.getLong("cancel_fee"))),
+        Optional.ofNullable(row.getString("session_status")).map(SessionStatus::stored));
   }
 
   private static OffsetDateTime utc(Instant instant) {

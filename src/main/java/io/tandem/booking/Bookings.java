@@ -204,19 +204,22 @@ public final class Bookings {
   }
 
   /**
-   * The held price goes back to the client, less the fee of a late cancellation, which the expert
-   * gets (none of it to the platform: nothing was provided); an expert's cancellation is recorded
-   * against them. Keyed as a session's settlement is: a booking is settled once, cancelled or opened.
+   * The held price goes back to the client; a late cancellation's fee then goes from the client to
+   * the expert (none of it to the platform: nothing was provided; the client's wallet covers it,
+   * having just got the price back); an expert's cancellation is recorded against them. Keyed as a session's settlement is: a booking is settled once, cancelled or opened.
    */
   private Future<Cancelled> settle(SqlConnection conn, Booking booking, boolean byClient, long fee) {
     long price = booking.price().amount();
     Future<Optional<Penalties.Recorded>> penalty = byClient ? Future.succeededFuture(Optional.empty())
         : penalties.record(conn, booking.expert().id(), PenaltyKind.BOOKING_CANCELLED, true, "cancelled a confirmed booking",
             booking.id().value(), null);
+    // The whole price back first, then the fee as a transfer of its own: each line of a statement says what it is.
     return penalty.compose(recorded -> Ledger.post(conn, "settle:" + booking.id(), booking.id().value(), null, List.of(
                 Leg.of(Account.ESCROW, EntryKind.RELEASE, -price),
-                Leg.wallet(booking.client().id(), EntryKind.RELEASE, price - fee),
-                Leg.wallet(booking.expert().id(), EntryKind.COMPENSATION, fee)))
+                Leg.wallet(booking.client().id(), EntryKind.RELEASE, price)))
+            .compose(released -> fee == 0 ? Future.succeededFuture() : Ledger.post(conn, "cancel-fee:" + booking.id(), booking.id().value(), null,
+                List.of(Leg.wallet(booking.client().id(), EntryKind.CANCEL_FEE, -fee), Leg.wallet(booking.expert().id(), EntryKind.CANCEL_FEE, fee)))
+                .mapEmpty())
             .compose(posted -> repository.find(conn, booking.id()))
             .map(after -> new Cancelled(after.orElseThrow(), recorded)));
   }

@@ -189,18 +189,27 @@ public final class ExpertDirectory {
             + String.join(", ", offered.stream().map(Mode::wireName).toList())));
       }
       Duration length = availabilityConfig.slotLength().get(chosen);
-      Instant earliest = now.plus(availabilityConfig.minNotice());
-      Instant start = from.isBefore(earliest) ? earliest : from;
-      // Nothing can start in a range the notice leaves empty (and PostgreSQL refuses a range that ends before it starts).
-      Future<List<Availability.Slot>> bookedTimes = start.isBefore(to) ? booked.between(expert, start, to) : Future.succeededFuture(List.of());
-      return Future.all(hours.find(expert), bookedTimes).map(both -> {
-        Optional<Availability> saved = both.resultAt(0);
-        List<Availability.Slot> taken = both.resultAt(1);
-        List<Availability.Slot> free = saved.map(a -> a.slots(start, to, length)).orElse(List.<Availability.Slot>of()).stream()
-            .filter(slot -> taken.stream().noneMatch(t -> t.startAt().isBefore(slot.endAt()) && slot.startAt().isBefore(t.endAt())))
-            .toList();
-        return Optional.of(new Openings(free, saved.map(a -> a.timeZone().getId()), chosen, length));
+      return reliability.suspendedUntil(expert).compose(suspended -> {
+        // A suspended expert's time is not offered until the suspension ends.
+        Instant notice = now.plus(availabilityConfig.minNotice());
+        Instant earliest = suspended.filter(notice::isBefore).orElse(notice);
+        Instant latest = now.plus(availabilityConfig.horizon());
+        return openings(expert, chosen, length, from.isBefore(earliest) ? earliest : from, to.isAfter(latest) ? latest : to);
       });
+    });
+  }
+
+  /** The free slots of {@code mode} in {@code [start, to)}: the availability's, less what is booked. */
+  private Future<Optional<Openings>> openings(UserId expert, Mode chosen, Duration length, Instant start, Instant to) {
+    // Nothing can start in a range the notice leaves empty (and PostgreSQL refuses a range that ends before it starts).
+    Future<List<Availability.Slot>> bookedTimes = start.isBefore(to) ? booked.between(expert, start, to) : Future.succeededFuture(List.of());
+    return Future.all(hours.find(expert), bookedTimes).map(both -> {
+      Optional<Availability> saved = both.resultAt(0);
+      List<Availability.Slot> taken = both.resultAt(1);
+      List<Availability.Slot> free = saved.map(a -> a.slots(start, to, length)).orElse(List.<Availability.Slot>of()).stream()
+          .filter(slot -> taken.stream().noneMatch(t -> t.startAt().isBefore(slot.endAt()) && slot.startAt().isBefore(t.endAt())))
+          .toList();
+      return Optional.of(new Openings(free, saved.map(a -> a.timeZone().getId()), chosen, length));
     });
   }
 
@@ -211,14 +220,19 @@ public final class ExpertDirectory {
    * Checks that {@code expert} can be booked for {@code topic} by {@code mode} at {@code startAt}:
    * an expert offering them (their topic or a parent of it), a start at least
    * availability.minNoticeMinutes ahead of {@code now}, one of the slots of their availability.
-   * Each miss is a {@code bad_request} naming the field, with a {@code reason}. Whether the slot is
-   * still free is not asked here: the booking's insert is the guard (two bookings may race).
+   * Each miss is a {@code bad_request} naming the field, with a {@code reason}; an expert suspended
+   * past the start is a {@code conflict} ({@code expert_suspended}). Whether the slot is still free
+   * is not asked here: the booking's insert is the guard (two bookings may race).
    */
   public Future<Bookable> bookable(UserId expert, Topic topic, Mode mode, Instant startAt, Instant now) {
     topics.requireListed("topic", topic);
     if (startAt.isBefore(now.plus(availabilityConfig.minNotice()))) {
       return Future.failedFuture(ApiError.badRequest("startAt must be at least " + availabilityConfig.minNotice().toMinutes()
           + " minutes ahead (availability.minNoticeMinutes)" + (startAt.isBefore(now) ? "; it is in the past" : "")).with("reason", "too_soon"));
+    }
+    if (startAt.isAfter(now.plus(availabilityConfig.horizon()))) {
+      return Future.failedFuture(ApiError.badRequest("startAt must be at most " + availabilityConfig.horizon().toDays()
+          + " days ahead (availability.maxDaysAhead)").with("reason", "too_far"));
     }
     return profiles.find(expert).compose(found -> {
       if (found.isEmpty()) {
@@ -229,7 +243,10 @@ public final class ExpertDirectory {
             + "; book one of their topics and modes").with("reason", "expert_does_not_offer"));
       }
       Duration length = availabilityConfig.slotLength().get(mode);
-      return hours.find(expert).compose(saved -> saved.isPresent() && saved.get().offers(startAt, length)
+      return reliability.suspendedUntil(expert).compose(suspended -> suspended.filter(until -> until.isAfter(startAt)).isPresent()
+          ? Future.failedFuture(ApiError.conflict("this expert is suspended until " + suspended.get() + " and takes no booking before then")
+              .with("reason", "expert_suspended").with("suspendedUntil", suspended.get().toString()))
+          : hours.find(expert)).compose(saved -> saved.isPresent() && saved.get().offers(startAt, length)
           ? Future.succeededFuture(new Bookable(new Availability.Slot(startAt, startAt.plus(length)),
               mode == Mode.IN_PERSON ? found.get().offering().location() : Optional.empty()))
           : Future.failedFuture(ApiError.badRequest("startAt is not one of this expert's slots for " + mode.wireName()

@@ -16,6 +16,8 @@ public enum EntryKind {
   NO_SHOW_FEE("no_show_fee"),
   /** ...to the expert, for the time they kept free. */
   COMPENSATION("compensation"),
+  /** A booking cancelled late: the client's fee, paid to the expert (both legs of the transfer). */
+  CANCEL_FEE("cancel_fee"),
   /** The platform's part of a paid price. */
   PLATFORM_FEE("platform_fee"),
   /** Money given back after the fact: an operator's refund, a waived no-show fee. */

@@ -187,7 +187,7 @@ public final class Ledger implements Wallets {
             + "   THEN 'refunded' ELSE 'held' END AS settlement,"
             // Which consultation an entry is of, as its reader knows it: the topic and the other person; a
             // booking's before its session opens (the session then has the booking's id).
-            + " coalesce(x.topic, b.topic) AS topic, p.display_name AS peer_name"
+            + " coalesce(x.topic, b.topic) AS topic, p.display_name AS peer_name, x.id IS NULL AND b.id IS NOT NULL AS booked_only"
             + " FROM ledger_entries e LEFT JOIN sessions x ON x.id = e.session_id LEFT JOIN bookings b ON x.id IS NULL AND b.id = e.session_id"
             + " LEFT JOIN accounts p ON p.id = CASE WHEN coalesce(x.client_id, b.client_id) = $1 THEN coalesce(x.expert_id, b.expert_id)"
             + " ELSE coalesce(x.client_id, b.client_id) END"
@@ -197,7 +197,7 @@ public final class Ledger implements Wallets {
           List<Entry> entries = new ArrayList<>();
           rows.forEach(row -> entries.add(new Entry(row.getUUID("id"), EntryKind.stored(row.getString("kind")), row.getLong("amount"),
               row.getUUID("session_id"), row.getString("note"), row.getOffsetDateTime("created_at").toInstant(), row.getString("settlement"),
-              row.getString("topic"), row.getString("peer_name"))));
+              row.getString("topic"), row.getString("peer_name"), row.getBoolean("booked_only"))));
           return entries;
         });
   }
@@ -216,9 +216,13 @@ public final class Ledger implements Wallets {
   public record AccountTotal(String account, long balance) {}
 
   /** One wallet entry as its owner reads it; {@code settlement} (holds only): {@code held}, {@code paid} or {@code refunded}. */
-  /** A wallet's entry; of a session, with its {@code topic} and the other participant's name ({@code peerName}); else those are null. */
+  /**
+   * A wallet's entry; of a session, with its {@code topic} and the other participant's name
+   * ({@code peerName}); else those are null. {@code bookingOnly}: its {@code sessionId} names a
+   * booking whose session never opened (cancelled, or still to come): there is no room to show.
+   */
   public record Entry(UUID id, EntryKind kind, long amount, UUID sessionId, String note, java.time.Instant createdAt, String settlement,
-      String topic, String peerName) {}
+      String topic, String peerName, boolean bookingOnly) {}
 
   /** A session's money for its participants: what the client was charged and what the expert earned, net. */
   public record SessionMoney(long charged, long earned) {}

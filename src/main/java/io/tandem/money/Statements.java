@@ -42,7 +42,9 @@ public final class Statements {
             .put("amount", entry.amount())
             .put("createdAt", entry.createdAt().toString());
         if (entry.sessionId() != null) {
-          json.put("sessionId", entry.sessionId().toString()).put("topic", entry.topic()).put("peerName", entry.peerName());
+          // A booking not opened has no session yet: it is named as the booking it is.
+          json.put(entry.bookingOnly() ? "bookingId" : "sessionId", entry.sessionId().toString()).put("topic", entry.topic())
+              .put("peerName", entry.peerName());
         }
         if (entry.settlement() != null) {
           json.put("settlement", entry.settlement());

@@ -38,7 +38,8 @@ public final class SessionQueries {
     return pool.preparedQuery("SELECT coalesce(r.brief, b.brief) AS brief FROM sessions s LEFT JOIN requests r ON r.id = s.request_id"
             + " LEFT JOIN bookings b ON b.id = s.booking_id WHERE s.id = $1")
         .execute(Tuple.of(id.value()))
-        .map(rows -> rows.size() == 0 ? Optional.<String>empty() : Optional.ofNullable(rows.iterator().next().getString("brief")));
+        .map(rows -> rows.size() == 0 ? Optional.<String>empty()
+            : Optional.ofNullable(rows.iterator().next().getString("brief")).filter(brief -> !brief.isEmpty()));
   }
 
   /** The meeting point of an in-person session (the expert's location at match time). */

@@ -13,7 +13,7 @@ public final class EventTypes {
       "session.started", "session.completed", "session.no_show", "session.abandoned",
       "penalty.recorded", "penalty.waived",
       "ledger.hold", "ledger.capture", "ledger.release", "ledger.no_show_fee", "ledger.compensation",
-      "ledger.refund", "ledger.top_up", "ledger.credit",
+      "ledger.refund", "ledger.top_up", "ledger.credit", "ledger.cancel_fee",
       "booking.confirmed", "booking.cancelled", "booking.reminder");
 
   private EventTypes() {}

@@ -40,7 +40,9 @@ class BookingApiTest {
   @BeforeAll
   static void start() {
     // Short join windows, so that a booked session's no-show rules play out within a test.
-    node = RunningNode.start(TestConfig.with(Map.of("session.joinWindowSeconds", "2", "session.lateGraceSeconds", "1")));
+    // A horizon past next autumn, for the night New York's clocks go back.
+    node = RunningNode.start(TestConfig.with(Map.of("session.joinWindowSeconds", "2", "session.lateGraceSeconds", "1",
+        "availability.maxDaysAhead", "400")));
     http = node.http();
   }
 
@@ -175,6 +177,7 @@ class BookingApiTest {
       Poll.until("the session is active", Duration.ofSeconds(10), () -> "active".equals(Sql.string("SELECT status FROM sessions WHERE id = ?::uuid", id)));
       client.socket().ack("session.end", new JsonObject().put("sessionId", id));
       assertThat(Sql.string("SELECT status FROM sessions WHERE id = ?::uuid", id)).isEqualTo("completed");
+      assertThat(http.get("/api/v1/bookings/" + id, client.session().accessToken()).json().getString("sessionStatus")).isEqualTo("completed");
       assertThat(balance(expert.session())).as("the expert earns the price less the platform's fee").isEqualTo(expertBefore + PRICE - PRICE / 10);
       LedgerInvariants.check("after a booked session");
     }
@@ -220,6 +223,27 @@ class BookingApiTest {
       client.socket().awaitEvent("session.ready", e -> id.equals(e.getString("sessionId")));
       assertThat(Sql.count("SELECT count(*) FROM expert_presence p WHERE p.expert_id = ?::uuid AND expert_load(p.expert_id) > p.capacity",
           expert.id())).isZero();
+    }
+  }
+
+  @Test
+  @DisplayName("a suspended expert's time is neither listed nor bookable until the suspension ends; an e-mail is removed only by an explicit null")
+  void suspendedExpert() {
+    String topic = Actors.uniqueTopic();
+    try (Person expert = bookableExpert(node, topic)) {
+      Session client = http.signUp("client");
+      String start = slots(http, expert, Instant.now().plus(Duration.ofDays(2))).get(0);
+      Sql.update("UPDATE accounts SET suspended_until = now() + interval '3 days' WHERE id = ?::uuid", expert.id());
+      assertThat(slots(http, expert, Instant.now().plus(Duration.ofDays(2)))).as("nothing before the suspension ends").isEmpty();
+      Response refused = http.post("/api/v1/bookings", booking(expert, topic, start), client.accessToken());
+      assertThat(refused.status()).as(refused.text()).isEqualTo(409);
+      assertThat(refused.json().getJsonObject("error").getString("reason")).isEqualTo("expert_suspended");
+      assertThat(slots(http, expert, Instant.now().plus(Duration.ofDays(4)))).as("after it, the hours again").isNotEmpty();
+
+      assertThat(http.put("/api/v1/me/email", new JsonObject().put("email", "sam@example.com"), client.accessToken()).status()).isEqualTo(200);
+      assertThat(http.put("/api/v1/me/email", new JsonObject().put("mail", "typo@example.com"), client.accessToken()).status()).isEqualTo(400);
+      assertThat(http.get("/api/v1/me", client.accessToken()).json().getString("email")).as("kept").isEqualTo("sam@example.com");
+      assertThat(http.put("/api/v1/me/email", new JsonObject().putNull("email"), client.accessToken()).json().getString("email")).isNull();
     }
   }
 
@@ -282,7 +306,8 @@ class BookingApiTest {
       Map<String, JsonObject> refused = Map.of(
           "too_soon", booking(expert, topic, Instant.now().minus(Duration.ofHours(1)).toString()),
           "outside_availability", booking(expert, topic, Instant.parse(start).plus(Duration.ofMinutes(7)).toString()),
-          "expert_does_not_offer", booking(expert, Actors.uniqueTopic(), start));
+          "expert_does_not_offer", booking(expert, Actors.uniqueTopic(), start),
+          "too_far", booking(expert, topic, Instant.parse(start).plus(Duration.ofDays(401)).toString()));
       refused.forEach((reason, body) -> {
         Response answer = http.post("/api/v1/bookings", body, token);
         assertThat(answer.status()).as(reason + ": " + answer.text()).isEqualTo(400);
