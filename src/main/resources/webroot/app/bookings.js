@@ -8,6 +8,8 @@ import { language, t } from '/i18n/i18n.js';
 import { dateTime, duration, errorText, money, topicLabel } from './format.js';
 
 const DAYS_SHOWN = 7;
+/** The time a visitor chose before signing in to book it: {expertId, topic, mode, startAt, brief}, for this tab only. */
+const CHOICE_KEY = 'tandem.app.bookingChoice';
 /** How often the bookings page reads the list again: a booking that opened or was cancelled by the other side shows up. */
 const REFRESH_MS = 30000;
 
@@ -24,6 +26,16 @@ export function bookingPanel(ctx, expert) {
   let terms = null;
   let asked = 0;
   let dayShown = null; // the day picked, kept when the times are read again
+  // A visitor who chose a time and signed in to book it comes back to that time.
+  let remembered = null;
+  try { remembered = JSON.parse(sessionStorage.getItem(CHOICE_KEY) || 'null'); } catch { /* none */ }
+  if (remembered?.expertId === expert.id && ctx.me) {
+    sessionStorage.removeItem(CHOICE_KEY);
+    if (expert.topics.includes(remembered.topic)) topicSelect.value = remembered.topic;
+    if (modes.includes(remembered.mode)) modeSelect.value = remembered.mode;
+  } else {
+    remembered = null;
+  }
 
   const loadSlots = async ({ afterwards } = {}) => {
     const mine = ++asked;
@@ -44,6 +56,8 @@ export function bookingPanel(ctx, expert) {
       showStatus(status, '', '');
       // One day at a time (a week of all-day hours is hundreds of times): a day picker, then its times.
       const grouped = byDay(answer.slots);
+      const back = remembered && answer.slots.find(slot => slot.startAt === remembered.startAt);
+      if (back) dayShown = grouped.find(([, slots]) => slots.includes(back))[0];
       const daySelect = h('select', { name: 'day', id: uniqueId('book-day'), dataTest: 'book-day' },
         ...grouped.map(([day, slots], i) => h('option', { value: String(i), i18n: ['book.dayOption', { day, count: slots.length }] })));
       const kept = grouped.findIndex(([day]) => day === dayShown);
@@ -61,6 +75,11 @@ export function bookingPanel(ctx, expert) {
         h('p', { class: 'hint', dataTest: 'book-zone', i18n: ['book.zone', { zone: Intl.DateTimeFormat().resolvedOptions().timeZone }] }), times);
       showDay();
       afterwards?.();
+      if (back) {
+        choose(back);
+        confirm.querySelector('textarea').value = remembered.brief || '';
+      }
+      remembered = null;
     } catch (error) {
       if (mine === asked) showStatus(status, 'error', errorText(error), undefined, { raw: true });
     }
@@ -74,7 +93,13 @@ export function bookingPanel(ctx, expert) {
     const book = h('button', { type: 'button', class: 'btn btn-primary', dataTest: 'book-submit', i18n: ctx.me ? 'book.submit' : 'book.signIn' });
     const bookStatus = statusLine('book-submit-status');
     book.addEventListener('click', async () => {
-      if (!ctx.me) { ctx.returnAfterSignIn(`#/experts/${expert.id}`); ctx.navigate('#/signin'); return; }
+      if (!ctx.me) {
+        sessionStorage.setItem(CHOICE_KEY, JSON.stringify({ expertId: expert.id, topic: topicSelect.value, mode: modeSelect.value,
+          startAt: slot.startAt, brief: brief.value }));
+        ctx.returnAfterSignIn(`#/experts/${expert.id}`);
+        ctx.navigate('#/signin');
+        return;
+      }
       book.disabled = true;
       showStatus(bookStatus, '', 'book.booking');
       try {

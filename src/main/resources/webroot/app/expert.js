@@ -286,6 +286,7 @@ export function renderExpertHome(ctx) {
   const profileBox = h('div', { class: 'stack-tight' }, h('p', { class: 'muted', i18n: 'app.loading' }));
   const ratingBox = h('p', { class: 'muted' });
   const statsBox = h('div', { class: 'stack-tight', dataTest: 'expert-stats' });
+  const nextBooking = h('p', { class: 'callout', dataTest: 'next-booking', hidden: true });
   const element = h('section', { class: 'card narrow stack' },
     h('h1', { i18n: 'expertHome.title' }),
     // Only while offline with a saved profile (style.css hides it by the bar's data-presence/data-profile).
@@ -294,6 +295,7 @@ export function renderExpertHome(ctx) {
     h('ol', { class: 'steps' },
       h('li', { i18n: 'expertHome.step1' }), h('li', { i18n: 'expertHome.step2' }), h('li', { i18n: 'expertHome.step3' })),
     profileBox,
+    nextBooking,
     ratingBox,
     statsBox,
     h('div', { class: 'row' },
@@ -321,6 +323,16 @@ export function renderExpertHome(ctx) {
       profileBox.replaceChildren(h('p', { class: 'form-status error', text: errorText(error) }));
     }
   });
+  // The next booking still to come, if any: who and when, and the way to all of them.
+  ctx.tandem.get('/api/v1/me/bookings?limit=50').then(({ bookings }) => {
+    if (destroyed) return;
+    const upcoming = bookings.filter(b => b.status === 'confirmed');
+    if (!upcoming.length) return;
+    nextBooking.replaceChildren(setI18n(h('span'), 'expertHome.nextBooking',
+      { name: upcoming[0].client.displayName, when: dateTime(upcoming[0].startAt), count: upcoming.length }), ' ',
+    h('a', { href: '#/bookings', i18n: 'nav.bookings' }));
+    nextBooking.hidden = false;
+  }).catch(() => { /* the home view stands without it */ });
   // How the expert is judged: their offers over the window, the acceptance rate, the thresholds.
   ctx.tandem.get('/api/v1/me/stats').then(stats => {
     if (destroyed) return;

@@ -118,6 +118,8 @@ export default {
   // other is shown as sent.
   'admin.reason.did not answer an offer in time': '未在时限内响应派单',
   'admin.reason.accepted a consultation and did not join it': '接单后未进入会话',
+  'admin.reason.was booked for a consultation and did not join it': '被预约后未进入会话',
+  'admin.reason.booked a consultation and did not join it': '预约后未进入会话',
   'admin.reason.asked for a consultation and did not join it': '发起咨询后未进入会话',
   'admin.reason.cancelled a confirmed booking': '取消了已确认的预约',
   'admin.reason.joined a consultation and left the client alone in it': '接单后中途离开，留下客户一人',

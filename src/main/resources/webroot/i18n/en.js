@@ -628,4 +628,5 @@ export default {
   'bookings.cancelQuestion': 'Cancel this booking?',
   'bookings.howItWent': 'See how it went',
   'bookings.status.over': 'Over',
+  'expertHome.nextBooking': 'Next booking: {name}, {when} ({count} to come).',
 };

@@ -135,12 +135,20 @@ public final class OutcomeTable {
     };
   }
 
-  /** An offence an ending costs someone. */
-  public record Offence(boolean expert, PenaltyKind kind, String reason) {}
+  /** An offence an ending costs someone; {@code bookedReason}: the same said of a booked session (nobody accepted or asked). */
+  public record Offence(boolean expert, PenaltyKind kind, String reason, String bookedReason) {
+    /** Why, as the penalised reads it, for a session matched from a request ({@code booked} false) or opened from a booking. */
+    public String reason(boolean booked) {
+      return booked ? bookedReason : reason;
+    }
+  }
 
-  private static final Offence EXPERT_NO_SHOW = new Offence(true, PenaltyKind.NO_SHOW, "accepted a consultation and did not join it");
-  private static final Offence CLIENT_NO_SHOW = new Offence(false, PenaltyKind.NO_SHOW, "asked for a consultation and did not join it");
-  private static final Offence EXPERT_LEFT = new Offence(true, PenaltyKind.EXPERT_LEFT, "joined a consultation and left the client alone in it");
+  private static final Offence EXPERT_NO_SHOW = new Offence(true, PenaltyKind.NO_SHOW, "accepted a consultation and did not join it",
+      "was booked for a consultation and did not join it");
+  private static final Offence CLIENT_NO_SHOW = new Offence(false, PenaltyKind.NO_SHOW, "asked for a consultation and did not join it",
+      "booked a consultation and did not join it");
+  private static final Offence EXPERT_LEFT = new Offence(true, PenaltyKind.EXPERT_LEFT, "joined a consultation and left the client alone in it",
+      "joined a consultation and left the client alone in it");
 
   /** The offences of an ending, in the order they are recorded. */
   public static List<Offence> offences(SessionStatus ending) {

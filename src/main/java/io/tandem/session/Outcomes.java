@@ -89,7 +89,8 @@ public final class Outcomes {
     Future<List<Penalties.Recorded>> recorded = Future.succeededFuture(new ArrayList<>());
     for (OutcomeTable.Offence offence : OutcomeTable.offences(ending)) {
       UserId who = offence.expert() ? session.expertId() : session.clientId();
-      recorded = recorded.compose(list -> penalties.record(conn, who, offence.kind(), offence.expert(), offence.reason(), session.id().value(), null)
+      recorded = recorded.compose(list -> penalties.record(conn, who, offence.kind(), offence.expert(), offence.reason(session.booked()),
+          session.id().value(), null)
           .map(penalty -> {
             penalty.ifPresent(list::add);
             return list;

@@ -199,6 +199,8 @@ class BookingApiTest {
       assertThat(balance(client.session())).isEqualTo(before);
       assertThat(Sql.count("SELECT count(*) FROM penalties WHERE user_id = ?::uuid AND kind = 'no_show' AND session_id = ?::uuid", expert.id(), id))
           .isEqualTo(1);
+      assertThat(Sql.string("SELECT reason FROM penalties WHERE user_id = ?::uuid AND session_id = ?::uuid", expert.id(), id))
+          .isEqualTo("was booked for a consultation and did not join it");
       assertThat(Sql.count("SELECT count(*) FROM requests WHERE client_id = ?::uuid", client.id())).as("nothing queued").isZero();
       LedgerInvariants.check("after a booked no-show");
     }

@@ -164,4 +164,28 @@ class BookingInBrowserTest {
       operator.screenshot("operator-bookings-en");
     }
   }
+
+  @Test
+  @DisplayName("zh, phone: a visitor chooses a time and signs up to book it; back on the profile, that time is chosen, brief and all, and booked")
+  void visitorSignsUpToBook() {
+    Browsers.assumeAvailable();
+    String topic = Actors.uniqueTopic();
+    try (Person expert = BookingFixtures.bookableExpert(node, topic);
+         AppUser visitor = new AppUser(baseUrl(), "zh-CN", Browsers.PHONE)) {
+      openProfile(visitor, topic);
+      chooseLater(visitor, "想聊聊跳槽");
+      String chosen = visitor.browser.findElement(By.cssSelector("button.slot.chosen")).getAttribute("data-start-at");
+      WebElement signIn = visitor.find("book-submit");
+      assertThat(signIn.getText()).isEqualTo("登录后预约");
+      signIn.click();
+      visitor.find("signin");
+      visitor.signUp("client", "新访客");
+      visitor.until("back at the chosen time", () -> visitor.browser.findElements(By.cssSelector("button.slot.chosen")).stream()
+          .anyMatch(b -> chosen.equals(b.getAttribute("data-start-at"))));
+      assertThat(visitor.find("book-brief").getAttribute("value")).isEqualTo("想聊聊跳槽");
+      visitor.find("book-submit").click();
+      assertThat(visitor.find("booking").getText()).contains("想聊聊跳槽");
+      assertThat(Sql.string("SELECT start_at::text FROM bookings WHERE expert_id = ?::uuid", expert.id())).isNotNull();
+    }
+  }
 }
