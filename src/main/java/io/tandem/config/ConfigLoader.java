@@ -165,10 +165,49 @@ public final class ConfigLoader {
     knownKeys.forEach(k -> knownEnv.add(environmentName(k)));
     env.keySet().stream()
         .filter(name -> name.startsWith(ENV_PREFIX) && !knownEnv.contains(name))
-        .forEach(name -> log.warn("environment variable {} names no configuration key; it is ignored", name));
+        .forEach(name -> log.warn("environment variable {} names no configuration key; it is ignored{}", name, meant(name, knownEnv)));
     properties.stringPropertyNames().stream()
         .filter(name -> name.startsWith(PROPERTY_PREFIX) && !knownKeys.contains(name.substring(PROPERTY_PREFIX.length())))
-        .forEach(name -> log.warn("system property {} names no configuration key; it is ignored", name));
+        .forEach(name -> log.warn("system property {} names no configuration key; it is ignored{}", name,
+            meant(name, knownKeys.stream().map(k -> PROPERTY_PREFIX + k).collect(java.util.stream.Collectors.toSet()))));
+  }
+
+  /**
+   * "; did you mean X?" for the known name closest to a misspelt one: the same letters with the word
+   * breaks elsewhere (TANDEM_HTTP_ALLOWEDORIGINS for TANDEM_HTTP_ALLOWED_ORIGINS), or at most two
+   * letters apart; nothing when none is that close.
+   */
+  static String meant(String name, Set<String> known) {
+    String bare = name.replace("_", "").replace(".", "").toLowerCase(java.util.Locale.ROOT);
+    String best = null;
+    int bestDistance = 3;
+    for (String candidate : known) {
+      int distance = distance(bare, candidate.replace("_", "").replace(".", "").toLowerCase(java.util.Locale.ROOT));
+      if (distance < bestDistance || (distance == bestDistance && best != null && candidate.compareTo(best) < 0)) {
+        best = candidate;
+        bestDistance = distance;
+      }
+    }
+    return best == null ? "" : "; did you mean " + best + "?";
+  }
+
+  /** Levenshtein distance: the fewest single-letter insertions, deletions and changes from one to the other. */
+  private static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
   }
 
   private static JsonObject parse(String text, String source) {
