@@ -191,11 +191,10 @@ public final class Bookings {
         }))
         .onSuccess(cancelled -> {
           Booking b = cancelled.booking();
-          long fee = b.cancellation().map(Booking.Cancellation::fee).orElse(0L);
-          metrics.count(!"client".equals(b.cancellation().map(Booking.Cancellation::by).orElse("client"))
-              ? BookingMetrics.Outcome.CANCELLED_BY_EXPERT
-              : fee > 0 ? BookingMetrics.Outcome.CANCELLED_LATE : BookingMetrics.Outcome.CANCELLED_FREE);
-          log.info("booking {} cancelled by {} ({}), fee {}", id, caller.id(), b.cancellation().map(Booking.Cancellation::by).orElse("?"), fee);
+          Booking.Cancellation how = b.cancellation().orElseThrow();
+          metrics.count(how.by().equals("expert") ? BookingMetrics.Outcome.CANCELLED_BY_EXPERT
+              : how.fee() > 0 ? BookingMetrics.Outcome.CANCELLED_LATE : BookingMetrics.Outcome.CANCELLED_FREE);
+          log.info("booking {} cancelled by {} ({}), fee {}", id, caller.id(), how.by(), how.fee());
           cancelled.penalty().ifPresent(p -> p.announce(users));
           BookingNotice told = BookingNotice.cancelled(b);
           users.send(told.reader(), told);

@@ -9,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,21 +64,9 @@ public final class Reminders {
    * expires, until the start; a refusal of one of two is logged, and the other is not sent twice.
    */
   private Future<Void> send(ReminderRepository.Claimed r) {
-    users.send(r.client().id(), new BookingReminder(r.booking(), r.topic(), r.mode(), r.startAt(), r.leadMinutes(), r.expert().id(),
-        r.expert().displayName(), "expert"));
-    users.send(r.expert().id(), new BookingReminder(r.booking(), r.topic(), r.mode(), r.startAt(), r.leadMinutes(), r.client().id(),
-        r.client().displayName(), "client"));
     List<Future<Boolean>> mails = new ArrayList<>();
-    for (ReminderRepository.Person[] pair : List.of(new ReminderRepository.Person[] {r.client(), r.expert()},
-        new ReminderRepository.Person[] {r.expert(), r.client()})) {
-      ReminderRepository.Person to = pair[0];
-      if (mailer.enabled() && to.email().isPresent()) {
-        mails.add(mailer.send(mail(r, to, pair[1])).map(true).otherwise(e -> {
-          log.warn("booking {}: the reminder {} min ahead by e-mail to user {} was refused: {}", r.booking(), r.leadMinutes(), to.id(), e.getMessage());
-          return false;
-        }));
-      }
-    }
+    remind(r, r.client(), r.expert(), "expert").ifPresent(mails::add);
+    remind(r, r.expert(), r.client(), "client").ifPresent(mails::add);
     return Future.all(mails).compose(done -> {
       int accepted = (int) mails.stream().filter(Future::result).count();
       if (!mails.isEmpty() && accepted == 0) {
@@ -92,6 +81,23 @@ public final class Reminders {
         return null;
       });
     });
+  }
+
+  /**
+   * Tells {@code to} in the app, and by e-mail when mail is on and they gave an address: then the
+   * mail's outcome (accepted or refused, logged), else empty.
+   */
+  private Optional<Future<Boolean>> remind(ReminderRepository.Claimed r, ReminderRepository.Person to, ReminderRepository.Person peer,
+      String peerRole) {
+    users.send(to.id(), new BookingReminder(r.booking(), r.topic(), r.mode(), r.startAt(), r.leadMinutes(), peer.id(), peer.displayName(),
+        peerRole));
+    if (!mailer.enabled() || to.email().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(mailer.send(mail(r, to, peer)).map(true).otherwise(e -> {
+      log.warn("booking {}: the reminder {} min ahead by e-mail to user {} was refused: {}", r.booking(), r.leadMinutes(), to.id(), e.getMessage());
+      return false;
+    }));
   }
 
   /** The reminder as an e-mail to {@code to}, in English and Chinese (the account keeps no language), with the way to the booking. */

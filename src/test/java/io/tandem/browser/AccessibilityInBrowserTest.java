@@ -113,12 +113,8 @@ class AccessibilityInBrowserTest {
       client.find("expert-topics");
       check(client, tag + "an expert's public profile");
       // The expert takes bookings all day: the client books a time and sees it under Bookings.
-      StringBuilder week = new StringBuilder();
-      for (String day : new String[] {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) {
-        week.append(week.length() == 0 ? "" : ",").append("{\"day\": \"").append(day).append("\", \"from\": \"00:00\", \"to\": \"24:00\"}");
-      }
       io.tandem.testing.Sql.update("INSERT INTO expert_availability (expert_id, time_zone, hours) SELECT id, 'UTC', ?::jsonb FROM accounts"
-          + " WHERE username = ?", "{\"timeZone\": \"UTC\", \"weekly\": [" + week + "], \"exceptions\": []}", expert.username);
+          + " WHERE username = ?", io.tandem.testing.BookingFixtures.allDay().encode(), expert.username);
       client.browser.navigate().refresh(); // read the hours set since
       client.find("slot").click();
       client.find("book-confirm");

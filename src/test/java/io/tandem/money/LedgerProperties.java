@@ -196,11 +196,7 @@ class LedgerProperties {
       expertSockets.add(TestSocket.connect(a.node().httpPort(), expert.accessToken()));
       expertSockets.add(TestSocket.connect(b.node().httpPort(), expert.accessToken()));
       expertSockets.get(1).ack("presence.online", new JsonObject());
-      io.vertx.core.json.JsonArray allDay = new io.vertx.core.json.JsonArray();
-      for (String day : new String[] {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) {
-        allDay.add(new JsonObject().put("day", day).put("from", "00:00").put("to", "24:00"));
-      }
-      a.http().put("/api/v1/experts/me/availability", new JsonObject().put("timeZone", "UTC").put("weekly", allDay), expert.accessToken());
+      a.http().put("/api/v1/experts/me/availability", io.tandem.testing.BookingFixtures.allDay(), expert.accessToken());
     }
 
     boolean apply(Step step) {

@@ -21,14 +21,18 @@ public final class BookingFixtures {
   /** As {@link #bookableExpert(RunningNode, String)}, on a server reached by {@code http} and WebSockets on {@code port}. */
   public static Person bookableExpert(TestClient http, int port, String topic) {
     Person expert = Actors.expert(http, port, topic, Actors.SHANGHAI_LAT, Actors.SHANGHAI_LNG, 1);
+    TestClient.Response saved = http.put("/api/v1/experts/me/availability", allDay(), expert.session().accessToken());
+    assertThat(saved.status()).as(saved.text()).isEqualTo(200);
+    return expert;
+  }
+
+  /** {@code PUT /api/v1/experts/me/availability}'s body for taking bookings every day and all day, in UTC. */
+  public static JsonObject allDay() {
     JsonArray always = new JsonArray();
     for (String day : new String[] {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) {
       always.add(new JsonObject().put("day", day).put("from", "00:00").put("to", "24:00"));
     }
-    TestClient.Response saved = http.put("/api/v1/experts/me/availability",
-        new JsonObject().put("timeZone", "UTC").put("weekly", always), expert.session().accessToken());
-    assertThat(saved.status()).as(saved.text()).isEqualTo(200);
-    return expert;
+    return new JsonObject().put("timeZone", "UTC").put("weekly", always).put("exceptions", new JsonArray());
   }
 
   /** The starts of the expert's free chat slots in the day from {@code from}. */
