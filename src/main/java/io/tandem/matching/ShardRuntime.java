@@ -28,8 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ShardRuntime {
   private static final Logger log = LoggerFactory.getLogger(ShardRuntime.class);
-  /** The longest wait between batches while offer writes keep failing. */
-  private static final long MAX_BACKOFF_MS = 5000;
 
   private final Vertx vertx;
   private final int shard;
@@ -52,8 +50,7 @@ final class ShardRuntime {
   private boolean batchRunning;
   private boolean dirty;
   private boolean stopped;
-  /** Batches in a row whose writes failed (the database is in trouble): the next one waits longer. */
-  private int failedBatches;
+  private final BatchPacing pacing;
   /** Requests changed while a reconciliation read was in flight; that read is too old to judge them. */
   private Set<RequestId> touchedDuringReconcile;
 
@@ -68,6 +65,7 @@ final class ShardRuntime {
     this.stores = stores;
     this.events = events;
     this.onFenced = onFenced;
+    this.pacing = new BatchPacing(config.batchWindow(), System.nanoTime());
     this.matchmaker = new Matchmaker(config);
     this.eta = new EtaEstimator(config.defaultEta());
     this.queueStanding = new QueueStanding(matchmaker, eta, config.statusPushesPerRound());
@@ -230,20 +228,27 @@ final class ShardRuntime {
       return;
     }
     batchScheduled = true;
-    long delay = Math.min(MAX_BACKOFF_MS, config.batchWindow().toMillis() << Math.min(failedBatches, 16));
-    vertx.setTimer(delay, t -> runBatch());
+    long delayMs = pacing.delay(System.nanoTime()).toMillis();
+    if (delayMs == 0) {
+      // After a quiet window nothing says company is coming: the batch runs after what this event
+      // loop already holds, which joins it.
+      vertx.runOnContext(v -> runBatch());
+    } else {
+      vertx.setTimer(delayMs, t -> runBatch());
+    }
   }
 
   /**
    * One batch: everything that arrived within the window is assigned together, then the offers are
    * written, all in one round trip. The next batch waits for these writes, so a request is never
-   * proposed twice at once.
+   * proposed twice at once; {@link BatchPacing} says when it may start.
    */
   private void runBatch() {
     batchScheduled = false;
     if (stopped) {
       return;
     }
+    pacing.started(System.nanoTime());
     dirty = false;
     fallback.switchWhereNobodyIsNear(() -> stopped, this::markDirty);
     List<Proposal> proposals = matchmaker.assign(Instant.now());
@@ -278,7 +283,7 @@ final class ShardRuntime {
         })
         .onComplete(done -> {
           batchRunning = false;
-          failedBatches = done.succeeded() ? 0 : failedBatches + 1;
+          pacing.written(done.succeeded());
           standings.push();
           if (dirty) {
             scheduleBatch();
