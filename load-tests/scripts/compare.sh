@@ -180,6 +180,7 @@ if [ "${TWO_NODES:-0}" = 1 ]; then
     TANDEM_LOAD_TEST_SEED_ENABLED=true mvn -q exec:exec >> "$log" 2>&1 &
   second_mvn=$!
   wait_for_ready http://localhost:8081/ready
+  second=$(pgrep -f 'io.tandem.Main' | grep -v "^$tandem\$" | head -n 1)
   epochs() { psql -h localhost -p "$db_port" -U postgres -Atc "SELECT sum(epoch) FROM shard_leases" postgres 2>/dev/null || echo 0; }
   # The first node owns every shard until its next lease tick sees the second one and gives half
   # back: count lease changes only once the two hold eight each, or the hand-over counts as churn.
@@ -191,16 +192,15 @@ if [ "${TWO_NODES:-0}" = 1 ]; then
   # a deploy), the second the same nodes warmed by it (as in steady operation).
   say "1,000 experts going online at once on the second node, twice"
   burst=$(node load-tests/scripts/burst-driver.mjs --base http://localhost:8081 --seedBase http://localhost:8080 \
-    --experts "${BURST_EXPERTS:-1000}" 2>>"$log" | tee -a "$log" | tail -n 1)
+    --experts "${BURST_EXPERTS:-1000}" --pid "$tandem,$second" --pgport "$db_port" 2>>"$log" | tee -a "$log" | tail -n 1)
   burst_again=$(node load-tests/scripts/burst-driver.mjs --base http://localhost:8081 --seedBase http://localhost:8080 \
-    --experts "${BURST_EXPERTS:-1000}" 2>>"$log" | tee -a "$log" | tail -n 1)
+    --experts "${BURST_EXPERTS:-1000}" --pid "$tandem,$second" --pgport "$db_port" 2>>"$log" | tee -a "$log" | tail -n 1)
   epochs_before=$(epochs)
   rate=${TWO_NODES_RATE:-$(echo "$RATES" | awk '{print $NF}')}
   say "chat across two nodes at $rate/s"
   if [ "$DRIVER" = node ]; then
     # Clients on the first node, experts on the second: every message crosses the cluster. The
     # server's CPU is both nodes'.
-    second=$(pgrep -f 'io.tandem.Main' | grep -v "^$tandem\$" | head -n 1)
     measured=$(node load-tests/scripts/chat-driver.mjs --base http://localhost:8080 --peer http://localhost:8081 --server tandem \
       --rooms "$PAIRS" --rate "$rate" --seconds "$DURATION" --pid "$tandem,$second" --pgport "$DB_PORT" 2>>"$log" | tee -a "$log" | tail -n 1)
     rows+=("$(node_chat_row "Tandem, two nodes" "$measured")")
