@@ -1,9 +1,5 @@
 package io.tandem;
 
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.config.MeterFilter;
-import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tandem.api.ApiVerticle;
 import io.tandem.api.HttpApi;
@@ -59,7 +55,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,30 +106,11 @@ public final class TandemNode {
   }
 
   /**
-   * HTTP answer times as a histogram with fixed buckets, 5 ms to 10 s: percentiles by route in
-   * PromQL (histogram_quantile), at eleven buckets a series (route, method and status make a few
-   * hundred series; Micrometer's automatic percentile histogram would give each about seventy).
-   */
-  private static final MeterFilter HTTP_LATENCY_BUCKETS = new MeterFilter() {
-    @Override
-    public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
-      if (!id.getName().equals("vertx.http.server.response.time")) {
-        return config;
-      }
-      return DistributionStatisticConfig.builder()
-          .serviceLevelObjectives(Stream.of(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000)
-              .mapToDouble(ms -> TimeUnit.MILLISECONDS.toNanos(ms)).toArray())
-          .build().merge(config);
-    }
-  };
-
-  /**
    * Starts a node against the database at {@code databaseUrl}, migrating its schema first.
    * When anything fails, whatever was started is closed again and the future fails.
    */
   public static Future<TandemNode> start(TandemConfig config, String databaseUrl) {
-    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    metrics.config().meterFilter(HTTP_LATENCY_BUCKETS);
+    PrometheusMeterRegistry metrics = Metrics.registry();
     VertxOptions options = new VertxOptions()
         // HTTP series by route template (/api/v1/requests/:id), not by raw path: bounded, and readable. No raw TCP
         // client series: Vert.x gives the database's and the webhook sender's connections the same unnamed gauge
