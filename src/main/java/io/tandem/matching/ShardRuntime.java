@@ -1,6 +1,7 @@
 package io.tandem.matching;
 
 import io.tandem.bus.Addresses;
+import io.tandem.bus.EventLoop;
 import io.tandem.kernel.ExpertSnapshot;
 import io.tandem.kernel.RequestId;
 import io.tandem.kernel.UserId;
@@ -232,7 +233,7 @@ final class ShardRuntime {
     if (delayMs == 0) {
       // After a quiet window nothing says company is coming: the batch runs after what this event
       // loop already holds, which joins it.
-      vertx.runOnContext(v -> runBatch());
+      EventLoop.current(vertx).later(this::runBatch);
     } else {
       vertx.setTimer(delayMs, t -> runBatch());
     }
