@@ -2,6 +2,9 @@
 // what apps import; docs/sdk.md is its manual.
 
 import { ICE_DISCONNECTED_GRACE_MS, newId, Emitter, TandemError } from './support.js';
+// Types only (JSDoc, no effect at run time), for the TypeScript declarations (.ci/sdk-types).
+/** @import { Room } from './room.js' */
+/** @import { CallOptions, CallState, CallEvents } from './tandem.js' */
 
 // ---------------------------------------------------------------------------------------------
 // Call: WebRTC over room.signal

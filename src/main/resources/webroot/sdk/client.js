@@ -5,6 +5,8 @@ import { GOING_AWAY, GOING_AWAY_SPREAD_MS, SESSIONS_KEY, OUTBOX_KEY, REMEMBERED_
 import { Room } from './room.js';
 import { Tokens } from './tokens.js';
 import { Offer } from './offer.js';
+// Types only (JSDoc, no effect at run time), for the TypeScript declarations (.ci/sdk-types).
+/** @import { TandemOptions, TandemEvents, User, SignUpFields, SessionReadyEvent, ConnectionState, PresenceStatusEvent } from './tandem.js' */
 
 // ---------------------------------------------------------------------------------------------
 // Tandem: sign-in, HTTP, the socket, events

@@ -2,6 +2,9 @@
 // import; docs/sdk.md is its manual.
 
 import { Emitter } from './support.js';
+// Types only (JSDoc, no effect at run time), for the TypeScript declarations (.ci/sdk-types).
+/** @import { Tandem } from './client.js' */
+/** @import { OfferEvent } from './tandem.js' */
 
 // ---------------------------------------------------------------------------------------------
 // Offer: an expert's incoming offer

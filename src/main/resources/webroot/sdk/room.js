@@ -2,6 +2,9 @@
 // /sdk/tandem.js, which is what apps import; docs/sdk.md is its manual.
 
 import { OUTBOX_KEY, TYPING_EVERY_MS, RETRYABLE, newId, sleep, Emitter, TandemError } from './support.js';
+// Types only (JSDoc, no effect at run time), for the TypeScript declarations (.ci/sdk-types).
+/** @import { Tandem } from './client.js' */
+/** @import { ChatMessage, Participant, RoomEvents, PendingMessage, RoomJoinAck, SentAck, GeoLocation } from './tandem.js' */
 
 // ---------------------------------------------------------------------------------------------
 // Room: the transcript, presence, typing, signals

@@ -144,7 +144,7 @@
  * Event type -> what a tandem.on() handler receives. (An object-literal type because the
  * protocol's event names contain dots, which @property would read as nesting.)
  * @typedef {{
- *   'offer': Offer,
+ *   'offer': import('./offer.js').Offer,
  *   'offer.revoked': OfferRevokedEvent,
  *   'presence.status': PresenceStatusEvent,
  *   'request.status': RequestStatusEvent,
@@ -178,7 +178,7 @@
  * @property {PendingMessage[]} pending the unacknowledged sends, whenever that list changes (kept across reloads)
  * @property {RoomJoinAck} joined after every successful (re-)join
  * @property {{afterSeq: number}} rewound the server's transcript went back: messages above afterSeq were dropped
- * @property {TandemError} error the room could not be (re-)joined (forbidden, not_found...)
+ * @property {import('./support.js').TandemError} error the room could not be (re-)joined (forbidden, not_found...)
  */
 
 /** @typedef {'new'|'connecting'|'connected'|'disconnected'|'failed'|'closed'} CallState */
