@@ -124,6 +124,10 @@ final class AppUser implements AutoCloseable {
     fill(form, "bio", "Twelve years of hiring engineers.");
     fill(form, "languages", "en, zh");
     form.findElement(By.cssSelector("[type=submit]")).click();
+    // Saved before anything that needs it: presence.online sent while the save is still on its way
+    // is refused for want of a profile, quietly (the app shows the profile hint, which the save
+    // then hides again), and a full run once waited 20 s for an expert who never went online so.
+    until("the profile saved", () -> find("profile-status").getAttribute("class").contains("ok"));
   }
 
   void goOnline() {
