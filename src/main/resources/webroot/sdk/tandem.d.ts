@@ -265,7 +265,7 @@ export type ErrorEvent = {
 };
 /**
  * Event type -> what a tandem.on() handler receives. (An object-literal type because the
- * protocol's event names contain dots, which
+ * protocol's event names contain dots, which a property tag would read as nesting.)
  */
 export type TandemEvents = {
     "offer": import("./offer.js").Offer;

@@ -142,7 +142,7 @@
 
 /**
  * Event type -> what a tandem.on() handler receives. (An object-literal type because the
- * protocol's event names contain dots, which @property would read as nesting.)
+ * protocol's event names contain dots, which a property tag would read as nesting.)
  * @typedef {{
  *   'offer': import('./offer.js').Offer,
  *   'offer.revoked': OfferRevokedEvent,
