@@ -37,7 +37,7 @@ final class Metrics {
         .meterFilter(new MeterFilter() {
           @Override
           public MeterFilterReply accept(Meter.Id id) {
-            return DROPPED.get(id.getName()) != null && DROPPED.get(id.getName()).equals(id.getBaseUnit())
+            return id.getBaseUnit() != null && id.getBaseUnit().equals(DROPPED.get(id.getName()))
                 ? MeterFilterReply.DENY : MeterFilterReply.NEUTRAL;
           }
 
