@@ -40,26 +40,26 @@ class TableOwnershipTest {
   /**
    * Who owns each function of the migrations that writes a table: the class that alone calls it
    * from Java (checked below), or, for {@code webhook_record}, which the outbox's triggers call
-   * inside every change of the rows they watch, the class that owns the outbox.
+   * inside every change of the rows they watch, the class that owns the outbox; for the trigger
+   * that removes a deleted session's messages, the class that owns the messages.
    */
   private static final Map<String, String> FUNCTION_OWNERS = Map.of(
       "make_offers", "OfferRepository",
-      "webhook_record", "WebhookStore");
+      "webhook_record", "WebhookStore",
+      "messages_of_deleted_session", "MessageStore");
 
   /**
    * Tables written from more than one class, and by whom. A request and its offers are one store
    * in two halves of one package (each transition locks the request before its offers, and most
    * change both tables in one statement). The load-test {@code Seeder} bulk-writes accounts,
-   * profiles and wallets for Gatling. The sessions' last_seq is the one debt (issue 12).
+   * profiles and wallets for Gatling.
    */
   private static final Map<String, Set<String>> SHARED = Map.of(
       "requests", Set.of("RequestRepository", "OfferRepository"),
       "offers", Set.of("RequestRepository", "OfferRepository"),
       "accounts", Set.of("AccountRepository", "Seeder"),
       "expert_profiles", Set.of("ExpertProfileRepository", "Seeder"),
-      "ledger_entries", Set.of("Ledger", "Seeder"),
-      // MessageStore bumps last_seq in the very statement that stores a message: that is what keeps seqs gapless.
-      "sessions", Set.of("MessageStore", "SessionRepository"));
+      "ledger_entries", Set.of("Ledger", "Seeder"));
 
   /** Each table and the classes that write it (simple names): Java's SQL and the migrations' functions, comments left out. */
   static Map<String, Set<String>> writers() {

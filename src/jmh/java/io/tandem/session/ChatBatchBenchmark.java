@@ -76,6 +76,7 @@ public class ChatBatchBenchmark {
           + " SELECT offer, request, expert, 'accepted', 1, 0, 1, now() FROM seed");
       s.execute("INSERT INTO sessions (id, request_id, offer_id, client_id, expert_id, topic, mode, status, join_deadline, started_at)"
           + " SELECT session, request, offer, client, expert, 'career', 'chat', 'active', now() + interval '1 hour', now() FROM seed");
+      s.execute("INSERT INTO chat_seqs (session_id, last_seq) SELECT session, 0 FROM seed");
       s.execute("ANALYZE");
       try (ResultSet rows = s.executeQuery("SELECT session, client, expert FROM seed ORDER BY i")) {
         while (rows.next()) {

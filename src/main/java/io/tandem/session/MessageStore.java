@@ -14,6 +14,7 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,18 +37,26 @@ import org.slf4j.LoggerFactory;
  * batch in flight, so one sender's messages get their seqs in the order they were sent; lanes
  * touch disjoint sessions, so they write in parallel without waiting on each other's row locks.
  *
- * <p>Each message takes the next seq of its session ({@code sessions.last_seq}) in the statement
- * that inserts it, so seqs have no gaps; a {@code clientMsgId} the sender already used returns the
- * stored message instead of a new one.
+ * <p>Each message takes the next seq of its session (its counter row in {@code chat_seqs}, which
+ * this class owns) in the statement that inserts it, so seqs have no gaps; a {@code clientMsgId}
+ * the sender already used returns the stored message instead of a new one. A session's chat is
+ * open while its counter row exists: {@link #openChat} makes it in the transaction that opens the
+ * session, {@link #closeChat} removes it in the one that ends it.
  */
 public final class MessageStore {
   private static final Logger log = LoggerFactory.getLogger(MessageStore.class);
   private static final String UNIQUE_VIOLATION = "23505";
-  /** One message (the statement of a lone retry, and of the JMH comparison). */
+  /**
+   * One message (a lone message, a lone retry, and the JMH comparison): the session's counter row
+   * raised by one and the message inserted under it, unless the sender already stored this
+   * clientMsgId (then that message comes back, {@code duplicate}). Nothing when the session's chat
+   * is closed (no counter row: {@link #closeChat}) or the sender is not one of its participants.
+   */
   static final String APPEND = "WITH existing AS ("
       + "SELECT seq, sent_at FROM messages WHERE session_id = $1 AND sender_id = $2 AND client_msg_id = $3),"
-      + " bumped AS (UPDATE sessions SET last_seq = last_seq + 1 WHERE id = $1 AND status IN ('waiting', 'active')"
-      + " AND (client_id = $2 OR expert_id = $2) AND NOT EXISTS (SELECT 1 FROM existing) RETURNING last_seq),"
+      + " bumped AS (UPDATE chat_seqs q SET last_seq = q.last_seq + 1 FROM sessions s WHERE q.session_id = $1 AND s.id = $1"
+      + " AND s.status IN ('waiting', 'active') AND (s.client_id = $2 OR s.expert_id = $2) AND NOT EXISTS (SELECT 1 FROM existing)"
+      + " RETURNING q.last_seq),"
       + " inserted AS (INSERT INTO messages (session_id, seq, sender_id, text, client_msg_id)"
       + " SELECT $1, last_seq, $2, $4, $3 FROM bumped RETURNING seq, sent_at)"
       + " SELECT seq, sent_at, false AS duplicate FROM inserted UNION ALL SELECT seq, sent_at, true AS duplicate FROM existing";
@@ -57,19 +66,26 @@ public final class MessageStore {
    * clientMsgIds and texts, in arrival order, each (session, sender, clientMsgId) at most once (the
    * caller answers a twin within the batch itself). One already stored is returned as it is
    * ({@code duplicate}). The new ones, from participants, are gathered per session in arrival
-   * order; each open session's row is locked in id order (so that two batches, on two nodes, never
-   * wait on each other in opposite orders), its {@code last_seq} raised once by its count, and its
-   * messages inserted as {@code last_seq - count + n}: gapless. One row comes back per input that
+   * order; each session's counter row ({@code chat_seqs}) is locked in session order (so that two
+   * batches, on two nodes, never wait on each other in opposite orders), raised once by its count,
+   * and its messages inserted as {@code last_seq - count + n}: gapless. A session whose chat is
+   * closed has no counter row (an ending that raced the batch removed it, and the lock, waiting for
+   * that ending, finds nothing), so nothing of it is stored. One row comes back per input that
    * was stored or found, by its 1-based place {@code idx}; none for a closed session or a sender
    * not in it.
+   *
+   * <p>The session's own row is only read, for its participants and its status (as of the
+   * statement's start: the counter row is what settles a race with the ending), neither locked nor
+   * rewritten, so joins and endings never wait for a chat batch, and a message costs PostgreSQL the
+   * narrow counter's lock and update instead of the wide session row's (docs/benchmarks.md has both).
    *
    * <p>Its cost grows with the batch, never with its square: each message meets the tables
    * through an index once ({@code messages} for its clientMsgId, {@code sessions} for its
    * participants); a session's messages travel as arrays from the grouping to the insert instead
    * of being joined back (PostgreSQL's estimate for an unnested parameter is a guess, and a join
    * planned on a guess of ten rows walked every pair of 500); the lock's subquery is fenced with
-   * {@code OFFSET 0} so that the status test stays outside it, on the primary key, and sees the
-   * row as it is once locked. The look for a stored clientMsgId is a {@code LIMIT 1} subquery per
+   * {@code OFFSET 0} so that it stays a probe of the counter's key per session, taken in the
+   * grouping's order. The look for a stored clientMsgId is a {@code LIMIT 1} subquery per
    * message, so that it is always a probe of the unique index: as a join, the plan PostgreSQL
    * keeps for this statement, when made while {@code messages} was new and never analysed,
    * scanned the whole table for every batch (a fresh database's first minute, until autovacuum's
@@ -81,13 +97,13 @@ public final class MessageStore {
       + "     WHERE m.session_id = i.session_id AND m.sender_id = i.sender_id AND m.client_msg_id = i.client_msg_id LIMIT 1) m ON true),"
       + " grouped AS (SELECT c.session_id, array_agg(c.idx ORDER BY c.idx) AS idxs, array_agg(c.sender_id ORDER BY c.idx) AS senders,"
       + "     array_agg(c.client_msg_id ORDER BY c.idx) AS client_msg_ids, array_agg(c.text ORDER BY c.idx) AS texts"
-      + "   FROM checked c JOIN sessions s ON s.id = c.session_id AND (s.client_id = c.sender_id OR s.expert_id = c.sender_id)"
+      + "   FROM checked c JOIN sessions s ON s.id = c.session_id AND s.status IN ('waiting', 'active')"
+      + "     AND (s.client_id = c.sender_id OR s.expert_id = c.sender_id)"
       + "   WHERE c.stored_seq IS NULL GROUP BY c.session_id ORDER BY c.session_id),"
       + " locked AS (SELECT g.* FROM grouped g,"
-      + "   LATERAL (SELECT s.status FROM sessions s WHERE s.id = g.session_id OFFSET 0 FOR NO KEY UPDATE) now"
-      + "   WHERE now.status IN ('waiting', 'active')),"
-      + " bumped AS (UPDATE sessions s SET last_seq = s.last_seq + cardinality(l.idxs) FROM locked l WHERE s.id = l.session_id"
-      + "   RETURNING s.id, s.last_seq - cardinality(l.idxs) AS base, l.idxs, l.senders, l.client_msg_ids, l.texts),"
+      + "   LATERAL (SELECT 1 FROM chat_seqs q WHERE q.session_id = g.session_id OFFSET 0 FOR NO KEY UPDATE) open),"
+      + " bumped AS (UPDATE chat_seqs q SET last_seq = q.last_seq + cardinality(l.idxs) FROM locked l WHERE q.session_id = l.session_id"
+      + "   RETURNING q.session_id AS id, q.last_seq - cardinality(l.idxs) AS base, l.idxs, l.senders, l.client_msg_ids, l.texts),"
       + " numbered AS (SELECT b.id AS session_id, u.idx, b.base + u.n AS seq, u.sender_id, u.client_msg_id, u.text"
       + "   FROM bumped b, unnest(b.idxs, b.senders, b.client_msg_ids, b.texts) WITH ORDINALITY AS u(idx, sender_id, client_msg_id, text, n)),"
       + " inserted AS (INSERT INTO messages (session_id, seq, sender_id, text, client_msg_id)"
@@ -124,6 +140,20 @@ public final class MessageStore {
     Key key() {
       return new Key(session, sender, clientMsgId);
     }
+  }
+
+  /** Opens a new session's chat, in the transaction that opens the session: its seq counter, at 0. */
+  static Future<Void> openChat(SqlClient sql, SessionId session) {
+    return sql.preparedQuery("INSERT INTO chat_seqs (session_id, last_seq) VALUES ($1, 0)").execute(Tuple.of(session.value())).mapEmpty();
+  }
+
+  /**
+   * Closes an ending session's chat, in the transaction that ends it: its counter row goes, so no
+   * message is stored after the end commits. A batch storing the session's messages holds the row
+   * until it commits; this waits for it, and those messages are in the transcript before the end.
+   */
+  static Future<Void> closeChat(SqlClient sql, SessionId session) {
+    return sql.preparedQuery("DELETE FROM chat_seqs WHERE session_id = $1").execute(Tuple.of(session.value())).mapEmpty();
   }
 
   /**

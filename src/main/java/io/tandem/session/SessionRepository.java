@@ -25,8 +25,10 @@ import java.util.Optional;
  * are conditional updates on the session row, so they happen once whoever tries them.
  */
 public final class SessionRepository {
+  /** A session's last seq: its highest stored message's (the chat's counter, {@code chat_seqs}, is the writer's alone). */
+  private static final String LAST_SEQ = "(SELECT coalesce(max(m.seq), 0) FROM messages m WHERE m.session_id = s.id) AS last_seq";
   static final String COLUMNS = "s.id, s.request_id, s.booking_id, s.client_id, s.expert_id, s.mode, s.status, s.join_deadline,"
-      + " s.started_at, s.ended_at, s.last_seq, s.price, s.platform_fee";
+      + " s.started_at, s.ended_at, " + LAST_SEQ + ", s.price, s.platform_fee";
 
   private final Pool pool;
 
@@ -184,13 +186,15 @@ public final class SessionRepository {
 
   /**
    * Ends an open session as {@code status}: the conditional write that makes every ending happen
-   * once, whoever tries it. The session as it ended, or empty when it was no longer open.
+   * once, whoever tries it, and its chat's closing ({@link MessageStore#closeChat}) in the same
+   * transaction. The session as it ended, or empty when it was no longer open.
    */
   public static Future<Optional<SessionRecord>> finish(SqlClient sql, SessionId id, SessionStatus status, UserId endedBy) {
     return sql.preparedQuery("UPDATE sessions s SET status = $2, ended_at = now(), ended_by = $3"
             + " WHERE s.id = $1 AND s.status IN ('waiting', 'active') RETURNING " + COLUMNS)
         .execute(Tuple.of(id.value(), status.wireName(), endedBy == null ? null : endedBy.value()))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(session(rows.iterator().next())));
+        .map(rows -> rows.size() == 0 ? Optional.<SessionRecord>empty() : Optional.of(session(rows.iterator().next())))
+        .compose(ended -> ended.isEmpty() ? Future.succeededFuture(ended) : MessageStore.closeChat(sql, id).map(ended));
   }
 
   /**
@@ -298,7 +302,7 @@ public final class SessionRepository {
         });
   }
 
-  /** Opens an accepted offer's session, {@code waiting}, in the acceptance's transaction ({@link SessionOpening}). */
+  /** Opens an accepted offer's session, {@code waiting}, and its chat, in the acceptance's transaction ({@link SessionOpening}). */
   public static Future<Instant> open(SqlClient sql, SessionOpening.NewSession s) {
     return sql.preparedQuery("INSERT INTO sessions (id, request_id, offer_id, client_id, expert_id, topic, mode, status,"
             + " join_deadline, meeting_lat, meeting_lng, price, platform_fee) VALUES ($1, $2, $3, $4, $5, $6, $7, 'waiting',"
@@ -307,10 +311,11 @@ public final class SessionRepository {
             .addUUID(s.id()).addUUID(s.request().value()).addUUID(s.offer().value()).addUUID(s.client().value()).addUUID(s.expert().value())
             .addString(s.topic().value()).addString(s.mode().wireName()).addDouble(s.joinWindow().toMillis() / 1000.0)
             .addDouble(s.meetingPoint().map(GeoPoint::lat).orElse(null)).addDouble(s.meetingPoint().map(GeoPoint::lng).orElse(null)).addLong(s.price().amount()).addLong(s.price().platformFee()))
-        .map(rows -> rows.iterator().next().getOffsetDateTime("join_deadline").toInstant());
+        .map(rows -> rows.iterator().next().getOffsetDateTime("join_deadline").toInstant())
+        .compose(deadline -> MessageStore.openChat(sql, new SessionId(s.id())).map(deadline));
   }
 
-  /** Opens a booking's session ({@link BookedSession}), {@code waiting}, in the caller's transaction (the one that marks the booking opened). */
+  /** Opens a booking's session ({@link BookedSession}), {@code waiting}, and its chat, in the caller's transaction (the one that marks the booking opened). */
   public static Future<Void> openBooked(SqlClient sql, BookedSession s) {
     return sql.preparedQuery("INSERT INTO sessions (id, booking_id, client_id, expert_id, topic, mode, status,"
             + " join_deadline, meeting_lat, meeting_lng, price, platform_fee) VALUES ($1, $1, $2, $3, $4, $5, 'waiting', $6, $7, $8, $9, $10)")
@@ -319,7 +324,7 @@ public final class SessionRepository {
             .addString(s.mode().wireName()).addOffsetDateTime(s.joinDeadline().atOffset(java.time.ZoneOffset.UTC))
             .addDouble(s.meetingPoint().map(GeoPoint::lat).orElse(null)).addDouble(s.meetingPoint().map(GeoPoint::lng).orElse(null))
             .addLong(s.price()).addLong(s.platformFee()))
-        .mapEmpty();
+        .compose(rows -> MessageStore.openChat(sql, new SessionId(s.booking().value())));
   }
 
   private static List<Dropout> dropouts(RowSet<Row> rows) {

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tandem.db.Database;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tandem.kernel.SessionId;
+import io.tandem.kernel.SessionStatus;
 import io.tandem.kernel.UserId;
 import io.tandem.testing.Actors;
 import io.tandem.testing.Actors.Pair;
+import io.tandem.testing.Poll;
 import io.tandem.testing.RunningNode;
 import io.tandem.testing.Sql;
 import io.tandem.testing.TestConfig;
@@ -16,6 +18,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -114,7 +118,7 @@ class MessageStoreTest {
             .as("each message stored once").isEqualTo(perSession);
         assertThat(Sql.count("SELECT count(DISTINCT seq) FROM messages WHERE session_id = ?::uuid AND seq BETWEEN 1 AND ?",
             pair.sessionId(), perSession)).as("seqs 1..%d, no gap", perSession).isEqualTo(perSession);
-        assertThat(Sql.count("SELECT last_seq FROM sessions WHERE id = ?::uuid", pair.sessionId())).isEqualTo(perSession);
+        assertThat(Sql.count("SELECT last_seq FROM chat_seqs WHERE session_id = ?::uuid", pair.sessionId())).isEqualTo(perSession);
         for (String senderId : List.of(pair.client().id(), pair.expert().id())) {
           // Those sent through A alone keep their order (a copy through B may overtake, as a retry may).
           assertThat(Sql.count("SELECT count(*) FROM (SELECT seq, lag(seq) OVER (ORDER BY substr(client_msg_id, 2)::int) AS previous"
@@ -153,6 +157,48 @@ class MessageStoreTest {
       assertThat(strangers.result()).isEmpty();
       assertThat(late.result()).isEmpty();
       assertThat(Sql.count("SELECT count(*) FROM messages WHERE session_id = ?::uuid", closed.sessionId())).isZero();
+    }
+  }
+
+  @Test
+  @DisplayName("a batch racing the session's end waits for the ending's commit and then stores nothing; a chat without its counter row takes nothing")
+  void endingClosesTheChat() {
+    MessageStore store = store(1);
+    Pool ending = Database.at(TestDatabase.url(), Duration.ofSeconds(10)).pool(vertx, "test-ending", 1);
+    pools.add(ending);
+    try (Pair pair = Actors.matched(node); Pair other = Actors.matched(node)) {
+      SessionId id = SessionId.parse(pair.sessionId()).orElseThrow();
+      UserId client = new UserId(UUID.fromString(pair.client().id()));
+      assertThat(RunningNode.await(store.append(id, client, "before", "in time"), Duration.ofSeconds(10))).isPresent();
+
+      // The ending, as Outcomes makes it, left uncommitted while a message arrives: the batch's
+      // snapshot still sees the session active; only the counter row's lock can make it wait.
+      SqlConnection conn = RunningNode.await(ending.getConnection(), Duration.ofSeconds(10));
+      try {
+        Transaction tx = RunningNode.await(conn.begin(), Duration.ofSeconds(10));
+        Optional<SessionRecord> ended = RunningNode.await(SessionRepository.lockOpen(conn, id, null)
+            .compose(locked -> SessionRepository.finish(conn, id, SessionStatus.COMPLETED, client)), Duration.ofSeconds(10));
+        assertThat(ended).isPresent();
+        UserId expert = new UserId(UUID.fromString(pair.expert().id()));
+        Future<Optional<MessageStore.Stored>> racing = store.append(id, client, "racing", "during the end");
+        Future<Optional<MessageStore.Stored>> racingToo = store.append(id, expert, "racing too", "during the end");
+        Poll.until("the batch waits for the ending's lock", Duration.ofSeconds(10),
+            () -> Sql.count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%chat_seqs%'") > 0);
+        assertThat(racing.isComplete()).isFalse();
+        RunningNode.await(tx.commit(), Duration.ofSeconds(10));
+        assertThat(RunningNode.await(racing, Duration.ofSeconds(10))).as("stored after the end").isEmpty();
+        assertThat(RunningNode.await(racingToo, Duration.ofSeconds(10))).as("stored after the end").isEmpty();
+      } finally {
+        conn.close();
+      }
+      assertThat(Sql.count("SELECT count(*) FROM messages WHERE session_id = ?::uuid", pair.sessionId())).isEqualTo(1);
+      assertThat(Sql.count("SELECT count(*) FROM chat_seqs WHERE session_id = ?::uuid", pair.sessionId())).isZero();
+
+      // The counter row is the rule, not the status as a batch reads it.
+      Sql.update("DELETE FROM chat_seqs WHERE session_id = ?::uuid", other.sessionId());
+      UserId otherClient = new UserId(UUID.fromString(other.client().id()));
+      assertThat(RunningNode.await(store.append(SessionId.parse(other.sessionId()).orElseThrow(), otherClient, "x", "no counter"),
+          Duration.ofSeconds(10))).isEmpty();
     }
   }
 }

@@ -140,10 +140,10 @@ class RoomTest {
           assertThat(socket.awaitEvent("room.message").getInteger("seq")).isEqualTo(i);
         }
       }
-      // What a database that lost its last commit looks like: seq 3 gone, last_seq back at 2.
+      // What a database that lost its last commit looks like: seq 3 gone, the chat's counter back at 2.
       // The durable database never does this; the defence must hold if one ever does.
       Sql.update("DELETE FROM messages WHERE session_id = ?::uuid AND seq = 3", id);
-      Sql.update("UPDATE sessions SET last_seq = 2 WHERE id = ?::uuid", id);
+      Sql.update("UPDATE chat_seqs SET last_seq = 2 WHERE session_id = ?::uuid", id);
 
       assertThat(send(pair.expert().socket(), id, "e1", "after the loss").getInteger("seq")).isEqualTo(3);
       for (TestSocket socket : List.of(pair.client().socket(), pair.expert().socket())) {
@@ -173,7 +173,7 @@ class RoomTest {
         pair.expert().socket().awaitEvent("room.message");
       }
       Sql.update("DELETE FROM messages WHERE session_id = ?::uuid AND seq = 2", id);
-      Sql.update("UPDATE sessions SET last_seq = 1 WHERE id = ?::uuid", id);
+      Sql.update("UPDATE chat_seqs SET last_seq = 1 WHERE session_id = ?::uuid", id);
       assertThat(join(pair.expert().socket(), id, 2).getInteger("lastSeq")).as("the transcript went back").isEqualTo(1);
 
       assertThat(send(pair.client().socket(), id, "m3", "after").getInteger("seq")).isEqualTo(2);
@@ -214,7 +214,7 @@ class RoomTest {
             () -> Sql.count("SELECT count(*) FROM messages WHERE session_id = ?::uuid", pair.sessionId()) == 40);
         assertThat(Sql.count("SELECT count(DISTINCT seq) FROM messages WHERE session_id = ?::uuid AND seq BETWEEN 1 AND 40",
             pair.sessionId())).isEqualTo(40);
-        assertThat(Sql.count("SELECT last_seq FROM sessions WHERE id = ?::uuid", pair.sessionId())).isEqualTo(40);
+        assertThat(Sql.count("SELECT last_seq FROM chat_seqs WHERE session_id = ?::uuid", pair.sessionId())).isEqualTo(40);
         List<Integer> seen = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
           seen.add(pair.client().socket().awaitEvent("room.message").getInteger("seq"));
