@@ -41,30 +41,41 @@ public final class Coturn implements AutoCloseable {
       throw new AssertionError(missing + " (TANDEM_REQUIRE_BROWSER is true)");
     }
     Assumptions.assumeTrue(present, missing);
-    try {
-      int port = freePort();
-      Path log = Scratch.file("coturn", ".log");
-      Process process = new ProcessBuilder(List.of(binary(), "-n", "--no-cli", "--no-tls", "--no-dtls", "--fingerprint",
-          "--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1", "--listening-port=" + port,
-          "--min-port=" + (port + 1), "--max-port=" + (port + 200),
-          // The browsers are on this machine too: a relay to a loopback peer is what this test is about.
-          "--allow-loopback-peers", "--realm=tandem.test", "--use-auth-secret", "--static-auth-secret=" + secret,
-          "--log-file=stdout", "--simple-log"))
-          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      Poll.until("coturn listens on " + port, Duration.ofSeconds(10), () -> {
-        if (!process.isAlive()) {
-          throw new AssertionError("coturn exited: " + read(log));
+    // A port found free over UDP may have its TCP twin taken (coturn then never answers there):
+    // up to three ports are tried, and a coturn that did not come up is stopped, never left behind.
+    AssertionError last = null;
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      try {
+        int port = freePort();
+        Path log = Scratch.file("coturn", ".log");
+        Process process = new ProcessBuilder(List.of(binary(), "-n", "--no-cli", "--no-tls", "--no-dtls", "--fingerprint",
+            "--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1", "--listening-port=" + port,
+            "--min-port=" + (port + 1), "--max-port=" + (port + 200),
+            // The browsers are on this machine too: a relay to a loopback peer is what this test is about.
+            "--allow-loopback-peers", "--realm=tandem.test", "--use-auth-secret", "--static-auth-secret=" + secret,
+            "--log-file=stdout", "--simple-log"))
+            .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+          Poll.until("coturn listens on " + port, Duration.ofSeconds(10), () -> {
+            if (!process.isAlive()) {
+              throw new AssertionError("coturn exited: " + read(log));
+            }
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+              return true;
+            } catch (IOException e) {
+              return false;
+            }
+          });
+          return new Coturn(process, port, log);
+        } catch (AssertionError notUp) {
+          process.destroyForcibly();
+          last = new AssertionError(notUp.getMessage() + "; its log: " + read(log), notUp);
         }
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-          return true;
-        } catch (IOException e) {
-          return false;
-        }
-      });
-      return new Coturn(process, port, log);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot start coturn", e);
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot start coturn", e);
+      }
     }
+    throw last;
   }
 
   private static int freePort() throws IOException {
