@@ -35,6 +35,9 @@ export function mountExpertBar(ctx, root) {
   let destroyed = false;
   // true / false once GET /api/v1/experts/me has answered (404 = no profile); null while unknown.
   let hasProfile = null;
+  // The profile form's save in flight, if any (it tells through profileSaving): a click on "Go
+  // online" meanwhile waits for it, instead of asking the server before the profile exists.
+  let profileSave = null;
   const subscriptions = [];
 
   const setHasProfile = value => {
@@ -115,6 +118,13 @@ export function mountExpertBar(ctx, root) {
   toggle.addEventListener('click', async () => {
     if (busy) return;
     if (presence === 'online') { goOffline(); return; }
+    if (hasProfile !== true && profileSave) {
+      busy = true;
+      toggle.disabled = true;
+      const saved = await profileSave.finally(() => { busy = false; toggle.disabled = presence === 'suspended'; });
+      if (destroyed) return;
+      if (saved) setHasProfile(true);
+    }
     // No profile yet: the button leads to the profile form instead of a server error. Asked again
     // on every click, since the profile may have been saved elsewhere (another tab, the API).
     if (hasProfile === false) {
@@ -251,6 +261,11 @@ export function mountExpertBar(ctx, root) {
   };
 
   return {
+    /** The profile form calls this as a save starts, with a promise of whether it saved (never rejected). */
+    profileSaving(saved) {
+      const save = saved.finally(() => { if (profileSave === save) profileSave = null; });
+      profileSave = save;
+    },
     /** The profile form calls this after a successful save: going online works from now on. */
     profileSaved() {
       setHasProfile(true);

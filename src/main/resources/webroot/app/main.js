@@ -75,6 +75,10 @@ const ctx = {
   iceTransportPolicy() {
     return window.localStorage.getItem('tandem.iceTransportPolicy') === 'relay' ? 'relay' : 'all';
   },
+  /** The profile form calls this as a save starts (`saved`: a promise of true or false): "Go online" waits for it. */
+  profileSaving(saved) {
+    expertBar?.profileSaving?.(saved);
+  },
   /** The profile form calls this after a successful save (the expert bar stops pointing to it). */
   profileSaved() {
     expertBar?.profileSaved?.();

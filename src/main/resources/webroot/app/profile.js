@@ -126,7 +126,9 @@ export function renderProfile(ctx) {
     submit.disabled = true;
     showStatus(status, '', 'profile.saving');
     try {
-      await ctx.tandem.put('/api/v1/experts/me', body);
+      const saving = ctx.tandem.put('/api/v1/experts/me', body);
+      ctx.profileSaving?.(saving.then(() => true, () => false));
+      await saving;
       // The form shows what was saved: "Career Interview" is two topics, career and interview.
       topics.value = typed.join(', ');
       languages.value = body.languages.join(', ');

@@ -107,8 +107,16 @@ final class AppUser implements AutoCloseable {
     form.findElement(By.cssSelector("[type=submit]")).click();
   }
 
-  /** The expert's profile form: topics, modes, where they are, how many at once. */
+  /** The expert's profile form: topics, modes, where they are, how many at once; waits until it is saved. */
   void saveProfile(String topic, List<String> modes, double lat, double lng) {
+    submitProfile(topic, modes, lat, lng);
+    // Saved before anything that needs it, so that what follows does not depend on how a click
+    // made during the save is handled (FirstConsultationInBrowserTest covers that).
+    until("the profile saved", () -> find("profile-status").getAttribute("class").contains("ok"));
+  }
+
+  /** The profile form filled in and submitted, without waiting for the save. */
+  void submitProfile(String topic, List<String> modes, double lat, double lng) {
     open("/#/profile");
     WebElement form = find("profile");
     fill(form, "topics", topic);
@@ -124,10 +132,13 @@ final class AppUser implements AutoCloseable {
     fill(form, "bio", "Twelve years of hiring engineers.");
     fill(form, "languages", "en, zh");
     form.findElement(By.cssSelector("[type=submit]")).click();
-    // Saved before anything that needs it: presence.online sent while the save is still on its way
-    // is refused for want of a profile, quietly (the app shows the profile hint, which the save
-    // then hides again), and a full run once waited 20 s for an expert who never went online so.
-    until("the profile saved", () -> find("profile-status").getAttribute("class").contains("ok"));
+  }
+
+  /** From now on, this page's requests whose method is {@code method} and whose URL contains {@code path} leave {@code millis} late. */
+  void delayRequests(String method, String path, int millis) {
+    ((JavascriptExecutor) browser).executeScript("const [method, path, millis] = arguments; const sent = window.fetch;"
+        + " window.fetch = (url, init) => (init?.method === method && String(url).includes(path))"
+        + " ? new Promise(r => setTimeout(r, millis)).then(() => sent(url, init)) : sent(url, init);", method, path, millis);
   }
 
   void goOnline() {

@@ -30,6 +30,28 @@ class FirstConsultationInBrowserTest {
   }
 
   @Test
+  @DisplayName("an expert who presses Go online while the profile is still being saved goes online once it is saved")
+  void goOnlineDuringTheFirstSave() {
+    Browsers.assumeAvailable();
+    String topic = Actors.uniqueTopic();
+    try (RunningNode node = RunningNode.start(TestConfig.defaults());
+         AppUser expert = new AppUser(baseUrl(node), "en", Browsers.DESKTOP)) {
+      expert.signUp("expert", "Mei Chen");
+      expert.open("/#/profile");
+      expert.find("profile");
+      // The save takes its time (a slow network), so that the click surely comes before it lands.
+      expert.delayRequests("PUT", "/api/v1/experts/me", 1500);
+      expert.submitProfile(topic, List.of("chat", "video"), 0, 0);
+      expert.find("online-toggle").click();
+      expert.until("online", () -> "true".equals(expert.find("online-toggle").getAttribute("aria-pressed")));
+      assertThat(expert.find("profile-status").getAttribute("class")).contains("ok");
+      expert.screenshot("first-en-online-during-first-save");
+      assertThat(Sql.count("SELECT count(*) FROM expert_presence p JOIN expert_profiles e ON e.account_id = p.expert_id"
+          + " WHERE p.status = 'online' AND ? = ANY (e.topics)", topic)).isEqualTo(1);
+    }
+  }
+
+  @Test
   @DisplayName("zh phone: a chat-only expert saves no place; a chat request asks for none; meeting in person, a district from the list,"
       + " then the meeting point in the room and a check-in too far away said in Chinese")
   void aPlaceOnlyForMeetingInPerson() {
