@@ -80,9 +80,12 @@ public final class RoomService {
     /**
      * The transcript's last seq: the truth even when it is below what the participant had, since a
      * transcript that went back must be seen to have gone back (docs/protocol.md), not papered over.
+     * The session's, read first, or the page's last when a message came between the two reads; never
+     * the page's alone, which a full page ({@link #JOIN_BACKLOG_LIMIT}) ends before the transcript
+     * does, and a client told so would never ask for the rest.
      */
     public int lastSeq() {
-      return messages.isEmpty() ? session.lastSeq() : messages.get(messages.size() - 1).seq();
+      return messages.isEmpty() ? session.lastSeq() : Math.max(session.lastSeq(), messages.get(messages.size() - 1).seq());
     }
   }
 

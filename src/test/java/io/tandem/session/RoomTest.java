@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -240,6 +241,25 @@ class RoomTest {
       }
       assertThat(node.http().get("/api/v1/sessions/" + pair.sessionId(), outsider.accessToken()).status()).isEqualTo(404);
       assertThat(node.http().get("/api/v1/sessions/" + pair.sessionId() + "/messages", outsider.accessToken()).status()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  @DisplayName("a join whose backlog is more than one page gets the first page and the transcript's lastSeq, so it asks for the rest")
+  void backlogLongerThanAPage() {
+    try (Pair pair = Actors.matched(node)) {
+      String id = pair.sessionId();
+      int stored = RoomService.JOIN_BACKLOG_LIMIT + 20;
+      // A long transcript written as the chat writer leaves it: messages 1..n and the counter at n.
+      Sql.update("INSERT INTO messages (session_id, seq, sender_id, text, client_msg_id) SELECT ?::uuid, g, ?::uuid, 'message ' || g, 'm' || g"
+          + " FROM generate_series(1, ?) g", id, UUID.fromString(pair.client().id()), stored);
+      Sql.update("UPDATE chat_seqs SET last_seq = ? WHERE session_id = ?::uuid", stored, id);
+      JsonObject joined = join(pair.expert().socket(), id, 0);
+      assertThat(joined.getJsonArray("messages")).hasSize(RoomService.JOIN_BACKLOG_LIMIT);
+      assertThat(joined.getInteger("lastSeq")).isEqualTo(stored);
+      JsonObject rest = join(pair.expert().socket(), id, RoomService.JOIN_BACKLOG_LIMIT);
+      assertThat(rest.getJsonArray("messages")).hasSize(20);
+      assertThat(rest.getInteger("lastSeq")).isEqualTo(stored);
     }
   }
 
