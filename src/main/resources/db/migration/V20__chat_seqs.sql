@@ -6,12 +6,20 @@
 -- the rows of a batch's sessions (in session order), raises last_seq by each one's count and
 -- inserts the messages under it: gapless seqs, as before. Before, it locked and rewrote the wide
 -- sessions row (and its foreign key locked it again per message), which cost PostgreSQL about a
--- quarter of the statement (docs/benchmarks.md) and made joins and endings queue behind chat batches.
+-- quarter of the statement (docs/benchmarks.md) and made joins queue behind chat batches.
+--
+-- Nodes of an older version cannot run beside this schema (their chat statement raises
+-- sessions.last_seq): docs/operations.md, "Upgrading", says to stop them all first. Should one
+-- still be writing, the lock below keeps its messages out until the counters are seeded, and a
+-- counter starts at the highest stored seq whichever of the two is higher.
+LOCK TABLE sessions, messages IN SHARE ROW EXCLUSIVE MODE;
 CREATE TABLE chat_seqs (
     session_id uuid    PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
     last_seq   integer NOT NULL
 );
-INSERT INTO chat_seqs (session_id, last_seq) SELECT id, last_seq FROM sessions WHERE status IN ('waiting', 'active');
+INSERT INTO chat_seqs (session_id, last_seq)
+    SELECT s.id, greatest(s.last_seq, (SELECT coalesce(max(m.seq), 0) FROM messages m WHERE m.session_id = s.id))
+    FROM sessions s WHERE s.status IN ('waiting', 'active');
 
 -- A session's last seq is its highest stored message's: the counter is the writer's alone.
 ALTER TABLE sessions DROP COLUMN last_seq;

@@ -76,8 +76,9 @@ public final class MessageStore {
    *
    * <p>The session's own row is only read, for its participants and its status (as of the
    * statement's start: the counter row is what settles a race with the ending), neither locked nor
-   * rewritten, so joins and endings never wait for a chat batch, and a message costs PostgreSQL the
-   * narrow counter's lock and update instead of the wide session row's (docs/benchmarks.md has both).
+   * rewritten, so joins never wait for a chat batch (an ending waits for the one holding its
+   * counter), and a message costs PostgreSQL the narrow counter's lock and update instead of the
+   * wide session row's (docs/benchmarks.md has both).
    *
    * <p>Its cost grows with the batch, never with its square: each message meets the tables
    * through an index once ({@code messages} for its clientMsgId, {@code sessions} for its
@@ -151,9 +152,25 @@ public final class MessageStore {
    * Closes an ending session's chat, in the transaction that ends it: its counter row goes, so no
    * message is stored after the end commits. A batch storing the session's messages holds the row
    * until it commits; this waits for it, and those messages are in the transcript before the end.
+   *
+   * <p>Lock order: an ending takes the counter row before any wallet (a participant's ending
+   * closes the chat before it settles; a sweep holds all its sessions' counters first,
+   * {@link #holdChats}). A batch holds counters while it waits for others and takes no wallet, so
+   * an ending waiting for a batch never holds a wallet that another ending, waited for by that
+   * batch, needs.
    */
   static Future<Void> closeChat(SqlClient sql, SessionId session) {
     return sql.preparedQuery("DELETE FROM chat_seqs WHERE session_id = $1").execute(Tuple.of(session.value())).mapEmpty();
+  }
+
+  /**
+   * Locks the chat counters of sessions a sweep is about to end, in session order (as batches
+   * lock them), before the sweep locks their participants' wallets: see {@link #closeChat}.
+   */
+  static Future<Void> holdChats(SqlClient sql, List<SessionId> sessions) {
+    UUID[] ids = sessions.stream().map(SessionId::value).toArray(UUID[]::new);
+    return sql.preparedQuery("SELECT session_id FROM chat_seqs WHERE session_id = ANY($1) ORDER BY session_id FOR UPDATE")
+        .execute(Tuple.of(ids)).mapEmpty();
   }
 
   /**

@@ -205,14 +205,16 @@ public final class Outcomes {
   /**
    * Runs one batched sweep until a batch comes back short (or settles nothing), each batch one
    * transaction, announcing each batch's endings once it has committed (SessionRepository: why batches).
-   * The wallets of everyone in the batch are locked first, at once, in the ledger's order: locked
-   * session by session, two nodes' batches sharing people (an expert of capacity two) could each
-   * hold one wallet the other waits for.
+   * The sessions' chat counters are locked first (MessageStore.holdChats: an ending takes them
+   * before any wallet), then the wallets of everyone in the batch, at once, in the ledger's order:
+   * locked session by session, two nodes' batches sharing people (an expert of capacity two) could
+   * each hold one wallet the other waits for.
    */
   private <T> Future<Void> inBatches(Function<SqlConnection, Future<List<T>>> due, Function<T, SessionRecord> sessionOf, Settle<T> settle) {
     return pool.withTransaction(conn -> due.apply(conn).compose(batch -> {
-          Future<List<Settled>> settled = Ledger.lockWallets(conn, batch.stream().map(sessionOf)
-                  .flatMap(session -> java.util.stream.Stream.of(session.clientId(), session.expertId())).distinct().toList())
+          Future<List<Settled>> settled = MessageStore.holdChats(conn, batch.stream().map(sessionOf).map(SessionRecord::id).toList())
+              .compose(v -> Ledger.lockWallets(conn, batch.stream().map(sessionOf)
+                  .flatMap(session -> java.util.stream.Stream.of(session.clientId(), session.expertId())).distinct().toList()))
               .map(v -> new ArrayList<>());
           for (T one : batch) {
             settled = settled.compose(list -> settle.apply(conn, one).map(s -> {

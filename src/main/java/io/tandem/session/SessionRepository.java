@@ -187,7 +187,8 @@ public final class SessionRepository {
   /**
    * Ends an open session as {@code status}: the conditional write that makes every ending happen
    * once, whoever tries it, and its chat's closing ({@link MessageStore#closeChat}) in the same
-   * transaction. The session as it ended, or empty when it was no longer open.
+   * transaction. The session as it ended, or empty when it was no longer open; its {@code lastSeq}
+   * is read before the chat closes, so a batch the close waits for is not in it.
    */
   public static Future<Optional<SessionRecord>> finish(SqlClient sql, SessionId id, SessionStatus status, UserId endedBy) {
     return sql.preparedQuery("UPDATE sessions s SET status = $2, ended_at = now(), ended_by = $3"

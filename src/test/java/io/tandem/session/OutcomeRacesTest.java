@@ -6,10 +6,15 @@ import io.tandem.TandemConfig;
 import io.tandem.kernel.SessionId;
 import io.tandem.testing.Actors.Pair;
 import io.tandem.testing.Actors;
+import io.tandem.testing.Poll;
 import io.tandem.testing.RunningNode;
 import io.tandem.testing.Sql;
 import io.tandem.testing.TestConfig;
+import io.tandem.testing.TestDatabase;
 import io.vertx.core.Future;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +71,31 @@ class OutcomeRacesTest {
       pair.client().socket().awaitEvent("session.ended");
       assertThat(pair.client().socket().staysWithout("session.ended", Duration.ofMillis(500))).isTrue();
       assertThat(RunningNode.await(racer().closeJoinWindow(id), Duration.ofSeconds(5))).as("and nothing after").isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("a sweep ending a session whose chat counter a batch holds waits for it before it locks any wallet")
+  void sweepTakesTheChatBeforeTheWallets() throws Exception {
+    try (Pair pair = Actors.matched(node);
+         Connection batch = DriverManager.getConnection(TestDatabase.url().replace("postgresql://postgres@", "jdbc:postgresql://"), "postgres", "")) {
+      Sql.update("UPDATE sessions SET join_deadline = now() - interval '1 second' WHERE id = ?::uuid", pair.sessionId());
+      // A chat batch's hold on the session's counter, as MessageStore's statement takes it.
+      batch.setAutoCommit(false);
+      try (PreparedStatement hold = batch.prepareStatement("SELECT 1 FROM chat_seqs WHERE session_id = ?::uuid FOR NO KEY UPDATE")) {
+        hold.setString(1, pair.sessionId());
+        hold.executeQuery().close();
+      }
+      Future<Void> sweep = racer().sweep();
+      Poll.until("the sweep waits for the chat counter", Duration.ofSeconds(10),
+          () -> Sql.count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%chat_seqs%'") > 0);
+      // Meanwhile the participants' wallets are free: an ending of another of their sessions, or a
+      // chat batch waiting for that ending, is never caught between the two.
+      assertThat(Sql.count("SELECT count(*) FROM (SELECT id FROM accounts WHERE id IN (?::uuid, ?::uuid) FOR NO KEY UPDATE NOWAIT) w",
+          pair.client().id(), pair.expert().id())).isEqualTo(2);
+      batch.rollback();
+      RunningNode.await(sweep, Duration.ofSeconds(10));
+      assertThat(Sql.string("SELECT status FROM sessions WHERE id = ?::uuid", pair.sessionId())).isEqualTo("both_no_show");
     }
   }
 }
