@@ -212,8 +212,9 @@ public final class Outcomes {
    */
   private <T> Future<Void> inBatches(Function<SqlConnection, Future<List<T>>> due, Function<T, SessionRecord> sessionOf, Settle<T> settle) {
     return pool.withTransaction(conn -> due.apply(conn).compose(batch -> {
-          Future<List<Settled>> settled = MessageStore.holdChats(conn, batch.stream().map(sessionOf).map(SessionRecord::id).toList())
-              .compose(v -> Ledger.lockWallets(conn, batch.stream().map(sessionOf)
+          List<SessionRecord> sessions = batch.stream().map(sessionOf).toList();
+          Future<List<Settled>> settled = MessageStore.holdChats(conn, sessions.stream().map(SessionRecord::id).toList())
+              .compose(v -> Ledger.lockWallets(conn, sessions.stream()
                   .flatMap(session -> java.util.stream.Stream.of(session.clientId(), session.expertId())).distinct().toList()))
               .map(v -> new ArrayList<>());
           for (T one : batch) {
