@@ -1,5 +1,5 @@
 // Sign in and sign up. Both end in ctx.afterSignIn(), which loads the account and picks the home view.
-import { h, field, statusLine, showStatus } from './dom.js';
+import { h, field, statusLine, showStatus, setI18n } from './dom.js';
 import { errorText } from './format.js';
 
 export function renderSignIn(ctx) {
@@ -79,18 +79,29 @@ export function renderSignUp(ctx) {
       submit.disabled = false;
     }
   });
-  return authPage('auth.signUpTitle', 'auth.signUpLead', form,
+  const page = authPage('auth.signUpTitle', 'auth.signUpLead', form,
     h('p', { class: 'switch-form' }, h('span', { i18n: 'auth.haveAccount' }), ' ',
       h('a', { href: '#/signin', dataTest: 'show-signin', i18n: 'auth.signIn' })));
+  // The pitch beside the form speaks to whoever is signing up: what giving advice here is like
+  // once "Give advice" is chosen, not a client's promises about their payment.
+  const pitch = page.querySelector('.auth-intro');
+  const pitchFor = role => {
+    pitch.dataset.role = role;
+    pitch.querySelectorAll('[data-pitch]').forEach(line => setI18n(line, `auth.${role === 'expert' ? 'expertPitch' : 'pitch'}${line.dataset.pitch}`));
+  };
+  roleClient.addEventListener('change', () => pitchFor('client'));
+  roleExpert.addEventListener('change', () => pitchFor('expert'));
+  return page;
 }
 
 function authPage(titleKey, leadKey, form, footer) {
   return h('div', { class: 'auth-layout' },
-    h('section', { class: 'auth-intro' },
+    h('section', { class: 'auth-intro', dataTest: 'auth-pitch', dataset: { role: 'client' } },
       h('p', { class: 'eyebrow', i18n: 'app.tagline' }),
-      h('h2', { class: 'auth-pitch', i18n: 'auth.pitch' }),
+      h('h2', { class: 'auth-pitch', i18n: 'auth.pitch', dataset: { pitch: '' } }),
       h('ul', { class: 'pitch-list' },
-        h('li', { i18n: 'auth.pitch1' }), h('li', { i18n: 'auth.pitch2' }), h('li', { i18n: 'auth.pitch3' }))),
+        h('li', { i18n: 'auth.pitch1', dataset: { pitch: '1' } }), h('li', { i18n: 'auth.pitch2', dataset: { pitch: '2' } }),
+        h('li', { i18n: 'auth.pitch3', dataset: { pitch: '3' } }))),
     h('section', { class: 'card auth-card stack' },
       h('h1', { i18n: titleKey }),
       h('p', { class: 'muted', i18n: leadKey }),

@@ -13,7 +13,9 @@ export function mountExpertBar(ctx, root) {
   const line = statusLine('presence-error');
   // Shown while the expert has no saved profile: going online needs one (the server answers
   // presence.online with a bad_request until then).
-  const profileLink = h('a', { href: '#/profile', i18n: 'presence.openProfile' });
+  // The one way forward while no profile is saved, so it is the bar's primary button then (and
+  // "Go online" is not: style.css, by the bar's data-profile).
+  const profileLink = h('a', { class: 'btn btn-primary', href: '#/profile', dataTest: 'presence-open-profile', i18n: 'presence.openProfile' });
   const profileHint = h('p', { class: 'profile-hint', dataTest: 'presence-profile-hint', id: 'presence-profile-hint', hidden: true },
     setI18n(h('span'), 'presence.needProfile'), ' ', profileLink);
   // On the profile page itself the way there is not needed.
@@ -115,9 +117,8 @@ export function mountExpertBar(ctx, root) {
     }
   };
 
-  toggle.addEventListener('click', async () => {
-    if (busy) return;
-    if (presence === 'online') { goOffline(); return; }
+  /** What "Go online" does: waits for a profile save in flight, sends to the profile form without one. */
+  const wantOnline = async () => {
     if (hasProfile !== true && profileSave) {
       busy = true;
       toggle.disabled = true;
@@ -137,6 +138,11 @@ export function mountExpertBar(ctx, root) {
       }
     }
     goOnline();
+  };
+  toggle.addEventListener('click', () => {
+    if (busy) return;
+    if (presence === 'online') goOffline();
+    else wantOnline();
   });
 
   const onPresenceStatus = event => {
@@ -271,6 +277,14 @@ export function mountExpertBar(ctx, root) {
       setHasProfile(true);
       showStatus(line, '', '');
     },
+    /** Whether "Go online" would do something now: offline (not suspended) and not already switching. */
+    canGoOnline() {
+      return presence === 'offline' && !busy;
+    },
+    /** "Go online", pressed from elsewhere than the bar (the profile form, after a save). */
+    goOnline() {
+      if (!busy && presence === 'offline') wantOnline();
+    },
     destroy() {
       destroyed = true;
       subscriptions.forEach(off => off());
@@ -332,8 +346,8 @@ export function renderExpertHome(ctx) {
   }).catch(error => {
     if (destroyed) return;
     if (error?.code === 'not_found' || error?.status === 404) {
-      profileBox.replaceChildren(h('p', { class: 'callout callout-warning', dataTest: 'profile-missing' },
-        setI18n(h('span'), 'expertHome.noProfile'), ' ', h('a', { href: '#/profile', i18n: 'expertHome.fillProfile' })));
+      // The presence bar above says it, with the way to the form: said once, not twice.
+      profileBox.replaceChildren();
     } else {
       profileBox.replaceChildren(h('p', { class: 'form-status error', text: errorText(error) }));
     }

@@ -83,6 +83,14 @@ const ctx = {
   profileSaved() {
     expertBar?.profileSaved?.();
   },
+  /** Whether the expert bar's "Go online" would take the expert online now (offline, not suspended). */
+  canGoOnline() {
+    return Boolean(expertBar?.canGoOnline?.());
+  },
+  /** The expert bar's "Go online", for a button elsewhere (the profile form's, after a save). */
+  goOnline() {
+    expertBar?.goOnline?.();
+  },
   homeHash() {
     if (!ctx.me) return '#/signin';
     if (ctx.me.role === 'expert') return '#/expert';

@@ -28,6 +28,10 @@ export function renderProfile(ctx) {
   const languages = h('input', { name: 'languages', autocapitalize: 'none', spellcheck: 'false', i18nAttr: 'placeholder:profile.languagesPlaceholder' });
   const status = statusLine('profile-status');
   const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block', i18n: 'profile.save' });
+  // After a save while offline, the way online is here, where the save was pressed: on a phone the
+  // presence bar is a long scroll up. Once the expert is online (from here or the bar), style.css hides it.
+  const goOnline = h('button', { type: 'button', class: 'btn btn-primary btn-block go-online-after-save', dataTest: 'profile-go-online', i18n: 'presence.goOnline', hidden: true,
+    on: { click: () => { goOnline.hidden = true; ctx.goOnline?.(); } } });
   const intro = h('p', { class: 'muted', i18n: 'profile.lead' });
 
   const form = h('form', { class: 'stack', dataTest: 'profile', novalidate: true },
@@ -45,6 +49,7 @@ export function renderProfile(ctx) {
     field('profile.bio', bio),
     field('profile.languages', languages, 'profile.languagesHint'),
     status,
+    goOnline,
     submit);
 
   // The catalogue, parents first, each child under its parent; a search keeps what matches (and what is ticked).
@@ -133,6 +138,7 @@ export function renderProfile(ctx) {
       topics.value = typed.join(', ');
       languages.value = body.languages.join(', ');
       showStatus(status, 'ok', 'profile.saved');
+      goOnline.hidden = !ctx.canGoOnline?.();
       where.clearStatus(); // an old "location could not be found" no longer applies
       ctx.profileSaved?.();
       setI18n(intro, 'profile.lead');

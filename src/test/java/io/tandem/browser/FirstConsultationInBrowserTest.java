@@ -52,6 +52,46 @@ class FirstConsultationInBrowserTest {
   }
 
   @Test
+  @DisplayName("zh phone: a new expert reads an expert's pitch at sign-up, is told once that going online needs a profile,"
+      + " and goes online from where the first save was pressed")
+  void aNewExpertFromSignUpToOnline() {
+    Browsers.assumeAvailable();
+    String topic = Actors.uniqueTopic();
+    try (RunningNode node = RunningNode.start(TestConfig.defaults());
+         AppUser expert = new AppUser(baseUrl(node), "zh-CN", Browsers.PHONE)) {
+      expert.open("/#/signup");
+      WebElement pitch = expert.find("auth-pitch");
+      String clientsPitch = pitch.getText();
+      expert.find("signup").findElement(By.cssSelector("input[name=role][value=expert]")).click();
+      expert.until("the pitch speaks to experts", () -> "expert".equals(pitch.getAttribute("data-role")));
+      // The heading is what a phone shows of it: an expert's, not the client's "talk to an expert in minutes".
+      assertThat(pitch.getText()).isNotEqualTo(clientsPitch).contains("上线");
+      expert.screenshot("first-zh-phone-signup-as-expert");
+
+      expert.signUp("expert", "陈美");
+      expert.open("/#/expert");
+      // Said once, in the presence bar, whose primary button is the way to the form.
+      assertThat(expert.find("presence-profile-hint").getText()).contains("上线前需要先保存专家资料");
+      assertThat(expert.find("presence-open-profile").getAttribute("class")).contains("btn-primary");
+      assertThat(expert.shows("profile-missing")).isFalse();
+      expert.screenshot("first-zh-phone-desk-no-profile");
+
+      expert.find("presence-open-profile").click();
+      expert.find("profile");
+      assertThat(expert.shows("profile-go-online")).isFalse();
+      expert.saveProfile(topic, List.of("chat"), 0, 0);
+      WebElement goOnline = expert.find("profile-go-online");
+      expert.scrollTo(goOnline);
+      expert.screenshot("first-zh-phone-profile-saved-go-online");
+      goOnline.click();
+      expert.until("online", () -> "true".equals(expert.find("online-toggle").getAttribute("aria-pressed")));
+      expert.until("the form's Go online gone", () -> !expert.shows("profile-go-online"));
+      assertThat(Sql.count("SELECT count(*) FROM expert_presence p JOIN expert_profiles e ON e.account_id = p.expert_id"
+          + " WHERE p.status = 'online' AND ? = ANY (e.topics)", topic)).isEqualTo(1);
+    }
+  }
+
+  @Test
   @DisplayName("zh phone: a chat-only expert saves no place; a chat request asks for none; meeting in person, a district from the list,"
       + " then the meeting point in the room and a check-in too far away said in Chinese")
   void aPlaceOnlyForMeetingInPerson() {
