@@ -94,6 +94,11 @@ class ProcessLifecycleTest {
         pair.client().socket().send(new JsonObject().put("type", "room.send").put("cid", "c" + i).put("sessionId", pair.sessionId())
             .put("clientMsgId", "m" + i).put("text", "under way " + i));
       }
+      // The server answers what it has read; a frame still on its way when it goes away is the
+      // client's to send again (docs/protocol.md). On a loaded machine the test's own writes can lag
+      // past the quiet period, so the signal waits until the last frame is read (answered at once:
+      // it is over the rate limit); the messages that took a token may still be at the database.
+      pair.client().socket().await(f -> "c199".equals(f.getValue("cid")), "the last frame read");
       ProcessHandle jvm = server.jvm();
       long signalled = System.nanoTime();
       new ProcessBuilder("kill", "-TERM", String.valueOf(jvm.pid())).start().waitFor();
