@@ -9,10 +9,10 @@ import java.util.Set;
 /**
  * The rooms one connection has joined, and when it last passed a typing indicator on in each:
  * what {@link RoomService} keeps of a connection, to notice drops when it closes and to throttle
- * typing. Owned by the connection: made with it, touched only by its frames and its close, all of
- * which run on the connection's event loop (a database or bus answer comes back on the context
- * that asked for it), so plain collections do; nothing node-wide is keyed by connection, and
- * nothing outlives it.
+ * typing. Owned by the connection: made with it, touched only by its frames, its events and its
+ * close, all of which run on the connection's event loop (a database or bus answer comes back on
+ * the context that asked for it), so plain collections do; nothing node-wide is keyed by
+ * connection, and nothing outlives it.
  */
 public final class RoomMembership {
   private final Set<SessionId> joined = new HashSet<>();
@@ -25,6 +25,11 @@ public final class RoomMembership {
   void left(SessionId session) {
     joined.remove(session);
     lastTypingNanos.remove(session);
+  }
+
+  /** The session ended: when the connection closes there is no drop of it to record, and no typing to throttle. */
+  public void ended(SessionId session) {
+    left(session);
   }
 
   /** The rooms joined, forgotten: the connection closed. */
