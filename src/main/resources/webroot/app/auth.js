@@ -59,7 +59,7 @@ export function renderSignUp(ctx) {
   form.addEventListener('submit', async event => {
     event.preventDefault();
     const name = username.value.trim();
-    if (!/^[A-Za-z0-9._-]{3,32}$/.test(name)) { showStatus(status, 'error', 'auth.usernameHint'); username.focus(); return; }
+    if (!/^[A-Za-z0-9._-]{3,32}$/.test(name)) { showStatus(status, 'error', 'auth.usernameInvalid'); username.focus(); return; }
     if (!displayName.value.trim()) { showStatus(status, 'error', 'auth.displayNameMissing'); displayName.focus(); return; }
     if (password.value.length < 8) { showStatus(status, 'error', 'auth.passwordHint'); password.focus(); return; }
     submit.disabled = true;

@@ -105,6 +105,7 @@ export function errorText(error) {
   if (code === 'conflict' && details.requestId) return t('error.liveRequest');
   if (code === 'forbidden' && details.reason === 'suspended') return t('error.suspended', { until: dateTime(details.suspendedUntil) });
   if (code === 'disconnected') return t('error.disconnected');
+  if (code === 'network') return t('error.network');
   if (code === 'rate_limited') return t('error.rate_limited');
   if (code === 'unavailable') return t('error.unavailable');
   if (code === 'internal') return t('error.internal');

@@ -22,8 +22,9 @@ export function renderProfile(ctx) {
   const modeBoxes = ['chat', 'video', 'in_person'].map(mode => h('input', { type: 'checkbox', name: 'modes', value: mode, id: uniqueId(`pmode-${mode}`) }));
   // The meeting point must be a spot: check-in is within a few hundred metres of it.
   const where = placePicker({ legendKey: 'profile.location', hintKey: 'profile.locationHint', exact: true });
-  // Empty means 1 (the placeholder says so): a pre-filled value would turn a typed "2" into "12".
-  const capacity = h('input', { name: 'capacity', type: 'number', min: 1, max: 10, step: 1, placeholder: '1', inputmode: 'numeric' });
+  // Empty means 1 (the hint says so): a pre-filled value would turn a typed "2" into "12", and a
+  // grey "1" placeholder reads as a value already given.
+  const capacity = h('input', { name: 'capacity', type: 'number', min: 1, max: 10, step: 1, inputmode: 'numeric' });
   const bio = h('textarea', { name: 'bio', rows: 4, maxlength: 2000 });
   const languages = h('input', { name: 'languages', autocapitalize: 'none', spellcheck: 'false', i18nAttr: 'placeholder:profile.languagesPlaceholder' });
   const status = statusLine('profile-status');
@@ -87,6 +88,8 @@ export function renderProfile(ctx) {
   // The saved profile fills the form unless the expert has started typing already.
   let edited = false;
   form.addEventListener('input', () => { edited = true; }, { once: true });
+  form.addEventListener('input', () => submit.classList.add('btn-primary'));
+  form.addEventListener('change', () => submit.classList.add('btn-primary'));
   ctx.tandem.get('/api/v1/experts/me').then(profile => {
     if (destroyed || edited) return;
     // Catalogue topics are ticked; any other (an open server's) stays typed.
@@ -139,6 +142,8 @@ export function renderProfile(ctx) {
       languages.value = body.languages.join(', ');
       showStatus(status, 'ok', 'profile.saved');
       goOnline.hidden = !ctx.canGoOnline?.();
+      // Saved: "Save profile" is not the next step (going online is), until the form changes again.
+      submit.classList.remove('btn-primary');
       where.clearStatus(); // an old "location could not be found" no longer applies
       ctx.profileSaved?.();
       setI18n(intro, 'profile.lead');

@@ -52,7 +52,7 @@ class FirstConsultationInBrowserTest {
   }
 
   @Test
-  @DisplayName("zh phone: a new expert reads an expert's pitch at sign-up, is told once that going online needs a profile,"
+  @DisplayName("zh phone: a new expert reads an expert's pitch at sign-up, is told what a username may hold, is told once that going online needs a profile,"
       + " and goes online from where the first save was pressed")
   void aNewExpertFromSignUpToOnline() {
     Browsers.assumeAvailable();
@@ -67,6 +67,15 @@ class FirstConsultationInBrowserTest {
       // The heading is what a phone shows of it: an expert's, not the client's "talk to an expert in minutes".
       assertThat(pitch.getText()).isNotEqualTo(clientsPitch).contains("上线");
       expert.screenshot("first-zh-phone-signup-as-expert");
+      // A Chinese name typed as the username: the error names the field and where the name goes.
+      WebElement form = expert.find("signup");
+      expert.fill(form, "username", "王老师");
+      expert.fill(form, "displayName", "王老师");
+      expert.fill(form, "password", "password-long-enough");
+      form.findElement(By.cssSelector("[type=submit]")).click();
+      expert.until("the username refused", () -> expert.find("signup-status").getText().contains("用户名"));
+      assertThat(expert.find("signup-status").getText()).contains("您的称呼");
+      expert.screenshot("first-zh-phone-signup-chinese-username");
 
       expert.signUp("expert", "陈美");
       expert.open("/#/expert");
@@ -81,6 +90,8 @@ class FirstConsultationInBrowserTest {
       assertThat(expert.shows("profile-go-online")).isFalse();
       expert.saveProfile(topic, List.of("chat"), 0, 0);
       WebElement goOnline = expert.find("profile-go-online");
+      // Going online is the next step, not saving again: one primary button.
+      assertThat(expert.find("profile").findElement(By.cssSelector("[type=submit]")).getAttribute("class")).doesNotContain("btn-primary");
       expert.scrollTo(goOnline);
       expert.screenshot("first-zh-phone-profile-saved-go-online");
       goOnline.click();
