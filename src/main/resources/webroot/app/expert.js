@@ -371,7 +371,8 @@ export function renderExpertHome(ctx) {
     const limits = stats.thresholds || {};
     statsBox.replaceChildren(
       setI18n(h('h2'), 'expertStats.title', { days: stats.windowDays }),
-      h('dl', { class: 'stats-grid' },
+      // Before the first offer a grid of zeros says nothing a sentence would not.
+      !offers.shown ? h('p', { dataTest: 'stats-none', i18n: 'expertStats.none' }) : h('dl', { class: 'stats-grid' },
         cell('expertStats.shown', offers.shown ?? 0, 'stat-shown'),
         cell('expertStats.accepted', offers.accepted ?? 0, 'stat-accepted'),
         cell('expertStats.declined', offers.declined ?? 0, 'stat-declined'),

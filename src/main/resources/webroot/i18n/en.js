@@ -345,6 +345,7 @@ export default {
   'ended.completed.max_duration': 'The session reached its maximum length and was closed.',
   'offer.revoked.expert_offline': 'You went offline, so this offer was withdrawn (no penalty).',
   'expertStats.title': 'Your offers, last {days} days',
+  'expertStats.none': 'No offers yet. Once you are online, every offer and what you did with it is counted here.',
   'expertStats.shown': 'Shown',
   'expertStats.accepted': 'Accepted',
   'expertStats.declined': 'Declined',

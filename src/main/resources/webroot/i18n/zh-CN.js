@@ -345,6 +345,7 @@ export default {
   'ended.completed.max_duration': '本次咨询已达到最长时长，已自动结束。',
   'offer.revoked.expert_offline': '您已下线，此推送已撤回（不扣分）。',
   'expertStats.title': '近 {days} 天的推送',
+  'expertStats.none': '还没有收到推送。上线后，每条推送及您的处理都会统计在这里。',
   'expertStats.shown': '收到',
   'expertStats.accepted': '接受',
   'expertStats.declined': '拒绝',

@@ -83,6 +83,7 @@ class FirstConsultationInBrowserTest {
       assertThat(expert.find("presence-profile-hint").getText()).contains("上线前需要先保存专家资料");
       assertThat(expert.find("presence-open-profile").getAttribute("class")).contains("btn-primary");
       assertThat(expert.shows("profile-missing")).isFalse();
+      assertThat(expert.find("stats-none").getText()).contains("还没有收到推送");
       expert.screenshot("first-zh-phone-desk-no-profile");
 
       expert.find("presence-open-profile").click();
