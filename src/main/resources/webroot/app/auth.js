@@ -43,6 +43,10 @@ export function renderSignUp(ctx) {
   const roleExpert = h('input', { type: 'radio', name: 'role', value: 'expert', id: 'role-expert' });
   const status = statusLine('signup-status');
   const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block', i18n: 'auth.signUp' });
+  // A phone shows the pitch's heading only (style.css), so an expert's three points come here, under
+  // the choice, once "Give advice" is chosen; a wider screen has them beside the form.
+  const expertPoints = h('ul', { class: 'pitch-list expert-points', dataTest: 'expert-points', hidden: true },
+    h('li', { i18n: 'auth.expertPitch1' }), h('li', { i18n: 'auth.expertPitch2' }), h('li', { i18n: 'auth.expertPitch3' }));
   const form = h('form', { class: 'stack', dataTest: 'signup', novalidate: true },
     h('fieldset', { class: 'choice-group' },
       h('legend', { i18n: 'auth.roleLegend' }),
@@ -51,6 +55,7 @@ export function renderSignUp(ctx) {
           h('span', { class: 'choice-title', i18n: 'auth.roleClient' }), h('span', { class: 'choice-hint', i18n: 'auth.roleClientHint' })),
         h('label', { class: 'choice-card', for: 'role-expert' }, roleExpert,
           h('span', { class: 'choice-title', i18n: 'auth.roleExpert' }), h('span', { class: 'choice-hint', i18n: 'auth.roleExpertHint' })))),
+    expertPoints,
     field('auth.displayName', displayName, 'auth.displayNameHint'),
     field('auth.username', username, 'auth.usernameHint'),
     field('auth.password', password, 'auth.passwordHint'),
@@ -87,6 +92,7 @@ export function renderSignUp(ctx) {
   const pitch = page.querySelector('.auth-intro');
   const pitchFor = role => {
     pitch.dataset.role = role;
+    expertPoints.hidden = role !== 'expert';
     pitch.querySelectorAll('[data-pitch]').forEach(line => setI18n(line, `auth.${role === 'expert' ? 'expertPitch' : 'pitch'}${line.dataset.pitch}`));
   };
   roleClient.addEventListener('change', () => pitchFor('client'));

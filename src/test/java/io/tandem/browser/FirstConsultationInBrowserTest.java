@@ -66,6 +66,8 @@ class FirstConsultationInBrowserTest {
       expert.until("the pitch speaks to experts", () -> "expert".equals(pitch.getAttribute("data-role")));
       // The heading is what a phone shows of it: an expert's, not the client's "talk to an expert in minutes".
       assertThat(pitch.getText()).isNotEqualTo(clientsPitch).contains("上线");
+      // A phone shows the pitch's heading only: the expert's points come under the choice.
+      assertThat(expert.find("expert-points").getText()).contains("爽约");
       expert.screenshot("first-zh-phone-signup-as-expert");
       // A Chinese name typed as the username: the error names the field and where the name goes.
       WebElement form = expert.find("signup");
