@@ -12,9 +12,8 @@ export function mountExpertBar(ctx, root) {
   const statusText = h('span', { class: 'presence-status', dataTest: 'presence-status', 'aria-live': 'polite', i18n: 'presence.offline', dataset: { status: 'offline' } });
   const line = statusLine('presence-error');
   // Shown while the expert has no saved profile: going online needs one (the server answers
-  // presence.online with a bad_request until then).
-  // The one way forward while no profile is saved, so it is the bar's primary button then (and
-  // "Go online" is not: style.css, by the bar's data-profile).
+  // presence.online with a bad_request until then), so the way to the form is the bar's primary
+  // button then, and "Go online" is not (style.css, by the bar's data-profile).
   const profileLink = h('a', { class: 'btn btn-primary', href: '#/profile', dataTest: 'presence-open-profile', i18n: 'presence.openProfile' });
   const profileHint = h('p', { class: 'profile-hint', dataTest: 'presence-profile-hint', id: 'presence-profile-hint', hidden: true },
     setI18n(h('span'), 'presence.needProfile'), ' ', profileLink);

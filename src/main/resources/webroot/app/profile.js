@@ -31,8 +31,8 @@ export function renderProfile(ctx) {
   const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block', i18n: 'profile.save' });
   // After a save while offline, the way online is here, where the save was pressed: on a phone the
   // presence bar is a long scroll up. Once the expert is online (from here or the bar), style.css hides it.
-  const goOnline = h('button', { type: 'button', class: 'btn btn-primary btn-block go-online-after-save', dataTest: 'profile-go-online', i18n: 'presence.goOnline', hidden: true,
-    on: { click: () => { goOnline.hidden = true; ctx.goOnline?.(); } } });
+  const goOnline = h('button', { type: 'button', class: 'btn btn-primary btn-block go-online-after-save', dataTest: 'profile-go-online',
+    i18n: 'presence.goOnline', hidden: true, on: { click: () => { goOnline.hidden = true; ctx.goOnline?.(); } } });
   const intro = h('p', { class: 'muted', i18n: 'profile.lead' });
 
   const form = h('form', { class: 'stack', dataTest: 'profile', novalidate: true },
