@@ -24,8 +24,11 @@ import org.slf4j.LoggerFactory;
  * <p>An outage is logged once: one WARN when the first call fails, then this node probes the
  * database every {@value #PROBE_INTERVAL_MS} ms until it answers (until it stores, when its disk was
  * full) and logs one INFO with its cause, how long it lasted and how many calls were answered
- * {@code unavailable} meanwhile. Shared by every verticle
- * of a node; thread-safe.
+ * {@code unavailable} meanwhile. One that began with a call waiting past its bound, and ended at
+ * the first probe, is said to be a wait, not a lost database: under a load the node cannot keep up
+ * with (its chat writer's backlog, a full pool) calls time out while the database answers a probe
+ * at once, and an operator told "unavailable" would look in the wrong place. Shared by every
+ * verticle of a node; thread-safe.
  */
 public final class DatabaseOutages {
   private static final Logger log = LoggerFactory.getLogger(DatabaseOutages.class);
@@ -40,6 +43,10 @@ public final class DatabaseOutages {
   private volatile String lastReason = "";
   /** The outage began with a full disk: reads still work, so only a write ends it. */
   private volatile boolean storageFull;
+  /** The outage began with a call that waited past its bound, not with the database refusing or gone. */
+  private volatile boolean beganAsWait;
+  /** Probes that failed in this outage. */
+  private volatile int failedProbes;
 
   /** @param callTimeout how long a caller waits for the database before it is answered {@code unavailable} */
   public DatabaseOutages(Vertx vertx, Pool pool, Duration callTimeout) {
@@ -106,6 +113,16 @@ public final class DatabaseOutages {
     return false;
   }
 
+  /** A call that waited past its bound ({@link #bounded}) or was cancelled by {@code statement_timeout}: no refusal seen. */
+  private static boolean isWait(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof TimeoutException || t instanceof PgException pg && "57014".equals(pg.getSqlState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** A failure that says the database is unreachable, restarting, overloaded or too slow, rather than a bug. */
   public static boolean isOutage(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -129,9 +146,16 @@ public final class DatabaseOutages {
     if (down.compareAndSet(false, true)) {
       downSinceNanos = System.nanoTime();
       storageFull = full;
+      beganAsWait = isWait(failure);
+      failedProbes = 0;
       lastReason = describe(failure);
-      log.warn("the database is unavailable ({}, first seen by {}); callers are answered 'unavailable' until it is back",
-          lastReason, what);
+      if (beganAsWait) {
+        log.warn("the database did not answer in time ({}, first seen by {}): it is unreachable, or overloaded, or this node's calls"
+            + " queue behind more work than it keeps up with; callers are answered 'unavailable' until it answers", lastReason, what);
+      } else {
+        log.warn("the database is unavailable ({}, first seen by {}); callers are answered 'unavailable' until it is back",
+            lastReason, what);
+      }
       vertx.setTimer(PROBE_INTERVAL_MS, t -> probe());
     } else if (full && !storageFull) {
       // Found full in the middle of an outage (it began as a slow answer, say): from now on only a write ends it.
@@ -151,16 +175,25 @@ public final class DatabaseOutages {
     String check = storageFull
         ? "CREATE TEMP TABLE IF NOT EXISTS storage_probe (b text); TRUNCATE storage_probe; INSERT INTO storage_probe VALUES ('probe')"
         : "SELECT 1";
+    long probeStartNanos = System.nanoTime();
     bounded(pool.query(check).execute()).onComplete(ar -> {
       if (ar.succeeded()) {
         long refused = refusedCalls.getAndSet(0);
         String cause = lastReason;
+        boolean wait = beganAsWait && failedProbes == 0;
         storageFull = false;
         down.set(false);
-        log.info("the database answers{} again after {} ms ({}); {} calls were answered 'unavailable' meanwhile",
-            cause.startsWith(STORAGE_FULL) ? " and stores" : "", Duration.ofNanos(System.nanoTime() - downSinceNanos).toMillis(),
-            cause, refused);
+        if (wait) {
+          log.info("the database answered its first probe in {} ms: the calls that waited past {} ms ({}) queued behind load"
+              + " (this node's backlog or a slow database), the database was not gone; {} calls were answered 'unavailable'",
+              Duration.ofNanos(System.nanoTime() - probeStartNanos).toMillis(), callTimeout.toMillis(), cause, refused);
+        } else {
+          log.info("the database answers{} again after {} ms ({}); {} calls were answered 'unavailable' meanwhile",
+              cause.startsWith(STORAGE_FULL) ? " and stores" : "", Duration.ofNanos(System.nanoTime() - downSinceNanos).toMillis(),
+              cause, refused);
+        }
       } else {
+        failedProbes++;
         if (isDiskFull(ar.cause())) {
           storageFull = true;
         }
