@@ -357,7 +357,7 @@ export default {
   'expertHome.title': 'Your expert desk',
   'expertHome.goOnlineHint': 'You are offline. Press “Go online” at the top of the page to receive requests.',
   'expertHome.lead': 'Requests are offered to you one at a time; you have a few seconds to accept.',
-  'expertHome.step1': 'Keep your profile current: topics, modes and where you meet.',
+  'expertHome.step1': 'Keep your profile current: your topics, your modes and, if you meet in person, where.',
   'expertHome.step2': 'Go online. An offer shows a countdown; accept or decline it.',
   'expertHome.step3': 'Join the room right away: experts who do not show are penalised.',
   'expertHome.yourProfile': 'Your profile',
@@ -367,7 +367,7 @@ export default {
   'expertHome.noRatings': 'No ratings yet.',
 
   'profile.title': 'Your expert profile',
-  'profile.lead': 'Clients are matched to you by topic, mode and distance.',
+  'profile.lead': 'Clients are matched to you by topic and mode, and by distance when you meet in person.',
   'profile.firstTime': 'Welcome! Fill in your profile; you can go online once it is saved.',
   // Punctuation that differs by language (Chinese uses full-width marks).
   'punct.colon': ': ',

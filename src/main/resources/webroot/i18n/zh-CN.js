@@ -357,7 +357,7 @@ export default {
   'expertHome.title': '专家工作台',
   'expertHome.goOnlineHint': '您当前处于离线状态。点击页面顶部的“上线”按钮即可接收咨询。',
   'expertHome.lead': '咨询会逐一推送给您，您有几秒钟时间决定是否接单。',
-  'expertHome.step1': '保持资料最新：话题、方式和见面地点。',
+  'expertHome.step1': '保持资料最新：话题、咨询方式；线下面谈还需见面地点。',
   'expertHome.step2': '上线后，推送会显示倒计时，请接单或拒绝。',
   'expertHome.step3': '接单后请立即进入咨询室：爽约会被处罚。',
   'expertHome.yourProfile': '您的资料',
@@ -367,7 +367,7 @@ export default {
   'expertHome.noRatings': '暂无评分。',
 
   'profile.title': '专家资料',
-  'profile.lead': '系统根据话题、方式和距离为您匹配客户。',
+  'profile.lead': '系统根据话题和咨询方式为您匹配客户；线下面谈还会考虑距离。',
   'profile.firstTime': '欢迎！请填写资料，保存后即可上线。',
   // Punctuation that differs by language (Chinese uses full-width marks).
   'punct.colon': '：',
