@@ -88,8 +88,10 @@ class FirstConsultationInBrowserTest {
       assertThat(expert.find("stats-none").getText()).contains("还没有收到推送");
       expert.screenshot("first-zh-phone-desk-no-profile");
 
-      expert.find("presence-open-profile").click();
+      // "Go online" without a profile leads to the form, whose welcome says why.
+      expert.find("online-toggle").click();
       expert.find("profile");
+      expert.until("the profile's welcome says why", () -> expert.find("profile").findElement(By.xpath("..")).getText().contains("保存后即可上线"));
       assertThat(expert.shows("profile-go-online")).isFalse();
       expert.saveProfile(topic, List.of("chat"), 0, 0);
       WebElement goOnline = expert.find("profile-go-online");
