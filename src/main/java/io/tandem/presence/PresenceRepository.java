@@ -171,10 +171,16 @@ public final class PresenceRepository implements ExpertPresence {
         .map(this::snapshots);
   }
 
-  /** Ends the grace of an expert who came back; the snapshot when they were waiting to. */
-  public Future<Optional<ExpertSnapshot>> markReconnected(UserId expert) {
-    return pool.preparedQuery(END_GRACE + " AND p.expert_id = $1 RETURNING p.*, " + loadColumns)
-        .execute(Tuple.of(expert.value()))
+  /**
+   * An expert's new connection: recorded, and their grace ended if they were waiting to come back,
+   * in one statement (one round trip per expert who connects, where a burst of them is bound by
+   * the CPU each statement costs); the snapshot when a grace ended. A client's connection is only
+   * recorded ({@link #registerConnection}).
+   */
+  public Future<Optional<ExpertSnapshot>> registerExpertConnection(UUID connectionId, UserId expert, String nodeId) {
+    return pool.preparedQuery("WITH recorded AS (INSERT INTO connections (connection_id, user_id, node_id) VALUES ($1, $2, $3)) "
+            + END_GRACE + " AND p.expert_id = $2 RETURNING p.*, " + loadColumns)
+        .execute(Tuple.of(connectionId, expert.value(), nodeId))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(snapshot(rows.iterator().next())));
   }
 

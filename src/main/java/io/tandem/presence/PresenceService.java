@@ -119,11 +119,10 @@ public final class PresenceService {
   }
 
   public Future<Void> connected(AuthenticatedUser user, UUID connectionId) {
-    Future<Void> registered = presence.registerConnection(connectionId, user.id(), nodeId);
     if (user.role() != Role.EXPERT) {
-      return registered;
+      return presence.registerConnection(connectionId, user.id(), nodeId);
     }
-    return registered.compose(v -> presence.markReconnected(user.id())).map(back -> {
+    return presence.registerExpertConnection(connectionId, user.id(), nodeId).map(back -> {
       back.ifPresent(snapshot -> {
         log.info("expert {} reconnected within the grace period", user.id());
         publish(snapshot);
