@@ -116,6 +116,8 @@ export function mountExpertBar(ctx, root) {
     }
   };
 
+  /** Whether "Go online" would do something now: offline (not suspended) and not already switching. */
+  const canGoOnline = () => presence === 'offline' && !busy;
   /** What "Go online" does: waits for a profile save in flight, sends to the profile form without one. */
   const wantOnline = async () => {
     if (hasProfile !== true && profileSave) {
@@ -276,13 +278,10 @@ export function mountExpertBar(ctx, root) {
       setHasProfile(true);
       showStatus(line, '', '');
     },
-    /** Whether "Go online" would do something now: offline (not suspended) and not already switching. */
-    canGoOnline() {
-      return presence === 'offline' && !busy;
-    },
+    canGoOnline,
     /** "Go online", pressed from elsewhere than the bar (the profile form, after a save). */
     goOnline() {
-      if (!busy && presence === 'offline') wantOnline();
+      if (canGoOnline()) wantOnline();
     },
     destroy() {
       destroyed = true;

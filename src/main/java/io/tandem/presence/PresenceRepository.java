@@ -58,8 +58,11 @@ public final class PresenceRepository implements ExpertPresence {
   }
 
 
+  /** A connection's record: {@code $1} its id, {@code $2} its user, {@code $3} its node. */
+  private static final String RECORD_CONNECTION = "INSERT INTO connections (connection_id, user_id, node_id) VALUES ($1, $2, $3)";
+
   public Future<Void> registerConnection(UUID connectionId, UserId user, String nodeId) {
-    return pool.preparedQuery("INSERT INTO connections (connection_id, user_id, node_id) VALUES ($1, $2, $3)")
+    return pool.preparedQuery(RECORD_CONNECTION)
         .execute(Tuple.of(connectionId, user.value(), nodeId))
         .mapEmpty();
   }
@@ -178,8 +181,7 @@ public final class PresenceRepository implements ExpertPresence {
    * recorded ({@link #registerConnection}).
    */
   public Future<Optional<ExpertSnapshot>> registerExpertConnection(UUID connectionId, UserId expert, String nodeId) {
-    return pool.preparedQuery("WITH recorded AS (INSERT INTO connections (connection_id, user_id, node_id) VALUES ($1, $2, $3)) "
-            + END_GRACE + " AND p.expert_id = $2 RETURNING p.*, " + loadColumns)
+    return pool.preparedQuery("WITH recorded AS (" + RECORD_CONNECTION + ") " + END_GRACE + " AND p.expert_id = $2 RETURNING p.*, " + loadColumns)
         .execute(Tuple.of(connectionId, expert.value(), nodeId))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(snapshot(rows.iterator().next())));
   }
