@@ -45,6 +45,7 @@ class TableOwnershipTest {
    */
   private static final Map<String, String> FUNCTION_OWNERS = Map.of(
       "make_offers", "OfferRepository",
+      "store_requests_and_make_offers", "OfferRepository",
       "webhook_record", "WebhookStore",
       "messages_of_deleted_session", "MessageStore");
 

@@ -9,8 +9,11 @@ import io.tandem.kernel.UserId;
 import io.tandem.money.Price;
 import io.tandem.money.Pricing;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
@@ -39,14 +42,19 @@ public final class OfferRepository {
     this.queries = queries;
   }
 
+  /** What a shard's batch wrote: the requests it stored (in no particular order) and one attempt per proposal, in order. */
+  record WrittenBatch(List<StoredRequest> stored, List<OfferAttempt> attempts) {}
+
   /**
-   * Writes a shard's batch of offers in one round trip ({@code make_offers}, migration V8), each
-   * guarded as ever: the shard lease must still be ours with our epoch (fencing), the expert's
-   * presence row is locked and their load counted against capacity, and the request must still be
-   * queued. One attempt per proposal, in order.
+   * Writes a shard's batch in one round trip and one commit: the new requests that reached the
+   * shard ({@code toStore}, rows as {@link ShardMessages#rowToStore} makes them), then its offers
+   * ({@code make_offers}, migration V8; both in {@code store_requests_and_make_offers}, V23). Each
+   * offer is guarded as ever: the shard lease must still be ours with our epoch (fencing), the
+   * expert's presence row is locked and their load counted against capacity, and the request must
+   * still be queued. A request that breaks a unique index is not stored, and not reported.
    */
-  public Future<List<OfferAttempt>> makeOffers(int shard, long epoch, String nodeId, List<OfferProposal> proposals, Duration timeout,
-      Duration clientPresent) {
+  public Future<WrittenBatch> write(int shard, long epoch, String nodeId, List<JsonObject> toStore, List<OfferProposal> proposals,
+      Duration timeout, Duration clientPresent) {
     int n = proposals.size();
     UUID[] requests = new UUID[n];
     UUID[] experts = new UUID[n];
@@ -60,29 +68,43 @@ public final class OfferRepository {
       distances[i] = Double.isFinite(p.distanceKm()) ? p.distanceKm() : null;
       offers[i] = UUID.randomUUID();
     }
-    return pool.preparedQuery("SELECT o_idx, o_outcome, o_expires_at, o_client_name, o_brief, o_price, o_fee"
-            + " FROM make_offers($1, $2, $3, $4, $5, $6, $7, $8, $9) ORDER BY o_idx")
-        .execute(Tuple.tuple().addInteger(shard).addString(nodeId).addLong(epoch).addArrayOfUUID(requests).addArrayOfUUID(experts)
-            .addArrayOfDouble(distances).addArrayOfUUID(offers).addDouble(timeout.toMillis() / 1000.0).addDouble(clientPresent.toMillis() / 1000.0))
-        .map(rows -> {
-          List<OfferAttempt> attempts = new ArrayList<>(n);
-          for (Row row : rows) {
-            int i = row.getInteger("o_idx") - 1;
-            attempts.add(switch (row.getString("o_outcome")) {
-              case "made" -> new OfferAttempt.Made(new OfferId(offers[i]), row.getOffsetDateTime("o_expires_at").toInstant(),
-                  row.getString("o_client_name"), row.getString("o_brief"), row.getLong("o_price") == null
-                      ? pricing.of(proposals.get(i).topic(), proposals.get(i).mode())
-                      : new Price(row.getLong("o_price"), row.getLong("o_fee"), pricing.currency()));
-              case "request_gone" -> new OfferAttempt.RequestGone();
-              case "client_away" -> new OfferAttempt.ClientAway();
-              case "not_chosen" -> new OfferAttempt.NotChosen();
-              case "expert_unavailable" -> new OfferAttempt.ExpertUnavailable();
-              case "fenced" -> new OfferAttempt.Fenced();
-              default -> throw new IllegalStateException("make_offers answered " + row.getString("o_outcome"));
-            });
-          }
-          return attempts;
+    List<Object> arguments = new ArrayList<>();
+    if (!toStore.isEmpty()) {
+      arguments.add(new JsonArray(new ArrayList<>(toStore)));
+    }
+    arguments.addAll(List.of(shard, nodeId, epoch, requests, experts, distances, offers, timeout.toMillis() / 1000.0,
+        clientPresent.toMillis() / 1000.0));
+    Future<RowSet<Row>> written = pool.preparedQuery(toStore.isEmpty()
+            ? "SELECT o_idx, o_outcome, o_expires_at, o_client_name, o_brief, o_price, o_fee, NULL::uuid AS o_request,"
+                + " NULL::timestamptz AS o_queued_at FROM make_offers($1, $2, $3, $4, $5, $6, $7, $8, $9) ORDER BY o_idx"
+            : "SELECT o_idx, o_outcome, o_expires_at, o_client_name, o_brief, o_price, o_fee, o_request, o_queued_at"
+                + " FROM store_requests_and_make_offers($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+        .execute(Tuple.from(arguments));
+    return written.map(rows -> {
+      List<StoredRequest> stored = new ArrayList<>();
+      List<OfferAttempt> attempts = new ArrayList<>(n);
+      for (Row row : rows) {
+        if ("stored".equals(row.getString("o_outcome"))) {
+          stored.add(new StoredRequest(new RequestId(row.getUUID("o_request")), row.getOffsetDateTime("o_queued_at").toInstant(),
+              row.getOffsetDateTime("o_expires_at").toInstant()));
+          continue;
+        }
+        int i = row.getInteger("o_idx") - 1;
+        attempts.add(switch (row.getString("o_outcome")) {
+          case "made" -> new OfferAttempt.Made(new OfferId(offers[i]), row.getOffsetDateTime("o_expires_at").toInstant(),
+              row.getString("o_client_name"), row.getString("o_brief"), row.getLong("o_price") == null
+                  ? pricing.of(proposals.get(i).topic(), proposals.get(i).mode())
+                  : new Price(row.getLong("o_price"), row.getLong("o_fee"), pricing.currency()));
+          case "request_gone" -> new OfferAttempt.RequestGone();
+          case "client_away" -> new OfferAttempt.ClientAway();
+          case "not_chosen" -> new OfferAttempt.NotChosen();
+          case "expert_unavailable" -> new OfferAttempt.ExpertUnavailable();
+          case "fenced" -> new OfferAttempt.Fenced();
+          default -> throw new IllegalStateException("make_offers answered " + row.getString("o_outcome"));
         });
+      }
+      return new WrittenBatch(stored, attempts);
+    });
   }
 
   /**

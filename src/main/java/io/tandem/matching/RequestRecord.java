@@ -39,6 +39,12 @@ public record RequestRecord(
     return status.waiting();
   }
 
+  /** This request, not yet stored, as its shard owner stored it: PostgreSQL's times. */
+  RequestRecord storedAt(StoredRequest stored) {
+    return new RequestRecord(id, clientId, topic, shard, mode, location, maxDistanceKm, brief, status, stored.queuedAt(), stored.queuedAt(),
+        stored.expiresAt(), sessionId, fallbackMode, price, platformFee, cancelReason, chosenExpert);
+  }
+
   public WaitingRequest toWaiting() {
     WaitingRequest waiting = new WaitingRequest(id, clientId, topic, mode, location, maxDistanceKm, queuedAt, expiresAt, fallbackMode);
     chosenExpert.ifPresent(waiting::choose);

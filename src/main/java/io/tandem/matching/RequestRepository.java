@@ -10,7 +10,6 @@ import io.tandem.kernel.UserId;
 import io.tandem.money.Price;
 import io.tandem.money.Pricing;
 import io.vertx.core.Future;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -56,17 +55,19 @@ public final class RequestRepository {
   }
 
   /**
-   * Stores a new request at {@code price}; with an idempotency key the client already used, returns
-   * that request instead. A client with a request still queued or offered gets {@link LiveRequestExists}:
-   * the unique index on live requests is the guard, however many nodes take the client's calls.
+   * Stores a new request under {@code id} at {@code price}, where its shard owner did not
+   * ({@link OfferRepository#write}); with an idempotency key the client already used, returns that
+   * request instead, and the request if the owner stored it after all (its answer came too late). A
+   * client with a request still queued or offered gets {@link LiveRequestExists}: the unique index
+   * on live requests is the guard, however many nodes take the client's calls.
    */
-  Future<Insertion> insertRequest(UserId client, NewRequest request, int shard, String idempotencyKey, Price price) {
+  Future<Insertion> insertRequest(RequestId id, UserId client, NewRequest request, int shard, String idempotencyKey, Price price) {
     return pool.preparedQuery("INSERT INTO requests AS r (id, client_id, topic, shard, mode, lat, lng, max_distance_km, brief, status,"
             + " idempotency_key, expires_at, fallback_mode, price, platform_fee, chosen_expert_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
-            + " 'queued', $10, now() + make_interval(secs => $11), $12, $13, $14, $15) ON CONFLICT (client_id, idempotency_key) WHERE idempotency_key IS NOT NULL"
-            + " DO NOTHING RETURNING " + MatchingQueries.REQUEST_COLUMNS)
+            + " 'queued', $10, now() + make_interval(secs => $11), $12, $13, $14, $15) ON CONFLICT DO NOTHING RETURNING "
+            + MatchingQueries.REQUEST_COLUMNS)
         .execute(Tuple.tuple()
-            .addUUID(UUID.randomUUID())
+            .addUUID(id.value())
             .addUUID(client.value())
             .addString(request.topic().value())
             .addInteger(shard)
@@ -81,15 +82,22 @@ public final class RequestRepository {
             .addLong(price.amount())
             .addLong(price.platformFee())
             .addUUID(request.expert().map(UserId::value).orElse(null)))
-        .recover(failure -> failure instanceof PgException pg && "requests_one_live_per_client".equals(pg.getConstraint())
-            ? MatchingQueries.liveRequestOf(pool, client).compose(live -> Future.failedFuture(live.<Throwable>map(LiveRequestExists::new).orElse(failure)))
-            : Future.failedFuture(failure))
-        .compose(rows -> {
-          if (rows.size() > 0) {
-            return Future.succeededFuture(new Insertion(MatchingQueries.request(rows.iterator().next()), true));
-          }
-          return MatchingQueries.findByIdempotencyKey(pool, client, idempotencyKey).map(found -> new Insertion(found.orElseThrow(), false));
-        });
+        .compose(rows -> rows.size() > 0
+            ? Future.succeededFuture(new Insertion(MatchingQueries.request(rows.iterator().next()), true))
+            : whyNotInserted(id, client, idempotencyKey));
+  }
+
+  /** A unique index said no to request {@code id}: which one, in the order a client's retry meets them. */
+  private Future<Insertion> whyNotInserted(RequestId id, UserId client, String idempotencyKey) {
+    return MatchingQueries.findRequest(pool, id).compose(ours -> {
+      if (ours.isPresent()) {
+        return Future.succeededFuture(new Insertion(ours.get(), true));
+      }
+      return MatchingQueries.findByIdempotencyKey(pool, client, idempotencyKey).compose(earlier -> earlier.isPresent()
+          ? Future.succeededFuture(new Insertion(earlier.get(), false))
+          : MatchingQueries.liveRequestOf(pool, client).compose(live -> Future.failedFuture(live.<Throwable>map(LiveRequestExists::new)
+              .orElseGet(() -> new IllegalStateException("request " + id + " of client " + client + " was refused by a unique index that no longer refuses it")))));
+    });
   }
 
   // ---- is the client there?

@@ -21,16 +21,19 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Clients' consultation requests, from any node: stored first, then handed to the owner of their
- * shard, which answers with the queue position and ETA. Without an answer (no owner right now)
- * the request is still stored and will be picked up; the position is then counted in PostgreSQL.
+ * Clients' consultation requests, from any node: handed to the owner of their shard, which stores
+ * each with its next batch of offers (one commit for both) and answers with the queue position
+ * and ETA. Without that answer (no owner right now) the request is stored here and will be picked
+ * up; the position is then counted in PostgreSQL.
  */
 public final class RequestService {
   private static final Logger log = LoggerFactory.getLogger(RequestService.class);
@@ -89,27 +92,54 @@ public final class RequestService {
     Price price = pricing.of(request.topic(), request.mode());
     return queries.findByIdempotencyKey(caller.id(), idempotencyKey)
         .compose(existing -> existing.isPresent()
-            ? Future.succeededFuture(existing.get())
+            ? Future.succeededFuture(new RequestView(existing.get(), Optional.empty(), pricing.currency()))
             : requireOffering(request).compose(v -> reliability.suspendedUntil(caller.id())).compose(suspended -> suspended.isPresent()
                 ? Future.failedFuture(ApiError.forbidden("you are suspended until " + suspended.get() + " and cannot request consultations")
                     .with("reason", "suspended").with("suspendedUntil", suspended.get().toString()))
                 : ledger.balance(caller.id()).compose(balance -> balance >= price.amount()
-                    ? repository.insertRequest(caller.id(), request, shard, idempotencyKey, price).map(inserted -> {
-                      if (inserted.made()) {
-                        metrics.requestCreated(request.topic());
-                      }
-                      return inserted.request();
-                    })
+                    ? store(caller.id(), request, shard, idempotencyKey, price)
                     : Future.failedFuture(price.unaffordable("a consultation on " + request.topic(), balance)))))
         .recover(failure -> failure instanceof LiveRequestExists live
             ? Future.failedFuture(ApiError.conflict("you already have a request waiting (" + live.live() + "): cancel it or wait for it"
                 + " before asking again").with("requestId", live.live().toString()))
             : Future.failedFuture(failure))
-        .compose(record -> {
+        .compose(stored -> {
+          RequestRecord record = stored.request();
           log.debug("request {} by client {} on {} ({})", record.id(), caller.id(), record.topic(), record.mode().wireName());
-          return (record.waiting() ? standing(record, ShardMessages.queued(record)).map(Optional::of)
-              : Future.succeededFuture(Optional.<RequestView.Standing>empty()))
-              .map(standing -> new RequestView(record, standing, pricing.currency()));
+          return stored.standing().isPresent() || !record.waiting()
+              ? Future.succeededFuture(stored)
+              : standing(record, ShardMessages.queued(record)).map(standing -> new RequestView(record, Optional.of(standing), pricing.currency()));
+        });
+  }
+
+  /**
+   * Stores a new request. The shard owner stores it in the transaction of its next batch of offers,
+   * so that the request and its first offer cost one durable commit, not two in series. Where the
+   * owner did not store it (no owner right now, no answer in time, a failed batch, or a unique
+   * index said no) it is stored here under the same id, which tells which: the request stored by
+   * the owner after all, an idempotency key used before, or a live request already.
+   */
+  private Future<RequestView> store(UserId client, NewRequest request, int shard, String idempotencyKey, Price price) {
+    Instant now = Instant.now();
+    RequestRecord provisional = new RequestRecord(new RequestId(UUID.randomUUID()), client, request.topic(), shard, request.mode(),
+        request.location(), request.maxDistanceKm(), request.brief(), RequestStatus.QUEUED, now, now, now.plus(request.maxWait()), null,
+        request.fallbackMode(), price.amount(), price.platformFee(), null, request.expert());
+    return bus.<JsonObject>request(Addresses.matchingShard(shard), ShardMessages.store(provisional, idempotencyKey, request.maxWait()),
+            new DeliveryOptions().setSendTimeout(SHARD_ANSWER_TIMEOUT_MS))
+        .map(reply -> ShardMessages.storedIn(reply.body(), provisional.id()).map(stored -> {
+          RequestRecord record = provisional.storedAt(stored);
+          // Without a status the owner stopped as it answered: the position is counted in PostgreSQL.
+          return new RequestView(record, reply.body().containsKey("status") ? Optional.of(ShardMessages.standing(reply.body(), record))
+              : Optional.empty(), pricing.currency());
+        }))
+        .otherwise(Optional.empty())
+        .compose(storedByOwner -> storedByOwner.map(Future::succeededFuture)
+            .orElseGet(() -> repository.insertRequest(provisional.id(), client, request, shard, idempotencyKey, price)
+                .map(inserted -> new RequestView(inserted.request(), Optional.empty(), pricing.currency()))))
+        .onSuccess(view -> {
+          if (view.request().id().equals(provisional.id())) {
+            metrics.requestCreated(request.topic());
+          }
         });
   }
 

@@ -8,6 +8,7 @@ import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -16,6 +17,7 @@ import java.util.UUID;
  */
 public final class ShardMessages {
   public static final String QUEUED = "queued";
+  public static final String STORE = "store";
   public static final String POSITION = "position";
   public static final String OFFER_CLOSED = "offer-closed";
   public static final String REQUEST_CLOSED = "request-closed";
@@ -50,6 +52,59 @@ public final class ShardMessages {
         .put("queuedAt", r.queuedAt().toEpochMilli())
         .put("expiresAt", r.expiresAt().toEpochMilli())
         .put("chosenExpertId", r.chosenExpert().map(UserId::toString).orElse(null));
+  }
+
+  /**
+   * A new request for the owner to store in the transaction of its next batch of offers, so that
+   * the request and its first offer take one commit ({@code store_requests_and_make_offers},
+   * migration V23). {@code provisional}: the request as it will be stored, its times read on the
+   * caller's clock (PostgreSQL's replace them). The reply is {@link #stored} or {@link #notStored};
+   * a failure means nothing was stored by the owner.
+   */
+  static JsonObject store(RequestRecord provisional, String idempotencyKey, java.time.Duration maxWait) {
+    return queued(provisional)
+        .put("op", STORE)
+        .put("brief", provisional.brief())
+        .put("idempotencyKey", idempotencyKey)
+        .put("maxWaitSeconds", maxWait.toMillis() / 1000.0)
+        .put("price", provisional.price())
+        .put("platformFee", provisional.platformFee());
+  }
+
+  /** The row of {@link #store}'s request as {@code store_requests_and_make_offers} reads it (its column names). */
+  static JsonObject rowToStore(JsonObject m) {
+    return new JsonObject()
+        .put("id", m.getString("requestId"))
+        .put("client_id", m.getString("clientId"))
+        .put("topic", m.getString("topic"))
+        .put("mode", m.getString("mode"))
+        .put("lat", m.getDouble("lat"))
+        .put("lng", m.getDouble("lng"))
+        .put("max_distance_km", m.getDouble("maxDistanceKm"))
+        .put("brief", m.getString("brief"))
+        .put("idempotency_key", m.getString("idempotencyKey"))
+        .put("max_wait_secs", m.getDouble("maxWaitSeconds"))
+        .put("fallback_mode", m.getString("fallbackMode"))
+        .put("price", m.getLong("price"))
+        .put("platform_fee", m.getLong("platformFee"))
+        .put("chosen_expert_id", m.getString("chosenExpertId"));
+  }
+
+  /** The owner's answer to {@link #store} once committed: the request's stored times, and its standing (as {@link #standing} reads it) if known. */
+  static JsonObject stored(StoredRequest stored, JsonObject standing) {
+    return standing.copy().put("stored", true).put("queuedAt", stored.queuedAt().toString()).put("expiresAt", stored.expiresAt().toString());
+  }
+
+  /** The owner's answer to {@link #store} when the request broke a unique index (a used idempotency key, a live request already): not stored. */
+  static JsonObject notStored() {
+    return new JsonObject().put("stored", false);
+  }
+
+  /** The owner's answer to {@code store} names the stored request's times; empty when it was not stored. */
+  static Optional<StoredRequest> storedIn(JsonObject reply, RequestId request) {
+    return reply.getBoolean("stored", false)
+        ? Optional.of(new StoredRequest(request, Instant.parse(reply.getString("queuedAt")), Instant.parse(reply.getString("expiresAt"))))
+        : Optional.empty();
   }
 
   /** The owner's answer to {@link #queued} or {@link #position}: where the request stands. */

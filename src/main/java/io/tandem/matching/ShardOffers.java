@@ -8,6 +8,7 @@ import io.tandem.matching.Matchmaker.Proposal;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,8 +117,26 @@ final class ShardOffers {
     }
   }
 
+  /** What came of a batch's proposals ({@code attempts} in their order). */
+  void written(List<Proposal> proposals, List<OfferAttempt> attempts) {
+    List<UserId> offered = new ArrayList<>();
+    for (int i = 0; i < attempts.size(); i++) {
+      written(proposals.get(i), attempts.get(i));
+      if (attempts.get(i) instanceof OfferAttempt.Made) {
+        offered.add(proposals.get(i).expert().id());
+      }
+    }
+    // The experts offered count as busy from now for the fairness ranking (presence's column,
+    // written after the commit: a lost write costs an expert a little fairness, never a guarantee).
+    if (!offered.isEmpty()) {
+      metrics.offersMade(offered.size());
+      stores.presence().offered(stores.pool(), offered)
+          .onFailure(e -> log.debug("idle times of {} experts offered not recorded: {}", offered.size(), e.getMessage()));
+    }
+  }
+
   /** What came of one proposal of the batch. */
-  void written(Proposal p, OfferAttempt attempt) {
+  private void written(Proposal p, OfferAttempt attempt) {
     if (attempt instanceof OfferAttempt.Made made) {
       offered(p, made);
       return;
@@ -207,10 +226,14 @@ final class ShardOffers {
   }
 
   void scheduleExpiry(WaitingRequest request) {
-    deadlines.expiry(request.id(), request.expiresAt(), () -> stores.requests().expire(request.id())
+    scheduleExpiry(request.id(), request.expiresAt());
+  }
+
+  void scheduleExpiry(RequestId request, Instant expiresAt) {
+    deadlines.expiry(request, expiresAt, () -> stores.requests().expire(request)
         .onSuccess(closed -> closed.ifPresent(c -> metrics.requestsClosed(RequestStatus.EXPIRED, List.of(c))))
         .onSuccess(closed -> closed.ifPresent(this::expired))
-        .onFailure(e -> log.warn("request {} expiry not written (the sweeper will retry): {}", request.id(), e.getMessage())));
+        .onFailure(e -> log.warn("request {} expiry not written (the sweeper will retry): {}", request, e.getMessage())));
   }
 
   private void expired(ClosedRequest closed) {

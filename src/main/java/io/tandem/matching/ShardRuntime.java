@@ -12,7 +12,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -54,6 +53,7 @@ final class ShardRuntime {
   private final BatchPacing pacing;
   /** Requests changed while a reconciliation read was in flight; that read is too old to judge them. */
   private Set<RequestId> touchedDuringReconcile;
+  private final UnstoredRequests unstored;
 
   ShardRuntime(Vertx vertx, int shard, long epoch, String nodeId, MatchingConfig config, ShardStores stores,
       MatchingEvents events, MatchingMetrics metrics, Runnable onFenced) {
@@ -72,7 +72,9 @@ final class ShardRuntime {
     this.queueStanding = new QueueStanding(matchmaker, eta, config.statusPushesPerRound());
     this.standings = new StandingPushes(vertx, shard, config, matchmaker, queueStanding, events, metrics);
     this.fallback = new InPersonFallback(matchmaker, stores.requests(), queueStanding, events);
-    this.offers = new ShardOffers(vertx, new OffersHost(), matchmaker, stores, events, metrics, queueStanding, standings);
+    OffersHost host = new OffersHost();
+    this.offers = new ShardOffers(vertx, host, matchmaker, stores, events, metrics, queueStanding, standings);
+    this.unstored = new UnstoredRequests(shard, host, matchmaker, offers, queueStanding);
   }
 
   int shard() {
@@ -136,6 +138,7 @@ final class ShardRuntime {
 
   void stop() {
     stopped = true;
+    unstored.stop();
     standings.stop();
     if (consumer != null) {
       consumer.unregister();
@@ -181,6 +184,15 @@ final class ShardRuntime {
         // The client reads this in the answer to its create; no need to push it again.
         Optional<QueueStanding.Standing> standing = queueStanding.tellNow(request);
         message.reply(standing.map(QueueStanding.Standing::toJson).orElseGet(JsonObject::new));
+      }
+      case ShardMessages.STORE -> {
+        if (unstored.add(request, message)) {
+          touched(request);
+          if (matchmaker.request(request).isEmpty()) {
+            matchmaker.enqueue(ShardMessages.waiting(m));
+          }
+          markDirty();
+        }
       }
       case ShardMessages.POSITION -> queueStanding.of(request).map(QueueStanding.Standing::toJson)
           .ifPresentOrElse(message::reply, () -> message.fail(404, "not waiting"));
@@ -240,9 +252,10 @@ final class ShardRuntime {
   }
 
   /**
-   * One batch: everything that arrived within the window is assigned together, then the offers are
-   * written, all in one round trip. The next batch waits for these writes, so a request is never
-   * proposed twice at once; {@link BatchPacing} says when it may start.
+   * One batch: everything that arrived within the window is assigned together, then the new
+   * requests and the offers are written, all in one round trip and one commit. The next batch
+   * waits for these writes, so a request is never proposed twice at once; {@link BatchPacing} says
+   * when it may start.
    */
   private void runBatch() {
     batchScheduled = false;
@@ -253,7 +266,8 @@ final class ShardRuntime {
     dirty = false;
     fallback.switchWhereNobodyIsNear(() -> stopped, this::markDirty);
     List<Proposal> proposals = matchmaker.assign(Instant.now());
-    if (proposals.isEmpty()) {
+    UnstoredRequests.Batch storing = unstored.take();
+    if (proposals.isEmpty() && storing.isEmpty()) {
       standings.push();
       return;
     }
@@ -261,25 +275,16 @@ final class ShardRuntime {
     List<OfferProposal> writes = proposals.stream()
         .map(p -> new OfferProposal(p.request().id(), p.expert().id(), p.distanceKm(), p.request().topic(),
             p.request().mode())).toList();
-    stores.offers().makeOffers(shard, epoch, nodeId, writes, config.offerTimeout(), config.clientPresent())
-        .onSuccess(attempts -> {
-          List<UserId> offered = new ArrayList<>();
-          for (int i = 0; i < attempts.size(); i++) {
-            offers.written(proposals.get(i), attempts.get(i));
-            if (attempts.get(i) instanceof OfferAttempt.Made) {
-              offered.add(proposals.get(i).expert().id());
-            }
-          }
-          // The experts offered count as busy from now for the fairness ranking (presence's column,
-          // written after the commit: a lost write costs an expert a little fairness, never a guarantee).
-          if (!offered.isEmpty()) {
-            metrics.offersMade(offered.size());
-            stores.presence().offered(stores.pool(), offered)
-                .onFailure(e -> log.debug("idle times of {} experts offered not recorded: {}", offered.size(), e.getMessage()));
-          }
+    stores.offers().write(shard, epoch, nodeId, storing.rows(), writes, config.offerTimeout(), config.clientPresent())
+        .onSuccess(written -> {
+          // The callers first: a client hears its request is stored before it hears it is offered.
+          storing.answer(written.stored(), UnstoredRequests.offered(proposals, written.attempts()));
+          offers.written(proposals, written.attempts());
         })
         .onFailure(e -> {
-          log.warn("a batch of {} offers of shard {} not written (the next batch tries again): {}", proposals.size(), shard, e.getMessage());
+          log.warn("a batch of {} offers and {} new requests of shard {} not written (the next batch tries the offers again,"
+              + " the requests' callers store them themselves): {}", proposals.size(), storing.size(), shard, e.getMessage());
+          storing.failed(e);
           dirty = true;
         })
         .onComplete(done -> {
@@ -303,7 +308,8 @@ final class ShardRuntime {
     if (stopped || touchedDuringReconcile != null) {
       return Future.succeededFuture();
     }
-    touchedDuringReconcile = new HashSet<>();
+    // Requests waiting to be stored are not in PostgreSQL yet: the read cannot judge them.
+    touchedDuringReconcile = new HashSet<>(unstored.ids());
     return stores.queries().shardState(shard).map(state -> {
       Set<RequestId> recent = touchedDuringReconcile;
       touchedDuringReconcile = null;

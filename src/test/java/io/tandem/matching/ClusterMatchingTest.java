@@ -89,7 +89,8 @@ class ClusterMatchingTest {
   }
 
   @Test
-  @DisplayName("a shard whose owner vanished without giving it back is taken over once the lease runs out, and its overdue offer times out")
+  @DisplayName("a shard whose owner vanished without giving it back is taken over once the lease runs out, and its overdue offer times out;"
+      + " a request made meanwhile is stored at once and offered after the takeover")
   void leaseRunsOut() {
     String name = "test-" + UUID.randomUUID();
     try (RunningNode node = RunningNode.start(TestConfig.with(clustered(name)))) {
@@ -104,12 +105,21 @@ class ClusterMatchingTest {
         Sql.update("UPDATE shard_leases SET owner_node = 'ghost', epoch = epoch + 1, expires_at = now() + interval '3 seconds'"
             + " WHERE shard = ?", shard);
         Sql.update("UPDATE offers SET expires_at = now() WHERE id = ?::uuid", offer.getString("offerId"));
+        try (Person meanwhile = Actors.client(node)) {
+          // Its shard's owner on this node is fenced at its next write, or already gone: either way
+          // the request is stored before the answer (by the fenced batch, or by this node itself).
+          JsonObject created = meanwhile.socket().ack("request.create", Actors.request(topic, "chat"));
+          assertThat(Sql.string("SELECT status FROM requests WHERE id = ?::uuid", created.getString("requestId"))).isEqualTo("queued");
 
-        JsonObject revoked = expert.socket().awaitEvent("offer.revoked");
-        assertThat(revoked.getString("reason")).as("the sweeper fired the dead node's deadline").isEqualTo("timeout");
-        Poll.until("the live node owns the shard again", Duration.ofSeconds(10), () -> node.node().nodeId().equals(ownerOf(topic)));
-        assertThat(Sql.string("SELECT status FROM requests WHERE id = ?::uuid", requestId)).isEqualTo("queued");
-        client.socket().ack("request.cancel", new JsonObject().put("requestId", requestId));
+          JsonObject revoked = expert.socket().awaitEvent("offer.revoked");
+          assertThat(revoked.getString("reason")).as("the sweeper fired the dead node's deadline").isEqualTo("timeout");
+          Poll.until("the live node owns the shard again", Duration.ofSeconds(10), () -> node.node().nodeId().equals(ownerOf(topic)));
+          assertThat(Sql.string("SELECT status FROM requests WHERE id = ?::uuid", requestId)).isEqualTo("queued");
+          assertThat(expert.socket().awaitEvent("offer", o -> created.getString("requestId").equals(o.getString("requestId"))))
+              .as("the request made while the shard had no owner, offered by the new one").isNotNull();
+          client.socket().ack("request.cancel", new JsonObject().put("requestId", requestId));
+          meanwhile.socket().ack("request.cancel", new JsonObject().put("requestId", created.getString("requestId")));
+        }
       }
     }
   }

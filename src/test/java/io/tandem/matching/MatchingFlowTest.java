@@ -79,6 +79,9 @@ class MatchingFlowTest {
       assertThat(offer.getJsonObject("client").getString("displayName")).isEqualTo("Test client");
       assertThat(Instant.parse(offer.getString("expiresAt"))).isAfter(Instant.now());
       assertThat(offer.getLong("expiresInMs")).as("the time left, at most matching.offerTimeoutSeconds (2 s here)").isBetween(1L, 2000L);
+      assertThat(Sql.count("SELECT count(*) FROM requests r JOIN offers o ON o.request_id = r.id WHERE r.id = ?::uuid"
+              + " AND o.created_at = r.created_at", requestId))
+          .as("the request and its first offer were written in one transaction (one commit): they share its now()").isEqualTo(1);
       assertThat(client.socket().awaitEvent("request.status", s -> "offered".equals(s.getString("status"))).getString("requestId"))
           .isEqualTo(requestId);
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tandem.testing.Sql;
 import io.tandem.testing.TestDatabase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -181,5 +183,78 @@ class OfferBatchTest {
     assertThat(makeOffers(900, 3, requests, experts)).containsExactly("client_away", "client_away", "made");
     assertThat(Sql.count("SELECT count(*) FROM requests WHERE status = 'queued' AND id IN (?::uuid, ?::uuid)", requests.get(0).toString(),
         requests.get(1).toString())).as("still waiting, for their client").isEqualTo(2);
+  }
+
+  /** A client of the test's own; {@code clients} names it by the index the rows use. */
+  private static UUID client() {
+    UUID client = UUID.randomUUID();
+    Sql.update("INSERT INTO accounts (id, username, password_hash, role, display_name) VALUES (?::uuid, ?, 'x', 'client', 'Sam')",
+        client.toString(), "ob-c-" + client);
+    return client;
+  }
+
+  /** A new request's row as the shard owner sends it (ShardMessages.rowToStore's keys). */
+  private static JsonObject row(UUID id, UUID client, String idempotencyKey) {
+    return new JsonObject().put("id", id.toString()).put("client_id", client.toString()).put("topic", "offerbatchtest").put("mode", "chat")
+        .put("lat", null).put("lng", null).put("max_distance_km", null).put("brief", "b").put("idempotency_key", idempotencyKey)
+        .put("max_wait_secs", 300.0).put("fallback_mode", null).put("price", 2000L).put("platform_fee", 400L).put("chosen_expert_id", null);
+  }
+
+  /** Calls store_requests_and_make_offers on a connection of its own; each row's outcome, and the stored requests' ids. */
+  private static List<String> storeAndOffer(int shard, long epoch, List<JsonObject> rows, List<UUID> requests, List<UUID> experts) throws Exception {
+    try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
+         PreparedStatement call = c.prepareStatement("SELECT o_outcome, o_request FROM store_requests_and_make_offers(?::jsonb, ?, ?, ?, ?, ?, ?, ?, 20, 60)")) {
+      int n = requests.size();
+      Double[] distances = new Double[n];
+      UUID[] offers = new UUID[n];
+      for (int i = 0; i < n; i++) {
+        distances[i] = 1.0;
+        offers[i] = UUID.randomUUID();
+      }
+      call.setString(1, new JsonArray(new ArrayList<>(rows)).encode());
+      call.setInt(2, shard);
+      call.setString(3, NODE);
+      call.setLong(4, epoch);
+      call.setArray(5, c.createArrayOf("uuid", requests.toArray()));
+      call.setArray(6, c.createArrayOf("uuid", experts.toArray()));
+      call.setArray(7, c.createArrayOf("float8", distances));
+      call.setArray(8, c.createArrayOf("uuid", offers));
+      List<String> outcomes = new ArrayList<>();
+      try (ResultSet result = call.executeQuery()) {
+        while (result.next()) {
+          outcomes.add(result.getString(2) == null ? result.getString(1) : result.getString(1) + " " + result.getString(2));
+        }
+      }
+      return outcomes;
+    }
+  }
+
+  @Test
+  @DisplayName("new requests are stored with the batch's offers, one commit for both; a client's second live request or a used key is not stored,"
+      + " and neither is offered; a fenced batch still stores its requests")
+  void requestsStoredWithTheirOffers() throws Exception {
+    List<UUID> experts = experts(3, 1);
+    UUID alice = client();
+    UUID bob = client();
+    UUID first = UUID.randomUUID();
+    UUID second = UUID.randomUUID();
+    UUID bobs = UUID.randomUUID();
+    assertThat(storeAndOffer(900, 3, List.of(row(first, alice, "k"), row(second, alice, null), row(bobs, bob, null)),
+        List.of(first, second, bobs), experts))
+        .as("the stored first, then each proposal's outcome").containsExactlyInAnyOrder("stored " + first, "stored " + bobs,
+            "made", "request_gone", "made");
+    assertThat(Sql.count("SELECT count(*) FROM requests r JOIN offers o ON o.request_id = r.id WHERE r.id IN (?::uuid, ?::uuid)"
+        + " AND r.status = 'offered' AND r.created_at = o.created_at AND r.price = 2000", first.toString(), bobs.toString()))
+        .as("each stored and offered in the same transaction").isEqualTo(2);
+
+    Sql.update("UPDATE requests SET status = 'cancelled' WHERE id = ?::uuid", first.toString());
+    UUID again = UUID.randomUUID();
+    assertThat(storeAndOffer(900, 3, List.of(row(again, alice, "k")), List.of(again), List.of(experts.get(1))))
+        .as("the key was used before: not stored, not offered (its expert is free)").containsExactly("request_gone");
+    UUID whileFenced = UUID.randomUUID();
+    assertThat(storeAndOffer(900, 2, List.of(row(whileFenced, alice, null)), List.of(whileFenced), List.of(experts.get(1))))
+        .containsExactly("stored " + whileFenced, "fenced");
+    assertThat(Sql.string("SELECT status FROM requests WHERE id = ?::uuid", whileFenced.toString()))
+        .as("stored for the shard's next owner").isEqualTo("queued");
   }
 }

@@ -45,4 +45,27 @@ class ShardMessagesTest {
     assertThat(ShardMessages.expertId(ShardMessages.offerClosed(record.id(), expert, ShardMessages.DECLINED))).isEqualTo(expert);
     assertThat(ShardMessages.requestId(ShardMessages.requestClosed(record.id()))).isEqualTo(record.id());
   }
+
+  @Test
+  @DisplayName("a store command carries the row to store under the function's column names, and the owner's answer carries PostgreSQL's times back")
+  void storeCommandRoundTrip() {
+    RequestRecord record = new RequestRecord(new RequestId(UUID.randomUUID()), new UserId(UUID.randomUUID()), new Topic("legal.labour"), 3,
+        Mode.IN_PERSON, Optional.of(SHANGHAI), 12.5, "brief", RequestStatus.QUEUED, NOW, NOW, NOW.plusSeconds(300), null, Mode.VIDEO, 2000L,
+        200L, null, Optional.empty());
+    io.vertx.core.json.JsonObject message = ShardMessages.store(record, "key-1", java.time.Duration.ofSeconds(300)).copy();
+    assertThat(ShardMessages.waiting(message).id()).as("queued in memory as a queued command would be").isEqualTo(record.id());
+    assertThat(ShardMessages.rowToStore(message).getMap()).hasSize(14).containsAllEntriesOf(java.util.Map.ofEntries(
+        java.util.Map.entry("id", record.id().toString()), java.util.Map.entry("client_id", record.clientId().toString()),
+        java.util.Map.entry("topic", "legal.labour"), java.util.Map.entry("mode", "in_person"), java.util.Map.entry("lat", SHANGHAI.lat()),
+        java.util.Map.entry("lng", SHANGHAI.lng()), java.util.Map.entry("max_distance_km", 12.5), java.util.Map.entry("brief", "brief"),
+        java.util.Map.entry("idempotency_key", "key-1"), java.util.Map.entry("max_wait_secs", 300.0), java.util.Map.entry("fallback_mode", "video"),
+        java.util.Map.entry("price", 2000L), java.util.Map.entry("platform_fee", 200L)));
+    assertThat(ShardMessages.rowToStore(message).containsKey("chosen_expert_id")).as("every key present, null where empty").isTrue();
+
+    StoredRequest stored = new StoredRequest(record.id(), NOW.plusMillis(3), NOW.plusMillis(3).plusSeconds(300));
+    io.vertx.core.json.JsonObject answer = ShardMessages.stored(stored, new io.vertx.core.json.JsonObject().put("position", 2)).copy();
+    assertThat(ShardMessages.storedIn(answer, record.id())).contains(stored);
+    assertThat(ShardMessages.standing(answer, record.storedAt(stored)).position()).contains(2);
+    assertThat(ShardMessages.storedIn(ShardMessages.notStored().copy(), record.id())).isEmpty();
+  }
 }
