@@ -36,7 +36,7 @@ public record MatchingFeature(RequestService requests, OfferService offers, Expe
     MatchingQueries queries = new MatchingQueries(pool, money.pricing());
     RequestRepository requestStore = new RequestRepository(pool, money.pricing());
     OfferRepository offerStore = new OfferRepository(pool, money.pricing(), queries);
-    ShardStores stores = new ShardStores(pool, requestStore, offerStore, queries,
+    ShardStores stores = new ShardStores(requestStore, offerStore, queries,
         new OfferTimeouts(offerStore, reliability.penalties(), presence, penalties, config.clientPresent(), metrics), presence);
     ExpertLoads loads = new ExpertLoads(vertx.eventBus(), queries);
     SessionReady sessionReady = new SessionReady(new IceServers(terms.iceServers(), turn, Clock.systemUTC()), terms.lateGrace());

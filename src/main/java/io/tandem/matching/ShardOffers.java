@@ -8,7 +8,6 @@ import io.tandem.matching.Matchmaker.Proposal;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,21 +116,22 @@ final class ShardOffers {
     }
   }
 
-  /** What came of a batch's proposals ({@code attempts} in their order). */
+  /**
+   * What came of a batch's proposals ({@code attempts} in their order). The experts offered count
+   * as busy from now in this shard's ranking ({@link Matchmaker#offerMade}); PostgreSQL's idle time
+   * starts again when they answer or miss it, in that transaction ({@code ExpertPresence}), rather
+   * than in a commit of its own for every offer.
+   */
   void written(List<Proposal> proposals, List<OfferAttempt> attempts) {
-    List<UserId> offered = new ArrayList<>();
+    int made = 0;
     for (int i = 0; i < attempts.size(); i++) {
       written(proposals.get(i), attempts.get(i));
       if (attempts.get(i) instanceof OfferAttempt.Made) {
-        offered.add(proposals.get(i).expert().id());
+        made++;
       }
     }
-    // The experts offered count as busy from now for the fairness ranking (presence's column,
-    // written after the commit: a lost write costs an expert a little fairness, never a guarantee).
-    if (!offered.isEmpty()) {
-      metrics.offersMade(offered.size());
-      stores.presence().offered(stores.pool(), offered)
-          .onFailure(e -> log.debug("idle times of {} experts offered not recorded: {}", offered.size(), e.getMessage()));
+    if (made > 0) {
+      metrics.offersMade(made);
     }
   }
 

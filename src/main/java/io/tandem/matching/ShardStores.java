@@ -1,12 +1,11 @@
 package io.tandem.matching;
 
 import io.tandem.presence.ExpertPresence;
-import io.vertx.sqlclient.Pool;
 
 /**
  * What the shards this node owns read and write, and their sweeper: requests and offers (one
  * store in two halves), the reads that rebuild a shard, the timeouts with their penalties, and
  * the experts' offer bookkeeping in presence (which presence owns).
  */
-record ShardStores(Pool pool, RequestRepository requests, OfferRepository offers, MatchingQueries queries, OfferTimeouts timeouts,
+record ShardStores(RequestRepository requests, OfferRepository offers, MatchingQueries queries, OfferTimeouts timeouts,
     ExpertPresence presence) {}

@@ -15,16 +15,17 @@ public interface ExpertPresence {
   /** Every online expert. */
   Future<List<ExpertSnapshot>> allOnline();
 
-  /** Offers were made to the experts: they count as busy from now for the fairness ranking. */
-  Future<Void> offered(SqlClient sql, List<UserId> experts);
-
-  /** The experts answered an offer (accepted or declined): their run of missed offers ends. */
+  /**
+   * The experts answered an offer (accepted or declined): their run of missed offers ends, and for
+   * the fairness ranking their idle time starts again (the shard that offered counted them busy
+   * from the offer on already; this is what other shards and a shard's next owner read).
+   */
   Future<Void> answered(SqlClient sql, List<UserId> experts);
 
   /**
-   * The expert let an offer time out: one more missed in a row; at {@code offlineAt} in a row an
-   * online expert goes offline (reason {@code missed_offers}) and the run starts again. True when
-   * this took them offline.
+   * The expert let an offer time out: one more missed in a row, and their idle time starts again
+   * (as {@link #answered}); at {@code offlineAt} in a row an online expert goes offline (reason
+   * {@code missed_offers}) and the run starts again. True when this took them offline.
    */
   Future<Boolean> missed(SqlClient sql, UserId expert, int offlineAt);
 

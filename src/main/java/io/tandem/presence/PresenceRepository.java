@@ -207,22 +207,16 @@ public final class PresenceRepository implements ExpertPresence {
   }
 
   @Override
-  public Future<Void> offered(SqlClient sql, List<UserId> experts) {
-    UUID[] ids = experts.stream().map(UserId::value).toArray(UUID[]::new);
-    return sql.preparedQuery("UPDATE expert_presence SET idle_since = now() WHERE expert_id = ANY($1)")
-        .execute(Tuple.of(ids)).mapEmpty();
-  }
-
-  @Override
   public Future<Void> answered(SqlClient sql, List<UserId> experts) {
     UUID[] ids = experts.stream().map(UserId::value).toArray(UUID[]::new);
-    return sql.preparedQuery("UPDATE expert_presence SET missed_in_a_row = 0 WHERE expert_id = ANY($1)")
+    return sql.preparedQuery("UPDATE expert_presence SET missed_in_a_row = 0, idle_since = now() WHERE expert_id = ANY($1)")
         .execute(Tuple.of(ids)).mapEmpty();
   }
 
   @Override
   public Future<Boolean> missed(SqlClient sql, UserId expert, int offlineAt) {
-    return sql.preparedQuery("UPDATE expert_presence SET missed_in_a_row = missed_in_a_row + 1 WHERE expert_id = $1 RETURNING missed_in_a_row")
+    return sql.preparedQuery("UPDATE expert_presence SET missed_in_a_row = missed_in_a_row + 1, idle_since = now() WHERE expert_id = $1"
+            + " RETURNING missed_in_a_row")
         .execute(Tuple.of(expert.value()))
         .compose(rows -> rows.size() == 0 || rows.iterator().next().getInteger("missed_in_a_row") < offlineAt
             ? Future.succeededFuture(false)

@@ -86,6 +86,9 @@ class MatchingFlowTest {
           .isEqualTo(requestId);
 
       String sessionId = expert.socket().ack("offer.accept", new JsonObject().put("offerId", offer.getString("offerId"))).getString("sessionId");
+      assertThat(Sql.count("SELECT count(*) FROM expert_presence p JOIN offers o ON o.expert_id = p.expert_id WHERE o.id = ?::uuid"
+              + " AND p.idle_since = o.resolved_at", offer.getString("offerId")))
+          .as("for the fairness ranking the expert is idle again from the answer, written in its transaction").isEqualTo(1);
 
       JsonObject matched = client.socket().awaitEvent("request.matched");
       assertThat(matched.getString("requestId")).isEqualTo(requestId);
