@@ -8,6 +8,7 @@ import io.tandem.kernel.Topic;
 import io.tandem.kernel.UserId;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -71,23 +72,18 @@ public final class ShardMessages {
         .put("platformFee", provisional.platformFee());
   }
 
-  /** The row of {@link #store}'s request as {@code store_requests_and_make_offers} reads it (its column names). */
+  /** The columns of {@code store_requests_and_make_offers}' rows, each with the key of {@link #store} it is read from. */
+  private static final Map<String, String> STORED_COLUMNS = Map.ofEntries(Map.entry("id", "requestId"), Map.entry("client_id", "clientId"),
+      Map.entry("topic", "topic"), Map.entry("mode", "mode"), Map.entry("lat", "lat"), Map.entry("lng", "lng"),
+      Map.entry("max_distance_km", "maxDistanceKm"), Map.entry("brief", "brief"), Map.entry("idempotency_key", "idempotencyKey"),
+      Map.entry("max_wait_secs", "maxWaitSeconds"), Map.entry("fallback_mode", "fallbackMode"), Map.entry("price", "price"),
+      Map.entry("platform_fee", "platformFee"), Map.entry("chosen_expert_id", "chosenExpertId"));
+
+  /** The row of {@link #store}'s request as {@code store_requests_and_make_offers} reads it: every column, null where it has no value. */
   static JsonObject rowToStore(JsonObject m) {
-    return new JsonObject()
-        .put("id", m.getString("requestId"))
-        .put("client_id", m.getString("clientId"))
-        .put("topic", m.getString("topic"))
-        .put("mode", m.getString("mode"))
-        .put("lat", m.getDouble("lat"))
-        .put("lng", m.getDouble("lng"))
-        .put("max_distance_km", m.getDouble("maxDistanceKm"))
-        .put("brief", m.getString("brief"))
-        .put("idempotency_key", m.getString("idempotencyKey"))
-        .put("max_wait_secs", m.getDouble("maxWaitSeconds"))
-        .put("fallback_mode", m.getString("fallbackMode"))
-        .put("price", m.getLong("price"))
-        .put("platform_fee", m.getLong("platformFee"))
-        .put("chosen_expert_id", m.getString("chosenExpertId"));
+    JsonObject row = new JsonObject();
+    STORED_COLUMNS.forEach((column, key) -> row.put(column, m.getValue(key)));
+    return row;
   }
 
   /** The owner's answer to {@link #store} once committed: the request's stored times, and its standing (as {@link #standing} reads it) if known. */

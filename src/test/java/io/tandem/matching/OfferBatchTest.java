@@ -81,17 +81,20 @@ class OfferBatchTest {
     return ids;
   }
 
+  /** A distance for each proposal of a batch. */
+  private static Object[] oneKilometreEach(List<UUID> requests) {
+    return java.util.Collections.nCopies(requests.size(), 1.0).toArray();
+  }
+
+  /** A new offer id for each proposal of a batch. */
+  private static Object[] newIds(List<UUID> requests) {
+    return requests.stream().map(r -> UUID.randomUUID()).toArray();
+  }
+
   /** Calls make_offers on a connection of its own; the outcomes by place. */
   private static List<String> makeOffers(int shard, long epoch, List<UUID> requests, List<UUID> experts) throws Exception {
     try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
          PreparedStatement call = c.prepareStatement("SELECT o_outcome FROM make_offers(?, ?, ?, ?, ?, ?, ?, 20, 60) ORDER BY o_idx")) {
-      int n = requests.size();
-      Double[] distances = new Double[n];
-      UUID[] offers = new UUID[n];
-      for (int i = 0; i < n; i++) {
-        distances[i] = 1.0;
-        offers[i] = UUID.randomUUID();
-      }
       Array requestArray = c.createArrayOf("uuid", requests.toArray());
       Array expertArray = c.createArrayOf("uuid", experts.toArray());
       call.setInt(1, shard);
@@ -99,8 +102,8 @@ class OfferBatchTest {
       call.setLong(3, epoch);
       call.setArray(4, requestArray);
       call.setArray(5, expertArray);
-      call.setArray(6, c.createArrayOf("float8", distances));
-      call.setArray(7, c.createArrayOf("uuid", offers));
+      call.setArray(6, c.createArrayOf("float8", oneKilometreEach(requests)));
+      call.setArray(7, c.createArrayOf("uuid", newIds(requests)));
       List<String> outcomes = new ArrayList<>();
       try (ResultSet rows = call.executeQuery()) {
         while (rows.next()) {
@@ -204,21 +207,14 @@ class OfferBatchTest {
   private static List<String> storeAndOffer(int shard, long epoch, List<JsonObject> rows, List<UUID> requests, List<UUID> experts) throws Exception {
     try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
          PreparedStatement call = c.prepareStatement("SELECT o_outcome, o_request FROM store_requests_and_make_offers(?::jsonb, ?, ?, ?, ?, ?, ?, ?, 20, 60)")) {
-      int n = requests.size();
-      Double[] distances = new Double[n];
-      UUID[] offers = new UUID[n];
-      for (int i = 0; i < n; i++) {
-        distances[i] = 1.0;
-        offers[i] = UUID.randomUUID();
-      }
       call.setString(1, new JsonArray(new ArrayList<>(rows)).encode());
       call.setInt(2, shard);
       call.setString(3, NODE);
       call.setLong(4, epoch);
       call.setArray(5, c.createArrayOf("uuid", requests.toArray()));
       call.setArray(6, c.createArrayOf("uuid", experts.toArray()));
-      call.setArray(7, c.createArrayOf("float8", distances));
-      call.setArray(8, c.createArrayOf("uuid", offers));
+      call.setArray(7, c.createArrayOf("float8", oneKilometreEach(requests)));
+      call.setArray(8, c.createArrayOf("uuid", newIds(requests)));
       List<String> outcomes = new ArrayList<>();
       try (ResultSet result = call.executeQuery()) {
         while (result.next()) {
