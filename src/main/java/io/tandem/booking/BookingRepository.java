@@ -106,14 +106,28 @@ public final class BookingRepository {
    * transaction. An expert still at capacity (an instant session that ran into the booking, or an
    * offer made before the quiet time and not yet answered) holds the opening back until a place is
    * free: no expert is ever above capacity. No new offer can come meanwhile (make_offers refuses
-   * an expert inside a booking's quiet time), so the wait ends with what is already under way.
+   * an expert inside a booking's quiet time), so the wait ends with what is already under way. The
+   * experts' presence rows are locked first ({@link #lockExpertsOfDue}), as make_offers locks them.
    */
   Future<List<Booking>> lockDue(SqlClient sql, int limit) {
-    return sql.preparedQuery(SELECT + " WHERE b.status = 'confirmed' AND b.start_at <= now()"
+    return lockExpertsOfDue(sql).compose(v -> sql.preparedQuery(SELECT + " WHERE b.status = 'confirmed' AND b.start_at <= now()"
             + " AND expert_load(b.expert_id) < coalesce((SELECT p.capacity FROM expert_presence p WHERE p.expert_id = b.expert_id), 1)"
             + " ORDER BY b.start_at LIMIT $1 FOR UPDATE OF b SKIP LOCKED")
         .execute(Tuple.of(limit))
-        .map(this::all);
+        .map(this::all));
+  }
+
+  /**
+   * First of all, the presence rows of the experts whose bookings are due, in the order make_offers
+   * locks them: an offer being written to one of them has committed before {@link #lockDue} counts
+   * their load (which then counts it), or waits for this transaction (and then counts the opened
+   * session). Without it an offer written as the expert's quiet time began (make_offers judges it by
+   * its own transaction's start) and an opening could each count the expert free, and both commit.
+   */
+  private Future<Void> lockExpertsOfDue(SqlClient sql) {
+    return sql.preparedQuery("SELECT 1 FROM expert_presence p WHERE p.expert_id IN (SELECT b.expert_id FROM bookings b"
+            + " WHERE b.status = 'confirmed' AND b.start_at <= now()) ORDER BY p.expert_id FOR UPDATE OF p")
+        .execute().mapEmpty();
   }
 
   /** Marks locked, confirmed bookings opened (their sessions were inserted in the same transaction). */
