@@ -78,7 +78,7 @@ public final class OfferRepository {
             ? "SELECT o_idx, o_outcome, o_expires_at, o_client_name, o_brief, o_price, o_fee, NULL::uuid AS o_request,"
                 + " NULL::timestamptz AS o_queued_at FROM make_offers($1, $2, $3, $4, $5, $6, $7, $8, $9) ORDER BY o_idx"
             : "SELECT o_idx, o_outcome, o_expires_at, o_client_name, o_brief, o_price, o_fee, o_request, o_queued_at"
-                + " FROM store_requests_and_make_offers($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+                + " FROM store_requests_and_make_offers($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ORDER BY o_idx NULLS FIRST")
         .execute(Tuple.from(arguments));
     return written.map(rows -> {
       List<StoredRequest> stored = new ArrayList<>();

@@ -9,9 +9,11 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where each waiting request of a shard stands (status, queue position, ETA, why it is not moving) and which clients
@@ -59,6 +61,8 @@ final class QueueStanding {
   private final EtaEstimator eta;
   private final int perRound;
   private final Map<RequestId, Standing> told = new HashMap<>();
+  /** Requests waiting for their store to commit: no round tells their clients anything yet. */
+  private final Set<RequestId> unannounced = new HashSet<>();
   private boolean behind;
 
   /** {@code perRound}: at most this many standings leave one round ({@code matching.statusPushesPerRound}). */
@@ -101,6 +105,9 @@ final class QueueStanding {
     for (Topic topic : List.copyOf(matchmaker.queuedTopics())) {
       List<WaitingRequest> queue = matchmaker.queue(topic);
       for (int i = 0; i < queue.size(); i++) {
+        if (unannounced.contains(queue.get(i).id())) {
+          continue;
+        }
         Standing standing = standing(queue.get(i), i + 1, shared);
         if (standing.newsAfter(told.get(standing.request()))) {
           news.add(standing);
@@ -127,6 +134,20 @@ final class QueueStanding {
   /** The request left the shard: nothing more to tell about it. */
   void forget(RequestId request) {
     told.remove(request);
+    unannounced.remove(request);
+  }
+
+  /**
+   * The request is not stored yet ({@link UnstoredRequests}): its client hears of it first in the
+   * answer to their create (it may yet be refused), so the rounds say nothing of it until then.
+   */
+  void unannounced(RequestId request) {
+    unannounced.add(request);
+  }
+
+  /** The request's create was answered: the rounds tell its news from now on. */
+  void announced(RequestId request) {
+    unannounced.remove(request);
   }
 
   /**

@@ -180,13 +180,15 @@ final class ShardRuntime {
           matchmaker.enqueue(waiting);
           offers.scheduleExpiry(waiting);
           markDirty();
+        } else if (unstored.storedByCaller(request)) {
+          offers.scheduleExpiry(ShardMessages.waiting(m));
         }
         // The client reads this in the answer to its create; no need to push it again.
         Optional<QueueStanding.Standing> standing = queueStanding.tellNow(request);
         message.reply(standing.map(QueueStanding.Standing::toJson).orElseGet(JsonObject::new));
       }
       case ShardMessages.STORE -> {
-        if (unstored.add(request, message)) {
+        if (unstored.add(request, message, pacing.failing())) {
           touched(request);
           if (matchmaker.request(request).isEmpty()) {
             matchmaker.enqueue(ShardMessages.waiting(m));
@@ -278,7 +280,10 @@ final class ShardRuntime {
     stores.offers().write(shard, epoch, nodeId, storing.rows(), writes, config.offerTimeout(), config.clientPresent())
         .onSuccess(written -> {
           // The callers first: a client hears its request is stored before it hears it is offered.
-          storing.answer(written.stored(), UnstoredRequests.offered(proposals, written.attempts()));
+          boolean fenced = written.attempts().stream().anyMatch(OfferAttempt.Fenced.class::isInstance);
+          if (storing.answer(written.stored(), UnstoredRequests.offered(proposals, written.attempts()), fenced)) {
+            dirty = true;
+          }
           offers.written(proposals, written.attempts());
         })
         .onFailure(e -> {

@@ -159,4 +159,19 @@ class QueueStandingTest {
     assertThat(small.changed()).extracting(QueueStanding.Standing::request).containsExactly(queue.get(2).id(), queue.get(3).id());
     assertThat(small.behind()).isFalse();
   }
+
+  @Test
+  @DisplayName("a request not stored yet is queued but not told about by the rounds (it may yet be refused); once its create is answered it is")
+  void unannouncedUntilStored() {
+    WaitingRequest stored = request(TAX, Duration.ofMinutes(2));
+    WaitingRequest storing = request(TAX, Duration.ofMinutes(1));
+    matchmaker.enqueue(stored);
+    matchmaker.enqueue(storing);
+    standing.unannounced(storing.id());
+    assertThat(standing.changed()).extracting(QueueStanding.Standing::request).containsExactly(stored.id());
+    assertThat(standing.of(storing.id())).as("it still has a place, counted for others too").hasValueSatisfying(s -> assertThat(s.position()).isEqualTo(2));
+
+    standing.announced(storing.id());
+    assertThat(standing.changed()).extracting(QueueStanding.Standing::request).containsExactly(storing.id());
+  }
 }
