@@ -40,7 +40,8 @@ function registerNames(topics) {
   for (const entry of topics) {
     if (!entry.names) continue;
     const parent = entry.parent ? bySlug.get(entry.parent) : null;
-    strings.en[`topic.${entry.topic}`] = parent?.names ? `${parent.names.en}: ${entry.names.en}` : entry.names.en;
+    // Not a colon: the label often follows one ("Topics: Career · Job interviews").
+    strings.en[`topic.${entry.topic}`] = parent?.names ? `${parent.names.en} · ${entry.names.en}` : entry.names.en;
     strings['zh-CN'][`topic.${entry.topic}`] = parent?.names ? `${parent.names['zh-CN']} · ${entry.names['zh-CN']}` : entry.names['zh-CN'];
   }
   addStrings('en', strings.en);

@@ -240,7 +240,7 @@ class FirstConsultationInBrowserTest {
           .anyMatch(o -> "career.interview".equals(o.getAttribute("value"))));
       assertThat(topics.getOptions()).extracting(WebElement::getText).noneMatch(text -> text.contains("Employment law"));
       topics.selectByValue("career.interview");
-      assertThat(topics.getFirstSelectedOption().getText()).contains("Career: Job interviews").contains("1 free now");
+      assertThat(topics.getFirstSelectedOption().getText()).contains("Career · Job interviews").contains("1 free now");
       client.until("its price", () -> client.find("quote").getText().contains("20.00"));
       WebElement search = form.findElement(By.name("topicSearch"));
       search.clear();

@@ -106,7 +106,7 @@ class MoneyInBrowserTest {
       WebElement refunded = client.until("the refund is in the client's ledger", () -> client.browser.findElements(
           By.cssSelector("[data-test=ledger-entry][data-kind=refund]")).stream().findFirst().orElse(null));
       assertThat(refunded.getText()).contains("Refund").contains("+CN¥5.00").contains("The audio kept dropping.")
-          .as("which consultation it is of").contains("Career: Job interviews").contains("Mei Chen");
+          .as("which consultation it is of").contains("Career · Job interviews").contains("Mei Chen");
       client.scrollTo(refunded);
       client.screenshot("money-client-refunded");
       JsonObject ledger = node.http().get("/api/v1/me/ledger", node.http().logIn(client.username, "password-" + client.username)).json();
