@@ -128,7 +128,7 @@ public final class RequestService {
             new DeliveryOptions().setSendTimeout(SHARD_ANSWER_TIMEOUT_MS))
         .map(reply -> ShardMessages.storedIn(reply.body(), provisional.id()).map(stored -> {
           RequestRecord record = provisional.storedAt(stored);
-          // Without a status the owner stopped as it answered: the position is counted in PostgreSQL.
+          // Without a status the owner stopped or lost its lease as it answered: the shard is told below, as for a row stored here.
           return new RequestView(record, reply.body().containsKey("status") ? Optional.of(ShardMessages.standing(reply.body(), record))
               : Optional.empty(), pricing.currency());
         }))
