@@ -34,11 +34,6 @@ final class BatchPacing {
     return left.isNegative() ? Duration.ZERO : left;
   }
 
-  /** Whether the last batch's writes failed: the next one waits longer than a window. */
-  boolean failing() {
-    return failedInARow > 0;
-  }
-
   void started(long nowNanos) {
     lastStartNanos = nowNanos;
   }

@@ -188,7 +188,7 @@ final class ShardRuntime {
         message.reply(standing.map(QueueStanding.Standing::toJson).orElseGet(JsonObject::new));
       }
       case ShardMessages.STORE -> {
-        if (unstored.add(request, message, pacing.failing())) {
+        if (unstored.add(request, message)) {
           touched(request);
           if (matchmaker.request(request).isEmpty()) {
             matchmaker.enqueue(ShardMessages.waiting(m));

@@ -39,14 +39,10 @@ final class UnstoredRequests {
     this.standing = standing;
   }
 
-  /**
-   * Holds {@code request} for the next batch; false (its caller told at once, to store it itself)
-   * when the shard stopped, or while its writes keep failing ({@code writesFailing}): the next
-   * batch may be seconds away, longer than the caller waits.
-   */
-  boolean add(RequestId request, Message<JsonObject> caller, boolean writesFailing) {
-    if (host.stopped() || writesFailing) {
-      caller.fail(503, "shard " + shard + (writesFailing ? " cannot write at the moment" : " stopped"));
+  /** Holds {@code request} for the next batch; false (its caller told at once, to store it itself) when the shard stopped. */
+  boolean add(RequestId request, Message<JsonObject> caller) {
+    if (host.stopped()) {
+      caller.fail(503, "shard " + shard + " stopped");
       return false;
     }
     waiting.put(request, caller);
